@@ -1,0 +1,118 @@
+"""The runtime accessor: lookups, immutability, thread safety, and no heavy imports."""
+
+from __future__ import annotations
+
+import http
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from conftest import DATA, ROOT
+
+import vodspec
+from vodspec import Status, UnknownStatusError
+
+
+def published() -> dict[str, object]:
+    return json.loads((DATA / "status_codes.json").read_bytes())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        404,
+        "404",
+        " 404 ",
+        "404 Not Found",
+        "404 not found",
+        "Not Found",
+        "not found",
+        "NOT_FOUND",
+        http.HTTPStatus.NOT_FOUND,
+    ],
+)
+def test_status_accepts_every_spelling(query: object) -> None:
+    record = vodspec.status(query)
+    assert (record.code, record.reason, record.name) == (404, "Not Found", "NOT_FOUND")
+
+
+@pytest.mark.parametrize(
+    "query", [999, 418, "418", "404 Bad Request", "nothing", "", None, True, 404.0, b"404"]
+)
+def test_unknown_raises_lookup_error_naming_the_query(query: object) -> None:
+    with pytest.raises(LookupError) as info:
+        vodspec.status(query)
+    assert isinstance(info.value, UnknownStatusError)
+    assert repr(query) in str(info.value)
+    assert vodspec.get(query) is None
+
+
+def test_records_match_the_published_json() -> None:
+    data = published()
+    assert vodspec.data_version() == data["version"]
+    assert [record.as_dict() for record in vodspec.statuses()] == data["records"]
+
+
+def test_records_are_immutable_and_typed() -> None:
+    record = vodspec.status(503)
+    with pytest.raises(AttributeError):
+        record.retry = "retry_unchanged"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del record.code
+    assert isinstance(record, Status)
+    assert isinstance(record.paragraphs, tuple)
+    assert hash(record) == hash(vodspec.status("503"))
+
+
+def test_iteration_is_sorted_and_complete() -> None:
+    codes = [record.code for record in vodspec.statuses()]
+    assert codes == sorted(codes) and len(codes) == 18
+
+
+def test_concurrent_first_lookups_load_once() -> None:
+    code = (
+        "import threading, vodspec\n"
+        "import vodspec as v\n"
+        "calls = []\n"
+        "original = v._read_snapshot\n"
+        "def counted():\n"
+        "    calls.append(1)\n"
+        "    return original()\n"
+        "v._read_snapshot = counted\n"
+        "barrier = threading.Barrier(32)\n"
+        "results = []\n"
+        "def worker():\n"
+        "    barrier.wait()\n"
+        "    results.append(v.status(404).code)\n"
+        "threads = [threading.Thread(target=worker) for _ in range(32)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "assert results == [404] * 32, results\n"
+        "assert len(calls) == 1, calls\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+def test_import_needs_no_scraping_stack() -> None:
+    # Compared with what the interpreter had already loaded, since site hooks vary.
+    code = (
+        "import sys; before = set(sys.modules)\n"
+        "import vodspec; vodspec.status(404); vodspec.statuses()\n"
+        "new = set(sys.modules) - before\n"
+        "heavy = {'bs4', 'lxml', 'pydantic', 'json', 're', 'typing', 'enum', 'threading'} & new\n"
+        "assert not heavy, heavy\n"
+        "build_side = ('vodspec.scrape', 'vodspec.publish')\n"
+        "assert not any(name.startswith(build_side) for name in new), new\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+def test_threads_in_process_agree() -> None:
+    seen: list[Status] = []
+    threads = [threading.Thread(target=lambda: seen.append(vodspec.status(408))) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(record) for record in seen}) == 1

@@ -1,0 +1,112 @@
+"""`vodspec build`: reproduces the committed data/, versions, refuses without touching data/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, RAW, SEED, run_cli
+
+from vodspec import paths
+from vodspec.publish.render import render_snapshot
+from vodspec.scrape.models import StatusDataset
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def copy_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    return raw
+
+
+def test_fresh_build_reproduces_committed_data(tmp_path: Path) -> None:
+    result = run_cli("build", "--raw", str(RAW), "--data", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    assert "version 1.0.0" in result.stdout
+    assert tree(tmp_path / "data") == tree(DATA)
+
+
+def test_committed_snapshot_is_generated_from_committed_data() -> None:
+    dataset = StatusDataset.model_validate_json((DATA / "status_codes.json").read_bytes())
+    assert paths.SNAPSHOT_FILE.read_bytes() == render_snapshot(
+        dataset, (DATA / "status_codes.json").read_bytes()
+    )
+
+
+def test_rebuild_is_unchanged(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    run_cli("build", "--raw", str(RAW), "--data", str(data))
+    before = {p.name: p.stat().st_mtime_ns for p in data.iterdir()}
+    result = run_cli("build", "--raw", str(RAW), "--data", str(data))
+    assert result.returncode == 0
+    assert result.stdout.startswith("unchanged")
+    assert {p.name: p.stat().st_mtime_ns for p in data.iterdir()} == before
+
+
+def test_refused_source_leaves_data_untouched(tmp_path: Path) -> None:
+    raw, data = copy_raw(tmp_path), tmp_path / "data"
+    run_cli("build", "--raw", str(raw), "--data", str(data))
+    before = tree(data)
+    (raw / "vod_04_0133.md").write_bytes(SEED.read_bytes()[:7000])
+    result = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == 1
+    assert "vod_04_0133.md" in result.stderr and "Traceback" not in result.stderr
+    assert tree(data) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]  # no leftovers
+
+
+def test_text_change_is_a_patch(tmp_path: Path) -> None:
+    raw, data = copy_raw(tmp_path), tmp_path / "data"
+    run_cli("build", "--raw", str(raw), "--data", str(data))
+    page = raw / "vod_04_0133.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"), encoding="utf-8"
+    )
+    result = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    published = json.loads((data / "status_codes.json").read_bytes())
+    assert published["version"] == "1.0.1"
+    assert published["records"][-1]["paragraphs"] == ["网关超时了。"]
+    assert json.loads((data / "datapackage.json").read_bytes())["version"] == "1.0.1"
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("not json", "not JSON"),
+        ("[]", "non-empty JSON list"),
+        (
+            '[{"id": "x", "kind": "status_codes", "service": "vod", "url": "ftp://x",'
+            ' "file": "vod_04_0133.md"}]',
+            "url",
+        ),
+        (
+            '[{"id": "x", "kind": "status_codes", "service": "vod", "url": "https://x",'
+            ' "file": "../x.md"}]',
+            "inside raw",
+        ),
+    ],
+)
+def test_bad_manifest(tmp_path: Path, manifest: str, message: str) -> None:
+    raw = copy_raw(tmp_path)
+    (raw / "sources.json").write_text(manifest, encoding="utf-8")
+    result = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert message in result.stderr and "sources.json" in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_manifest_matches_the_seed() -> None:
+    (entry,) = json.loads((RAW / "sources.json").read_bytes())
+    assert (
+        entry["id"] == "vod_04_0133"
+        and entry["kind"] == "status_codes"
+        and entry["service"] == "vod"
+    )
+    assert entry["url"] == "https://support.huaweicloud.com/api-vod/vod_04_0133.html"
+    assert (RAW / entry["file"]).read_bytes() == SEED.read_bytes()

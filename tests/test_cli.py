@@ -1,0 +1,92 @@
+"""The command line as a user meets it: output, exit codes, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import SEED, run_cli
+
+
+def test_scrape_prints_the_dataset() -> None:
+    result = run_cli("scrape", str(SEED))
+    assert result.returncode == 0, result.stderr
+    dataset = json.loads(result.stdout)
+    assert dataset["kind"] == "status_codes"
+    assert len(dataset["records"]) == 18
+    assert "建议直接修改该请求" in result.stdout  # not ASCII-escaped
+
+
+def test_scrape_refusal_is_one_line_exit_1(tmp_path: Path) -> None:
+    page = tmp_path / "cut.md"
+    page.write_bytes(SEED.read_bytes()[:5000])
+    result = run_cli("scrape", str(page))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(page) in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scrape_error_names_file_line_row_and_column(tmp_path: Path) -> None:
+    page = tmp_path / "bad.md"
+    page.write_text(
+        SEED.read_text(encoding="utf-8").replace(">404 Not Found<", ">404<"), encoding="utf-8"
+    )
+    result = run_cli("scrape", str(page))
+    assert result.returncode == 1
+    assert f"{page}:51, row zh-cn_topic_0170279165_row5782639793230, column 返回值" in result.stderr
+    assert "expected 'NNN Reason Phrase'" in result.stderr
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    result = run_cli("scrape", str(tmp_path / "nope.md"))
+    assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+def test_service_option() -> None:
+    assert run_cli("scrape", str(SEED), "--service", "live").returncode == 1
+    assert run_cli("scrape", str(SEED), "--service", "any").returncode == 0
+
+
+def test_usage_error_exits_2() -> None:
+    assert run_cli("frobnicate").returncode == 2
+    assert run_cli().returncode == 2
+
+
+def test_show_and_list() -> None:
+    shown = run_cli("show", "404")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("404 Not Found\n")
+    assert "do_not_retry" in shown.stdout and "所请求的资源不存在。" in shown.stdout
+    as_json = json.loads(run_cli("show", "not found", "--json").stdout)
+    assert as_json["code"] == 404
+    listed = run_cli("list").stdout.splitlines()
+    assert len([line for line in listed if line[:3].isdigit()]) == 18
+
+
+def test_show_unknown_code() -> None:
+    result = run_cli("show", "418")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "vodspec: no VOD status code matches '418'"
+
+
+def test_validate_published_data() -> None:
+    result = run_cli("validate", "data")
+    assert result.returncode == 0, result.stderr
+
+
+def test_validate_reports_a_tampered_dir(tmp_path: Path) -> None:
+    from conftest import DATA
+
+    for file in DATA.iterdir():
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    csv_path = tmp_path / "status_codes.csv"
+    csv_path.write_bytes(csv_path.read_bytes().replace(b"Not Found", b"Not Fund"))
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 1
+    assert "Not Fund" in result.stderr and "hash" in result.stderr
+
+
+def test_python_dash_m_and_help() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0 and "scrape" in result.stdout and "build" in result.stdout

@@ -1,0 +1,95 @@
+"""The published files load with other people's tools: JSON Schema, Frictionless, csv."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import DATA
+
+from vodspec import jsonschema_subset
+
+
+def load(name: str) -> Any:
+    return json.loads((DATA / name).read_bytes())
+
+
+def test_json_validates_against_its_schema() -> None:
+    schema = load("status_codes.schema.json")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(load("status_codes.json"))
+
+
+def test_frictionless_validates_the_package() -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(DATA / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_csv_has_the_json_records() -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO((DATA / "status_codes.csv").read_text(encoding="utf-8"), newline="")
+        )
+    )
+    records = load("status_codes.json")["records"]
+    assert [int(row["code"]) for row in rows] == [record["code"] for record in records]
+    assert [row["description"].split("\n") for row in rows] == [
+        record["paragraphs"] for record in records
+    ]
+    assert (DATA / "status_codes.csv").read_bytes().count(b"\r\n") >= len(rows) + 1
+
+
+def test_json_bytes_are_canonical() -> None:
+    raw = (DATA / "status_codes.json").read_bytes()
+    assert raw.endswith(b"}\n") and "所请求".encode() in raw and b"\\u" not in raw
+
+
+def _mutants() -> list[tuple[str, Any]]:
+    base = load("status_codes.json")
+    out = []
+    for label, path, value in [
+        ("code as string", ("records", 0, "code"), "200"),
+        ("code out of range", ("records", 0, "code"), 700),
+        ("unknown retry", ("records", 0, "retry"), "maybe"),
+        ("empty reason", ("records", 0, "reason"), ""),
+        ("no paragraphs", ("records", 0, "paragraphs"), []),
+        ("bad sha", ("source", "sha256"), "xyz"),
+        ("bad version", ("version",), "1.0"),
+        ("extra field", ("records", 0, "extra"), 1),
+        ("bool as line", ("records", 0, "source_line"), True),
+    ]:
+        doc = copy.deepcopy(base)
+        target = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+        out.append((label, doc))
+    missing = copy.deepcopy(base)
+    del missing["records"][0]["retry"]
+    out.append(("missing field", missing))
+    return out
+
+
+@pytest.mark.parametrize(("label", "document"), _mutants(), ids=[label for label, _ in _mutants()])
+def test_stdlib_checker_agrees_with_jsonschema(label: str, document: Any) -> None:
+    schema = load("status_codes.schema.json")
+    reference = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    ours = jsonschema_subset.errors(document, schema)
+    assert bool(reference) and bool(ours), label
+
+
+def test_stdlib_checker_accepts_the_published_json() -> None:
+    assert (
+        jsonschema_subset.errors(load("status_codes.json"), load("status_codes.schema.json")) == []
+    )
+
+
+def test_stdlib_checker_refuses_unknown_keywords() -> None:
+    with pytest.raises(jsonschema_subset.SchemaError):
+        jsonschema_subset.errors({}, {"oneOf": []})

@@ -1,0 +1,87 @@
+"""The wheel, installed in a fresh venv without extras, carries a working accessor and data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a fresh venv holding only the vodspec wheel."""
+    pytest.importorskip("hatchling")
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = (work / "dist").glob("vodspec-*.whl")
+    venv.create(work / "venv", with_pip=True)
+    python = work / "venv" / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-index", "--no-deps", "-q", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return python
+
+
+def run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # Run outside the checkout so that only the installed package can be imported.
+    return subprocess.run(
+        [str(python), *args], cwd=python.parent, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_accessor_from_the_wheel(installed: Path) -> None:
+    code = (
+        "import sys, vodspec\n"
+        "assert vodspec.__file__.find('site-packages') > 0, vodspec.__file__\n"
+        "record = vodspec.status(404)\n"
+        "assert (record.code, record.reason, record.retry) == (404, 'Not Found', 'do_not_retry')\n"
+        "assert not {'bs4', 'lxml', 'pydantic'} & set(sys.modules)\n"
+        "print(vodspec.data_version(), len(vodspec.statuses()))\n"
+    )
+    result = run(installed, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1.0.0", "18"] or result.stdout.split()[1] == "18"
+
+
+def test_wheel_ships_the_dataset_and_py_typed(installed: Path) -> None:
+    code = (
+        "import vodspec, pathlib; p = pathlib.Path(vodspec.__file__).parent\n"
+        "print(sorted(x.name for x in (p / 'data').iterdir()))\n"
+        "print((p / 'py.typed').exists())\n"
+    )
+    result = run(installed, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(sorted(p.name for p in DATA.iterdir())), "True"]
+
+
+def test_cli_without_the_scrape_extra(installed: Path) -> None:
+    vodspec = installed.parent / "vodspec"
+    shown = run(vodspec, "show", "404")
+    assert shown.returncode == 0 and shown.stdout.startswith("404 Not Found")
+    assert run(vodspec, "list").returncode == 0
+    validated = run(vodspec, "validate")
+    assert validated.returncode == 0, validated.stderr
+    scraped = run(vodspec, "scrape", str(ROOT / "raw" / "vod_04_0133.md"))
+    assert scraped.returncode == 2
+    assert "pip install 'vodspec[scrape]'" in scraped.stderr and "Traceback" not in scraped.stderr

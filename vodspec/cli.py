@@ -1,0 +1,215 @@
+"""The `vodspec` command: one function per subcommand; each docstring is its --help.
+
+Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error.
+The scraping stack is imported only by the commands that scrape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vodspec.errors import VodspecError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"vodspec: {text}\n")
+
+
+def cmd_scrape(args: argparse.Namespace) -> int:
+    """Scrape one page and print its dataset JSON on stdout; writes nothing."""
+    from vodspec.publish.render import render_json
+    from vodspec.scrape import scrape
+
+    dataset = scrape(Path(args.file), service=args.service)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(render_json(dataset))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Scrape every source in the manifest, validate, and publish the data dir."""
+    from vodspec.publish.build import build
+
+    report = build(Path(args.raw), Path(args.data))
+    if report.outcome == "unchanged":
+        _out(f"unchanged: {args.data} stays at version {report.version}")
+    else:
+        _out(
+            f"published {args.data} version {report.version}"
+            f" ({report.level or 'first publication'})"
+        )
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Show one status code: 404, "404 Not Found", "not found" or NOT_FOUND."""
+    import vodspec
+
+    record = vodspec.status(args.code)
+    if args.json:
+        import json
+
+        _out(json.dumps(record.as_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lines = [
+        f"{record.code} {record.reason or ''}".rstrip(),
+        f"  category: {record.category}",
+        f"  retry:    {record.retry}",
+    ]
+    lines += ["", *(f"  {paragraph}" for paragraph in record.paragraphs), ""]
+    lines.append(f"  source:   {record.doc_id}, line {record.source_line}, row {record.source_row}")
+    _out("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List every status code with its reason, category and retry advice."""
+    import vodspec
+
+    width = max(len(record.reason or "") for record in vodspec.statuses())
+    _out(f"# VOD status codes, dataset version {vodspec.data_version()}")
+    for record in vodspec.statuses():
+        _out(
+            f"{record.code}  {(record.reason or '-'):<{width}}"
+            f"  {record.category:<13}  {record.retry}"
+        )
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a published data dir: schema, JSON/CSV agreement, hashes, source hashes."""
+    from vodspec import paths
+    from vodspec.validate import snapshot_problems, validate_dir
+
+    directory = (
+        Path(args.dir)
+        if args.dir
+        else (Path("data") if Path("data").is_dir() else paths.shipped_data_dir())
+    )
+    raw = Path(args.raw) if args.raw else directory.parent / "raw"
+    problems = validate_dir(directory, raw if raw.is_dir() else None) + snapshot_problems(directory)
+    for problem in problems:
+        _err(problem)
+    if problems:
+        return EXIT_REFUSED
+    _out(f"ok: {directory} is a valid published dataset")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
+    import json
+
+    from vodspec.diff import diff_as_json, diff_as_text, diff_datasets
+
+    def load(name: str) -> dict[str, object]:
+        path = Path(name)
+        if path.is_dir():
+            path = path / "status_codes.json"
+        try:
+            value = json.loads(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise VodspecError(f"cannot read a dataset: {exc}", file=str(path)) from None
+        if not isinstance(value, dict) or not isinstance(value.get("records"), list):
+            raise VodspecError("not a vodspec dataset (no records list)", file=str(path))
+        return value
+
+    try:
+        old, new = load(args.old), load(args.new)
+    except VodspecError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    diff = diff_datasets(old, new)
+    if args.json:
+        _out(json.dumps(diff_as_json(diff), ensure_ascii=False, indent=2))
+    else:
+        _out(diff_as_text(diff))
+    return EXIT_OK if diff.level is None and not diff.changes else EXIT_REFUSED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vodspec", description="Huawei Cloud VOD's HTTP status codes, as data."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, function: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        doc = function.__doc__ or ""
+        sub = commands.add_parser(name, help=doc.splitlines()[0], description=doc)
+        sub.set_defaults(function=function)
+        return sub
+
+    sub = add("scrape", cmd_scrape)
+    sub.add_argument("file", metavar="FILE")
+    sub.add_argument(
+        "--service",
+        default="vod",
+        metavar="NAME|any",
+        help="service the page must document (default vod)",
+    )
+    sub = add("build", cmd_build)
+    sub.add_argument(
+        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
+    )
+    sub.add_argument(
+        "--data", default="data", metavar="DIR", help="where to publish (default data)"
+    )
+    sub = add("show", cmd_show)
+    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("--json", action="store_true", help="print the record as JSON")
+    add("list", cmd_list)
+    sub = add("validate", cmd_validate)
+    sub.add_argument(
+        "dir", nargs="?", metavar="DIR", help="published dir (default data, else the shipped one)"
+    )
+    sub.add_argument(
+        "--raw", metavar="DIR", help="check source hashes against this dir (default DIR/../raw)"
+    )
+    sub = add("diff", cmd_diff)
+    sub.add_argument("old", metavar="OLD")
+    sub.add_argument("new", metavar="NEW")
+    sub.add_argument("--json", action="store_true", help="print the changes as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.function(args))
+    except VodspecError as exc:
+        _err(str(exc))
+        return EXIT_REFUSED
+    except ModuleNotFoundError as exc:
+        if exc.name in ("bs4", "lxml", "pydantic", "pydantic_core"):
+            _err(f"{SCRAPE_EXTRA_HINT} (missing {exc.name})")
+            return EXIT_USAGE
+        return _internal(exc, args.debug)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except Exception as exc:
+        return _internal(exc, args.debug)
+
+
+def _internal(exc: BaseException, debug: bool) -> int:
+    if debug:
+        raise exc
+    _err(
+        f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        " (this is a bug; please report it with --debug output)"
+    )
+    return EXIT_INTERNAL

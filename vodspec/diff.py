@@ -1,0 +1,189 @@
+"""Compare two published datasets: what changed, and which semver bump that demands.
+
+Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Fields that say where a record came from; they follow the source and are not record text.
+PROVENANCE_FIELDS = ("doc_id", "source_row", "source_line", "source_sha256")
+#: Fields consumers act on: changing one breaks them (MAJOR).
+BREAKING_FIELDS = ("retry", "category")
+#: Record key by dataset kind; rows with the same key are matched in page order.
+KEY_FIELDS = {"status_codes": ("code",), "error_codes": ("error_code", "http_status")}
+#: Source fields whose change alone is a PATCH.
+SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
+
+LEVELS = (None, "patch", "minor", "major")
+
+
+@dataclass(frozen=True)
+class Change:
+    key: tuple[Any, ...]
+    kind: str  # added | removed | changed
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (before, after)
+    record: dict[str, Any] | None = None  # the whole record, for added and removed
+
+
+@dataclass(frozen=True)
+class Diff:
+    level: str | None
+    changes: tuple[Change, ...]
+    schema_changes: tuple[str, ...]
+    source_changes: dict[str, tuple[Any, Any]]
+
+    @property
+    def removed(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes if change.kind == "removed")
+
+
+def _higher(a: str | None, b: str | None) -> str | None:
+    return a if LEVELS.index(a) >= LEVELS.index(b) else b
+
+
+def _keyed(
+    records: list[dict[str, Any]], key_fields: tuple[str, ...]
+) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(tuple(record.get(name) for name in key_fields), []).append(record)
+    return groups
+
+
+def _field_types(records: list[dict[str, Any]]) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = {}
+    for record in records:
+        for name, value in record.items():
+            if value is not None:
+                types.setdefault(name, set()).add(type(value).__name__)
+            else:
+                types.setdefault(name, set())
+    return types
+
+
+def _sort_key(key: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple(
+        (0, "") if part is None else (1, f"{part:>12}" if isinstance(part, int) else str(part))
+        for part in key
+    )
+
+
+def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
+    """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
+    key_fields = KEY_FIELDS.get(new.get("kind", "status_codes"), ("code",))
+    level: str | None = None
+    changes: list[Change] = []
+    old_groups = _keyed(old.get("records", []), key_fields)
+    new_groups = _keyed(new.get("records", []), key_fields)
+    for key in sorted(old_groups.keys() | new_groups.keys(), key=_sort_key):
+        before, after = old_groups.get(key, []), new_groups.get(key, [])
+        for old_record, new_record in zip(before, after, strict=False):  # extras handled below
+            fields = {
+                name: (old_record.get(name), new_record.get(name))
+                for name in dict.fromkeys([*old_record, *new_record])
+                if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
+            }
+            if fields:
+                changes.append(Change(key, "changed", fields))
+                breaking = any(name in fields for name in BREAKING_FIELDS)
+                level = _higher(level, "major" if breaking else "patch")
+        for record in before[len(after) :]:
+            changes.append(Change(key, "removed", record=record))
+            level = "major"
+        for record in after[len(before) :]:
+            changes.append(Change(key, "added", record=record))
+            level = _higher(level, "minor")
+
+    schema_changes = []
+    old_types, new_types = (
+        _field_types(old.get("records", [])),
+        _field_types(new.get("records", [])),
+    )
+    if old_types and new_types:
+        for name in old_types.keys() - new_types.keys():
+            schema_changes.append(f"field {name} removed")
+            level = "major"
+        for name in new_types.keys() - old_types.keys():
+            schema_changes.append(f"field {name} added")
+            level = _higher(level, "minor")
+        for name in old_types.keys() & new_types.keys():
+            if old_types[name] and new_types[name] and old_types[name] != new_types[name]:
+                schema_changes.append(f"field {name} retyped")
+                level = "major"
+
+    old_source, new_source = old.get("source", {}), new.get("source", {})
+    source_changes = {
+        name: (old_source.get(name), new_source.get(name))
+        for name in SOURCE_FIELDS
+        if old_source.get(name) != new_source.get(name)
+    }
+    if source_changes:
+        level = _higher(level, "patch")
+    return Diff(level, tuple(changes), tuple(sorted(schema_changes)), source_changes)
+
+
+def bump(version: str, level: str | None) -> str:
+    """``bump("1.2.3", "minor") == "1.3.0"``."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    if level == "major":
+        return f"{major + 1}.0.0"
+    if level == "minor":
+        return f"{major}.{minor + 1}.0"
+    if level == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    return version
+
+
+def _key_text(key: tuple[Any, ...]) -> str:
+    return " ".join(str(part) for part in key if part is not None)
+
+
+def change_as_json(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": list(change.key), "kind": change.kind}
+    if change.kind == "changed":
+        out["fields"] = {
+            name: {"before": before, "after": after}
+            for name, (before, after) in change.fields.items()
+        }
+    else:
+        out["record"] = change.record
+    return out
+
+
+def diff_as_json(diff: Diff) -> dict[str, Any]:
+    return {
+        "bump": diff.level,
+        "changes": [change_as_json(change) for change in diff.changes],
+        "schema_changes": list(diff.schema_changes),
+        "source_changes": {
+            name: {"before": before, "after": after}
+            for name, (before, after) in diff.source_changes.items()
+        },
+    }
+
+
+def _describe(record: dict[str, Any] | None) -> str:
+    if not record:
+        return ""
+    text = record.get("reason") or record.get("message") or ""
+    return f" {text}" if text else ""
+
+
+def diff_as_text(diff: Diff) -> str:
+    """The changes for people, one line each, then the bump they imply."""
+    lines = []
+    for change in diff.changes:
+        key = _key_text(change.key)
+        if change.kind == "changed":
+            for name, (before, after) in change.fields.items():
+                lines.append(f"changed {key} {name}: {before!r} -> {after!r}")
+        else:
+            lines.append(f"{change.kind} {key}{_describe(change.record)}")
+    lines += diff.schema_changes
+    for name, (before, after) in diff.source_changes.items():
+        lines.append(f"source {name}: {before} -> {after}")
+    lines.append(f"bump: {diff.level or 'none'}")
+    return "\n".join(lines)

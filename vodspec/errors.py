@@ -1,0 +1,99 @@
+"""The one exception hierarchy of vodspec: every refusal is a VodspecError."""
+
+from __future__ import annotations
+
+
+class VodspecError(Exception):
+    """Base of every error vodspec raises on purpose.
+
+    ``str(error)`` is one line naming where the problem is (file, line, row id,
+    column, as far as they apply) and what was expected.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        row: str | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.row = row
+        self.column = column
+
+    def located(self, file: str) -> VodspecError:
+        """Return this error with ``file`` filled in when it was not known yet."""
+        if self.file is None:
+            self.file = file
+        return self
+
+    def __str__(self) -> str:
+        where = []
+        if self.file is not None:
+            where.append(self.file if self.line is None else f"{self.file}:{self.line}")
+        elif self.line is not None:
+            where.append(f"line {self.line}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        # One line always: a message must never smuggle a newline into the CLI's output.
+        text = " ".join(self.message.split())
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class InputError(VodspecError):
+    """A source page that vodspec refuses to read."""
+
+
+class EncodingError(InputError):
+    """The bytes are not UTF-8."""
+
+
+class TooLargeError(InputError):
+    """The input is over the size cap."""
+
+
+class NoTableError(InputError):
+    """The page has no table of the expected kind."""
+
+
+class HeaderError(InputError):
+    """A code table has a header cell vodspec does not know."""
+
+
+class TruncatedError(InputError):
+    """The page ends inside a table, or a table is cut off."""
+
+
+class MarkupError(InputError):
+    """Table markup that is unbalanced or malformed, so its rows cannot be trusted."""
+
+
+class CellError(InputError):
+    """A body cell that cannot be read with certainty."""
+
+
+class DuplicateError(InputError):
+    """The same key appears twice where it must be unique."""
+
+
+class ServiceError(InputError):
+    """The page belongs to another service than the one expected."""
+
+
+class ManifestError(VodspecError):
+    """``raw/sources.json`` is missing, malformed or points at missing files."""
+
+
+class PublishError(VodspecError):
+    """A published data directory is missing, inconsistent or corrupt."""
+
+
+class UnknownStatusError(VodspecError, LookupError):
+    """A lookup asked for a status code the dataset does not have."""

@@ -1,0 +1,1 @@
+"""The build side: scrape every source in raw/, compare with data/, publish data/."""

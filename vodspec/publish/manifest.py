@@ -1,0 +1,54 @@
+"""raw/sources.json: the list of pages vodspec publishes, and where each came from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from vodspec.errors import ManifestError
+
+MANIFEST_NAME = "sources.json"
+
+
+class SourceEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str = Field(min_length=1)
+    kind: Literal["status_codes"]
+    service: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://")
+    file: str = Field(min_length=1, pattern=r"^[^/\\][^\\]*$")
+
+
+def load_manifest(raw_dir: Path) -> list[SourceEntry]:
+    path = raw_dir / MANIFEST_NAME
+    try:
+        entries = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise ManifestError(f"cannot read the manifest: {exc.strerror}", file=str(path)) from None
+    except ValueError as exc:
+        raise ManifestError(f"the manifest is not JSON: {exc}", file=str(path)) from None
+    if not isinstance(entries, list) or not entries:
+        raise ManifestError("expected a non-empty JSON list of sources", file=str(path))
+    sources = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            source = SourceEntry.model_validate(entry)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(part) for part in error["loc"]) or "entry"
+            raise ManifestError(
+                f"source #{number}: {field}: {error['msg']}", file=str(path)
+            ) from None
+        if ".." in Path(source.file).parts:
+            raise ManifestError(f"source {source.id!r}: file must stay inside raw/", file=str(path))
+        sources.append(source)
+    ids = [source.id for source in sources]
+    if len(set(ids)) != len(ids):
+        raise ManifestError("source ids must be unique", file=str(path))
+    if [s.kind for s in sources].count("status_codes") != 1:
+        raise ManifestError("expected exactly one status_codes source", file=str(path))
+    return sources

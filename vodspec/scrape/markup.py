@@ -1,0 +1,71 @@
+"""Refuse table markup that a lenient HTML parser would silently "repair".
+
+lxml recovers from a file cut off inside a table by closing it, which would publish a
+shorter table as if it were whole. This check reads the table tags of the raw text and
+demands that every one is closed, in order, before the page ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vodspec.errors import MarkupError, TruncatedError
+
+TABLE_TAGS = ("thead", "tbody", "tfoot", "table", "tr", "td", "th")
+
+# Comments, CDATA and raw-text elements are skipped whole: a "<td>" inside them is not markup.
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|(?P<open_comment>\Z))"
+    r"|<!\[CDATA\[.*?(?:\]\]>|(?P<open_cdata>\Z))"
+    r"|<(?P<raw>script|style|textarea|title)\b.*?(?:</(?P=raw)\s*>|(?P<open_raw>\Z))"
+    r"|<(?P<close>/?)(?P<tag>" + "|".join(TABLE_TAGS) + r")\b(?P<rest>[^<>]*)(?P<end>>)?",
+    re.S | re.I,
+)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def check_table_markup(text: str) -> None:
+    """Raise unless every table tag in ``text`` is opened and closed in proper order."""
+    stack: list[tuple[str, int]] = []  # (tag, offset where it opened)
+    for match in _TOKEN.finditer(text):
+        where = match.start()
+        if match["open_comment"] is not None or match["open_cdata"] is not None:
+            if stack:
+                raise TruncatedError(
+                    "the page ends inside a comment within a table", line=_line(text, where)
+                )
+            continue
+        if match["open_raw"] is not None:
+            raise TruncatedError(
+                f"the page ends inside <{match['raw'].lower()}>", line=_line(text, where)
+            )
+        tag = match["tag"]
+        if tag is None:
+            continue
+        tag = tag.lower()
+        if match["end"] is None:
+            raise TruncatedError(f"the tag <{tag} is cut off", line=_line(text, where))
+        if match["close"]:
+            if not stack or stack[-1][0] != tag:
+                opened = (
+                    f"<{stack[-1][0]}> from line {_line(text, stack[-1][1])}"
+                    if stack
+                    else "nothing"
+                )
+                raise MarkupError(
+                    f"</{tag}> closes {opened}; expected balanced table markup",
+                    line=_line(text, where),
+                )
+            stack.pop()
+        elif not match["rest"].rstrip().endswith("/"):
+            stack.append((tag, where))
+    if stack:
+        tag, where = stack[-1]
+        raise TruncatedError(
+            f"the page ends inside <{tag}> opened at line {_line(text, where)};"
+            " the table is cut off",
+            line=_line(text, where),
+        )

@@ -1,0 +1,232 @@
+"""Turn the HTML tables of a page into grids of cells, each cell a list of paragraphs.
+
+lxml does the parsing (it is several times faster than building a bs4 tree, and the
+scraper's speed target needs that); its lenient recovery is kept in check by
+:mod:`vodspec.scrape.markup`, which refuses cut-off or unbalanced table markup first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from vodspec.errors import CellError, MarkupError
+from vodspec.scrape.text import normalize
+
+# Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "table",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "dl",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "hr",
+    ]
+)
+# Elements whose content is never visible text.
+INVISIBLE_TAGS = frozenset({"script", "style", "template"})
+# Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
+MAX_SPAN = 1000
+
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+
+
+def line_of(element: etree._Element) -> int:
+    """The element's line in the source (lxml knows it; 0 if it does not)."""
+    return int(getattr(element, "sourceline", None) or 0)
+
+
+@dataclass(frozen=True)
+class Cell:
+    paragraphs: tuple[str, ...]
+    line: int
+    #: True where the cell is a copy made by expanding a rowspan or colspan.
+    spanned: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str | None
+    line: int
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header_cells: tuple[Cell, ...]
+    rows: tuple[Row, ...]
+    line: int
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(cell.text for cell in self.header_cells)
+
+
+def parse_html(text: str) -> etree._Element | None:
+    """The page as an lxml tree (None for a page with no markup or text at all)."""
+    if not text.strip():
+        return None
+    return etree.fromstring(text, _PARSER)
+
+
+def html_tables(root: etree._Element | None) -> list[Table]:
+    """Every top-level table with a header row, in page order; nested tables stay cell text."""
+    if root is None:
+        return []
+    tables = []
+    for element in root.iter("table"):
+        if next(element.iterancestors("table"), None) is not None:
+            continue
+        table = _read_table(element)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
+    """(all rows, header rows) of a table, in document order, not looking into nested tables."""
+    rows, header = [], []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            group = [row for row in child if row.tag == "tr"]
+            rows.extend(group)
+            if child.tag == "thead":
+                header.extend(group)
+    return rows, header
+
+
+def _read_table(table: etree._Element) -> Table | None:
+    rows, header_rows = _rows(table)
+    if not header_rows and rows and all(cell.tag == "th" for cell in _cells(rows[0])):
+        header_rows = rows[:1]
+    if not header_rows:
+        return None  # not a table vodspec can recognise by its headers
+    if len(header_rows) > 1:
+        raise MarkupError(
+            f"table has {len(header_rows)} header rows; expected one",
+            line=line_of(header_rows[1]),
+            row=header_rows[1].get("id"),
+        )
+    grid = _expand(rows)
+    header = tuple(grid[0][1])
+    body = []
+    for element, cells in grid[1:]:
+        row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
+        if len(cells) != len(header):
+            raise CellError(
+                f"row has {len(cells)} cells; the header has {len(header)}",
+                line=row.line,
+                row=row.id,
+            )
+        body.append(row)
+    return Table(header_cells=header, rows=tuple(body), line=line_of(table))
+
+
+def _cells(row: etree._Element) -> list[etree._Element]:
+    return [child for child in row if child.tag in ("td", "th")]
+
+
+def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
+    raw = (cell.get(name) or "1").strip()
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_SPAN:
+        raise MarkupError(
+            f"{name}={raw!r}; expected a whole number from 1 to {MAX_SPAN}",
+            line=line_of(cell),
+            row=row.get("id"),
+        )
+    return int(raw)
+
+
+def _expand(rows: list[etree._Element]) -> list[tuple[etree._Element, list[Cell]]]:
+    """Rows as full-width lists of cells, with rowspan and colspan copied into place."""
+    carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
+    grid = []
+    for row in rows:
+        out: list[Cell] = []
+        for element in _cells(row):
+            _place_carried(out, carried)
+            cell = Cell(paragraphs=cell_paragraphs(element), line=line_of(element))
+            rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+            for offset in range(colspan):
+                copy = Cell(cell.paragraphs, cell.line, spanned=True)
+                if rowspan > 1:
+                    carried[len(out)] = (copy, rowspan - 1)
+                out.append(cell if offset == 0 else copy)
+        _place_carried(out, carried)
+        grid.append((row, out))
+    return grid
+
+
+def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None:
+    """Fill the next columns of ``out`` that a rowspan from above still covers."""
+    while len(out) in carried:
+        cell, left = carried.pop(len(out))
+        if left > 1:
+            carried[len(out)] = (cell, left - 1)
+        out.append(cell)
+
+
+def cell_paragraphs(cell: etree._Element) -> tuple[str, ...]:
+    """The visible text of a cell as paragraphs, in order; a cell without blocks is one."""
+    paragraphs: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = normalize("".join(pending))
+        pending.clear()
+        if text:
+            paragraphs.append(text)
+
+    # iterwalk, not recursion: deeply nested markup must not exhaust the stack.
+    walker = etree.iterwalk(cell, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in INVISIBLE_TAGS:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS and element is not cell:
+                flush()
+            if tag == "br":
+                pending.append(" ")
+            if element.text:
+                pending.append(element.text)
+        else:
+            if element is cell:
+                break
+            if tag in BLOCK_TAGS:
+                flush()
+            if element.tail:
+                pending.append(element.tail)
+    flush()
+    return tuple(paragraphs)
