@@ -9,7 +9,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from vodspec.errors import InputError, VodspecError
+from vodspec.errors import InputError, TooLargeError, VodspecError
 from vodspec.scrape.decode import MAX_BYTES, decode
 from vodspec.scrape.markup import check_table_markup
 from vodspec.scrape.models import Source, StatusDataset
@@ -26,8 +26,6 @@ INITIAL_VERSION = "1.0.0"
 
 def read_source(path: str | os.PathLike[str]) -> bytes:
     """A source file's bytes, refusing files over the cap before reading them."""
-    from vodspec.errors import TooLargeError
-
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -54,20 +52,20 @@ def scrape(
     and ``url`` describe the source for the dataset's provenance.
     """
     if isinstance(source, bytes):
-        data, label = source, file or "<bytes>"
+        data, where = source, file or "<bytes>"
     else:
-        data, label = read_source(source), file or str(source)
+        data, where = read_source(source), str(source)
     try:
-        return _scrape(data, service, label, source_id, url)
+        return _scrape(data, service, file or where, source_id, url)
     except VodspecError as exc:
-        raise exc.located(label) from None
+        raise exc.located(where) from None
 
 
 def _scrape(
     data: bytes, service: str, label: str, source_id: str | None, url: str | None
 ) -> StatusDataset:
     sha256 = hashlib.sha256(data).hexdigest()
-    text = decode(data, label)
+    text = decode(data)
     check_table_markup(text)
     info = page_info(text)
     if info.doc_id is None:

@@ -10,12 +10,10 @@ MAX_BYTES = 8 * 1024 * 1024
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def decode(data: bytes, file: str) -> str:
+def decode(data: bytes) -> str:
     """Return the text of ``data`` with LF line endings, or refuse it."""
     if len(data) > MAX_BYTES:
-        raise TooLargeError(
-            f"input is {len(data):,} bytes; the cap is {MAX_BYTES:,} bytes", file=file
-        )
+        raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_BYTES:,} bytes")
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
     try:
@@ -26,12 +24,11 @@ def decode(data: bytes, file: str) -> str:
         raise EncodingError(
             f"not UTF-8: invalid byte sequence {bad} at offset {exc.start}{_guess(data)};"
             " expected UTF-8 (re-save the page as UTF-8)",
-            file=file,
             line=line,
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise EncodingError("NUL byte in a text page; expected UTF-8 text", file=file, line=line)
+        raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
