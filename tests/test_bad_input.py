@@ -27,7 +27,7 @@ def scrape_text(text: str, service: str = "vod") -> object:
 
 def test_no_table(seed_text: str) -> None:
     intro = seed_text[: seed_text.index("<table")]
-    with pytest.raises(NoTableError, match="no status table"):
+    with pytest.raises(NoTableError, match="no status-code or error-code table"):
         scrape_text(intro)
 
 

@@ -10,8 +10,7 @@ import pytest
 from conftest import DATA, RAW, SEED, run_cli
 
 from vodspec import paths
-from vodspec.publish.render import render_snapshot
-from vodspec.scrape.models import StatusDataset
+from vodspec.publish.build import build
 
 
 def tree(directory: Path) -> dict[str, bytes]:
@@ -24,18 +23,35 @@ def copy_raw(tmp_path: Path) -> Path:
     return raw
 
 
-def test_fresh_build_reproduces_committed_data(tmp_path: Path) -> None:
+def test_build_reproduces_committed_data(tmp_path: Path) -> None:
+    """Rebuilding from raw/ over a copy of data/ changes nothing: data/ is the build's output."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    result = run_cli("build", "--raw", str(RAW), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("unchanged")
+    assert tree(data) == tree(DATA)
+
+
+def test_first_build_from_scratch(tmp_path: Path) -> None:
     result = run_cli("build", "--raw", str(RAW), "--data", str(tmp_path / "data"))
     assert result.returncode == 0, result.stderr
-    assert "version 1.0.0" in result.stdout
-    assert tree(tmp_path / "data") == tree(DATA)
-
-
-def test_committed_snapshot_is_generated_from_committed_data() -> None:
-    dataset = StatusDataset.model_validate_json((DATA / "status_codes.json").read_bytes())
-    assert paths.SNAPSHOT_FILE.read_bytes() == render_snapshot(
-        dataset, (DATA / "status_codes.json").read_bytes()
+    assert "version 1.0.0 (first publication)" in result.stdout
+    assert (
+        json.loads((tmp_path / "data" / "status_codes.json").read_bytes())["records"]
+        == json.loads((DATA / "status_codes.json").read_bytes())["records"]
     )
+
+
+def test_committed_snapshot_is_generated_from_committed_data(tmp_path: Path) -> None:
+    """Building over a copy of data/ at the package's own data path regenerates the snapshot."""
+    before = paths.SNAPSHOT_FILE.read_bytes()
+    paths.SNAPSHOT_FILE.unlink()
+    try:
+        assert build(RAW, DATA).outcome == "unchanged"
+        assert paths.SNAPSHOT_FILE.read_bytes() == before
+    finally:
+        paths.SNAPSHOT_FILE.write_bytes(before)
 
 
 def test_rebuild_is_unchanged(tmp_path: Path) -> None:

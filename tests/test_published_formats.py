@@ -58,7 +58,7 @@ def _mutants() -> list[tuple[str, Any]]:
         ("code out of range", ("records", 0, "code"), 700),
         ("unknown retry", ("records", 0, "retry"), "maybe"),
         ("empty reason", ("records", 0, "reason"), ""),
-        ("no paragraphs", ("records", 0, "paragraphs"), []),
+        ("empty paragraph", ("records", 0, "paragraphs"), [""]),
         ("bad sha", ("source", "sha256"), "xyz"),
         ("bad version", ("version",), "1.0"),
         ("extra field", ("records", 0, "extra"), 1),

@@ -7,8 +7,10 @@ The scraping stack is imported only by the commands that scrape.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from vodspec.errors import VodspecError
@@ -25,12 +27,28 @@ def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
 
+@contextlib.contextmanager
+def _reported_warnings() -> Iterator[None]:
+    """Print what vodspec accepted but wants a maintainer to know, one line each."""
+    from vodspec.errors import VodspecWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", VodspecWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, VodspecWarning):
+                    _err(f"warning: {warning.message}")
+
+
 def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape one page and print its dataset JSON on stdout; writes nothing."""
     from vodspec.publish.render import render_json
     from vodspec.scrape import scrape
 
-    dataset = scrape(Path(args.file), service=args.service)
+    with _reported_warnings():
+        dataset = scrape(Path(args.file), service=args.service, kind=args.kind)
     sys.stdout.flush()
     sys.stdout.buffer.write(render_json(dataset))
     return EXIT_OK
@@ -40,7 +58,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
     from vodspec.publish.build import build
 
-    report = build(Path(args.raw), Path(args.data))
+    with _reported_warnings():
+        report = build(Path(args.raw), Path(args.data))
     if report.outcome == "unchanged":
         _out(f"unchanged: {args.data} stays at version {report.version}")
     else:
@@ -157,6 +176,11 @@ def _parser() -> argparse.ArgumentParser:
         default="vod",
         metavar="NAME|any",
         help="service the page must document (default vod)",
+    )
+    sub.add_argument(
+        "--kind",
+        choices=("status_codes", "error_codes"),
+        help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
     sub.add_argument(

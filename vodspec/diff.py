@@ -40,7 +40,8 @@ class Diff:
         return tuple(change for change in self.changes if change.kind == "removed")
 
 
-def _higher(a: str | None, b: str | None) -> str | None:
+def highest(a: str | None, b: str | None) -> str | None:
+    """The higher of two bump levels (None < patch < minor < major)."""
     return a if LEVELS.index(a) >= LEVELS.index(b) else b
 
 
@@ -89,13 +90,13 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             if fields:
                 changes.append(Change(key, "changed", fields))
                 breaking = any(name in fields for name in BREAKING_FIELDS)
-                level = _higher(level, "major" if breaking else "patch")
+                level = highest(level, "major" if breaking else "patch")
         for record in before[len(after) :]:
             changes.append(Change(key, "removed", record=record))
             level = "major"
         for record in after[len(before) :]:
             changes.append(Change(key, "added", record=record))
-            level = _higher(level, "minor")
+            level = highest(level, "minor")
 
     schema_changes = []
     old_types, new_types = (
@@ -108,7 +109,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             level = "major"
         for name in new_types.keys() - old_types.keys():
             schema_changes.append(f"field {name} added")
-            level = _higher(level, "minor")
+            level = highest(level, "minor")
         for name in old_types.keys() & new_types.keys():
             if old_types[name] and new_types[name] and old_types[name] != new_types[name]:
                 schema_changes.append(f"field {name} retyped")
@@ -121,7 +122,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
         if old_source.get(name) != new_source.get(name)
     }
     if source_changes:
-        level = _higher(level, "patch")
+        level = highest(level, "patch")
     return Diff(level, tuple(changes), tuple(sorted(schema_changes)), source_changes)
 
 

@@ -97,3 +97,15 @@ class PublishError(VodspecError):
 
 class UnknownStatusError(VodspecError, LookupError):
     """A lookup asked for a status code the dataset does not have."""
+
+
+class UnknownErrorCodeError(VodspecError, LookupError):
+    """A lookup asked for an error code the dataset does not have."""
+
+
+class WrongKindError(InputError):
+    """The page holds another kind of table than the one expected (status vs error codes)."""
+
+
+class VodspecWarning(UserWarning):
+    """Something vodspec accepted but reports: an exact repeat kept once, a risky value."""

@@ -1,13 +1,51 @@
-"""The immutable record type the accessor hands out (stdlib only, cheap to import)."""
+"""The immutable record types the accessor hands out (stdlib only, cheap to import)."""
 
 from __future__ import annotations
 
 
-class Status:
-    """One status code as the VOD documentation describes it.
+class _Record:
+    """Immutable, hashable, compared by value; fields are the subclass's ``__slots__``."""
 
-    Instances are immutable and hashable; compare equal when every field is equal.
-    """
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, *values: object) -> None:
+        if len(values) != len(self.__slots__):
+            raise TypeError(
+                f"{type(self).__name__} takes {len(self.__slots__)} values, got {len(values)}"
+            )
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} records are immutable (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(
+            f"{type(self).__name__} records are immutable (tried to delete {name!r})"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """The record as the published JSON has it (tuples as lists)."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name in self.__slots__
+            for value in (getattr(self, name),)
+        }
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+
+class Status(_Record):
+    """One status code as the VOD documentation describes it."""
 
     __slots__ = (
         "code",
@@ -24,7 +62,7 @@ class Status:
 
     code: int
     reason: str | None
-    description: str
+    description: str | None
     paragraphs: tuple[str, ...]
     category: str
     retry: str
@@ -33,64 +71,48 @@ class Status:
     source_line: int
     source_sha256: str
 
-    def __init__(
-        self,
-        code: int,
-        reason: str | None,
-        description: str,
-        paragraphs: tuple[str, ...],
-        category: str,
-        retry: str,
-        doc_id: str,
-        source_row: str | None,
-        source_line: int,
-        source_sha256: str,
-    ) -> None:
-        values = (
-            code,
-            reason,
-            description,
-            paragraphs,
-            category,
-            retry,
-            doc_id,
-            source_row,
-            source_line,
-            source_sha256,
-        )
-        for name, value in zip(self.__slots__, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Status records are immutable (tried to set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Status records are immutable (tried to delete {name!r})")
-
     @property
     def name(self) -> str | None:
         """The constant-style name, as in ``http.HTTPStatus``: ``Not Found`` -> ``NOT_FOUND``."""
         return constant_name(self.reason) if self.reason else None
 
-    def as_dict(self) -> dict[str, object]:
-        """The record as the published JSON has it (paragraphs as a list)."""
-        out: dict[str, object] = {name: getattr(self, name) for name in self.__slots__}
-        out["paragraphs"] = list(self.paragraphs)
-        return out
-
-    def _key(self) -> tuple[object, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Status):
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
     def __repr__(self) -> str:
         return f"<Status {self.code} {self.reason!r} retry={self.retry}>"
+
+
+class ErrorCode(_Record):
+    """One row of an error-code table (one per HTTP status where the row lists several)."""
+
+    __slots__ = (
+        "error_code",
+        "http_status",
+        "http_status_text",
+        "message",
+        "description",
+        "remedy",
+        "module",
+        "placeholders",
+        "doc_id",
+        "source_row",
+        "source_line",
+        "source_sha256",
+    )
+
+    error_code: str
+    http_status: int | None
+    http_status_text: str | None
+    message: str | None
+    description: str | None
+    remedy: str | None
+    module: str | None
+    placeholders: tuple[str, ...]
+    doc_id: str
+    source_row: str | None
+    source_line: int
+    source_sha256: str
+
+    def __repr__(self) -> str:
+        return f"<ErrorCode {self.error_code} http_status={self.http_status}>"
 
 
 def constant_name(phrase: str) -> str:

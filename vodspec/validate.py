@@ -14,12 +14,15 @@ from typing import Any
 
 from vodspec import jsonschema_subset
 from vodspec.errors import PublishError
-
-JSON_NAME = "status_codes.json"
-CSV_NAME = "status_codes.csv"
-SCHEMA_NAME = "status_codes.schema.json"
-PACKAGE_NAME = "datapackage.json"
-INTEGER_COLUMNS = ("code", "source_line")
+from vodspec.layout import (
+    KINDS,
+    PACKAGE_NAME,
+    STATUS_CODES,
+    csv_cell,
+    csv_name,
+    json_name,
+    schema_name,
+)
 
 
 def _read(directory: Path, name: str) -> bytes:
@@ -38,36 +41,61 @@ def _json(directory: Path, name: str, data: bytes) -> Any:
         raise PublishError(f"not valid UTF-8 JSON: {exc}", file=str(directory / name)) from None
 
 
+def published_kinds(directory: Path) -> list[str]:
+    return [kind for kind in KINDS if (directory / json_name(kind)).exists()]
+
+
 def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     """Every problem found in a published dir, one line each; [] when it is sound.
 
     With ``raw_dir``, also check that each source file there still has the published hash.
     """
-    files = {
-        name: _read(directory, name) for name in (JSON_NAME, CSV_NAME, SCHEMA_NAME, PACKAGE_NAME)
-    }
-    dataset = _json(directory, JSON_NAME, files[JSON_NAME])
-    schema = _json(directory, SCHEMA_NAME, files[SCHEMA_NAME])
+    kinds = published_kinds(directory)
+    if not kinds:
+        raise PublishError(
+            f"no published dataset ({', '.join(map(json_name, KINDS))})", file=str(directory)
+        )
+    files = {PACKAGE_NAME: _read(directory, PACKAGE_NAME)}
+    problems: list[str] = []
+    versions = set()
+    for kind in kinds:
+        for name in (json_name(kind), csv_name(kind), schema_name(kind)):
+            files[name] = _read(directory, name)
+        dataset = _json(directory, json_name(kind), files[json_name(kind)])
+        schema = _json(directory, schema_name(kind), files[schema_name(kind)])
+        problems += _check_dataset(kind, dataset, schema, files[csv_name(kind)], raw_dir)
+        if isinstance(dataset, dict):
+            versions.add(dataset.get("version"))
     package = _json(directory, PACKAGE_NAME, files[PACKAGE_NAME])
+    problems += _check_package(package, files, versions)
+    return problems
+
+
+def _check_dataset(
+    kind: str, dataset: Any, schema: Any, csv_data: bytes, raw_dir: Path | None
+) -> list[str]:
+    name = json_name(kind)
     try:
-        problems = [f"{JSON_NAME}: {line}" for line in jsonschema_subset.errors(dataset, schema)]
+        problems = [f"{name}: {line}" for line in jsonschema_subset.errors(dataset, schema)]
     except jsonschema_subset.SchemaError as exc:
-        return [f"{SCHEMA_NAME}: {exc}"]
+        return [f"{schema_name(kind)}: {exc}"]
     if problems:
         return problems
+    if dataset.get("kind") != kind:
+        return [f"{name}: kind is {dataset.get('kind')!r}, expected {kind!r}"]
     records = dataset["records"]
-    codes = [record["code"] for record in records]
-    if codes != sorted(set(codes)):
-        problems.append(f"{JSON_NAME}: codes are not unique and sorted")
-    for record in records:
-        if record["description"] != "\n".join(record["paragraphs"]):
-            problems.append(f"{JSON_NAME}: {record['code']}: description is not its paragraphs")
+    if kind == STATUS_CODES:
+        codes = [record["code"] for record in records]
+        if codes != sorted(set(codes)):
+            problems.append(f"{name}: codes are not unique and sorted")
+    for number, record in enumerate(records, 1):
+        if "paragraphs" in record and record["description"] != (
+            "\n".join(record["paragraphs"]) or None
+        ):
+            problems.append(f"{name}: record {number}: description is not its paragraphs")
         if record["source_sha256"] != dataset["source"]["sha256"]:
-            problems.append(
-                f"{JSON_NAME}: {record['code']}: source_sha256 differs from the source's"
-            )
-    problems += _check_csv(files[CSV_NAME], records)
-    problems += _check_package(package, files, dataset["version"])
+            problems.append(f"{name}: record {number}: source_sha256 differs from the source's")
+    problems += _check_csv(csv_name(kind), csv_data, records)
     if raw_dir is not None:
         raw = raw_dir / dataset["source"]["file"]
         try:
@@ -78,53 +106,55 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
             if actual != dataset["source"]["sha256"]:
                 problems.append(
                     f"{raw}: sha256 is {actual},"
-                    f" the dataset says {dataset['source']['sha256']} (rebuild)"
+                    f" {name} says {dataset['source']['sha256']} (rebuild)"
                 )
     return problems
 
 
-def _check_csv(data: bytes, records: list[dict[str, Any]]) -> list[str]:
+def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[str]:
     try:
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
     except (UnicodeDecodeError, csv.Error) as exc:
-        return [f"{CSV_NAME}: unreadable: {exc}"]
+        return [f"{name}: unreadable: {exc}"]
     if len(rows) != len(records):
-        return [f"{CSV_NAME}: {len(rows)} rows, {JSON_NAME} has {len(records)} records"]
+        return [f"{name}: {len(rows)} rows, the JSON has {len(records)} records"]
     problems = []
-    for row, record in zip(rows, records, strict=True):
-        expected = {name: value for name, value in record.items() if name != "paragraphs"}
+    for number, (row, record) in enumerate(zip(rows, records, strict=True), 1):
+        expected = {key: csv_cell(value) for key, value in record.items() if key != "paragraphs"}
         if set(row) != set(expected):
-            return [
-                f"{CSV_NAME}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"
-            ]
-        for name, value in expected.items():
-            text = "" if value is None else str(value)
-            if row[name] != text:
+            return [f"{name}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"]
+        for key, text in expected.items():
+            if row[key] != text:
                 problems.append(
-                    f"{CSV_NAME}: code {record['code']}: {name} is {row[name]!r}, JSON has {text!r}"
+                    f"{name}: row {number}: {key} is {row[key]!r}, the JSON has {text!r}"
                 )
     return problems
 
 
-def _check_package(package: dict[str, Any], files: dict[str, bytes], version: str) -> list[str]:
+def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) -> list[str]:
     problems = []
-    if package.get("version") != version:
+    if not isinstance(package, dict):
+        return [f"{PACKAGE_NAME}: expected a JSON object"]
+    if len(versions) != 1 or package.get("version") not in versions:
         problems.append(
-            f"{PACKAGE_NAME}: version {package.get('version')!r}, {JSON_NAME} has {version!r}"
+            f"{PACKAGE_NAME}: versions disagree: package {package.get('version')!r},"
+            f" datasets {sorted(map(str, versions))}"
         )
+    listed = set()
     for resource in package.get("resources", []):
-        data = files.get(resource.get("path"))
+        path = resource.get("path")
+        listed.add(path)
+        data = files.get(path)
         if data is None:
-            problems.append(
-                f"{PACKAGE_NAME}: resource {resource.get('path')!r} is not a published file"
-            )
+            problems.append(f"{PACKAGE_NAME}: resource {path!r} is not a published file")
             continue
         if resource.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest() or resource.get(
             "bytes"
         ) != len(data):
-            problems.append(
-                f"{PACKAGE_NAME}: {resource['path']} does not match its recorded hash and size"
-            )
+            problems.append(f"{PACKAGE_NAME}: {path} does not match its recorded hash and size")
+    for name in files:
+        if name != PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
+            problems.append(f"{PACKAGE_NAME}: {name} is published but not listed")
     return problems
 
 
@@ -140,10 +170,7 @@ def snapshot_problems(directory: Path) -> list[str]:
         return [
             f"vodspec/_snapshot.py cannot be loaded ({type(exc).__name__}); run `vodspec build`"
         ]
-    actual = hashlib.sha256(_read(directory, JSON_NAME)).hexdigest()
-    if getattr(_snapshot, "JSON_SHA256", None) != actual:
-        return [
-            f"vodspec/_snapshot.py was not generated from {directory / JSON_NAME};"
-            " run `vodspec build`"
-        ]
+    actual = hashlib.sha256(_read(directory, PACKAGE_NAME)).hexdigest()
+    if getattr(_snapshot, "PACKAGE_SHA256", None) != actual:
+        return [f"vodspec/_snapshot.py was not generated from {directory}; run `vodspec build`"]
     return []

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from vodspec import paths
-from vodspec.diff import Diff, bump, diff_datasets
+from vodspec.diff import Diff, bump, diff_datasets, highest
 from vodspec.errors import PublishError
+from vodspec.layout import json_name
 from vodspec.publish.manifest import load_manifest
-from vodspec.publish.render import JSON_NAME, render_all, render_snapshot
-from vodspec.scrape import scrape
-from vodspec.scrape.models import StatusDataset
+from vodspec.publish.render import MODELS, render_all, render_snapshot
+from vodspec.scrape import INITIAL_VERSION, scrape
+from vodspec.scrape.models import Dataset
 
 
 @dataclass(frozen=True)
@@ -23,54 +24,90 @@ class BuildReport:
     outcome: str  # "published" or "unchanged"
     version: str
     level: str | None  # the bump: major, minor, patch; None for a first publication
-    diff: Diff | None  # None for a first publication
+    diffs: dict[str, Diff]  # kind -> changes against the previous publication
+
+
+def scrape_sources(raw_dir: Path) -> dict[str, Dataset]:
+    """Every source of the manifest, scraped and validated, by kind."""
+    return {
+        entry.kind: scrape(
+            raw_dir / entry.file,
+            service=entry.service,
+            kind=entry.kind,
+            file=entry.file,
+            source_id=entry.id,
+            url=entry.url,
+        )
+        for entry in load_manifest(raw_dir)
+    }
 
 
 def build(raw_dir: Path, data_dir: Path) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
-    (entry,) = [source for source in load_manifest(raw_dir) if source.kind == "status_codes"]
-    dataset = scrape(
-        raw_dir / entry.file,
-        service=entry.service,
-        file=entry.file,
-        source_id=entry.id,
-        url=entry.url,
-    )
+    datasets = scrape_sources(raw_dir)
     previous = load_published(data_dir)
-    diff, level = None, None
-    if previous is not None:
-        diff = diff_datasets(previous, dataset.model_dump(mode="json"))
-        level = diff.level
-        dataset = dataset.model_copy(update={"version": bump(previous["version"], level)})
-    files = render_all(dataset)
-    if previous is not None and _same_files(data_dir, files):
-        _write_snapshot(data_dir, dataset, files)  # in case it was lost; same bytes otherwise
-        return BuildReport("unchanged", dataset.version, None, diff)
-    if previous is not None and level is None:
-        # Same records and source, different bytes (a new vodspec renders them differently).
+    diffs: dict[str, Diff] = {}
+    level: str | None = None
+    version = INITIAL_VERSION
+    if previous:
+        for kind in sorted(previous.keys() | datasets.keys()):
+            old = previous.get(kind, {"kind": kind, "records": []})
+            new = (
+                datasets[kind].model_dump(mode="json")
+                if kind in datasets
+                else {"kind": kind, "records": []}
+            )
+            diffs[kind] = diff_datasets(old, new)
+            level = highest(level, diffs[kind].level)
+        version = bump(_package_version(previous, data_dir), level)
+    files = render_all(_versioned(datasets, version))
+    if previous and _same_files(data_dir, files):
+        _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
+        return BuildReport("unchanged", version, None, diffs)
+    if previous and level is None:
+        # Same records and sources, different bytes (a new vodspec renders them differently).
         level = "patch"
-        dataset = dataset.model_copy(update={"version": bump(previous["version"], level)})
-        files = render_all(dataset)
+        version = bump(_package_version(previous, data_dir), level)
+        files = render_all(_versioned(datasets, version))
     publish(data_dir, files)
-    _write_snapshot(data_dir, dataset, files)
-    return BuildReport("published", dataset.version, level, diff)
+    _write_snapshot(data_dir, datasets, version, files)
+    return BuildReport("published", version, level, diffs)
 
 
-def load_published(data_dir: Path) -> dict[str, Any] | None:
-    """The dataset JSON ``data_dir`` holds, or None when nothing was published there yet."""
-    path = data_dir / JSON_NAME
-    if not path.exists():
-        return None
-    try:
-        previous = json.loads(path.read_bytes())
-        StatusDataset.model_validate(previous)
-    except ValueError as exc:
+def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
+    return {
+        kind: dataset.model_copy(update={"version": version}) for kind, dataset in datasets.items()
+    }
+
+
+def _package_version(previous: dict[str, dict[str, Any]], data_dir: Path) -> str:
+    versions = {dataset["version"] for dataset in previous.values()}
+    if len(versions) != 1:
         raise PublishError(
-            f"the published dataset is unreadable ({' '.join(str(exc).split())[:200]});"
-            " fix or remove it before building",
-            file=str(path),
-        ) from None
-    return dict(previous)
+            f"the published datasets disagree on the version ({', '.join(sorted(versions))})",
+            file=str(data_dir),
+        )
+    return str(versions.pop())
+
+
+def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet."""
+    published = {}
+    for kind, (model, _) in MODELS.items():
+        path = data_dir / json_name(kind)
+        if not path.exists():
+            continue
+        try:
+            previous = json.loads(path.read_bytes())
+            model.model_validate(previous)
+        except ValueError as exc:
+            raise PublishError(
+                f"the published dataset is unreadable ({' '.join(str(exc).split())[:200]});"
+                " fix or remove it before building",
+                file=str(path),
+            ) from None
+        published[kind] = dict(previous)
+    return published
 
 
 def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
@@ -80,11 +117,13 @@ def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
         return False
 
 
-def _write_snapshot(data_dir: Path, dataset: StatusDataset, files: dict[str, bytes]) -> None:
+def _write_snapshot(
+    data_dir: Path, datasets: dict[str, Dataset], version: str, files: dict[str, bytes]
+) -> None:
     """Regenerate the accessor's snapshot when ``data_dir`` is the data this checkout ships."""
     if data_dir.resolve() != paths.CHECKOUT_DATA_DIR:
         return
-    snapshot = render_snapshot(dataset, files[JSON_NAME])
+    snapshot = render_snapshot(datasets, version, files)
     try:
         if paths.SNAPSHOT_FILE.read_bytes() == snapshot:
             return

@@ -17,7 +17,7 @@ class SourceEntry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="allow")
 
     id: str = Field(min_length=1)
-    kind: Literal["status_codes"]
+    kind: Literal["status_codes", "error_codes"]
     service: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://")
     file: str = Field(min_length=1, pattern=r"^[^/\\][^\\]*$")
@@ -49,6 +49,7 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     ids = [source.id for source in sources]
     if len(set(ids)) != len(ids):
         raise ManifestError("source ids must be unique", file=str(path))
-    if [s.kind for s in sources].count("status_codes") != 1:
-        raise ManifestError("expected exactly one status_codes source", file=str(path))
+    kinds = [source.kind for source in sources]
+    if len(set(kinds)) != len(kinds):
+        raise ManifestError("expected at most one source of each kind", file=str(path))
     return sources

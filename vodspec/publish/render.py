@@ -1,4 +1,4 @@
-"""Render a dataset into the published files' bytes: pure functions, same input -> same bytes."""
+"""Render datasets into the published files' bytes: pure functions, same input -> same bytes."""
 
 from __future__ import annotations
 
@@ -8,16 +8,35 @@ import io
 import json
 from typing import Any
 
-from vodspec.scrape.models import StatusDataset, StatusRecord
+from pydantic import BaseModel
 
-JSON_NAME = "status_codes.json"
-CSV_NAME = "status_codes.csv"
-SCHEMA_NAME = "status_codes.schema.json"
-PACKAGE_NAME = "datapackage.json"
+from vodspec.layout import (
+    ERROR_CODES,
+    KINDS,
+    PACKAGE_NAME,
+    STATUS_CODES,
+    csv_cell,
+    csv_columns,
+    csv_name,
+    json_name,
+    schema_name,
+)
+from vodspec.scrape.models import (
+    Dataset,
+    ErrorCodeRecord,
+    ErrorDataset,
+    StatusDataset,
+    StatusRecord,
+)
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-#: The CSV leaves out ``paragraphs``: ``description`` is them joined with "\n", losslessly.
-CSV_COLUMNS = tuple(name for name in StatusRecord.model_fields if name != "paragraphs")
+MODELS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+    STATUS_CODES: (StatusDataset, StatusRecord),
+    ERROR_CODES: (ErrorDataset, ErrorCodeRecord),
+}
+TITLES = {STATUS_CODES: "status codes", ERROR_CODES: "error codes"}
+#: Table Schema primary keys; error codes have none (a code may repeat under one status).
+PRIMARY_KEYS = {STATUS_CODES: ["code"], ERROR_CODES: []}
 
 
 def dump_json(value: Any) -> bytes:
@@ -25,51 +44,50 @@ def dump_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_json(dataset: StatusDataset) -> bytes:
+def record_fields(kind: str) -> list[str]:
+    return list(MODELS[kind][1].model_fields)
+
+
+def render_json(dataset: Dataset) -> bytes:
     return dump_json(dataset.model_dump(mode="json"))
 
 
-def render_csv(dataset: StatusDataset) -> bytes:
+def render_csv(dataset: Dataset) -> bytes:
+    columns = csv_columns(record_fields(dataset.kind))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for record in dataset.model_dump(mode="json")["records"]:
-        writer.writerow(["" if record[name] is None else record[name] for name in CSV_COLUMNS])
+        writer.writerow([csv_cell(record[name]) for name in columns])
     return buffer.getvalue().encode("utf-8")
 
 
-def json_schema() -> dict[str, Any]:
-    schema = StatusDataset.model_json_schema(mode="validation")
+def json_schema(kind: str) -> dict[str, Any]:
+    schema = MODELS[kind][0].model_json_schema(mode="validation")
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "title": "vodspec status-code dataset",
-        "description": "A Huawei Cloud status-code page as data; see the vodspec README.",
+        "title": f"vodspec {TITLES[kind]} dataset",
+        "description": f"A Huawei Cloud {TITLES[kind]} page as data; see the vodspec README.",
         **{key: value for key, value in schema.items() if key not in ("title", "description")},
     }
 
 
-def render_schema() -> bytes:
-    return dump_json(json_schema())
-
-
-def _table_field(name: str, prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+def _table_field(
+    name: str, prop: dict[str, Any], defs: dict[str, Any], key: list[str]
+) -> dict[str, Any]:
     """A Table Schema field for one property of the record's JSON Schema."""
     options = prop.get("anyOf", [prop])
     nullable = any(option.get("type") == "null" for option in options)
     (option,) = [option for option in options if option.get("type") != "null"]
     if "$ref" in option:
         option = defs[option["$ref"].rsplit("/", 1)[1]]
-    constraints: dict[str, Any] = {} if nullable else {"required": True}
-    for json_key, table_key in (
-        ("enum", "enum"),
-        ("minimum", "minimum"),
-        ("maximum", "maximum"),
-        ("pattern", "pattern"),
-        ("minLength", "minLength"),
-    ):
+    if option["type"] == "array":  # joined into one cell (see vodspec.layout)
+        option = {"type": "string"}
+    constraints: dict[str, Any] = {} if nullable or option is None else {"required": True}
+    for json_key in ("enum", "minimum", "maximum", "pattern", "minLength"):
         if json_key in option:
-            constraints[table_key] = option[json_key]
-    if name == "code":
+            constraints[json_key] = option[json_key]
+    if key == [name]:
         constraints["unique"] = True
     field = {"name": name, "type": option["type"], "description": prop.get("description", "")}
     if constraints:
@@ -77,90 +95,124 @@ def _table_field(name: str, prop: dict[str, Any], defs: dict[str, Any]) -> dict[
     return field
 
 
-def table_schema() -> dict[str, Any]:
-    schema = StatusRecord.model_json_schema(mode="validation")
+def table_schema(kind: str) -> dict[str, Any]:
+    schema = MODELS[kind][1].model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
-    fields = [_table_field(name, schema["properties"][name], defs) for name in CSV_COLUMNS]
-    return {"fields": fields, "primaryKey": ["code"], "missingValues": [""]}
+    key = PRIMARY_KEYS[kind]
+    fields = [
+        _table_field(name, schema["properties"][name], defs, key)
+        for name in csv_columns(record_fields(kind))
+    ]
+    table: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if key:
+        table["primaryKey"] = key
+    return table
 
 
 def _file_facts(data: bytes) -> dict[str, Any]:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
-def render_datapackage(dataset: StatusDataset, files: dict[str, bytes]) -> bytes:
-    source = dataset.source
+def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": kind,
+            "path": csv_name(kind),
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **_file_facts(files[csv_name(kind)]),
+            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+            "schema": table_schema(kind),
+        },
+        {
+            "name": f"{kind}_json",
+            "path": json_name(kind),
+            "profile": "data-resource",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            **_file_facts(files[json_name(kind)]),
+            "jsonSchema": schema_name(kind),
+        },
+    ]
+
+
+def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
+    first = datasets[next(kind for kind in KINDS if kind in datasets)]
     package = {
         "profile": "data-package",
         "name": "vodspec",
-        "title": "Huawei Cloud VOD API status codes",
-        "description": "The HTTP status codes that Huawei Cloud's VOD API documents, as data.",
-        "version": dataset.version,
-        "homepage": source.url,
+        "title": "Huawei Cloud VOD API "
+        + " and ".join(TITLES[kind] for kind in KINDS if kind in datasets),
+        "description": "What Huawei Cloud's VOD API documentation says about its HTTP status"
+        " codes (and error codes, where published), as data.",
+        "version": first.version,
+        "homepage": first.source.url,
         "licenses": [
             {
                 "name": "other-at",
-                "title": "Text from Huawei Cloud's documentation; the source page's terms apply",
-                "path": source.url,
+                "title": "Text from Huawei Cloud's documentation; the source pages' terms apply",
+                "path": first.source.url,
             }
         ],
-        "sources": [{"title": f"{source.title} ({source.doc_id})", "path": source.url}],
+        "sources": [
+            {
+                "title": f"{dataset.source.title} ({dataset.source.doc_id})",
+                "path": dataset.source.url,
+            }
+            for kind, dataset in sorted(datasets.items(), key=lambda item: KINDS.index(item[0]))
+        ],
         "resources": [
-            {
-                "name": "status_codes",
-                "path": CSV_NAME,
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                **_file_facts(files[CSV_NAME]),
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": table_schema(),
-            },
-            {
-                "name": "status_codes_json",
-                "path": JSON_NAME,
-                "profile": "data-resource",
-                "format": "json",
-                "mediatype": "application/json",
-                "encoding": "utf-8",
-                **_file_facts(files[JSON_NAME]),
-                "jsonSchema": SCHEMA_NAME,
-            },
+            resource for kind in KINDS if kind in datasets for resource in _resources(kind, files)
         ],
     }
     return dump_json(package)
 
 
-def render_snapshot(dataset: StatusDataset, json_bytes: bytes) -> bytes:
+def snapshot_rows(dataset: Dataset) -> list[tuple[Any, ...]]:
+    """The records as tuples in field order, lists as tuples: what the accessor loads."""
+    fields = record_fields(dataset.kind)
+    return [
+        tuple(
+            tuple(record[name]) if isinstance(record[name], list) else record[name]
+            for name in fields
+        )
+        for record in dataset.model_dump(mode="json")["records"]
+    ]
+
+
+def render_snapshot(datasets: dict[str, Dataset], version: str, files: dict[str, bytes]) -> bytes:
     """The Python module the accessor loads: the records as literals, fast to import."""
-    fields = tuple(StatusRecord.model_fields)
     lines = [
-        '"""The published status codes for the accessor.',
+        '"""The published dataset for the accessor.',
         "",
         "Generated by `vodspec build` from the data dir; do not edit.",
         '"""',
         "",
-        f"DATA_VERSION = {dataset.version!r}",
-        f"JSON_SHA256 = {hashlib.sha256(json_bytes).hexdigest()!r}",
-        f"FIELDS = {fields!r}",
-        "STATUS_CODES = (",
+        f"DATA_VERSION = {version!r}",
+        f"PACKAGE_SHA256 = {hashlib.sha256(files[PACKAGE_NAME]).hexdigest()!r}",
     ]
-    for record in dataset.model_dump(mode="json")["records"]:
-        values = tuple(
-            tuple(record[name]) if name == "paragraphs" else record[name] for name in fields
-        )
-        lines.append(f"    {values!r},")
-    lines.append(")")
+    for kind in KINDS:
+        name = kind.upper()
+        lines.append(f"{name}_FIELDS = {tuple(record_fields(kind))!r}")
+        if kind not in datasets:
+            lines.append(f"{name} = ()")
+            continue
+        lines.append(f"{name} = (")
+        lines += [f"    {row!r}," for row in snapshot_rows(datasets[kind])]
+        lines.append(")")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def render_all(dataset: StatusDataset) -> dict[str, bytes]:
+def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
     """Every file of the published data dir, by name."""
-    files = {
-        JSON_NAME: render_json(dataset),
-        CSV_NAME: render_csv(dataset),
-        SCHEMA_NAME: render_schema(),
-    }
-    files[PACKAGE_NAME] = render_datapackage(dataset, files)
+    files: dict[str, bytes] = {}
+    for kind in KINDS:
+        if kind in datasets:
+            files[json_name(kind)] = render_json(datasets[kind])
+            files[csv_name(kind)] = render_csv(datasets[kind])
+            files[schema_name(kind)] = dump_json(json_schema(kind))
+    files[PACKAGE_NAME] = render_datapackage(datasets, files)
     return files

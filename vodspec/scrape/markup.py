@@ -69,3 +69,24 @@ def check_table_markup(text: str) -> None:
             " the table is cut off",
             line=_line(text, where),
         )
+
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)
+_ROW_ID = re.compile(r"<tr\b[^>]*\bid=\"([^\"]*)\"", re.I)
+
+
+def check_conflict_markers(text: str) -> None:
+    """Refuse a page with unresolved merge-conflict markers (it holds two versions at once)."""
+    marker = _CONFLICT.search(text)
+    if marker is None:
+        return
+    before = text[: marker.start()]
+    table = before.rfind("<table")
+    rows = (
+        _ROW_ID.findall(before[table:]) if table >= 0 and "</table>" not in before[table:] else []
+    )
+    raise MarkupError(
+        f"unresolved merge-conflict marker {marker[1]!r}; expected one version of the page",
+        line=_line(text, marker.start()),
+        row=rows[-1] if rows else None,
+    )

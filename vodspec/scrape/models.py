@@ -23,11 +23,11 @@ class StatusRecord(_Model):
     """One status code as the page documents it, with where it came from."""
 
     code: int = Field(ge=100, le=599, description="HTTP status code.")
-    reason: Text | None = Field(description="Reason phrase as the page writes it.")
-    description: Text = Field(description="The paragraphs joined with a newline.")
-    paragraphs: list[Text] = Field(
-        min_length=1, description="The description cell, paragraph by paragraph."
+    reason: Text | None = Field(description="Reason phrase as the page writes it, if it gives one.")
+    description: Text | None = Field(
+        description="The paragraphs joined with a newline; null when the table has no description."
     )
+    paragraphs: list[Text] = Field(description="The description, paragraph by paragraph.")
     category: Category = Field(description="Class of the code, from its first digit.")
     retry: Retry = Field(description="The page's own retry advice, from its words.")
     doc_id: Text = Field(description="Doc id of the source page.")
@@ -37,11 +37,34 @@ class StatusRecord(_Model):
 
     @model_validator(mode="after")
     def _derived_fields_agree(self) -> StatusRecord:
-        if self.description != "\n".join(self.paragraphs):
+        if self.description != ("\n".join(self.paragraphs) or None):
             raise ValueError("description must be the paragraphs joined with a newline")
+        if self.reason is None and self.description is None:
+            raise ValueError("a record needs a reason or a description")
         if self.category != category_of(self.code):
             raise ValueError(f"code {self.code} is not in category {self.category.value}")
         return self
+
+
+class ErrorCodeRecord(_Model):
+    """One row of an error-code table (one per HTTP status where a row lists several)."""
+
+    error_code: Text = Field(description="The service's error code, e.g. VOD.10053.")
+    http_status: int | None = Field(
+        ge=100, le=599, description="HTTP status; null when the table has no status column."
+    )
+    http_status_text: Text | None = Field(description="The status cell as the page writes it.")
+    message: Text | None = Field(description="Error message (错误信息 / Error Message / 错误提示).")
+    description: Text | None = Field(description="Description (描述 / 语义 / 说明 / 错误说明).")
+    remedy: Text | None = Field(description="What to do (处理措施 / 解决方案).")
+    module: Text | None = Field(description="Module (模块), on pages that group codes by one.")
+    placeholders: list[Text] = Field(
+        description="Template slots in the message ({0}, %s…), verbatim, in order."
+    )
+    doc_id: Text = Field(description="Doc id of the source page.")
+    source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
+    source_line: int = Field(ge=1, description="Line of the row in the source file.")
+    source_sha256: Sha256 = Field(description="sha256 of the source file's bytes.")
 
 
 class Source(_Model):
@@ -54,6 +77,16 @@ class Source(_Model):
     url: str | None = Field(description="Where the page is published.")
     file: Text = Field(description="The raw file, relative to the project.")
     sha256: Sha256 = Field(description="sha256 of the raw file's bytes.")
+
+
+class ErrorDataset(_Model):
+    """A page's error codes, in page order."""
+
+    name: Text
+    kind: Literal["error_codes"] = "error_codes"
+    version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
+    source: Source
+    records: list[ErrorCodeRecord] = Field(min_length=1)
 
 
 class StatusDataset(_Model):
@@ -73,3 +106,6 @@ class StatusDataset(_Model):
         if codes != sorted(codes):
             raise ValueError("records must be sorted by code")
         return self
+
+
+Dataset = StatusDataset | ErrorDataset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from vodspec.errors import ServiceError
 from vodspec.scrape.page import PageInfo
@@ -20,31 +21,54 @@ SERVICE_NAMES: dict[str, tuple[str, ...]] = {
     "dcs": ("分布式缓存服务",),
     "dgc": ("数据治理中心",),
 }
+#: Error-code prefixes that name a service ("VOD.10053" -> VOD). Shared prefixes (Common,
+#: APIGW, SYS, KMS…) name none.
+CODE_PREFIXES: dict[str, tuple[str, ...]] = {
+    "vod": ("VOD", "VST"),
+    "live": ("LIVE",),
+    "ecs": ("ECS",),
+    "bms": ("BMS",),
+    "vpc": ("VPC",),
+    "dns": ("DNS",),
+    "aom": ("AOM",),
+    "dcs": ("DCS",),
+}
 ANY_SERVICE = "any"
 
 # "vod_04_0133", "live_03_0021", "dcs-api-0312043": the prefix before the first _ or -.
 _DOC_ID_PREFIX = re.compile(r"^([A-Za-z]+)[_-]")
 
 
-def service_signals(info: PageInfo) -> list[tuple[str, str]]:
+def service_signals(info: PageInfo, codes: Iterable[str] = ()) -> list[tuple[str, str]]:
     """(service, evidence) pairs the page gives.
 
     Neutral doc ids (ErrorCode, ZH-CN_TOPIC_…) give none.
     """
     signals = []
-    prefix = _DOC_ID_PREFIX.match(info.doc_id or "")
-    if prefix and prefix[1].lower() in SERVICE_NAMES:
-        signals.append((prefix[1].lower(), f"doc id {info.doc_id!r}"))
+    doc_prefix = _DOC_ID_PREFIX.match(info.doc_id or "")
+    if doc_prefix and doc_prefix[1].lower() in SERVICE_NAMES:
+        signals.append((doc_prefix[1].lower(), f"doc id {info.doc_id!r}"))
     for service, names in SERVICE_NAMES.items():
         for name in names:
             if name in info.intro:
                 signals.append((service, f"introduction names {name}"))
+    by_prefix = {
+        prefix: service for service, prefixes in CODE_PREFIXES.items() for prefix in prefixes
+    }
+    for code in dict.fromkeys(codes):
+        prefix, dot, _ = code.partition(".")
+        if dot and prefix.upper() in by_prefix:
+            signals.append((by_prefix[prefix.upper()], f"error code {code}"))
     return signals
 
 
-def check_service(info: PageInfo, expected: str) -> str | None:
-    """The page's service; raise unless it is ``expected`` (``any`` accepts every page)."""
-    signals = service_signals(info)
+def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> str | None:
+    """The page's service; raise unless it is ``expected`` (``any`` accepts every page).
+
+    Signals are the doc id, the introduction and error-code prefixes: at least one must
+    name ``expected`` and none may name another service.
+    """
+    signals = service_signals(info, codes)
     found = sorted({service for service, _ in signals})
     if expected == ANY_SERVICE:
         return found[0] if len(found) == 1 else None
@@ -58,6 +82,6 @@ def check_service(info: PageInfo, expected: str) -> str | None:
     if expected not in found:
         raise ServiceError(
             f"nothing on the page says it is {expected}'s (doc id {info.doc_id!r}, no service"
-            " named in the introduction); pass --service any to read it anyway"
+            " named in the introduction or by code prefixes); pass --service any to read it anyway"
         )
     return expected

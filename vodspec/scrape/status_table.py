@@ -1,4 +1,4 @@
-"""Read status-code tables (返回值 | 说明) into StatusRecords."""
+"""Read status-code tables, in every form the pages use, into StatusRecords."""
 
 from __future__ import annotations
 
@@ -7,122 +7,134 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from vodspec.errors import CellError, DuplicateError, HeaderError, NoTableError
+from vodspec.errors import CellError, DuplicateError
+from vodspec.scrape.kinds import CodeTable
 from vodspec.scrape.models import StatusRecord
 from vodspec.scrape.rules import Retry, category_of, retry_of
-from vodspec.scrape.tables import Cell, Row, Table
+from vodspec.scrape.tables import Cell, Row
 
-#: Header cell -> the column's role. A table with a "status" column is a status table.
-STATUS_COLUMNS: dict[str, str] = {
-    "返回值": "status",
-    "说明": "description",
-}
-REQUIRED_ROLES = ("status", "description")
-
-# "404 Not Found": three ASCII digits, one space, an English reason phrase.
-STATUS_CELL = re.compile(r"(?P<code>[0-9]{3}) (?P<reason>[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9])")
+# "404 Not Found", "204 NoContent", "418 I'm a teapot": the reason phrase is ASCII words.
+REASON_PHRASE = r"[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9]|[A-Za-z]"
+STATUS_CELL = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE}))?")
+CLASS_CELL = re.compile(r"[1-5][xX]{2}")
 LOWEST_CODE, HIGHEST_CODE = 100, 599
 
 
-def is_status_table(table: Table) -> bool:
-    return any(STATUS_COLUMNS.get(name) == "status" for name in table.header)
+class ClassOnlyError(CellError):
+    """The table lists status classes (2xx, 4xx), not codes."""
 
 
-def column_roles(table: Table) -> dict[str, int]:
-    """Role -> column index; refuses unknown or repeated header cells."""
-    roles: dict[str, int] = {}
-    for index, name in enumerate(table.header):
-        role = STATUS_COLUMNS.get(name)
-        if role is None or role in roles:
-            known = " | ".join(STATUS_COLUMNS)
-            raise HeaderError(
-                f"status table has {'a repeated' if role else 'an unexpected'} header cell"
-                f" {name!r}; expected {known}",
-                line=table.header_cells[index].line,
-                column=name,
+def _text(cell: Cell) -> str | None:
+    return cell.paragraphs[0] if len(cell.paragraphs) == 1 else None
+
+
+def _refuse(row: Row, column: str, message: str) -> CellError:
+    return CellError(message, line=row.line, row=row.id, column=column)
+
+
+def _code_and_reason(table: CodeTable, row: Row) -> tuple[int, str | None]:
+    """The code and the reason phrase the row's status cell (or code + reason cells) give."""
+    combined = "status" in table.roles
+    column = table.roles["status" if combined else "code"]
+    name = table.table.header[column]
+    text = _text(row.cells[column])
+    if text is not None and CLASS_CELL.fullmatch(text):
+        raise ClassOnlyError(
+            f"the table lists the status class {text!r}, not codes; vodspec publishes codes only",
+            line=row.line,
+            row=row.id,
+            column=name,
+        )
+    match = STATUS_CELL.fullmatch(text or "")
+    expected = "'NNN Reason Phrase' (e.g. '404 Not Found')" if combined else "a code ('404')"
+    # Success rows may give a bare code with Chinese text (DNS: 200 | 请求成功。); others may not.
+    bare_allowed = not combined or (match is not None and match["code"].startswith("2"))
+    if match is None or (match["reason"] is None and not bare_allowed):
+        found = (
+            repr(text) if text is not None else f"{len(row.cells[column].paragraphs)} paragraphs"
+        )
+        raise _refuse(row, name, f"expected {expected}, found {found}")
+    code = int(match["code"])
+    if not LOWEST_CODE <= code <= HIGHEST_CODE:
+        raise _refuse(row, name, f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}")
+    reason = match["reason"]
+    if "reason" in table.roles:
+        reason_name = table.table.header[table.roles["reason"]]
+        reason_text = _text(row.cells[table.roles["reason"]])
+        if (
+            reason is not None
+            or reason_text is None
+            or not re.fullmatch(REASON_PHRASE, reason_text)
+        ):
+            raise _refuse(
+                row, reason_name, f"expected one reason phrase ('Not Found'), found {reason_text!r}"
             )
-        roles[role] = index
-    missing = [role for role in REQUIRED_ROLES if role not in roles]
-    if missing:
-        raise HeaderError(
-            f"status table lacks a {missing[0]} column; expected {' | '.join(STATUS_COLUMNS)}",
-            line=table.line,
-        )
-    return roles
+        reason = reason_text
+    elif reason is None and "description" in table.roles:
+        # code | 描述 tables: the text is a reason phrase (ECS: "OK") or prose (reason null).
+        candidate = _text(row.cells[table.roles["description"]])
+        if candidate is not None and re.fullmatch(REASON_PHRASE, candidate):
+            reason = candidate
+    return code, reason
 
 
-def status_records(tables: Iterable[Table], doc_id: str, sha256: str) -> list[StatusRecord]:
-    """The records of every status table, in code order; refuses a page with none."""
-    records: dict[int, StatusRecord] = {}
-    found = False
+def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list[StatusRecord]:
+    """The records of a page's status tables, merged in page order, sorted by code."""
+    merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
-        if not is_status_table(table):
-            continue
-        found = True
-        roles = column_roles(table)
-        for row in table.rows:
-            record = _record(table, roles, row, doc_id, sha256)
-            if record.code in records:
-                first = records[record.code]
-                raise DuplicateError(
-                    f"status code {record.code} is listed twice"
-                    f" (first at line {first.source_line})",
-                    line=row.line,
-                    row=row.id,
-                    column=table.header[roles["status"]],
-                )
-            records[record.code] = record
-    if not found:
-        raise NoTableError(
-            f"no status table: expected a table whose header has {' | '.join(STATUS_COLUMNS)}"
-        )
-    if not records:
-        raise NoTableError("the status table has no rows")
-    return [records[code] for code in sorted(records)]
+        has_description = "description" in table.roles
+        for row in table.table.rows:
+            code, reason = _code_and_reason(table, row)
+            paragraphs: tuple[str, ...] = ()
+            description_name = ""
+            if has_description:
+                description_name = table.table.header[table.roles["description"]]
+                paragraphs = row.cells[table.roles["description"]].paragraphs
+                if not paragraphs:
+                    raise _refuse(row, description_name, "the description cell is empty")
+            code_cell = row.cells[table.roles.get("status", table.roles.get("code", 0))]
+            if code in merged:
+                first_reason, first_paragraphs, first_row, _ = merged[code]
+                # A code spanning several rows (rowspan) lists several causes: one record.
+                if not code_cell.spanned or first_reason != reason:
+                    raise DuplicateError(
+                        f"status code {code} is listed twice (first at line {first_row.line})",
+                        line=row.line,
+                        row=row.id,
+                        column=table.table.header[
+                            table.roles.get("status", table.roles.get("code", 0))
+                        ],
+                    )
+                first_paragraphs.extend(paragraphs)
+                continue
+            merged[code] = (reason, list(paragraphs), row, description_name)
+    return [_record(code, *merged[code], doc_id, sha256) for code in sorted(merged)]
 
 
 def _record(
-    table: Table, roles: dict[str, int], row: Row, doc_id: str, sha256: str
+    code: int,
+    reason: str | None,
+    paragraphs: list[str],
+    row: Row,
+    description_name: str,
+    doc_id: str,
+    sha256: str,
 ) -> StatusRecord:
-    status_column = table.header[roles["status"]]
-    description_column = table.header[roles["description"]]
-
-    def refuse(message: str, column: str) -> CellError:
-        return CellError(message, line=row.line, row=row.id, column=column)
-
-    status_cell: Cell = row.cells[roles["status"]]
-    if len(status_cell.paragraphs) != 1:
-        raise refuse(
-            f"expected one 'NNN Reason Phrase' paragraph, found {len(status_cell.paragraphs)}",
-            status_column,
-        )
-    match = STATUS_CELL.fullmatch(status_cell.paragraphs[0])
-    if match is None:
-        raise refuse(
-            "expected 'NNN Reason Phrase' (e.g. '404 Not Found'),"
-            f" found {status_cell.paragraphs[0]!r}",
-            status_column,
-        )
-    code = int(match["code"])
-    if not LOWEST_CODE <= code <= HIGHEST_CODE:
-        raise refuse(f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}", status_column)
-    paragraphs = row.cells[roles["description"]].paragraphs
-    if not paragraphs:
-        raise refuse("the description cell is empty", description_column)
     advice = retry_of(paragraphs)
     if len(advice) > 1:
-        raise refuse(
+        raise _refuse(
+            row,
+            description_name,
             "the description gives contradictory retry advice ("
             + ", ".join(a.value for a in advice)
             + ")",
-            description_column,
         )
     try:
         return StatusRecord(
             code=code,
-            reason=match["reason"],
-            description="\n".join(paragraphs),
-            paragraphs=list(paragraphs),
+            reason=reason,
+            description="\n".join(paragraphs) or None,
+            paragraphs=paragraphs,
             category=category_of(code),
             retry=advice[0] if advice else Retry.UNSPECIFIED,
             doc_id=doc_id,
@@ -132,5 +144,5 @@ def _record(
         )
     except ValidationError as exc:
         error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"])
-        raise refuse(f"invalid {field}: {error['msg']}", status_column) from None
+        field = ".".join(str(part) for part in error["loc"]) or "record"
+        raise _refuse(row, description_name, f"invalid {field}: {error['msg']}") from None

@@ -97,6 +97,13 @@ def parse_html(text: str) -> etree._Element | None:
     return etree.fromstring(text, _PARSER)
 
 
+def fragment(markup: str) -> etree._Element:
+    """A snippet of inline HTML as one element (for the cells of Markdown tables)."""
+    root = etree.fromstring(f"<div>{markup}</div>", _PARSER)
+    div = root.find(".//div")
+    return div if div is not None else root
+
+
 def html_tables(root: etree._Element | None) -> list[Table]:
     """Every top-level table with a header row, in page order; nested tables stay cell text."""
     if root is None:

@@ -1,0 +1,45 @@
+"""The published data dir's layout and CSV conventions, shared by the build and `validate`.
+
+Standard library only: `vodspec validate` and the accessor use it without extras.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUS_CODES, ERROR_CODES = "status_codes", "error_codes"
+#: Every kind of dataset, in the order files are listed.
+KINDS = (STATUS_CODES, ERROR_CODES)
+PACKAGE_NAME = "datapackage.json"
+CHANGELOG_NAME = "CHANGELOG.md"
+CHANGES_NAME = "changes.json"
+
+#: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
+CSV_OMITTED = frozenset({"paragraphs"})
+#: Other list fields (``placeholders``) go into one CSV cell, joined by this.
+CSV_LIST_SEPARATOR = " "
+
+
+def json_name(kind: str) -> str:
+    return f"{kind}.json"
+
+
+def csv_name(kind: str) -> str:
+    return f"{kind}.csv"
+
+
+def schema_name(kind: str) -> str:
+    return f"{kind}.schema.json"
+
+
+def csv_columns(fields: list[str]) -> list[str]:
+    return [name for name in fields if name not in CSV_OMITTED]
+
+
+def csv_cell(value: Any) -> str:
+    """How a JSON value is written in the CSV: null is empty, lists are joined."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return CSV_LIST_SEPARATOR.join(str(item) for item in value)
+    return str(value)

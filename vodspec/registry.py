@@ -1,0 +1,140 @@
+"""A loaded dataset with its lookup tables: the engine behind ``vodspec.status()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
+from vodspec.record import ErrorCode, Status, _Record
+
+
+def _phrase_key(text: str) -> str:
+    # "Not Found", "not found", "NOT_FOUND" and "not-found" are one key.
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _records(kind: type[_Record], fields: object, rows: object) -> list[_Record]:
+    """Records from snapshot or JSON rows, refusing anything not shaped as this vodspec expects."""
+    if fields != kind.__slots__ or not isinstance(rows, tuple | list):
+        raise PublishError(
+            f"the dataset's {kind.__name__} fields do not match this vodspec; rebuild it"
+        )
+    records = []
+    for row in rows:
+        if not isinstance(row, tuple) or len(row) != len(fields):
+            raise PublishError(f"the dataset has a malformed {kind.__name__} record: {row!r:.80}")
+        records.append(kind(*row))
+    return records
+
+
+class Registry:
+    """Status codes (and error codes, when published) of one dataset version."""
+
+    def __init__(
+        self,
+        version: str,
+        statuses: tuple[Status, ...],
+        errors: tuple[ErrorCode, ...] = (),
+    ) -> None:
+        self.version = version
+        self.statuses = statuses
+        self.errors = errors
+        self._by_code = {record.code: record for record in statuses}
+        self._by_phrase = {_phrase_key(r.reason): r for r in statuses if r.reason}
+        self._by_error: dict[str, list[ErrorCode]] = {}
+        for error in errors:
+            self._by_error.setdefault(error.error_code.casefold(), []).append(error)
+        if len(self._by_code) != len(statuses):
+            raise PublishError("the dataset repeats a status code")
+        if not all(type(record.code) is int for record in statuses):
+            raise PublishError("the dataset has a status code that is not an integer")
+
+    @classmethod
+    def from_rows(
+        cls,
+        version: object,
+        status_fields: object,
+        status_rows: object,
+        error_fields: object = ErrorCode.__slots__,
+        error_rows: object = (),
+    ) -> Registry:
+        if not isinstance(version, str):
+            raise PublishError("the dataset has no version")
+        statuses = [
+            r for r in _records(Status, status_fields, status_rows) if isinstance(r, Status)
+        ]
+        errors = [
+            r for r in _records(ErrorCode, error_fields, error_rows) if isinstance(r, ErrorCode)
+        ]
+        return cls(version, tuple(statuses), tuple(errors))
+
+    @classmethod
+    def from_dir(cls, directory: str | Path) -> Registry:
+        """A registry over a published data dir (reads its JSON; slower than the snapshot)."""
+        import json
+
+        directory = Path(directory)
+        loaded: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]], str]] = {}
+        for kind, record_type in (("status_codes", Status), ("error_codes", ErrorCode)):
+            path = directory / f"{kind}.json"
+            if not path.exists():
+                continue
+            try:
+                dataset = json.loads(path.read_bytes())
+                rows = [
+                    tuple(
+                        tuple(v) if isinstance(v, list) else v
+                        for v in (r[f] for f in record_type.__slots__)
+                    )
+                    for r in dataset["records"]
+                ]
+                loaded[kind] = (record_type.__slots__, rows, dataset["version"])
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise PublishError(
+                    f"cannot load the dataset: {type(exc).__name__}: {exc}", file=str(path)
+                ) from None
+        if "status_codes" not in loaded:
+            raise PublishError("no status_codes.json", file=str(directory))
+        fields, rows, version = loaded["status_codes"]
+        error_fields, error_rows, _ = loaded.get("error_codes", (ErrorCode.__slots__, [], version))
+        return cls.from_rows(version, fields, tuple(rows), error_fields, tuple(error_rows))
+
+    def get(self, query: object) -> Status | None:
+        """Like :meth:`status`, but None for anything unknown."""
+        if type(query) is int:  # the fast path; bool is not a status code
+            return self._by_code.get(query)
+        if isinstance(query, int) and not isinstance(query, bool):  # e.g. http.HTTPStatus
+            return self._by_code.get(int(query))
+        if not isinstance(query, str):
+            return None
+        text = query.strip()
+        head, _, rest = text.partition(" ")
+        if len(head) == 3 and head.isascii() and head.isdigit():
+            record = self._by_code.get(int(head))
+            if record is None or not rest:
+                return record
+            # "404 Not Found" must name the phrase the dataset has for that code.
+            if record.reason and _phrase_key(rest) == _phrase_key(record.reason):
+                return record
+            return None
+        return self._by_phrase.get(_phrase_key(text)) if text else None
+
+    def status(self, query: object) -> Status:
+        record = self.get(query)
+        if record is None:
+            raise UnknownStatusError(f"no VOD status code matches {query!r}")
+        return record
+
+    def error(self, code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
+        """Every record of an error code (case-insensitive), optionally under one HTTP status."""
+        found = self._by_error.get(code.casefold(), []) if isinstance(code, str) else []
+        if status is not None:
+            found = [record for record in found if record.http_status == status]
+        if not found:
+            if not self.errors:
+                raise UnknownErrorCodeError(
+                    f"no error-code dataset is published (asked for {code!r})"
+                )
+            under = f" under HTTP status {status}" if status is not None else ""
+            raise UnknownErrorCodeError(f"no VOD error code matches {code!r}{under}")
+        return tuple(found)

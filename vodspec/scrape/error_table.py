@@ -1,0 +1,121 @@
+"""Read error-code tables into ErrorCodeRecords: one per row, or per status a row lists."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from vodspec.errors import CellError, VodspecWarning
+from vodspec.scrape.kinds import CodeTable
+from vodspec.scrape.models import ErrorCodeRecord
+from vodspec.scrape.tables import Row
+
+TEXT_ROLES = ("message", "description", "remedy", "module")
+# A status cell: "400", "400 Bad Request", or several: "400/500", "400/409/500", one per <p>.
+STATUS_LIST = re.compile(r"[0-9]{3}(?: [A-Za-z][A-Za-z' -]*[A-Za-z])?(?:/[0-9]{3})*")
+STATUS_CODE = re.compile(r"[0-9]{3}")
+ERROR_CODE = re.compile(r"\S+")
+#: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
+PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
+LOWEST_CODE, HIGHEST_CODE = 100, 599
+
+
+def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]:
+    """The HTTP statuses a row gives, and the cell's text as written."""
+    if "http_status" not in table.roles:
+        return [None], None
+    column = table.table.header[table.roles["http_status"]]
+    paragraphs = row.cells[table.roles["http_status"]].paragraphs
+    if not paragraphs or not all(STATUS_LIST.fullmatch(text) for text in paragraphs):
+        raise CellError(
+            "expected an HTTP status ('400', '400 Bad Request' or '400/500'),"
+            f" found {paragraphs!r}",
+            line=row.line,
+            row=row.id,
+            column=column,
+        )
+    codes: list[int | None] = []
+    for text in paragraphs:
+        for found in STATUS_CODE.findall(text):
+            code = int(found)
+            if not LOWEST_CODE <= code <= HIGHEST_CODE:
+                raise CellError(
+                    f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
+                    line=row.line,
+                    row=row.id,
+                    column=column,
+                )
+            if code not in codes:
+                codes.append(code)
+    return codes, "\n".join(paragraphs)
+
+
+def error_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list[ErrorCodeRecord]:
+    """Every row of the page's error tables, in page order; exact repeats kept once."""
+    records: list[ErrorCodeRecord] = []
+    seen: dict[tuple[object, ...], int] = {}
+    for table in tables:
+        code_column = table.table.header[table.roles["error_code"]]
+        for row in table.table.rows:
+            code_cell = row.cells[table.roles["error_code"]].paragraphs
+            if len(code_cell) != 1 or not ERROR_CODE.fullmatch(code_cell[0]):
+                raise CellError(
+                    f"expected one error code without spaces, found {code_cell!r}",
+                    line=row.line,
+                    row=row.id,
+                    column=code_column,
+                )
+            texts = {
+                role: "\n".join(row.cells[table.roles[role]].paragraphs) or None
+                if role in table.roles
+                else None
+                for role in TEXT_ROLES
+            }
+            statuses, status_text = _statuses(table, row)
+            for status in statuses:
+                content = (code_cell[0], status, status_text, *texts.values())
+                if content in seen:
+                    warnings.warn(
+                        VodspecWarning(
+                            f"line {row.line}: row {code_cell[0]} repeats the row at line"
+                            f" {seen[content]} exactly; kept once"
+                        ),
+                        stacklevel=2,
+                    )
+                    continue
+                seen[content] = row.line
+                records.append(
+                    _record(code_cell[0], status, status_text, texts, row, doc_id, sha256)
+                )
+    return records
+
+
+def _record(
+    code: str,
+    status: int | None,
+    status_text: str | None,
+    texts: dict[str, str | None],
+    row: Row,
+    doc_id: str,
+    sha256: str,
+) -> ErrorCodeRecord:
+    message = texts["message"]
+    try:
+        return ErrorCodeRecord(
+            error_code=code,
+            http_status=status,
+            http_status_text=status_text,
+            placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
+            doc_id=doc_id,
+            source_row=row.id,
+            source_line=row.line,
+            source_sha256=sha256,
+            **texts,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "record"
+        raise CellError(f"invalid {field}: {error['msg']}", line=row.line, row=row.id) from None
