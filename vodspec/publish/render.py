@@ -81,9 +81,9 @@ def _table_field(
     (option,) = [option for option in options if option.get("type") != "null"]
     if "$ref" in option:
         option = defs[option["$ref"].rsplit("/", 1)[1]]
-    if option["type"] == "array":  # joined into one cell (see vodspec.layout)
-        option = {"type": "string"}
-    constraints: dict[str, Any] = {} if nullable or option is None else {"required": True}
+    if option["type"] == "array":  # joined into one cell, empty for [] (see vodspec.layout)
+        option, nullable = {"type": "string"}, True
+    constraints: dict[str, Any] = {} if nullable else {"required": True}
     for json_key in ("enum", "minimum", "maximum", "pattern", "minLength"):
         if json_key in option:
             constraints[json_key] = option[json_key]
