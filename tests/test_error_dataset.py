@@ -50,6 +50,8 @@ def test_error_files_are_published_and_listed(published: Path) -> None:
     names = sorted(path.name for path in published.iterdir())
     assert names == sorted(
         [
+            "CHANGELOG.md",
+            "changes.json",
             "datapackage.json",
             "error_codes.csv",
             "error_codes.json",

@@ -12,6 +12,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from vodspec.errors import VodspecError
 
@@ -56,18 +57,32 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
+    from vodspec.diff import change_lines
     from vodspec.publish.build import build
 
     with _reported_warnings():
-        report = build(Path(args.raw), Path(args.data))
+        report = build(
+            Path(args.raw), Path(args.data), allow_removals=args.allow_removals, force=args.force
+        )
     if report.outcome == "unchanged":
         _out(f"unchanged: {args.data} stays at version {report.version}")
-    else:
-        _out(
-            f"published {args.data} version {report.version}"
-            f" ({report.level or 'first publication'})"
-        )
+        return EXIT_OK
+    _out(f"published {args.data} version {report.version} ({report.level or 'first publication'})")
+    if report.level:
+        for kind, diff in report.diffs.items():
+            for line in change_lines(kind, diff):
+                _out(f"  {line}")
     return EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download the manifest's sources (or those named) into the raw dir, if they changed."""
+    from vodspec.fetch import fetch_sources
+
+    outcomes = fetch_sources(Path(args.raw), list(args.ids))
+    for source_id, outcome in outcomes:
+        (_err if outcome.startswith("error") else _out)(f"{source_id}: {outcome}")
+    return EXIT_REFUSED if any(o.startswith("error") for _, o in outcomes) else EXIT_OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -129,12 +144,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
     import json
 
-    from vodspec.diff import diff_as_json, diff_as_text, diff_datasets
+    from vodspec.diff import diff_packages, diffs_as_json, diffs_as_text
+    from vodspec.layout import KINDS, json_name
 
-    def load(name: str) -> dict[str, object]:
-        path = Path(name)
-        if path.is_dir():
-            path = path / "status_codes.json"
+    def load_one(path: Path) -> dict[str, Any]:
         try:
             value = json.loads(path.read_bytes())
         except (OSError, ValueError) as exc:
@@ -143,17 +156,32 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise VodspecError("not a vodspec dataset (no records list)", file=str(path))
         return value
 
+    def load(name: str) -> dict[str, dict[str, Any]]:
+        path = Path(name)
+        if not path.is_dir():
+            dataset = load_one(path)
+            return {str(dataset.get("kind", "status_codes")): dataset}
+        found = {
+            kind: load_one(path / json_name(kind))
+            for kind in KINDS
+            if (path / json_name(kind)).exists()
+        }
+        if not found:
+            raise VodspecError("no published dataset in this directory", file=str(path))
+        return found
+
     try:
         old, new = load(args.old), load(args.new)
     except VodspecError as exc:
         _err(str(exc))
         return EXIT_USAGE
-    diff = diff_datasets(old, new)
+    diffs = diff_packages(old, new)
     if args.json:
-        _out(json.dumps(diff_as_json(diff), ensure_ascii=False, indent=2))
+        _out(json.dumps(diffs_as_json(diffs), ensure_ascii=False, indent=2))
     else:
-        _out(diff_as_text(diff))
-    return EXIT_OK if diff.level is None and not diff.changes else EXIT_REFUSED
+        _out(diffs_as_text(diffs))
+    same = all(diff.level is None and not diff.changes for diff in diffs.values())
+    return EXIT_OK if same else EXIT_REFUSED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -183,11 +211,22 @@ def _parser() -> argparse.ArgumentParser:
         help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
+    sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
+    sub.add_argument(
+        "--force",
+        action="store_true",
+        help="accept even a page that lost its table or more than half of its rows",
+    )
     sub.add_argument(
         "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
     sub.add_argument(
         "--data", default="data", metavar="DIR", help="where to publish (default data)"
+    )
+    sub = add("fetch", cmd_fetch)
+    sub.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
+    sub.add_argument(
+        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
     sub = add("show", cmd_show)
     sub.add_argument("code", metavar="CODE")

@@ -45,6 +45,10 @@ def highest(a: str | None, b: str | None) -> str | None:
     return a if LEVELS.index(a) >= LEVELS.index(b) else b
 
 
+def _key(record: dict[str, Any], key_fields: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(record.get(name) for name in key_fields)
+
+
 def _keyed(
     records: list[dict[str, Any]], key_fields: tuple[str, ...]
 ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
@@ -72,31 +76,68 @@ def _sort_key(key: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
     )
 
 
+def _match(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], key_fields: tuple[str, ...]
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pair old and new records by key, same keys in page order: (pairs, removed, added).
+
+    An error code whose table had no status column (``http_status`` null) still matches the
+    same code once the table has one: the code did not go away, it gained a status.
+    """
+    old_groups, new_groups = _keyed(old, key_fields), _keyed(new, key_fields)
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    removed: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    for key in old_groups.keys() | new_groups.keys():
+        before, after = old_groups.get(key, []), new_groups.get(key, [])
+        pairs += zip(before, after, strict=False)
+        removed += before[len(after) :]
+        added += after[len(before) :]
+    if len(key_fields) > 1:
+        for code in dict.fromkeys(r[key_fields[0]] for r in removed):
+            gone = [r for r in removed if r[key_fields[0]] == code]
+            came = [r for r in added if r[key_fields[0]] == code]
+            for before_record, after_record in zip(gone, came, strict=False):
+                if (
+                    before_record.get(key_fields[1]) is None
+                    or after_record.get(key_fields[1]) is None
+                ):
+                    pairs.append((before_record, after_record))
+                    removed.remove(before_record)
+                    added.remove(after_record)
+    return pairs, removed, added
+
+
+def _field_level(name: str, before: Any, after: Any) -> str:
+    """The bump one field's change demands (see the README's versioning policy)."""
+    if name in BREAKING_FIELDS or after is None:
+        return "major"  # consumers act on retry/category; a value that went away breaks readers
+    return "minor" if before is None else "patch"
+
+
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
     key_fields = KEY_FIELDS.get(new.get("kind", "status_codes"), ("code",))
     level: str | None = None
     changes: list[Change] = []
-    old_groups = _keyed(old.get("records", []), key_fields)
-    new_groups = _keyed(new.get("records", []), key_fields)
-    for key in sorted(old_groups.keys() | new_groups.keys(), key=_sort_key):
-        before, after = old_groups.get(key, []), new_groups.get(key, [])
-        for old_record, new_record in zip(before, after, strict=False):  # extras handled below
-            fields = {
-                name: (old_record.get(name), new_record.get(name))
-                for name in dict.fromkeys([*old_record, *new_record])
-                if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
-            }
-            if fields:
-                changes.append(Change(key, "changed", fields))
-                breaking = any(name in fields for name in BREAKING_FIELDS)
-                level = highest(level, "major" if breaking else "patch")
-        for record in before[len(after) :]:
-            changes.append(Change(key, "removed", record=record))
-            level = "major"
-        for record in after[len(before) :]:
-            changes.append(Change(key, "added", record=record))
-            level = highest(level, "minor")
+    pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)
+    for old_record, new_record in pairs:
+        fields = {
+            name: (old_record.get(name), new_record.get(name))
+            for name in dict.fromkeys([*old_record, *new_record])
+            if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
+        }
+        if fields:
+            changes.append(Change(_key(new_record, key_fields), "changed", fields))
+            for name, (before, after) in fields.items():
+                level = highest(level, _field_level(name, before, after))
+    for record in removed:
+        changes.append(Change(_key(record, key_fields), "removed", record=record))
+        level = "major"
+    for record in added:
+        changes.append(Change(_key(record, key_fields), "added", record=record))
+        level = highest(level, "minor")
+    changes.sort(key=lambda change: _sort_key(change.key))
 
     schema_changes = []
     old_types, new_types = (
@@ -138,12 +179,33 @@ def bump(version: str, level: str | None) -> str:
     return version
 
 
-def _key_text(key: tuple[Any, ...]) -> str:
+def diff_packages(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+) -> dict[str, Diff]:
+    """Per kind, the changes between two published packages (a kind may be new or gone)."""
+    return {
+        kind: diff_datasets(
+            old.get(kind, {"kind": kind, "records": []}),
+            new.get(kind, {"kind": kind, "records": []}),
+        )
+        for kind in sorted(old.keys() | new.keys())
+    }
+
+
+def package_level(diffs: dict[str, Diff]) -> str | None:
+    level: str | None = None
+    for diff in diffs.values():
+        level = highest(level, diff.level)
+    return level
+
+
+def key_text(key: tuple[Any, ...]) -> str:
+    """``("VOD.10053", 400)`` -> ``"VOD.10053 400"``; ``(404,)`` -> ``"404"``."""
     return " ".join(str(part) for part in key if part is not None)
 
 
-def change_as_json(change: Change) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": list(change.key), "kind": change.kind}
+def change_as_json(kind: str, change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"dataset": kind, "key": list(change.key), "kind": change.kind}
     if change.kind == "changed":
         out["fields"] = {
             name: {"before": before, "after": after}
@@ -154,14 +216,17 @@ def change_as_json(change: Change) -> dict[str, Any]:
     return out
 
 
-def diff_as_json(diff: Diff) -> dict[str, Any]:
+def diffs_as_json(diffs: dict[str, Diff]) -> dict[str, Any]:
     return {
-        "bump": diff.level,
-        "changes": [change_as_json(change) for change in diff.changes],
-        "schema_changes": list(diff.schema_changes),
+        "bump": package_level(diffs),
+        "changes": [change_as_json(kind, c) for kind, diff in diffs.items() for c in diff.changes],
+        "schema_changes": [
+            f"{kind}: {text}" for kind, diff in diffs.items() for text in diff.schema_changes
+        ],
         "source_changes": {
-            name: {"before": before, "after": after}
-            for name, (before, after) in diff.source_changes.items()
+            kind: {name: {"before": b, "after": a} for name, (b, a) in diff.source_changes.items()}
+            for kind, diff in diffs.items()
+            if diff.source_changes
         },
     }
 
@@ -173,18 +238,23 @@ def _describe(record: dict[str, Any] | None) -> str:
     return f" {text}" if text else ""
 
 
-def diff_as_text(diff: Diff) -> str:
-    """The changes for people, one line each, then the bump they imply."""
+def change_lines(kind: str, diff: Diff) -> list[str]:
+    """The changes of one dataset for people, one line each."""
     lines = []
     for change in diff.changes:
-        key = _key_text(change.key)
+        key = f"{kind} {key_text(change.key)}"
         if change.kind == "changed":
             for name, (before, after) in change.fields.items():
                 lines.append(f"changed {key} {name}: {before!r} -> {after!r}")
         else:
             lines.append(f"{change.kind} {key}{_describe(change.record)}")
-    lines += diff.schema_changes
+    lines += [f"{kind}: {text}" for text in diff.schema_changes]
     for name, (before, after) in diff.source_changes.items():
-        lines.append(f"source {name}: {before} -> {after}")
-    lines.append(f"bump: {diff.level or 'none'}")
+        lines.append(f"source {kind} {name}: {before} -> {after}")
+    return lines
+
+
+def diffs_as_text(diffs: dict[str, Diff]) -> str:
+    lines = [line for kind, diff in diffs.items() for line in change_lines(kind, diff)]
+    lines.append(f"bump: {package_level(diffs) or 'none'}")
     return "\n".join(lines)

@@ -91,6 +91,10 @@ class ManifestError(VodspecError):
     """``raw/sources.json`` is missing, malformed or points at missing files."""
 
 
+class RemovalError(VodspecError):
+    """A build would remove published records without being allowed to."""
+
+
 class PublishError(VodspecError):
     """A published data directory is missing, inconsistent or corrupt."""
 

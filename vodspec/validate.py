@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from vodspec import jsonschema_subset
+from vodspec.changes import render_changelog
 from vodspec.errors import PublishError
 from vodspec.layout import (
+    CHANGELOG_NAME,
+    CHANGES_NAME,
     KINDS,
     PACKAGE_NAME,
     STATUS_CODES,
@@ -68,6 +71,29 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
             versions.add(dataset.get("version"))
     package = _json(directory, PACKAGE_NAME, files[PACKAGE_NAME])
     problems += _check_package(package, files, versions)
+    problems += _check_changes(directory, versions)
+    return problems
+
+
+def _check_changes(directory: Path, versions: set[Any]) -> list[str]:
+    """changes.json starts at the published version; CHANGELOG.md is rendered from it."""
+    if not (directory / CHANGES_NAME).exists():
+        return []  # published before vodspec kept change records
+    entries = _json(directory, CHANGES_NAME, _read(directory, CHANGES_NAME))
+    if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+        return [f"{CHANGES_NAME}: expected a non-empty list of versions"]
+    problems = []
+    if entries[0].get("version") not in versions:
+        problems.append(
+            f"{CHANGES_NAME}: the newest entry is {entries[0].get('version')!r},"
+            " not the published version"
+        )
+    try:
+        expected = render_changelog(entries).encode("utf-8")
+    except (KeyError, TypeError, AttributeError) as exc:
+        return [*problems, f"{CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"]
+    if _read(directory, CHANGELOG_NAME) != expected:
+        problems.append(f"{CHANGELOG_NAME}: not what {CHANGES_NAME} renders to (edited by hand?)")
     return problems
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from vodspec import paths
-from vodspec.diff import Diff, bump, diff_datasets, highest
-from vodspec.errors import PublishError
-from vodspec.layout import json_name
-from vodspec.publish.manifest import load_manifest
-from vodspec.publish.render import MODELS, render_all, render_snapshot
+from vodspec.changes import render_changelog, version_entry
+from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
+from vodspec.errors import NoTableError, PublishError, RemovalError
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
+from vodspec.publish.manifest import SourceEntry, load_manifest
+from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape import INITIAL_VERSION, scrape
 from vodspec.scrape.models import Dataset
 
@@ -27,39 +28,79 @@ class BuildReport:
     diffs: dict[str, Diff]  # kind -> changes against the previous publication
 
 
-def scrape_sources(raw_dir: Path) -> dict[str, Dataset]:
-    """Every source of the manifest, scraped and validated, by kind."""
-    return {
-        entry.kind: scrape(
-            raw_dir / entry.file,
-            service=entry.service,
-            kind=entry.kind,
-            file=entry.file,
-            source_id=entry.id,
-            url=entry.url,
-        )
-        for entry in load_manifest(raw_dir)
-    }
+def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
+    return scrape(
+        raw_dir / entry.file,
+        service=entry.service,
+        kind=entry.kind,
+        file=entry.file,
+        source_id=entry.id,
+        url=entry.url,
+    )
 
 
-def build(raw_dir: Path, data_dir: Path) -> BuildReport:
-    """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
-    datasets = scrape_sources(raw_dir)
-    previous = load_published(data_dir)
-    diffs: dict[str, Diff] = {}
-    level: str | None = None
-    version = INITIAL_VERSION
-    if previous:
-        for kind in sorted(previous.keys() | datasets.keys()):
-            old = previous.get(kind, {"kind": kind, "records": []})
-            new = (
-                datasets[kind].model_dump(mode="json")
-                if kind in datasets
-                else {"kind": kind, "records": []}
+def scrape_sources(
+    raw_dir: Path, previous: dict[str, dict[str, Any]], force: bool
+) -> dict[str, Dataset]:
+    """Every source of the manifest, scraped and validated, by kind.
+
+    A source whose page lost its table is refused; with ``force`` its dataset is dropped.
+    """
+    datasets: dict[str, Dataset] = {}
+    for entry in load_manifest(raw_dir):
+        try:
+            datasets[entry.kind] = _scrape_entry(raw_dir, entry)
+        except NoTableError as exc:
+            if entry.kind not in previous:
+                raise
+            if not force:
+                count = len(previous[entry.kind]["records"])
+                exc.message += (
+                    f"; publishing it would remove all {count} {entry.kind} records"
+                    " (--force accepts that)"
+                )
+                raise
+    if not datasets:
+        raise PublishError("no source left to publish", file=str(raw_dir))
+    return datasets
+
+
+def check_removals(
+    previous: dict[str, dict[str, Any]], diffs: dict[str, Diff], allow_removals: bool, force: bool
+) -> None:
+    """The removal gate: removals need --allow-removals; losing over half a dataset, --force."""
+    if force:
+        return
+    for kind, diff in diffs.items():
+        had = len(previous.get(kind, {}).get("records", []))
+        lost = len(diff.removed)
+        if had and lost * 2 > had:
+            raise RemovalError(
+                f"{kind} would lose {lost} of its {had} records (more than half): the page is"
+                " probably broken; refused even with --allow-removals (--force accepts it)"
             )
-            diffs[kind] = diff_datasets(old, new)
-            level = highest(level, diffs[kind].level)
-        version = bump(_package_version(previous, data_dir), level)
+    removed = [
+        f"{kind} {key_text(change.key)}" for kind, diff in diffs.items() for change in diff.removed
+    ]
+    if removed and not allow_removals:
+        raise RemovalError(
+            f"the build would remove {len(removed)} record(s): {', '.join(removed)};"
+            " nothing was changed (--allow-removals accepts removals)"
+        )
+
+
+def build(
+    raw_dir: Path, data_dir: Path, *, allow_removals: bool = False, force: bool = False
+) -> BuildReport:
+    """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
+    previous = load_published(data_dir)
+    datasets = scrape_sources(raw_dir, previous, force)
+    diffs = diff_packages(
+        previous, {kind: d.model_dump(mode="json") for kind, d in datasets.items()}
+    )
+    check_removals(previous, diffs, allow_removals, force)
+    level = package_level(diffs) if previous else None
+    version = bump(_package_version(previous, data_dir), level) if previous else INITIAL_VERSION
     files = render_all(_versioned(datasets, version))
     if previous and _same_files(data_dir, files):
         _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
@@ -69,9 +110,39 @@ def build(raw_dir: Path, data_dir: Path) -> BuildReport:
         level = "patch"
         version = bump(_package_version(previous, data_dir), level)
         files = render_all(_versioned(datasets, version))
+    entries = [
+        version_entry(
+            version,
+            level,
+            {kind: d.model_dump(mode="json") for kind, d in datasets.items()},
+            diffs,
+            _source_dates(raw_dir),
+        ),
+        *_previous_entries(data_dir),
+    ]
+    files[CHANGES_NAME] = dump_json(entries)
+    files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     publish(data_dir, files)
     _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
+
+
+def _source_dates(raw_dir: Path) -> dict[str, str | None]:
+    """The Last-Modified each source was fetched with (from the manifest), if known."""
+    return {entry.kind: entry.last_modified for entry in load_manifest(raw_dir)}
+
+
+def _previous_entries(data_dir: Path) -> list[dict[str, Any]]:
+    path = data_dir / CHANGES_NAME
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_bytes())
+    except ValueError as exc:
+        raise PublishError(f"unreadable: {exc}", file=str(path)) from None
+    if not isinstance(entries, list):
+        raise PublishError("expected a JSON list of versions", file=str(path))
+    return entries
 
 
 def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
@@ -111,6 +182,10 @@ def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
+    """Whether every data file would be rewritten with the same bytes (and none dropped)."""
+    current = {p.name for p in data_dir.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
+    if current != set(files):
+        return False
     try:
         return all((data_dir / name).read_bytes() == data for name, data in files.items())
     except OSError:

@@ -21,6 +21,9 @@ class SourceEntry(BaseModel):
     service: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://")
     file: str = Field(min_length=1, pattern=r"^[^/\\][^\\]*$")
+    #: Kept by `vodspec fetch` for conditional GETs; Last-Modified dates the changelog.
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:

@@ -1,0 +1,49 @@
+"""Each version appends to data/CHANGELOG.md and data/changes.json, with no wall clock."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import RAW, run_cli
+
+
+def build_twice(tmp_path: Path, name: str) -> Path:
+    raw, data = tmp_path / name / "raw", tmp_path / name / "data"
+    shutil.copytree(RAW, raw)
+    run_cli("build", "--raw", str(raw), "--data", str(data))
+    page = raw / "vod_04_0133.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"), encoding="utf-8"
+    )
+    result = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "changed status_codes 504 description: '网关超时。' -> '网关超时了。'" in result.stdout
+    return data
+
+
+def test_changes_json_and_changelog(tmp_path: Path) -> None:
+    data = build_twice(tmp_path, "a")
+    versions = json.loads((data / "changes.json").read_bytes())
+    assert [(v["version"], v["bump"]) for v in versions] == [
+        ("1.0.1", "patch"),
+        ("1.0.0", "initial"),
+    ]
+    (change,) = versions[0]["changes"]
+    assert (
+        change["dataset"] == "status_codes"
+        and change["key"] == [504]
+        and change["kind"] == "changed"
+    )
+    assert change["fields"]["paragraphs"] == {"before": ["网关超时。"], "after": ["网关超时了。"]}
+    log = (data / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.index("## 1.0.1 (patch)") < log.index("## 1.0.0 (initial)")
+    assert "- changed status_codes 504 `description`: 网关超时。 → 网关超时了。" in log
+    assert run_cli("validate", str(data)).returncode == 0
+
+
+def test_same_inputs_same_bytes(tmp_path: Path) -> None:
+    first, second = build_twice(tmp_path, "a"), build_twice(tmp_path, "b")
+    for name in ("changes.json", "CHANGELOG.md", "status_codes.json", "datapackage.json"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()

@@ -1,0 +1,52 @@
+"""`vodspec diff OLD NEW`: exit like diff(1), text for people, --json for machines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import DATA, run_cli
+
+
+def edited(tmp_path: Path) -> Path:
+    dataset = json.loads((DATA / "status_codes.json").read_bytes())
+    dataset["records"][-1]["retry"] = "retry_unchanged"
+    dataset["records"].pop(0)
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_same_is_exit_0() -> None:
+    result = run_cli("diff", str(DATA), str(DATA / "status_codes.json"))
+    assert result.returncode == 0 and result.stdout.strip() == "bump: none"
+
+
+def test_different_is_exit_1_with_the_bump(tmp_path: Path) -> None:
+    result = run_cli("diff", str(DATA / "status_codes.json"), str(edited(tmp_path)))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "removed status_codes 200 OK",
+        "changed status_codes 504 retry: 'unspecified' -> 'retry_unchanged'",
+        "bump: major",
+    ]
+
+
+def test_json_output(tmp_path: Path) -> None:
+    result = run_cli("diff", str(DATA), str(edited(tmp_path)), "--json")
+    report = json.loads(result.stdout)
+    assert report["bump"] == "major"
+    assert [(c["key"], c["kind"]) for c in report["changes"]] == [
+        ([200], "removed"),
+        ([504], "changed"),
+    ]
+    assert report["changes"][1]["fields"] == {
+        "retry": {"before": "unspecified", "after": "retry_unchanged"}
+    }
+
+
+def test_trouble_is_exit_2(tmp_path: Path) -> None:
+    assert run_cli("diff", str(tmp_path / "missing.json"), str(DATA)).returncode == 2
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    assert run_cli("diff", str(tmp_path / "bad.json"), str(DATA)).returncode == 2
+    assert run_cli("diff", str(tmp_path), str(DATA)).returncode == 2

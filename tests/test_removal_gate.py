@@ -1,0 +1,67 @@
+"""Removals need --allow-removals; losing a table or over half the rows needs --force."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from conftest import RAW, SEED, run_cli
+
+
+def setup(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(RAW, raw)
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    return raw, data, {p.name: p.read_bytes() for p in data.iterdir()}
+
+
+def without_rows(codes: list[int]) -> str:
+    text = SEED.read_text(encoding="utf-8")
+    for code in codes:
+        text = re.sub(
+            rf"<tr id=\"[^\"]*\"><td[^>]*><p[^>]*>(<a[^>]*></a>)*{code} [^<]*</p>.*?</tr>\n",
+            "",
+            text,
+            flags=re.S,
+        )
+    return text
+
+
+def test_removal_is_refused_then_allowed(tmp_path: Path) -> None:
+    raw, data, before = setup(tmp_path)
+    (raw / "vod_04_0133.md").write_text(without_rows([407, 501]), encoding="utf-8")
+    refused = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert refused.returncode == 1
+    assert "would remove 2 record(s): status_codes 407, status_codes 501" in refused.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    allowed = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "version 2.0.0 (major)" in allowed.stdout
+    assert [
+        r["code"] for r in json.loads((data / "status_codes.json").read_bytes())["records"]
+    ].count(407) == 0
+
+
+def test_losing_more_than_half_needs_force(tmp_path: Path) -> None:
+    raw, data, before = setup(tmp_path)
+    codes = [200, 201, 202, 204, 400, 401, 403, 404, 405, 406]
+    (raw / "vod_04_0133.md").write_text(without_rows(codes), encoding="utf-8")
+    refused = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals")
+    assert refused.returncode == 1 and "more than half" in refused.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
+    assert forced.returncode == 0 and "2.0.0" in forced.stdout
+
+
+def test_losing_the_table_needs_force(tmp_path: Path) -> None:
+    raw, data, before = setup(tmp_path)
+    text = SEED.read_text(encoding="utf-8")
+    (raw / "vod_04_0133.md").write_text(text[: text.index("<table")], encoding="utf-8")
+    refused = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals")
+    assert refused.returncode == 1 and "--force accepts" in refused.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    # With --force the only dataset would go: nothing is left to publish, still refused.
+    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
+    assert forced.returncode == 1 and "no source left" in forced.stderr
