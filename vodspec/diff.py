@@ -88,7 +88,8 @@ def _match(
     pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
     removed: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
-    for key in old_groups.keys() | new_groups.keys():
+    # Keys in page order (old page first): set order would depend on the hash seed.
+    for key in dict.fromkeys([*old_groups, *new_groups]):
         before, after = old_groups.get(key, []), new_groups.get(key, [])
         pairs += zip(before, after, strict=False)
         removed += before[len(after) :]
