@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import os
-import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
 from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
-from vodspec.errors import NoTableError, PublishError, RemovalError
+from vodspec.errors import NoTableError, PublishError, RemovalError, VodspecWarning
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
+from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import SourceEntry, load_manifest
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape import INITIAL_VERSION, scrape
@@ -93,6 +95,11 @@ def build(
     raw_dir: Path, data_dir: Path, *, allow_removals: bool = False, force: bool = False
 ) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
+    with build_lock(data_dir):
+        return _build(raw_dir, data_dir, allow_removals, force)
+
+
+def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> BuildReport:
     previous = load_published(data_dir)
     datasets = scrape_sources(raw_dir, previous, force)
     diffs = diff_packages(
@@ -122,7 +129,8 @@ def build(
     ]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
-    publish(data_dir, files)
+    report_formula_values(files)
+    publish_dir(data_dir, files)
     _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
 
@@ -204,45 +212,27 @@ def _write_snapshot(
             return
     except OSError:
         pass
-    _write_atomically(paths.SNAPSHOT_FILE, snapshot)
+    replace_file(paths.SNAPSHOT_FILE, snapshot)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+#: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    _fsync_dir(path.parent)
-
-
-def publish(data_dir: Path, files: dict[str, bytes]) -> None:
-    """Write a complete new dir beside ``data_dir``, then swap it in."""
-    data_dir = data_dir.absolute()
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = data_dir.with_name(f".{data_dir.name}.new-{os.getpid()}")
-    retired = data_dir.with_name(f".{data_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    for name in sorted(files):
-        with open(staging / name, "wb") as handle:
-            handle.write(files[name])
-            handle.flush()
-            os.fsync(handle.fileno())
-    _fsync_dir(staging)
-    if data_dir.exists():
-        os.rename(data_dir, retired)
-        os.rename(staging, data_dir)
-        shutil.rmtree(retired)
-    else:
-        os.rename(staging, data_dir)
-    _fsync_dir(data_dir.parent)
+def report_formula_values(files: dict[str, bytes]) -> None:
+    """Warn about CSV values a spreadsheet would run as formulas; the CSV stays faithful."""
+    for name, data in sorted(files.items()):
+        if not name.endswith(".csv"):
+            continue
+        rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+        header = next(rows)
+        for number, row in enumerate(rows, 2):
+            for column, value in zip(header, row, strict=True):
+                if value.startswith(FORMULA_PREFIXES):
+                    warnings.warn(
+                        VodspecWarning(
+                            f"{name} row {number} column {column}: {value[:40]!r} starts with"
+                            f" {value[0]!r}; a spreadsheet may run it as a formula (see README)"
+                        ),
+                        stacklevel=2,
+                    )

@@ -13,7 +13,7 @@ from vodspec.errors import InputError, NoTableError, TooLargeError, VodspecError
 from vodspec.scrape.decode import MAX_BYTES, decode
 from vodspec.scrape.error_table import error_records
 from vodspec.scrape.kinds import ERROR_CODES, STATUS_CODES, CodeTable, classify
-from vodspec.scrape.markup import check_conflict_markers, check_table_markup
+from vodspec.scrape.markup import check_conflict_markers, check_parsed, check_table_markup
 from vodspec.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
 from vodspec.scrape.page import PageInfo, page_info
 from vodspec.scrape.pipe_tables import pipe_tables
@@ -67,8 +67,14 @@ def scrape(
 
 
 def read_tables(text: str) -> list[Table]:
-    """Every table of the page, HTML and Markdown pipe tables alike, in page order."""
-    return sorted(html_tables(parse_html(text)) + pipe_tables(text), key=lambda t: t.line)
+    """Every table of the page, HTML and Markdown pipe tables alike, in page order.
+
+    Refuses table markup that is cut off, unbalanced, or more than the parser kept.
+    """
+    counts = check_table_markup(text)
+    root = parse_html(text)
+    check_parsed(counts, root)
+    return sorted(html_tables(root) + pipe_tables(text), key=lambda t: t.line)
 
 
 def code_tables(text: str, kind: str | None) -> tuple[str, list[CodeTable]]:
@@ -94,7 +100,6 @@ def _scrape(
     sha256 = hashlib.sha256(data).hexdigest()
     text = decode(data)
     check_conflict_markers(text)
-    check_table_markup(text)
     info = page_info(text)
     if info.doc_id is None:
         raise InputError(

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from vodspec.errors import EncodingError, TooLargeError
+import re
+import warnings
+
+from vodspec.errors import EncodingError, TooLargeError, TruncatedError, VodspecWarning
+
+# C0 and C1 controls and DEL, except tab and newline (CR is already gone).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 #: Real pages are ~10-100 KB; anything far past that is not a documentation page.
 MAX_BYTES = 8 * 1024 * 1024
@@ -20,17 +26,35 @@ def decode(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        if exc.reason == "unexpected end of data":
+            raise TruncatedError(
+                "the file ends in the middle of a UTF-8 character: it was cut off", line=line
+            ) from None
         bad = data[exc.start : exc.start + 4].hex(" ")
         raise EncodingError(
             f"not UTF-8: invalid byte sequence {bad} at offset {exc.start}{_guess(data)};"
             " expected UTF-8 (re-save the page as UTF-8)",
             line=line,
         ) from None
-    if "\x00" in text:
+    if "\x00" in text:  # not a text page at all (UTF-16, a binary): refuse, don't strip
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return remove_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def remove_control_characters(text: str) -> str:
+    """Drop control characters other than tab and newline, reporting each as a warning."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return text
+    for match in _CONTROL.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        warnings.warn(
+            VodspecWarning(f"line {line}: removed control character U+{ord(match[0]):04X}"),
+            stacklevel=3,
+        )
+    return _CONTROL.sub("", text)
 
 
 def _guess(data: bytes) -> str:

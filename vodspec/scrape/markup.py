@@ -8,6 +8,9 @@ demands that every one is closed, in order, before the page ends.
 from __future__ import annotations
 
 import re
+from collections import Counter
+
+from lxml import etree
 
 from vodspec.errors import MarkupError, TruncatedError
 
@@ -27,8 +30,12 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def check_table_markup(text: str) -> None:
-    """Raise unless every table tag in ``text`` is opened and closed in proper order."""
+def check_table_markup(text: str) -> Counter[str]:
+    """Raise unless every table tag in ``text`` is opened and closed in proper order.
+
+    Returns how many of each table tag the page opens, for :func:`check_parsed`.
+    """
+    counts: Counter[str] = Counter()
     stack: list[tuple[str, int]] = []  # (tag, offset where it opened)
     for match in _TOKEN.finditer(text):
         where = match.start()
@@ -62,6 +69,7 @@ def check_table_markup(text: str) -> None:
             stack.pop()
         elif not match["rest"].rstrip().endswith("/"):
             stack.append((tag, where))
+            counts[tag] += 1
     if stack:
         tag, where = stack[-1]
         raise TruncatedError(
@@ -69,6 +77,22 @@ def check_table_markup(text: str) -> None:
             " the table is cut off",
             line=_line(text, where),
         )
+    return counts
+
+
+def check_parsed(counts: Counter[str], root: etree._Element | None) -> None:
+    """Refuse when the parser's tree lacks rows or cells the markup has.
+
+    libxml2 stops descending past a nesting limit and drops what lies below, without an
+    error; a page that deep must be refused, not published short.
+    """
+    for tag in ("tr", "td", "th"):
+        parsed = 0 if root is None else sum(1 for _ in root.iter(tag))
+        if parsed != counts[tag]:
+            raise MarkupError(
+                f"the page has {counts[tag]} <{tag}> tags but the HTML parser kept {parsed}"
+                " (markup nested too deeply?); refusing rather than publishing part of a table"
+            )
 
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t].*)?$", re.M)

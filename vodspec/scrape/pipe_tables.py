@@ -75,5 +75,10 @@ def pipe_tables(text: str) -> list[Table]:
                 )
             rows.append(Row(id=None, line=number, cells=cells))
             index += 1
+            if index == len(lines) and not text.endswith("\n"):
+                raise TruncatedError(
+                    "the file ends inside a pipe table without a final newline: it looks cut off",
+                    line=number,
+                )
         tables.append(Table(header_cells=header_cells, rows=tuple(rows), line=start))
     return tables

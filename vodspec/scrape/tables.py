@@ -52,7 +52,9 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
 
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+# huge_tree lifts libxml2's 256-level nesting limit (to about 2,000); check_parsed refuses
+# pages deeper still. no_network: the parser never fetches anything.
+_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def line_of(element: etree._Element) -> int:

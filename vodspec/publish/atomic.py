@@ -1,0 +1,125 @@
+"""Publish a directory atomically: readers find the old data dir or the new one, never a mix.
+
+The new dir is written completely beside the old one and fsynced, then the two are swapped
+with one renameat2(RENAME_EXCHANGE) where Linux offers it (else two renames, whose gap a
+later build repairs). A lock file keeps two builds from racing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from vodspec.errors import PublishError
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _staging(data_dir: Path) -> Path:
+    return data_dir.with_name(f".{data_dir.name}.new-{os.getpid()}")
+
+
+def _retired(data_dir: Path) -> Path:
+    return data_dir.with_name(f".{data_dir.name}.old-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once."""
+    data_dir = data_dir.absolute()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir.with_name(f".{data_dir.name}.lock"), os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublishError(
+                "another vodspec build is publishing this data dir; try again when it is done",
+                file=str(data_dir),
+            ) from None
+        _recover(data_dir)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _recover(data_dir: Path) -> None:
+    """Clean up after a build that was killed: put a retired dir back if the swap was cut."""
+    leftovers = sorted(data_dir.parent.glob(f".{data_dir.name}.old-*"))
+    if not data_dir.exists() and leftovers:
+        os.rename(leftovers[-1], data_dir)
+        leftovers = leftovers[:-1]
+    for path in [*leftovers, *data_dir.parent.glob(f".{data_dir.name}.new-*")]:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write, flush and fsync one file."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically (temporary file, fsync, rename)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write_file(temporary, data)
+    os.replace(temporary, path)
+    fsync_dir(path.parent)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where the system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
+    """Make ``data_dir`` hold exactly ``files``, atomically. Call under :func:`build_lock`."""
+    data_dir = data_dir.absolute()
+    staging = _staging(data_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    for name in sorted(files):
+        write_file(staging / name, files[name])
+    fsync_dir(staging)
+    if not data_dir.exists():
+        os.rename(staging, data_dir)
+    elif _exchange(staging, data_dir):
+        shutil.rmtree(staging)  # it holds the old data now
+    else:
+        os.rename(data_dir, _retired(data_dir))
+        os.rename(staging, data_dir)
+        shutil.rmtree(_retired(data_dir))
+    fsync_dir(data_dir.parent)
