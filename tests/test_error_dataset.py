@@ -92,6 +92,6 @@ def test_error_lookup(published: Path) -> None:
 
 
 def test_shipped_package_has_no_error_dataset() -> None:
-    assert vodspec.errors() == ()
+    assert vodspec.error_codes() == ()
     with pytest.raises(UnknownErrorCodeError, match="no error-code dataset"):
         vodspec.error("VOD.10053")

@@ -34,7 +34,7 @@ __all__ = [
     "VodspecError",
     "data_version",
     "error",
-    "errors",
+    "error_codes",
     "get",
     "open_dataset",
     "status",
@@ -100,9 +100,9 @@ def error(code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
     return _load().error(code, status)
 
 
-def errors() -> tuple[ErrorCode, ...]:
+def error_codes() -> tuple[ErrorCode, ...]:
     """Every error-code record, in page order (empty when none is published)."""
-    return _load().errors
+    return _load().error_codes
 
 
 def data_version() -> str:

@@ -38,7 +38,7 @@ class Registry:
     ) -> None:
         self.version = version
         self.statuses = statuses
-        self.errors = errors
+        self.error_codes = errors
         self._by_code = {record.code: record for record in statuses}
         self._by_phrase = {_phrase_key(r.reason): r for r in statuses if r.reason}
         self._by_error: dict[str, list[ErrorCode]] = {}
@@ -131,7 +131,7 @@ class Registry:
         if status is not None:
             found = [record for record in found if record.http_status == status]
         if not found:
-            if not self.errors:
+            if not self.error_codes:
                 raise UnknownErrorCodeError(
                     f"no error-code dataset is published (asked for {code!r})"
                 )

@@ -1,0 +1,48 @@
+"""The CLI's error contract: refusals exit 1, internal errors exit 3, both one line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT, SEED
+
+BOOM = (
+    "import sys, vodspec.scrape as s\n"
+    "def boom(*a, **k): raise ZeroDivisionError('kaboom')\n"
+    "s.scrape = boom\n"
+    "from vodspec.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", BOOM, *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_internal_error_is_one_line_exit_3() -> None:
+    result = run("scrape", str(SEED))
+    assert result.returncode == 3
+    (line,) = result.stderr.splitlines()
+    assert "internal error: ZeroDivisionError: kaboom" in line and "report" in line
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = run("--debug", "scrape", str(SEED))
+    assert result.returncode != 0 and "Traceback" in result.stderr and "kaboom" in result.stderr
+
+
+def test_error_classes_share_one_base() -> None:
+    from vodspec import errors
+
+    classes = [
+        c
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, Exception) and not issubclass(c, Warning)
+    ]
+    assert all(issubclass(c, errors.VodspecError) for c in classes if c is not errors.VodspecError)
+    error = errors.CellError("bad", file="f.md", line=3, row="r1", column="返回值")
+    assert str(error) == "f.md:3, row r1, column 返回值: bad"
+    assert str(errors.VodspecError("two\nlines")) == "two lines"

@@ -1,0 +1,152 @@
+"""SIGKILL the build at every write, fsync and rename it makes: data/ stays whole.
+
+A wrapper counts the build's file-system steps and kills the process at step N; after
+each kill data/ must hold the old complete dataset or the new complete one, and
+`vodspec validate` must pass.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED, run_cli
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+
+WRAPPER = r"""
+import builtins, os, shutil, signal, sys
+stop, steps = int(sys.argv[1]), [0]
+def step():
+    steps[0] += 1
+    if steps[0] == stop:
+        os.kill(os.getpid(), signal.SIGKILL)
+class Counted:
+    def __init__(self, f): self.f = f
+    def write(self, data): step(); return self.f.write(data)
+    def flush(self): step(); return self.f.flush()
+    def fileno(self): return self.f.fileno()
+    def __enter__(self): return self
+    def __exit__(self, *a): step(); return self.f.__exit__(*a)
+real_open = builtins.open
+def counted_open(file, mode="r", *a, **k):
+    handle = real_open(file, mode, *a, **k)
+    return Counted(handle) if "w" in mode else handle
+builtins.open = counted_open
+for module, name in [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "mkdir"), (shutil, "rmtree")]:
+    real = getattr(module, name)
+    setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
+import vodspec.publish.atomic as atomic
+real_exchange = atomic._exchange
+atomic._exchange = (lambda a, b: (step(), False)[1]) if sys.argv[4] == "fallback" else (lambda a, b: (step(), real_exchange(a, b))[1])
+from vodspec.cli import main
+code = main(["build", "--raw", sys.argv[2], "--data", sys.argv[3], "--allow-removals"])
+print("STEPS", steps[0])
+sys.exit(code)
+"""
+
+MANIFEST = """[
+ {"id": "s", "kind": "status_codes", "service": "vod", "url": "https://example.invalid/s", "file": "s.md"},
+ {"id": "e", "kind": "error_codes", "service": "vod", "url": "https://example.invalid/e", "file": "e.md"}
+]"""
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def states(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes]]:
+    """(old data dir, new raw dir, old files, new files)."""
+    root = tmp_path_factory.mktemp("kill")
+    old_raw, new_raw = root / "old_raw", root / "new_raw"
+    for raw in (old_raw, new_raw):
+        raw.mkdir()
+        (raw / "sources.json").write_text(MANIFEST, encoding="utf-8")
+        shutil.copy(LAYOUTS / "errors_two_columns.md", raw / "e.md")
+    shutil.copy(SEED, old_raw / "s.md")
+    changed = (
+        SEED.read_text(encoding="utf-8")
+        .replace("网关超时。", "网关超时了。")
+        .replace(">501 Not Implemented<", ">501 Not Implemented Yet<")
+    )
+    (new_raw / "s.md").write_text(changed, encoding="utf-8")
+    old_data = root / "old_data"
+    assert run_cli("build", "--raw", str(old_raw), "--data", str(old_data)).returncode == 0
+    new_data = root / "new_data"
+    shutil.copytree(old_data, new_data)
+    assert run_cli("build", "--raw", str(new_raw), "--data", str(new_data)).returncode == 0
+    return old_data, new_raw, tree(old_data), tree(new_data)
+
+
+def kill_at(step: int, mode: str, data: Path, raw: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(step), str(raw), str(data), mode],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def count_steps(
+    mode: str, states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> int:
+    old_data, new_raw, _, new = states
+    data = tmp_path / f"count-{mode}" / "data"
+    shutil.copytree(old_data, data)
+    result = kill_at(0, mode, data, new_raw)
+    assert result.returncode == 0, result.stderr
+    assert tree(data) == new
+    return int(result.stdout.split("STEPS")[1])
+
+
+def test_kill_at_every_step_with_exchange(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    old_data, new_raw, old, new = states
+    steps = count_steps("exchange", states, tmp_path)
+    assert steps >= 40
+    for step in range(1, steps + 1):
+        data = tmp_path / f"x{step}" / "data"
+        shutil.copytree(old_data, data)
+        result = kill_at(step, "exchange", data, new_raw)
+        assert result.returncode == -signal.SIGKILL, (step, result.stderr)
+        assert tree(data) in (old, new), step
+        assert run_cli("validate", str(data)).returncode == 0, step
+        # The next build cleans up whatever the killed one left and finishes the job.
+        assert (
+            run_cli(
+                "build", "--raw", str(new_raw), "--data", str(data), "--allow-removals"
+            ).returncode
+            == 0
+        )
+        assert tree(data) == new
+        assert [p.name for p in data.parent.iterdir() if p.name != "data"] == [".data.lock"]
+
+
+def test_kill_with_two_renames_is_repaired_by_the_next_build(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    old_data, new_raw, old, new = states
+    steps = count_steps("fallback", states, tmp_path)
+    assert steps + count_steps("exchange", states, tmp_path) >= 50  # kill points in this file
+    for step in range(1, steps + 1):
+        data = tmp_path / f"f{step}" / "data"
+        shutil.copytree(old_data, data)
+        assert kill_at(step, "fallback", data, new_raw).returncode == -signal.SIGKILL
+        if data.exists():
+            assert tree(data) in (old, new), step
+        assert (
+            run_cli(
+                "build", "--raw", str(new_raw), "--data", str(data), "--allow-removals"
+            ).returncode
+            == 0
+        ), step
+        assert tree(data) == new
