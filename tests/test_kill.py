@@ -7,6 +7,7 @@ each kill data/ must hold the old complete dataset or the new complete one, and
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -37,22 +38,40 @@ def counted_open(file, mode="r", *a, **k):
     handle = real_open(file, mode, *a, **k)
     return Counted(handle) if "w" in mode else handle
 builtins.open = counted_open
-for module, name in [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "mkdir"), (shutil, "rmtree")]:
+counted = [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "mkdir")]
+for module, name in [*counted, (shutil, "rmtree")]:
     real = getattr(module, name)
     setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
 import vodspec.publish.atomic as atomic
 real_exchange = atomic._exchange
-atomic._exchange = (lambda a, b: (step(), False)[1]) if sys.argv[4] == "fallback" else (lambda a, b: (step(), real_exchange(a, b))[1])
+if sys.argv[4] == "fallback":  # as on a system without renameat2
+    atomic._exchange = lambda a, b: (step(), False)[1]
+else:
+    atomic._exchange = lambda a, b: (step(), real_exchange(a, b))[1]
 from vodspec.cli import main
 code = main(["build", "--raw", sys.argv[2], "--data", sys.argv[3], "--allow-removals"])
 print("STEPS", steps[0])
 sys.exit(code)
 """
 
-MANIFEST = """[
- {"id": "s", "kind": "status_codes", "service": "vod", "url": "https://example.invalid/s", "file": "s.md"},
- {"id": "e", "kind": "error_codes", "service": "vod", "url": "https://example.invalid/e", "file": "e.md"}
-]"""
+MANIFEST = json.dumps(
+    [
+        {
+            "id": "s",
+            "kind": "status_codes",
+            "service": "vod",
+            "url": "https://x.invalid/s",
+            "file": "s.md",
+        },
+        {
+            "id": "e",
+            "kind": "error_codes",
+            "service": "vod",
+            "url": "https://x.invalid/e",
+            "file": "e.md",
+        },
+    ]
+)
 
 
 def tree(directory: Path) -> dict[str, bytes]:

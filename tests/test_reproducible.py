@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,10 +12,24 @@ from pathlib import Path
 from conftest import ROOT
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
-MANIFEST = """[
- {"id": "s", "kind": "status_codes", "service": "vod", "url": "https://example.invalid/s", "file": "s.md"},
- {"id": "e", "kind": "error_codes", "service": "vod", "url": "https://example.invalid/e", "file": "e.md"}
-]"""
+MANIFEST = json.dumps(
+    [
+        {
+            "id": "s",
+            "kind": "status_codes",
+            "service": "vod",
+            "url": "https://x.invalid/s",
+            "file": "s.md",
+        },
+        {
+            "id": "e",
+            "kind": "error_codes",
+            "service": "vod",
+            "url": "https://x.invalid/e",
+            "file": "e.md",
+        },
+    ]
+)
 
 
 def build_in(

@@ -1,0 +1,66 @@
+"""Mutated real pages either give exactly the records their content implies or are refused
+with the package's own error; any other exception, or a wrong record, fails."""
+
+from __future__ import annotations
+
+import random
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED
+from fuzzing import MUTATIONS, check, mutate, records_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vodspec.errors import VodspecError
+from vodspec.scrape import scrape
+
+PAGES = [SEED] + [CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")]
+
+
+def pages() -> list[tuple[str, list[tuple[int, str | None, tuple[str, ...], str]]]]:
+    out = []
+    for path in PAGES:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            out.append((text, records_of(scrape(path))))
+    return out
+
+
+LOADED = pages()
+
+
+@settings(
+    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(page=st.sampled_from(range(len(LOADED))), seed=st.integers(0, 2**32 - 1))
+def test_mutants(page: int, seed: int) -> None:
+    text, base = LOADED[page]
+    mutant = mutate(text, base, random.Random(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert check(mutant, scrape, VodspecError) == "ok"
+
+
+def test_every_mutation_is_exercised() -> None:
+    seen = set()
+    for seed in range(600):
+        seen.add(mutate(*LOADED[0], random.Random(seed)).name)
+    assert seen == set(MUTATIONS)
+
+
+REGRESSIONS = Path(__file__).parent / "fixtures" / "fuzz"
+
+
+@pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*.md")), ids=lambda p: p.name)
+def test_kept_mutants(path: Path) -> None:
+    """Mutants that once found a bug (or guard a subtle rule), with the outcome they must give."""
+    expected = path.name.split("--")[0]  # "refused--…" or "reads--…"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if expected == "refused":
+            with pytest.raises(VodspecError):
+                scrape(path, service="any")
+        else:
+            assert records_of(scrape(path, service="any")) == records_of(scrape(SEED))
