@@ -13,7 +13,6 @@ costs no more than ``import http``; the scraping side (bs4, lxml, pydantic) live
 from __future__ import annotations
 
 import _thread
-from pathlib import Path
 
 from vodspec.errors import (
     PublishError,
@@ -23,6 +22,11 @@ from vodspec.errors import (
 )
 from vodspec.record import ErrorCode, Status
 from vodspec.registry import Registry
+
+# pathlib (and the re, enum… it imports) would double the cost of `import vodspec`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "ErrorCode",

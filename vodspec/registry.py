@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
 from vodspec.record import ErrorCode, Status, _Record
+
+# Imported where used: pathlib costs as much as the rest of the accessor.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _phrase_key(text: str) -> str:
@@ -72,6 +75,7 @@ class Registry:
     def from_dir(cls, directory: str | Path) -> Registry:
         """A registry over a published data dir (reads its JSON; slower than the snapshot)."""
         import json
+        from pathlib import Path
 
         directory = Path(directory)
         loaded: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]], str]] = {}
