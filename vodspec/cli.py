@@ -1,20 +1,22 @@
 """The `vodspec` command: one function per subcommand; each docstring is its --help.
 
 Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error.
-The scraping stack is imported only by the commands that scrape.
+The scraping stack is imported only by the commands that scrape, and `show` and `list`
+skip argparse (and the re, gettext… it imports) so that they start about as fast as Python.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import sys
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
 
 from vodspec.errors import VodspecError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from types import TracebackType
+    from typing import Any
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
@@ -28,23 +30,43 @@ def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
 
-@contextlib.contextmanager
-def _reported_warnings() -> Iterator[None]:
+class _reported_warnings:  # used like a function: `with _reported_warnings():`
     """Print what vodspec accepted but wants a maintainer to know, one line each."""
-    from vodspec.errors import VodspecWarning
 
-    with warnings.catch_warnings(record=True) as caught:
+    def __enter__(self) -> None:
+        import warnings
+
+        from vodspec.errors import VodspecWarning
+
+        self._catcher = warnings.catch_warnings(record=True)
+        self._caught = self._catcher.__enter__()
         warnings.simplefilter("always", VodspecWarning)
-        try:
-            yield
-        finally:
-            for warning in caught:
-                if issubclass(warning.category, VodspecWarning):
-                    _err(f"warning: {warning.message}")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        from vodspec.errors import VodspecWarning
+
+        self._catcher.__exit__(kind, value, tb)
+        for warning in self._caught or []:
+            if issubclass(warning.category, VodspecWarning):
+                _err(f"warning: {warning.message}")
+
+
+class _Args:
+    """The parsed arguments of the fast path (what argparse.Namespace would hold)."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape one page and print its dataset JSON on stdout; writes nothing."""
+    from pathlib import Path
+
     from vodspec.publish.render import render_json
     from vodspec.scrape import scrape
 
@@ -57,6 +79,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
+    from pathlib import Path
+
     from vodspec.diff import change_lines
     from vodspec.publish.build import build
 
@@ -77,6 +101,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the manifest's sources (or those named) into the raw dir, if they changed."""
+    from pathlib import Path
+
     from vodspec.fetch import fetch_sources
 
     outcomes = fetch_sources(Path(args.raw), list(args.ids))
@@ -122,6 +148,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a published data dir: schema, JSON/CSV agreement, hashes, source hashes."""
+    from pathlib import Path
+
     from vodspec import paths
     from vodspec.validate import snapshot_problems, validate_dir
 
@@ -143,6 +171,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
     import json
+    from pathlib import Path
 
     from vodspec.diff import diff_packages, diffs_as_json, diffs_as_text
     from vodspec.layout import KINDS, json_name
@@ -185,6 +214,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="vodspec", description="Huawei Cloud VOD's HTTP status codes, as data."
     )
@@ -246,8 +277,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fast_path(argv: list[str]) -> _Args | None:
+    """`show CODE [--json]` and `list`, parsed without argparse; None for anything else."""
+    if argv == ["list"]:
+        return _Args(function=cmd_list, debug=False)
+    if argv[:1] == ["show"] and 2 <= len(argv) <= 3:
+        rest = argv[1:]
+        as_json = "--json" in rest
+        codes = [word for word in rest if word != "--json"]
+        if len(codes) == 1 and len(rest) == 1 + as_json and not codes[0].startswith("-"):
+            return _Args(function=cmd_show, code=codes[0], json=as_json, debug=False)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args: Any = _fast_path(words) or _parser().parse_args(words)
     try:
         return int(args.function(args))
     except VodspecError as exc:
