@@ -13,25 +13,18 @@ from conftest import DATA, ROOT
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The python of a fresh venv holding only the vodspec wheel."""
+    """The python of a fresh venv holding only the vodspec wheel (built from the sdist)."""
     pytest.importorskip("hatchling")
     work = tmp_path_factory.mktemp("wheel")
+    # `python -m build` makes the sdist, then the wheel from it: both must be complete.
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "build",
-            "--wheel",
-            "--no-isolation",
-            "--outdir",
-            str(work / "dist"),
-            str(ROOT),
-        ],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(work / "dist"), str(ROOT)],
         check=True,
         capture_output=True,
         timeout=300,
     )
     (wheel,) = (work / "dist").glob("vodspec-*.whl")
+    assert len(list((work / "dist").glob("vodspec-*.tar.gz"))) == 1
     venv.create(work / "venv", with_pip=True)
     python = work / "venv" / "bin" / "python"
     subprocess.run(
@@ -82,6 +75,7 @@ def test_cli_without_the_scrape_extra(installed: Path) -> None:
     assert run(vodspec, "list").returncode == 0
     validated = run(vodspec, "validate")
     assert validated.returncode == 0, validated.stderr
+    assert run(vodspec, "diff", str(ROOT / "data"), str(ROOT / "data")).returncode == 0
     scraped = run(vodspec, "scrape", str(ROOT / "raw" / "vod_04_0133.md"))
     assert scraped.returncode == 2
     assert "pip install 'vodspec[scrape]'" in scraped.stderr and "Traceback" not in scraped.stderr

@@ -40,7 +40,9 @@ def decode(data: bytes) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
-    return remove_control_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return remove_control_characters(text)
 
 
 def remove_control_characters(text: str) -> str:

@@ -25,12 +25,13 @@ class TableKind:
     #: Each set is one acceptable minimum: a table must have all roles of at least one.
     minimums: tuple[frozenset[str], ...]
 
-    def role(self, header: str) -> str | None:
-        return self._keys.get(header_key(header))
+    def __post_init__(self) -> None:
+        keys = {header_key(name): role for name, role in self.columns.items()}
+        object.__setattr__(self, "_keys", keys)  # frozen: computed once, here
 
-    @property
-    def _keys(self) -> dict[str, str]:
-        return {header_key(name): role for name, role in self.columns.items()}
+    def role(self, header: str) -> str | None:
+        keys: dict[str, str] = self.__dict__["_keys"]
+        return keys.get(header_key(header))
 
 
 STATUS_KIND = TableKind(

@@ -1,0 +1,112 @@
+"""Scraping speed against pandas.read_html (what a user would write in five minutes).
+
+- the seed in process (read, parse, validate, build records; no writing). Target <= 0.5x.
+- every page of ../shared/corpus (when present): pages per second, ours and pandas'.
+- growth with page size: the seed's rows 1x, 10x, 100x (as error-code rows, since status
+  codes run out at 500): time per row must stay flat (linear growth).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import timeit
+import warnings
+from pathlib import Path
+
+import pandas
+
+from vodspec.errors import VodspecError
+from vodspec.scrape import scrape
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "raw" / "vod_04_0133.md"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def best(function: object, number: int) -> float:
+    return min(timeit.repeat(function, number=number, repeat=7)) / number  # type: ignore[arg-type]
+
+
+def pandas_read(data: bytes) -> object:
+    try:
+        return pandas.read_html(io.StringIO(data.decode("utf-8", "replace")), flavor="lxml")
+    except ValueError:  # "No tables found"
+        return None
+
+
+def ours(data: bytes) -> object:
+    try:
+        return scrape(data, file="page.md", service="any")
+    except VodspecError:
+        return None
+
+
+def seed() -> tuple[str, float, float]:
+    def read_ours() -> object:
+        return scrape(SEED.read_bytes(), file=str(SEED))
+
+    def read_pandas() -> object:
+        return pandas_read(SEED.read_bytes())
+
+    mine, theirs = best(read_ours, 200), best(read_pandas, 200)
+    ratio = mine / theirs
+    print(
+        f"seed: vodspec {mine * 1e3:.2f} ms, pandas.read_html {theirs * 1e3:.2f} ms:"
+        f" {ratio:.2f}x (target <= 0.5x: {'met' if ratio <= 0.5 else 'NOT met'})"
+    )
+    return ("scrape the seed, in process", ratio, 0.5)
+
+
+def corpus() -> None:
+    pages = [path.read_bytes() for path in sorted(CORPUS.glob("*/*/*.md"))]
+    if not pages:
+        print("corpus: ../shared/corpus not found, skipped")
+        return
+    mine = best(lambda: [ours(page) for page in pages], 3)
+    theirs = best(lambda: [pandas_read(page) for page in pages], 3)
+    print(
+        f"corpus: {len(pages)} pages; vodspec {len(pages) / mine:,.0f} pages/s,"
+        f" pandas.read_html {len(pages) / theirs:,.0f} pages/s ({mine / theirs:.2f}x the time)"
+    )
+
+
+def scaled_page(factor: int) -> bytes:
+    text = SEED.read_text(encoding="utf-8")
+    head, body = (
+        text[: text.index("<tbody>") + 7],
+        text[text.index("<tbody>") + 7 : text.index("</tbody>")],
+    )
+    head = head.replace(">返回值<", ">错误码<").replace(">说明<", ">错误提示<")
+    rows = re.findall(r"<tr.*?</tr>\n", body, re.S)
+    out, number = [], 0
+    for _ in range(factor):
+        for row in rows:
+            number += 1
+            out.append(re.sub(r">[0-9]{3} [A-Za-z ]+<", f">VOD.{number:06d}<", row, count=1))
+    return (head + "".join(out) + "</tbody>\n</table>\n").encode("utf-8")
+
+
+def growth() -> list[tuple[str, float, float]]:
+    per_row = []
+    for factor in (1, 10, 100):
+        page = scaled_page(factor)
+        rows = 18 * factor
+        seconds = best(lambda page=page: scrape(page, file="x.md"), max(1, 200 // factor))
+        per_row.append(seconds / rows)
+        print(f"growth: {rows:>5} rows {seconds * 1e3:8.2f} ms, {seconds / rows * 1e6:6.1f} µs/row")
+    ratio = per_row[-1] / per_row[0]
+    print(f"growth: µs/row at 100x is {ratio:.2f}x that at 1x (linear: about 1x or less)")
+    return [("time per row, 100x vs 1x the seed", ratio, 1.5)]
+
+
+def main() -> list[tuple[str, float, float]]:
+    warnings.simplefilter("ignore")
+    rows = [seed()]
+    corpus()
+    return rows + growth()
+
+
+if __name__ == "__main__":
+    sys.exit(0 if all(r <= t for _, r, t in main()) else 1)

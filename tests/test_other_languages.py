@@ -1,0 +1,59 @@
+"""The published files load outside Python's own stack: ajv (Node) and DuckDB (SQL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT
+
+JS = ROOT / "tests" / "js"
+
+
+def test_ajv_validates_the_json_against_the_published_schema() -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    if not (JS / "node_modules" / "ajv").is_dir():
+        message = "ajv is not installed: npm install --prefix tests/js --no-package-lock"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI must run it, not skip it
+        pytest.skip(message)
+    command = [node, str(JS / "validate.mjs"), str(DATA)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "status_codes.json: valid (18 records)" in result.stdout
+
+
+def test_ajv_rejects_a_broken_record(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None or not (JS / "node_modules" / "ajv").is_dir():
+        pytest.skip("node or ajv is not installed")
+    for file in DATA.glob("status_codes*.json"):
+        shutil.copy(file, tmp_path / file.name)
+    dataset = json.loads((tmp_path / "status_codes.json").read_bytes())
+    dataset["records"][0]["code"] = "200"
+    (tmp_path / "status_codes.json").write_text(json.dumps(dataset), encoding="utf-8")
+    command = [node, str(JS / "validate.mjs"), str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "must be integer" in result.stdout
+
+
+def test_duckdb_reads_the_csv_with_integer_codes() -> None:
+    duckdb = pytest.importorskip("duckdb")
+    path = DATA / "status_codes.csv"
+    relation = duckdb.sql(f"select * from read_csv('{path}', header = true)")
+    types = dict(zip(relation.columns, (str(t) for t in relation.types), strict=True))
+    assert types["code"] in ("BIGINT", "INTEGER") and types["source_line"] in ("BIGINT", "INTEGER")
+    rows = relation.fetchall()
+    records = json.loads((DATA / "status_codes.json").read_bytes())["records"]
+    by_column = [dict(zip(relation.columns, row, strict=True)) for row in rows]
+    assert [row["code"] for row in by_column] == [record["code"] for record in records]
+    assert [row["description"] for row in by_column] == [
+        record["description"] for record in records
+    ]
+    assert [row["reason"] for row in by_column] == [record["reason"] for record in records]
