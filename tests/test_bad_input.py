@@ -163,3 +163,9 @@ def test_markup_never_leaks(seed_text: str) -> None:
     )
     record = next(r for r in scrape_text(page).records if r.code == 404)  # type: ignore[attr-defined]
     assert record.paragraphs[0] == "所请求的资源不存在&。"
+
+
+def test_declared_charset_is_named_in_the_refusal(seed_text: str) -> None:
+    page = ('<meta charset="gbk">\n' + seed_text).encode("gbk")
+    with pytest.raises(EncodingError, match="declares charset=gbk"):
+        scrape(page, file="page.md")

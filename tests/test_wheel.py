@@ -18,7 +18,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     # `python -m build` makes the sdist, then the wheel from it: both must be complete.
     subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(work / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
         timeout=300,

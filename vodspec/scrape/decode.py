@@ -60,11 +60,21 @@ def remove_control_characters(text: str) -> str:
 
 
 def _guess(data: bytes) -> str:
-    """A hint at the real encoding for the error message, never used to decode."""
-    for encoding in ("gb18030", "big5"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return f" (it decodes as {encoding.upper()}, which vodspec does not read)"
-    return ""
+    """What the bytes probably are, for the refusal message only; never used to decode.
+
+    bs4's encoding detective earns its place here, off the hot path: it reads a charset the
+    page declares (<meta charset>) and tries the encodings Chinese pages come in.
+    """
+    from bs4.dammit import EncodingDetector, UnicodeDammit
+
+    sample = data[:65536]
+    declared = EncodingDetector.find_declared_encoding(
+        sample, is_html=True, search_entire_document=True
+    )
+    dammit = UnicodeDammit(sample, user_encodings=["gb18030", "big5"], is_html=True)
+    hints = []
+    if declared:
+        hints.append(f"the page declares charset={declared}")
+    if dammit.original_encoding and dammit.original_encoding not in ("utf-8", "ascii"):
+        hints.append(f"it decodes as {dammit.original_encoding.upper()}")
+    return f" ({'; '.join(hints)}; vodspec reads UTF-8 only)" if hints else ""
