@@ -13,7 +13,17 @@ from vodspec.scrape import scrape
 from vodspec.scrape.status_table import ClassOnlyError
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
-PROVENANCE = {"doc_id", "source_sha256", "category", "description", "source_line"}
+PROVENANCE = {
+    "doc_id",
+    "source_sha256",
+    "category",
+    "description",
+    "source_line",
+    "standard_phrase",
+    "standard_reference",
+    "standard_retry",
+    "standard_retry_reference",
+}
 
 
 def records(name: str, service: str = "vod") -> list[dict[str, Any]]:

@@ -28,6 +28,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from vodspec.sdk import Explanation
+
 __all__ = [
     "ErrorCode",
     "PublishError",
@@ -39,8 +41,10 @@ __all__ = [
     "data_version",
     "error",
     "error_codes",
+    "explain",
     "get",
     "open_dataset",
+    "retry_condition",
     "status",
     "statuses",
 ]
@@ -112,6 +116,22 @@ def error_codes() -> tuple[ErrorCode, ...]:
 def data_version() -> str:
     """The version of the dataset the package ships (semver, see the README)."""
     return _load().version
+
+
+def explain(exc: object) -> Explanation:
+    """Explain an SDK error (``ClientRequestException`` or anything with ``status_code``,
+    ``error_code``, ``error_msg``, ``request_id``): records, both retry views, one line."""
+    from vodspec.sdk import explain as _explain
+
+    return _explain(exc)
+
+
+def retry_condition(response: object, exc: object, follow: str = "vendor") -> bool:
+    """Retry condition for the SDK's ``with_retry``: the vendor's advice, or the standard's
+    view with ``follow="standard"`` (use ``functools.partial`` to pass it)."""
+    from vodspec.sdk import retry_condition as _retry_condition
+
+    return _retry_condition(response, exc, follow)
 
 
 def open_dataset(directory: str | Path) -> Registry:

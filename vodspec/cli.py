@@ -124,10 +124,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     lines = [
         f"{record.code} {record.reason or ''}".rstrip(),
         f"  category: {record.category}",
-        f"  retry:    {record.retry}",
+        f"  retry:    {record.retry} (the page's advice)",
     ]
     lines += ["", *(f"  {paragraph}" for paragraph in record.paragraphs), ""]
     lines.append(f"  source:   {record.doc_id}, line {record.source_line}, row {record.source_row}")
+    standard = record.standard_phrase or "not registered"
+    lines.append(f"  standard: {standard} ({record.standard_reference or 'no reference'})")
+    why = f" ({record.standard_retry_reference})" if record.standard_retry_reference else ""
+    lines.append(f"  standard retry view: {record.standard_retry}{why}")
     _out("\n".join(lines))
     return EXIT_OK
 
@@ -213,6 +217,38 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if same else EXIT_REFUSED
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Where the status page departs from the HTTP standard; exit 0 clean, 1 findings."""
+    import json
+    from pathlib import Path
+
+    from vodspec import paths
+    from vodspec.lint import RULES, lint_records
+
+    target = Path(args.target) if args.target else None
+    if target is None:
+        target = Path("data") if Path("data").is_dir() else paths.shipped_data_dir()
+    path = target / "status_codes.json" if target.is_dir() else target
+    try:
+        records = json.loads(path.read_bytes())["records"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise VodspecError(f"cannot read a status-code dataset: {exc}", file=str(path)) from None
+    findings = lint_records(records)
+    if args.json:
+        _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            _out(
+                f"{finding.code} {finding.rule}: {RULES[finding.rule].summary}"
+                f" ({finding.reference})"
+            )
+            vendor = " / ".join((finding.vendor or "(not listed)").splitlines())
+            _out(f"    vendor:   {vendor}")
+            _out(f"    standard: {finding.standard}")
+        _out(f"{len(findings)} finding(s)")
+    return EXIT_REFUSED if findings else EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
@@ -270,6 +306,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--raw", metavar="DIR", help="check source hashes against this dir (default DIR/../raw)"
     )
+    sub = add("lint", cmd_lint)
+    sub.add_argument(
+        "target", nargs="?", metavar="DIR|FILE", help="default data, else the shipped one"
+    )
+    sub.add_argument("--json", action="store_true", help="print the findings as JSON")
     sub = add("diff", cmd_diff)
     sub.add_argument("old", metavar="OLD")
     sub.add_argument("new", metavar="NEW")

@@ -13,6 +13,7 @@ KINDS = (STATUS_CODES, ERROR_CODES)
 PACKAGE_NAME = "datapackage.json"
 CHANGELOG_NAME = "CHANGELOG.md"
 CHANGES_NAME = "changes.json"
+LINT_NAME = "lint.json"
 
 #: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
 CSV_OMITTED = frozenset({"paragraphs"})

@@ -54,6 +54,10 @@ class Status(_Record):
         "paragraphs",
         "category",
         "retry",
+        "standard_phrase",
+        "standard_reference",
+        "standard_retry",
+        "standard_retry_reference",
         "doc_id",
         "source_row",
         "source_line",
@@ -66,6 +70,10 @@ class Status(_Record):
     paragraphs: tuple[str, ...]
     category: str
     retry: str
+    standard_phrase: str | None
+    standard_reference: str | None
+    standard_retry: str
+    standard_retry_reference: str | None
     doc_id: str
     source_row: str | None
     source_line: int

@@ -19,6 +19,7 @@ from vodspec.layout import (
     CHANGELOG_NAME,
     CHANGES_NAME,
     KINDS,
+    LINT_NAME,
     PACKAGE_NAME,
     STATUS_CODES,
     csv_cell,
@@ -26,6 +27,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.lint import lint_json
 
 
 def _read(directory: Path, name: str) -> bytes:
@@ -72,6 +74,14 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     package = _json(directory, PACKAGE_NAME, files[PACKAGE_NAME])
     problems += _check_package(package, files, versions)
     problems += _check_changes(directory, versions)
+    if STATUS_CODES in kinds:
+        records = _json(directory, json_name(STATUS_CODES), files[json_name(STATUS_CODES)])[
+            "records"
+        ]
+        if (directory / LINT_NAME).exists() and _read(directory, LINT_NAME) != lint_json(records):
+            problems.append(
+                f"{LINT_NAME}: not the findings for {json_name(STATUS_CODES)} (rebuild)"
+            )
     return problems
 
 

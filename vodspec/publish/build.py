@@ -14,7 +14,8 @@ from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
 from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.errors import NoTableError, PublishError, RemovalError, VodspecWarning
-from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, STATUS_CODES, json_name
+from vodspec.lint import lint_json
 from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import SourceEntry, load_manifest
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
@@ -108,7 +109,7 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     check_removals(previous, diffs, allow_removals, force)
     level = package_level(diffs) if previous else None
     version = bump(_package_version(previous, data_dir), level) if previous else INITIAL_VERSION
-    files = render_all(_versioned(datasets, version))
+    files = _with_lint(render_all(_versioned(datasets, version)), datasets)
     if previous and _same_files(data_dir, files):
         _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
         return BuildReport("unchanged", version, None, diffs)
@@ -116,7 +117,7 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
         # Same records and sources, different bytes (a new vodspec renders them differently).
         level = "patch"
         version = bump(_package_version(previous, data_dir), level)
-        files = render_all(_versioned(datasets, version))
+        files = _with_lint(render_all(_versioned(datasets, version)), datasets)
     entries = [
         version_entry(
             version,
@@ -133,6 +134,14 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     publish_dir(data_dir, files)
     _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
+
+
+def _with_lint(files: dict[str, bytes], datasets: dict[str, Dataset]) -> dict[str, bytes]:
+    """Add data/lint.json: where the status page departs from the HTTP standard."""
+    if STATUS_CODES in datasets:
+        records = datasets[STATUS_CODES].model_dump(mode="json")["records"]
+        files[LINT_NAME] = lint_json(records)
+    return files
 
 
 def _source_dates(raw_dir: Path) -> dict[str, str | None]:

@@ -30,6 +30,14 @@ class StatusRecord(_Model):
     paragraphs: list[Text] = Field(description="The description, paragraph by paragraph.")
     category: Category = Field(description="Class of the code, from its first digit.")
     retry: Retry = Field(description="The page's own retry advice, from its words.")
+    standard_phrase: Text | None = Field(
+        description="The IANA-registered reason phrase (RFC 9110); null if unregistered."
+    )
+    standard_reference: Text | None = Field(description="Where the code is defined.")
+    standard_retry: Literal["retry", "unspecified"] = Field(
+        description="The standard's (or convention's) view: may a retry cure it? Not the vendor's."
+    )
+    standard_retry_reference: Text | None = Field(description="Why standard_retry is retry.")
     doc_id: Text = Field(description="Doc id of the source page.")
     source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
     source_line: int = Field(ge=1, description="Line of the row in the source file.")

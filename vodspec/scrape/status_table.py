@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
+from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
 from vodspec.scrape.kinds import CodeTable
 from vodspec.scrape.models import StatusRecord
@@ -137,6 +138,10 @@ def _record(
             paragraphs=paragraphs,
             category=category_of(code),
             retry=advice[0] if advice else Retry.UNSPECIFIED,
+            standard_phrase=standard.standard_phrase(code),
+            standard_reference=standard.standard_reference(code),
+            standard_retry=standard.standard_retry(code),
+            standard_retry_reference=standard.STANDARD_RETRY.get(code),
             doc_id=doc_id,
             source_row=row.id,
             source_line=row.line,

@@ -1,0 +1,75 @@
+"""`vodspec lint`: each rule on its own, and the seed's findings pinned."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import DATA, run_cli
+
+from vodspec.lint import RULES, lint_records
+
+
+def record(code: int, reason: str | None, retry: str = "unspecified") -> dict[str, Any]:
+    return {"code": code, "reason": reason, "retry": retry, "description": "d", "paragraphs": ["d"]}
+
+
+def rules(*records: dict[str, Any], with_429: bool = False) -> list[tuple[int, str]]:
+    found = [(f.code, f.rule) for f in lint_records(list(records))]
+    return found if with_429 else [item for item in found if item[1] != "missing-429"]
+
+
+def test_phrase_rules() -> None:
+    assert rules(record(204, "No Content"), record(200, "OK")) == []
+    assert rules(record(204, "NoContent")) == [(204, "phrase-spacing")]
+    assert rules(record(404, "Not found")) == [(404, "phrase-case")]
+    assert rules(record(504, "ServerTimeout")) == [(504, "phrase-wording")]
+    assert rules(record(413, "Request Entity Too Large")) == [(413, "phrase-wording")]
+    assert rules(record(200, None)) == []  # no phrase given: nothing to compare
+
+
+def test_unregistered_code() -> None:
+    assert rules(record(299, "Custom")) == [(299, "unregistered-code")]
+
+
+def test_retry_rule_only_for_do_not_retry_on_transient_codes() -> None:
+    assert rules(record(503, "Service Unavailable", "do_not_retry")) == [
+        (503, "retry-contradicts-standard")
+    ]
+    assert rules(record(503, "Service Unavailable", "unspecified")) == []
+    assert rules(record(408, "Request Timeout", "retry_unchanged")) == []
+    assert rules(record(404, "Not Found", "do_not_retry")) == []
+
+
+def test_missing_429_only_when_the_page_lists_client_errors() -> None:
+    assert rules(record(400, "Bad Request"), with_429=True) == [(429, "missing-429")]
+    assert rules(record(400, "Bad Request"), record(429, "Too Many Requests"), with_429=True) == []
+    assert rules(record(200, "OK"), with_429=True) == []
+
+
+def test_every_finding_cites_its_reference() -> None:
+    for finding in lint_records(
+        [record(503, "ServiceUnavailable", "do_not_retry"), record(400, "Bad Request")]
+    ):
+        assert finding.reference and finding.rule in RULES
+
+
+def test_seed_findings_are_pinned() -> None:
+    result = run_cli("lint", str(DATA), "--json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert [(f["code"], f["rule"], f["reference"]) for f in findings] == [
+        (429, "missing-429", "RFC 6585, Section 4"),
+        (503, "retry-contradicts-standard", "RFC 9110, Section 15.6.4"),
+    ]
+    assert findings[1]["vendor"] == "被请求的服务无效。\n建议直接修改该请求，不要重试该请求。"
+    assert (DATA / "lint.json").read_text(encoding="utf-8") == result.stdout
+
+
+def test_clean_dataset_exits_0(tmp_path: Any) -> None:
+    dataset = json.loads((DATA / "status_codes.json").read_bytes())
+    dataset["records"] = [r for r in dataset["records"] if r["code"] < 400]
+    path = tmp_path / "clean.json"
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    result = run_cli("lint", str(path))
+    assert result.returncode == 0 and result.stdout.strip() == "0 finding(s)"
