@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +40,41 @@ def run_cli(
         env={**os.environ, **(env or {})},
         timeout=120,
     )
+
+
+LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+
+
+def two_sources(raw: Path, status_page: Path, error_page: Path) -> Path:
+    """A raw dir with a status_codes and an error_codes source (s.md, e.md)."""
+    raw.mkdir(parents=True, exist_ok=True)
+    shutil.copy(status_page, raw / "s.md")
+    shutil.copy(error_page, raw / "e.md")
+    sources = [
+        {
+            "id": "s",
+            "kind": "status_codes",
+            "service": "vod",
+            "url": "https://x.invalid/s",
+            "file": "s.md",
+        },
+        {
+            "id": "e",
+            "kind": "error_codes",
+            "service": "vod",
+            "url": "https://x.invalid/e",
+            "file": "e.md",
+        },
+    ]
+    (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    return raw
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a raw page, as an upstream edit would."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, RAW, SEED, run_cli
+from conftest import DATA, RAW, SEED, edit, run_cli
 
 from vodspec import paths
 from vodspec.publish.build import build
@@ -83,10 +83,7 @@ def test_refused_source_leaves_data_untouched(tmp_path: Path) -> None:
 def test_text_change_is_a_patch(tmp_path: Path) -> None:
     raw, data = copy_raw(tmp_path), tmp_path / "data"
     run_cli("build", "--raw", str(raw), "--data", str(data))
-    page = raw / "vod_04_0133.md"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"), encoding="utf-8"
-    )
+    edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
     result = run_cli("build", "--raw", str(raw), "--data", str(data))
     assert result.returncode == 0, result.stderr
     published = json.loads((data / "status_codes.json").read_bytes())

@@ -6,17 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import RAW, run_cli
+from conftest import RAW, edit, run_cli
 
 
 def build_twice(tmp_path: Path, name: str) -> Path:
     raw, data = tmp_path / name / "raw", tmp_path / name / "data"
     shutil.copytree(RAW, raw)
     run_cli("build", "--raw", str(raw), "--data", str(data))
-    page = raw / "vod_04_0133.md"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"), encoding="utf-8"
-    )
+    edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
     result = run_cli("build", "--raw", str(raw), "--data", str(data))
     assert result.returncode == 0, result.stderr
     assert "changed status_codes 504 description: '网关超时。' -> '网关超时了。'" in result.stdout

@@ -7,7 +7,6 @@ each kill data/ must hold the old complete dataset or the new complete one, and
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import subprocess
@@ -15,9 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, run_cli
-
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+from conftest import LAYOUTS, ROOT, SEED, edit, run_cli, two_sources
 
 WRAPPER = r"""
 import builtins, os, shutil, signal, sys
@@ -54,25 +51,6 @@ print("STEPS", steps[0])
 sys.exit(code)
 """
 
-MANIFEST = json.dumps(
-    [
-        {
-            "id": "s",
-            "kind": "status_codes",
-            "service": "vod",
-            "url": "https://x.invalid/s",
-            "file": "s.md",
-        },
-        {
-            "id": "e",
-            "kind": "error_codes",
-            "service": "vod",
-            "url": "https://x.invalid/e",
-            "file": "e.md",
-        },
-    ]
-)
-
 
 def tree(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
@@ -86,16 +64,9 @@ def states(
     root = tmp_path_factory.mktemp("kill")
     old_raw, new_raw = root / "old_raw", root / "new_raw"
     for raw in (old_raw, new_raw):
-        raw.mkdir()
-        (raw / "sources.json").write_text(MANIFEST, encoding="utf-8")
-        shutil.copy(LAYOUTS / "errors_two_columns.md", raw / "e.md")
-    shutil.copy(SEED, old_raw / "s.md")
-    changed = (
-        SEED.read_text(encoding="utf-8")
-        .replace("网关超时。", "网关超时了。")
-        .replace(">501 Not Implemented<", ">501 Not Implemented Yet<")
-    )
-    (new_raw / "s.md").write_text(changed, encoding="utf-8")
+        two_sources(raw, SEED, LAYOUTS / "errors_two_columns.md")
+    edit(new_raw / "s.md", "网关超时。", "网关超时了。")
+    edit(new_raw / "s.md", ">501 Not Implemented<", ">501 Not Implemented Yet<")
     old_data = root / "old_data"
     assert run_cli("build", "--raw", str(old_raw), "--data", str(old_data)).returncode == 0
     new_data = root / "new_data"

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
-MANIFEST = json.dumps(
-    [
-        {
-            "id": "s",
-            "kind": "status_codes",
-            "service": "vod",
-            "url": "https://x.invalid/s",
-            "file": "s.md",
-        },
-        {
-            "id": "e",
-            "kind": "error_codes",
-            "service": "vod",
-            "url": "https://x.invalid/e",
-            "file": "e.md",
-        },
-    ]
-)
+from conftest import LAYOUTS, ROOT, SEED, edit, two_sources
 
 
 def build_in(
     tmp_path: Path, name: str, env: dict[str, str], raw_edit: str = ""
 ) -> dict[str, bytes]:
     work = tmp_path / name
-    raw = work / "raw"
-    raw.mkdir(parents=True)
-    (raw / "sources.json").write_text(MANIFEST, encoding="utf-8")
-    shutil.copy(ROOT / "raw" / "vod_04_0133.md", raw / "s.md")
-    shutil.copy(LAYOUTS / "errors_module_rowspan.md", raw / "e.md")
-    (raw / "e.md").write_text(
-        (raw / "e.md")
-        .read_text(encoding="utf-8")
-        .replace("vpc_99_0003", "vod_99_0003")
-        .replace("VPC.", "VOD."),
-        encoding="utf-8",
-    )
+    raw = two_sources(work / "raw", SEED, LAYOUTS / "errors_module_rowspan.md")
+    edit(raw / "e.md", "vpc_99_0003", "vod_99_0003")
+    edit(raw / "e.md", "VPC.", "VOD.")
     for step in ("first", "second"):
         if step == "second":
-            page = raw / "s.md"
-            page.write_text(
-                page.read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"),
-                encoding="utf-8",
-            )
+            edit(raw / "s.md", "网关超时。", "网关超时了。")
         subprocess.run(
             [sys.executable, "-m", "vodspec", "build"],
             cwd=work,

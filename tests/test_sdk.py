@@ -81,36 +81,11 @@ def test_usable_as_the_sdks_retry_condition() -> None:
 
 
 def test_explain_with_error_codes(tmp_path: Path) -> None:
-    import json
-    import shutil
-
-    from conftest import SEED, run_cli
+    from conftest import LAYOUTS, SEED, run_cli, two_sources
 
     from vodspec.sdk import explain
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SEED, raw / "s.md")
-    shutil.copy(
-        Path(__file__).parent / "fixtures" / "layouts" / "errors_five_columns.md", raw / "e.md"
-    )
-    sources = [
-        {
-            "id": "s",
-            "kind": "status_codes",
-            "service": "vod",
-            "url": "https://x.invalid/s",
-            "file": "s.md",
-        },
-        {
-            "id": "e",
-            "kind": "error_codes",
-            "service": "vod",
-            "url": "https://x.invalid/e",
-            "file": "e.md",
-        },
-    ]
-    (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    raw = two_sources(tmp_path / "raw", SEED, LAYOUTS / "errors_five_columns.md")
     assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
     registry = vodspec.open_dataset(tmp_path / "data")
     explanation = explain(server_error_with("VST.10002", 500), registry)

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from vodspec.errors import CellError, VodspecWarning
 from vodspec.scrape.kinds import CodeTable
-from vodspec.scrape.models import ErrorCodeRecord
+from vodspec.scrape.models import ErrorCodeRecord, first_problem
 from vodspec.scrape.tables import Row
 
 TEXT_ROLES = ("message", "description", "remedy", "module")
@@ -116,6 +116,4 @@ def _record(
             **texts,
         )
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "record"
-        raise CellError(f"invalid {field}: {error['msg']}", line=row.line, row=row.id) from None
+        raise CellError(first_problem(exc), line=row.line, row=row.id) from None

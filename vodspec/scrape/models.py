@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from vodspec.scrape.rules import Category, Retry, category_of
 
@@ -117,3 +124,10 @@ class StatusDataset(_Model):
 
 
 Dataset = StatusDataset | ErrorDataset
+
+
+def first_problem(exc: ValidationError) -> str:
+    """The first thing pydantic refused, as "invalid FIELD: why" for a one-line refusal."""
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "record"
+    return f"invalid {field}: {error['msg']}"

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
 from vodspec.scrape.kinds import CodeTable
-from vodspec.scrape.models import StatusRecord
+from vodspec.scrape.models import StatusRecord, first_problem
 from vodspec.scrape.rules import Retry, category_of, retry_of
 from vodspec.scrape.tables import Cell, Row
 
@@ -148,6 +148,4 @@ def _record(
             source_sha256=sha256,
         )
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "record"
-        raise _refuse(row, description_name, f"invalid {field}: {error['msg']}") from None
+        raise _refuse(row, description_name, first_problem(exc)) from None
