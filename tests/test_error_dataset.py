@@ -3,43 +3,22 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import SEED, run_cli
+from conftest import LAYOUTS, SEED, run_cli, two_sources
 
 import vodspec
 from vodspec import UnknownErrorCodeError
 
-FIXTURE = Path(__file__).parent / "fixtures" / "layouts" / "errors_five_columns.md"
+FIXTURE = LAYOUTS / "errors_five_columns.md"
 
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("errors")
-    raw = root / "raw"
-    raw.mkdir()
-    shutil.copy(SEED, raw / "vod_04_0133.md")
-    shutil.copy(FIXTURE, raw / "ErrorCode.md")
-    sources = [
-        {
-            "id": "vod_04_0133",
-            "kind": "status_codes",
-            "service": "vod",
-            "url": "https://example.invalid/s",
-            "file": "vod_04_0133.md",
-        },
-        {
-            "id": "ErrorCode",
-            "kind": "error_codes",
-            "service": "vod",
-            "url": "https://example.invalid/e",
-            "file": "ErrorCode.md",
-        },
-    ]
-    (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    raw = two_sources(root / "raw", SEED, FIXTURE)
     result = run_cli("build", "--raw", str(raw), "--data", str(root / "data"))
     assert result.returncode == 0, result.stderr
     assert "repeats the row at line 39 exactly" in result.stderr  # reported, not fatal
