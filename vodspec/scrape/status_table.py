@@ -84,6 +84,7 @@ def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> lis
     merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
         has_description = "description" in table.roles
+        code_column = table.roles["status"] if "status" in table.roles else table.roles["code"]
         for row in table.table.rows:
             code, reason = _code_and_reason(table, row)
             paragraphs: tuple[str, ...] = ()
@@ -93,7 +94,7 @@ def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> lis
                 paragraphs = row.cells[table.roles["description"]].paragraphs
                 if not paragraphs:
                     raise _refuse(row, description_name, "the description cell is empty")
-            code_cell = row.cells[table.roles.get("status", table.roles.get("code", 0))]
+            code_cell = row.cells[code_column]
             if code in merged:
                 first_reason, first_paragraphs, first_row, _ = merged[code]
                 # A code spanning several rows (rowspan) lists several causes: one record.
@@ -102,9 +103,7 @@ def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> lis
                         f"status code {code} is listed twice (first at line {first_row.line})",
                         line=row.line,
                         row=row.id,
-                        column=table.table.header[
-                            table.roles.get("status", table.roles.get("code", 0))
-                        ],
+                        column=table.table.header[code_column],
                     )
                 first_paragraphs.extend(paragraphs)
                 continue
