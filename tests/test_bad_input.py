@@ -169,3 +169,11 @@ def test_declared_charset_is_named_in_the_refusal(seed_text: str) -> None:
     page = ('<meta charset="gbk">\n' + seed_text).encode("gbk")
     with pytest.raises(EncodingError, match="declares charset=gbk"):
         scrape(page, file="page.md")
+
+
+def test_page_without_a_doc_id_heading(seed_text: str) -> None:
+    from vodspec.errors import InputError
+
+    with pytest.raises(InputError, match="heading") as info:
+        scrape_text(seed_text.replace('<a name="vod_04_0133"></a>', "", 1))
+    assert info.value.line == 1

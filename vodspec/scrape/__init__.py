@@ -100,14 +100,15 @@ def _scrape(
     sha256 = hashlib.sha256(data).hexdigest()
     text = decode(data)
     check_conflict_markers(text)
+    # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
+    page_kind, tables = code_tables(text, kind)
     info = page_info(text)
     if info.doc_id is None:
         raise InputError(
-            "no '# Title<a name=\"doc-id\"></a>' heading;"
+            "no '# Title<a name=\"doc-id\"></a>' (or <h1><a name=…>) heading;"
             " expected the doc id of a Huawei Cloud page",
             line=1,
         )
-    page_kind, tables = code_tables(text, kind)
     if page_kind == STATUS_CODES:
         found_service = check_service(info, service)
         records = status_records(tables, info.doc_id, sha256)
