@@ -15,6 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from pathlib import Path
     from types import TracebackType
     from typing import Any
 
@@ -54,6 +55,15 @@ class _reported_warnings:  # used like a function: `with _reported_warnings():`
         for warning in self._caught or []:
             if issubclass(warning.category, VodspecWarning):
                 _err(f"warning: {warning.message}")
+
+
+def _default_data_dir() -> Path:
+    """./data when run in a checkout, else the dataset this installation ships."""
+    from pathlib import Path
+
+    from vodspec import paths
+
+    return Path("data") if Path("data").is_dir() else paths.shipped_data_dir()
 
 
 class _Args:
@@ -154,14 +164,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check a published data dir: schema, JSON/CSV agreement, hashes, source hashes."""
     from pathlib import Path
 
-    from vodspec import paths
     from vodspec.validate import snapshot_problems, validate_dir
 
-    directory = (
-        Path(args.dir)
-        if args.dir
-        else (Path("data") if Path("data").is_dir() else paths.shipped_data_dir())
-    )
+    directory = Path(args.dir) if args.dir else _default_data_dir()
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
     problems = validate_dir(directory, raw if raw.is_dir() else None) + snapshot_problems(directory)
     for problem in problems:
@@ -222,12 +227,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from vodspec import paths
     from vodspec.lint import RULES, lint_records
 
-    target = Path(args.target) if args.target else None
-    if target is None:
-        target = Path("data") if Path("data").is_dir() else paths.shipped_data_dir()
+    target = Path(args.target) if args.target else _default_data_dir()
     path = target / "status_codes.json" if target.is_dir() else target
     try:
         records = json.loads(path.read_bytes())["records"]

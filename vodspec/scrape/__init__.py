@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 from vodspec.errors import InputError, NoTableError, TooLargeError, VodspecError, WrongKindError
+from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.scrape.decode import MAX_BYTES, decode
 from vodspec.scrape.error_table import error_records
-from vodspec.scrape.kinds import ERROR_CODES, STATUS_CODES, CodeTable, classify
+from vodspec.scrape.kinds import CodeTable, classify
 from vodspec.scrape.markup import check_conflict_markers, check_parsed, check_table_markup
 from vodspec.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
 from vodspec.scrape.page import PageInfo, page_info

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vodspec.errors import HeaderError
+from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.scrape.tables import Table
-
-STATUS_CODES, ERROR_CODES = "status_codes", "error_codes"
 
 
 def header_key(text: str) -> str:
