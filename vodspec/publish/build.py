@@ -14,8 +14,7 @@ from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
 from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.errors import NoTableError, PublishError, RemovalError, VodspecWarning
-from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, STATUS_CODES, json_name
-from vodspec.lint import lint_json
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import SourceEntry, load_manifest
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
@@ -43,14 +42,14 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
 
 
 def scrape_sources(
-    raw_dir: Path, previous: dict[str, dict[str, Any]], force: bool
+    raw_dir: Path, entries: list[SourceEntry], previous: dict[str, dict[str, Any]], force: bool
 ) -> dict[str, Dataset]:
     """Every source of the manifest, scraped and validated, by kind.
 
     A source whose page lost its table is refused; with ``force`` its dataset is dropped.
     """
     datasets: dict[str, Dataset] = {}
-    for entry in load_manifest(raw_dir):
+    for entry in entries:
         try:
             datasets[entry.kind] = _scrape_entry(raw_dir, entry)
         except NoTableError as exc:
@@ -102,51 +101,31 @@ def build(
 
 def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> BuildReport:
     previous = load_published(data_dir)
-    datasets = scrape_sources(raw_dir, previous, force)
-    diffs = diff_packages(
-        previous, {kind: d.model_dump(mode="json") for kind, d in datasets.items()}
-    )
+    sources = load_manifest(raw_dir)
+    datasets = scrape_sources(raw_dir, sources, previous, force)
+    new = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
+    diffs = diff_packages(previous, new)
     check_removals(previous, diffs, allow_removals, force)
     level = package_level(diffs) if previous else None
-    version = bump(_package_version(previous, data_dir), level) if previous else INITIAL_VERSION
-    files = _with_lint(render_all(_versioned(datasets, version)), datasets)
-    if previous and _same_files(data_dir, files):
+    base = _package_version(previous, data_dir) if previous else None
+    version = bump(base, level) if base else INITIAL_VERSION
+    files = render_all(_versioned(datasets, version))
+    if base and _same_files(data_dir, files):
         _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
         return BuildReport("unchanged", version, None, diffs)
-    if previous and level is None:
+    if base and level is None:
         # Same records and sources, different bytes (a new vodspec renders them differently).
         level = "patch"
-        version = bump(_package_version(previous, data_dir), level)
-        files = _with_lint(render_all(_versioned(datasets, version)), datasets)
-    entries = [
-        version_entry(
-            version,
-            level,
-            {kind: d.model_dump(mode="json") for kind, d in datasets.items()},
-            diffs,
-            _source_dates(raw_dir),
-        ),
-        *_previous_entries(data_dir),
-    ]
+        version = bump(base, level)
+        files = render_all(_versioned(datasets, version))
+    dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
+    entries = [version_entry(version, level, new, diffs, dates), *_previous_entries(data_dir)]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
     publish_dir(data_dir, files)
     _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
-
-
-def _with_lint(files: dict[str, bytes], datasets: dict[str, Dataset]) -> dict[str, bytes]:
-    """Add data/lint.json: where the status page departs from the HTTP standard."""
-    if STATUS_CODES in datasets:
-        records = datasets[STATUS_CODES].model_dump(mode="json")["records"]
-        files[LINT_NAME] = lint_json(records)
-    return files
-
-
-def _source_dates(raw_dir: Path) -> dict[str, str | None]:
-    """The Last-Modified each source was fetched with (from the manifest), if known."""
-    return {entry.kind: entry.last_modified for entry in load_manifest(raw_dir)}
 
 
 def _previous_entries(data_dir: Path) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from vodspec.layout import (
     ERROR_CODES,
     KINDS,
+    LINT_NAME,
     PACKAGE_NAME,
     STATUS_CODES,
     csv_cell,
@@ -21,6 +22,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.lint import lint_json
 from vodspec.scrape.models import (
     Dataset,
     ErrorCodeRecord,
@@ -215,4 +217,6 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
             files[csv_name(kind)] = render_csv(datasets[kind])
             files[schema_name(kind)] = dump_json(json_schema(kind))
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
+    if STATUS_CODES in datasets:  # where the status page departs from the HTTP standard
+        files[LINT_NAME] = lint_json(datasets[STATUS_CODES].model_dump(mode="json")["records"])
     return files
