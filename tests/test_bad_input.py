@@ -15,8 +15,8 @@ from vodspec.errors import (
     TooLargeError,
     TruncatedError,
 )
+from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.scrape import scrape
-from vodspec.scrape.decode import MAX_BYTES
 
 ROW_404 = "zh-cn_topic_0170279165_row5782639793230"
 
@@ -117,7 +117,7 @@ def test_random_bytes() -> None:
 
 def test_too_large() -> None:
     with pytest.raises(TooLargeError, match="cap"):
-        scrape(b" " * (MAX_BYTES + 1), file="page.md")
+        scrape(b" " * (MAX_PAGE_BYTES + 1), file="page.md")
 
 
 def test_bom_crlf_and_mixed_endings_read_the_same(seed_text: str) -> None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from vodspec.errors import VodspecError
+from vodspec.layout import MAX_PAGE_BYTES
 
 MAX_REDIRECTS = 5
-MAX_BYTES = 8 * 1024 * 1024
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 #: What a documentation page may be served as: the Markdown source or the rendered page.
@@ -56,7 +56,7 @@ def download(
     last_modified: str | None = None,
     connect_timeout: float = CONNECT_TIMEOUT,
     read_timeout: float = READ_TIMEOUT,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int = MAX_PAGE_BYTES,
 ) -> Fetched:
     """GET ``url`` following at most MAX_REDIRECTS redirects; 304 means unchanged."""
     seen: list[str] = []

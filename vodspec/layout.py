@@ -15,6 +15,9 @@ CHANGELOG_NAME = "CHANGELOG.md"
 CHANGES_NAME = "changes.json"
 LINT_NAME = "lint.json"
 
+#: The largest source page vodspec reads or downloads: real pages are 10-300 KB.
+MAX_PAGE_BYTES = 8 * 1024 * 1024
+
 #: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
 CSV_OMITTED = frozenset({"paragraphs"})
 #: Other list fields (``placeholders``) go into one CSV cell, joined by this.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vodspec.errors import InputError, NoTableError, TooLargeError, VodspecError, WrongKindError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
-from vodspec.scrape.decode import MAX_BYTES, decode
+from vodspec.scrape.decode import check_size, decode
 from vodspec.scrape.error_table import error_records
 from vodspec.scrape.kinds import CodeTable, classify
 from vodspec.scrape.markup import check_conflict_markers, check_parsed, check_table_markup
@@ -32,12 +32,10 @@ def read_source(path: str | os.PathLike[str]) -> bytes:
     """A source file's bytes, refusing files over the cap before reading them."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise TooLargeError(
-                f"input is {size:,} bytes; the cap is {MAX_BYTES:,} bytes", file=str(path)
-            )
+        check_size(path.stat().st_size)
         return path.read_bytes()
+    except TooLargeError as exc:
+        raise exc.located(str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
 

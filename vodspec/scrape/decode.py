@@ -6,20 +6,23 @@ import re
 import warnings
 
 from vodspec.errors import EncodingError, TooLargeError, TruncatedError, VodspecWarning
+from vodspec.layout import MAX_PAGE_BYTES
 
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-#: Real pages are ~10-100 KB; anything far past that is not a documentation page.
-MAX_BYTES = 8 * 1024 * 1024
-
 UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def check_size(size: int) -> None:
+    """Refuse a page over the cap (called before reading a file, and on bytes given)."""
+    if size > MAX_PAGE_BYTES:
+        raise TooLargeError(f"input is {size:,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
 
 
 def decode(data: bytes) -> str:
     """Return the text of ``data`` with LF line endings, or refuse it."""
-    if len(data) > MAX_BYTES:
-        raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_BYTES:,} bytes")
+    check_size(len(data))
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
     try:
