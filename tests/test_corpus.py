@@ -12,7 +12,6 @@ import json
 import re
 import unicodedata
 import warnings
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,7 +244,3 @@ def test_ecs_reason_phrases_in_the_description_column() -> None:
         "Too Many Requests",
         ["Too Many Requests"],
     )
-
-
-def test_corpus_path_helper_points_at_shared() -> None:
-    assert isinstance(CORPUS, Path)
