@@ -64,3 +64,16 @@ def test_broken_snapshot_is_a_clear_error(
     assert result.returncode != 0 and "PublishError" in result.stderr and expected in result.stderr
     cli = lookup(site, "-m", "vodspec", "show", "404")
     assert cli.returncode == 1 and "Traceback" not in cli.stderr and expected in cli.stderr
+
+
+def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path) -> None:
+    site = package_copy(tmp_path, (ROOT / "vodspec" / "_snapshot.py").read_text(encoding="utf-8"))
+    shutil.copytree(ROOT / "data", site / "data")  # a checkout: data/ beside the package
+    assert lookup(site, "-m", "vodspec", "validate", "data").returncode == 0
+    snapshot = site / "vodspec" / "_snapshot.py"
+    text = snapshot.read_text(encoding="utf-8")
+    snapshot.write_text(
+        text.replace("PACKAGE_SHA256 = '", "PACKAGE_SHA256 = '0", 1), encoding="utf-8"
+    )
+    result = lookup(site, "-m", "vodspec", "validate", "data")
+    assert result.returncode == 1 and "was not generated from" in result.stderr
