@@ -36,6 +36,12 @@ def schema_name(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
+def published_names() -> frozenset[str]:
+    """Every file name a build may write into a data dir (and so may replace)."""
+    per_kind = {name(kind) for kind in KINDS for name in (json_name, csv_name, schema_name)}
+    return frozenset({*per_kind, PACKAGE_NAME, CHANGELOG_NAME, CHANGES_NAME, LINT_NAME})
+
+
 def csv_columns(fields: list[str]) -> list[str]:
     return [name for name in fields if name not in CSV_OMITTED]
 

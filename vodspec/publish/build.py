@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import importlib.util
 import io
 import json
+import py_compile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,7 @@ from vodspec.errors import NoTableError, PublishError, RemovalError, VodspecWarn
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import SourceEntry, load_manifest
+from vodspec.publish.owned import check_owned
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape import INITIAL_VERSION, scrape
 from vodspec.scrape.models import Dataset
@@ -95,6 +99,7 @@ def build(
     raw_dir: Path, data_dir: Path, *, allow_removals: bool = False, force: bool = False
 ) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
+    check_owned(data_dir, raw_dir)
     with build_lock(data_dir):
         return _build(raw_dir, data_dir, allow_removals, force)
 
@@ -196,11 +201,32 @@ def _write_snapshot(
         return
     snapshot = render_snapshot(datasets, version, files)
     try:
-        if paths.SNAPSHOT_FILE.read_bytes() == snapshot:
-            return
+        current = paths.SNAPSHOT_FILE.read_bytes()
     except OSError:
-        pass
-    replace_file(paths.SNAPSHOT_FILE, snapshot)
+        current = None
+    if current != snapshot:
+        replace_file(paths.SNAPSHOT_FILE, snapshot)
+    compile_checked(paths.SNAPSHOT_FILE)
+
+
+def compile_checked(source: Path) -> None:
+    """Write ``source``'s bytecode checked by a hash of the source, not by its mtime and size.
+
+    Python's default bytecode check compares the source's mtime (whole seconds) and size: a
+    snapshot rewritten within the same second with the same size would be served stale from
+    the old .pyc. A hash-checked .pyc is verified against the source at every import (and
+    rewritten hash-checked when they differ), so the accessor always serves what the file says.
+    """
+    try:
+        py_compile.compile(
+            str(source),
+            doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+        )
+    except (OSError, py_compile.PyCompileError):
+        # A read-only __pycache__: remove what could be stale; Python recompiles from source.
+        with contextlib.suppress(OSError):
+            Path(importlib.util.cache_from_source(str(source))).unlink()
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.

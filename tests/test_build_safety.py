@@ -1,0 +1,139 @@
+"""`vodspec build` harms nothing it does not own, and the accessor never serves a stale snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import py_compile
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+FROZEN_SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
+
+
+def raw_dir(folder: Path) -> Path:
+    """A raw dir holding the frozen seed as the only source."""
+    raw = folder / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(FROZEN_SEED, raw / "seed.md")
+    source = {
+        "id": "vod_04_0133",
+        "kind": "status_codes",
+        "service": "vod",
+        "url": "https://x.invalid/vod_04_0133.html",
+        "file": "seed.md",
+    }
+    (raw / "sources.json").write_text(json.dumps([source]), encoding="utf-8")
+    return raw
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("target", [".", "raw", "", "..", "raw/data", "notes"])
+def test_build_refuses_a_folder_it_does_not_own(tmp_path: Path, target: str) -> None:
+    work = tmp_path / "work"
+    raw_dir(work)
+    (work / "notes").mkdir()
+    (work / "notes" / "todo.txt").write_text("mine", encoding="utf-8")
+    (work / "README").write_text("mine", encoding="utf-8")
+    before = listing(tmp_path)
+    result = run_cli("build", "--data", target, cwd=work)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("vodspec: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert listing(tmp_path) == before
+
+
+def test_build_refuses_a_data_dir_with_a_foreign_file(tmp_path: Path) -> None:
+    raw = raw_dir(tmp_path)
+    data = tmp_path / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    (data / "my-notes.txt").write_text("mine", encoding="utf-8")
+    (raw / "seed.md").write_text(
+        (raw / "seed.md").read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"),
+        encoding="utf-8",
+    )
+    result = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == 1
+    assert "my-notes.txt" in result.stderr
+    assert (data / "my-notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_build_refuses_a_symlinked_data_dir(tmp_path: Path) -> None:
+    raw = raw_dir(tmp_path)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "data").symlink_to(tmp_path / "real")
+    result = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert result.returncode == 1
+    assert "symbolic link" in result.stderr
+    assert (tmp_path / "data").is_symlink() and not any((tmp_path / "real").iterdir())
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "published"])
+def test_build_publishes_into_a_folder_it_owns(tmp_path: Path, state: str) -> None:
+    raw = raw_dir(tmp_path)
+    data = tmp_path / "out" / "data"
+    if state != "missing":
+        data.mkdir(parents=True)
+    if state == "published":
+        assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    result = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert (data / "status_codes.json").is_file()
+
+
+def package_copy(tmp_path: Path) -> Path:
+    """A checkout of vodspec (package, raw/, no data/ yet) where the build writes the snapshot."""
+    site = tmp_path / "site"
+    shutil.copytree(
+        ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    raw_dir(site)
+    return site
+
+
+def in_site(site: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_stale(
+    tmp_path: Path,
+) -> None:
+    site = package_copy(tmp_path)
+    in_site(site, "-m", "vodspec", "build")
+    snapshot = site / "vodspec" / "_snapshot.py"
+    first = snapshot.stat()
+    # The .pyc a plain import (or pip, or compileall) writes: checked by mtime and size only.
+    py_compile.compile(str(snapshot), invalidation_mode=py_compile.PycInvalidationMode.TIMESTAMP)
+    show = "import vodspec; print(vodspec.status(504).description, vodspec.data_version())"
+    assert in_site(site, "-c", show).split() == ["网关超时。", "1.0.0"]
+
+    page = site / "raw" / "seed.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时！"), encoding="utf-8"
+    )
+    in_site(site, "-m", "vodspec", "build")
+    # The second build in the same second, with a snapshot of the same size.
+    assert snapshot.stat().st_size == first.st_size
+    os.utime(snapshot, ns=(first.st_atime_ns, first.st_mtime_ns))
+
+    assert in_site(site, "-c", show).split() == ["网关超时！", "1.0.1"]
+    assert in_site(site, "-m", "vodspec", "show", "504").count("网关超时！") == 1
+    assert "ok" in in_site(site, "-m", "vodspec", "validate")
