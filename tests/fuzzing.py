@@ -109,9 +109,74 @@ def mutate(page: str, base: list[Record], rng: random.Random) -> Mutant:
         text = re.sub(r"</?(table|thead|tbody|tr|td|th|p)\b", lambda m: m.group().upper(), page)
         expected = base
     elif kind == "unbalance":
-        closers = [m.start() for m in re.finditer(r"</(td|tr|tbody|table)>", page)]
+        closers = list(re.finditer(r"</(td|tr|tbody|table)>", page))
         at = rng.choice(closers)
-        text, expected = page[:at] + page[page.index(">", at) + 1 :], REFUSED
+        text = page[: at.start()] + page[at.end() :]
+        # HTML lets </td>, </tr> and </tbody> be omitted; a table left open is cut off.
+        expected = REFUSED if at[1] == "table" else base
+    elif kind == "comment":
+        fake = rng.choice(
+            [
+                "<!--\n| 返回值 | 说明 |\n| --- | --- |\n| 418 I'm a teapot | 假 |\n-->\n",
+                "<!-- <tr><td><p>418 I'm a teapot</p></td><td><p>假</p></td></tr> -->",
+                "<!--></p></td></tr></tbody></table>-->",
+                "<![CDATA[x></p></td></tr></tbody></table>]]>",
+            ]
+        )
+        if fake.startswith("<!--\n"):  # a pipe table inside a comment, after the table
+            text, expected = page + "\n" + fake, base
+        elif fake.startswith("<!-- "):  # a whole row inside a comment, between rows
+            text, expected = page[: row.end()] + fake + "\n" + page[row.end() :], base
+        else:  # the comment (or bogus comment) ends at the first ">": the table ends early
+            text = page[: row.end()] + fake + "\n" + page[row.end() :]
+            expected = base if i == len(rows) - 1 else REFUSED  # after the last row, no loss
+    elif kind == "code_block":
+        fake = "| 返回值 | 说明 |\n| --- | --- |\n| 418 I'm a teapot | 假 |\n"
+        html = "<table><tr><td>418 I'm a teapot</td><td>假</td></tr></table>\n"
+        block = rng.choice(
+            [
+                f"```\n{fake}```\n",
+                f"~~~md\n{html}~~~\n",
+                "".join(f"    {line}\n" for line in fake.splitlines()),
+            ]
+        )
+        text, expected = page + "\n\n" + block, base
+    elif kind == "hidden":
+        fake_row = "<tr{}><td><p>418 I'm a teapot</p></td><td><p>假</p></td></tr>\n"
+        attribute = rng.choice([" hidden", ' style="display:none"', ' style="visibility: hidden"'])
+        if rng.random() < 0.5:
+            text = page[: row.end()] + fake_row.format(attribute) + page[row.end() :]
+        else:
+            hidden = rng.choice(
+                [
+                    f"<span{attribute}>不要重试</span>",
+                    "<noscript>建议直接修改该请求，不要重试该请求。</noscript>",
+                    "<template>x</template>",
+                ]
+            )
+            text = _edit_paragraph(page, row, lambda _: hidden)
+        expected = base
+    elif kind == "deep_nesting":
+        depth = rng.choice([rng.randrange(100, 1500), rng.randrange(2500, 6000)])
+        text = _edit_paragraph(page, row, lambda _: "<b>" * depth + "深" + "</b>" * depth)
+        expected = _with_last(base, code, _append_to_first("深")) if depth < 1500 else REFUSED
+    elif kind == "colspan":
+        span = rng.choice([2, 3, 1000])
+        text = page[: row.start()] + row.group().replace("<td", f'<td colspan="{span}"', 1)
+        text += page[row.end() :]
+        expected = REFUSED  # the row would be wider than the header
+    elif kind == "control_entity":
+        entity, visible = rng.choice(
+            # HTML reads &#x80;-&#x9F; as windows-1252 (&#x9B; is "›"), as browsers do.
+            [
+                ("&#27;[31m", "[31m"),
+                ("&#127;", ""),
+                ("&#x9B;2J", "\u203a2J"),
+                ("&#x1b;]0;t&#7;", "]0;t"),
+            ]
+        )
+        text = _edit_paragraph(page, row, lambda _: entity)
+        expected = _with_last(base, code, _append_to_first(visible))
     elif kind == "truncate":
         data = page.encode("utf-8")
         cut = rng.randrange(len(data))
@@ -160,6 +225,12 @@ MUTATIONS = (
     "entities",
     "special_characters",
     "huge_cell",
+    "comment",
+    "code_block",
+    "hidden",
+    "deep_nesting",
+    "colspan",
+    "control_entity",
 )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vodspec.errors import CellError, HeaderError, MarkupError, VodspecWarning
+from vodspec.errors import CellError, MarkupError, VodspecWarning
 from vodspec.scrape import scrape
 from vodspec.scrape.status_table import ClassOnlyError
 
@@ -271,10 +271,13 @@ def test_row_width_mismatch_is_refused() -> None:
     assert info.value.row == "w1"
 
 
-def test_unknown_header_in_a_code_table_is_refused_naming_it() -> None:
-    with pytest.raises(HeaderError) as info:
-        scrape(LAYOUTS / "refused_unknown_header.md")
-    assert info.value.column == "备注"
+def test_a_column_without_a_role_is_kept_under_its_header() -> None:
+    (record,) = scrape(LAYOUTS / "errors_extra_column.md").records
+    assert record.model_dump(include={"error_code", "message", "description"}) == {
+        "error_code": "VOD.1",
+        "message": "Bad.",
+        "description": "备注: 无",
+    }
 
 
 def test_kind_is_detected_and_can_be_demanded() -> None:

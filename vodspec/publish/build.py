@@ -16,10 +16,10 @@ from typing import Any
 from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
 from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
-from vodspec.errors import NoTableError, PublishError, RemovalError, VodspecWarning
+from vodspec.errors import ManifestError, NoTableError, PublishError, RemovalError, VodspecWarning
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.publish.atomic import build_lock, publish_dir, replace_file
-from vodspec.publish.manifest import SourceEntry, load_manifest
+from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.publish.owned import check_owned
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape import INITIAL_VERSION, scrape
@@ -35,6 +35,17 @@ class BuildReport:
 
 
 def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
+    dataset = _scrape_page(raw_dir, entry)
+    if dataset.source.doc_id is None:
+        raise ManifestError(
+            f"source {entry.id!r}: the page's heading carries no doc id; give one as"
+            ' "doc_id" in the manifest',
+            file=str(raw_dir / MANIFEST_NAME),
+        )
+    return dataset
+
+
+def _scrape_page(raw_dir: Path, entry: SourceEntry) -> Dataset:
     return scrape(
         raw_dir / entry.file,
         service=entry.service,
@@ -42,6 +53,7 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
         file=entry.file,
         source_id=entry.id,
         url=entry.url,
+        doc_id=entry.doc_id,
     )
 
 

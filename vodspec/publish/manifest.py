@@ -21,6 +21,8 @@ class SourceEntry(BaseModel):
     service: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://")
     file: str = Field(min_length=1, pattern=r"^[^/\\][^\\]*$")
+    #: The page's doc id, for pages whose heading carries no anchor (it must agree if both do).
+    doc_id: str | None = Field(default=None, min_length=1)
     #: Kept by `vodspec fetch` for conditional GETs; Last-Modified dates the changelog.
     etag: str | None = None
     last_modified: str | None = None

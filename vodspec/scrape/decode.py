@@ -68,7 +68,11 @@ def _guess(data: bytes) -> str:
     bs4's encoding detective earns its place here, off the hot path: it reads a charset the
     page declares (<meta charset>) and tries the encodings Chinese pages come in.
     """
+    import logging
+
     from bs4.dammit import EncodingDetector, UnicodeDammit
+
+    logging.getLogger("bs4.dammit").setLevel(logging.ERROR)  # its notes are not ours to print
 
     sample = data[:65536]
     declared = EncodingDetector.find_declared_encoding(

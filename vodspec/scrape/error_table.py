@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from vodspec.errors import CellError, VodspecWarning
-from vodspec.scrape.kinds import CodeTable
+from vodspec.scrape.cells import check_ascii, extra_paragraphs
+from vodspec.scrape.columns import CodeTable
 from vodspec.scrape.models import ErrorCodeRecord, first_problem
 from vodspec.scrape.tables import Row
 
@@ -25,10 +26,10 @@ LOWEST_CODE, HIGHEST_CODE = 100, 599
 
 def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]:
     """The HTTP statuses a row gives, and the cell's text as written."""
-    if "http_status" not in table.roles:
+    if "status" not in table.roles:
         return [None], None
-    column = table.table.header[table.roles["http_status"]]
-    paragraphs = row.cells[table.roles["http_status"]].paragraphs
+    column = table.table.header[table.roles["status"]]
+    paragraphs = row.cells[table.roles["status"]].paragraphs
     if not paragraphs or not all(STATUS_LIST.fullmatch(text) for text in paragraphs):
         raise CellError(
             "expected an HTTP status ('400', '400 Bad Request' or '400/500'),"
@@ -53,7 +54,9 @@ def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]
     return codes, "\n".join(paragraphs)
 
 
-def error_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list[ErrorCodeRecord]:
+def error_records(
+    tables: Iterable[CodeTable], doc_id: str | None, sha256: str
+) -> list[ErrorCodeRecord]:
     """Every row of the page's error tables, in page order; exact repeats kept once."""
     records: list[ErrorCodeRecord] = []
     seen: dict[tuple[object, ...], int] = {}
@@ -61,6 +64,8 @@ def error_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list
         code_column = table.table.header[table.roles["error_code"]]
         for row in table.table.rows:
             code_cell = row.cells[table.roles["error_code"]].paragraphs
+            if len(code_cell) == 1:
+                check_ascii(code_cell[0], row, code_column, "the error code")
             if len(code_cell) != 1 or not ERROR_CODE.fullmatch(code_cell[0]):
                 raise CellError(
                     f"expected one error code without spaces, found {code_cell!r}",
@@ -74,6 +79,8 @@ def error_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list
                 else None
                 for role in TEXT_ROLES
             }
+            if extra := extra_paragraphs(table, row):
+                texts["description"] = "\n".join(filter(None, (texts["description"], *extra)))
             statuses, status_text = _statuses(table, row)
             for status in statuses:
                 content = (code_cell[0], status, status_text, *texts.values())
@@ -99,7 +106,7 @@ def _record(
     status_text: str | None,
     texts: dict[str, str | None],
     row: Row,
-    doc_id: str,
+    doc_id: str | None,
     sha256: str,
 ) -> ErrorCodeRecord:
     message = texts["message"]

@@ -45,7 +45,9 @@ class StatusRecord(_Model):
         description="The standard's (or convention's) view: may a retry cure it? Not the vendor's."
     )
     standard_retry_reference: Text | None = Field(description="Why standard_retry is retry.")
-    doc_id: Text = Field(description="Doc id of the source page.")
+    doc_id: Text | None = Field(
+        description="Doc id of the source page (its heading's anchor, else the manifest's id)."
+    )
     source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
     source_line: int = Field(ge=1, description="Line of the row in the source file.")
     source_sha256: Sha256 = Field(description="sha256 of the source file's bytes.")
@@ -76,7 +78,9 @@ class ErrorCodeRecord(_Model):
     placeholders: list[Text] = Field(
         description="Template slots in the message ({0}, %s…), verbatim, in order."
     )
-    doc_id: Text = Field(description="Doc id of the source page.")
+    doc_id: Text | None = Field(
+        description="Doc id of the source page (its heading's anchor, else the manifest's id)."
+    )
     source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
     source_line: int = Field(ge=1, description="Line of the row in the source file.")
     source_sha256: Sha256 = Field(description="sha256 of the source file's bytes.")
@@ -86,7 +90,9 @@ class Source(_Model):
     """The page a dataset was scraped from."""
 
     id: Text = Field(description="Source id in raw/sources.json (the doc id when scraped alone).")
-    doc_id: Text = Field(description="Doc id the page's heading carries.")
+    doc_id: Text | None = Field(
+        description="Doc id: the page heading's anchor, else the manifest's id; null if neither."
+    )
     title: Text | None = Field(description="The page's title.")
     service: Text | None = Field(description="Service the page documents (vod, …).")
     url: str | None = Field(description="Where the page is published.")

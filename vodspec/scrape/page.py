@@ -1,22 +1,16 @@
-"""What a page says about itself: its title, its doc id and its introduction."""
+"""What a page says about itself: its title, its doc id and its introduction, from the tree."""
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
+
+from lxml import etree
 
 from vodspec.scrape.text import normalize
 
-# "# 状态码<a name="vod_04_0133"></a>": Huawei's Markdown heading carries the doc id as an anchor.
-_HEADING = re.compile(r"^#{1,6}[ \t]*(?P<title>.*?)[ \t]*<a name=\"(?P<doc_id>[^\"]+)\"></a>", re.M)
-# The doc site's rendered page: <h1 class="topictitle1"><a name="vod_04_0133"></a>状态码</h1>.
-_HTML_HEADING = re.compile(r"<h1\b(?P<attributes>[^>]*)>(?P<inner>.*?)</h1>", re.S | re.I)
-_ANCHOR = re.compile(r"\b(?:name|id)=\"(?P<doc_id>[^\"]+)\"")
-_FIRST_TABLE = re.compile(r"<table\b|^\s*\|.*\|\s*$", re.I | re.M)
-_TAG = re.compile(r"<[^>]*>")
-_INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 @dataclass(frozen=True)
@@ -27,32 +21,50 @@ class PageInfo:
     intro: str
 
 
-def _html_heading(text: str) -> tuple[str | None, str | None, int]:
-    """(title, doc id, end offset) of a rendered page's <h1>; doc id from its anchor."""
-    heading = _HTML_HEADING.search(text)
+def _anchor(heading: etree._Element) -> str | None:
+    """The doc id a heading carries: ``# 状态码<a name="vod_04_0133"></a>`` or an id."""
+    for element in heading.iter():
+        for attribute in ("name", "id"):
+            value = (element.get(attribute) or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _heading(root: etree._Element) -> etree._Element | None:
+    """The page's heading: the first one with an anchor, else the first <h1>, else any."""
+    headings = [element for element in root.iter(*HEADINGS)]
+    anchored = next((h for h in headings if _anchor(h) is not None), None)
+    if anchored is not None:
+        return anchored
+    return next((h for h in headings if h.tag == "h1"), headings[0] if headings else None)
+
+
+def page_info(root: etree._Element | None) -> PageInfo:
+    if root is None:
+        return PageInfo(None, None, "")
+    heading = _heading(root)
     if heading is None:
-        return None, None, 0
-    anchor = _ANCHOR.search(heading["inner"]) or _ANCHOR.search(heading["attributes"])
-    title = normalize(html.unescape(_TAG.sub("", heading["inner"]))) or None
-    return title, anchor["doc_id"] if anchor else None, heading.end()
+        return PageInfo(None, None, _intro(root, None))
+    title = normalize("".join(cast("Iterator[str]", heading.itertext()))) or None  # HTML: str
+    return PageInfo(title=title, doc_id=_anchor(heading), intro=_intro(root, heading))
 
 
-def page_info(text: str) -> PageInfo:
-    heading = _HEADING.search(text)
-    if heading is None:
-        title, doc_id, start = _html_heading(text)
-        return PageInfo(title=title, doc_id=doc_id, intro=_intro(text, start))
-    start = heading.end()
-    return PageInfo(
-        title=normalize(_TAG.sub("", heading["title"])) or None,
-        doc_id=heading["doc_id"],
-        intro=_intro(text, start),
-    )
-
-
-def _intro(text: str, start: int) -> str:
-    """The visible text between the heading and the first table."""
-    first_table = _FIRST_TABLE.search(text, start)
-    markup = text[start : first_table.start() if first_table else len(text)]
-    markup = _INVISIBLE.sub(" ", markup)
-    return normalize(html.unescape(_TAG.sub(" ", _MD_LINK.sub(r"\1", markup))))
+def _intro(root: etree._Element, heading: etree._Element | None) -> str:
+    """The visible text after the heading (or from the start) up to the first table."""
+    pieces: list[str] = []
+    started = heading is None
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if event == "start":
+            if element.tag == "table":
+                break
+            if started and element.text:
+                pieces.append(element.text)
+        else:
+            if element is heading:
+                started = True
+            if started and element.tail and element is not root:
+                pieces.append(element.tail)
+        pieces.append(" ")
+    return normalize("".join(pieces))

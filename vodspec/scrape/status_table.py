@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
-from vodspec.scrape.kinds import CodeTable
+from vodspec.scrape.cells import check_ascii, extra_paragraphs
+from vodspec.scrape.columns import CodeTable
 from vodspec.scrape.models import StatusRecord, first_problem
 from vodspec.scrape.rules import Retry, category_of, retry_of
 from vodspec.scrape.tables import Cell, Row
@@ -33,10 +34,17 @@ def _refuse(row: Row, column: str, message: str) -> CellError:
     return CellError(message, line=row.line, row=row.id, column=column)
 
 
-def _code_and_reason(table: CodeTable, row: Row) -> tuple[int, str | None]:
+def _combined(table: CodeTable) -> bool:
+    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows do."""
+    column = table.roles["status"]
+    cells = [_text(row.cells[column]) or "" for row in table.table.rows]
+    with_reason = sum(1 for text in cells if (m := STATUS_CELL.fullmatch(text)) and m["reason"])
+    return with_reason * 2 > len(cells)
+
+
+def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, str | None]:
     """The code and the reason phrase the row's status cell (or code + reason cells) give."""
-    combined = "status" in table.roles
-    column = table.roles["status" if combined else "code"]
+    column = table.roles["status"]
     name = table.table.header[column]
     text = _text(row.cells[column])
     if text is not None and CLASS_CELL.fullmatch(text):
@@ -46,9 +54,12 @@ def _code_and_reason(table: CodeTable, row: Row) -> tuple[int, str | None]:
             row=row.id,
             column=name,
         )
+    if text is not None:
+        check_ascii(text.partition(" ")[0], row, name, "the status code")
     match = STATUS_CELL.fullmatch(text or "")
     expected = "'NNN Reason Phrase' (e.g. '404 Not Found')" if combined else "a code ('404')"
-    # Success rows may give a bare code with Chinese text (DNS: 200 | 请求成功。); others may not.
+    # Where the column writes "NNN Reason", only success rows may give a bare code (DNS:
+    # 200 | 请求成功。): a bare 404 there is a cell cut short.
     bare_allowed = not combined or (match is not None and match["code"].startswith("2"))
     if match is None or (match["reason"] is None and not bare_allowed):
         found = (
@@ -79,14 +90,17 @@ def _code_and_reason(table: CodeTable, row: Row) -> tuple[int, str | None]:
     return code, reason
 
 
-def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> list[StatusRecord]:
+def status_records(
+    tables: Iterable[CodeTable], doc_id: str | None, sha256: str
+) -> list[StatusRecord]:
     """The records of a page's status tables, merged in page order, sorted by code."""
     merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
         has_description = "description" in table.roles
-        code_column = table.roles["status"] if "status" in table.roles else table.roles["code"]
+        code_column = table.roles["status"]
+        combined = _combined(table)
         for row in table.table.rows:
-            code, reason = _code_and_reason(table, row)
+            code, reason = _code_and_reason(table, row, combined)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description:
@@ -94,6 +108,7 @@ def status_records(tables: Iterable[CodeTable], doc_id: str, sha256: str) -> lis
                 paragraphs = row.cells[table.roles["description"]].paragraphs
                 if not paragraphs:
                     raise _refuse(row, description_name, "the description cell is empty")
+            paragraphs += extra_paragraphs(table, row)
             code_cell = row.cells[code_column]
             if code in merged:
                 first_reason, first_paragraphs, first_row, _ = merged[code]
@@ -117,7 +132,7 @@ def _record(
     paragraphs: list[str],
     row: Row,
     description_name: str,
-    doc_id: str,
+    doc_id: str | None,
     sha256: str,
 ) -> StatusRecord:
     advice = retry_of(paragraphs)

@@ -1,8 +1,8 @@
-"""Turn the HTML tables of a page into grids of cells, each cell a list of paragraphs.
+"""Turn the tables of the page's tree into grids of cells, each cell a list of paragraphs.
 
-lxml does the parsing (it is several times faster than building a bs4 tree, and the
-scraper's speed target needs that); its lenient recovery is kept in check by
-:mod:`vodspec.scrape.markup`, which refuses cut-off or unbalanced table markup first.
+The tree is :mod:`vodspec.scrape.document`'s: HTML tables and Markdown pipe tables alike
+are ``<table>`` elements there. Spans are checked against the header's width before they
+are expanded, so a tiny page cannot grow into a huge grid.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import cast
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
+from vodspec.scrape.document import line_of
 from vodspec.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
@@ -55,15 +56,11 @@ INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 _NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
-
-# huge_tree lifts libxml2's 256-level nesting limit (to about 2,000); check_parsed refuses
-# pages deeper still. no_network: the parser never fetches anything.
-_PARSER = etree.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
-
-
-def line_of(element: etree._Element) -> int:
-    """The element's line in the source (lxml knows it; 0 if it does not)."""
-    return int(getattr(element, "sourceline", None) or 0)
+#: No documentation table has more cells than this once spans are expanded; the cap keeps
+#: memory bounded whatever the markup (a row of rowspans repeated down a long table).
+MAX_GRID_CELLS = 1_000_000
+#: Real code tables have up to seven columns.
+MAX_COLUMNS = 100
 
 
 @dataclass(frozen=True)
@@ -96,20 +93,6 @@ class Table:
         return tuple(cell.text for cell in self.header_cells)
 
 
-def parse_html(text: str) -> etree._Element | None:
-    """The page as an lxml tree (None for a page with no markup or text at all)."""
-    if not text.strip():
-        return None
-    return etree.fromstring(text, _PARSER)
-
-
-def fragment(markup: str) -> etree._Element:
-    """A snippet of inline HTML as one element (for the cells of Markdown tables)."""
-    root = etree.fromstring(f"<div>{markup}</div>", _PARSER)
-    div = root.find(".//div")
-    return div if div is not None else root
-
-
 def html_tables(root: etree._Element | None) -> list[Table]:
     """Every top-level table with a header row, in page order; nested tables stay cell text."""
     if root is None:
@@ -140,17 +123,24 @@ def _rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Elem
 
 def _read_table(table: etree._Element) -> Table | None:
     rows, header_rows = _rows(table)
-    if not header_rows and rows and all(cell.tag == "th" for cell in _cells(rows[0])):
-        header_rows = rows[:1]
-    if not header_rows:
-        return None  # not a table vodspec can recognise by its headers
+    if not rows:
+        return None
     if len(header_rows) > 1:
         raise MarkupError(
             f"table has {len(header_rows)} header rows; expected one",
             line=line_of(header_rows[1]),
             row=header_rows[1].get("id"),
         )
-    grid = _expand(rows)
+    # Without <thead>, the first row is the header: column roles come from it, and a first
+    # row that reads as codes is refused when the table is classified.
+    width = sum(_span(cell, "colspan", rows[0]) for cell in _cells(rows[0]))
+    if width > MAX_COLUMNS:
+        raise MarkupError(
+            f"the table's header spans {width} columns; at most {MAX_COLUMNS} are read",
+            line=line_of(rows[0]),
+            row=rows[0].get("id"),
+        )
+    grid = _expand(rows, width)
     header = tuple(grid[0][1])
     body = []
     for element, cells in grid[1:]:
@@ -180,22 +170,42 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
     return int(raw)
 
 
-def _expand(rows: list[etree._Element]) -> list[tuple[etree._Element, list[Cell]]]:
-    """Rows as full-width lists of cells, with rowspan and colspan copied into place."""
+def _expand(rows: list[etree._Element], width: int) -> list[tuple[etree._Element, list[Cell]]]:
+    """Rows as full-width lists of cells, with rowspan and colspan copied into place.
+
+    A row that would grow wider than the header is refused before its spans are copied,
+    and so is a table whose expanded grid passes MAX_GRID_CELLS.
+    """
     carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
     grid = []
+    total = 0
     for row in rows:
         out: list[Cell] = []
         for element in _cells(row):
             _place_carried(out, carried)
-            cell = Cell(paragraphs=cell_paragraphs(element), line=line_of(element))
             rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+            if len(out) + colspan > width:
+                raise CellError(
+                    f"row has more cells than the header's {width}",
+                    line=line_of(element),
+                    row=row.get("id"),
+                )
+            line = line_of(element)
+            cell = Cell(paragraphs=cell_paragraphs(element, line), line=line)
             for offset in range(colspan):
                 copy = Cell(cell.paragraphs, cell.line, spanned=True)
                 if rowspan > 1:
                     carried[len(out)] = (copy, rowspan - 1)
                 out.append(cell if offset == 0 else copy)
         _place_carried(out, carried)
+        total += len(out)
+        if total > MAX_GRID_CELLS:
+            raise MarkupError(
+                f"the table expands to more than {MAX_GRID_CELLS:,} cells; not a documentation"
+                " table",
+                line=line_of(row),
+                row=row.get("id"),
+            )
         grid.append((row, out))
     return grid
 
@@ -209,13 +219,13 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
-def cell_paragraphs(cell: etree._Element) -> tuple[str, ...]:
+def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str, ...]:
     """The visible text of a cell as paragraphs, in order; a cell without blocks is one."""
-    simple = _simple_paragraphs(cell)
-    return simple if simple is not None else _walked_paragraphs(cell)
+    simple = _simple_paragraphs(cell, line)
+    return simple if simple is not None else _walked_paragraphs(cell, line)
 
 
-def _simple_paragraphs(cell: etree._Element) -> tuple[str, ...] | None:
+def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
     """The common cell, only <p>s holding inline markup, read at C speed; None otherwise."""
     if (cell.text or "").strip() or any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
         return None
@@ -223,19 +233,19 @@ def _simple_paragraphs(cell: etree._Element) -> tuple[str, ...] | None:
     for child in cell:
         if child.tag != "p" or (child.tail or "").strip():
             return None
-        text = normalize("".join(cast("Iterator[str]", child.itertext())))  # HTML text is str
+        text = normalize("".join(cast("Iterator[str]", child.itertext())), line)  # HTML text is str
         if text:
             paragraphs.append(text)
     return tuple(paragraphs)
 
 
-def _walked_paragraphs(cell: etree._Element) -> tuple[str, ...]:
+def _walked_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...]:
     """Any cell: walk it, a block element starting a paragraph, invisible ones skipped."""
     paragraphs: list[str] = []
     pending: list[str] = []
 
     def flush() -> None:
-        text = normalize("".join(pending))
+        text = normalize("".join(pending), line)
         pending.clear()
         if text:
             paragraphs.append(text)
@@ -250,8 +260,8 @@ def _walked_paragraphs(cell: etree._Element) -> tuple[str, ...]:
                 continue
             if tag in BLOCK_TAGS and element is not cell:
                 flush()
-            if tag == "br":
-                pending.append(" ")
+            if tag == "br":  # a line break shows as one: it starts a paragraph
+                flush()
             if element.text:
                 pending.append(element.text)
         else:

@@ -1,10 +1,35 @@
-"""The one text normalisation of vodspec: Unicode NFC, whitespace runs to one space, trimmed."""
+"""The one text normalisation of vodspec: Unicode NFC, whitespace runs to one space, trimmed.
+
+Control characters are removed wherever they come from: literal ones when the page is
+decoded, those made by character references (``&#27;``) here, after parsing, so that no
+terminal escape reaches the JSON, the CSV or ``vodspec show``.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+import warnings
+
+from vodspec.errors import VodspecWarning
+
+#: C0 and C1 controls and DEL (whitespace controls are folded into spaces first).
+CONTROL_CHARACTERS = frozenset(
+    [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)]
+)
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    folded = " ".join(unicodedata.normalize("NFC", text).split())
+    if not CONTROL_CHARACTERS.isdisjoint(folded):
+        where = f"line {line}: " if line else ""
+        for char in sorted(set(folded) & CONTROL_CHARACTERS):
+            warnings.warn(
+                VodspecWarning(
+                    f"{where}removed control character U+{ord(char):04X} (from a character"
+                    " reference)"
+                ),
+                stacklevel=2,
+            )
+        folded = " ".join("".join(ch for ch in folded if ch not in CONTROL_CHARACTERS).split())
+    return folded

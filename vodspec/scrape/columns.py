@@ -1,0 +1,236 @@
+"""Which tables hold codes, and what each column means: decided by content and header together.
+
+A table is a code table when one of its columns reads as HTTP statuses (``404``,
+``404 Not Found``, ``400/500``) or as error codes (``VOD.10053``): such a table is read or
+the page is refused, never skipped. Header cells give the other columns their roles by
+meaning, through words in Chinese and English (a header *containing* 说明, 描述 or
+"description" describes), never through an exact list of wordings. A column with no role
+is kept as an extra column of the record, under its header: its text is never lost.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from vodspec import standard
+from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.scrape.tables import Table
+
+#: Roles a header names by its words, tried in this order: the first role with a word in
+#: the header wins, so 错误码说明 (a description of codes) describes, and 处理建议 remedies.
+HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "remedy",
+        (
+            "处理",
+            "解决",
+            "措施",
+            "建议",
+            "修复",
+            "应对",
+            "排查",
+            "solution",
+            "remed",
+            "handl",
+            "action",
+            "suggest",
+            "resolution",
+            "workaround",
+            "measure",
+            "troubleshoot",
+            "howto",
+        ),
+    ),
+    (
+        "description",
+        (
+            "说明",
+            "描述",
+            "含义",
+            "语义",
+            "解释",
+            "意义",
+            "释义",
+            "原因",
+            "description",
+            "descr",
+            "meaning",
+            "explanation",
+            "detail",
+            "definition",
+            "cause",
+        ),
+    ),
+    ("message", ("信息", "提示", "消息", "message", "msg", "报错")),
+    ("module", ("模块", "module", "组件", "component", "所属服务", "分类", "category")),
+    ("reason", ("reason", "phrase", "名称", "name", "短语", "类型", "type", "statustext")),
+    ("error_code", ("错误码", "错误代码", "错误编码", "错误编号", "errorcode", "errcode", "error")),
+    (
+        "status",
+        (
+            "状态码",
+            "状态",
+            "status",
+            "http",
+            "返回码",
+            "返回值",
+            "响应码",
+            "响应",
+            "return",
+            "response",
+            "result",
+        ),
+    ),
+    # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on some
+    # status pages ("Continue") and the error code on others.
+    ("code", ("编码", "代码", "编号", "code")),
+)
+#: What a record keeps of a column, by kind of table.
+STATUS_ROLES = ("status", "reason", "description")
+ERROR_ROLES = ("error_code", "status", "message", "description", "remedy", "module")
+#: A column is a code column when at least this share of its body cells read as codes.
+CODE_SHARE = 0.5
+
+
+def header_key(text: str) -> str:
+    """How header cells compare: width, case, spacing and punctuation do not matter."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def header_role(text: str) -> str | None:
+    key = header_key(text)
+    for role, words in HEADER_WORDS:
+        if any(word in key for word in words):
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    kind: str
+    table: Table
+    #: Role -> column index.
+    roles: dict[str, int]
+    #: Columns with no role, kept under their header.
+    extra: tuple[int, ...] = field(default=())
+
+
+def _is_status(text: str) -> bool:
+    """``404``, ``404 Not Found``, ``400/500``: what a status cell starts with (loosely)."""
+    head = text[:3]
+    return (
+        head.isascii()
+        and head.isdigit()
+        and "1" <= head[0] <= "5"
+        and (len(text) == 3 or not text[3].isdigit())
+    )
+
+
+def _is_class(text: str) -> bool:
+    return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
+
+
+def _is_error_code(text: str) -> bool:
+    """``VOD.10053``, ``SVCSTG_AMS_4000``, ``111400002``: an ASCII token holding digits."""
+    if not text.isascii() or " " in text or "\n" in text or _is_status(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    return digits > 0 and (letters > 0 or digits >= 4)
+
+
+def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
+    filled = [text for text in cells if text]
+    if not filled:
+        return 0.0
+    return sum(1 for text in filled if test(text)) / len(filled)
+
+
+def _column_texts(table: Table, index: int) -> list[str]:
+    return ["\n".join(row.cells[index].paragraphs) for row in table.rows]
+
+
+def _standard_phrases(table: Table, code: int, column: int) -> bool:
+    """Whether a column's cells are the standard reason phrases of the rows' codes."""
+    hits = 0
+    for row in table.rows:
+        status = row.cells[code].paragraphs[:1]
+        text = row.cells[column].paragraphs
+        if not status or len(text) != 1 or not _is_status(status[0]):
+            continue
+        phrase = standard.standard_phrase(int(status[0][:3]))
+        if phrase and header_key(phrase) == header_key(text[0]):
+            hits += 1
+    return hits > 0 and hits >= CODE_SHARE * len(table.rows)
+
+
+def classify(table: Table) -> CodeTable | None:
+    """The table's kind and column roles; None for tables that hold no codes."""
+    width = len(table.header)
+    named = [header_role(text) for text in table.header]
+    texts = [_column_texts(table, index) for index in range(width)]
+    by_content = [_share(cells, _is_status) >= CODE_SHARE for cells in texts]
+    classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
+    codes = [_share(cells, _is_error_code) >= CODE_SHARE for cells in texts]
+
+    status = next((i for i in range(width) if by_content[i]), None)
+    if status is None:
+        status = next((i for i in range(width) if classes[i]), None)
+    error = _error_column(named, codes, status, width)
+    if error is not None:
+        return _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
+    if status is not None:
+        return _assign(STATUS_CODES, table, named, {"status": status})
+    return None
+
+
+def _error_column(
+    named: list[str | None], codes: list[bool], status: int | None, width: int
+) -> int | None:
+    """The error-code column: named so, or a code-like column beside the statuses."""
+    others = [i for i in range(width) if i != status]
+    for i in others:
+        if named[i] == "error_code":
+            return i
+    for i in others:
+        if named[i] in ("code", "status") and codes[i]:
+            return i
+    if status is not None:
+        for i in others:
+            if codes[i] and named[i] is None:
+                return i
+    return None
+
+
+def _assign(
+    kind: str,
+    table: Table,
+    named: list[str | None],
+    anchors: dict[str, int | None],
+) -> CodeTable:
+    roles = {role: index for role, index in anchors.items() if index is not None}
+    allowed = STATUS_ROLES if kind == STATUS_CODES else ERROR_ROLES
+    free = [i for i in range(len(named)) if i not in roles.values()]
+    for i in free:
+        role = named[i]
+        if kind == STATUS_CODES and role == "code":
+            role = "reason"  # 编码 on a status page: "Continue", "Bad Request"
+        if role is not None and role in allowed and role not in roles:
+            roles[role] = i
+    if kind == STATUS_CODES and "reason" not in roles:
+        status = roles["status"]
+        for i in free:
+            if i not in roles.values() and _standard_phrases(table, status, i):
+                roles["reason"] = i
+                break
+    text_role = "description" if kind == STATUS_CODES else "message"
+    if "description" not in roles and text_role not in roles:
+        # A code table's one unnamed column is its description ("状态码 | 备注").
+        unnamed = [i for i in free if i not in roles.values() and named[i] is None]
+        if unnamed:
+            roles["description"] = unnamed[0]
+    extra = tuple(i for i in range(len(named)) if i not in roles.values())
+    return CodeTable(kind, table, roles, extra)
