@@ -157,3 +157,14 @@ def test_header_keys_ignore_width_case_spacing_and_punctuation() -> None:
     assert header_key("HTTP 状态码 ") == header_key("ｈｔｔｐ状态码") == header_key("http_状态码")
     assert header_role("错误码说明") == "description"
     assert header_role("Error Message") == "message"
+
+
+def test_a_column_of_standard_phrases_is_the_reason() -> None:
+    found = classify(table(("Code", "Status", "Description"), ("404", "Not Found", "不存在")))
+    assert found is not None and found.roles == {"status": 0, "reason": 1, "description": 2}
+
+
+def test_a_type_column_of_other_words_is_kept_not_taken_for_the_reason() -> None:
+    found = classify(table(("状态码", "类型", "说明"), ("200", "成功", "请求成功")))
+    assert found is not None and found.roles == {"status": 0, "description": 2}
+    assert found.extra == (1,)

@@ -10,6 +10,7 @@ is kept as an extra column of the record, under its header: its text is never lo
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,8 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: What a record keeps of a column, by kind of table.
 STATUS_ROLES = ("status", "reason", "description")
 ERROR_ROLES = ("error_code", "status", "message", "description", "remedy", "module")
+#: A reason phrase as pages write it: ASCII words ("Not Found", "NoContent", "I'm a teapot").
+REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9]|[A-Za-z]")
 #: A column is a code column when at least this share of its body cells read as codes.
 CODE_SHARE = 0.5
 
@@ -153,6 +156,12 @@ def _column_texts(table: Table, index: int) -> list[str]:
     return ["\n".join(row.cells[index].paragraphs) for row in table.rows]
 
 
+def _all_phrases(table: Table, column: int) -> bool:
+    """Whether every cell of a column is one reason phrase ("Bad Request", "NoContent")."""
+    cells = [row.cells[column].paragraphs for row in table.rows]
+    return all(len(cell) == 1 and REASON_PHRASE.fullmatch(cell[0]) for cell in cells)
+
+
 def _standard_phrases(table: Table, code: int, column: int) -> bool:
     """Whether a column's cells are the standard reason phrases of the rows' codes."""
     hits = 0
@@ -164,7 +173,7 @@ def _standard_phrases(table: Table, code: int, column: int) -> bool:
         phrase = standard.standard_phrase(int(status[0][:3]))
         if phrase and header_key(phrase) == header_key(text[0]):
             hits += 1
-    return hits > 0 and hits >= CODE_SHARE * len(table.rows)
+    return hits > 0 and hits == len(table.rows)
 
 
 def classify(table: Table) -> CodeTable | None:
@@ -218,19 +227,22 @@ def _assign(
         role = named[i]
         if kind == STATUS_CODES and role == "code":
             role = "reason"  # 编码 on a status page: "Continue", "Bad Request"
+        if role == "reason" and not _all_phrases(table, i):
+            continue  # a 类型 column of other words: kept as an extra column
         if role is not None and role in allowed and role not in roles:
             roles[role] = i
-    if kind == STATUS_CODES and "reason" not in roles:
-        status = roles["status"]
-        for i in free:
-            if i not in roles.values() and _standard_phrases(table, status, i):
-                roles["reason"] = i
-                break
     text_role = "description" if kind == STATUS_CODES else "message"
     if "description" not in roles and text_role not in roles:
-        # A code table's one unnamed column is its description ("状态码 | 备注").
+        # A code table's first unnamed column is its description ("状态码 | 备注").
         unnamed = [i for i in free if i not in roles.values() and named[i] is None]
         if unnamed:
             roles["description"] = unnamed[0]
+    if kind == STATUS_CODES and "reason" not in roles:
+        # Beside a description, an unnamed column of standard phrases ("Not Found") is the
+        # reason phrase.
+        for i in free:
+            if i not in roles.values() and _standard_phrases(table, roles["status"], i):
+                roles["reason"] = i
+                break
     extra = tuple(i for i in range(len(named)) if i not in roles.values())
     return CodeTable(kind, table, roles, extra)

@@ -30,6 +30,8 @@ from vodspec.errors import CellError, MarkupError, TruncatedError
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 #: Elements whose content the rendered page never shows.
 INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
+#: Words without which no element of a page can hide its text.
+HIDING_WORDS = ("hidden", "style", *(f"<{tag}" for tag in INVISIBLE_TAGS))
 #: CSS declarations that hide an element.
 HIDING_STYLES = (("display", "none"), ("visibility", "hidden"), ("visibility", "collapse"))
 
@@ -95,6 +97,7 @@ def read_document(text: str) -> Document:
     # no_network: the parser never fetches anything.
     parser = etree.HTMLPullParser(
         events=("start", "end"),
+        tag=TABLE_PARTS,
         huge_tree=True,
         no_network=True,
         remove_comments=True,
@@ -105,8 +108,15 @@ def read_document(text: str) -> Document:
     _check_end(parser.read_events())
     root = parser.close()
     _check_stray_rows(root)
-    remove_invisible(root)
+    if _may_hide(rendered):
+        remove_invisible(root)
     return Document(root)
+
+
+def _may_hide(html: str) -> bool:
+    """Whether the page has any element or attribute that hides text (a fast path only)."""
+    lowered = html.lower()
+    return any(word in lowered for word in HIDING_WORDS)
 
 
 def line_of(element: etree._Element) -> int:
@@ -146,17 +156,24 @@ def _check_end(events: Iterator[tuple[str, object]]) -> None:
         )
 
 
+#: Rows outside a table, cells outside a row: what an early end tag leaves behind.
+_STRAY = etree.XPath(
+    "//tr[not(ancestor::table)] | //td[not(ancestor::tr)] | //th[not(ancestor::tr)]"
+)
+
+
 def _check_stray_rows(root: etree._Element) -> None:
     """A row or cell outside a table: an end tag (or a comment's end) closed the table early."""
-    for element in root.iter("tr", "td", "th"):
+    stray = _STRAY(root)
+    if isinstance(stray, list) and stray and isinstance(stray[0], etree._Element):
+        element = stray[0]
         container = "table" if element.tag == "tr" else "tr"
-        if next(element.iterancestors(container), None) is None:
-            raise MarkupError(
-                f"a <{element.tag}> outside any {container}: the table was closed before it"
-                " (a stray end tag, or a comment or CDATA section ending early?)",
-                line=line_of(element) or None,
-                row=element.get("id"),
-            )
+        raise MarkupError(
+            f"a <{element.tag}> outside any {container}: the table was closed before it"
+            " (a stray end tag, or a comment or CDATA section ending early?)",
+            line=line_of(element) or None,
+            row=element.get("id"),
+        )
 
 
 def _hidden(element: etree._Element) -> bool:

@@ -10,14 +10,13 @@ from pydantic import ValidationError
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
 from vodspec.scrape.cells import check_ascii, extra_paragraphs
-from vodspec.scrape.columns import CodeTable
+from vodspec.scrape.columns import REASON_PHRASE, CodeTable
 from vodspec.scrape.models import StatusRecord, first_problem
 from vodspec.scrape.rules import Retry, category_of, retry_of
 from vodspec.scrape.tables import Cell, Row
 
 # "404 Not Found", "204 NoContent", "418 I'm a teapot": the reason phrase is ASCII words.
-REASON_PHRASE = r"[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9]|[A-Za-z]"
-STATUS_CELL = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE}))?")
+STATUS_CELL = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
 CLASS_CELL = re.compile(r"[1-5][xX]{2}")
 LOWEST_CODE, HIGHEST_CODE = 100, 599
 
@@ -30,6 +29,11 @@ def _text(cell: Cell) -> str | None:
     return cell.paragraphs[0] if len(cell.paragraphs) == 1 else None
 
 
+def _status_text(cell: Cell) -> str | None:
+    """A status cell's text; "200" and "OK" in two paragraphs read as "200 OK"."""
+    return " ".join(cell.paragraphs) if 1 <= len(cell.paragraphs) <= 2 else None
+
+
 def _refuse(row: Row, column: str, message: str) -> CellError:
     return CellError(message, line=row.line, row=row.id, column=column)
 
@@ -37,7 +41,7 @@ def _refuse(row: Row, column: str, message: str) -> CellError:
 def _combined(table: CodeTable) -> bool:
     """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows do."""
     column = table.roles["status"]
-    cells = [_text(row.cells[column]) or "" for row in table.table.rows]
+    cells = [_status_text(row.cells[column]) or "" for row in table.table.rows]
     with_reason = sum(1 for text in cells if (m := STATUS_CELL.fullmatch(text)) and m["reason"])
     return with_reason * 2 > len(cells)
 
@@ -46,7 +50,7 @@ def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, s
     """The code and the reason phrase the row's status cell (or code + reason cells) give."""
     column = table.roles["status"]
     name = table.table.header[column]
-    text = _text(row.cells[column])
+    text = _status_text(row.cells[column])
     if text is not None and CLASS_CELL.fullmatch(text):
         raise ClassOnlyError(
             f"the table lists the status class {text!r}, not codes; vodspec publishes codes only",
@@ -73,11 +77,7 @@ def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, s
     if "reason" in table.roles:
         reason_name = table.table.header[table.roles["reason"]]
         reason_text = _text(row.cells[table.roles["reason"]])
-        if (
-            reason is not None
-            or reason_text is None
-            or not re.fullmatch(REASON_PHRASE, reason_text)
-        ):
+        if reason is not None or reason_text is None or not REASON_PHRASE.fullmatch(reason_text):
             raise _refuse(
                 row, reason_name, f"expected one reason phrase ('Not Found'), found {reason_text!r}"
             )
@@ -85,7 +85,7 @@ def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, s
     elif reason is None and "description" in table.roles:
         # code | 描述 tables: the text is a reason phrase (ECS: "OK") or prose (reason null).
         candidate = _text(row.cells[table.roles["description"]])
-        if candidate is not None and re.fullmatch(REASON_PHRASE, candidate):
+        if candidate is not None and REASON_PHRASE.fullmatch(candidate):
             reason = candidate
     return code, reason
 

@@ -7,9 +7,7 @@ are expanded, so a tiny page cannot grow into a huge grid.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
 from lxml import etree
 
@@ -160,7 +158,10 @@ def _cells(row: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
-    raw = (cell.get(name) or "1").strip()
+    value = cell.get(name)
+    if value is None:
+        return 1
+    raw = value.strip()
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_SPAN:
         raise MarkupError(
             f"{name}={raw!r}; expected a whole number from 1 to {MAX_SPAN}",
@@ -233,7 +234,7 @@ def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...
     for child in cell:
         if child.tag != "p" or (child.tail or "").strip():
             return None
-        text = normalize("".join(cast("Iterator[str]", child.itertext())), line)  # HTML text is str
+        text = normalize(etree.tostring(child, method="text", encoding=str, with_tail=False), line)
         if text:
             paragraphs.append(text)
     return tuple(paragraphs)

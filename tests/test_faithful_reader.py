@@ -1,0 +1,240 @@
+"""What the rendered page shows is what is read: every case of issue "A faithful reader".
+
+Each page below is the frozen seed (tests/fixtures/pages) with one change; it must give
+exactly the seed's records, or be refused with one of vodspec's own errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import LAYOUTS, ROOT, run_cli
+
+from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecError, VodspecWarning
+from vodspec.publish.render import render_json
+from vodspec.scrape import scrape
+
+SEED_TEXT = (ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md").read_text("utf-8")
+ROW_404 = "所请求的资源不存在。"
+ROW_504 = "网关超时。"
+RETRY_UNCHANGED = "客户端可以随时再次提交该请求而无需进行任何更改。"
+FAKE_PIPE = "| 返回值 | 说明 |\n| --- | --- |\n| 418 I'm a teapot | 假 |\n"
+FAKE_HTML = (
+    "<table><thead><tr><th>返回值</th><th>说明</th></tr></thead>\n"
+    "<tbody><tr><td>418 I'm a teapot</td><td>假</td></tr></tbody></table>\n"
+)
+
+
+def records(text: str) -> list[dict[str, object]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = scrape(text.encode("utf-8"), file="page.md")
+    return [r.model_dump(exclude={"source_sha256", "source_line"}) for r in dataset.records]
+
+
+SEED_RECORDS = records(SEED_TEXT)
+
+
+@contextlib.contextmanager
+def at_most(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging (a guard, not a speed target: those live in bench/)."""
+
+    def expire(*_: object) -> None:
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "hidden_table",
+    [
+        f"<!--\n{FAKE_PIPE}-->\n",
+        f"<script>\n{FAKE_PIPE}</script>\n",
+        f"```\n{FAKE_PIPE}```\n",
+        "".join(f"    {line}\n" for line in FAKE_PIPE.splitlines()),
+        f"```html\n{FAKE_HTML}```\n",
+        f"<div hidden>\n\n{FAKE_HTML}\n</div>\n",
+        f'<div style="display:none">\n{FAKE_HTML}</div>\n',
+        f"<noscript>\n{FAKE_HTML}</noscript>\n",
+    ],
+    ids=[
+        "comment",
+        "script",
+        "fence",
+        "indented",
+        "html-in-fence",
+        "hidden",
+        "display-none",
+        "noscript",
+    ],
+)
+def test_tables_the_page_does_not_show_give_no_records(hidden_table: str) -> None:
+    assert records(SEED_TEXT + "\n\n" + hidden_table) == SEED_RECORDS
+
+
+@pytest.mark.parametrize(
+    "trick",
+    ["<!--></p></td></tr></tbody></table>-->", "<![CDATA[x></p></td></tr></tbody></table>]]>"],
+)
+def test_a_comment_the_parser_ends_early_is_refused_not_read_short(trick: str) -> None:
+    end = SEED_TEXT.index("</tr>\n", SEED_TEXT.index(ROW_404)) + len("</tr>\n")
+    page = SEED_TEXT[:end] + trick + "\n" + SEED_TEXT[end:]
+    assert page != SEED_TEXT
+    with pytest.raises(MarkupError, match="outside any table"):
+        records(page)
+
+
+def test_a_cell_nested_past_the_parser_limit_is_refused() -> None:
+    deep = "网关超" + "<b><i>" * 1250 + "x" + "</i></b>" * 1250 + "时。"
+    with pytest.raises(MarkupError, match="nested deeper"):
+        records(SEED_TEXT.replace(ROW_504, deep))
+
+
+@pytest.mark.parametrize("size", [700_000, 7_000_000])
+def test_huge_colspans_are_refused_before_they_are_expanded(size: int) -> None:
+    row = '<tr><td colspan="1000"><p>x</p></td></tr>\n'
+    table = "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody>\n"
+    page = (
+        SEED_TEXT
+        + "\n"
+        + table
+        + row * ((size - len(SEED_TEXT)) // len(row))
+        + "</tbody></table>\n"
+    )
+    with at_most(60), pytest.raises(CellError, match="more cells than the header"):
+        records(page)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "#" + " " * 5000 + "\n",
+        "| a | b |\n|" + " " * 50000 + "\n",
+        "<script>" + "<h1>" * 40000 + "\n",
+    ],
+    ids=["heading-spaces", "delimiter-spaces", "script-headings"],
+)
+def test_inputs_that_made_regexes_backtrack_read_in_linear_time(tail: str) -> None:
+    with at_most(30):
+        assert records(SEED_TEXT + "\n" + tail) == SEED_RECORDS
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        f"<span hidden>{RETRY_UNCHANGED}</span>",
+        f'<span style="display: none !important">{RETRY_UNCHANGED}</span>',
+        f"<noscript>{RETRY_UNCHANGED}</noscript>",
+    ],
+)
+def test_hidden_text_does_not_flip_the_retry_advice(hidden: str) -> None:
+    page = SEED_TEXT.replace(ROW_504, ROW_504 + hidden)
+    assert records(page) == SEED_RECORDS
+
+
+def test_hidden_rows_give_no_records() -> None:
+    fake = "<tr hidden><td><p>418 I'm a teapot</p></td><td><p>假</p></td></tr>\n"
+    page = SEED_TEXT.replace("<tbody>", "<tbody>" + fake, 1)
+    assert records(page) == SEED_RECORDS
+
+
+def test_control_characters_made_by_entities_are_removed_and_reported() -> None:
+    page = SEED_TEXT.replace(ROW_504, "网关&#27;[31m超时&#127;。")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = scrape(page.encode(), file="page.md")
+    published = render_json(dataset).decode("utf-8")
+    assert "\x1b" not in published and "\\u001b" not in published and "\x7f" not in published
+    assert dataset.records[-1].description == "网关[31m超时。"
+    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert any("U+001B" in m for m in messages) and any("U+007F" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("code", "named"),
+    [
+        ("VOD.10053\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("V\u041eD.10053", "U+041E CYRILLIC CAPITAL LETTER O"),
+        ("VOD.1005\uff13", "U+FF13 FULLWIDTH DIGIT THREE"),
+    ],
+)
+def test_look_alike_error_codes_are_refused_naming_the_character(code: str, named: str) -> None:
+    page = (LAYOUTS / "errors_two_columns.md").read_text(encoding="utf-8")
+    with pytest.raises(CellError) as info:
+        scrape(page.replace("VOD.10053", code).encode(), file="page.md")
+    assert named in str(info.value) and info.value.row == "e1"
+
+
+def test_a_setext_underline_is_not_a_merge_conflict() -> None:
+    page = SEED_TEXT.replace("<table", "表的说明\n=======\n\n<table", 1)
+    assert records(page) == SEED_RECORDS
+
+
+def test_a_real_merge_conflict_is_still_refused() -> None:
+    with pytest.raises(MarkupError, match="merge-conflict"):
+        scrape(LAYOUTS / "refused_conflict.md")
+
+
+def test_a_page_without_anchors_takes_its_doc_id_from_the_manifest(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.md").write_text(SEED_TEXT.replace('<a name="vod_04_0133"></a>', ""), "utf-8")
+    entry = {
+        "id": "status",
+        "kind": "status_codes",
+        "service": "vod",
+        "url": "https://x.invalid/vod_04_0133.html",
+        "file": "page.md",
+    }
+    (raw / "sources.json").write_text(json.dumps([entry]), encoding="utf-8")
+    refused = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert refused.returncode == 1 and '"doc_id"' in refused.stderr
+    (raw / "sources.json").write_text(json.dumps([{**entry, "doc_id": "vod_04_0133"}]), "utf-8")
+    built = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert built.returncode == 0, built.stderr
+    published = json.loads((tmp_path / "data" / "status_codes.json").read_bytes())
+    assert {r["doc_id"] for r in published["records"]} == {"vod_04_0133"}
+
+
+SEED_WORDINGS = [
+    ("Status Code", "Description"),
+    ("返回码", "含义"),
+    ("HTTP状态码", "描述"),
+    ("Response Status", "Explanation"),
+    ("状态码", "释义"),
+    ("HTTP Code", "Meaning"),
+    ("响应码", "说明信息"),
+    ("Return Value", "Details"),
+    ("返回状态", "解释"),
+    ("Code", "Remark"),
+]
+
+
+@pytest.mark.parametrize("wording", SEED_WORDINGS, ids=" | ".join)
+def test_plain_header_wordings_of_the_seed_all_read(wording: tuple[str, str]) -> None:
+    page = SEED_TEXT.replace(">返回值</p>", f">{wording[0]}</p>").replace(
+        ">说明</p>", f">{wording[1]}</p>"
+    )
+    assert records(page) == SEED_RECORDS
+
+
+def test_the_page_cut_inside_the_table_is_refused() -> None:
+    with pytest.raises(TruncatedError, match="cut off"):
+        records(SEED_TEXT[: SEED_TEXT.index(ROW_504)])
+
+
+def test_refusals_are_the_packages_own_errors() -> None:
+    with pytest.raises(VodspecError):
+        records("<table><tr><th>返回值</th><th>说明</th></tr><tr><td>404 Not Found</td>")
