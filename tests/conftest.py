@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 DATA = ROOT / "data"
-SEED = RAW / "vod_04_0133.md"
+#: A frozen copy of the project's seed page: tests read it, never the live raw/ (which a
+#: maintainer updates when Huawei edits the page).
+SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
@@ -68,6 +71,33 @@ def two_sources(raw: Path, status_page: Path, error_page: Path) -> Path:
     ]
     (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
     return raw
+
+
+def frozen_raw(raw: Path) -> Path:
+    """A raw dir holding the frozen seed as its one source (file vod_04_0133.md)."""
+    raw.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SEED, raw / "vod_04_0133.md")
+    source = {
+        "id": "vod_04_0133",
+        "kind": "status_codes",
+        "service": "vod",
+        "url": "https://support.huaweicloud.com/api-vod/vod_04_0133.html",
+        "file": "vod_04_0133.md",
+    }
+    (raw / "sources.json").write_text(json.dumps([source]), encoding="utf-8")
+    return raw
+
+
+@pytest.fixture(scope="session")
+def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir built once from the frozen seed (read it, never write it)."""
+    from vodspec.publish.build import build
+
+    root = tmp_path_factory.mktemp("seed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        build(frozen_raw(root / "raw"), root / "data")
+    return root / "data"
 
 
 def edit(path: Path, old: str, new: str) -> None:

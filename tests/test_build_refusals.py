@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import LAYOUTS, RAW, SEED, run_cli, two_sources
+from conftest import LAYOUTS, SEED, frozen_raw, run_cli, two_sources
 
 import vodspec
 from vodspec.errors import PublishError
@@ -16,7 +15,7 @@ from vodspec.errors import PublishError
 
 def published(tmp_path: Path) -> tuple[Path, Path]:
     raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(RAW, raw)
+    frozen_raw(raw)
     assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
     return raw, data
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from conftest import RAW, edit, run_cli
+from conftest import edit, frozen_raw, run_cli
 
 
 def build_twice(tmp_path: Path, name: str) -> Path:
     raw, data = tmp_path / name / "raw", tmp_path / name / "data"
-    shutil.copytree(RAW, raw)
+    frozen_raw(raw)
     run_cli("build", "--raw", str(raw), "--data", str(data))
     edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
     result = run_cli("build", "--raw", str(raw), "--data", str(data))

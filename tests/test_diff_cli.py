@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import DATA, run_cli
+import pytest
+from conftest import run_cli
 
 
-def edited(tmp_path: Path) -> Path:
-    dataset = json.loads((DATA / "status_codes.json").read_bytes())
+@pytest.fixture
+def data(seed_data: Path) -> Path:
+    return seed_data
+
+
+def edited(tmp_path: Path, data: Path) -> Path:
+    dataset = json.loads((data / "status_codes.json").read_bytes())
     dataset["records"][-1]["retry"] = "retry_unchanged"
     dataset["records"].pop(0)
     path = tmp_path / "new.json"
@@ -17,13 +23,13 @@ def edited(tmp_path: Path) -> Path:
     return path
 
 
-def test_same_is_exit_0() -> None:
-    result = run_cli("diff", str(DATA), str(DATA / "status_codes.json"))
+def test_same_is_exit_0(data: Path) -> None:
+    result = run_cli("diff", str(data), str(data / "status_codes.json"))
     assert result.returncode == 0 and result.stdout.strip() == "bump: none"
 
 
-def test_different_is_exit_1_with_the_bump(tmp_path: Path) -> None:
-    result = run_cli("diff", str(DATA / "status_codes.json"), str(edited(tmp_path)))
+def test_different_is_exit_1_with_the_bump(tmp_path: Path, data: Path) -> None:
+    result = run_cli("diff", str(data / "status_codes.json"), str(edited(tmp_path, data)))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "removed status_codes 200 OK",
@@ -32,8 +38,8 @@ def test_different_is_exit_1_with_the_bump(tmp_path: Path) -> None:
     ]
 
 
-def test_json_output(tmp_path: Path) -> None:
-    result = run_cli("diff", str(DATA), str(edited(tmp_path)), "--json")
+def test_json_output(tmp_path: Path, data: Path) -> None:
+    result = run_cli("diff", str(data), str(edited(tmp_path, data)), "--json")
     report = json.loads(result.stdout)
     assert report["bump"] == "major"
     assert [(c["key"], c["kind"]) for c in report["changes"]] == [
@@ -45,8 +51,8 @@ def test_json_output(tmp_path: Path) -> None:
     }
 
 
-def test_trouble_is_exit_2(tmp_path: Path) -> None:
-    assert run_cli("diff", str(tmp_path / "missing.json"), str(DATA)).returncode == 2
+def test_trouble_is_exit_2(tmp_path: Path, data: Path) -> None:
+    assert run_cli("diff", str(tmp_path / "missing.json"), str(data)).returncode == 2
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
-    assert run_cli("diff", str(tmp_path / "bad.json"), str(DATA)).returncode == 2
-    assert run_cli("diff", str(tmp_path), str(DATA)).returncode == 2
+    assert run_cli("diff", str(tmp_path / "bad.json"), str(data)).returncode == 2
+    assert run_cli("diff", str(tmp_path), str(data)).returncode == 2

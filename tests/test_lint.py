@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from conftest import DATA, run_cli
@@ -54,8 +55,8 @@ def test_every_finding_cites_its_reference() -> None:
         assert finding.reference and finding.rule in RULES
 
 
-def test_seed_findings_are_pinned() -> None:
-    result = run_cli("lint", str(DATA), "--json")
+def test_seed_findings_are_pinned(seed_data: Path) -> None:
+    result = run_cli("lint", str(seed_data), "--json")
     assert result.returncode == 1
     findings = json.loads(result.stdout)
     assert [(f["code"], f["rule"], f["reference"]) for f in findings] == [
@@ -63,6 +64,11 @@ def test_seed_findings_are_pinned() -> None:
         (503, "retry-contradicts-standard", "RFC 9110, Section 15.6.4"),
     ]
     assert findings[1]["vendor"] == "被请求的服务无效。\n建议直接修改该请求，不要重试该请求。"
+    assert (seed_data / "lint.json").read_text(encoding="utf-8") == result.stdout
+
+
+def test_published_lint_json_is_what_lint_says() -> None:
+    result = run_cli("lint", str(DATA), "--json")
     assert (DATA / "lint.json").read_text(encoding="utf-8") == result.stdout
 
 

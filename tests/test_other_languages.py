@@ -26,7 +26,8 @@ def test_ajv_validates_the_json_against_the_published_schema() -> None:
     command = [node, str(JS / "validate.mjs"), str(DATA)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "status_codes.json: valid (18 records)" in result.stdout
+    count = len(json.loads((DATA / "status_codes.json").read_bytes())["records"])
+    assert f"status_codes.json: valid ({count} records)" in result.stdout
 
 
 def test_ajv_rejects_a_broken_record(tmp_path: Path) -> None:

@@ -48,7 +48,14 @@ __all__ = [
     "status",
     "statuses",
 ]
-__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> str:
+    # The package's version is the data version it ships (read lazily: import stays cheap).
+    if name == "__version__":
+        return data_version()
+    raise AttributeError(f"module 'vodspec' has no attribute {name!r}")
+
 
 _lock = _thread.allocate_lock()
 _registry: Registry | None = None
