@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vodspec.errors import ManifestError
+from vodspec.errors import ManifestError, VodspecError
+from vodspec.files import inside, read_json
 
 MANIFEST_NAME = "sources.json"
 
@@ -31,11 +31,9 @@ class SourceEntry(BaseModel):
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     path = raw_dir / MANIFEST_NAME
     try:
-        entries = json.loads(path.read_bytes())
-    except OSError as exc:
-        raise ManifestError(f"cannot read the manifest: {exc.strerror}", file=str(path)) from None
-    except ValueError as exc:
-        raise ManifestError(f"the manifest is not JSON: {exc}", file=str(path)) from None
+        entries = read_json(path)
+    except VodspecError as exc:
+        raise ManifestError(f"the manifest: {exc.message}", file=str(path)) from None
     if not isinstance(entries, list) or not entries:
         raise ManifestError("expected a non-empty JSON list of sources", file=str(path))
     sources = []
@@ -48,8 +46,12 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
             raise ManifestError(
                 f"source #{number}: {field}: {error['msg']}", file=str(path)
             ) from None
-        if ".." in Path(source.file).parts:
-            raise ManifestError(f"source {source.id!r}: file must stay inside raw/", file=str(path))
+        if ".." in Path(source.file).parts or not inside(raw_dir / source.file, raw_dir):
+            raise ManifestError(
+                f"source {source.id!r}: file {source.file!r} must stay inside the raw dir"
+                " (no '..', no link leading out)",
+                file=str(path),
+            )
         sources.append(source)
     ids = [source.id for source in sources]
     if len(set(ids)) != len(ids):

@@ -9,10 +9,11 @@ import hashlib
 import os
 from pathlib import Path
 
-from vodspec.errors import InputError, NoTableError, TooLargeError, VodspecError, WrongKindError
-from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.errors import InputError, NoTableError, VodspecError, WrongKindError
+from vodspec.files import read_regular
+from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
 from vodspec.scrape.columns import CodeTable, classify
-from vodspec.scrape.decode import check_size, decode
+from vodspec.scrape.decode import decode
 from vodspec.scrape.document import line_of, read_document
 from vodspec.scrape.error_table import error_records
 from vodspec.scrape.markup import conflict_error, find_conflict
@@ -29,15 +30,8 @@ INITIAL_VERSION = "1.0.0"
 
 
 def read_source(path: str | os.PathLike[str]) -> bytes:
-    """A source file's bytes, refusing files over the cap before reading them."""
-    path = Path(path)
-    try:
-        check_size(path.stat().st_size)
-        return path.read_bytes()
-    except TooLargeError as exc:
-        raise exc.located(str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    """A source file's bytes: a regular file under the cap, else a one-line refusal."""
+    return read_regular(Path(path), MAX_PAGE_BYTES)
 
 
 def scrape(

@@ -1,0 +1,88 @@
+"""Reading the user's files safely: regular files only, a size cap, JSON that cannot crash.
+
+Standard library only (validate, diff and lint use it without extras). A path that names a
+device, a FIFO or a directory is refused before it is read (``/dev/zero`` would never end,
+a FIFO would hang), and never more than the cap plus one byte is read, so a file that
+grows while it is read cannot exhaust memory either.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from vodspec.errors import InputError, TooLargeError
+from vodspec.layout import MAX_PAGE_BYTES
+
+#: Published JSON files and manifests are small; this cap is generous.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+
+
+def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``cap`` bytes, or a one-line refusal."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                f"not a regular file ({_kind(info.st_mode)}); expected a file", file=str(path)
+            )
+        if info.st_size > cap:
+            raise TooLargeError(
+                f"input is {info.st_size:,} bytes; the cap is {cap:,} bytes", file=str(path)
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
+    finally:
+        os.close(fd)
+    if len(data) > cap:
+        raise TooLargeError(f"input grew past the cap of {cap:,} bytes", file=str(path))
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def load_json(data: bytes, where: str) -> Any:
+    """Parse JSON, refusing bad UTF-8, bad syntax and nesting too deep to parse, in one line."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 at byte {exc.start}; expected JSON", file=where) from None
+    except ValueError as exc:
+        raise InputError(f"not valid JSON: {exc}", file=where) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to read", file=where) from None
+
+
+def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
+    """A JSON file's value (regular file, capped, one-line refusals)."""
+    return load_json(read_regular(path, cap), str(path))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, symbolic links resolved, lies inside ``root`` (resolved too)."""
+    try:
+        resolved, base = path.resolve(), root.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+    return resolved == base or base in resolved.parents
