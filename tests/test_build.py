@@ -95,7 +95,7 @@ def test_text_change_is_a_patch(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("manifest", "message"),
     [
-        ("not json", "not JSON"),
+        ("not json", "not valid JSON"),
         ("[]", "non-empty JSON list"),
         (
             '[{"id": "x", "kind": "status_codes", "service": "vod", "url": "ftp://x",'
@@ -105,7 +105,7 @@ def test_text_change_is_a_patch(tmp_path: Path) -> None:
         (
             '[{"id": "x", "kind": "status_codes", "service": "vod", "url": "https://x",'
             ' "file": "../x.md"}]',
-            "inside raw",
+            "inside the raw dir",
         ),
     ],
 )

@@ -121,7 +121,7 @@ def test_unreadable_file_is_one_line(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         directory = tmp_path / "dir.md"
         directory.mkdir()
-        one_line_refusal(directory, "cannot read")
+        one_line_refusal(directory, "not a regular file")
     else:
         locked = write(tmp_path, "locked.md", b"x")
         locked.chmod(0)
