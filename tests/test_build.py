@@ -73,11 +73,7 @@ def test_refused_source_leaves_data_untouched(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "vod_04_0133.md" in result.stderr and "Traceback" not in result.stderr
     assert tree(data) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".data.lock",
-        "data",
-        "raw",
-    ]  # no leftovers
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]  # no leftovers, no lock
 
 
 def test_text_change_is_a_patch(tmp_path: Path) -> None:

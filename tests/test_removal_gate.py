@@ -51,7 +51,9 @@ def test_losing_more_than_half_needs_force(tmp_path: Path) -> None:
     refused = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals")
     assert refused.returncode == 1 and "more than half" in refused.stderr
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
-    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
+    alone = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
+    assert alone.returncode == 1 and "would remove 10 record(s)" in alone.stderr
+    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals", "--force")
     assert forced.returncode == 0 and "2.0.0" in forced.stdout
 
 
@@ -60,8 +62,8 @@ def test_losing_the_table_needs_force(tmp_path: Path) -> None:
     text = SEED.read_text(encoding="utf-8")
     (raw / "vod_04_0133.md").write_text(text[: text.index("<table")], encoding="utf-8")
     refused = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals")
-    assert refused.returncode == 1 and "--force accepts" in refused.stderr
+    assert refused.returncode == 1 and "--allow-removals --force accepts" in refused.stderr
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
     # With --force the only dataset would go: nothing is left to publish, still refused.
-    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
-    assert forced.returncode == 1 and "no source left" in forced.stderr
+    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals", "--force")
+    assert forced.returncode == 1 and "every source lost its table" in forced.stderr

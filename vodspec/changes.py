@@ -7,6 +7,7 @@ give the same bytes. CHANGELOG.md is rendered from changes.json alone.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from vodspec.diff import Diff, change_as_json, key_text
@@ -34,7 +35,7 @@ def version_entry(
                 "id": dataset["source"]["id"],
                 "doc_id": dataset["source"]["doc_id"],
                 "sha256": dataset["source"]["sha256"],
-                "date": source_dates.get(kind),
+                "date": iso_date(source_dates.get(kind)),
             }
             for kind, dataset in datasets.items()
         },
@@ -55,17 +56,43 @@ def version_entry(
     }
 
 
+def iso_date(http_date: str | None) -> str | None:
+    """A Last-Modified date (RFC 1123, as servers send it) as ISO 8601 UTC; None if unreadable."""
+    if not http_date:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _record_label(record: dict[str, Any] | None) -> str:
     if not record:
         return ""
     text = record.get("reason") or record.get("message") or record.get("description") or ""
-    return f" {text}" if text else ""
+    return f" {markdown_text(str(text))}" if text else ""
+
+
+#: Characters that start inline Markdown or HTML (code, emphasis, links, tags, entities,
+#: table cells): escaped so page text stays text in CHANGELOG.md. Line breaks are joined.
+MARKDOWN_SPECIAL = frozenset("\\`*[]<>|&")
+
+
+def markdown_text(text: str) -> str:
+    """Page text as one line of literal Markdown: specials escaped, line breaks as " / "."""
+    line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIAL else ch for ch in line)
 
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
-        return " / ".join(str(item) for item in value)
-    return "null" if value is None else str(value)
+        return " / ".join(markdown_text(str(item)) for item in value)
+    return "null" if value is None else markdown_text(str(value))
 
 
 def _transition(values: dict[str, Any]) -> str:
@@ -77,10 +104,9 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         lines.append(f"## {entry['version']} ({entry['bump']})\n")
         for kind, source in entry["sources"].items():
-            date = f", {source['date']}" if source.get("date") else ""
-            lines.append(
-                f"- source {kind}: {source['doc_id']}, sha256 {source['sha256'][:12]}{date}"
-            )
+            date = f", {markdown_text(source['date'])}" if source.get("date") else ""
+            doc_id = markdown_text(str(source["doc_id"]))
+            lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
         if entry["bump"] == "initial":
             counts: dict[str, int] = {}
             for change in entry["changes"]:

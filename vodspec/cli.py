@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
 SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
 
 
@@ -58,12 +59,10 @@ class _reported_warnings:  # used like a function: `with _reported_warnings():`
 
 
 def _default_data_dir() -> Path:
-    """./data when run in a checkout, else the dataset this installation ships."""
-    from pathlib import Path
-
+    """The dataset this installation ships (in a checkout: its data/), whatever the folder."""
     from vodspec import paths
 
-    return Path("data") if Path("data").is_dir() else paths.shipped_data_dir()
+    return paths.shipped_data_dir()
 
 
 class _Args:
@@ -167,6 +166,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from vodspec.validate import snapshot_problems, validate_dir
 
     directory = Path(args.dir) if args.dir else _default_data_dir()
+    if args.raw and not Path(args.raw).is_dir():
+        raise VodspecError(
+            "not a directory; expected the raw dir to check hashes against", file=args.raw
+        )
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
     problems = validate_dir(directory, raw if raw.is_dir() else None) + snapshot_problems(directory)
     for problem in problems:
@@ -182,16 +185,30 @@ def cmd_diff(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from vodspec.diff import diff_packages, diffs_as_json, diffs_as_text
+    from vodspec.diff import KEY_FIELDS, diff_packages, diffs_as_json, diffs_as_text
+    from vodspec.files import read_json
     from vodspec.layout import KINDS, json_name
 
     def load_one(path: Path) -> dict[str, Any]:
         try:
-            value = json.loads(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise VodspecError(f"cannot read a dataset: {exc}", file=str(path)) from None
-        if not isinstance(value, dict) or not isinstance(value.get("records"), list):
-            raise VodspecError("not a vodspec dataset (no records list)", file=str(path))
+            value = read_json(path)
+        except VodspecError as exc:
+            raise VodspecError(
+                f"{exc.message}; expected a vodspec dataset (a JSON file or a data dir)",
+                file=str(path),
+            ) from None
+        records = value.get("records") if isinstance(value, dict) else None
+        keys = KEY_FIELDS.get(str(value.get("kind", "status_codes")), ("code",))
+        if not isinstance(records, list) or not all(
+            isinstance(r, dict) and all(isinstance(r.get(k), int | str | None) for k in keys)
+            for r in records
+        ):
+            raise VodspecError(
+                "not a vodspec dataset: expected a records list of objects keyed by"
+                f" {' and '.join(keys)}",
+                file=str(path),
+            )
+        assert isinstance(value, dict)
         return value
 
     def load(name: str) -> dict[str, dict[str, Any]]:
@@ -214,12 +231,28 @@ def cmd_diff(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_USAGE
     diffs = diff_packages(old, new)
+    if not args.json:
+        _out(f"version: {_versions(old)} -> {_versions(new)}")
     if args.json:
-        _out(json.dumps(diffs_as_json(diffs), ensure_ascii=False, indent=2))
+        versions = {"old_version": _versions(old), "new_version": _versions(new)}
+        _out(json.dumps({**versions, **diffs_as_json(diffs)}, ensure_ascii=False, indent=2))
     else:
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
+
+
+def _versions(datasets: dict[str, dict[str, Any]]) -> str:
+    versions = sorted({str(dataset.get("version", "unknown")) for dataset in datasets.values()})
+    return "/".join(versions)
+
+
+def _status_shaped(record: object) -> bool:
+    return (
+        isinstance(record, dict)
+        and type(record.get("code")) is int
+        and all(isinstance(record.get(name, ""), str | None) for name in ("reason", "retry"))
+    )
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -227,14 +260,17 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from vodspec.files import read_json
     from vodspec.lint import RULES, lint_records
 
     target = Path(args.target) if args.target else _default_data_dir()
     path = target / "status_codes.json" if target.is_dir() else target
-    try:
-        records = json.loads(path.read_bytes())["records"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise VodspecError(f"cannot read a status-code dataset: {exc}", file=str(path)) from None
+    dataset = read_json(path)
+    records = dataset.get("records") if isinstance(dataset, dict) else None
+    if not isinstance(records, list) or not all(_status_shaped(r) for r in records):
+        raise VodspecError(
+            "not a status-code dataset: expected records with an integer code", file=str(path)
+        )
     findings = lint_records(records)
     if args.json:
         _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
@@ -303,15 +339,13 @@ def _parser() -> argparse.ArgumentParser:
     add("list", cmd_list)
     sub = add("validate", cmd_validate)
     sub.add_argument(
-        "dir", nargs="?", metavar="DIR", help="published dir (default data, else the shipped one)"
+        "dir", nargs="?", metavar="DIR", help="published dir (default: the shipped dataset)"
     )
     sub.add_argument(
         "--raw", metavar="DIR", help="check source hashes against this dir (default DIR/../raw)"
     )
     sub = add("lint", cmd_lint)
-    sub.add_argument(
-        "target", nargs="?", metavar="DIR|FILE", help="default data, else the shipped one"
-    )
+    sub.add_argument("target", nargs="?", metavar="DIR|FILE", help="default: the shipped dataset")
     sub.add_argument("--json", action="store_true", help="print the findings as JSON")
     sub = add("diff", cmd_diff)
     sub.add_argument("old", metavar="OLD")
@@ -347,8 +381,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return _internal(exc, args.debug)
     except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing more to say
-        return EXIT_OK
+        # The reader went away (e.g. `| head`): end as a tool killed by SIGPIPE does, never
+        # with 0, which would hide findings or differences from `set -o pipefail`.
+        sys.stderr.close()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

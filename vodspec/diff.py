@@ -14,6 +14,9 @@ PROVENANCE_FIELDS = ("doc_id", "source_row", "source_line", "source_sha256")
 BREAKING_FIELDS = ("retry", "category")
 #: Record key by dataset kind; rows with the same key are matched in page order.
 KEY_FIELDS = {"status_codes": ("code",), "error_codes": ("error_code", "http_status")}
+#: Fields that only restate another one (the paragraphs of the description): a text edit
+#: is reported once, under the field people read.
+RESTATED_FIELDS = {"paragraphs": "description"}
 #: Source fields whose change alone is a PATCH.
 SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
 
@@ -128,6 +131,9 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             for name in dict.fromkeys([*old_record, *new_record])
             if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
         }
+        for restated, shown in RESTATED_FIELDS.items():
+            if restated in fields and shown in fields:
+                del fields[restated]
         if fields:
             changes.append(Change(_key(new_record, key_fields), "changed", fields))
             for name, (before, after) in fields.items():

@@ -54,8 +54,15 @@ def _is_type(value: Any, name: str) -> bool:
 
 def errors(instance: Any, schema: dict[str, Any]) -> list[str]:
     """Every way ``instance`` breaks ``schema``, as "path: problem" lines; [] when valid."""
+    if not isinstance(schema, dict):
+        raise SchemaError("the schema is not a JSON object")
     found: list[str] = []
-    _check(instance, schema, schema, "$", found)
+    try:
+        _check(instance, schema, schema, "$", found)
+    except (KeyError, TypeError, AttributeError, IndexError, re.error) as exc:
+        raise SchemaError(f"malformed schema ({type(exc).__name__}: {exc})") from None
+    except RecursionError:
+        raise SchemaError("the schema or the data is nested too deeply") from None
     return found
 
 

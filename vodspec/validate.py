@@ -8,13 +8,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from pathlib import Path
 from typing import Any
 
 from vodspec import jsonschema_subset
 from vodspec.changes import render_changelog
-from vodspec.errors import PublishError
+from vodspec.errors import PublishError, VodspecError
+from vodspec.files import MAX_JSON_BYTES, load_json, read_regular
 from vodspec.layout import (
     CHANGELOG_NAME,
     CHANGES_NAME,
@@ -32,18 +32,16 @@ from vodspec.lint import lint_json
 
 def _read(directory: Path, name: str) -> bytes:
     try:
-        return (directory / name).read_bytes()
-    except OSError as exc:
-        raise PublishError(
-            f"cannot read {name}: {exc.strerror}", file=str(directory / name)
-        ) from None
+        return read_regular(directory / name, MAX_JSON_BYTES)
+    except VodspecError as exc:
+        raise PublishError(exc.message, file=str(directory / name)) from None
 
 
 def _json(directory: Path, name: str, data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8"))
-    except ValueError as exc:
-        raise PublishError(f"not valid UTF-8 JSON: {exc}", file=str(directory / name)) from None
+        return load_json(data, str(directory / name))
+    except VodspecError as exc:
+        raise PublishError(exc.message, file=str(directory / name)) from None
 
 
 def published_kinds(directory: Path) -> list[str]:
@@ -63,6 +61,7 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     files = {PACKAGE_NAME: _read(directory, PACKAGE_NAME)}
     problems: list[str] = []
     versions = set()
+    hashes: dict[str, Any] = {}
     for kind in kinds:
         for name in (json_name(kind), csv_name(kind), schema_name(kind)):
             files[name] = _read(directory, name)
@@ -71,10 +70,12 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
         problems += _check_dataset(kind, dataset, schema, files[csv_name(kind)], raw_dir)
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
+            source = dataset.get("source")
+            hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
     package = _json(directory, PACKAGE_NAME, files[PACKAGE_NAME])
     problems += _check_package(package, files, versions)
-    problems += _check_changes(directory, versions)
-    if STATUS_CODES in kinds:
+    problems += _check_changes(directory, versions, hashes)
+    if STATUS_CODES in kinds and not problems:
         records = _json(directory, json_name(STATUS_CODES), files[json_name(STATUS_CODES)])[
             "records"
         ]
@@ -85,25 +86,90 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     return problems
 
 
-def _check_changes(directory: Path, versions: set[Any]) -> list[str]:
-    """changes.json starts at the published version; CHANGELOG.md is rendered from it."""
+def _check_changes(directory: Path, versions: set[Any], hashes: dict[str, Any]) -> list[str]:
+    """The history: changes.json is append-only and starts at the published version, its
+    newest entry names the published sources, and CHANGELOG.md is rendered from it."""
     if not (directory / CHANGES_NAME).exists():
-        return []  # published before vodspec kept change records
+        return [f"{CHANGES_NAME}: missing; the data's history is lost (restore it)"]
     entries = _json(directory, CHANGES_NAME, _read(directory, CHANGES_NAME))
-    if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
         return [f"{CHANGES_NAME}: expected a non-empty list of versions"]
-    problems = []
-    if entries[0].get("version") not in versions:
+    problems = history_problems(entries)
+    if problems:
+        return problems
+    newest = entries[0]
+    if newest["version"] not in versions:
         problems.append(
-            f"{CHANGES_NAME}: the newest entry is {entries[0].get('version')!r},"
-            " not the published version"
+            f"{CHANGES_NAME}: the newest entry is {newest['version']!r}, not the published version"
         )
+    if sorted(newest["sources"]) != sorted(hashes):
+        problems.append(
+            f"{CHANGES_NAME}: the newest entry publishes {', '.join(sorted(newest['sources']))};"
+            f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
+        )
+    for kind, digest in hashes.items():
+        remembered = newest["sources"].get(kind, {})
+        if digest is not None and remembered.get("sha256") != digest:
+            problems.append(
+                f"{CHANGES_NAME}: the newest entry's {kind} source is not the published one"
+            )
     try:
         expected = render_changelog(entries).encode("utf-8")
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         return [*problems, f"{CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"]
-    if _read(directory, CHANGELOG_NAME) != expected:
+    if not (directory / CHANGELOG_NAME).exists():
+        problems.append(f"{CHANGELOG_NAME}: missing (a build renders it from {CHANGES_NAME})")
+    elif _read(directory, CHANGELOG_NAME) != expected:
         problems.append(f"{CHANGELOG_NAME}: not what {CHANGES_NAME} renders to (edited by hand?)")
+    return problems
+
+
+def _semver(text: Any) -> tuple[int, int, int] | None:
+    parts = text.split(".") if isinstance(text, str) else []
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    major, minor, patch = (int(p) for p in parts)
+    return major, minor, patch
+
+
+def _expected_bump(older: tuple[int, int, int], newer: tuple[int, int, int]) -> str | None:
+    """The bump that leads from ``older`` to ``newer``; None if none does."""
+    for bump, version in (
+        ("major", (older[0] + 1, 0, 0)),
+        ("minor", (older[0], older[1] + 1, 0)),
+        ("patch", (older[0], older[1], older[2] + 1)),
+    ):
+        if newer == version:
+            return bump
+    return None
+
+
+def history_problems(entries: list[dict[str, Any]]) -> list[str]:
+    """Versions only go forward, one bump at a time, as each entry's bump says; 1.0.0 first."""
+    problems = []
+    versions = [_semver(entry.get("version")) for entry in entries]
+    for number, (entry, version) in enumerate(zip(entries, versions, strict=True), 1):
+        sources = entry.get("sources")
+        if version is None or not isinstance(sources, dict):
+            return [f"{CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
+        for kind, source in sources.items():
+            digest = source.get("sha256") if isinstance(source, dict) else None
+            if not (isinstance(digest, str) and len(digest) == 64 and digest.isalnum()):
+                problems.append(f"{CHANGES_NAME}: {entry['version']}: {kind} has no sha256")
+    for newer_entry, newer, older in zip(entries, versions, versions[1:], strict=False):
+        assert newer is not None and older is not None
+        bump = _expected_bump(older, newer)
+        if bump is None or bump != newer_entry.get("bump"):
+            problems.append(
+                f"{CHANGES_NAME}: {newer_entry['version']} ({newer_entry.get('bump')}) does not"
+                f" follow {'.'.join(map(str, older))}; versions only go forward, one bump at a time"
+            )
+    if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
+        problems.append(f"{CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
     return problems
 
 
@@ -117,6 +183,9 @@ def _check_dataset(
         return [f"{schema_name(kind)}: {exc}"]
     if problems:
         return problems
+    shape = _shape_problem(dataset)
+    if shape:
+        return [f"{name}: {shape}"]
     if dataset.get("kind") != kind:
         return [f"{name}: kind is {dataset.get('kind')!r}, expected {kind!r}"]
     records = dataset["records"]
@@ -125,19 +194,20 @@ def _check_dataset(
         if codes != sorted(set(codes)):
             problems.append(f"{name}: codes are not unique and sorted")
     for number, record in enumerate(records, 1):
-        if "paragraphs" in record and record["description"] != (
-            "\n".join(record["paragraphs"]) or None
+        paragraphs = record.get("paragraphs")
+        if isinstance(paragraphs, list) and record.get("description") != (
+            "\n".join(map(str, paragraphs)) or None
         ):
             problems.append(f"{name}: record {number}: description is not its paragraphs")
-        if record["source_sha256"] != dataset["source"]["sha256"]:
+        if record.get("source_sha256") != dataset["source"]["sha256"]:
             problems.append(f"{name}: record {number}: source_sha256 differs from the source's")
     problems += _check_csv(csv_name(kind), csv_data, records)
     if raw_dir is not None:
-        raw = raw_dir / dataset["source"]["file"]
+        raw = raw_dir / str(dataset["source"].get("file"))
         try:
-            actual = hashlib.sha256(raw.read_bytes()).hexdigest()
-        except OSError as exc:
-            problems.append(f"{raw}: cannot read the source: {exc.strerror}")
+            actual = hashlib.sha256(read_regular(raw)).hexdigest()
+        except VodspecError as exc:
+            problems.append(f"{raw}: cannot read the source: {exc.message}")
         else:
             if actual != dataset["source"]["sha256"]:
                 problems.append(
@@ -145,6 +215,22 @@ def _check_dataset(
                     f" {name} says {dataset['source']['sha256']} (rebuild)"
                 )
     return problems
+
+
+def _shape_problem(dataset: Any) -> str | None:
+    """What the checks below rely on, whatever the dir's own schema says (it may be edited)."""
+    if not isinstance(dataset, dict):
+        return "expected a JSON object"
+    if not isinstance(dataset.get("records"), list) or not all(
+        isinstance(record, dict) for record in dataset["records"]
+    ):
+        return "expected records to be a list of objects"
+    source = dataset.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("sha256"), str):
+        return "expected a source with its sha256"
+    if not all(isinstance(record.get("source_sha256"), str) for record in dataset["records"]):
+        return "expected every record's source_sha256"
+    return None
 
 
 def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[str]:
@@ -177,10 +263,13 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
             f" datasets {sorted(map(str, versions))}"
         )
     listed = set()
-    for resource in package.get("resources", []):
+    resources = package.get("resources")
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        return [*problems, f"{PACKAGE_NAME}: expected resources to be a list of objects"]
+    for resource in resources:
         path = resource.get("path")
         listed.add(path)
-        data = files.get(path)
+        data = files.get(path) if isinstance(path, str) else None
         if data is None:
             problems.append(f"{PACKAGE_NAME}: resource {path!r} is not a published file")
             continue

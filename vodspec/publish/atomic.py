@@ -35,19 +35,38 @@ def build_lock(data_dir: Path) -> Iterator[None]:
     """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once."""
     data_dir = data_dir.absolute()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(data_dir.with_name(f".{data_dir.name}.lock"), os.O_CREAT | os.O_RDWR, 0o644)
+    lock = data_dir.with_name(f".{data_dir.name}.lock")
+    fd = _locked(lock, data_dir)
     try:
+        _recover(data_dir)
+        yield
+    finally:
+        # Removed while still held, so the next build starts from a fresh file (no lock file
+        # is left beside the data dir); _locked checks it holds the file still at the path.
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        os.close(fd)  # closing releases the lock
+
+
+def _locked(lock: Path, data_dir: Path) -> int:
+    """An fd holding the lock file at ``lock`` (not a file a finishing build just removed)."""
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            os.close(fd)
             raise PublishError(
                 "another vodspec build is publishing this data dir; try again when it is done",
                 file=str(data_dir),
             ) from None
-        _recover(data_dir)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+        try:
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
 
 
 def _recover(data_dir: Path) -> None:
@@ -111,9 +130,13 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
     staging = _staging(data_dir)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    for name in sorted(files):
-        write_file(staging / name, files[name])
-    fsync_dir(staging)
+    try:
+        for name in sorted(files):
+            write_file(staging / name, files[name])
+        fsync_dir(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # e.g. a full disk: leave nothing behind
+        raise
     if not data_dir.exists():
         os.rename(staging, data_dir)
     elif _exchange(staging, data_dir):

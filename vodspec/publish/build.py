@@ -16,7 +16,16 @@ from typing import Any
 from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
 from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
-from vodspec.errors import ManifestError, NoTableError, PublishError, RemovalError, VodspecWarning
+from vodspec.errors import (
+    ManifestError,
+    NoTableError,
+    PublishError,
+    RemovalError,
+    ServiceError,
+    VodspecError,
+    VodspecWarning,
+)
+from vodspec.files import read_json
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
@@ -24,6 +33,7 @@ from vodspec.publish.owned import check_owned
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape import INITIAL_VERSION, scrape
 from vodspec.scrape.models import Dataset
+from vodspec.validate import validate_dir
 
 
 @dataclass(frozen=True)
@@ -75,27 +85,29 @@ def scrape_sources(
                 count = len(previous[entry.kind]["records"])
                 exc.message += (
                     f"; publishing it would remove all {count} {entry.kind} records"
-                    " (--force accepts that)"
+                    " (--allow-removals --force accepts that)"
                 )
                 raise
     if not datasets:
-        raise PublishError("no source left to publish", file=str(raw_dir))
+        raise PublishError(
+            "every source lost its table; refusing to publish an empty dataset", file=str(raw_dir)
+        )
     return datasets
 
 
 def check_removals(
     previous: dict[str, dict[str, Any]], diffs: dict[str, Diff], allow_removals: bool, force: bool
 ) -> None:
-    """The removal gate: removals need --allow-removals; losing over half a dataset, --force."""
-    if force:
-        return
-    for kind, diff in diffs.items():
+    """The removal gate: removals need --allow-removals; losing over half a dataset, --force
+    too (--force alone does not accept removals)."""
+    for kind, diff in diffs.items() if not force else ():
         had = len(previous.get(kind, {}).get("records", []))
         lost = len(diff.removed)
         if had and lost * 2 > had:
             raise RemovalError(
                 f"{kind} would lose {lost} of its {had} records (more than half): the page is"
-                " probably broken; refused even with --allow-removals (--force accepts it)"
+                " probably broken; refused even with --allow-removals (--allow-removals"
+                " --force accepts it)"
             )
     removed = [
         f"{kind} {key_text(change.key)}" for kind, diff in diffs.items() for change in diff.removed
@@ -112,8 +124,20 @@ def build(
 ) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
     check_owned(data_dir, raw_dir)
-    with build_lock(data_dir):
-        return _build(raw_dir, data_dir, allow_removals, force)
+    try:
+        with build_lock(data_dir):
+            return _build(raw_dir, data_dir, allow_removals, force)
+    except ServiceError as exc:
+        # The build reads the service from the manifest, not from a --service option.
+        exc.message = exc.message.split("; pass --service")[0] + (
+            "; if the page is right, set the source's service in the manifest"
+        )
+        raise
+    except OSError as exc:  # a full disk, a read-only or impossible data dir
+        raise PublishError(
+            f"cannot write the data dir: {exc.strerror or exc}; nothing was changed",
+            file=str(exc.filename or data_dir),
+        ) from None
 
 
 def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> BuildReport:
@@ -175,23 +199,29 @@ def _package_version(previous: dict[str, dict[str, Any]], data_dir: Path) -> str
 
 
 def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
-    """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet."""
-    published = {}
-    for kind, (model, _) in MODELS.items():
-        path = data_dir / json_name(kind)
-        if not path.exists():
-            continue
-        try:
-            previous = json.loads(path.read_bytes())
-            model.model_validate(previous)
-        except ValueError as exc:
-            raise PublishError(
-                f"the published dataset is unreadable ({' '.join(str(exc).split())[:200]});"
-                " fix or remove it before building",
-                file=str(path),
-            ) from None
-        published[kind] = dict(previous)
-    return published
+    """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet.
+
+    A dir that holds anything must be exactly what a build left: the history in
+    changes.json is the base of the next version, so a lost, edited or added file is
+    refused rather than built upon (versions would go backwards or a bump be bogus).
+    """
+    if not data_dir.is_dir() or not any(data_dir.iterdir()):
+        return {}
+    try:
+        problems = validate_dir(data_dir)
+    except VodspecError as exc:
+        problems = [str(exc)]
+    if problems:
+        raise PublishError(
+            f"the published data is not as the last build left it ({problems[0]});"
+            " restore it (e.g. `git checkout -- data`) and build again",
+            file=str(data_dir),
+        )
+    return {
+        kind: dict(read_json(data_dir / json_name(kind)))
+        for kind in MODELS
+        if (data_dir / json_name(kind)).exists()
+    }
 
 
 def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
