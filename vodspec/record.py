@@ -123,6 +123,58 @@ class ErrorCode(_Record):
         return f"<ErrorCode {self.error_code} http_status={self.http_status}>"
 
 
+_TEXT, _OPTIONAL_TEXT, _LINES = (str,), (str, type(None)), "lines"
+_INT, _OPTIONAL_INT = (int,), (int, type(None))
+
+#: What each field may hold, for records read from JSON (the generated snapshot is trusted):
+#: a tuple of types, a set of allowed values, or "lines" for a tuple of strings.
+FIELD_RULES: dict[type[_Record], dict[str, object]] = {
+    Status: {
+        "code": _INT,
+        "reason": _OPTIONAL_TEXT,
+        "description": _OPTIONAL_TEXT,
+        "paragraphs": _LINES,
+        "category": {"informational", "success", "redirection", "client_error", "server_error"},
+        "retry": {"do_not_retry", "retry_unchanged", "unspecified"},
+        "standard_phrase": _OPTIONAL_TEXT,
+        "standard_reference": _OPTIONAL_TEXT,
+        "standard_retry": {"retry", "unspecified"},
+        "standard_retry_reference": _OPTIONAL_TEXT,
+        "doc_id": _OPTIONAL_TEXT,
+        "source_row": _OPTIONAL_TEXT,
+        "source_line": _INT,
+        "source_sha256": _TEXT,
+    },
+    ErrorCode: {
+        "error_code": _TEXT,
+        "http_status": _OPTIONAL_INT,
+        "http_status_text": _OPTIONAL_TEXT,
+        "message": _OPTIONAL_TEXT,
+        "description": _OPTIONAL_TEXT,
+        "remedy": _OPTIONAL_TEXT,
+        "module": _OPTIONAL_TEXT,
+        "placeholders": _LINES,
+        "doc_id": _OPTIONAL_TEXT,
+        "source_row": _OPTIONAL_TEXT,
+        "source_line": _INT,
+        "source_sha256": _TEXT,
+    },
+}
+
+
+def field_problem(kind: type[_Record], name: str, value: object) -> str | None:
+    """Why ``value`` cannot be field ``name`` of a ``kind`` record; None when it can."""
+    rule = FIELD_RULES[kind][name]
+    if rule == _LINES:
+        ok = isinstance(value, tuple) and all(type(item) is str for item in value)
+    elif isinstance(rule, set):
+        ok = value in rule
+    else:
+        assert isinstance(rule, tuple)
+        ok = type(value) in rule  # bool is not an int here
+    return None if ok else f"{name} is {value!r:.60}"
+
+
 def constant_name(phrase: str) -> str:
     """``"Request-URI Too Long"`` -> ``"REQUEST_URI_TOO_LONG"`` (the http.HTTPStatus convention)."""
     words = "".join(ch if ch.isalnum() else " " for ch in phrase.upper()).split()

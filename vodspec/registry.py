@@ -30,6 +30,19 @@ def _records(kind: type[_Record], fields: object, rows: object) -> list[_Record]
     return records
 
 
+def _check_rows(kind: type[_Record], rows: list[tuple[object, ...]], path: object) -> None:
+    """Refuse JSON records whose values this vodspec would misread (a tampered data dir)."""
+    from vodspec.record import field_problem
+
+    for number, row in enumerate(rows, 1):
+        for name, value in zip(kind.__slots__, row, strict=True):
+            problem = field_problem(kind, name, value)
+            if problem:
+                raise PublishError(
+                    f"record {number}: {problem}; not a valid dataset", file=str(path)
+                )
+
+
 class Registry:
     """Status codes (and error codes, when published) of one dataset version."""
 
@@ -93,10 +106,15 @@ class Registry:
                     for r in dataset["records"]
                 ]
                 loaded[kind] = (record_type.__slots__, rows, dataset["version"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise PublishError(
                     f"cannot load the dataset: {type(exc).__name__}: {exc}", file=str(path)
                 ) from None
+            except RecursionError:
+                raise PublishError(
+                    "cannot load the dataset: nested too deeply", file=str(path)
+                ) from None
+            _check_rows(record_type, rows, path)
         if "status_codes" not in loaded:
             raise PublishError("no status_codes.json", file=str(directory))
         fields, rows, version = loaded["status_codes"]
