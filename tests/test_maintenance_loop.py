@@ -260,7 +260,7 @@ def test_a_closed_pipe_never_turns_findings_into_success(tmp_path: Path) -> None
     import subprocess
     import sys
 
-    raw, data = published(tmp_path)
+    _, data = published(tmp_path)
     command = f"{sys.executable} -m vodspec lint {data} | head -c 1 >/dev/null"
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True)
     assert result.returncode != 0
