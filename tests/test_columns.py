@@ -168,3 +168,8 @@ def test_a_type_column_of_other_words_is_kept_not_taken_for_the_reason() -> None
     found = classify(table(("状态码", "类型", "说明"), ("200", "成功", "请求成功")))
     assert found is not None and found.roles == {"status": 0, "description": 2}
     assert found.extra == (1,)
+
+
+def test_a_status_tables_only_text_column_is_its_description() -> None:
+    found = classify(table(("返回值", "Message"), STATUS_ROW))
+    assert found is not None and found.roles == {"status": 0, "description": 1}

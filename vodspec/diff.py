@@ -163,12 +163,16 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
                 schema_changes.append(f"field {name} retyped")
                 level = "major"
 
-    old_source, new_source = old.get("source", {}), new.get("source", {})
-    source_changes = {
-        name: (old_source.get(name), new_source.get(name))
-        for name in SOURCE_FIELDS
-        if old_source.get(name) != new_source.get(name)
-    }
+    old_source, new_source = old.get("source"), new.get("source")
+    source_changes = (
+        {
+            name: (old_source.get(name), new_source.get(name))
+            for name in SOURCE_FIELDS
+            if old_source.get(name) != new_source.get(name)
+        }
+        if isinstance(old_source, dict) and isinstance(new_source, dict)
+        else {}
+    )
     if source_changes:
         level = highest(level, "patch")
     return Diff(level, tuple(changes), tuple(sorted(schema_changes)), source_changes)

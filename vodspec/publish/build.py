@@ -154,13 +154,18 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     if base and _same_files(data_dir, files):
         _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
         return BuildReport("unchanged", version, None, diffs)
+    rerendered: list[str] = []
     if base and level is None:
-        # Same records and sources, different bytes (a new vodspec renders them differently).
+        # Same records and sources, different bytes (a new vodspec renders them differently):
+        # a patch, and the entry says which files changed.
+        rerendered = _changed_files(data_dir, files)
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
     dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
-    entries = [version_entry(version, level, new, diffs, dates), *_previous_entries(data_dir)]
+    entry = version_entry(version, level, new, diffs, dates)
+    entry["schema_changes"] += [f"{name} re-rendered (same records)" for name in rerendered]
+    entries = [entry, *_previous_entries(data_dir)]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
@@ -222,6 +227,16 @@ def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
         for kind in MODELS
         if (data_dir / json_name(kind)).exists()
     }
+
+
+def _changed_files(data_dir: Path, files: dict[str, bytes]) -> list[str]:
+    """The data files whose bytes differ from what is published, besides the version."""
+    changed = []
+    for name, data in sorted(files.items()):
+        path = data_dir / name
+        if not path.exists() or path.read_bytes() != data:
+            changed.append(name)
+    return changed
 
 
 def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:

@@ -76,7 +76,7 @@ def code_tables(tables: list[Table], kind: str | None) -> tuple[str, list[CodeTa
             " statuses (404, 404 Not Found) or of error codes (VOD.10053)"
         )
     if kind is not None and kind not in kinds:
-        raise WrongKindError(f"expected a {kind} page, found {' and '.join(kinds)} tables")
+        raise WrongKindError(f"expected a page of {kind}, found tables of {' and '.join(kinds)}")
     if kind is None and len(kinds) > 1:
         raise WrongKindError("the page mixes status-code and error-code tables; say which to read")
     page_kind = kind or kinds[0]

@@ -27,12 +27,9 @@ def check_ascii(text: str, row: Row, column: str, what: str) -> None:
 
 
 def extra_paragraphs(table: CodeTable, row: Row) -> tuple[str, ...]:
-    """The row's cells in columns without a role, as "Header: text" paragraphs (none lost)."""
+    """The row's cells in columns without a role, each paragraph as "Header: text" (none lost)."""
     paragraphs: list[str] = []
     for index in table.extra:
         header = table.table.header[index] or f"column {index + 1}"
-        cell = row.cells[index].paragraphs
-        if cell:
-            paragraphs.append(f"{header}: {cell[0]}")
-            paragraphs.extend(cell[1:])
+        paragraphs += [f"{header}: {text}" for text in row.cells[index].paragraphs]
     return tuple(paragraphs)

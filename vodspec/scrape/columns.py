@@ -233,10 +233,12 @@ def _assign(
             roles[role] = i
     text_role = "description" if kind == STATUS_CODES else "message"
     if "description" not in roles and text_role not in roles:
-        # A code table's first unnamed column is its description ("状态码 | 备注").
-        unnamed = [i for i in free if i not in roles.values() and named[i] is None]
-        if unnamed:
-            roles["description"] = unnamed[0]
+        # A code table's text is its description, whatever its header says ("状态码 | 备注",
+        # "Code | Message" on a status page): the first unnamed column, else the first left.
+        left = [i for i in free if i not in roles.values()]
+        unnamed = [i for i in left if named[i] is None]
+        if unnamed or left:
+            roles["description"] = (unnamed or left)[0]
     if kind == STATUS_CODES and "reason" not in roles:
         # Beside a description, an unnamed column of standard phrases ("Not Found") is the
         # reason phrase.
