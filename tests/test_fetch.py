@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
-from conftest import SEED
+from conftest import LAYOUTS, ROOT, SEED, run_cli
 
-from vodspec.fetch import FetchError, download, fetch_sources
+import vodspec.fetch
+from vodspec.errors import VodspecError
+from vodspec.fetch import Fetched, FetchError, download, fetch_sources
 from vodspec.scrape import scrape
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
+ERRORS = (LAYOUTS / "errors_two_columns.md").read_bytes()
 ETAG = '"v1"'
+LAST_MODIFIED = "Thu, 18 Mar 2021 11:24:15 GMT"
+#: The request headers the server received, by path (for the tests that look at them).
+RECEIVED: dict[str, Message] = {}
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "no_proxy", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the machine's proxies, these tests talk to 127.0.0.1 directly."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,7 +65,21 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def trickle(self, head: bytes, rest: bytes) -> None:
+        """Send ``head``, then ``rest`` one byte every 0.2 s (until the client goes away)."""
+        try:
+            self.wfile.write(head)
+            for byte in rest:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
     def do_GET(self) -> None:
+        RECEIVED[self.path] = self.headers
+        port = self.connection.getsockname()[1]
+        gzip_ = {"Content_Encoding": "gzip"}
         routes = {
             "/page.md": lambda: (
                 self.send(304)
@@ -57,8 +98,52 @@ class Handler(BaseHTTPRequestHandler):
             "/broken": lambda: self.send(500),
             "/binary": lambda: self.send(200, b"\x89PNG", "image/png"),
             "/ftp": lambda: self.send(302, Location="ftp://127.0.0.1/x"),
+            "/errors.md": lambda: self.send(200, ERRORS, ETag='"e1"'),
+            "/echo": lambda: self.send(200, SEED.read_bytes(), ETag='"v2"'),
+            "/gzip": lambda: self.send(200, gzip.compress(SEED.read_bytes()), **gzip_),
+            "/deflate": lambda: self.send(
+                200, zlib.compress(SEED.read_bytes()), Content_Encoding="deflate"
+            ),
+            "/raw-deflate": lambda: self.send(
+                200, raw_deflate(SEED.read_bytes()), Content_Encoding="deflate"
+            ),
+            "/bomb": lambda: self.send(200, gzip.compress(b"x" * 200_000), **gzip_),
+            "/corrupt-gzip": lambda: self.send(
+                200, gzip.compress(SEED.read_bytes())[:-20], **gzip_
+            ),
+            "/brotli": lambda: self.send(200, b"\x1b\x00", Content_Encoding="br"),
+            "/empty": lambda: self.send(200, b""),
+            "/unrelated": lambda: self.send(
+                200, b"<html><body><p>Welcome</p></body></html>", "text/html"
+            ),
+            "/truncated": lambda: self.send(200, SEED.read_bytes()[:6000]),
+            "/away": lambda: self.send(302, Location="http://169.254.169.254/latest/meta-data/"),
+            "/other-host": lambda: self.send(302, Location=f"http://localhost:{port}/page.md"),
+            "/other-port": lambda: self.send(302, Location="http://127.0.0.1:1/page.md"),
+            "/bad-port": lambda: self.send(302, Location="http://127.0.0.1:99999/"),
+            "/bad-ipv6": lambda: self.send(302, Location="http://[::1/"),
+            "/short": lambda: self.trickle(
+                b"HTTP/1.0 200 OK\r\nContent-Type: text/markdown\r\n"
+                b"Content-Length: 20000\r\n\r\n" + SEED.read_bytes(),
+                b"",
+            ),
+            "/trickle": lambda: self.trickle(
+                b"HTTP/1.0 200 OK\r\nContent-Type: text/markdown\r\nContent-Length: 40\r\n\r\n",
+                b"x" * 40,
+            ),
+            "/trickle-headers": lambda: self.trickle(b"HTTP/1.0 200 OK\r\n", b"X-Slow: " * 6),
+            "/folded-etag": lambda: self.trickle(
+                b"HTTP/1.0 200 OK\r\nContent-Type: text/markdown\r\n"
+                b'ETag: "a"\r\n X-Injected: yes\r\n'
+                + f"Content-Length: {len(SEED.read_bytes())}\r\n\r\n".encode()
+                + SEED.read_bytes(),
+                b"",
+            ),
         }
-        if self.path.startswith("/chain-"):
+        if self.path.startswith("/hops-"):
+            left = int(self.path.rsplit("-", 1)[1])
+            self.send(302, Location=f"/hops-{left - 1}") if left else routes["/page.md"]()
+        elif self.path.startswith("/chain-"):
             number = int(self.path.rsplit("-", 1)[1])
             self.send(302, Location=f"/chain-{number + 1}")
         elif self.path == "/slow":
@@ -68,9 +153,41 @@ class Handler(BaseHTTPRequestHandler):
             routes.get(self.path, lambda: self.send(404))()
 
 
+class ProxyHandler(BaseHTTPRequestHandler):
+    """A forward proxy that records the request lines it receives and answers itself."""
+
+    lines: ClassVar[list[str]] = []
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.lines.append(self.requestline)
+        body = SEED.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/markdown")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_CONNECT(self) -> None:
+        self.lines.append(self.requestline)
+        self.send_error(403)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    yield from serve(Handler)
+
+
+@pytest.fixture
+def proxy() -> Iterator[str]:
+    ProxyHandler.lines = []
+    yield from serve(ProxyHandler)
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -78,18 +195,33 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
-def manifest(tmp_path: Path, url: str) -> Path:
+def status_source(url: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": "vod_04_0133",
+        "kind": "status_codes",
+        "service": "vod",
+        "url": url,
+        "file": "vod_04_0133.md",
+        **fields,
+    }
+
+
+def error_source(url: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": "e",
+        "kind": "error_codes",
+        "service": "vod",
+        "url": url,
+        "file": "e.md",
+        **fields,
+    }
+
+
+def manifest(tmp_path: Path, url: str, *more: dict[str, Any], **fields: Any) -> Path:
+    """raw/ under ``tmp_path`` with one status source (``fields`` override its keys)."""
     raw = tmp_path / "raw"
     raw.mkdir(parents=True)
-    sources = [
-        {
-            "id": "vod_04_0133",
-            "kind": "status_codes",
-            "service": "vod",
-            "url": url,
-            "file": "vod_04_0133.md",
-        }
-    ]
+    sources: Any = [status_source(url, **fields), *more]
     (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
     return raw
 
@@ -169,3 +301,292 @@ def test_cli_exit_status(server: str, tmp_path: Path) -> None:
     assert ok.returncode == 0 and ok.stdout.strip() == "vod_04_0133: changed"
     bad = run_cli("fetch", "--raw", str(manifest(tmp_path / "b", f"{server}/broken")))
     assert bad.returncode == 1 and "vod_04_0133: error:" in bad.stderr
+
+
+def sources_of(raw: Path) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = json.loads((raw / "sources.json").read_bytes())
+    return entries
+
+
+# Requirement 1: the build's manifest loader; the manifest is the user's file.
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"file": "../../outside/x.md"},
+        {"file": "ABSOLUTE"},
+        {"file": None},
+        {"file": "."},
+        {"file": "sources.json"},
+        {"file": "link.md"},  # a symlink in raw/ leading outside
+        {"file": "linked/x.md"},  # a directory symlink in raw/ leading outside
+        {"manifest": "dict"},
+        {"manifest": 3},
+    ],
+    ids=str,
+)
+def test_manifests_the_build_refuses_are_refused(
+    server: str, tmp_path: Path, change: dict[str, Any]
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.md").write_bytes(b"outside")
+    raw = manifest(tmp_path / "a", f"{server}/page.md")
+    (raw / "link.md").symlink_to(outside / "x.md")
+    (raw / "linked").symlink_to(outside)
+    entry = status_source(f"{server}/page.md")
+    if "file" in change:
+        entry["file"] = str(outside / "x.md") if change["file"] == "ABSOLUTE" else change["file"]
+    document: Any = {"dict": entry, 3: 3}.get(change.get("manifest"), [entry])
+    (raw / "sources.json").write_text(json.dumps(document), encoding="utf-8")
+    before = (raw / "sources.json").read_bytes()
+    with pytest.raises(VodspecError) as caught:
+        fetch_sources(raw, [])
+    assert "\n" not in str(caught.value) and "sources.json" in str(caught.value)
+    assert (outside / "x.md").read_bytes() == b"outside"
+    assert sorted(path.name for path in outside.iterdir()) == ["x.md"]
+    assert (raw / "sources.json").read_bytes() == before
+
+
+def test_refused_manifest_is_one_line_and_exit_1(server: str, tmp_path: Path) -> None:
+    raw = manifest(tmp_path / "a", f"{server}/page.md", file="../../outside/x.md")
+    result = run_cli("fetch", "--raw", str(raw))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "must stay inside the raw dir" in result.stderr
+
+
+def test_manifest_keeps_keys_and_order_and_is_rewritten_only_on_change(
+    server: str, tmp_path: Path
+) -> None:
+    errors = error_source(f"{server}/errors.md", title="错误码", note="kept")
+    raw = manifest(tmp_path, f"{server}/page.md", errors, title="状态码")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed"), ("e", "changed")]
+    entries = sources_of(raw)
+    assert [entry["id"] for entry in entries] == ["vod_04_0133", "e"]
+    # A validator the server did not send is not added as null.
+    assert list(entries[1]) == [*error_source("", title="", note=""), "etag"]
+    assert entries[1]["note"] == "kept" and entries[1]["etag"] == '"e1"'
+    assert entries[0]["etag"] == ETAG and entries[0]["last_modified"] == LAST_MODIFIED
+    # The user's own formatting, with the validators already current: fetch must not touch it.
+    compact = json.dumps(entries, separators=(",", ":")).encode()
+    (raw / "sources.json").write_bytes(compact)
+    stamp = (raw / "sources.json").stat().st_mtime_ns
+    assert fetch_sources(raw, []) == [("vod_04_0133", "unchanged"), ("e", "unchanged")]
+    assert (raw / "sources.json").read_bytes() == compact
+    assert (raw / "sources.json").stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize(
+    "validators",
+    [
+        {"etag": '"v1"\r\nX-Injected: yes'},
+        {"etag": '"\u7248\u672c"'},
+        {"last_modified": "Thu, 18 Mar 2021\nX-Injected: yes"},
+        {"last_modified": "\u661f\u671f\u56db"},
+    ],
+    ids=str,
+)
+def test_unsafe_validators_in_the_manifest_are_never_sent(
+    server: str, tmp_path: Path, validators: dict[str, str]
+) -> None:
+    raw = manifest(tmp_path, f"{server}/echo", **validators)
+    (raw / "vod_04_0133.md").write_bytes(b"old")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    sent = RECEIVED["/echo"]
+    assert sent["If-None-Match"] is None and sent["If-Modified-Since"] is None
+    assert sent["X-Injected"] is None
+    assert sources_of(raw)[0]["etag"] == '"v2"'
+
+
+def test_an_unsafe_etag_from_the_server_is_not_kept(server: str, tmp_path: Path) -> None:
+    raw = manifest(tmp_path, f"{server}/folded-etag")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    assert sources_of(raw)[0].get("etag") is None
+    assert fetch_sources(raw, []) == [("vod_04_0133", "unchanged")]
+
+
+# Requirement 2: stay under raw/, even if a link leading out appears while downloading.
+
+
+def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    raw = manifest(tmp_path, f"{server}/page.md", file="sub/x.md")
+
+    def download_then_link(url: str, **options: Any) -> Fetched:
+        result = download(url, **options)
+        (raw / "sub").symlink_to(outside)
+        return result
+
+    monkeypatch.setattr(vodspec.fetch, "download", download_then_link)
+    ((_, outcome),) = fetch_sources(raw, [])
+    assert outcome.startswith("error:") and "inside the raw dir" in outcome
+    assert list(outside.iterdir()) == []
+
+
+# Requirement 3: an overall deadline per source.
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline(server: str, tmp_path: Path) -> None:
+    raw = manifest(tmp_path, f"{server}/trickle", error_source(f"{server}/errors.md"))
+    (raw / "vod_04_0133.md").write_bytes(b"old")
+    started = time.monotonic()
+    (status, errors) = fetch_sources(raw, [], deadline=1.0, read_timeout=5.0)
+    assert time.monotonic() - started < 2.5
+    assert status[1].startswith("error:") and "deadline" in status[1]
+    assert errors == ("e", "changed")
+    assert (raw / "vod_04_0133.md").read_bytes() == b"old"
+
+
+def test_trickling_headers_are_cut_off_at_the_deadline(server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="deadline"):
+        download(f"{server}/trickle-headers", deadline=1.0, read_timeout=5.0)
+    assert time.monotonic() - started < 2.5
+
+
+# Requirement 4: redirects, at most 5, same host only, malformed ones are errors.
+
+
+def test_five_redirects_are_followed_not_six(server: str) -> None:
+    assert download(f"{server}/hops-5").body == SEED.read_bytes()
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        download(f"{server}/hops-6")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/away", "another host"),
+        ("/other-host", "another host"),
+        ("/other-port", "another host"),
+        ("/bad-port", "malformed URL"),
+        ("/bad-ipv6", "malformed URL"),
+    ],
+)
+def test_redirects_elsewhere_or_malformed_are_refused(server: str, path: str, message: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=message):
+        download(f"{server}{path}", connect_timeout=1.0)
+    assert time.monotonic() - started < 1.5  # refused without connecting anywhere
+
+
+def test_a_malformed_redirect_fails_only_its_source(server: str, tmp_path: Path) -> None:
+    raw = manifest(tmp_path, f"{server}/bad-ipv6", error_source(f"{server}/errors.md"))
+    result = run_cli("fetch", "--raw", str(raw))
+    assert result.returncode == 1 and result.stdout == "e: changed\n"
+    assert result.stderr.count("\n") == 1 and "vod_04_0133: error:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sources_of(raw)[1]["etag"] == '"e1"'  # the manifest is still written
+
+
+# Requirement 5: proxies from the environment.
+
+
+@pytest.mark.parametrize("case", [str.upper, str.lower], ids=["upper", "lower"])
+def test_proxies_from_the_environment(
+    server: str,
+    proxy: str,
+    monkeypatch: pytest.MonkeyPatch,
+    case: Callable[[str], str],
+) -> None:
+    monkeypatch.setenv(case("http_proxy"), proxy)
+    assert download("http://docs.example.invalid/page.md").body == SEED.read_bytes()
+    assert ProxyHandler.lines == ["GET http://docs.example.invalid/page.md HTTP/1.1"]
+    monkeypatch.setenv(case("no_proxy"), "127.0.0.1")
+    assert download(f"{server}/page.md").body == SEED.read_bytes()  # bypassed
+    assert len(ProxyHandler.lines) == 1
+
+
+def test_https_goes_through_the_proxy_tunnel(proxy: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    with pytest.raises(FetchError, match="403"):
+        download("https://docs.example.invalid/page.md", connect_timeout=2.0)
+    assert [line.rsplit(" ", 1)[0] for line in ProxyHandler.lines] == [
+        "CONNECT docs.example.invalid:443"
+    ]
+
+
+# Requirement 6: Content-Encoding.
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
+def test_compressed_bodies_are_stored_decoded(server: str, tmp_path: Path, path: str) -> None:
+    raw = manifest(tmp_path, f"{server}{path}")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    assert (raw / "vod_04_0133.md").read_bytes() == SEED.read_bytes()
+    assert RECEIVED[path]["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/bomb", "decoded body is over the cap"),
+        ("/corrupt-gzip", "cannot decode the gzip body|truncated"),
+        ("/brotli", "content encoding 'br' is not supported"),
+    ],
+)
+def test_bad_encodings_are_refused(server: str, path: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        download(f"{server}{path}", max_bytes=100_000)
+
+
+# Requirement 7: short reads.
+
+
+def test_a_short_read_is_an_error_and_the_old_file_stays(server: str, tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="short read"):
+        download(f"{server}/short")
+    raw = manifest(tmp_path, f"{server}/short")
+    (raw / "vod_04_0133.md").write_bytes(b"old")
+    ((_, outcome),) = fetch_sources(raw, [])
+    assert outcome.startswith("error:") and "short read" in outcome
+    assert (raw / "vod_04_0133.md").read_bytes() == b"old"
+
+
+# Requirement 8: only a page that scrapes as the entry says replaces the raw file.
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/empty", "no status-code or error-code table"),
+        ("/unrelated", "no status-code or error-code table"),
+        ("/truncated", "cut off"),
+        ("/errors.md", "error_codes"),  # the wrong kind
+    ],
+)
+def test_pages_that_do_not_scrape_leave_the_old_file(
+    server: str, tmp_path: Path, path: str, message: str
+) -> None:
+    raw = manifest(tmp_path, f"{server}{path}")
+    (raw / "vod_04_0133.md").write_bytes(b"old")
+    ((_, outcome),) = fetch_sources(raw, [])
+    assert outcome.startswith("error: ") and message in outcome and "\n" not in outcome
+    assert (raw / "vod_04_0133.md").read_bytes() == b"old"
+    assert sorted(path.name for path in raw.iterdir()) == ["sources.json", "vod_04_0133.md"]
+
+
+# Requirement 9: one line per failure, exit 1, and a closed stdout does not turn it into 0.
+
+
+def test_a_closed_stdout_does_not_hide_the_errors(server: str, tmp_path: Path) -> None:
+    raw = manifest(tmp_path, f"{server}/missing", error_source(f"{server}/errors.md"))
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader went away before anything was printed
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "vodspec", "fetch", "--raw", str(raw)],
+            cwd=ROOT,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the write itself must fail
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode not in (0, 3) and "Traceback" not in result.stderr
