@@ -109,7 +109,7 @@ EXPECTED: dict[str, tuple[int, int] | tuple[str, str]] = {
     "vpc/errors/e371260.md": ("MarkupError", "merge-conflict"),
     "vpc/errors/486a9d5.md": (112, 58),
     "vpc/errors/a89304d.md": (112, 58),
-    "vpc/errors/08e392a.md": ("CellError", "row has 5 cells; the header has 6"),
+    "vpc/errors/08e392a.md": ("CellError", "row has 5 cell(s); the header has 6"),
     "vpc/errors/bedfaea.md": (114, 60),
     "vpc/errors/3135726.md": (124, 62),
     "vpc/status/1470a79.md": ("ServiceError", "nothing on the page says"),

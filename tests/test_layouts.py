@@ -266,7 +266,7 @@ def test_merge_conflict_markers_are_refused_naming_the_row() -> None:
 
 
 def test_row_width_mismatch_is_refused() -> None:
-    with pytest.raises(CellError, match="2 cells; the header has 3") as info:
+    with pytest.raises(CellError, match=r"2 cell\(s\); the header has 3") as info:
         scrape(LAYOUTS / "refused_width.md")
     assert info.value.row == "w1"
 

@@ -15,8 +15,10 @@ CHANGELOG_NAME = "CHANGELOG.md"
 CHANGES_NAME = "changes.json"
 LINT_NAME = "lint.json"
 
-#: The largest source page vodspec reads or downloads: real pages are 10-300 KB.
-MAX_PAGE_BYTES = 8 * 1024 * 1024
+#: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
+#: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
+#: cap keeps a worst case in a few hundred MB.
+MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 #: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
 CSV_OMITTED = frozenset({"paragraphs"})

@@ -88,6 +88,15 @@ STANDARD_RETRY: dict[int, str] = {
     504: "convention (jshttp/statuses `retry`): an upstream timeout, often transient",
 }
 
+#: Names the RFCs gave codes before RFC 9110 (pages still use them), and de facto ones.
+EARLIER_PHRASES: dict[int, tuple[str, ...]] = {
+    413: ("Request Entity Too Large", "Payload Too Large"),
+    414: ("Request-URI Too Long", "Request-URI Too Large"),
+    416: ("Requested Range Not Satisfiable",),
+    418: ("I'm a teapot",),
+    422: ("Unprocessable Entity",),
+}
+
 RETRY: Literal["retry"] = "retry"
 UNSPECIFIED: Literal["unspecified"] = "unspecified"
 
@@ -95,6 +104,12 @@ UNSPECIFIED: Literal["unspecified"] = "unspecified"
 def standard_phrase(code: int) -> str | None:
     entry = REGISTRY.get(code)
     return entry[0] if entry else None
+
+
+def known_phrases(code: int) -> tuple[str, ...]:
+    """Every name the standards gave ``code``: the registered one first."""
+    registered = standard_phrase(code)
+    return (*((registered,) if registered else ()), *EARLIER_PHRASES.get(code, ()))
 
 
 def standard_reference(code: int) -> str | None:

@@ -31,5 +31,8 @@ def extra_paragraphs(table: CodeTable, row: Row) -> tuple[str, ...]:
     paragraphs: list[str] = []
     for index in table.extra:
         header = table.table.header[index] or f"column {index + 1}"
-        paragraphs += [f"{header}: {text}" for text in row.cells[index].paragraphs]
+        cell = row.cells[index]
+        if cell.from_left:
+            continue  # a colspan copy of the cell to its left: its text is already there
+        paragraphs += [f"{header}: {text}" for text in cell.paragraphs]
     return tuple(paragraphs)

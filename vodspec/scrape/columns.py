@@ -16,77 +16,37 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vodspec import standard
+from vodspec.errors import HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.scrape.tables import Table
 
 #: Roles a header names by its words, tried in this order: the first role with a word in
-#: the header wins, so 错误码说明 (a description of codes) describes, and 处理建议 remedies.
-HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "remedy",
+#: the header wins, so 错误码说明 (a description of codes) describes, 处理建议 remedies and
+#: 原因短语 (reason phrase) is the phrase, not a cause. "reason?" is a weak reason: the column
+#: is the reason only if its cells are known reason phrases (a 类型 column may say "成功").
+HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (role, tuple(words.split()))
+    for role, words in (
         (
-            "处理",
-            "解决",
-            "措施",
-            "建议",
-            "修复",
-            "应对",
-            "排查",
-            "solution",
-            "remed",
-            "handl",
-            "action",
-            "suggest",
-            "resolution",
-            "workaround",
-            "measure",
-            "troubleshoot",
-            "howto",
+            "remedy",
+            "处理 解决 措施 建议 修复 应对 排查 solution remed handl action suggest"
+            " resolution workaround measure troubleshoot howto",
         ),
-    ),
-    (
-        "description",
+        ("reason", "短语 phrase reason statustext"),
         (
-            "说明",
-            "描述",
-            "含义",
-            "语义",
-            "解释",
-            "意义",
-            "释义",
-            "原因",
             "description",
-            "descr",
-            "meaning",
-            "explanation",
-            "detail",
-            "definition",
-            "cause",
+            "说明 描述 含义 语义 解释 意义 释义 原因 description descr meaning"
+            " explanation detail definition cause",
         ),
-    ),
-    ("message", ("信息", "提示", "消息", "message", "msg", "报错")),
-    ("module", ("模块", "module", "组件", "component", "所属服务", "分类", "category")),
-    ("reason", ("reason", "phrase", "名称", "name", "短语", "类型", "type", "statustext")),
-    ("error_code", ("错误码", "错误代码", "错误编码", "错误编号", "errorcode", "errcode", "error")),
-    (
-        "status",
-        (
-            "状态码",
-            "状态",
-            "status",
-            "http",
-            "返回码",
-            "返回值",
-            "响应码",
-            "响应",
-            "return",
-            "response",
-            "result",
-        ),
-    ),
-    # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on some
-    # status pages ("Continue") and the error code on others.
-    ("code", ("编码", "代码", "编号", "code")),
+        ("message", "信息 提示 消息 报错 message msg info text"),
+        ("module", "模块 module 组件 component 所属服务 分类 category"),
+        ("reason?", "名称 name 类型 type"),
+        ("error_code", "错误码 错误代码 错误编码 错误编号 errorcode errcode error"),
+        ("status", "状态码 状态 status http 返回码 返回值 响应码 响应 return response result"),
+        # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on
+        # some status pages ("Continue") and the error code on others.
+        ("code", "编码 代码 编号 code"),
+    )
 )
 #: What a record keeps of a column, by kind of table.
 STATUS_ROLES = ("status", "reason", "description")
@@ -125,11 +85,17 @@ def _is_status(text: str) -> bool:
     """``404``, ``404 Not Found``, ``400/500``: what a status cell starts with (loosely)."""
     head = text[:3]
     return (
-        head.isascii()
+        len(head) == 3
+        and head.isascii()
         and head.isdigit()
         and "1" <= head[0] <= "5"
         and (len(text) == 3 or not text[3].isdigit())
     )
+
+
+def _is_registered_status(text: str) -> bool:
+    """A status cell naming a registered HTTP code: 128 or 256 in a limits column do not."""
+    return _is_status(text) and standard.standard_phrase(int(text[:3])) is not None
 
 
 def _is_class(text: str) -> bool:
@@ -162,18 +128,22 @@ def _all_phrases(table: Table, column: int) -> bool:
     return all(len(cell) == 1 and REASON_PHRASE.fullmatch(cell[0]) for cell in cells)
 
 
-def _standard_phrases(table: Table, code: int, column: int) -> bool:
-    """Whether a column's cells are the standard reason phrases of the rows' codes."""
+def known_phrase(code: int, text: str) -> bool:
+    """Whether ``text`` is a name the HTTP standards gave ``code`` (now or before RFC 9110)."""
+    return header_key(text) in {header_key(p) for p in standard.known_phrases(code)}
+
+
+def _known_phrases(table: Table, code: int, column: int) -> bool:
+    """Whether a column holds reason phrases, most of them known for the rows' codes."""
+    if not _all_phrases(table, column):
+        return False
     hits = 0
     for row in table.rows:
         status = row.cells[code].paragraphs[:1]
         text = row.cells[column].paragraphs
-        if not status or len(text) != 1 or not _is_status(status[0]):
-            continue
-        phrase = standard.standard_phrase(int(status[0][:3]))
-        if phrase and header_key(phrase) == header_key(text[0]):
+        if status and _is_status(status[0]) and known_phrase(int(status[0][:3]), text[0]):
             hits += 1
-    return hits > 0 and hits == len(table.rows)
+    return hits > 0 and hits >= CODE_SHARE * len(table.rows)
 
 
 def classify(table: Table) -> CodeTable | None:
@@ -181,7 +151,14 @@ def classify(table: Table) -> CodeTable | None:
     width = len(table.header)
     named = [header_role(text) for text in table.header]
     texts = [_column_texts(table, index) for index in range(width)]
-    by_content = [_share(cells, _is_status) >= CODE_SHARE for cells in texts]
+    # Statuses by content: cells that read as codes the registry knows, in a column whose
+    # header says nothing else (a 长度上限 column of 128, 256 is not one).
+    by_content = [
+        _share(cells, _is_status) >= CODE_SHARE
+        and _share(cells, _is_registered_status) >= CODE_SHARE
+        and named[i] in (None, "status", "code", "error_code")
+        for i, cells in enumerate(texts)
+    ]
     classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
     codes = [_share(cells, _is_error_code) >= CODE_SHARE for cells in texts]
 
@@ -189,20 +166,37 @@ def classify(table: Table) -> CodeTable | None:
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
     error = _error_column(named, codes, status, width)
+    found = None
     if error is not None:
-        return _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
-    if status is not None:
-        return _assign(STATUS_CODES, table, named, {"status": status})
-    return None
+        found = _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
+    elif status is not None:
+        found = _assign(STATUS_CODES, table, named, {"status": status})
+    if found is not None:
+        _check_header_row(found)
+    return found
+
+
+def _check_header_row(found: CodeTable) -> None:
+    """A table without a header row: its first row of codes was taken as the header."""
+    for role, test in (("status", _is_status), ("error_code", _is_error_code)):
+        index = found.roles.get(role)
+        if index is not None and test(found.table.header[index]):
+            cell = found.table.header_cells[index]
+            raise HeaderError(
+                f"the table's first row reads as codes ({cell.text!r}), not as a header;"
+                " expected a header row naming the columns",
+                line=cell.line,
+            )
 
 
 def _error_column(
     named: list[str | None], codes: list[bool], status: int | None, width: int
 ) -> int | None:
-    """The error-code column: named so, or a code-like column beside the statuses."""
+    """The error-code column: named so and holding codes, else a code-like column beside the
+    statuses, else one named so (OBS's codes are words: ``AccessDenied``)."""
     others = [i for i in range(width) if i != status]
     for i in others:
-        if named[i] == "error_code":
+        if named[i] == "error_code" and codes[i]:
             return i
     for i in others:
         if named[i] in ("code", "status") and codes[i]:
@@ -211,7 +205,7 @@ def _error_column(
         for i in others:
             if codes[i] and named[i] is None:
                 return i
-    return None
+    return next((i for i in others if named[i] == "error_code"), None)
 
 
 def _assign(
@@ -223,12 +217,17 @@ def _assign(
     roles = {role: index for role, index in anchors.items() if index is not None}
     allowed = STATUS_ROLES if kind == STATUS_CODES else ERROR_ROLES
     free = [i for i in range(len(named)) if i not in roles.values()]
+    status = roles.get("status")
     for i in free:
         role = named[i]
         if kind == STATUS_CODES and role == "code":
             role = "reason"  # 编码 on a status page: "Continue", "Bad Request"
         if role == "reason" and not _all_phrases(table, i):
-            continue  # a 类型 column of other words: kept as an extra column
+            continue  # not phrases: kept as an extra column
+        if role == "reason?":  # 类型, name: the reason only if its cells are known phrases
+            if status is None or not _known_phrases(table, status, i):
+                continue
+            role = "reason"
         if role is not None and role in allowed and role not in roles:
             roles[role] = i
     text_role = "description" if kind == STATUS_CODES else "message"
@@ -240,10 +239,9 @@ def _assign(
         if unnamed or left:
             roles["description"] = (unnamed or left)[0]
     if kind == STATUS_CODES and "reason" not in roles:
-        # Beside a description, an unnamed column of standard phrases ("Not Found") is the
-        # reason phrase.
+        # Beside a description, another column of known phrases ("Not Found") is the reason.
         for i in free:
-            if i not in roles.values() and _standard_phrases(table, roles["status"], i):
+            if i not in roles.values() and _known_phrases(table, roles["status"], i):
                 roles["reason"] = i
                 break
     extra = tuple(i for i in range(len(named)) if i not in roles.values())

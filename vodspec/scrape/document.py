@@ -83,9 +83,44 @@ class Document:
 
 def render_markdown(text: str) -> str:
     """The page's HTML as the doc site renders it, each block on its source line."""
+    _check_line_widths(text)
     tokens = _MARKDOWN.parse(text)
     check_pipe_tables(tokens, text)
-    return str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    rendered = str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    _check_after_html_end(rendered)
+    return rendered
+
+
+#: More cells than this on one line is no documentation table; each costs markdown-it a few
+#: tokens, so the check comes before the parse to keep memory bounded.
+MAX_PIPES_PER_LINE = 1000
+
+
+def _check_line_widths(text: str) -> None:
+    if text.count("|") <= MAX_PIPES_PER_LINE:
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count("|") > MAX_PIPES_PER_LINE:
+            raise MarkupError(
+                f"a line with {line.count('|'):,} '|' characters; a table row has at most"
+                f" {MAX_PIPES_PER_LINE:,} cells here",
+                line=number,
+            )
+
+
+def _check_after_html_end(html: str) -> None:
+    """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
+    lowered = html.lower()
+    end = lowered.rfind("</html")
+    if end < 0:
+        return
+    close = lowered.find(">", end)
+    if close >= 0 and not lowered[close + 1 :].strip():
+        return
+    raise MarkupError(
+        "content follows </html>; the HTML parser would drop it, a browser shows it",
+        line=html.count("\n", 0, end) + 1,
+    )
 
 
 def read_document(text: str) -> Document:
@@ -107,6 +142,8 @@ def read_document(text: str) -> Document:
     _check_depth(parser.feed_error_log)
     _check_end(parser.read_events())
     root = parser.close()
+    if root is None:  # only a comment, a doctype…: no element at all
+        return Document(None)
     _check_stray_rows(root)
     if _may_hide(rendered):
         remove_invisible(root)
@@ -191,25 +228,44 @@ def _hidden(element: etree._Element) -> bool:
 
 
 def remove_invisible(root: etree._Element) -> None:
-    """Remove what the rendered page does not show, keeping the text that follows it."""
-    doomed = [
+    """Remove what the rendered page does not show, keeping the text that follows it.
+
+    Parent by parent, in one pass over the children, so that many hidden siblings cost
+    linear time (joining each tail onto a growing string would be quadratic).
+    """
+    doomed = {
         element
         for element in root.iter()
         if isinstance(element.tag, str)
         and element is not root
         and (element.tag in INVISIBLE_TAGS or _hidden(element))
-    ]
-    for element in doomed:
-        parent = element.getparent()
-        if parent is None:
-            continue
-        tail = element.tail or ""
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+    }
+    parents = {parent for element in doomed if (parent := element.getparent()) is not None}
+    for parent in parents:
+        _remove_children(parent, doomed)
+
+
+def _remove_children(parent: etree._Element, doomed: set[etree._Element]) -> None:
+    kept: etree._Element | None = None  # the last child that stays
+    pieces: list[str] = []  # text that now follows ``kept`` (or starts ``parent``)
+
+    def flush() -> None:
+        if not pieces:
+            return
+        if kept is None:
+            parent.text = (parent.text or "") + "".join(pieces)
         else:
-            parent.text = (parent.text or "") + tail
-        parent.remove(element)
+            kept.tail = (kept.tail or "") + "".join(pieces)
+        pieces.clear()
+
+    for child in list(parent):
+        if child in doomed:
+            pieces.append(child.tail or "")
+            parent.remove(child)
+        else:
+            flush()
+            kept = child
+    flush()
 
 
 def check_pipe_tables(tokens: Sequence[Token], text: str) -> None:
@@ -220,7 +276,7 @@ def check_pipe_tables(tokens: Sequence[Token], text: str) -> None:
     off without its final newline, is refused instead.
     """
     lines = text.split("\n")
-    quote_depth = 0
+    quote_depth = list_depth = 0
     header_line, header_cells = -1, 0
     for token in tokens:
         if token.type == "thead_open" and token.map is not None:
@@ -229,9 +285,13 @@ def check_pipe_tables(tokens: Sequence[Token], text: str) -> None:
             quote_depth += 1
         elif token.type == "blockquote_close":
             quote_depth -= 1
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
         elif token.type == "tr_open" and token.map is not None:
             number = token.map[0]
-            cells = _pipe_cells(lines[number], quote_depth)
+            cells = _pipe_cells(lines[number], quote_depth, list_depth)
             if number == header_line:
                 header_cells = cells
             elif cells != header_cells:
@@ -246,11 +306,24 @@ def check_pipe_tables(tokens: Sequence[Token], text: str) -> None:
                 )
 
 
-def _pipe_cells(line: str, quote_depth: int) -> int:
-    """How many cells markdown-it's own splitter finds on a pipe-table line."""
+def _without_list_marker(text: str) -> str:
+    """``- |a|b|`` -> ``|a|b|``: a bullet or ordered-list marker and its space removed."""
+    if text[:2] in ("- ", "* ", "+ "):
+        return text[2:].strip()
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if 0 < digits <= 9 and text[digits : digits + 2] in (". ", ") "):
+        return text[digits + 2 :].strip()
+    return text
+
+
+def _pipe_cells(line: str, quote_depth: int, list_depth: int) -> int:
+    """How many cells markdown-it's own splitter finds on a pipe-table line, once the line
+    is stripped of the quote and list markers of the blocks holding the table."""
     text = line.strip()
-    for _ in range(quote_depth):
+    for _ in range(quote_depth + list_depth):
         text = text.removeprefix(">").strip()
+        if list_depth:
+            text = _without_list_marker(text)
     columns = escapedSplit(text)
     if columns and columns[0] == "":
         columns.pop(0)

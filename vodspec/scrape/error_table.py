@@ -10,18 +10,33 @@ from pydantic import ValidationError
 
 from vodspec.errors import CellError, VodspecWarning
 from vodspec.scrape.cells import check_ascii, extra_paragraphs
-from vodspec.scrape.columns import CodeTable
+from vodspec.scrape.columns import REASON_PHRASE, CodeTable
 from vodspec.scrape.models import ErrorCodeRecord, first_problem
 from vodspec.scrape.tables import Row
 
 TEXT_ROLES = ("message", "description", "remedy", "module")
-# A status cell: "400", "400 Bad Request", or several: "400/500", "400/409/500", one per <p>.
-STATUS_LIST = re.compile(r"[0-9]{3}(?: [A-Za-z][A-Za-z' -]*[A-Za-z])?(?:/[0-9]{3})*")
-STATUS_CODE = re.compile(r"[0-9]{3}")
+# One status of a status cell: "400" or "400 Bad Request". A cell may list several, one per
+# <p> or separated as pages write them: "400/500", "400, 500", "400、500", "400 或 500".
+ONE_STATUS = re.compile(rf"[0-9]{{3}}(?: (?:{REASON_PHRASE.pattern}))?")
+STATUS_SEPARATORS = ("/", ",", "，", "、", ";", "；", " or ", "或")
 ERROR_CODE = re.compile(r"\S+")
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
 LOWEST_CODE, HIGHEST_CODE = 100, 599
+
+
+def _status_parts(paragraphs: tuple[str, ...]) -> list[str] | None:
+    """The statuses a cell lists, each "NNN" or "NNN Phrase"; None if it says anything else."""
+    if len(paragraphs) == 2 and REASON_PHRASE.fullmatch(paragraphs[1]):
+        paragraphs = (f"{paragraphs[0]} {paragraphs[1]}",)  # "400" / "Bad Request"
+    parts = []
+    for text in paragraphs:
+        for separator in STATUS_SEPARATORS[1:]:
+            text = text.replace(separator, STATUS_SEPARATORS[0])
+        parts += [part.strip() for part in text.split(STATUS_SEPARATORS[0])]
+    if not parts or not all(ONE_STATUS.fullmatch(part) for part in parts):
+        return None
+    return parts
 
 
 def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]:
@@ -30,27 +45,27 @@ def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]
         return [None], None
     column = table.table.header[table.roles["status"]]
     paragraphs = row.cells[table.roles["status"]].paragraphs
-    if not paragraphs or not all(STATUS_LIST.fullmatch(text) for text in paragraphs):
+    parts = _status_parts(paragraphs)
+    if parts is None:
         raise CellError(
-            "expected an HTTP status ('400', '400 Bad Request' or '400/500'),"
-            f" found {paragraphs!r}",
+            "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
+            f" found {' / '.join(paragraphs) or 'an empty cell'!r}",
             line=row.line,
             row=row.id,
             column=column,
         )
     codes: list[int | None] = []
-    for text in paragraphs:
-        for found in STATUS_CODE.findall(text):
-            code = int(found)
-            if not LOWEST_CODE <= code <= HIGHEST_CODE:
-                raise CellError(
-                    f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
-                    line=row.line,
-                    row=row.id,
-                    column=column,
-                )
-            if code not in codes:
-                codes.append(code)
+    for part in parts:
+        code = int(part[:3])
+        if not LOWEST_CODE <= code <= HIGHEST_CODE:
+            raise CellError(
+                f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
+                line=row.line,
+                row=row.id,
+                column=column,
+            )
+        if code not in codes:
+            codes.append(code)
     return codes, "\n".join(paragraphs)
 
 
@@ -68,7 +83,8 @@ def error_records(
                 check_ascii(code_cell[0], row, code_column, "the error code")
             if len(code_cell) != 1 or not ERROR_CODE.fullmatch(code_cell[0]):
                 raise CellError(
-                    f"expected one error code without spaces, found {code_cell!r}",
+                    "expected one error code without spaces, found"
+                    f" {' / '.join(code_cell) or 'an empty cell'!r}",
                     line=row.line,
                     row=row.id,
                     column=code_column,

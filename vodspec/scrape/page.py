@@ -32,12 +32,13 @@ def _anchor(heading: etree._Element) -> str | None:
 
 
 def _heading(root: etree._Element) -> etree._Element | None:
-    """The page's heading: the first one with an anchor, else the first <h1>, else any."""
-    headings = [element for element in root.iter(*HEADINGS)]
-    anchored = next((h for h in headings if _anchor(h) is not None), None)
-    if anchored is not None:
-        return anchored
-    return next((h for h in headings if h.tag == "h1"), headings[0] if headings else None)
+    """The page's title heading: the first <h1>, else the first heading of any level.
+
+    Only its own anchor is the doc id: a section heading further down (``### 参考<a
+    name="ref">``) names a section, not the page.
+    """
+    first_h1 = next(root.iter("h1"), None)
+    return first_h1 if first_h1 is not None else next(root.iter(*HEADINGS), None)
 
 
 def page_info(root: etree._Element | None) -> PageInfo:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
 from vodspec.scrape.cells import check_ascii, extra_paragraphs
-from vodspec.scrape.columns import REASON_PHRASE, CodeTable
+from vodspec.scrape.columns import REASON_PHRASE, CodeTable, known_phrase
 from vodspec.scrape.models import StatusRecord, first_problem
 from vodspec.scrape.rules import Retry, category_of, retry_of
 from vodspec.scrape.tables import Cell, Row
@@ -83,9 +83,10 @@ def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, s
             )
         reason = reason_text
     elif reason is None and "description" in table.roles:
-        # code | 描述 tables: the text is a reason phrase (ECS: "OK") or prose (reason null).
+        # code | 描述 tables: the text is the code's reason phrase (ECS: "OK") or prose (reason
+        # null): English prose that happens to have no final period is not a phrase.
         candidate = _text(row.cells[table.roles["description"]])
-        if candidate is not None and REASON_PHRASE.fullmatch(candidate):
+        if candidate is not None and known_phrase(code, candidate):
             reason = candidate
     return code, reason
 

@@ -67,6 +67,8 @@ class Cell:
     line: int
     #: True where the cell is a copy made by expanding a rowspan or colspan.
     spanned: bool = False
+    #: True where the copy repeats the cell to its left (colspan): not new text in the row.
+    from_left: bool = False
 
     @property
     def text(self) -> str:
@@ -92,65 +94,113 @@ class Table:
 
 
 def html_tables(root: etree._Element | None) -> list[Table]:
-    """Every top-level table with a header row, in page order; nested tables stay cell text."""
+    """Every table with rows, in page order; a nested table is read as a table of its own
+    (and stays text in its outer cell)."""
     if root is None:
         return []
     tables = []
     for element in root.iter("table"):
-        if next(element.iterancestors("table"), None) is not None:
-            continue
         table = _read_table(element)
         if table is not None:
             tables.append(table)
     return tables
 
 
-def _rows(table: etree._Element) -> tuple[list[etree._Element], list[etree._Element]]:
-    """(all rows, header rows) of a table, in document order, not looking into nested tables."""
-    rows, header = [], []
+#: Row groups: a rowspan never reaches past its group, as browsers clamp it.
+ROW_GROUPS = ("thead", "tbody", "tfoot")
+
+
+def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree._Element]]:
+    """(body row groups, header rows) of a table, in document order, not looking into nested
+    tables. <tfoot> rows are notes about the table, not rows of it.
+
+    Every row must sit where HTML puts rows: a <tr> wrapped in an <a> or a <div> shows in a
+    browser, so it is refused rather than skipped.
+    """
+    groups: list[list[etree._Element]] = []
+    header: list[etree._Element] = []
+    placed = 0
+    loose: list[etree._Element] | None = None  # a group of <tr>s written straight in <table>
     for child in table:
         if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
+            if loose is None:
+                loose = []
+                groups.append(loose)
+            loose.append(child)
+            placed += 1
+            continue
+        loose = None
+        if child.tag in ROW_GROUPS:
             group = [row for row in child if row.tag == "tr"]
-            rows.extend(group)
+            placed += len(group)
             if child.tag == "thead":
                 header.extend(group)
-    return rows, header
+            elif child.tag == "tbody":
+                groups.append(group)
+    rows = [row for row in table.iter("tr") if _nearest_table(row) is table]
+    if len(rows) != placed:
+        homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
+        stray = next(row for row in rows if row.getparent() not in homes)
+        parent = stray.getparent()
+        raise MarkupError(
+            f"a table row inside <{parent.tag if parent is not None else '?'}>, not in a row"
+            " group; a browser shows it, so it is refused rather than skipped",
+            line=line_of(stray),
+            row=stray.get("id"),
+        )
+    return groups, header
+
+
+def _nearest_table(element: etree._Element) -> etree._Element | None:
+    return next(element.iterancestors("table"), None)
 
 
 def _read_table(table: etree._Element) -> Table | None:
-    rows, header_rows = _rows(table)
-    if not rows:
-        return None
-    if len(header_rows) > 1:
-        raise MarkupError(
-            f"table has {len(header_rows)} header rows; expected one",
-            line=line_of(header_rows[1]),
-            row=header_rows[1].get("id"),
-        )
-    # Without <thead>, the first row is the header: column roles come from it, and a first
-    # row that reads as codes is refused when the table is classified.
-    width = sum(_span(cell, "colspan", rows[0]) for cell in _cells(rows[0]))
+    groups, header_rows = _rows(table)
+    if not header_rows:
+        # Without <thead>, the first row is the header: column roles come from it, and a
+        # first row that reads as codes is refused when the table is classified.
+        first = next((group for group in groups if group), None)
+        if first is None:
+            return None
+        header_rows = [first.pop(0)]
+    width = max(sum(_span(cell, "colspan", row) for cell in _cells(row)) for row in header_rows)
     if width > MAX_COLUMNS:
         raise MarkupError(
             f"the table's header spans {width} columns; at most {MAX_COLUMNS} are read",
-            line=line_of(rows[0]),
-            row=rows[0].get("id"),
+            line=line_of(header_rows[0]),
+            row=header_rows[0].get("id"),
         )
-    grid = _expand(rows, width)
-    header = tuple(grid[0][1])
+    header = _header(_expand([header_rows], width), width)
     body = []
-    for element, cells in grid[1:]:
+    for element, cells in _expand(groups, width):
         row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
-        if len(cells) != len(header):
+        if len(cells) != width:
             raise CellError(
-                f"row has {len(cells)} cells; the header has {len(header)}",
+                f"row has {len(cells)} cell(s); the header has {width}",
                 line=row.line,
                 row=row.id,
             )
         body.append(row)
     return Table(header_cells=header, rows=tuple(body), line=line_of(table))
+
+
+def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
+    """One header cell per column; header rows stacked (状态码 / Status Code) are joined."""
+    columns = []
+    for index in range(width):
+        parts = [cells[index] for _, cells in grid if index < len(cells)]
+        if not parts:
+            raise CellError(
+                f"the header has no cell for column {index + 1}",
+                line=line_of(grid[0][0]),
+                row=grid[0][0].get("id"),
+            )
+        texts = list(dict.fromkeys(part.text for part in parts if part.text))
+        columns.append(
+            Cell(tuple(texts[:1]) if len(texts) < 2 else (" ".join(texts),), parts[0].line)
+        )
+    return tuple(columns)
 
 
 def _cells(row: etree._Element) -> list[etree._Element]:
@@ -171,44 +221,54 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
     return int(raw)
 
 
-def _expand(rows: list[etree._Element], width: int) -> list[tuple[etree._Element, list[Cell]]]:
+def _expand(
+    groups: list[list[etree._Element]], width: int
+) -> list[tuple[etree._Element, list[Cell]]]:
     """Rows as full-width lists of cells, with rowspan and colspan copied into place.
 
     A row that would grow wider than the header is refused before its spans are copied,
     and so is a table whose expanded grid passes MAX_GRID_CELLS.
     """
-    carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
     grid = []
     total = 0
-    for row in rows:
-        out: list[Cell] = []
-        for element in _cells(row):
-            _place_carried(out, carried)
-            rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
-            if len(out) + colspan > width:
-                raise CellError(
-                    f"row has more cells than the header's {width}",
-                    line=line_of(element),
+    for rows in groups:
+        carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
+        for row in rows:
+            out = _expand_row(row, width, carried)
+            total += len(out)
+            if total > MAX_GRID_CELLS:
+                raise MarkupError(
+                    f"the table expands to more than {MAX_GRID_CELLS:,} cells; not a"
+                    " documentation table",
+                    line=line_of(row),
                     row=row.get("id"),
                 )
-            line = line_of(element)
-            cell = Cell(paragraphs=cell_paragraphs(element, line), line=line)
-            for offset in range(colspan):
-                copy = Cell(cell.paragraphs, cell.line, spanned=True)
-                if rowspan > 1:
-                    carried[len(out)] = (copy, rowspan - 1)
-                out.append(cell if offset == 0 else copy)
+            grid.append((row, out))
+    return grid
+
+
+def _expand_row(
+    row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]]
+) -> list[Cell]:
+    out: list[Cell] = []
+    for element in _cells(row):
         _place_carried(out, carried)
-        total += len(out)
-        if total > MAX_GRID_CELLS:
-            raise MarkupError(
-                f"the table expands to more than {MAX_GRID_CELLS:,} cells; not a documentation"
-                " table",
-                line=line_of(row),
+        rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+        if len(out) + colspan > width:
+            raise CellError(
+                f"row has more cells than the header's {width}",
+                line=line_of(element),
                 row=row.get("id"),
             )
-        grid.append((row, out))
-    return grid
+        line = line_of(element)
+        cell = Cell(paragraphs=cell_paragraphs(element, line), line=line)
+        for offset in range(colspan):
+            copy = Cell(cell.paragraphs, cell.line, spanned=True, from_left=offset > 0)
+            if rowspan > 1:
+                carried[len(out)] = (copy, rowspan - 1)
+            out.append(cell if offset == 0 else copy)
+    _place_carried(out, carried)
+    return out
 
 
 def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None:
