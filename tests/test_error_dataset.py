@@ -71,7 +71,8 @@ def test_error_lookup(published: Path) -> None:
         registry.error("VST.10002", status=404)
 
 
-def test_shipped_package_has_no_error_dataset() -> None:
-    assert vodspec.error_codes() == ()
+def test_a_dataset_without_error_codes_says_so(seed_data: Path) -> None:
+    registry = vodspec.open_dataset(seed_data)
+    assert registry.error_codes() == () and registry.get_error("VOD.10053") == ()
     with pytest.raises(UnknownErrorCodeError, match="no error-code dataset"):
-        vodspec.error("VOD.10053")
+        registry.error("VOD.10053")

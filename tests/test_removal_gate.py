@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
-from conftest import RAW, SEED, run_cli
+from conftest import SEED, frozen_raw, run_cli
 
 
 def setup(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(RAW, raw)
+    raw, data = frozen_raw(tmp_path / "raw"), tmp_path / "data"
     assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
     return raw, data, {p.name: p.read_bytes() for p in data.iterdir()}
 

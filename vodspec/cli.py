@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Any
 
+    from vodspec.registry import Registry
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
 SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
@@ -120,11 +122,26 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if any(o.startswith("error") for _, o in outcomes) else EXIT_OK
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    """Show one status code: 404, "404 Not Found", "not found" or NOT_FOUND."""
+def _registry(args: argparse.Namespace | _Args) -> Registry:
+    """The shipped dataset, or the one ``--data DIR`` names."""
     import vodspec
 
-    record = vodspec.status(args.code)
+    data = getattr(args, "data", None)
+    return vodspec.open_dataset(data) if data else vodspec._load()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Show one status code (404, "404 Not Found", "not found", NOT_FOUND) or error code
+    (VOD.10053: every record of it, one per HTTP status it is listed under)."""
+    registry = _registry(args)
+    text = " ".join(args.code.split())
+    record = registry.get(text)
+    if record is None:
+        if registry.get_error(text):
+            return _show_error_code(registry, text, args.json)
+        if text[:1].isdigit():
+            record = registry.status(text)  # raises: no VOD status code matches …
+        raise VodspecError(f"no VOD status code or error code matches {args.code!r}")
     if args.json:
         import json
 
@@ -145,18 +162,80 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    """List every status code with its reason, category and retry advice."""
-    import vodspec
+def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
+    records = registry.error(code)
+    if as_json:
+        import json
 
-    width = max(len(record.reason or "") for record in vodspec.statuses())
-    _out(f"# VOD status codes, dataset version {vodspec.data_version()}")
-    for record in vodspec.statuses():
+        _out(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    blocks = []
+    for record in records:
+        status = f"HTTP {record.http_status_text}" if record.http_status_text else "no HTTP status"
+        lines = [f"{record.error_code}  {status}"]
+        for name in ("message", "description", "remedy", "module"):
+            value = getattr(record, name)
+            if value:
+                lines += [f"  {name + ':':<13}{line}" for line in value.splitlines()[:1]]
+                lines += [f"  {'':<13}{line}" for line in value.splitlines()[1:]]
+        lines.append(
+            f"  {'source:':<13}{record.doc_id}, line {record.source_line}, row {record.source_row}"
+        )
+        blocks.append("\n".join(lines))
+    _out("\n\n".join(blocks))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List every status code with its reason, category and retry advice (--errors: every
+    error code); filter with --category and --retry, print JSON with --json."""
+    registry = _registry(args)
+    if getattr(args, "errors", False):
+        errors = [r for r in registry.error_codes() if _status_matches(r.http_status, args)]
+        if getattr(args, "json", False):
+            import json
+
+            _out(json.dumps([r.as_dict() for r in errors], ensure_ascii=False, indent=2))
+            return EXIT_OK
+        _out(f"# VOD error codes, dataset version {registry.data_version()}")
+        for error in errors:
+            message = " / ".join((error.message or "").splitlines())
+            _out(f"{error.error_code}  {error.http_status or '-'}  {message}")
+        return EXIT_OK
+    records = [
+        r
+        for r in registry.statuses()
+        if getattr(args, "category", None) in (None, r.category)
+        and getattr(args, "retry", None) in (None, r.retry)
+    ]
+    if getattr(args, "json", False):
+        import json
+
+        _out(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max((len(record.reason or "") for record in records), default=1)
+    _out(f"# VOD status codes, dataset version {registry.data_version()}")
+    for record in records:
         _out(
             f"{record.code}  {(record.reason or '-'):<{width}}"
             f"  {record.category:<13}  {record.retry}"
         )
     return EXIT_OK
+
+
+def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> bool:
+    """--category for error codes: the category of the HTTP status they are listed under."""
+    category = getattr(args, "category", None)
+    if category is None:
+        return True
+    classes = {
+        "informational": 1,
+        "success": 2,
+        "redirection": 3,
+        "client_error": 4,
+        "server_error": 5,
+    }
+    return status is not None and status // 100 == classes[category]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -247,31 +326,27 @@ def _versions(datasets: dict[str, dict[str, Any]]) -> str:
     return "/".join(versions)
 
 
-def _status_shaped(record: object) -> bool:
-    return (
-        isinstance(record, dict)
-        and type(record.get("code")) is int
-        and all(isinstance(record.get(name, ""), str | None) for name in ("reason", "retry"))
-    )
-
-
 def cmd_lint(args: argparse.Namespace) -> int:
-    """Where the status page departs from the HTTP standard; exit 0 clean, 1 findings."""
+    """Where the pages depart from the HTTP standard or from each other; exit 0 clean, 1
+    findings. DIR lints its status and error codes; FILE one dataset."""
     import json
     from pathlib import Path
 
-    from vodspec.files import read_json
-    from vodspec.lint import RULES, lint_records
+    from vodspec.lint import RULES, lint_all
 
     target = Path(args.target) if args.target else _default_data_dir()
-    path = target / "status_codes.json" if target.is_dir() else target
-    dataset = read_json(path)
-    records = dataset.get("records") if isinstance(dataset, dict) else None
-    if not isinstance(records, list) or not all(_status_shaped(r) for r in records):
-        raise VodspecError(
-            "not a status-code dataset: expected records with an integer code", file=str(path)
-        )
-    findings = lint_records(records)
+    if target.is_dir():
+        statuses = _lint_records(target / "status_codes.json", "status_codes")
+        errors_path = target / "error_codes.json"
+        errors = _lint_records(errors_path, "error_codes") if errors_path.exists() else []
+    else:
+        from vodspec.files import read_json
+
+        dataset = read_json(target)
+        kind = dataset.get("kind") if isinstance(dataset, dict) else None
+        statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
+        errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
+    findings = lint_all(statuses, errors)
     if args.json:
         _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
@@ -282,23 +357,58 @@ def cmd_lint(args: argparse.Namespace) -> int:
             )
             vendor = " / ".join((finding.vendor or "(not listed)").splitlines())
             _out(f"    vendor:   {vendor}")
-            _out(f"    standard: {finding.standard}")
+            _out(f"    standard: {finding.standard or '(no registered phrase)'}")
         _out(f"{len(findings)} finding(s)")
     return EXIT_REFUSED if findings else EXIT_OK
+
+
+def _lint_records(path: Path, kind: str) -> list[dict[str, Any]]:
+    """A dataset's records, refused in one line unless they have what lint reads."""
+    from vodspec.files import read_json
+
+    dataset = read_json(path)
+    records = dataset.get("records") if isinstance(dataset, dict) else None
+    key, key_type = ("code", int) if kind == "status_codes" else ("error_code", str)
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and type(r.get(key)) is key_type for r in records
+    ):
+        name = "a status-code" if kind == "status_codes" else "an error-code"
+        raise VodspecError(f"not {name} dataset: expected records with a {key}", file=str(path))
+    return records
 
 
 def _parser() -> argparse.ArgumentParser:
     import argparse
 
-    parser = argparse.ArgumentParser(
-        prog="vodspec", description="Huawei Cloud VOD's HTTP status codes, as data."
+    # allow_abbrev=False: `--jso` is a usage error, not `--json`. Global options are
+    # accepted after the subcommand too (a parent parser every subcommand shares).
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    parser = argparse.ArgumentParser(
+        prog="vodspec",
+        description="Huawei Cloud VOD's HTTP status codes and error codes, as data.",
+        allow_abbrev=False,
+        parents=[common],
+    )
+    parser.add_argument(
+        "--version", action="version", version=_version_text(), help="the package and data version"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, function: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         doc = function.__doc__ or ""
-        sub = commands.add_parser(name, help=doc.splitlines()[0], description=doc)
+        sub = commands.add_parser(
+            name,
+            help=doc.splitlines()[0],
+            description=doc,
+            allow_abbrev=False,
+            parents=[common],
+        )
         sub.set_defaults(function=function)
         return sub
 
@@ -335,8 +445,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = add("show", cmd_show)
     sub.add_argument("code", metavar="CODE")
-    sub.add_argument("--json", action="store_true", help="print the record as JSON")
-    add("list", cmd_list)
+    sub.add_argument("--json", action="store_true", help="print the record(s) as JSON")
+    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
+    sub = add("list", cmd_list)
+    sub.add_argument("--errors", action="store_true", help="list the error codes instead")
+    sub.add_argument(
+        "--category",
+        choices=("informational", "success", "redirection", "client_error", "server_error"),
+        help="only this class of status (for --errors: of the status they are listed under)",
+    )
+    sub.add_argument(
+        "--retry",
+        choices=("do_not_retry", "retry_unchanged", "unspecified"),
+        help="only status codes with this retry advice of the page",
+    )
+    sub.add_argument("--json", action="store_true", help="print the records as JSON")
+    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
     sub = add("validate", cmd_validate)
     sub.add_argument(
         "dir", nargs="?", metavar="DIR", help="published dir (default: the shipped dataset)"
@@ -352,6 +476,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("new", metavar="NEW")
     sub.add_argument("--json", action="store_true", help="print the changes as JSON")
     return parser
+
+
+def _version_text() -> str:
+    import vodspec
+
+    try:
+        data = vodspec.data_version()
+    except VodspecError:
+        data = "unavailable"
+    return f"vodspec {data} (data version {data}; the package's version is its data's)"
 
 
 def _fast_path(argv: list[str]) -> _Args | None:
@@ -370,6 +504,7 @@ def _fast_path(argv: list[str]) -> _Args | None:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args: Any = _fast_path(words) or _parser().parse_args(words)
+    args.debug = getattr(args, "debug", False)
     try:
         return int(args.function(args))
     except VodspecError as exc:

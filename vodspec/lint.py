@@ -1,7 +1,9 @@
-"""`vodspec lint`: where the vendor's page departs from the HTTP standard, rule by rule.
+"""`vodspec lint`: where the vendor's pages depart from the HTTP standard or from each other.
 
 Each rule checks one mechanical thing and cites its reference; a finding shows the
-vendor's words next to the standard's. Standard library only.
+vendor's words next to the standard's. Status rules read the status page; error-code rules
+read the error-code page (and the status page, for the statuses it lists). Standard
+library only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from vodspec.standard import REGISTRY, STANDARD_RETRY, standard_phrase, standard
 
 @dataclass(frozen=True)
 class Finding:
-    code: int
+    code: int | str  # a status code, or an error code (VOD.10051)
     rule: str
     vendor: str | None
     standard: str | None
@@ -62,6 +64,21 @@ RULES = {
             "missing-429",
             "the page lists no 429 although a rate-limited API returns it",
             "RFC 6585, Section 4",
+        ),
+        Rule(
+            "error-code-under-several-statuses",
+            "the error code is listed under more than one HTTP status",
+            "VOD's error-code page",
+        ),
+        Rule(
+            "error-code-without-remedy",
+            "the row's message, description and remedy say the same thing: no remedy is given",
+            "VOD's error-code page",
+        ),
+        Rule(
+            "error-status-not-on-status-page",
+            "error codes are listed under an HTTP status the status page does not list",
+            "VOD's status-code page",
         ),
     )
 }
@@ -136,9 +153,79 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.code, f.rule))
 
 
-def lint_json(records: list[dict[str, Any]]) -> bytes:
+def _same_text(texts: list[str]) -> bool:
+    keys = {"".join(ch for ch in text.casefold() if ch.isalnum()) for text in texts}
+    return len(keys) == 1
+
+
+def lint_error_records(
+    errors: list[dict[str, Any]], statuses: list[dict[str, Any]]
+) -> list[Finding]:
+    """Every finding for an error-code dataset's records, by code then rule."""
+    findings: list[Finding] = []
+    by_code: dict[str, list[int]] = {}
+    for record in errors:
+        status = record.get("http_status")
+        if isinstance(status, int):
+            by_code.setdefault(record["error_code"], [])
+            if status not in by_code[record["error_code"]]:
+                by_code[record["error_code"]].append(status)
+        texts = [record.get(name) for name in ("message", "description", "remedy")]
+        if all(isinstance(text, str) and text for text in texts) and _same_text(texts):  # type: ignore[arg-type]
+            findings.append(
+                Finding(
+                    record["error_code"],
+                    "error-code-without-remedy",
+                    texts[2],
+                    None,
+                    RULES["error-code-without-remedy"].reference,
+                    f"{record['error_code']}: message, description and remedy are the same text",
+                )
+            )
+    for code, listed in by_code.items():
+        if len(listed) > 1:
+            findings.append(
+                Finding(
+                    code,
+                    "error-code-under-several-statuses",
+                    " ".join(map(str, listed)),
+                    None,
+                    RULES["error-code-under-several-statuses"].reference,
+                    f"{code} is listed under HTTP {', '.join(map(str, listed))}",
+                )
+            )
+    documented = {record["code"] for record in statuses}
+    if documented:
+        used: dict[int, list[str]] = {}
+        for record in errors:
+            status = record.get("http_status")
+            if isinstance(status, int) and status not in documented:
+                used.setdefault(status, []).append(record["error_code"])
+        for status, codes in sorted(used.items()):
+            findings.append(
+                Finding(
+                    status,
+                    "error-status-not-on-status-page",
+                    ", ".join(dict.fromkeys(codes)),
+                    standard_phrase(status),
+                    RULES["error-status-not-on-status-page"].reference,
+                    f"{len(codes)} error code(s) are listed under {status}, which the status"
+                    " page does not list",
+                )
+            )
+    return sorted(findings, key=lambda f: (str(f.code), f.rule))
+
+
+def lint_all(
+    statuses: list[dict[str, Any]], errors: list[dict[str, Any]] | None = None
+) -> list[Finding]:
+    """The status page's findings, then the error-code page's."""
+    return lint_records(statuses) + lint_error_records(errors or [], statuses)
+
+
+def lint_json(statuses: list[dict[str, Any]], errors: list[dict[str, Any]] | None = None) -> bytes:
     """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
     import json
 
-    findings = [finding.as_dict() for finding in lint_records(records)]
+    findings = [finding.as_dict() for finding in lint_all(statuses, errors)]
     return (json.dumps(findings, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

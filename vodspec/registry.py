@@ -16,6 +16,11 @@ def _phrase_key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
+def _code_key(code: object) -> str | None:
+    # " VOD.10053 " and "vod.10053" are one key; whitespace goes as in status lookups.
+    return "".join(code.split()).casefold() if isinstance(code, str) else None
+
+
 def _records(kind: type[_Record], fields: object, rows: object) -> list[_Record]:
     """Records from snapshot or JSON rows, refusing anything not shaped as this vodspec expects."""
     if fields != kind.__slots__ or not isinstance(rows, tuple | list):
@@ -44,7 +49,11 @@ def _check_rows(kind: type[_Record], rows: list[tuple[object, ...]], path: objec
 
 
 class Registry:
-    """Status codes (and error codes, when published) of one dataset version."""
+    """Status codes (and error codes, when published) of one dataset version.
+
+    It speaks as the ``vodspec`` module does: ``status``, ``get``, ``statuses()``,
+    ``error``, ``get_error``, ``error_codes()``, ``data_version()``.
+    """
 
     def __init__(
         self,
@@ -52,14 +61,14 @@ class Registry:
         statuses: tuple[Status, ...],
         errors: tuple[ErrorCode, ...] = (),
     ) -> None:
-        self.version = version
-        self.statuses = statuses
-        self.error_codes = errors
+        self._version = version
+        self._statuses = statuses
+        self._errors = errors
         self._by_code = {record.code: record for record in statuses}
         self._by_phrase = {_phrase_key(r.reason): r for r in statuses if r.reason}
         self._by_error: dict[str, list[ErrorCode]] = {}
         for error in errors:
-            self._by_error.setdefault(error.error_code.casefold(), []).append(error)
+            self._by_error.setdefault(str(_code_key(error.error_code)), []).append(error)
         if len(self._by_code) != len(statuses):
             raise PublishError("the dataset repeats a status code")
         if not all(type(record.code) is int for record in statuses):
@@ -91,6 +100,8 @@ class Registry:
         from pathlib import Path
 
         directory = Path(directory)
+        if directory.is_file():  # a file of the data dir: status_codes.json, datapackage.json…
+            directory = directory.parent
         loaded: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]], str]] = {}
         for kind, record_type in (("status_codes", Status), ("error_codes", ErrorCode)):
             path = directory / f"{kind}.json"
@@ -129,7 +140,7 @@ class Registry:
             return self._by_code.get(int(query))
         if not isinstance(query, str):
             return None
-        text = query.strip()
+        text = " ".join(query.split())  # "404\tNot Found" is "404 Not Found"
         head, _, rest = text.partition(" ")
         if len(head) == 3 and head.isascii() and head.isdigit():
             record = self._by_code.get(int(head))
@@ -147,13 +158,30 @@ class Registry:
             raise UnknownStatusError(f"no VOD status code matches {query!r}")
         return record
 
-    def error(self, code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
-        """Every record of an error code (case-insensitive), optionally under one HTTP status."""
-        found = self._by_error.get(code.casefold(), []) if isinstance(code, str) else []
+    def statuses(self) -> tuple[Status, ...]:
+        """Every status record, sorted by code."""
+        return self._statuses
+
+    def error_codes(self) -> tuple[ErrorCode, ...]:
+        """Every error-code record, in page order (empty when none is published)."""
+        return self._errors
+
+    def data_version(self) -> str:
+        """The dataset's version (semver)."""
+        return self._version
+
+    def get_error(self, code: object, status: int | None = None) -> tuple[ErrorCode, ...]:
+        """Like :meth:`error`, but ``()`` for anything unknown."""
+        found = self._by_error.get(_code_key(code) or "", [])
         if status is not None:
             found = [record for record in found if record.http_status == status]
+        return tuple(found)
+
+    def error(self, code: object, status: int | None = None) -> tuple[ErrorCode, ...]:
+        """Every record of an error code (case-insensitive), optionally under one HTTP status."""
+        found = self.get_error(code, status)
         if not found:
-            if not self.error_codes:
+            if not self._errors:
                 raise UnknownErrorCodeError(
                     f"no error-code dataset is published (asked for {code!r})"
                 )

@@ -3,15 +3,28 @@
 Duck-typed: anything with ``status_code`` (and optionally ``error_code``, ``error_msg``,
 ``request_id``), such as ``huaweicloudsdkcore.exceptions.exceptions.ClientRequestException``
 or ``ServerResponseException``, works; the SDK is never imported.
+
+Two retry views are kept apart. The vendor's is what VOD's pages say (a status whose
+description says the request may be resubmitted unchanged). The standard's is the HTTP
+standard's and the common convention's (408, 425, 429, 502, 503, 504), whatever VOD's page
+lists. Network failures (the SDK's ConnectionException, RequestTimeoutException…) carry no
+status: neither view retries them unless the caller says the request is idempotent, since
+RFC 9110 (section 9.2.2) forbids retrying a non-idempotent request automatically: a POST
+that created an asset before its connection dropped would create a second one.
 """
 
 from __future__ import annotations
 
+from vodspec import standard
 from vodspec.record import ErrorCode, Status
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Literal
+
     from vodspec.registry import Registry
+
+    Follow = Literal["vendor", "standard"]
 
 VENDOR, STANDARD = "vendor", "standard"
 _VENDOR_WORDS = {
@@ -19,10 +32,21 @@ _VENDOR_WORDS = {
     "retry_unchanged": "may be retried unchanged",
     "unspecified": "no retry advice",
 }
+#: The SDK's exceptions for a request that got no HTTP answer (by class name: no import).
+NETWORK_EXCEPTIONS = frozenset(
+    {
+        "ConnectionException",
+        "HostUnreachableException",
+        "SslHandShakeException",
+        "RequestTimeoutException",
+        "CallTimeoutException",
+    }
+)
+NETWORK_REFERENCE = "RFC 9110, Section 9.2.2: only idempotent requests may be retried automatically"
 
 
 class Explanation:
-    """What vodspec knows about one SDK error: records, both retry views, one line."""
+    """What vodspec knows about one SDK error: records, both retry views, one log line."""
 
     __slots__ = (
         "status_code",
@@ -31,11 +55,30 @@ class Explanation:
         "request_id",
         "status",
         "error_codes",
+        "page_message",
+        "remedy",
         "vendor_retry",
+        "vendor_source",
         "standard_retry",
         "standard_reference",
+        "network",
         "message",
     )
+
+    status_code: int | None
+    error_code: str | None
+    error_msg: str | None  # what the server said
+    request_id: str | None
+    status: Status | None
+    error_codes: tuple[ErrorCode, ...]
+    page_message: str | None  # what VOD's error-code page says the message is
+    remedy: str | None  # what VOD's error-code page says to do
+    vendor_retry: str  # do_not_retry, retry_unchanged or unspecified
+    vendor_source: str | None  # where the vendor's advice comes from (doc id, row)
+    standard_retry: str  # retry or unspecified
+    standard_reference: str | None  # why the standard says so
+    network: bool  # no HTTP answer at all (a connection failure or a timeout)
+    message: str  # the one log line, also str(explanation)
 
     def __init__(self, **values: object) -> None:
         for name in self.__slots__:
@@ -44,17 +87,6 @@ class Explanation:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Explanation is immutable")
 
-    status_code: int | None
-    error_code: str | None
-    error_msg: str | None
-    request_id: str | None
-    status: Status | None
-    error_codes: tuple[ErrorCode, ...]
-    vendor_retry: str  # the page's advice: do_not_retry, retry_unchanged or unspecified
-    standard_retry: str  # the standard's view: retry or unspecified
-    standard_reference: str | None
-    message: str
-
     def __str__(self) -> str:
         return self.message
 
@@ -62,81 +94,151 @@ class Explanation:
         return f"<Explanation {self.message!r}>"
 
 
-def _attribute(exc: object, name: str) -> object:
-    return getattr(exc, name, None)
+def _text(exc: object, name: str) -> str | None:
+    value = getattr(exc, name, None)
+    return " ".join(value.split()) or None if isinstance(value, str) else None
+
+
+def _one_line(text: str | None) -> str | None:
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip()) if text else None
+
+
+def _error_records(
+    registry: Registry, code: str | None, status: int | None
+) -> tuple[ErrorCode, ...]:
+    """The code's records under this status, else all of its records (the page may list the
+    code under another status than the server sent)."""
+    if code is None:
+        return ()
+    return registry.get_error(code, status) or registry.get_error(code)
 
 
 def explain(exc: object, registry: Registry | None = None) -> Explanation:
-    """The status record, any error-code records, the vendor's and the standard's retry
-    views, and a one-line message for an SDK exception (or any object shaped like one)."""
+    """The status record, the error-code records, the server's message, the page's message
+    and remedy, and both retry views with their sources, for an SDK exception (or any object
+    shaped like one). ``registry`` is another dataset (``vodspec.open_dataset``)."""
     if registry is None:
         import vodspec
 
         registry = vodspec._load()
-    raw_status = _attribute(exc, "status_code")
+    raw_status = getattr(exc, "status_code", None)
     status_code = raw_status if type(raw_status) is int else None
-    error_code = _attribute(exc, "error_code")
-    error_code = error_code if isinstance(error_code, str) and error_code else None
-    error_msg = _attribute(exc, "error_msg")
-    request_id = _attribute(exc, "request_id")
+    error_code, error_msg = _text(exc, "error_code"), _text(exc, "error_msg")
+    request_id = _text(exc, "request_id")
+    network = status_code is None and type(exc).__name__ in NETWORK_EXCEPTIONS
     status = registry.get(status_code) if status_code is not None else None
-    errors: tuple[ErrorCode, ...] = ()
-    if error_code is not None and registry.error_codes:
-        try:
-            errors = registry.error(error_code, status_code)
-        except LookupError:
-            try:
-                errors = registry.error(error_code)
-            except LookupError:
-                errors = ()
+    errors = _error_records(registry, error_code, status_code)
+    page_message = _one_line(next((e.message for e in errors if e.message), None))
+    remedy = _one_line(next((e.remedy for e in errors if e.remedy), None))
     vendor = status.retry if status else "unspecified"
-    standard = status.standard_retry if status else "unspecified"
-    reference = status.standard_retry_reference if status else None
-    parts = [f"HTTP {status_code}" if status_code is not None else "no HTTP status"]
-    if status is not None:
-        parts[0] += f" {status.reason or status.standard_phrase or ''}".rstrip()
-    else:
-        parts.append("(not on VOD's status-code page)")
-    if error_code:
-        parts.append(
-            f"{error_code}" + (f" {errors[0].message}" if errors and errors[0].message else "")
-        )
-    elif isinstance(error_msg, str) and error_msg:
-        parts.append(error_msg)
-    parts.append(f"VOD says: {_VENDOR_WORDS.get(vendor, vendor)}")
-    parts.append(
-        "standard: a retry may succeed" + (f" ({reference})" if reference else "")
-        if standard == "retry"
-        else "standard: no retry advice"
+    vendor_source = (
+        f"{status.doc_id or 'status page'} {status.code}"
+        if status and vendor != "unspecified"
+        else None
     )
-    if isinstance(request_id, str) and request_id:
-        parts.append(f"request {request_id}")
+    if status_code is not None:
+        standard_view = standard.standard_retry(status_code)
+        reference = standard.STANDARD_RETRY.get(status_code)
+    else:
+        standard_view, reference = standard.UNSPECIFIED, NETWORK_REFERENCE if network else None
     return Explanation(
         status_code=status_code,
         error_code=error_code,
-        error_msg=error_msg if isinstance(error_msg, str) else None,
-        request_id=request_id if isinstance(request_id, str) else None,
+        error_msg=error_msg,
+        request_id=request_id,
         status=status,
         error_codes=errors,
+        page_message=page_message,
+        remedy=remedy,
         vendor_retry=vendor,
-        standard_retry=standard,
-        standard_reference=status.standard_reference if status else None,
-        message="; ".join(parts),
+        vendor_source=vendor_source,
+        standard_retry=standard_view,
+        standard_reference=reference,
+        network=network,
+        message=_line(
+            exc,
+            status_code,
+            status,
+            error_code,
+            error_msg,
+            page_message,
+            remedy,
+            vendor,
+            vendor_source,
+            standard_view,
+            reference,
+            network,
+            request_id,
+        ),
     )
 
 
-def retry_condition(response: object, exc: object, follow: str = VENDOR) -> bool:
+def _line(
+    exc: object,
+    status_code: int | None,
+    status: Status | None,
+    error_code: str | None,
+    error_msg: str | None,
+    page_message: str | None,
+    remedy: str | None,
+    vendor: str,
+    vendor_source: str | None,
+    standard_view: str,
+    reference: str | None,
+    network: bool,
+    request_id: str | None,
+) -> str:
+    if status_code is not None:
+        phrase = (status.reason if status else None) or standard.standard_phrase(status_code)
+        parts = [f"HTTP {status_code} {phrase or ''}".rstrip()]
+        if status is None:
+            parts.append("(not on VOD's status-code page)")
+    elif network:
+        parts = [f"no HTTP answer ({type(exc).__name__})"]
+    else:
+        parts = ["no HTTP status"]
+    if error_code:
+        parts.append(f"{error_code} {page_message}" if page_message else error_code)
+    if error_msg and error_msg != page_message:
+        parts.append(f"server: {error_msg}")
+    if remedy and remedy != page_message:
+        parts.append(f"remedy: {remedy}")
+    source = f" ({vendor_source})" if vendor_source else ""
+    parts.append(f"VOD says: {_VENDOR_WORDS.get(vendor, vendor)}{source}")
+    if standard_view == standard.RETRY:
+        parts.append(f"standard: a retry may succeed ({reference})")
+    elif network:
+        parts.append("standard: retry only an idempotent request (RFC 9110, Section 9.2.2)")
+    else:
+        parts.append("standard: no retry advice")
+    if request_id:
+        parts.append(f"request {request_id}")
+    return "; ".join(parts)
+
+
+def retry_condition(
+    response: object,
+    exc: object,
+    follow: Follow = "vendor",
+    *,
+    idempotent: bool = False,
+    registry: Registry | None = None,
+) -> bool:
     """A retry condition for the SDK's ``invoker.with_retry(retry_condition, …)``.
 
-    Retries when the vendor's page says the request may be resubmitted unchanged
-    (``follow="vendor"``, the default) or when the standard calls the status transient
-    (``follow="standard"``). No exception, or an unknown status, means no retry.
+    ``follow="vendor"`` (the default) retries when VOD's page says the request may be
+    resubmitted unchanged; ``follow="standard"`` when the HTTP standard calls the status
+    transient (408, 425, 429, 502, 503, 504), whether or not VOD's page lists it. A network
+    failure (no HTTP answer) is retried under either view only with ``idempotent=True``.
+    No exception means no retry. Pass options with ``functools.partial``.
     """
     if follow not in (VENDOR, STANDARD):
         raise ValueError(f"follow must be {VENDOR!r} or {STANDARD!r}, not {follow!r}")
     if exc is None:
         return False
-    explanation = explain(exc)
+    explanation = explain(exc, registry)
+    if explanation.network:
+        return idempotent
     if follow == VENDOR:
         return explanation.vendor_retry == "retry_unchanged"
-    return explanation.standard_retry == "retry"
+    return explanation.standard_retry == standard.RETRY

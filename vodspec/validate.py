@@ -18,6 +18,7 @@ from vodspec.files import MAX_JSON_BYTES, load_json, read_regular
 from vodspec.layout import (
     CHANGELOG_NAME,
     CHANGES_NAME,
+    ERROR_CODES,
     KINDS,
     LINT_NAME,
     PACKAGE_NAME,
@@ -79,7 +80,13 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
         records = _json(directory, json_name(STATUS_CODES), files[json_name(STATUS_CODES)])[
             "records"
         ]
-        if (directory / LINT_NAME).exists() and _read(directory, LINT_NAME) != lint_json(records):
+        errors = (
+            _json(directory, json_name(ERROR_CODES), files[json_name(ERROR_CODES)])["records"]
+            if ERROR_CODES in kinds
+            else None
+        )
+        lint = lint_json(records, errors)
+        if (directory / LINT_NAME).exists() and _read(directory, LINT_NAME) != lint:
             problems.append(
                 f"{LINT_NAME}: not the findings for {json_name(STATUS_CODES)} (rebuild)"
             )

@@ -217,6 +217,10 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
             files[csv_name(kind)] = render_csv(datasets[kind])
             files[schema_name(kind)] = dump_json(json_schema(kind))
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
-    if STATUS_CODES in datasets:  # where the status page departs from the HTTP standard
-        files[LINT_NAME] = lint_json(datasets[STATUS_CODES].model_dump(mode="json")["records"])
+    if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
+        errors = datasets.get(ERROR_CODES)
+        files[LINT_NAME] = lint_json(
+            datasets[STATUS_CODES].model_dump(mode="json")["records"],
+            errors.model_dump(mode="json")["records"] if errors is not None else None,
+        )
     return files
