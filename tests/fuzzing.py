@@ -250,3 +250,148 @@ def check(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) ->
         return f"wrong: read a page that must be refused ({mutant.name})"
     got = records_of(dataset)
     return "ok" if got == mutant.expected else f"wrong: records differ ({mutant.name})"
+
+
+# The error-code page: the same families, with an oracle built row by row.
+
+ERROR_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>\n", re.S)
+#: An error record as the oracle sees it: every field but provenance and placeholders.
+ErrorRecord = tuple[Any, ...]
+ERROR_FIELDS = (
+    "error_code",
+    "http_status",
+    "http_status_text",
+    "message",
+    "description",
+    "remedy",
+    "module",
+)
+
+
+def error_records_of(dataset: Any) -> list[ErrorRecord]:
+    return [tuple(getattr(r, name) for name in ERROR_FIELDS) for r in dataset.records]
+
+
+@dataclass(frozen=True)
+class ErrorPage:
+    text: str
+    rows: list[re.Match[str]]
+    groups: list[list[ErrorRecord]]  # the records each row gives, in page order
+
+
+def error_page(text: str, scrape: Callable[..., Any]) -> ErrorPage:
+    """The page with the records of each of its rows, read one row at a time."""
+    start = text.index("<tbody>") + len("<tbody>")
+    rows = list(ERROR_ROW.finditer(text, start))
+    head = text[:start]
+    groups = [
+        error_records_of(
+            scrape((head + row.group() + "</tbody>\n</table>\n").encode(), service="any")
+        )
+        for row in rows
+    ]
+    return ErrorPage(text, rows, groups)
+
+
+def _flatten(groups: list[list[ErrorRecord]]) -> list[ErrorRecord]:
+    """Rows' records in order, an exact repeat kept once (as the scraper does)."""
+    return list(dict.fromkeys(record for group in groups for record in group))
+
+
+def mutate_errors(page: ErrorPage, rng: random.Random) -> Mutant:
+    """One random mutation of an error-code page with its expected records (or refusal)."""
+    text, rows, groups = page.text, page.rows, page.groups
+    base = _flatten(groups)
+    i = rng.randrange(len(rows))
+    row = rows[i]
+    code = groups[i][0][0]
+    kind = rng.choice(ERROR_MUTATIONS)
+    expected: list[ErrorRecord] | str = base
+    if kind == "delete_row":
+        mutated = text[: row.start()] + text[row.end() :]
+        expected = _flatten(groups[:i] + groups[i + 1 :]) or REFUSED
+    elif kind == "duplicate_row":
+        mutated = text[: row.end()] + row.group() + text[row.end() :]
+    elif kind == "swap_rows":
+        a, b = sorted((i, rng.randrange(len(rows))))
+        order = list(range(len(rows)))
+        order[a], order[b] = order[b], order[a]
+        body = "".join(rows[k].group() for k in order)
+        mutated = text[: rows[0].start()] + body + text[rows[-1].end() :]
+        expected = _flatten([groups[k] for k in order])
+    elif kind == "bad_code":
+        bad = rng.choice(
+            [code + "\u200b", code.replace("O", "\u041e", 1) + "\u0435", "A B.1", code + "\uff11"]
+        )
+        mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{bad}<", 1)
+        mutated += text[row.end() :]
+        expected = REFUSED
+    elif kind == "control_entity":
+        mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{code}&#27;<", 1)
+        mutated += text[row.end() :]
+    elif kind == "deep_nesting":
+        depth = rng.choice([rng.randrange(100, 1500), rng.randrange(2500, 6000)])
+        nested = "<b>" * depth + code + "</b>" * depth
+        mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{nested}<", 1)
+        mutated += text[row.end() :]
+        expected = base if depth < 1500 else REFUSED
+    elif kind == "colspan":
+        mutated = text[: row.start()] + row.group().replace("<td", '<td colspan="2"', 1)
+        mutated += text[row.end() :]
+        expected = REFUSED
+    elif kind == "hidden":
+        fake = (
+            "<tr hidden><td><p>400</p></td><td><p>FAKE.1</p></td>"
+            + "<td><p>x</p></td>" * (row.group().count("<td") - 2)
+            + "</tr>\n"
+        )
+        mutated = text[: row.end()] + fake + text[row.end() :]
+    elif kind == "comment":
+        mutated = text[: row.end()] + f"<!-- {row.group()} -->\n" + text[row.end() :]
+    elif kind == "code_block":
+        mutated = text + "\n\n```\n" + text[text.index("<table") :] + "```\n"
+    elif kind == "uppercase_tags":
+        mutated = re.sub(r"</?(table|thead|tbody|tr|td|th|p)\b", lambda m: m.group().upper(), text)
+    elif kind == "unbalance":
+        closer = rng.choice(list(re.finditer(r"</(td|tr|tbody|table)>", text)))
+        mutated = text[: closer.start()] + text[closer.end() :]
+        expected = REFUSED if closer[1] == "table" else base
+    else:  # truncate
+        data = text.encode("utf-8")
+        cut = rng.randrange(len(data))
+        end = data.rindex(b"</table>") + len(b"</table>")
+        return Mutant(kind, data[:cut], base if cut >= end else REFUSED)
+    return Mutant(kind, mutated.encode("utf-8"), expected)
+
+
+ERROR_MUTATIONS = (
+    "delete_row",
+    "duplicate_row",
+    "swap_rows",
+    "bad_code",
+    "control_entity",
+    "deep_nesting",
+    "colspan",
+    "hidden",
+    "comment",
+    "code_block",
+    "uppercase_tags",
+    "unbalance",
+    "truncate",
+)
+
+
+def check_errors(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) -> str:
+    """'ok', 'wrong: …' or 'unexpected: …' for one mutant of an error-code page."""
+    try:
+        dataset = scrape(mutant.data, file=f"{mutant.name}.md", service="any")
+    except error:
+        if mutant.expected == REFUSED:
+            return "ok"
+        return f"wrong: refused a page that reads ({mutant.name})"
+    except Exception as exc:
+        return f"unexpected: {type(exc).__name__}: {exc} ({mutant.name})"
+    if mutant.expected == REFUSED:
+        return f"wrong: read a page that must be refused ({mutant.name})"
+    got = error_records_of(dataset)
+    return "ok" if got == mutant.expected else f"wrong: records differ ({mutant.name})"

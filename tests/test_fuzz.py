@@ -8,8 +8,17 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED
-from fuzzing import MUTATIONS, check, mutate, records_of
+from conftest import CORPUS, ROOT, SEED
+from fuzzing import (
+    MUTATIONS,
+    ErrorPage,
+    check,
+    check_errors,
+    error_page,
+    mutate,
+    mutate_errors,
+    records_of,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +73,29 @@ def test_kept_mutants(path: Path) -> None:
                 scrape(path, service="any")
         else:
             assert records_of(scrape(path, service="any")) == records_of(scrape(SEED))
+
+
+ERROR_PAGES = [
+    ROOT / "tests" / "fixtures" / "layouts" / "errors_five_columns.md",
+    CORPUS / "vod" / "errors" / "7381ebf.md",
+]
+
+
+def error_pages() -> list[ErrorPage]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [error_page(p.read_text("utf-8"), scrape) for p in ERROR_PAGES if p.is_file()]
+
+
+LOADED_ERRORS = error_pages()
+
+
+@settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(page=st.sampled_from(range(len(LOADED_ERRORS))), seed=st.integers(0, 2**32 - 1))
+def test_error_page_mutants(page: int, seed: int) -> None:
+    mutant = mutate_errors(LOADED_ERRORS[page], random.Random(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert check_errors(mutant, scrape, VodspecError) == "ok"

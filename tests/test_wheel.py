@@ -62,12 +62,17 @@ def test_accessor_from_the_wheel(installed: Path) -> None:
         "assert vodspec.status(record.code) is record\n"
         "assert not {'bs4', 'lxml', 'pydantic'} & set(sys.modules)\n"
         "assert vodspec.__version__ == vodspec.data_version()\n"
+        "for error in vodspec.error_codes():\n"
+        "    assert error in vodspec.error(error.error_code)\n"
         "print(vodspec.data_version(), len(vodspec.statuses()))\n"
     )
     result = run(installed, "-c", code)
     assert result.returncode == 0, result.stderr
     dataset = json.loads((DATA / "status_codes.json").read_bytes())
     assert result.stdout.split() == [dataset["version"], str(len(dataset["records"]))]
+    errors = json.loads((DATA / "error_codes.json").read_bytes())["records"]
+    shown = run(installed.parent / "vodspec", "show", errors[0]["error_code"])
+    assert shown.returncode == 0 and errors[0]["error_code"] in shown.stdout
 
 
 def test_wheel_ships_the_dataset_and_py_typed(installed: Path) -> None:
