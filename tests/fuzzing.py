@@ -352,6 +352,30 @@ def mutate_errors(page: ErrorPage, rng: random.Random) -> Mutant:
         mutated = text + "\n\n```\n" + text[text.index("<table") :] + "```\n"
     elif kind == "uppercase_tags":
         mutated = re.sub(r"</?(table|thead|tbody|tr|td|th|p)\b", lambda m: m.group().upper(), text)
+    elif kind == "entities":  # the code's first letter as a character reference
+        spelled = f"&#{ord(code[0])};{code[1:]}"
+        mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{spelled}<", 1)
+        mutated += text[row.end() :]
+    elif kind == "invisible":
+        junk = rng.choice(["<script>x</script>", "<style>p{}</style>", "<!-- c -->"])
+        mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{code}{junk}<", 1)
+        mutated += text[row.end() :]
+    elif kind == "swap_cells":  # the status and the code change places in one row
+        cells = re.findall(r"<td.*?</td>\n", row.group(), re.S)
+        swapped = row.group().replace(cells[0] + cells[1], cells[1] + cells[0], 1)
+        mutated, expected = text[: row.start()] + swapped + text[row.end() :], REFUSED
+    elif kind in ("special_characters", "huge_cell", "nested_table"):
+        added = {
+            "special_characters": rng.choice(["\u200b", "Ａ１", "é", "\ufeff"]),
+            "huge_cell": "长" * rng.randrange(1000, 100_000),
+            "nested_table": "</p><table><tr><td>内表</td></tr></table><p>",
+        }[kind]
+        mutated, expected = _edit_message(page, i, added)
+    elif kind == "other_encoding":
+        encoding = rng.choice(["gb18030", "utf-16", "big5"])
+        return Mutant(kind, text.encode(encoding, errors="replace"), REFUSED)
+    elif kind == "random_bytes":
+        return Mutant(kind, rng.randbytes(rng.randrange(1, 4000)), REFUSED)
     elif kind == "unbalance":
         closer = rng.choice(list(re.finditer(r"</(td|tr|tbody|table)>", text)))
         mutated = text[: closer.start()] + text[closer.end() :]
@@ -364,7 +388,34 @@ def mutate_errors(page: ErrorPage, rng: random.Random) -> Mutant:
     return Mutant(kind, mutated.encode("utf-8"), expected)
 
 
+def _edit_message(page: ErrorPage, i: int, added: str) -> tuple[str, list[ErrorRecord]]:
+    """Text added at the end of the first paragraph of row ``i``'s message cell (the third)."""
+    row = page.rows[i].group()
+    third = row.index("<td", row.index("<td", row.index("<td") + 1) + 1)
+    end = row.index("</p>", third)
+    mutated = page.text[: page.rows[i].start()] + row[:end] + added + row[end:]
+    mutated += page.text[page.rows[i].end() :]
+    group = []
+    for record in page.groups[i]:
+        lines = (record[3] or "").split("\n")
+        if added.startswith("</p>"):
+            lines = [lines[0], "内表", *lines[1:]]
+        else:
+            lines[0] = " ".join((lines[0] + added).split())
+        group.append((*record[:3], "\n".join(lines), *record[4:]))
+    groups = [*page.groups[:i], group, *page.groups[i + 1 :]]
+    return mutated, _flatten(groups)
+
+
 ERROR_MUTATIONS = (
+    "entities",
+    "invisible",
+    "swap_cells",
+    "special_characters",
+    "huge_cell",
+    "nested_table",
+    "other_encoding",
+    "random_bytes",
     "delete_row",
     "duplicate_row",
     "swap_rows",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, SEED
 from fuzzing import (
+    ERROR_MUTATIONS,
     MUTATIONS,
     ErrorPage,
     check,
@@ -99,3 +100,10 @@ def test_error_page_mutants(page: int, seed: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert check_errors(mutant, scrape, VodspecError) == "ok"
+
+
+def test_every_error_mutation_is_exercised() -> None:
+    if not LOADED_ERRORS:
+        pytest.skip("no error-code page")
+    seen = {mutate_errors(LOADED_ERRORS[0], random.Random(seed)).name for seed in range(400)}
+    assert seen == set(ERROR_MUTATIONS)
