@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas
 
 from vodspec.errors import VodspecError
-from vodspec.scrape import scrape
+from vodspec.scrape.pipeline import scrape
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"

@@ -22,7 +22,7 @@ from conftest import LAYOUTS, ROOT, SEED, run_cli
 import vodspec.fetch
 from vodspec.errors import VodspecError
 from vodspec.fetch import Fetched, FetchError, download, fetch_sources
-from vodspec.scrape import scrape
+from vodspec.scrape.pipeline import scrape
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
 ERRORS = (LAYOUTS / "errors_two_columns.md").read_bytes()

@@ -12,7 +12,7 @@ import pytest
 from conftest import RAW, SEED, run_cli
 
 from vodspec.errors import MarkupError, VodspecWarning
-from vodspec.scrape import scrape
+from vodspec.scrape.pipeline import scrape
 
 ROW_404_TEXT = "所请求的资源不存在。"
 

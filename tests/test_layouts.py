@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from vodspec.errors import CellError, MarkupError, VodspecWarning
-from vodspec.scrape import scrape
+from vodspec.scrape.pipeline import scrape
 from vodspec.scrape.status_table import ClassOnlyError
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"

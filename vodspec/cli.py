@@ -79,7 +79,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from vodspec.publish.render import render_json
-    from vodspec.scrape import scrape
+    from vodspec.scrape.pipeline import scrape
 
     with _reported_warnings():
         dataset = scrape(Path(args.file), service=args.service, kind=args.kind)
@@ -511,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_REFUSED
     except ModuleNotFoundError as exc:
-        if exc.name in ("bs4", "lxml", "pydantic", "pydantic_core"):
+        if exc.name in ("bs4", "lxml", "markdown_it", "pydantic", "pydantic_core"):
             _err(f"{SCRAPE_EXTRA_HINT} (missing {exc.name})")
             return EXIT_USAGE
         return _internal(exc, args.debug)

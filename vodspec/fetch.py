@@ -40,7 +40,7 @@ from vodspec.files import inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.publish.atomic import replace_file
 from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
-from vodspec.scrape import scrape
+from vodspec.scrape.pipeline import scrape
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0

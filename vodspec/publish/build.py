@@ -31,8 +31,8 @@ from vodspec.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.publish.owned import check_owned
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
-from vodspec.scrape import INITIAL_VERSION, scrape
 from vodspec.scrape.models import Dataset
+from vodspec.scrape.pipeline import INITIAL_VERSION, scrape
 from vodspec.validate import validate_dir
 
 

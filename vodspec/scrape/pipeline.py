@@ -1,0 +1,166 @@
+"""The scraping pipeline: a source page in, a validated dataset model out.
+
+Needs the ``scrape`` extra (beautifulsoup4, lxml, markdown-it-py, pydantic).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from vodspec.errors import InputError, NoTableError, VodspecError, WrongKindError
+from vodspec.files import read_regular
+from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
+from vodspec.scrape.columns import CodeTable, classify
+from vodspec.scrape.decode import decode
+from vodspec.scrape.document import line_of, read_document
+from vodspec.scrape.error_table import error_records
+from vodspec.scrape.markup import conflict_error, find_conflict
+from vodspec.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
+from vodspec.scrape.page import PageInfo, page_info
+from vodspec.scrape.service import ANY_SERVICE, check_service
+from vodspec.scrape.status_table import status_records
+from vodspec.scrape.tables import Table, html_tables
+
+__all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "read_source", "scrape"]
+
+#: The version of a dataset's first publication.
+INITIAL_VERSION = "1.0.0"
+
+
+def read_source(path: str | os.PathLike[str]) -> bytes:
+    """A source file's bytes: a regular file under the cap, else a one-line refusal."""
+    return read_regular(Path(path), MAX_PAGE_BYTES)
+
+
+def scrape(
+    source: str | os.PathLike[str] | bytes,
+    service: str = "vod",
+    *,
+    kind: str | None = None,
+    file: str | None = None,
+    source_id: str | None = None,
+    url: str | None = None,
+    doc_id: str | None = None,
+) -> Dataset:
+    """Scrape one page (a path or its bytes) into a validated dataset model.
+
+    ``service`` is the service the page must belong to, or ``"any"``; ``kind`` the kind of
+    codes it must hold (``status_codes`` or ``error_codes``; None accepts either and the
+    dataset says which). ``file``, ``source_id``, ``url`` and ``doc_id`` describe the
+    source; the doc id is the page heading's anchor, else ``doc_id`` (they must agree).
+    """
+    if isinstance(source, bytes):
+        data, where = source, file or "<bytes>"
+    else:
+        data, where = read_source(source), str(source)
+    try:
+        return _scrape(data, service, kind, file or where, source_id, url, doc_id)
+    except VodspecError as exc:
+        raise exc.located(where) from None
+
+
+def read_tables(text: str) -> list[Table]:
+    """Every table of the page, HTML and Markdown pipe tables alike, in page order."""
+    return html_tables(read_document(text).root)
+
+
+def code_tables(tables: list[Table], kind: str | None) -> tuple[str, list[CodeTable]]:
+    """The page's kind and its code tables of that kind, in page order."""
+    found = [code for code in map(classify, tables) if code is not None]
+    kinds = sorted({table.kind for table in found})
+    if not kinds:
+        raise NoTableError(
+            "no status-code or error-code table: expected a table with a column of HTTP"
+            " statuses (404, 404 Not Found) or of error codes (VOD.10053)"
+        )
+    if kind is not None and kind not in kinds:
+        raise WrongKindError(f"expected a page of {kind}, found tables of {' and '.join(kinds)}")
+    if kind is None and len(kinds) > 1:
+        raise WrongKindError("the page mixes status-code and error-code tables; say which to read")
+    page_kind = kind or kinds[0]
+    return page_kind, [table for table in found if table.kind == page_kind]
+
+
+def _row_at(text: str, line: int) -> str | None:
+    """The id of the table row holding ``line``, to name it in a refusal (None if unknown)."""
+    try:
+        root = read_document(text).root
+    except VodspecError:
+        return None
+    rows = [] if root is None else [row for row in root.iter("tr") if line_of(row) <= line]
+    return rows[-1].get("id") if rows else None
+
+
+def _doc_id(info: PageInfo, expected: str | None) -> str | None:
+    """The page's doc id; when the manifest names one too, both must agree."""
+    if info.doc_id is not None and expected is not None and info.doc_id != expected:
+        raise InputError(
+            f"the page's heading names doc id {info.doc_id!r}, the manifest {expected!r};"
+            " expected the same page",
+            line=1,
+        )
+    return info.doc_id or expected
+
+
+def _scrape(
+    data: bytes,
+    service: str,
+    kind: str | None,
+    file: str,
+    source_id: str | None,
+    url: str | None,
+    doc_id: str | None,
+) -> Dataset:
+    sha256 = hashlib.sha256(data).hexdigest()
+    text = decode(data)
+    conflict = find_conflict(text)
+    if conflict is not None:
+        raise conflict_error(conflict, _row_at(text, conflict[0]))
+    document = read_document(text)
+    # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
+    page_kind, tables = code_tables(html_tables(document.root), kind)
+    info = page_info(document.root)
+    doc_id = _doc_id(info, doc_id)
+    info = PageInfo(info.title, doc_id, info.intro)
+    if page_kind == STATUS_CODES:
+        found_service = check_service(info, service)
+        records = status_records(tables, doc_id, sha256)
+        if not records:
+            raise NoTableError("the status table has no rows", line=tables[0].table.line)
+        return StatusDataset(
+            name=f"{found_service or 'unknown'}-status-codes",
+            version=INITIAL_VERSION,
+            source=_source(info, found_service, source_id, url, file, sha256),
+            records=records,
+        )
+    error_rows = error_records(tables, doc_id, sha256)
+    if not error_rows:
+        raise NoTableError("the error-code table has no rows", line=tables[0].table.line)
+    found_service = check_service(info, service, (record.error_code for record in error_rows))
+    return ErrorDataset(
+        name=f"{found_service or 'unknown'}-error-codes",
+        version=INITIAL_VERSION,
+        source=_source(info, found_service, source_id, url, file, sha256),
+        records=error_rows,
+    )
+
+
+def _source(
+    info: PageInfo,
+    service: str | None,
+    source_id: str | None,
+    url: str | None,
+    file: str,
+    sha256: str,
+) -> Source:
+    return Source(
+        id=source_id or info.doc_id or file,
+        doc_id=info.doc_id,
+        title=info.title,
+        service=service,
+        url=url,
+        file=file,
+        sha256=sha256,
+    )
