@@ -35,7 +35,7 @@ def test_changes_json_and_changelog(tmp_path: Path) -> None:
     assert change["fields"] == {"description": {"before": "网关超时。", "after": "网关超时了。"}}
     log = (data / "CHANGELOG.md").read_text(encoding="utf-8")
     assert log.index("## 1.0.1 (patch)") < log.index("## 1.0.0 (initial)")
-    assert "- changed status_codes 504 `description`: 网关超时。 → 网关超时了。" in log
+    assert "- changed status_codes `504` `description`: `网关超时。` → `网关超时了。`" in log
     assert run_cli("validate", str(data)).returncode == 0
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import warnings
 from pathlib import Path
 
 import pytest
-from conftest import RAW, SEED, run_cli
+from conftest import SEED, frozen_raw, run_cli
 
 from vodspec.errors import MarkupError, VodspecWarning
 from vodspec.scrape.pipeline import scrape
@@ -102,8 +101,7 @@ def test_entities_zero_width_and_full_width_are_kept_as_text() -> None:
 
 
 def test_formula_like_values_are_reported_and_kept(tmp_path: Path) -> None:
-    raw, data = tmp_path / "raw", tmp_path / "data"
-    shutil.copytree(RAW, raw)
+    raw, data = frozen_raw(tmp_path / "raw"), tmp_path / "data"
     page = raw / "vod_04_0133.md"
     page.write_text(
         page.read_text(encoding="utf-8").replace("网关超时。", "=HYPERLINK(1)"), encoding="utf-8"

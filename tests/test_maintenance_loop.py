@@ -134,9 +134,17 @@ def test_changelog_text_is_escaped_markdown_on_one_line() -> None:
         "source_changes": {},
     }
     log = render_changelog([entry])
-    assert "\n# Injected" not in log and "<script>" not in log
-    assert (
-        "- changed status_codes 504 `description`: a / b → \\<script\\>\\*x\\*\\</script\\>" in log
+    assert "\n# Injected" not in log
+    assert "- source status_codes: `x / # Injected`" in log
+    assert "- changed status_codes `504` `description`: `a / b` → `<script>*x*</script>`" in log
+    assert "``a`b``" in render_changelog(
+        [
+            {
+                **entry,
+                "changes": [],
+                "sources": {"status_codes": {"doc_id": "a`b", "sha256": "0" * 64, "date": None}},
+            }
+        ]
     )
 
 
@@ -277,3 +285,111 @@ def test_defaults_do_not_depend_on_the_folder(tmp_path: Path) -> None:
 def test_scraping_a_copy_of_the_seed_still_works(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "page.md")
     assert run_cli("scrape", str(tmp_path / "page.md")).returncode == 0
+
+
+# Found by an adversarial review of the maintenance loop
+
+
+@pytest.mark.parametrize("name", ["datapackage.json", "lint.json", "status_codes.schema.json"])
+def test_an_edited_or_lost_data_file_is_noticed(tmp_path: Path, name: str) -> None:
+    raw, data = published(tmp_path)
+    if name == "lint.json":
+        (data / name).unlink()
+    else:
+        (data / name).write_text(
+            (data / name).read_text("utf-8").replace('"', '"', 1) + " ", "utf-8"
+        )
+    assert run_cli("validate", str(data)).returncode == 1
+    edit_page(raw)
+    assert "not as the last build left it" in one_line(
+        run_cli("build", "--raw", str(raw), "--data", str(data))
+    )
+
+
+def test_recovery_leaves_folders_it_did_not_make(tmp_path: Path) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    for name in (".data.new-backup", ".data.old-photos", ".data.old-999999999"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "mine.txt").write_text("mine", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
+    for name in (".data.new-backup", ".data.old-photos", ".data.old-999999999"):
+        assert (tmp_path / name / "mine.txt").read_text("utf-8") == "mine"
+
+
+def test_a_data_dir_spelled_with_dot_dot_is_the_same_dir(tmp_path: Path) -> None:
+    raw, data = published(tmp_path)
+    edit_page(raw)
+    (data / "sub").mkdir()
+    result = run_cli("build", "--raw", str(raw), "--data", str(data / "sub" / ".."))
+    assert result.returncode == 1  # data/ now holds "sub": not ours to replace
+    (data / "sub").rmdir()
+    assert run_cli("build", "--raw", str(raw), "--data", f"{data}/sub/..").returncode == 0
+    assert not list(tmp_path.rglob("*.new-*")) and not (data / "sub").exists()
+
+
+def test_a_snapshot_that_cannot_be_written_is_reported_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vodspec import paths
+    from vodspec.publish.build import build
+
+    raw, data = published(tmp_path)
+    edit_page(raw)
+    monkeypatch.setattr(paths, "CHECKOUT_DATA_DIR", data.resolve())
+    monkeypatch.setattr(paths, "SNAPSHOT_FILE", tmp_path / "missing" / "_snapshot.py")
+    with pytest.raises(PublishError) as info:
+        build(raw, data)
+    assert "was published as version 1.0.1" in str(info.value)
+    assert "snapshot could not be written" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[]", '{"kind": {"a": 1}, "records": []}'],
+)
+def test_diff_of_odd_json_is_one_line(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(value, "utf-8")
+    result = run_cli("diff", str(path), str(path))
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr
+
+
+def test_a_nul_in_a_manifest_file_name_is_one_line(tmp_path: Path) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    entry = json.loads((raw / "sources.json").read_bytes())[0]
+    (raw / "sources.json").write_text(json.dumps([{**entry, "file": "a\u0000.md"}]), "utf-8")
+    one_line(run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")))
+
+
+def test_a_manifest_linked_from_outside_is_refused(tmp_path: Path) -> None:
+    outside = frozen_raw(tmp_path / "outside")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(outside / "vod_04_0133.md", raw / "vod_04_0133.md")
+    (raw / "sources.json").symlink_to(outside / "sources.json")
+    err = one_line(run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")))
+    assert "leading out of the raw dir" in err
+
+
+def test_output_trouble_is_not_a_crash(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    closed = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m vodspec list >&-"], capture_output=True, text=True
+    )
+    assert closed.returncode == 141 and "Traceback" not in closed.stderr
+    full = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m vodspec list > /dev/full"],
+        capture_output=True,
+        text=True,
+    )
+    assert full.returncode in (1, 141) and "Traceback" not in full.stderr
+    ascii_only = run_cli("show", str(vodspec.statuses()[0].code), env={"PYTHONIOENCODING": "ascii"})
+    assert ascii_only.returncode == 0 and "Traceback" not in ascii_only.stderr
+
+
+def test_iso_dates_out_of_range_are_not_a_crash() -> None:
+    from vodspec.changes import iso_date
+
+    assert iso_date("Fri, 31 Dec 9999 23:59:59 -2359") is None

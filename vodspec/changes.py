@@ -64,7 +64,8 @@ def iso_date(http_date: str | None) -> str | None:
 
     try:
         moment = parsedate_to_datetime(http_date)
-    except (TypeError, ValueError):
+        moment.astimezone(UTC)  # a year past 9999 or an odd offset fails here, not below
+    except (TypeError, ValueError, OverflowError):
         return None
     if moment.tzinfo is None:
         return None
@@ -78,15 +79,18 @@ def _record_label(record: dict[str, Any] | None) -> str:
     return f" {markdown_text(str(text))}" if text else ""
 
 
-#: Characters that start inline Markdown or HTML (code, emphasis, links, tags, entities,
-#: table cells): escaped so page text stays text in CHANGELOG.md. Line breaks are joined.
-MARKDOWN_SPECIAL = frozenset("\\`*[]<>|&")
-
-
 def markdown_text(text: str) -> str:
-    """Page text as one line of literal Markdown: specials escaped, line breaks as " / "."""
+    """Page text as a Markdown code span on one line: shown literally, whatever it holds
+    (no emphasis, link, autolink, HTML or heading); line breaks are joined with " / "."""
     line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
-    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIAL else ch for ch in line)
+    longest = run = 0
+    for ch in line:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    if line.startswith("`") or line.endswith("`"):
+        return f"{fence} {line} {fence}"
+    return f"{fence}{line}{fence}" if line else "(empty)"
 
 
 def _text(value: Any) -> str:
@@ -105,7 +109,7 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
         lines.append(f"## {entry['version']} ({entry['bump']})\n")
         for kind, source in entry["sources"].items():
             date = f", {markdown_text(source['date'])}" if source.get("date") else ""
-            doc_id = markdown_text(str(source["doc_id"]))
+            doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
             lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
         if entry["bump"] == "initial":
             counts: dict[str, int] = {}
@@ -116,7 +120,7 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
             lines.append("")
             continue
         for change in entry["changes"]:
-            key = f"{change['dataset']} {key_text(tuple(change['key']))}"
+            key = f"{change['dataset']} {markdown_text(key_text(tuple(change['key'])))}"
             if change["kind"] == "changed":
                 for name, values in change["fields"].items():
                     lines.append(f"- changed {key} `{name}`: {_transition(values)}")

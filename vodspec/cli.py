@@ -276,7 +276,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 f"{exc.message}; expected a vodspec dataset (a JSON file or a data dir)",
                 file=str(path),
             ) from None
-        records = value.get("records") if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            raise VodspecError("not a vodspec dataset: expected a JSON object", file=str(path))
+        records = value.get("records")
         keys = KEY_FIELDS.get(str(value.get("kind", "status_codes")), ("code",))
         if not isinstance(records, list) or not all(
             isinstance(r, dict) and all(isinstance(r.get(k), int | str | None) for k in keys)
@@ -502,6 +504,13 @@ def _fast_path(argv: list[str]) -> _Args | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`vodspec list >&-`)
+        return EXIT_BROKEN_PIPE
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            # Page text is Chinese: a terminal that cannot show it gets escapes, not a crash.
+            stream.reconfigure(errors="backslashreplace")
+    _on_terminate_clean_up()
     words = list(sys.argv[1:] if argv is None else argv)
     args: Any = _fast_path(words) or _parser().parse_args(words)
     args.debug = getattr(args, "debug", False)
@@ -520,11 +529,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         # with 0, which would hide findings or differences from `set -o pipefail`.
         sys.stderr.close()
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.filename is None:  # writing our output failed (`> /dev/full`)
+            _err(f"cannot write the output: {exc.strerror or exc}")
+            return EXIT_REFUSED
+        return _internal(exc, args.debug)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
     except Exception as exc:
         return _internal(exc, args.debug)
+
+
+def _on_terminate_clean_up() -> None:
+    """SIGTERM ends the command as Ctrl-C does, so that a build removes its lock file."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:  # noqa: SIM105 - contextlib would cost `vodspec show` its fast start
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (main() called from a library): leave it
+        pass
 
 
 def _internal(exc: BaseException, debug: bool) -> int:

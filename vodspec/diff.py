@@ -121,7 +121,7 @@ def _field_level(name: str, before: Any, after: Any) -> str:
 
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
-    key_fields = KEY_FIELDS.get(new.get("kind", "status_codes"), ("code",))
+    key_fields = KEY_FIELDS.get(str(new.get("kind", "status_codes")), ("code",))
     level: str | None = None
     changes: list[Change] = []
     pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)

@@ -181,6 +181,9 @@ def checked_url(url: str, base: str | None = None) -> str:
         raise FetchError(f"refusing {url!r}: malformed URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"refusing {url!r}: only http and https URLs are fetched")
+    if "\\" in parts.netloc or "@" in parts.netloc:
+        # A browser reads "\\" as "/" and "@" starts a user name: "evil\\@docs" is not docs.
+        raise FetchError(f"refusing {url!r}: a user name or a backslash in the host part")
     # Spaces and non-ASCII characters are escaped, as a browser would; '%' escapes are kept.
     return urllib.parse.quote(url, safe=string.punctuation)
 
@@ -397,11 +400,15 @@ def _load(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]]]:
 def _target(raw_dir: Path, entry: SourceEntry) -> Path:
     """The entry's raw file: inside the raw dir, neither the dir itself nor the manifest."""
     target = raw_dir / entry.file
-    if (
-        not inside(target, raw_dir)
-        or target.resolve() in (raw_dir.resolve(), (raw_dir / MANIFEST_NAME).resolve())
-        or target.is_dir()
-    ):
+    try:
+        misplaced = (
+            not inside(target, raw_dir)
+            or target.resolve() in (raw_dir.resolve(), (raw_dir / MANIFEST_NAME).resolve())
+            or target.is_dir()
+        )
+    except (OSError, ValueError):  # a name too long for the file system
+        misplaced = True
+    if misplaced:
         raise ManifestError(
             f"source {entry.id!r}: file {entry.file!r} must name a file inside the raw dir"
             " (not the dir, not the manifest, no link leading out)",

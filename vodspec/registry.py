@@ -96,8 +96,10 @@ class Registry:
     @classmethod
     def from_dir(cls, directory: str | Path) -> Registry:
         """A registry over a published data dir (reads its JSON; slower than the snapshot)."""
-        import json
         from pathlib import Path
+
+        from vodspec.errors import VodspecError
+        from vodspec.files import read_json
 
         directory = Path(directory)
         if directory.is_file():  # a file of the data dir: status_codes.json, datapackage.json…
@@ -108,7 +110,9 @@ class Registry:
             if not path.exists():
                 continue
             try:
-                dataset = json.loads(path.read_bytes())
+                dataset = read_json(path)
+                if dataset.get("kind", kind) != kind or not isinstance(dataset["records"], list):
+                    raise ValueError(f"not a {kind} dataset")
                 rows = [
                     tuple(
                         tuple(v) if isinstance(v, list) else v
@@ -121,9 +125,9 @@ class Registry:
                 raise PublishError(
                     f"cannot load the dataset: {type(exc).__name__}: {exc}", file=str(path)
                 ) from None
-            except RecursionError:
+            except VodspecError as exc:
                 raise PublishError(
-                    "cannot load the dataset: nested too deeply", file=str(path)
+                    f"cannot load the dataset: {exc.message}", file=str(path)
                 ) from None
             _check_rows(record_type, rows, path)
         if "status_codes" not in loaded:

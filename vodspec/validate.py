@@ -14,7 +14,7 @@ from typing import Any
 from vodspec import jsonschema_subset
 from vodspec.changes import render_changelog
 from vodspec.errors import PublishError, VodspecError
-from vodspec.files import MAX_JSON_BYTES, load_json, read_regular
+from vodspec.files import MAX_JSON_BYTES, inside, load_json, read_regular
 from vodspec.layout import (
     CHANGELOG_NAME,
     CHANGES_NAME,
@@ -124,6 +124,7 @@ def _check_changes(directory: Path, versions: set[Any], hashes: dict[str, Any]) 
             problems.append(
                 f"{CHANGES_NAME}: the newest entry's {kind} source is not the published one"
             )
+    problems += _check_files(directory, newest.get("files"))
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -131,13 +132,39 @@ def _check_changes(directory: Path, versions: set[Any], hashes: dict[str, Any]) 
     if not (directory / CHANGELOG_NAME).exists():
         problems.append(f"{CHANGELOG_NAME}: missing (a build renders it from {CHANGES_NAME})")
     elif _read(directory, CHANGELOG_NAME) != expected:
-        problems.append(f"{CHANGELOG_NAME}: not what {CHANGES_NAME} renders to (edited by hand?)")
+        problems.append(
+            f"{CHANGELOG_NAME}: {STALE_CHANGELOG} (edited by hand, or rendered by an"
+            " older vodspec: `vodspec build` renders it again)"
+        )
+    return problems
+
+
+#: The one problem the build mends itself: CHANGELOG.md is a rendering of changes.json.
+STALE_CHANGELOG = f"not what {CHANGES_NAME} renders to"
+
+
+def _check_files(directory: Path, recorded: Any) -> list[str]:
+    """Every file the last build wrote is there with its bytes, and no other file is."""
+    if recorded is None:
+        return []  # published before builds recorded their files
+    if not isinstance(recorded, dict):
+        return [f"{CHANGES_NAME}: the newest entry's files are not an object"]
+    present = {p.name for p in directory.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
+    problems = [
+        f"{name}: not written by the last build" for name in sorted(present - set(recorded))
+    ]
+    problems += [
+        f"{name}: lost (the last build wrote it)" for name in sorted(set(recorded) - present)
+    ]
+    for name in sorted(present & set(recorded)):
+        if hashlib.sha256(_read(directory, name)).hexdigest() != recorded[name]:
+            problems.append(f"{name}: not the bytes the last build wrote (edited by hand?)")
     return problems
 
 
 def _semver(text: Any) -> tuple[int, int, int] | None:
     parts = text.split(".") if isinstance(text, str) else []
-    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
         return None
     major, minor, patch = (int(p) for p in parts)
     return major, minor, patch
@@ -165,7 +192,11 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
             return [f"{CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
         for kind, source in sources.items():
             digest = source.get("sha256") if isinstance(source, dict) else None
-            if not (isinstance(digest, str) and len(digest) == 64 and digest.isalnum()):
+            if not (
+                isinstance(digest, str)
+                and len(digest) == 64
+                and all(ch in "0123456789abcdef" for ch in digest)
+            ):
                 problems.append(f"{CHANGES_NAME}: {entry['version']}: {kind} has no sha256")
     for newer_entry, newer, older in zip(entries, versions, versions[1:], strict=False):
         assert newer is not None and older is not None
@@ -212,6 +243,8 @@ def _check_dataset(
     if raw_dir is not None:
         raw = raw_dir / str(dataset["source"].get("file"))
         try:
+            if not inside(raw, raw_dir):
+                raise VodspecError("the source leads out of the raw dir")
             actual = hashlib.sha256(read_regular(raw)).hexdigest()
         except VodspecError as exc:
             problems.append(f"{raw}: cannot read the source: {exc.message}")

@@ -69,13 +69,43 @@ def _locked(lock: Path, data_dir: Path) -> int:
         os.close(fd)
 
 
+def _leftovers(data_dir: Path, kind: str) -> list[Path]:
+    """``.<data>.<kind>-<pid>`` dirs of builds that are no longer running, oldest first.
+
+    Only names a build makes, with a pid that is not alive, and holding only files a build
+    writes: a folder the user called ``.data.new-backup`` is not ours to touch.
+    """
+    from vodspec.layout import published_names
+
+    found = []
+    for path in data_dir.parent.glob(f".{data_dir.name}.{kind}-*"):
+        pid = path.name.rsplit("-", 1)[1]
+        if not (pid.isascii() and pid.isdigit()) or _alive(int(pid)) or not path.is_dir():
+            continue
+        if all(child.name in published_names() for child in path.iterdir()):
+            found.append(path)
+    return sorted(found, key=lambda path: path.stat().st_mtime_ns)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own name from an earlier run in this process: stale
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _recover(data_dir: Path) -> None:
     """Clean up after a build that was killed: put a retired dir back if the swap was cut."""
-    leftovers = sorted(data_dir.parent.glob(f".{data_dir.name}.old-*"))
-    if not data_dir.exists() and leftovers:
-        os.rename(leftovers[-1], data_dir)
-        leftovers = leftovers[:-1]
-    for path in [*leftovers, *data_dir.parent.glob(f".{data_dir.name}.new-*")]:
+    retired = _leftovers(data_dir, "old")
+    if not data_dir.exists() and retired:
+        os.rename(retired[-1], data_dir)
+        retired = retired[:-1]
+    for path in [*retired, *_leftovers(data_dir, "new")]:
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -98,8 +128,13 @@ def write_file(path: Path, data: bytes) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Replace one file atomically (temporary file, fsync, rename)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write_file(temporary, data)
-    os.replace(temporary, path)
+    try:
+        write_file(temporary, data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
     fsync_dir(path.parent)
 
 

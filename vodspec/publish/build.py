@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import importlib.util
 import io
 import json
+import os
 import py_compile
 import warnings
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from vodspec.publish.owned import check_owned
 from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
 from vodspec.scrape.models import Dataset
 from vodspec.scrape.pipeline import INITIAL_VERSION, scrape
-from vodspec.validate import validate_dir
+from vodspec.validate import STALE_CHANGELOG, validate_dir
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,9 @@ def build(
 ) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
     check_owned(data_dir, raw_dir)
+    # One spelling of the dir for the lock, the staging dir and the swap: "data/sub/.." is
+    # "data", whose name is not "..".
+    data_dir = Path(os.path.abspath(data_dir))
     try:
         with build_lock(data_dir):
             return _build(raw_dir, data_dir, allow_removals, force)
@@ -153,6 +158,7 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     files = render_all(_versioned(datasets, version))
     if base and _same_files(data_dir, files):
         _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
+        _render_changelog_again(data_dir)
         return BuildReport("unchanged", version, None, diffs)
     rerendered: list[str] = []
     if base and level is None:
@@ -165,13 +171,30 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
     entry = version_entry(version, level, new, diffs, dates)
     entry["schema_changes"] += [f"{name} re-rendered (same records)" for name in rerendered]
+    # What this build wrote, so that validate (and the next build) know a file lost, edited
+    # or added by hand.
+    entry["files"] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
     entries = [entry, *_previous_entries(data_dir)]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
     publish_dir(data_dir, files)
-    _write_snapshot(data_dir, datasets, version, files)
+    try:
+        _write_snapshot(data_dir, datasets, version, files)
+    except OSError as exc:
+        raise PublishError(
+            f"{data_dir} was published as version {version}, but the accessor's snapshot could"
+            f" not be written ({exc.strerror or exc}); fix that and run the build again",
+            file=str(exc.filename or paths.SNAPSHOT_FILE),
+        ) from None
     return BuildReport("published", version, level, diffs)
+
+
+def _render_changelog_again(data_dir: Path) -> None:
+    """CHANGELOG.md rendered from changes.json by this vodspec (its rendering may be newer)."""
+    rendered = render_changelog(_previous_entries(data_dir)).encode("utf-8")
+    if (data_dir / CHANGELOG_NAME).read_bytes() != rendered:
+        replace_file(data_dir / CHANGELOG_NAME, rendered)
 
 
 def _previous_entries(data_dir: Path) -> list[dict[str, Any]]:
@@ -213,7 +236,7 @@ def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
     if not data_dir.is_dir() or not any(data_dir.iterdir()):
         return {}
     try:
-        problems = validate_dir(data_dir)
+        problems = [p for p in validate_dir(data_dir) if STALE_CHANGELOG not in p]
     except VodspecError as exc:
         problems = [str(exc)]
     if problems:

@@ -20,7 +20,7 @@ class SourceEntry(BaseModel):
     kind: Literal["status_codes", "error_codes"]
     service: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://")
-    file: str = Field(min_length=1, pattern=r"^[^/\\][^\\]*$")
+    file: str = Field(min_length=1, max_length=1024, pattern=r"^[^/\\\x00][^\\\x00]*$")
     #: The page's doc id, for pages whose heading carries no anchor (it must agree if both do).
     doc_id: str | None = Field(default=None, min_length=1)
     #: Kept by `vodspec fetch` for conditional GETs; Last-Modified dates the changelog.
@@ -30,6 +30,8 @@ class SourceEntry(BaseModel):
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     path = raw_dir / MANIFEST_NAME
+    if path.is_symlink() and not inside(path, raw_dir):
+        raise ManifestError("the manifest is a link leading out of the raw dir", file=str(path))
     try:
         entries = read_json(path)
     except VodspecError as exc:
