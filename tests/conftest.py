@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -33,7 +34,45 @@ def corpus_file(relative: str) -> Path:
 def run_cli(
     *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m vodspec ARGS` as a user would, capturing text output."""
+    """Run `vodspec ARGS` as a user would, capturing text output and the exit status.
+
+    In this process (the CLI's own main(), with its stdout and stderr captured), which is
+    many times faster than a new interpreter; in a subprocess when ``env`` is given, since
+    the environment is the point of such a test.
+    """
+    if env is not None:
+        return run_cli_process(*args, cwd=cwd, env=env)
+    from vodspec import cli
+
+    out, err = _captured(), _captured()
+    before, streams = Path.cwd(), (sys.stdout, sys.stderr)
+    os.chdir(cwd)
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exit_:  # argparse: usage errors, --version, --help
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        sys.stdout, sys.stderr = streams
+        os.chdir(before)
+    return subprocess.CompletedProcess(list(args), code, _text(out), _text(err))
+
+
+def _captured() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    buffer = stream.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
+
+
+def run_cli_process(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m vodspec ARGS` in a new interpreter, capturing text output."""
     return subprocess.run(
         [sys.executable, "-m", "vodspec", *args],
         cwd=cwd,

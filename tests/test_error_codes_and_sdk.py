@@ -246,3 +246,75 @@ def test_published_lint_covers_the_error_codes(both: Path) -> None:
         (f["code"], f["rule"]) for f in findings
     }
     assert isinstance(vodspec.open_dataset(both), Registry)
+
+
+# Found by an adversarial review of the error codes and the SDK help
+
+
+def test_records_and_explanations_copy_and_pickle_by_value(both: Path) -> None:
+    import copy
+    import pickle
+
+    registry = vodspec.open_dataset(both)
+    for value in (registry.status(404), registry.error("VST.10002")[0]):
+        assert pickle.loads(pickle.dumps(value)) == value and copy.deepcopy(value) == value
+    explanation = vodspec.explain(sdk_error(500), registry)
+    assert str(pickle.loads(pickle.dumps(explanation))) == str(explanation)
+    assert str(copy.copy(explanation)) == str(explanation)
+
+
+def test_explain_keeps_fields_the_sdk_passes_as_numbers_or_objects(both: Path) -> None:
+    import http
+
+    class Odd:
+        def __init__(self) -> None:
+            self.status_code = http.HTTPStatus(503)
+            self.error_code = 10053
+            self.error_msg = {"detail": "bad"}
+            self.request_id = None
+
+    explanation = vodspec.explain(Odd(), vodspec.open_dataset(both))
+    assert explanation.status_code == 503 and explanation.error_code == "10053"
+    assert explanation.error_msg == '{"detail": "bad"}'
+
+
+def test_a_huge_server_message_is_cut_and_a_fallback_code_dropped(both: Path) -> None:
+    page = "<html>" + "x" * 100_000 + "</html>"
+    explanation = vodspec.explain(sdk_error(502, "502", page), vodspec.open_dataset(both))
+    line = str(explanation)
+    assert len(line) < 1000 and "; 502;" not in line and explanation.error_code is None
+
+
+def test_a_subclass_of_a_network_exception_is_one(both: Path) -> None:
+    class MyConnection(exceptions.ConnectionException):  # type: ignore[misc]
+        pass
+
+    registry = vodspec.open_dataset(both)
+    assert vodspec.retry_condition(None, MyConnection("x"), idempotent=True, registry=registry)
+    assert vodspec.retry_condition(None, MyConnection("x"), registry=registry) is False
+
+
+def test_error_lookups_take_a_status_as_status_does(both: Path) -> None:
+    registry = vodspec.open_dataset(both)
+    assert registry.error("VST.10002", status="500") == registry.error("VST.10002", status=500)
+    assert registry.get_error("VST.10002", True) == ()
+
+
+def test_lint_refuses_malformed_records_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"kind": "status_codes", "records": [{"code": 404, "reason": 5}]}))
+    result = run_cli("lint", str(path))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+
+
+def test_the_first_explain_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; before = set(sys.modules)\n"
+        "import vodspec; vodspec.explain(None); vodspec.error_codes()\n"
+        "heavy = {'typing', 'enum', 're', 'pathlib', 'bs4', 'lxml', 'pydantic'}\n"
+        "assert not heavy & (set(sys.modules) - before), heavy & set(sys.modules)\n"
+    )
+    subprocess.run([sys.executable, "-S", "-c", code], check=True, timeout=60)

@@ -97,13 +97,24 @@ def count_steps(
     return int(result.stdout.split("STEPS")[1])
 
 
-def test_kill_at_every_step_with_exchange(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+#: By default every SAMPLE-th kill point is tried, and the last ones (around the swap);
+#: `pytest -m slow` (run by .ci/run) tries every one.
+SAMPLE = 7
+
+
+def kill_points(steps: int, every: bool) -> list[int]:
+    if every:
+        return list(range(1, steps + 1))
+    return sorted({*range(1, steps + 1, SAMPLE), *range(max(1, steps - 4), steps + 1)})
+
+
+def sweep_with_exchange(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
 ) -> None:
     old_data, new_raw, old, new = states
     steps = count_steps("exchange", states, tmp_path)
     assert steps >= 40
-    for step in range(1, steps + 1):
+    for step in kill_points(steps, every):
         data = tmp_path / f"x{step}" / "data"
         shutil.copytree(old_data, data)
         result = kill_at(step, "exchange", data, new_raw)
@@ -121,13 +132,13 @@ def test_kill_at_every_step_with_exchange(
         assert [p.name for p in data.parent.iterdir() if p.name != "data"] == []  # no leftovers
 
 
-def test_kill_with_two_renames_is_repaired_by_the_next_build(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+def sweep_with_two_renames(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
 ) -> None:
     old_data, new_raw, old, new = states
     steps = count_steps("fallback", states, tmp_path)
     assert steps + count_steps("exchange", states, tmp_path) >= 50  # kill points in this file
-    for step in range(1, steps + 1):
+    for step in kill_points(steps, every):
         data = tmp_path / f"f{step}" / "data"
         shutil.copytree(old_data, data)
         assert kill_at(step, "fallback", data, new_raw).returncode == -signal.SIGKILL
@@ -140,3 +151,29 @@ def test_kill_with_two_renames_is_repaired_by_the_next_build(
             == 0
         ), step
         assert tree(data) == new
+
+
+def test_kill_at_sampled_steps_with_exchange(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    sweep_with_exchange(states, tmp_path, every=False)
+
+
+def test_kill_at_sampled_steps_with_two_renames(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    sweep_with_two_renames(states, tmp_path, every=False)
+
+
+@pytest.mark.slow
+def test_kill_at_every_step_with_exchange(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    sweep_with_exchange(states, tmp_path, every=True)
+
+
+@pytest.mark.slow
+def test_kill_at_every_step_with_two_renames(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    sweep_with_two_renames(states, tmp_path, every=True)

@@ -57,7 +57,10 @@ __all__ = [
 def __getattr__(name: str) -> str:
     # The package's version is the data version it ships (read lazily: import stays cheap).
     if name == "__version__":
-        return data_version()
+        try:
+            return data_version()
+        except PublishError as exc:  # hasattr() and friends expect AttributeError
+            raise AttributeError(f"vodspec.__version__ is unavailable: {exc}") from None
     raise AttributeError(f"module 'vodspec' has no attribute {name!r}")
 
 

@@ -191,6 +191,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     error code); filter with --category and --retry, print JSON with --json."""
     registry = _registry(args)
     if getattr(args, "errors", False):
+        if getattr(args, "retry", None):
+            raise VodspecError("--retry filters status codes; error codes have no retry advice")
         errors = [r for r in registry.error_codes() if _status_matches(r.http_status, args)]
         if getattr(args, "json", False):
             import json
@@ -371,8 +373,12 @@ def _lint_records(path: Path, kind: str) -> list[dict[str, Any]]:
     dataset = read_json(path)
     records = dataset.get("records") if isinstance(dataset, dict) else None
     key, key_type = ("code", int) if kind == "status_codes" else ("error_code", str)
+    texts = ("reason", "retry", "description", "message", "remedy")
     if not isinstance(records, list) or not all(
-        isinstance(r, dict) and type(r.get(key)) is key_type for r in records
+        isinstance(r, dict)
+        and type(r.get(key)) is key_type
+        and all(isinstance(r.get(name), str | None) for name in texts)
+        for r in records
     ):
         name = "a status-code" if kind == "status_codes" else "an error-code"
         raise VodspecError(f"not {name} dataset: expected records with a {key}", file=str(path))

@@ -35,6 +35,10 @@ class _Record:
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 
+    def __reduce__(self) -> tuple[type[_Record], tuple[object, ...]]:
+        # Copy and pickle by value, through __init__ (setattr is closed to them).
+        return type(self), self._values()
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented

@@ -48,6 +48,13 @@ def _check_rows(kind: type[_Record], rows: list[tuple[object, ...]], path: objec
                 )
 
 
+def _int(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 class Registry:
     """Status codes (and error codes, when published) of one dataset version.
 
@@ -178,7 +185,9 @@ class Registry:
         """Like :meth:`error`, but ``()`` for anything unknown."""
         found = self._by_error.get(_code_key(code) or "", [])
         if status is not None:
-            found = [record for record in found if record.http_status == status]
+            wanted = self.get(status)  # 500, "500", HTTPStatus(500), as status() takes them
+            number = wanted.code if wanted else _int(status)
+            found = [r for r in found if number is not None and r.http_status == number]
         return tuple(found)
 
     def error(self, code: object, status: int | None = None) -> tuple[ErrorCode, ...]:

@@ -93,10 +93,62 @@ class Explanation:
     def __repr__(self) -> str:
         return f"<Explanation {self.message!r}>"
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return _rebuild, (tuple(getattr(self, name) for name in self.__slots__),)
+
+
+def _rebuild(values: tuple[object, ...]) -> Explanation:
+    return Explanation(**dict(zip(Explanation.__slots__, values, strict=True)))
+
+
+#: Server text longer than this is cut in the log line (an HTML error page, say).
+MAX_SERVER_TEXT = 300
+
+
+def _attribute(exc: object, name: str) -> object:
+    try:
+        return getattr(exc, name, None)
+    except Exception:  # a property that fails must not replace the SDK's own exception
+        return None
+
 
 def _text(exc: object, name: str) -> str | None:
-    value = getattr(exc, name, None)
-    return " ".join(value.split()) or None if isinstance(value, str) else None
+    """A field as one line of text: numbers and dicts too, as the SDK may pass them."""
+    value = _attribute(exc, name)
+    if value is None or isinstance(value, bool):
+        return None
+    if not isinstance(value, str):
+        import json
+
+        try:
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        except (TypeError, ValueError, RecursionError):
+            value = repr(value)
+    return " ".join(value.split()) or None
+
+
+def _status_code(exc: object) -> int | None:
+    """``status_code`` as an int: an int, an int subclass (HTTPStatus) or digits."""
+    value = _attribute(exc, "status_code")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _network(exc: object) -> bool:
+    """Whether the SDK says no HTTP answer came (by class names along the MRO: no import)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & NETWORK_EXCEPTIONS) and "RetryOutageException" not in names
+
+
+def _short(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_SERVER_TEXT:
+        return text
+    return text[:MAX_SERVER_TEXT] + "…"
 
 
 def _one_line(text: str | None) -> str | None:
@@ -121,18 +173,19 @@ def explain(exc: object, registry: Registry | None = None) -> Explanation:
         import vodspec
 
         registry = vodspec._load()
-    raw_status = getattr(exc, "status_code", None)
-    status_code = raw_status if type(raw_status) is int else None
+    status_code = _status_code(exc)
     error_code, error_msg = _text(exc, "error_code"), _text(exc, "error_msg")
+    if status_code is not None and error_code == str(status_code):
+        error_code = None  # the SDK's fallback when the body had no error code (nginx 502)
     request_id = _text(exc, "request_id")
-    network = status_code is None and type(exc).__name__ in NETWORK_EXCEPTIONS
+    network = status_code is None and _network(exc)
     status = registry.get(status_code) if status_code is not None else None
     errors = _error_records(registry, error_code, status_code)
     page_message = _one_line(next((e.message for e in errors if e.message), None))
     remedy = _one_line(next((e.remedy for e in errors if e.remedy), None))
     vendor = status.retry if status else "unspecified"
     vendor_source = (
-        f"{status.doc_id or 'status page'} {status.code}"
+        _one_line(f"{status.doc_id or 'status page'} {status.code}")
         if status and vendor != "unspecified"
         else None
     )
@@ -189,7 +242,8 @@ def _line(
     request_id: str | None,
 ) -> str:
     if status_code is not None:
-        phrase = (status.reason if status else None) or standard.standard_phrase(status_code)
+        phrase = _one_line(status.reason if status else None)
+        phrase = phrase or standard.standard_phrase(status_code)
         parts = [f"HTTP {status_code} {phrase or ''}".rstrip()]
         if status is None:
             parts.append("(not on VOD's status-code page)")
@@ -198,9 +252,10 @@ def _line(
     else:
         parts = ["no HTTP status"]
     if error_code:
-        parts.append(f"{error_code} {page_message}" if page_message else error_code)
+        code = _short(error_code) or ""
+        parts.append(f"{code} {page_message}" if page_message else code)
     if error_msg and error_msg != page_message:
-        parts.append(f"server: {error_msg}")
+        parts.append(f"server: {_short(error_msg)}")
     if remedy and remedy != page_message:
         parts.append(f"remedy: {remedy}")
     source = f" ({vendor_source})" if vendor_source else ""
@@ -238,7 +293,7 @@ def retry_condition(
         return False
     explanation = explain(exc, registry)
     if explanation.network:
-        return idempotent
+        return bool(idempotent)
     if follow == VENDOR:
         return explanation.vendor_retry == "retry_unchanged"
     return explanation.standard_retry == standard.RETRY

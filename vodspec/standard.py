@@ -12,7 +12,9 @@ with the text that says so. It is kept apart from the vendor's ``retry``, never 
 
 from __future__ import annotations
 
-from typing import Literal
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs the accessor's first explain() several imports
+    from typing import Literal
 
 #: code -> (registered reason phrase, reference)
 REGISTRY: dict[int, tuple[str, str]] = {
