@@ -30,7 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vodspec.sdk import Explanation, Follow
+    from vodspec.sdk import explain, retry_condition
 
 __all__ = [
     "ErrorCode",
@@ -54,13 +54,18 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> object:
     # The package's version is the data version it ships (read lazily: import stays cheap).
     if name == "__version__":
         try:
             return data_version()
         except PublishError as exc:  # hasattr() and friends expect AttributeError
             raise AttributeError(f"vodspec.__version__ is unavailable: {exc}") from None
+    if name in ("explain", "retry_condition"):
+        # The SDK help (vodspec.sdk) loads on first use: `import vodspec` stays light.
+        from vodspec import sdk
+
+        return getattr(sdk, name)
     raise AttributeError(f"module 'vodspec' has no attribute {name!r}")
 
 
@@ -143,31 +148,6 @@ def data_dir() -> Path:
     from vodspec import paths
 
     return paths.shipped_data_dir()
-
-
-def explain(exc: object, registry: Registry | None = None) -> Explanation:
-    """Explain an SDK error (``ClientRequestException`` or anything with ``status_code``,
-    ``error_code``, ``error_msg``, ``request_id``): the records, the page's message and
-    remedy, both retry views with their sources, and one log line (``str()``)."""
-    from vodspec.sdk import explain as _explain
-
-    return _explain(exc, registry)
-
-
-def retry_condition(
-    response: object,
-    exc: object,
-    follow: Follow = "vendor",
-    *,
-    idempotent: bool = False,
-    registry: Registry | None = None,
-) -> bool:
-    """Retry condition for the SDK's ``with_retry``: the vendor's advice, or the standard's
-    view with ``follow="standard"``; network failures only with ``idempotent=True`` (use
-    ``functools.partial`` to pass them). See :func:`vodspec.sdk.retry_condition`."""
-    from vodspec.sdk import retry_condition as _retry_condition
-
-    return _retry_condition(response, exc, follow, idempotent=idempotent, registry=registry)
 
 
 def open_dataset(path: str | Path) -> Registry:

@@ -39,8 +39,8 @@ from vodspec.errors import ManifestError, VodspecError, VodspecWarning
 from vodspec.files import inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.publish.atomic import replace_file
+from vodspec.publish.build import scrape_source
 from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
-from vodspec.scrape.pipeline import scrape
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
@@ -422,15 +422,7 @@ def _check_page(body: bytes, entry: SourceEntry) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
-            scrape(
-                body,
-                service=entry.service,
-                kind=entry.kind,
-                file=entry.file,
-                source_id=entry.id,
-                url=entry.url,
-                doc_id=entry.doc_id,
-            )
+            scrape_source(body, entry)
     except VodspecError as exc:
         raise FetchError(
             f"the downloaded page is not a {entry.kind} page of {entry.service}"

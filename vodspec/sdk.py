@@ -194,80 +194,54 @@ def explain(exc: object, registry: Registry | None = None) -> Explanation:
         reference = standard.STANDARD_RETRY.get(status_code)
     else:
         standard_view, reference = standard.UNSPECIFIED, NETWORK_REFERENCE if network else None
-    return Explanation(
-        status_code=status_code,
-        error_code=error_code,
-        error_msg=error_msg,
-        request_id=request_id,
-        status=status,
-        error_codes=errors,
-        page_message=page_message,
-        remedy=remedy,
-        vendor_retry=vendor,
-        vendor_source=vendor_source,
-        standard_retry=standard_view,
-        standard_reference=reference,
-        network=network,
-        message=_line(
-            exc,
-            status_code,
-            status,
-            error_code,
-            error_msg,
-            page_message,
-            remedy,
-            vendor,
-            vendor_source,
-            standard_view,
-            reference,
-            network,
-            request_id,
-        ),
-    )
+    fields: dict[str, object] = {
+        "status_code": status_code,
+        "error_code": error_code,
+        "error_msg": error_msg,
+        "request_id": request_id,
+        "status": status,
+        "error_codes": errors,
+        "page_message": page_message,
+        "remedy": remedy,
+        "vendor_retry": vendor,
+        "vendor_source": vendor_source,
+        "standard_retry": standard_view,
+        "standard_reference": reference,
+        "network": network,
+    }
+    partial = Explanation(**fields, message="")
+    return Explanation(**fields, message=_line(type(exc).__name__, partial))
 
 
-def _line(
-    exc: object,
-    status_code: int | None,
-    status: Status | None,
-    error_code: str | None,
-    error_msg: str | None,
-    page_message: str | None,
-    remedy: str | None,
-    vendor: str,
-    vendor_source: str | None,
-    standard_view: str,
-    reference: str | None,
-    network: bool,
-    request_id: str | None,
-) -> str:
-    if status_code is not None:
-        phrase = _one_line(status.reason if status else None)
-        phrase = phrase or standard.standard_phrase(status_code)
-        parts = [f"HTTP {status_code} {phrase or ''}".rstrip()]
-        if status is None:
+def _line(kind: str, e: Explanation) -> str:
+    """The explanation as one log line; ``kind`` is the exception's class name."""
+    if e.status_code is not None:
+        phrase = _one_line(e.status.reason if e.status else None)
+        phrase = phrase or standard.standard_phrase(e.status_code)
+        parts = [f"HTTP {e.status_code} {phrase or ''}".rstrip()]
+        if e.status is None:
             parts.append("(not on VOD's status-code page)")
-    elif network:
-        parts = [f"no HTTP answer ({type(exc).__name__})"]
+    elif e.network:
+        parts = [f"no HTTP answer ({kind})"]
     else:
         parts = ["no HTTP status"]
-    if error_code:
-        code = _short(error_code) or ""
-        parts.append(f"{code} {page_message}" if page_message else code)
-    if error_msg and error_msg != page_message:
-        parts.append(f"server: {_short(error_msg)}")
-    if remedy and remedy != page_message:
-        parts.append(f"remedy: {remedy}")
-    source = f" ({vendor_source})" if vendor_source else ""
-    parts.append(f"VOD says: {_VENDOR_WORDS.get(vendor, vendor)}{source}")
-    if standard_view == standard.RETRY:
-        parts.append(f"standard: a retry may succeed ({reference})")
-    elif network:
+    if e.error_code:
+        code = _short(e.error_code) or ""
+        parts.append(f"{code} {e.page_message}" if e.page_message else code)
+    if e.error_msg and e.error_msg != e.page_message:
+        parts.append(f"server: {_short(e.error_msg)}")
+    if e.remedy and e.remedy != e.page_message:
+        parts.append(f"remedy: {e.remedy}")
+    source = f" ({e.vendor_source})" if e.vendor_source else ""
+    parts.append(f"VOD says: {_VENDOR_WORDS.get(e.vendor_retry, e.vendor_retry)}{source}")
+    if e.standard_retry == standard.RETRY:
+        parts.append(f"standard: a retry may succeed ({e.standard_reference})")
+    elif e.network:
         parts.append("standard: retry only an idempotent request (RFC 9110, Section 9.2.2)")
     else:
         parts.append("standard: no retry advice")
-    if request_id:
-        parts.append(f"request {request_id}")
+    if e.request_id:
+        parts.append(f"request {e.request_id}")
     return "; ".join(parts)
 
 

@@ -11,23 +11,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-from vodspec import jsonschema_subset
+from vodspec import jsonschema_subset, layout
 from vodspec.changes import render_changelog
 from vodspec.errors import PublishError, VodspecError
 from vodspec.files import MAX_JSON_BYTES, inside, load_json, read_regular
-from vodspec.layout import (
-    CHANGELOG_NAME,
-    CHANGES_NAME,
-    ERROR_CODES,
-    KINDS,
-    LINT_NAME,
-    PACKAGE_NAME,
-    STATUS_CODES,
-    csv_cell,
-    csv_name,
-    json_name,
-    schema_name,
-)
 from vodspec.lint import lint_json
 
 
@@ -46,7 +33,7 @@ def _json(directory: Path, name: str, data: bytes) -> Any:
 
 
 def published_kinds(directory: Path) -> list[str]:
-    return [kind for kind in KINDS if (directory / json_name(kind)).exists()]
+    return [kind for kind in layout.KINDS if (directory / layout.json_name(kind)).exists()]
 
 
 def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
@@ -57,38 +44,45 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     kinds = published_kinds(directory)
     if not kinds:
         raise PublishError(
-            f"no published dataset ({', '.join(map(json_name, KINDS))})", file=str(directory)
+            f"no published dataset ({', '.join(map(layout.json_name, layout.KINDS))})",
+            file=str(directory),
         )
-    files = {PACKAGE_NAME: _read(directory, PACKAGE_NAME)}
+    files = {layout.PACKAGE_NAME: _read(directory, layout.PACKAGE_NAME)}
     problems: list[str] = []
     versions = set()
     hashes: dict[str, Any] = {}
     for kind in kinds:
-        for name in (json_name(kind), csv_name(kind), schema_name(kind)):
+        for name in (layout.json_name(kind), layout.csv_name(kind), layout.schema_name(kind)):
             files[name] = _read(directory, name)
-        dataset = _json(directory, json_name(kind), files[json_name(kind)])
-        schema = _json(directory, schema_name(kind), files[schema_name(kind)])
-        problems += _check_dataset(kind, dataset, schema, files[csv_name(kind)], raw_dir)
+        dataset = _json(directory, layout.json_name(kind), files[layout.json_name(kind)])
+        schema = _json(directory, layout.schema_name(kind), files[layout.schema_name(kind)])
+        problems += _check_dataset(kind, dataset, schema, files[layout.csv_name(kind)], raw_dir)
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
             source = dataset.get("source")
             hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
-    package = _json(directory, PACKAGE_NAME, files[PACKAGE_NAME])
+    package = _json(directory, layout.PACKAGE_NAME, files[layout.PACKAGE_NAME])
     problems += _check_package(package, files, versions)
     problems += _check_changes(directory, versions, hashes)
-    if STATUS_CODES in kinds and not problems:
-        records = _json(directory, json_name(STATUS_CODES), files[json_name(STATUS_CODES)])[
-            "records"
-        ]
+    if layout.STATUS_CODES in kinds and not problems:
+        records = _json(
+            directory,
+            layout.json_name(layout.STATUS_CODES),
+            files[layout.json_name(layout.STATUS_CODES)],
+        )["records"]
         errors = (
-            _json(directory, json_name(ERROR_CODES), files[json_name(ERROR_CODES)])["records"]
-            if ERROR_CODES in kinds
+            _json(
+                directory,
+                layout.json_name(layout.ERROR_CODES),
+                files[layout.json_name(layout.ERROR_CODES)],
+            )["records"]
+            if layout.ERROR_CODES in kinds
             else None
         )
         lint = lint_json(records, errors)
-        if (directory / LINT_NAME).exists() and _read(directory, LINT_NAME) != lint:
+        if (directory / layout.LINT_NAME).exists() and _read(directory, layout.LINT_NAME) != lint:
             problems.append(
-                f"{LINT_NAME}: not the findings for {json_name(STATUS_CODES)} (rebuild)"
+                f"{layout.LINT_NAME}: not the findings for the published records (rebuild)"
             )
     return problems
 
@@ -96,51 +90,55 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
 def _check_changes(directory: Path, versions: set[Any], hashes: dict[str, Any]) -> list[str]:
     """The history: changes.json is append-only and starts at the published version, its
     newest entry names the published sources, and CHANGELOG.md is rendered from it."""
-    if not (directory / CHANGES_NAME).exists():
-        return [f"{CHANGES_NAME}: missing; the data's history is lost (restore it)"]
-    entries = _json(directory, CHANGES_NAME, _read(directory, CHANGES_NAME))
+    if not (directory / layout.CHANGES_NAME).exists():
+        return [f"{layout.CHANGES_NAME}: missing; the data's history is lost (restore it)"]
+    entries = _json(directory, layout.CHANGES_NAME, _read(directory, layout.CHANGES_NAME))
     if (
         not isinstance(entries, list)
         or not entries
         or not all(isinstance(e, dict) for e in entries)
     ):
-        return [f"{CHANGES_NAME}: expected a non-empty list of versions"]
+        return [f"{layout.CHANGES_NAME}: expected a non-empty list of versions"]
     problems = history_problems(entries)
     if problems:
         return problems
     newest = entries[0]
     if newest["version"] not in versions:
         problems.append(
-            f"{CHANGES_NAME}: the newest entry is {newest['version']!r}, not the published version"
+            f"{layout.CHANGES_NAME}: the newest entry is {newest['version']!r},"
+            " not the published version"
         )
     if sorted(newest["sources"]) != sorted(hashes):
         problems.append(
-            f"{CHANGES_NAME}: the newest entry publishes {', '.join(sorted(newest['sources']))};"
+            f"{layout.CHANGES_NAME}: the newest entry publishes"
+            f" {', '.join(sorted(newest['sources']))};"
             f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
         )
     for kind, digest in hashes.items():
         remembered = newest["sources"].get(kind, {})
         if digest is not None and remembered.get("sha256") != digest:
             problems.append(
-                f"{CHANGES_NAME}: the newest entry's {kind} source is not the published one"
+                f"{layout.CHANGES_NAME}: the newest entry's {kind} source is not the published one"
             )
     problems += _check_files(directory, newest.get("files"))
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        return [*problems, f"{CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"]
-    if not (directory / CHANGELOG_NAME).exists():
-        problems.append(f"{CHANGELOG_NAME}: missing (a build renders it from {CHANGES_NAME})")
-    elif _read(directory, CHANGELOG_NAME) != expected:
+        return [*problems, f"{layout.CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"]
+    if not (directory / layout.CHANGELOG_NAME).exists():
         problems.append(
-            f"{CHANGELOG_NAME}: {STALE_CHANGELOG} (edited by hand, or rendered by an"
+            f"{layout.CHANGELOG_NAME}: missing (a build renders it from {layout.CHANGES_NAME})"
+        )
+    elif _read(directory, layout.CHANGELOG_NAME) != expected:
+        problems.append(
+            f"{layout.CHANGELOG_NAME}: {STALE_CHANGELOG} (edited by hand, or rendered by an"
             " older vodspec: `vodspec build` renders it again)"
         )
     return problems
 
 
 #: The one problem the build mends itself: CHANGELOG.md is a rendering of changes.json.
-STALE_CHANGELOG = f"not what {CHANGES_NAME} renders to"
+STALE_CHANGELOG = f"not what {layout.CHANGES_NAME} renders to"
 
 
 def _check_files(directory: Path, recorded: Any) -> list[str]:
@@ -148,8 +146,8 @@ def _check_files(directory: Path, recorded: Any) -> list[str]:
     if recorded is None:
         return []  # published before builds recorded their files
     if not isinstance(recorded, dict):
-        return [f"{CHANGES_NAME}: the newest entry's files are not an object"]
-    present = {p.name for p in directory.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
+        return [f"{layout.CHANGES_NAME}: the newest entry's files are not an object"]
+    present = {p.name for p in directory.iterdir()} - {layout.CHANGES_NAME, layout.CHANGELOG_NAME}
     problems = [
         f"{name}: not written by the last build" for name in sorted(present - set(recorded))
     ]
@@ -189,7 +187,7 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
     for number, (entry, version) in enumerate(zip(entries, versions, strict=True), 1):
         sources = entry.get("sources")
         if version is None or not isinstance(sources, dict):
-            return [f"{CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
+            return [f"{layout.CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
         for kind, source in sources.items():
             digest = source.get("sha256") if isinstance(source, dict) else None
             if not (
@@ -197,28 +195,29 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
                 and len(digest) == 64
                 and all(ch in "0123456789abcdef" for ch in digest)
             ):
-                problems.append(f"{CHANGES_NAME}: {entry['version']}: {kind} has no sha256")
+                problems.append(f"{layout.CHANGES_NAME}: {entry['version']}: {kind} has no sha256")
     for newer_entry, newer, older in zip(entries, versions, versions[1:], strict=False):
         assert newer is not None and older is not None
         bump = _expected_bump(older, newer)
         if bump is None or bump != newer_entry.get("bump"):
             problems.append(
-                f"{CHANGES_NAME}: {newer_entry['version']} ({newer_entry.get('bump')}) does not"
+                f"{layout.CHANGES_NAME}: {newer_entry['version']} ({newer_entry.get('bump')})"
+                " does not"
                 f" follow {'.'.join(map(str, older))}; versions only go forward, one bump at a time"
             )
     if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
-        problems.append(f"{CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
+        problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
     return problems
 
 
 def _check_dataset(
     kind: str, dataset: Any, schema: Any, csv_data: bytes, raw_dir: Path | None
 ) -> list[str]:
-    name = json_name(kind)
+    name = layout.json_name(kind)
     try:
         problems = [f"{name}: {line}" for line in jsonschema_subset.errors(dataset, schema)]
     except jsonschema_subset.SchemaError as exc:
-        return [f"{schema_name(kind)}: {exc}"]
+        return [f"{layout.schema_name(kind)}: {exc}"]
     if problems:
         return problems
     shape = _shape_problem(dataset)
@@ -227,7 +226,7 @@ def _check_dataset(
     if dataset.get("kind") != kind:
         return [f"{name}: kind is {dataset.get('kind')!r}, expected {kind!r}"]
     records = dataset["records"]
-    if kind == STATUS_CODES:
+    if kind == layout.STATUS_CODES:
         codes = [record["code"] for record in records]
         if codes != sorted(set(codes)):
             problems.append(f"{name}: codes are not unique and sorted")
@@ -239,7 +238,7 @@ def _check_dataset(
             problems.append(f"{name}: record {number}: description is not its paragraphs")
         if record.get("source_sha256") != dataset["source"]["sha256"]:
             problems.append(f"{name}: record {number}: source_sha256 differs from the source's")
-    problems += _check_csv(csv_name(kind), csv_data, records)
+    problems += _check_csv(layout.csv_name(kind), csv_data, records)
     if raw_dir is not None:
         raw = raw_dir / str(dataset["source"].get("file"))
         try:
@@ -282,7 +281,9 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
         return [f"{name}: {len(rows)} rows, the JSON has {len(records)} records"]
     problems = []
     for number, (row, record) in enumerate(zip(rows, records, strict=True), 1):
-        expected = {key: csv_cell(value) for key, value in record.items() if key != "paragraphs"}
+        expected = {
+            key: layout.csv_cell(value) for key, value in record.items() if key != "paragraphs"
+        }
         if set(row) != set(expected):
             return [f"{name}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"]
         for key, text in expected.items():
@@ -296,30 +297,32 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
 def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) -> list[str]:
     problems = []
     if not isinstance(package, dict):
-        return [f"{PACKAGE_NAME}: expected a JSON object"]
+        return [f"{layout.PACKAGE_NAME}: expected a JSON object"]
     if len(versions) != 1 or package.get("version") not in versions:
         problems.append(
-            f"{PACKAGE_NAME}: versions disagree: package {package.get('version')!r},"
+            f"{layout.PACKAGE_NAME}: versions disagree: package {package.get('version')!r},"
             f" datasets {sorted(map(str, versions))}"
         )
     listed = set()
     resources = package.get("resources")
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
-        return [*problems, f"{PACKAGE_NAME}: expected resources to be a list of objects"]
+        return [*problems, f"{layout.PACKAGE_NAME}: expected resources to be a list of objects"]
     for resource in resources:
         path = resource.get("path")
         listed.add(path)
         data = files.get(path) if isinstance(path, str) else None
         if data is None:
-            problems.append(f"{PACKAGE_NAME}: resource {path!r} is not a published file")
+            problems.append(f"{layout.PACKAGE_NAME}: resource {path!r} is not a published file")
             continue
         if resource.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest() or resource.get(
             "bytes"
         ) != len(data):
-            problems.append(f"{PACKAGE_NAME}: {path} does not match its recorded hash and size")
+            problems.append(
+                f"{layout.PACKAGE_NAME}: {path} does not match its recorded hash and size"
+            )
     for name in files:
-        if name != PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
-            problems.append(f"{PACKAGE_NAME}: {name} is published but not listed")
+        if name != layout.PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
+            problems.append(f"{layout.PACKAGE_NAME}: {name} is published but not listed")
     return problems
 
 
@@ -335,7 +338,7 @@ def snapshot_problems(directory: Path) -> list[str]:
         return [
             f"vodspec/_snapshot.py cannot be loaded ({type(exc).__name__}); run `vodspec build`"
         ]
-    actual = hashlib.sha256(_read(directory, PACKAGE_NAME)).hexdigest()
+    actual = hashlib.sha256(_read(directory, layout.PACKAGE_NAME)).hexdigest()
     if getattr(_snapshot, "PACKAGE_SHA256", None) != actual:
         return [f"vodspec/_snapshot.py was not generated from {directory}; run `vodspec build`"]
     return []

@@ -47,7 +47,7 @@ class BuildReport:
 
 
 def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
-    dataset = _scrape_page(raw_dir, entry)
+    dataset = scrape_source(raw_dir / entry.file, entry)
     if dataset.source.doc_id is None:
         raise ManifestError(
             f"source {entry.id!r}: the page's heading carries no doc id; give one as"
@@ -57,9 +57,10 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
     return dataset
 
 
-def _scrape_page(raw_dir: Path, entry: SourceEntry) -> Dataset:
+def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
+    """A page (its path or its bytes) scraped as its manifest entry says it must read."""
     return scrape(
-        raw_dir / entry.file,
+        page,
         service=entry.service,
         kind=entry.kind,
         file=entry.file,

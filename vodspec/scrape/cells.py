@@ -3,10 +3,39 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from vodspec.errors import CellError
 from vodspec.scrape.columns import CodeTable
+from vodspec.scrape.models import first_problem
 from vodspec.scrape.tables import Row
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def cell_error(row: Row, column: str | None, message: str) -> CellError:
+    """A refusal naming the row's line, its id and the column."""
+    return CellError(message, line=row.line, row=row.id, column=column)
+
+
+def provenance(row: Row, doc_id: str | None, sha256: str) -> dict[str, object]:
+    """Where a record came from: the fields every record ends with."""
+    return {
+        "doc_id": doc_id,
+        "source_row": row.id,
+        "source_line": row.line,
+        "source_sha256": sha256,
+    }
+
+
+def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:
+    """The record ``model`` makes of ``values``, or a refusal naming the row and column."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise cell_error(row, column, first_problem(exc)) from None
 
 
 def check_ascii(text: str, row: Row, column: str, what: str) -> None:
@@ -18,11 +47,10 @@ def check_ascii(text: str, row: Row, column: str, what: str) -> None:
     for char in text:
         if not (char.isascii() and char.isprintable()):
             name = unicodedata.name(char, "unnamed")
-            raise CellError(
+            raise cell_error(
+                row,
+                column,
                 f"{what} holds U+{ord(char):04X} {name} in {text!r}; codes are plain ASCII",
-                line=row.line,
-                row=row.id,
-                column=column,
             )
 
 

@@ -6,12 +6,16 @@ import re
 import warnings
 from collections.abc import Iterable
 
-from pydantic import ValidationError
-
-from vodspec.errors import CellError, VodspecWarning
-from vodspec.scrape.cells import check_ascii, extra_paragraphs
+from vodspec.errors import VodspecWarning
+from vodspec.scrape.cells import (
+    cell_error,
+    check_ascii,
+    extra_paragraphs,
+    provenance,
+    validated,
+)
 from vodspec.scrape.columns import REASON_PHRASE, CodeTable
-from vodspec.scrape.models import ErrorCodeRecord, first_problem
+from vodspec.scrape.models import ErrorCodeRecord
 from vodspec.scrape.tables import Row
 
 TEXT_ROLES = ("message", "description", "remedy", "module")
@@ -47,22 +51,20 @@ def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]
     paragraphs = row.cells[table.roles["status"]].paragraphs
     parts = _status_parts(paragraphs)
     if parts is None:
-        raise CellError(
+        raise cell_error(
+            row,
+            column,
             "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
             f" found {' / '.join(paragraphs) or 'an empty cell'!r}",
-            line=row.line,
-            row=row.id,
-            column=column,
         )
     codes: list[int | None] = []
     for part in parts:
         code = int(part[:3])
         if not LOWEST_CODE <= code <= HIGHEST_CODE:
-            raise CellError(
+            raise cell_error(
+                row,
+                column,
                 f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
-                line=row.line,
-                row=row.id,
-                column=column,
             )
         if code not in codes:
             codes.append(code)
@@ -82,12 +84,11 @@ def error_records(
             if len(code_cell) == 1:
                 check_ascii(code_cell[0], row, code_column, "the error code")
             if len(code_cell) != 1 or not ERROR_CODE.fullmatch(code_cell[0]):
-                raise CellError(
+                raise cell_error(
+                    row,
+                    code_column,
                     "expected one error code without spaces, found"
                     f" {' / '.join(code_cell) or 'an empty cell'!r}",
-                    line=row.line,
-                    row=row.id,
-                    column=code_column,
                 )
             texts = {
                 role: "\n".join(row.cells[table.roles[role]].paragraphs) or None
@@ -126,17 +127,14 @@ def _record(
     sha256: str,
 ) -> ErrorCodeRecord:
     message = texts["message"]
-    try:
-        return ErrorCodeRecord(
-            error_code=code,
-            http_status=status,
-            http_status_text=status_text,
-            placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
-            doc_id=doc_id,
-            source_row=row.id,
-            source_line=row.line,
-            source_sha256=sha256,
-            **texts,
-        )
-    except ValidationError as exc:
-        raise CellError(first_problem(exc), line=row.line, row=row.id) from None
+    return validated(
+        ErrorCodeRecord,
+        row,
+        None,
+        error_code=code,
+        http_status=status,
+        http_status_text=status_text,
+        placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
+        **texts,
+        **provenance(row, doc_id, sha256),
+    )

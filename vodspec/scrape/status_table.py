@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pydantic import ValidationError
-
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
-from vodspec.scrape.cells import check_ascii, extra_paragraphs
+from vodspec.scrape.cells import (
+    cell_error,
+    check_ascii,
+    extra_paragraphs,
+    provenance,
+    validated,
+)
 from vodspec.scrape.columns import REASON_PHRASE, CodeTable, known_phrase
-from vodspec.scrape.models import StatusRecord, first_problem
+from vodspec.scrape.models import StatusRecord
 from vodspec.scrape.rules import Retry, category_of, retry_of
 from vodspec.scrape.tables import Cell, Row
 
@@ -32,10 +36,6 @@ def _text(cell: Cell) -> str | None:
 def _status_text(cell: Cell) -> str | None:
     """A status cell's text; "200" and "OK" in two paragraphs read as "200 OK"."""
     return " ".join(cell.paragraphs) if 1 <= len(cell.paragraphs) <= 2 else None
-
-
-def _refuse(row: Row, column: str, message: str) -> CellError:
-    return CellError(message, line=row.line, row=row.id, column=column)
 
 
 def _combined(table: CodeTable) -> bool:
@@ -69,16 +69,16 @@ def _code_and_reason(table: CodeTable, row: Row, combined: bool) -> tuple[int, s
         found = (
             repr(text) if text is not None else f"{len(row.cells[column].paragraphs)} paragraphs"
         )
-        raise _refuse(row, name, f"expected {expected}, found {found}")
+        raise cell_error(row, name, f"expected {expected}, found {found}")
     code = int(match["code"])
     if not LOWEST_CODE <= code <= HIGHEST_CODE:
-        raise _refuse(row, name, f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}")
+        raise cell_error(row, name, f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}")
     reason = match["reason"]
     if "reason" in table.roles:
         reason_name = table.table.header[table.roles["reason"]]
         reason_text = _text(row.cells[table.roles["reason"]])
         if reason is not None or reason_text is None or not REASON_PHRASE.fullmatch(reason_text):
-            raise _refuse(
+            raise cell_error(
                 row, reason_name, f"expected one reason phrase ('Not Found'), found {reason_text!r}"
             )
         reason = reason_text
@@ -108,7 +108,7 @@ def status_records(
                 description_name = table.table.header[table.roles["description"]]
                 paragraphs = row.cells[table.roles["description"]].paragraphs
                 if not paragraphs:
-                    raise _refuse(row, description_name, "the description cell is empty")
+                    raise cell_error(row, description_name, "the description cell is empty")
             paragraphs += extra_paragraphs(table, row)
             code_cell = row.cells[code_column]
             if code in merged:
@@ -138,29 +138,26 @@ def _record(
 ) -> StatusRecord:
     advice = retry_of(paragraphs)
     if len(advice) > 1:
-        raise _refuse(
+        raise cell_error(
             row,
             description_name,
             "the description gives contradictory retry advice ("
             + ", ".join(a.value for a in advice)
             + ")",
         )
-    try:
-        return StatusRecord(
-            code=code,
-            reason=reason,
-            description="\n".join(paragraphs) or None,
-            paragraphs=paragraphs,
-            category=category_of(code),
-            retry=advice[0] if advice else Retry.UNSPECIFIED,
-            standard_phrase=standard.standard_phrase(code),
-            standard_reference=standard.standard_reference(code),
-            standard_retry=standard.standard_retry(code),
-            standard_retry_reference=standard.STANDARD_RETRY.get(code),
-            doc_id=doc_id,
-            source_row=row.id,
-            source_line=row.line,
-            source_sha256=sha256,
-        )
-    except ValidationError as exc:
-        raise _refuse(row, description_name, first_problem(exc)) from None
+    return validated(
+        StatusRecord,
+        row,
+        description_name,
+        code=code,
+        reason=reason,
+        description="\n".join(paragraphs) or None,
+        paragraphs=paragraphs,
+        category=category_of(code),
+        retry=advice[0] if advice else Retry.UNSPECIFIED,
+        standard_phrase=standard.standard_phrase(code),
+        standard_reference=standard.standard_reference(code),
+        standard_retry=standard.standard_retry(code),
+        standard_retry_reference=standard.STANDARD_RETRY.get(code),
+        **provenance(row, doc_id, sha256),
+    )
