@@ -15,7 +15,7 @@ import warnings
 from typing import Any
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, corpus_file
 
 from vodspec import cli
 from vodspec.errors import VodspecError
@@ -120,9 +120,7 @@ EXPECTED: dict[str, tuple[int, int] | tuple[str, str]] = {
 
 
 def manifest() -> list[dict[str, Any]]:
-    path = CORPUS / "manifest.json"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not available")
+    path = corpus_file("manifest.json")
     entries: list[dict[str, Any]] = json.loads(path.read_bytes())
     return entries
 
@@ -200,9 +198,7 @@ def test_any_service_never_crashes(
 
 
 def test_current_vod_error_page() -> None:
-    path = CORPUS / "vod/errors/7381ebf.md"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not available")
+    path = corpus_file("vod/errors/7381ebf.md")
     dataset = scrape(path)
     assert len(dataset.records) == 92
     codes = [record.error_code for record in dataset.records]
@@ -226,18 +222,14 @@ def test_current_vod_error_page() -> None:
 
 @pytest.mark.parametrize("relative", ["vod/status/a2387f9.md", "vod/errors/a2387f9.md"])
 def test_live_page_in_vods_history_is_refused_as_vod(relative: str) -> None:
-    path = CORPUS / relative
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not available")
+    path = corpus_file(relative)
     with pytest.raises(VodspecError, match="this is a live page"):
         scrape(path)
     assert scrape(path, service="live").source.service == "live"
 
 
 def test_ecs_reason_phrases_in_the_description_column() -> None:
-    path = CORPUS / "ecs/status/1dee80d.md"
-    if not path.is_file():
-        pytest.skip("../shared/corpus is not available")
+    path = corpus_file("ecs/status/1dee80d.md")
     dataset = scrape(path, service="ecs")
     by_code = {record.code: record for record in dataset.records}
     assert (by_code[429].reason, by_code[429].paragraphs) == (

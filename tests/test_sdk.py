@@ -72,15 +72,6 @@ def test_retry_condition_follows_the_vendor_by_default() -> None:
         vodspec.retry_condition(None, server_error(503), follow="maybe")
 
 
-def test_usable_as_the_sdks_retry_condition() -> None:
-    invoker_module = pytest.importorskip("huaweicloudsdkcore.invoker.invoker")
-    strategy = pytest.importorskip("huaweicloudsdkcore.retry.backoff_strategy")
-    invoker = invoker_module.SyncInvoker.__new__(invoker_module.SyncInvoker)
-    invoker._retry_condition = None
-    invoker.with_retry(vodspec.retry_condition, 3, strategy.BackoffStrategies.EQUAL_JITTER)
-    assert invoker._retry_condition is vodspec.retry_condition
-
-
 def test_explain_with_error_codes(tmp_path: Path) -> None:
     from conftest import LAYOUTS, SEED, run_cli, two_sources
 

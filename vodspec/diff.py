@@ -6,7 +6,7 @@ Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 #: Fields that say where a record came from; they follow the source and are not record text.
 PROVENANCE_FIELDS = ("doc_id", "source_row", "source_line", "source_sha256")
@@ -23,10 +23,14 @@ SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
 LEVELS = (None, "patch", "minor", "major")
 
 
+ChangeKind = Literal["added", "removed", "changed"]
+Level = Literal["patch", "minor", "major"]
+
+
 @dataclass(frozen=True)
 class Change:
     key: tuple[Any, ...]
-    kind: str  # added | removed | changed
+    kind: ChangeKind
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (before, after)
     record: dict[str, Any] | None = None  # the whole record, for added and removed
 

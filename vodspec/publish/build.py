@@ -13,7 +13,7 @@ import py_compile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from vodspec import paths
 from vodspec.changes import render_changelog, version_entry
@@ -40,7 +40,7 @@ from vodspec.validate import STALE_CHANGELOG, validate_dir
 
 @dataclass(frozen=True)
 class BuildReport:
-    outcome: str  # "published" or "unchanged"
+    outcome: Literal["published", "unchanged"]
     version: str
     level: str | None  # the bump: major, minor, patch; None for a first publication
     diffs: dict[str, Diff]  # kind -> changes against the previous publication
