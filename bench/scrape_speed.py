@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas
 
 from vodspec.errors import VodspecError
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
@@ -58,7 +58,7 @@ def seed() -> tuple[str, float, float]:
     def floor() -> object:
         from lxml import etree
 
-        from vodspec.scrape.document import render_markdown
+        from vodspec.tools.scrape.document import render_markdown
 
         return etree.fromstring(render_markdown(text), etree.HTMLParser())
 

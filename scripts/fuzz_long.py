@@ -32,7 +32,7 @@ from fuzzing import (  # noqa: E402
 )
 
 from vodspec.errors import VodspecError  # noqa: E402
-from vodspec.scrape.pipeline import scrape  # noqa: E402
+from vodspec.tools.scrape.pipeline import scrape  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PAGES = [ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"] + [

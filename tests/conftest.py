@@ -130,7 +130,7 @@ def frozen_raw(raw: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir built once from the frozen seed (read it, never write it)."""
-    from vodspec.publish.build import build
+    from vodspec.tools.publish.build import build
 
     root = tmp_path_factory.mktemp("seed")
     with warnings.catch_warnings():

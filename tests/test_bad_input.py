@@ -15,7 +15,7 @@ from vodspec.errors import (
     TruncatedError,
 )
 from vodspec.layout import MAX_PAGE_BYTES
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 ROW_404 = "zh-cn_topic_0170279165_row5782639793230"
 

@@ -8,7 +8,7 @@ import sys
 from conftest import ROOT, SEED
 
 BOOM = (
-    "import sys, vodspec.scrape.pipeline as s\n"
+    "import sys, vodspec.tools.scrape.pipeline as s\n"
     "def boom(*a, **k): raise ZeroDivisionError('kaboom')\n"
     "s.scrape = boom\n"
     "from vodspec.cli import main\n"

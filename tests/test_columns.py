@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vodspec.scrape.columns import classify, header_key, header_role
-from vodspec.scrape.tables import Cell, Row, Table
+from vodspec.tools.scrape.columns import classify, header_key, header_role
+from vodspec.tools.scrape.tables import Cell, Row, Table
 
 
 def table(headers: tuple[str, ...], *rows: tuple[str, ...]) -> Table:

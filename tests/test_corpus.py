@@ -19,7 +19,7 @@ from conftest import CORPUS, corpus_file
 
 from vodspec import cli
 from vodspec.errors import VodspecError
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 KIND = {"status": "status_codes", "errors": "error_codes"}
 #: Fields vodspec derives or takes from attributes: not page text.

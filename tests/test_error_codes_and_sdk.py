@@ -15,8 +15,8 @@ import pytest
 from conftest import DATA, LAYOUTS, SEED, run_cli, two_sources
 
 import vodspec
-from vodspec.lint import lint_error_records
 from vodspec.registry import Registry
+from vodspec.tools.lint import lint_error_records
 
 exceptions = pytest.importorskip("huaweicloudsdkcore.exceptions.exceptions")
 

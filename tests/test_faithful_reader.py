@@ -17,8 +17,8 @@ import pytest
 from conftest import LAYOUTS, ROOT, run_cli
 
 from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecError, VodspecWarning
-from vodspec.publish.render import render_json
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.publish.render import render_json
+from vodspec.tools.scrape.pipeline import scrape
 
 SEED_TEXT = (ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md").read_text("utf-8")
 ROW_404 = "所请求的资源不存在。"

@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 import pytest
 from conftest import LAYOUTS, ROOT, SEED, run_cli
 
-import vodspec.fetch
+import vodspec.tools.fetch
 from vodspec.errors import VodspecError
-from vodspec.fetch import Fetched, FetchError, download, fetch_sources
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.fetch import Fetched, FetchError, download, fetch_sources
+from vodspec.tools.scrape.pipeline import scrape
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
 ERRORS = (LAYOUTS / "errors_two_columns.md").read_bytes()
@@ -421,7 +421,7 @@ def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
         (raw / "sub").symlink_to(outside)
         return result
 
-    monkeypatch.setattr(vodspec.fetch, "download", download_then_link)
+    monkeypatch.setattr(vodspec.tools.fetch, "download", download_then_link)
     ((_, outcome),) = fetch_sources(raw, [])
     assert outcome.startswith("error:") and "inside the raw dir" in outcome
     assert list(outside.iterdir()) == []

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vodspec.errors import VodspecError
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 PAGES = [SEED] + [CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")]
 

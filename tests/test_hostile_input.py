@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED, frozen_raw, run_cli
 
 from vodspec.errors import MarkupError, VodspecWarning
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 ROW_404_TEXT = "所请求的资源不存在。"
 

@@ -39,7 +39,7 @@ counted = [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "m
 for module, name in [*counted, (shutil, "rmtree")]:
     real = getattr(module, name)
     setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
-import vodspec.publish.atomic as atomic
+import vodspec.tools.publish.atomic as atomic
 real_exchange = atomic._exchange
 if sys.argv[4] == "fallback":  # as on a system without renameat2
     atomic._exchange = lambda a, b: (step(), False)[1]

@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import DATA, run_cli
 
-from vodspec.lint import RULES, lint_records
+from vodspec.tools.lint import RULES, lint_records
 
 
 def record(code: int, reason: str | None, retry: str = "unspecified") -> dict[str, Any]:

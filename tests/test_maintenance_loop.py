@@ -14,8 +14,8 @@ import pytest
 from conftest import SEED, frozen_raw, run_cli
 
 import vodspec
-from vodspec.changes import render_changelog
 from vodspec.errors import PublishError
+from vodspec.tools.changes import render_changelog
 
 
 def one_line(result: object, code: int = 1) -> str:
@@ -149,7 +149,7 @@ def test_changelog_text_is_escaped_markdown_on_one_line() -> None:
 
 
 def test_source_dates_are_iso_8601() -> None:
-    from vodspec.changes import iso_date
+    from vodspec.tools.changes import iso_date
 
     assert iso_date("Thu, 18 Mar 2021 11:24:15 GMT") == "2021-03-18T11:24:15Z"
     assert iso_date("yesterday") is None
@@ -218,8 +218,8 @@ def test_an_impossible_data_dir_is_one_line(tmp_path: Path) -> None:
 def test_a_full_disk_leaves_data_and_nothing_else(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vodspec.publish import atomic
-    from vodspec.publish.build import build
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
 
     raw, data = published(tmp_path)
     edit_page(raw)
@@ -331,7 +331,7 @@ def test_a_snapshot_that_cannot_be_written_is_reported_as_such(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from vodspec import paths
-    from vodspec.publish.build import build
+    from vodspec.tools.publish.build import build
 
     raw, data = published(tmp_path)
     edit_page(raw)
@@ -390,6 +390,6 @@ def test_output_trouble_is_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_iso_dates_out_of_range_are_not_a_crash() -> None:
-    from vodspec.changes import iso_date
+    from vodspec.tools.changes import iso_date
 
     assert iso_date("Fri, 31 Dec 9999 23:59:59 -2359") is None

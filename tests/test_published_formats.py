@@ -14,7 +14,7 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vodspec import jsonschema_subset
+from vodspec.tools import jsonschema_subset
 
 
 def load(name: str) -> Any:

@@ -9,7 +9,7 @@ import unicodedata
 
 from conftest import SEED
 
-from vodspec.scrape.pipeline import scrape
+from vodspec.tools.scrape.pipeline import scrape
 
 # Written down from reading the page, row by row: code, reason, retry advice, paragraphs.
 EXPECTED = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http
 
-from vodspec.standard import REGISTRY, STANDARD_RETRY, standard_retry
+from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_retry
 
 #: RFC 9110 renamed these; CPython 3.11 keeps the RFC 7231 phrases.
 RENAMED_BY_RFC_9110 = {413, 414, 416, 422}
@@ -12,12 +12,12 @@ RENAMED_BY_RFC_9110 = {413, 414, 416, 422}
 
 def test_phrases_match_http_status() -> None:
     for status in http.HTTPStatus:
-        if status.value in REGISTRY and status.value not in RENAMED_BY_RFC_9110:
-            assert REGISTRY[status.value][0] == status.phrase, status
+        if status.value in IANA_STATUS_CODES and status.value not in RENAMED_BY_RFC_9110:
+            assert IANA_STATUS_CODES[status.value][0] == status.phrase, status
 
 
 def test_renamed_phrases_are_rfc_9110s() -> None:
-    assert {code: REGISTRY[code][0] for code in RENAMED_BY_RFC_9110} == {
+    assert {code: IANA_STATUS_CODES[code][0] for code in RENAMED_BY_RFC_9110} == {
         413: "Content Too Large",
         414: "URI Too Long",
         416: "Range Not Satisfiable",
@@ -26,8 +26,8 @@ def test_renamed_phrases_are_rfc_9110s() -> None:
 
 
 def test_every_code_has_a_reference() -> None:
-    assert all(reference.startswith("RFC ") for _, reference in REGISTRY.values())
-    assert all(100 <= code <= 599 for code in REGISTRY)
+    assert all(reference.startswith("RFC ") for _, reference in IANA_STATUS_CODES.values())
+    assert all(100 <= code <= 599 for code in IANA_STATUS_CODES)
 
 
 def test_retry_view_is_the_transient_codes_with_their_reasons() -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import LAYOUTS, ROOT
 
-from vodspec.scrape.decode import decode
-from vodspec.scrape.pipeline import read_tables, scrape
+from vodspec.tools.scrape.decode import decode
+from vodspec.tools.scrape.pipeline import read_tables, scrape
 
 SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
 

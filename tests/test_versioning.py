@@ -1,4 +1,4 @@
-"""The data's semver policy, rule by rule (vodspec.diff)."""
+"""The data's semver policy, rule by rule (vodspec.tools.diff)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from vodspec.diff import bump, diff_datasets, diff_packages, package_level
+from vodspec.tools.diff import bump, diff_datasets, diff_packages, package_level
 
 
 def status(

@@ -78,8 +78,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape one page and print its dataset JSON on stdout; writes nothing."""
     from pathlib import Path
 
-    from vodspec.publish.render import render_json
-    from vodspec.scrape.pipeline import scrape
+    from vodspec.tools.publish.render import render_json
+    from vodspec.tools.scrape.pipeline import scrape
 
     with _reported_warnings():
         dataset = scrape(Path(args.file), service=args.service, kind=args.kind)
@@ -92,8 +92,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
     from pathlib import Path
 
-    from vodspec.diff import change_lines
-    from vodspec.publish.build import build
+    from vodspec.tools.diff import change_lines
+    from vodspec.tools.publish.build import build
 
     with _reported_warnings():
         report = build(
@@ -114,7 +114,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the manifest's sources (or those named) into the raw dir, if they changed."""
     from pathlib import Path
 
-    from vodspec.fetch import fetch_sources
+    from vodspec.tools.fetch import fetch_sources
 
     outcomes = fetch_sources(Path(args.raw), list(args.ids))
     for source_id, outcome in outcomes:
@@ -244,7 +244,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check a published data dir: schema, JSON/CSV agreement, hashes, source hashes."""
     from pathlib import Path
 
-    from vodspec.validate import snapshot_problems, validate_dir
+    from vodspec.tools.validate import snapshot_problems, validate_dir
 
     directory = Path(args.dir) if args.dir else _default_data_dir()
     if args.raw and not Path(args.raw).is_dir():
@@ -266,9 +266,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from vodspec.diff import KEY_FIELDS, diff_packages, diffs_as_json, diffs_as_text
     from vodspec.files import read_json
     from vodspec.layout import KINDS, json_name
+    from vodspec.tools.diff import KEY_FIELDS, diff_packages, diffs_as_json, diffs_as_text
 
     def load_one(path: Path) -> dict[str, Any]:
         try:
@@ -336,7 +336,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from vodspec.lint import RULES, lint_all
+    from vodspec.tools.lint import RULES, lint_all
 
     target = Path(args.target) if args.target else _default_data_dir()
     if target.is_dir():

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # typing costs the accessor's first explain() several imports
     from typing import Literal
 
 #: code -> (registered reason phrase, reference)
-REGISTRY: dict[int, tuple[str, str]] = {
+IANA_STATUS_CODES: dict[int, tuple[str, str]] = {
     100: ("Continue", "RFC 9110, Section 15.2.1"),
     101: ("Switching Protocols", "RFC 9110, Section 15.2.2"),
     102: ("Processing", "RFC 2518, Section 10.1"),
@@ -104,7 +104,7 @@ UNSPECIFIED: Literal["unspecified"] = "unspecified"
 
 
 def standard_phrase(code: int) -> str | None:
-    entry = REGISTRY.get(code)
+    entry = IANA_STATUS_CODES.get(code)
     return entry[0] if entry else None
 
 
@@ -115,7 +115,7 @@ def known_phrases(code: int) -> tuple[str, ...]:
 
 
 def standard_reference(code: int) -> str | None:
-    entry = REGISTRY.get(code)
+    entry = IANA_STATUS_CODES.get(code)
     return entry[1] if entry else None
 
 

@@ -1,6 +1,6 @@
 """Turn the tables of the page's tree into grids of cells, each cell a list of paragraphs.
 
-The tree is :mod:`vodspec.scrape.document`'s: HTML tables and Markdown pipe tables alike
+The tree is :mod:`vodspec.tools.scrape.document`'s: HTML tables and Markdown pipe tables alike
 are ``<table>`` elements there. Spans are checked against the header's width before they
 are expanded, so a tiny page cannot grow into a huge grid.
 """
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
-from vodspec.scrape.document import line_of
-from vodspec.scrape.text import normalize
+from vodspec.tools.scrape.document import line_of
+from vodspec.tools.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
 BLOCK_TAGS = frozenset(

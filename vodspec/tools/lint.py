@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from vodspec.standard import REGISTRY, STANDARD_RETRY, standard_phrase, standard_reference
+from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
                 429,
                 "missing-429",
                 None,
-                REGISTRY[429][0],
+                IANA_STATUS_CODES[429][0],
                 RULES["missing-429"].reference,
                 "429 Too Many Requests is not listed;"
                 " rate-limited APIs return it (with Retry-After)",

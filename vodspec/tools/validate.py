@@ -11,11 +11,12 @@ import io
 from pathlib import Path
 from typing import Any
 
-from vodspec import jsonschema_subset, layout
-from vodspec.changes import render_changelog
+from vodspec import layout
 from vodspec.errors import PublishError, VodspecError
 from vodspec.files import MAX_JSON_BYTES, inside, load_json, read_regular
-from vodspec.lint import lint_json
+from vodspec.tools import jsonschema_subset
+from vodspec.tools.changes import render_changelog
+from vodspec.tools.lint import lint_json
 
 
 def _read(directory: Path, name: str) -> bytes:

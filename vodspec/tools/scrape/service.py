@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from vodspec.errors import ServiceError
-from vodspec.scrape.page import PageInfo
+from vodspec.tools.scrape.page import PageInfo
 
 #: Services whose pages vodspec can tell apart: short name -> names the docs use for it.
 SERVICE_NAMES: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from vodspec.diff import Diff, change_as_json, key_text
+from vodspec.tools.diff import Diff, change_as_json, key_text
 
 HEADER = """# Changelog of the vodspec data
 

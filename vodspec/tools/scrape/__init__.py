@@ -2,5 +2,5 @@
 
 Needs the ``scrape`` extra (beautifulsoup4, lxml, markdown-it-py, pydantic); the accessor
 never imports it. This file imports nothing, so that a light submodule (``text``,
-``markup``) does not load the parsers: the pipeline lives in ``vodspec.scrape.pipeline``.
+``markup``) does not load the parsers: the pipeline lives in ``vodspec.tools.scrape.pipeline``.
 """

@@ -8,7 +8,7 @@ from typing import cast
 
 from lxml import etree
 
-from vodspec.scrape.text import normalize
+from vodspec.tools.scrape.text import normalize
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 

@@ -1,10 +1,10 @@
-"""Each derivation rule, named in vodspec.scrape.rules, on its own."""
+"""Each derivation rule, named in vodspec.tools.scrape.derived, on its own."""
 
 from __future__ import annotations
 
 import pytest
 
-from vodspec.scrape.rules import (
+from vodspec.tools.scrape.derived import (
     CATEGORY_BY_CLASS,
     RETRY_RULES,
     Category,

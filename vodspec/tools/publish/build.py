@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vodspec import paths
-from vodspec.changes import render_changelog, version_entry
-from vodspec.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.errors import (
     ManifestError,
     NoTableError,
@@ -29,13 +27,15 @@ from vodspec.errors import (
 )
 from vodspec.files import read_json
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
-from vodspec.publish.atomic import build_lock, publish_dir, replace_file
-from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
-from vodspec.publish.owned import check_owned
-from vodspec.publish.render import MODELS, dump_json, render_all, render_snapshot
-from vodspec.scrape.models import Dataset
-from vodspec.scrape.pipeline import INITIAL_VERSION, scrape
-from vodspec.validate import STALE_CHANGELOG, validate_dir
+from vodspec.tools.changes import render_changelog, version_entry
+from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
+from vodspec.tools.publish.atomic import build_lock, publish_dir, replace_file
+from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
+from vodspec.tools.publish.owned import check_owned
+from vodspec.tools.publish.render import MODELS, dump_json, render_all, render_snapshot
+from vodspec.tools.scrape.models import Dataset
+from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
+from vodspec.tools.validate import STALE_CHANGELOG, validate_dir
 
 
 @dataclass(frozen=True)

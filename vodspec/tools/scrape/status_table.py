@@ -7,17 +7,17 @@ from collections.abc import Iterable
 
 from vodspec import standard
 from vodspec.errors import CellError, DuplicateError
-from vodspec.scrape.cells import (
+from vodspec.tools.scrape.cells import (
     cell_error,
     check_ascii,
     extra_paragraphs,
     provenance,
     validated,
 )
-from vodspec.scrape.columns import REASON_PHRASE, CodeTable, known_phrase
-from vodspec.scrape.models import StatusRecord
-from vodspec.scrape.rules import Retry, category_of, retry_of
-from vodspec.scrape.tables import Cell, Row
+from vodspec.tools.scrape.columns import REASON_PHRASE, CodeTable, known_phrase
+from vodspec.tools.scrape.derived import Retry, category_of, retry_of
+from vodspec.tools.scrape.models import StatusRecord
+from vodspec.tools.scrape.tables import Cell, Row
 
 # "404 Not Found", "204 NoContent", "418 I'm a teapot": the reason phrase is ASCII words.
 STATUS_CELL = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")

@@ -22,8 +22,8 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
-from vodspec.lint import lint_json
-from vodspec.scrape.models import (
+from vodspec.tools.lint import lint_json
+from vodspec.tools.scrape.models import (
     Dataset,
     ErrorCodeRecord,
     ErrorDataset,

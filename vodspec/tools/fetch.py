@@ -38,9 +38,9 @@ from typing import Any
 from vodspec.errors import ManifestError, VodspecError, VodspecWarning
 from vodspec.files import inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
-from vodspec.publish.atomic import replace_file
-from vodspec.publish.build import scrape_source
-from vodspec.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
+from vodspec.tools.publish.atomic import replace_file
+from vodspec.tools.publish.build import scrape_source
+from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0

@@ -8,9 +8,9 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from vodspec.errors import CellError
-from vodspec.scrape.columns import CodeTable
-from vodspec.scrape.models import first_problem
-from vodspec.scrape.tables import Row
+from vodspec.tools.scrape.columns import CodeTable
+from vodspec.tools.scrape.models import first_problem
+from vodspec.tools.scrape.tables import Row
 
 M = TypeVar("M", bound=BaseModel)
 

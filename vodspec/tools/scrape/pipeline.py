@@ -12,16 +12,16 @@ from pathlib import Path
 from vodspec.errors import InputError, NoTableError, VodspecError, WrongKindError
 from vodspec.files import read_regular
 from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
-from vodspec.scrape.columns import CodeTable, classify
-from vodspec.scrape.decode import decode
-from vodspec.scrape.document import line_of, read_document
-from vodspec.scrape.error_table import error_records
-from vodspec.scrape.markup import conflict_error, find_conflict
-from vodspec.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
-from vodspec.scrape.page import PageInfo, page_info
-from vodspec.scrape.service import ANY_SERVICE, check_service
-from vodspec.scrape.status_table import status_records
-from vodspec.scrape.tables import Table, html_tables
+from vodspec.tools.scrape.columns import CodeTable, classify
+from vodspec.tools.scrape.decode import decode
+from vodspec.tools.scrape.document import line_of, read_document
+from vodspec.tools.scrape.error_table import error_records
+from vodspec.tools.scrape.markup import conflict_error, find_conflict
+from vodspec.tools.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
+from vodspec.tools.scrape.page import PageInfo, page_info
+from vodspec.tools.scrape.service import ANY_SERVICE, check_service
+from vodspec.tools.scrape.status_table import status_records
+from vodspec.tools.scrape.tables import Table, html_tables
 
 __all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "read_source", "scrape"]
 

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from vodspec.scrape.rules import Category, Retry, category_of
+from vodspec.tools.scrape.derived import Category, Retry, category_of
 
 SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"

@@ -7,16 +7,16 @@ import warnings
 from collections.abc import Iterable
 
 from vodspec.errors import VodspecWarning
-from vodspec.scrape.cells import (
+from vodspec.tools.scrape.cells import (
     cell_error,
     check_ascii,
     extra_paragraphs,
     provenance,
     validated,
 )
-from vodspec.scrape.columns import REASON_PHRASE, CodeTable
-from vodspec.scrape.models import ErrorCodeRecord
-from vodspec.scrape.tables import Row
+from vodspec.tools.scrape.columns import REASON_PHRASE, CodeTable
+from vodspec.tools.scrape.models import ErrorCodeRecord
+from vodspec.tools.scrape.tables import Row
 
 TEXT_ROLES = ("message", "description", "remedy", "module")
 # One status of a status cell: "400" or "400 Bad Request". A cell may list several, one per

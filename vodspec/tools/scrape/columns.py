@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from vodspec import standard
 from vodspec.errors import HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
-from vodspec.scrape.tables import Table
+from vodspec.tools.scrape.tables import Table
 
 #: Roles a header names by its words, tried in this order: the first role with a word in
 #: the header wins, so 错误码说明 (a description of codes) describes, 处理建议 remedies and
