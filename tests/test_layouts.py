@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from vodspec.errors import CellError, MarkupError, VodspecWarning
+from vodspec.errors import CellError, ClassOnlyError, MarkupError, VodspecWarning
 from vodspec.tools.scrape.pipeline import scrape
-from vodspec.tools.scrape.status_table import ClassOnlyError
 
 LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 PROVENANCE = {

@@ -141,3 +141,12 @@ def test_stdlib_checker_accepts_the_published_json() -> None:
 def test_stdlib_checker_refuses_unknown_keywords() -> None:
     with pytest.raises(jsonschema_subset.SchemaError):
         jsonschema_subset.errors({}, {"oneOf": []})
+
+
+def test_the_accessors_records_and_the_models_agree_field_by_field() -> None:
+    from vodspec.record import FIELD_RULES, ErrorCode, Status
+    from vodspec.tools.scrape.models import ErrorCodeRecord, StatusRecord
+
+    for record, model in ((Status, StatusRecord), (ErrorCode, ErrorCodeRecord)):
+        assert record.__slots__ == tuple(model.model_fields)
+        assert tuple(FIELD_RULES[record]) == record.__slots__

@@ -549,7 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _on_terminate_clean_up() -> None:
     """SIGTERM ends the command as Ctrl-C does, so that a build removes its lock file."""
-    import signal
+    # The C module: `signal` would import enum, and cost `vodspec show` its fast start.
+    import _signal as signal  # type: ignore[import-not-found]
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -111,5 +111,13 @@ class WrongKindError(InputError):
     """The page holds another kind of table than the one expected (status vs error codes)."""
 
 
+class ClassOnlyError(CellError):
+    """The table lists status classes (2xx, 4xx), not codes."""
+
+
+class FetchError(VodspecError):
+    """A download that failed or was refused."""
+
+
 class VodspecWarning(UserWarning):
     """Something vodspec accepted but reports: an exact repeat kept once, a risky value."""

@@ -1,6 +1,6 @@
 """The published data dir's layout and CSV conventions, shared by the build and `validate`.
 
-Standard library only: `vodspec validate` and the accessor use it without extras.
+Standard library only: `vodspec validate`, `lint` and `diff` use it without extras.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vodspec.errors import ManifestError, VodspecError, VodspecWarning
+from vodspec.errors import FetchError, ManifestError, VodspecError, VodspecWarning
 from vodspec.files import inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.tools.publish.atomic import replace_file
@@ -52,10 +52,6 @@ ACCEPTED_TYPES = ("text/html", "text/markdown", "text/x-markdown", "text/plain")
 USER_AGENT = "vodspec-fetch (+https://pypi.org/project/vodspec/)"
 #: A header value we may send or keep: Latin-1 without control characters (so no CR/LF).
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]{1,1024}")
-
-
-class FetchError(VodspecError):
-    """A download that failed or was refused."""
 
 
 @dataclass(frozen=True)

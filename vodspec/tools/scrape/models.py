@@ -1,4 +1,9 @@
-"""The pydantic models of the published dataset: what is valid is defined here, once."""
+"""The pydantic models of the published dataset: what the build may publish.
+
+The accessor's records (vodspec.record) are their standard-library twins, field for field
+(tests/test_published_formats.py checks they agree); the JSON Schemas are rendered from
+these models.
+"""
 
 from __future__ import annotations
 

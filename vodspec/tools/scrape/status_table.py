@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from vodspec import standard
-from vodspec.errors import CellError, DuplicateError
+from vodspec.errors import ClassOnlyError, DuplicateError
 from vodspec.tools.scrape.cells import (
     cell_error,
     check_ascii,
@@ -23,10 +23,6 @@ from vodspec.tools.scrape.tables import Cell, Row
 STATUS_CELL = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
 CLASS_CELL = re.compile(r"[1-5][xX]{2}")
 LOWEST_CODE, HIGHEST_CODE = 100, 599
-
-
-class ClassOnlyError(CellError):
-    """The table lists status classes (2xx, 4xx), not codes."""
 
 
 def _text(cell: Cell) -> str | None:
