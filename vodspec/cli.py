@@ -92,7 +92,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
     from pathlib import Path
 
-    from vodspec.tools.diff import change_lines
+    from vodspec.tools.changes import change_lines
     from vodspec.tools.publish.build import build
 
     with _reported_warnings():
@@ -268,7 +268,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     from vodspec.files import read_json
     from vodspec.layout import KINDS, json_name
-    from vodspec.tools.diff import KEY_FIELDS, diff_packages, diffs_as_json, diffs_as_text
+    from vodspec.tools.changes import diffs_as_json, diffs_as_text
+    from vodspec.tools.diff import KEY_FIELDS, diff_packages
 
     def load_one(path: Path) -> dict[str, Any]:
         try:

@@ -1,4 +1,5 @@
-"""The data's release notes: data/changes.json (for machines) and data/CHANGELOG.md (for people).
+"""Changes written out: data/changes.json and `diff --json` (for machines), data/CHANGELOG.md
+and the lines of `build` and `diff` (for people), all from one change record.
 
 Each build that makes a version prepends one entry, built from the before/after diff of
 the data, never written by hand and never stamped with the wall clock: the same inputs
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from vodspec.tools.diff import Diff, change_as_json, key_text
+from vodspec.tools.diff import Change, Diff, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
 
@@ -72,11 +73,14 @@ def iso_date(http_date: str | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _record_label(record: dict[str, Any] | None) -> str:
+def record_label(record: dict[str, Any] | None, markdown: bool = False) -> str:
+    """What names a record for people: its reason phrase or message (" Not Found")."""
     if not record:
         return ""
-    text = record.get("reason") or record.get("message") or record.get("description") or ""
-    return f" {markdown_text(str(text))}" if text else ""
+    text = record.get("reason") or record.get("message") or ""
+    if not text:
+        return ""
+    return f" {markdown_text(str(text))}" if markdown else f" {text}"
 
 
 def markdown_text(text: str) -> str:
@@ -125,7 +129,9 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
                 for name, values in change["fields"].items():
                     lines.append(f"- changed {key} `{name}`: {_transition(values)}")
             else:
-                lines.append(f"- {change['kind']} {key}{_record_label(change.get('record'))}")
+                lines.append(
+                    f"- {change['kind']} {key}{record_label(change.get('record'), markdown=True)}"
+                )
         lines += [f"- {text}" for text in entry["schema_changes"]]
         for kind, fields in entry.get("source_changes", {}).items():
             for name, values in fields.items():
@@ -134,4 +140,53 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
         if not entry["changes"] and not entry["schema_changes"]:
             lines.append("- no record changed")
         lines.append("")
+    return "\n".join(lines)
+
+
+def change_as_json(kind: str, change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"dataset": kind, "key": list(change.key), "kind": change.kind}
+    if change.kind == "changed":
+        out["fields"] = {
+            name: {"before": before, "after": after}
+            for name, (before, after) in change.fields.items()
+        }
+    else:
+        out["record"] = change.record
+    return out
+
+
+def diffs_as_json(diffs: dict[str, Diff]) -> dict[str, Any]:
+    return {
+        "bump": package_level(diffs),
+        "changes": [change_as_json(kind, c) for kind, diff in diffs.items() for c in diff.changes],
+        "schema_changes": [
+            f"{kind}: {text}" for kind, diff in diffs.items() for text in diff.schema_changes
+        ],
+        "source_changes": {
+            kind: {name: {"before": b, "after": a} for name, (b, a) in diff.source_changes.items()}
+            for kind, diff in diffs.items()
+            if diff.source_changes
+        },
+    }
+
+
+def change_lines(kind: str, diff: Diff) -> list[str]:
+    """The changes of one dataset for people, one line each."""
+    lines = []
+    for change in diff.changes:
+        key = f"{kind} {key_text(change.key)}"
+        if change.kind == "changed":
+            for name, (before, after) in change.fields.items():
+                lines.append(f"changed {key} {name}: {before!r} -> {after!r}")
+        else:
+            lines.append(f"{change.kind} {key}{record_label(change.record)}")
+    lines += [f"{kind}: {text}" for text in diff.schema_changes]
+    for name, (before, after) in diff.source_changes.items():
+        lines.append(f"source {kind} {name}: {before} -> {after}")
+    return lines
+
+
+def diffs_as_text(diffs: dict[str, Diff]) -> str:
+    lines = [line for kind, diff in diffs.items() for line in change_lines(kind, diff)]
+    lines.append(f"bump: {package_level(diffs) or 'none'}")
     return "\n".join(lines)

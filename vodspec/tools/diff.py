@@ -1,5 +1,7 @@
 """Compare two published datasets: what changed, and which semver bump that demands.
 
+Only computing: how changes are written for people and machines is vodspec.tools.changes.
+
 Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packages.
 """
 
@@ -217,59 +219,3 @@ def package_level(diffs: dict[str, Diff]) -> str | None:
 def key_text(key: tuple[Any, ...]) -> str:
     """``("VOD.10053", 400)`` -> ``"VOD.10053 400"``; ``(404,)`` -> ``"404"``."""
     return " ".join(str(part) for part in key if part is not None)
-
-
-def change_as_json(kind: str, change: Change) -> dict[str, Any]:
-    out: dict[str, Any] = {"dataset": kind, "key": list(change.key), "kind": change.kind}
-    if change.kind == "changed":
-        out["fields"] = {
-            name: {"before": before, "after": after}
-            for name, (before, after) in change.fields.items()
-        }
-    else:
-        out["record"] = change.record
-    return out
-
-
-def diffs_as_json(diffs: dict[str, Diff]) -> dict[str, Any]:
-    return {
-        "bump": package_level(diffs),
-        "changes": [change_as_json(kind, c) for kind, diff in diffs.items() for c in diff.changes],
-        "schema_changes": [
-            f"{kind}: {text}" for kind, diff in diffs.items() for text in diff.schema_changes
-        ],
-        "source_changes": {
-            kind: {name: {"before": b, "after": a} for name, (b, a) in diff.source_changes.items()}
-            for kind, diff in diffs.items()
-            if diff.source_changes
-        },
-    }
-
-
-def _describe(record: dict[str, Any] | None) -> str:
-    if not record:
-        return ""
-    text = record.get("reason") or record.get("message") or ""
-    return f" {text}" if text else ""
-
-
-def change_lines(kind: str, diff: Diff) -> list[str]:
-    """The changes of one dataset for people, one line each."""
-    lines = []
-    for change in diff.changes:
-        key = f"{kind} {key_text(change.key)}"
-        if change.kind == "changed":
-            for name, (before, after) in change.fields.items():
-                lines.append(f"changed {key} {name}: {before!r} -> {after!r}")
-        else:
-            lines.append(f"{change.kind} {key}{_describe(change.record)}")
-    lines += [f"{kind}: {text}" for text in diff.schema_changes]
-    for name, (before, after) in diff.source_changes.items():
-        lines.append(f"source {kind} {name}: {before} -> {after}")
-    return lines
-
-
-def diffs_as_text(diffs: dict[str, Diff]) -> str:
-    lines = [line for kind, diff in diffs.items() for line in change_lines(kind, diff)]
-    lines.append(f"bump: {package_level(diffs) or 'none'}")
-    return "\n".join(lines)
