@@ -7,7 +7,7 @@ these models.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -105,23 +105,30 @@ class Source(_Model):
     sha256: Sha256 = Field(description="sha256 of the raw file's bytes.")
 
 
-class ErrorDataset(_Model):
-    """A page's error codes, in page order."""
+Semver = Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
+
+
+class _Dataset(_Model):
+    """A page's records with the page they came from; the fields every dataset has."""
 
     name: Text
-    kind: Literal["error_codes"] = "error_codes"
-    version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
+    kind: str
+    version: Semver
     source: Source
+    records: list[Any] = Field(min_length=1)
+
+
+class ErrorDataset(_Dataset):
+    """A page's error codes, in page order."""
+
+    kind: Literal["error_codes"] = "error_codes"
     records: list[ErrorCodeRecord] = Field(min_length=1)
 
 
-class StatusDataset(_Model):
+class StatusDataset(_Dataset):
     """A page's status codes, sorted by code."""
 
-    name: Text
     kind: Literal["status_codes"] = "status_codes"
-    version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
-    source: Source
     records: list[StatusRecord] = Field(min_length=1)
 
     @model_validator(mode="after")
