@@ -30,6 +30,14 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _json(value: object) -> None:
+    """Print ``value`` as vodspec writes JSON everywhere (vodspec.files.dump_json)."""
+    from vodspec.files import dump_json
+
+    sys.stdout.flush()
+    sys.stdout.buffer.write(dump_json(value))
+
+
 def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
@@ -143,9 +151,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             record = registry.status(text)  # raises: no VOD status code matches …
         raise VodspecError(f"no VOD status code or error code matches {args.code!r}")
     if args.json:
-        import json
-
-        _out(json.dumps(record.as_dict(), ensure_ascii=False, indent=2))
+        _json(record.as_dict())
         return EXIT_OK
     lines = [
         f"{record.code} {record.reason or ''}".rstrip(),
@@ -165,9 +171,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
     records = registry.error(code)
     if as_json:
-        import json
-
-        _out(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
+        _json([r.as_dict() for r in records])
         return EXIT_OK
     blocks = []
     for record in records:
@@ -195,9 +199,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             raise VodspecError("--retry filters status codes; error codes have no retry advice")
         errors = [r for r in registry.error_codes() if _status_matches(r.http_status, args)]
         if getattr(args, "json", False):
-            import json
-
-            _out(json.dumps([r.as_dict() for r in errors], ensure_ascii=False, indent=2))
+            _json([r.as_dict() for r in errors])
             return EXIT_OK
         _out(f"# VOD error codes, dataset version {registry.data_version()}")
         for error in errors:
@@ -211,9 +213,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         and getattr(args, "retry", None) in (None, r.retry)
     ]
     if getattr(args, "json", False):
-        import json
-
-        _out(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
+        _json([r.as_dict() for r in records])
         return EXIT_OK
     width = max((len(record.reason or "") for record in records), default=1)
     _out(f"# VOD status codes, dataset version {registry.data_version()}")
@@ -263,7 +263,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
-    import json
     from pathlib import Path
 
     from vodspec.files import read_json
@@ -319,7 +318,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         _out(f"version: {_versions(old)} -> {_versions(new)}")
     if args.json:
         versions = {"old_version": _versions(old), "new_version": _versions(new)}
-        _out(json.dumps({**versions, **diffs_as_json(diffs)}, ensure_ascii=False, indent=2))
+        _json({**versions, **diffs_as_json(diffs)})
     else:
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
@@ -334,7 +333,6 @@ def _versions(datasets: dict[str, dict[str, Any]]) -> str:
 def cmd_lint(args: argparse.Namespace) -> int:
     """Where the pages depart from the HTTP standard or from each other; exit 0 clean, 1
     findings. DIR lints its status and error codes; FILE one dataset."""
-    import json
     from pathlib import Path
 
     from vodspec.tools.lint import RULES, lint_all
@@ -353,7 +351,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
     findings = lint_all(statuses, errors)
     if args.json:
-        _out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        _json([f.as_dict() for f in findings])
     else:
         for finding in findings:
             _out(

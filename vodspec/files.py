@@ -1,4 +1,5 @@
-"""Reading the user's files safely: regular files only, a size cap, JSON that cannot crash.
+"""Reading the user's files safely (regular files only, a size cap, JSON that cannot crash),
+and the one JSON form vodspec writes.
 
 Standard library only (validate, diff and lint use it without extras). A path that names a
 device, a FIFO or a directory is refused before it is read (``/dev/zero`` would never end,
@@ -77,6 +78,12 @@ def load_json(data: bytes, where: str) -> Any:
 def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
     """A JSON file's value (regular file, capped, one-line refusals)."""
     return load_json(read_regular(path, cap), str(path))
+
+
+def dump_json(value: Any) -> bytes:
+    """vodspec's one JSON form, for every file and every --json output: UTF-8, not
+    ASCII-escaped, two-space indent, final newline, key order as given."""
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def inside(path: Path, root: Path) -> bool:

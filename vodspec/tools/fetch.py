@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.client
-import json
 import re
 import socket
 import ssl
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from vodspec.errors import FetchError, ManifestError, VodspecError, VodspecWarning
-from vodspec.files import inside, read_json, read_regular
+from vodspec.files import dump_json, inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.tools.publish.atomic import replace_file
 from vodspec.tools.publish.build import scrape_source
@@ -458,7 +457,7 @@ def _remember(item: dict[str, Any], result: Fetched) -> bool:
 
 def _save(raw_dir: Path, stored: list[dict[str, Any]]) -> None:
     path = raw_dir / MANIFEST_NAME
-    data = (json.dumps(stored, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = dump_json(stored)
     try:
         replace_file(path, data)
     except OSError as exc:

@@ -225,7 +225,6 @@ def lint_all(
 
 def lint_json(statuses: list[dict[str, Any]], errors: list[dict[str, Any]] | None = None) -> bytes:
     """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
-    import json
+    from vodspec.files import dump_json
 
-    findings = [finding.as_dict() for finding in lint_all(statuses, errors)]
-    return (json.dumps(findings, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return dump_json([finding.as_dict() for finding in lint_all(statuses, errors)])

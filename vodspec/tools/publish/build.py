@@ -25,14 +25,14 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import read_json
+from vodspec.files import dump_json, read_json
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.tools.changes import render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.tools.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.tools.publish.owned import check_owned
-from vodspec.tools.publish.render import MODELS, dump_json, render_all, render_snapshot
+from vodspec.tools.publish.render import MODELS, render_all, render_snapshot
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
 from vodspec.tools.validate import STALE_CHANGELOG, validate_dir

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from typing import Any
 
 from pydantic import BaseModel
 
+from vodspec.files import dump_json
 from vodspec.layout import (
     ERROR_CODES,
     KINDS,
@@ -39,11 +39,6 @@ MODELS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
 TITLES = {STATUS_CODES: "status codes", ERROR_CODES: "error codes"}
 #: Table Schema primary keys; error codes have none (a code may repeat under one status).
 PRIMARY_KEYS = {STATUS_CODES: ["code"], ERROR_CODES: []}
-
-
-def dump_json(value: Any) -> bytes:
-    """UTF-8, not ASCII-escaped, two-space indent, final newline; key order as given."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def record_fields(kind: str) -> list[str]:
