@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vodspec.errors import VodspecError
+
 ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "default", "examples", "$defs"})
 CHECKED = frozenset(
     {
@@ -40,7 +42,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-class SchemaError(ValueError):
+class SchemaError(VodspecError, ValueError):
     """The schema uses something this checker does not implement."""
 
 
