@@ -197,7 +197,7 @@ def test_diff_refuses_records_it_cannot_compare(tmp_path: Path, records: object)
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"kind": "status_codes", "records": records}), "utf-8")
     result = run_cli("diff", str(path), str(path))
-    assert result.returncode == 2 and "not a vodspec dataset" in result.stderr
+    assert result.returncode == 2 and "not a status-code dataset" in result.stderr
 
 
 def test_diff_of_a_non_json_file_says_so(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_open_dataset_refuses_tampered_records(tmp_path: Path, field: str, value
     dataset = json.loads((data / "status_codes.json").read_bytes())
     dataset["records"][0][field] = value
     (data / "status_codes.json").write_text(json.dumps(dataset), "utf-8")
-    with pytest.raises(PublishError, match=f"record 1: {field} is"):
+    with pytest.raises(PublishError, match=f"record 1: {field} is|not a status-code dataset"):
         vodspec.open_dataset(data)
 
 

@@ -265,45 +265,22 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
     from pathlib import Path
 
-    from vodspec.files import read_json
-    from vodspec.layout import KINDS, json_name
+    from vodspec.files import read_data_dir, read_dataset
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
-    from vodspec.tools.diff import KEY_FIELDS, diff_packages
-
-    def load_one(path: Path) -> dict[str, Any]:
-        try:
-            value = read_json(path)
-        except VodspecError as exc:
-            raise VodspecError(
-                f"{exc.message}; expected a vodspec dataset (a JSON file or a data dir)",
-                file=str(path),
-            ) from None
-        if not isinstance(value, dict):
-            raise VodspecError("not a vodspec dataset: expected a JSON object", file=str(path))
-        records = value.get("records")
-        keys = KEY_FIELDS.get(str(value.get("kind", "status_codes")), ("code",))
-        if not isinstance(records, list) or not all(
-            isinstance(r, dict) and all(isinstance(r.get(k), int | str | None) for k in keys)
-            for r in records
-        ):
-            raise VodspecError(
-                "not a vodspec dataset: expected a records list of objects keyed by"
-                f" {' and '.join(keys)}",
-                file=str(path),
-            )
-        assert isinstance(value, dict)
-        return value
+    from vodspec.tools.diff import diff_packages
 
     def load(name: str) -> dict[str, dict[str, Any]]:
         path = Path(name)
-        if not path.is_dir():
-            dataset = load_one(path)
-            return {str(dataset.get("kind", "status_codes")): dataset}
-        found = {
-            kind: load_one(path / json_name(kind))
-            for kind in KINDS
-            if (path / json_name(kind)).exists()
-        }
+        try:
+            if not path.is_dir():
+                dataset = read_dataset(path)
+                return {str(dataset.get("kind", "status_codes")): dataset}
+            found = read_data_dir(path)
+        except VodspecError as exc:
+            raise VodspecError(
+                f"{exc.message}; expected a vodspec dataset (a JSON file or a data dir)",
+                file=exc.file,
+            ) from None
         if not found:
             raise VodspecError("no published dataset in this directory", file=str(path))
         return found
@@ -367,20 +344,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def _lint_records(path: Path, kind: str) -> list[dict[str, Any]]:
     """A dataset's records, refused in one line unless they have what lint reads."""
-    from vodspec.files import read_json
+    from vodspec.files import read_dataset
 
-    dataset = read_json(path)
-    records = dataset.get("records") if isinstance(dataset, dict) else None
-    key, key_type = ("code", int) if kind == "status_codes" else ("error_code", str)
-    texts = ("reason", "retry", "description", "message", "remedy")
-    if not isinstance(records, list) or not all(
-        isinstance(r, dict)
-        and type(r.get(key)) is key_type
-        and all(isinstance(r.get(name), str | None) for name in texts)
-        for r in records
-    ):
-        name = "a status-code" if kind == "status_codes" else "an error-code"
-        raise VodspecError(f"not {name} dataset: expected records with a {key}", file=str(path))
+    records: list[dict[str, Any]] = read_dataset(path, kind)["records"]
     return records
 
 

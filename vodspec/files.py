@@ -80,6 +80,46 @@ def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
     return load_json(read_regular(path, cap), str(path))
 
 
+#: What every reader of a published dataset relies on: each record's key, and text fields
+#: that are text (or null).
+DATASET_KEYS: dict[str, tuple[str, type]] = {
+    "status_codes": ("code", int),
+    "error_codes": ("error_code", str),
+}
+TEXT_FIELDS = ("reason", "retry", "description", "message", "remedy", "module")
+
+
+def read_dataset(path: Path, kind: str | None = None) -> dict[str, Any]:
+    """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
+    a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
+    value = read_json(path)
+    found = value.get("kind", kind or "status_codes") if isinstance(value, dict) else None
+    if not isinstance(found, str) or found not in DATASET_KEYS or kind not in (None, found):
+        expected = f"a {kind} dataset" if kind else "a vodspec dataset"
+        raise InputError(f"not {expected} (a JSON object of that kind)", file=str(path))
+    key, key_type = DATASET_KEYS[found]
+    records = value.get("records")
+    if not isinstance(records, list) or not all(
+        isinstance(record, dict)
+        and type(record.get(key)) is key_type
+        and all(isinstance(record.get(name), str | None) for name in TEXT_FIELDS)
+        for record in records
+    ):
+        name = "a status-code" if found == "status_codes" else "an error-code"
+        raise InputError(f"not {name} dataset: expected records with a {key}", file=str(path))
+    assert isinstance(value, dict)
+    return value
+
+
+def read_data_dir(directory: Path) -> dict[str, dict[str, Any]]:
+    """The datasets a data dir holds, by kind (none: {})."""
+    return {
+        kind: read_dataset(directory / f"{kind}.json", kind)
+        for kind in DATASET_KEYS
+        if (directory / f"{kind}.json").exists()
+    }
+
+
 def dump_json(value: Any) -> bytes:
     """vodspec's one JSON form, for every file and every --json output: UTF-8, not
     ASCII-escaped, two-space indent, final newline, key order as given."""

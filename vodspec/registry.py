@@ -106,37 +106,37 @@ class Registry:
         from pathlib import Path
 
         from vodspec.errors import VodspecError
-        from vodspec.files import read_json
+        from vodspec.files import read_data_dir
 
         directory = Path(directory)
         if directory.is_file():  # a file of the data dir: status_codes.json, datapackage.json…
             directory = directory.parent
+        try:
+            datasets = read_data_dir(directory)
+        except VodspecError as exc:
+            raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
         loaded: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]], str]] = {}
         for kind, record_type in (("status_codes", Status), ("error_codes", ErrorCode)):
-            path = directory / f"{kind}.json"
-            if not path.exists():
+            if kind not in datasets:
                 continue
+            path = directory / f"{kind}.json"
             try:
-                dataset = read_json(path)
-                if dataset.get("kind", kind) != kind or not isinstance(dataset["records"], list):
-                    raise ValueError(f"not a {kind} dataset")
                 rows = [
                     tuple(
                         tuple(v) if isinstance(v, list) else v
                         for v in (r[f] for f in record_type.__slots__)
                     )
-                    for r in dataset["records"]
+                    for r in datasets[kind]["records"]
                 ]
-                loaded[kind] = (record_type.__slots__, rows, dataset["version"])
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            except KeyError as exc:
                 raise PublishError(
-                    f"cannot load the dataset: {type(exc).__name__}: {exc}", file=str(path)
-                ) from None
-            except VodspecError as exc:
-                raise PublishError(
-                    f"cannot load the dataset: {exc.message}", file=str(path)
+                    f"cannot load the dataset: no field {exc}", file=str(path)
                 ) from None
             _check_rows(record_type, rows, path)
+            version = datasets[kind].get("version")
+            if not isinstance(version, str):
+                raise PublishError("cannot load the dataset: it has no version", file=str(path))
+            loaded[kind] = (record_type.__slots__, rows, version)
         if "status_codes" not in loaded:
             raise PublishError("no status_codes.json", file=str(directory))
         fields, rows, version = loaded["status_codes"]

@@ -25,14 +25,14 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, read_json
-from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
+from vodspec.files import dump_json, read_data_dir
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.tools.publish.atomic import build_lock, publish_dir, replace_file
 from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.tools.publish.owned import check_owned
-from vodspec.tools.publish.render import MODELS, render_all, render_snapshot
+from vodspec.tools.publish.render import render_all, render_snapshot
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
 from vodspec.tools.validate import STALE_CHANGELOG, validate_dir
@@ -246,11 +246,7 @@ def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
             " restore it (e.g. `git checkout -- data`) and build again",
             file=str(data_dir),
         )
-    return {
-        kind: dict(read_json(data_dir / json_name(kind)))
-        for kind in MODELS
-        if (data_dir / json_name(kind)).exists()
-    }
+    return read_data_dir(data_dir)
 
 
 def _changed_files(data_dir: Path, files: dict[str, bytes]) -> list[str]:
