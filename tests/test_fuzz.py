@@ -42,7 +42,7 @@ LOADED = pages()
 
 
 @settings(
-    max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(page=st.sampled_from(range(len(LOADED))), seed=st.integers(0, 2**32 - 1))
 def test_mutants(page: int, seed: int) -> None:
@@ -92,7 +92,7 @@ LOADED_ERRORS = error_pages()
 
 
 @settings(
-    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(page=st.sampled_from(range(len(LOADED_ERRORS))), seed=st.integers(0, 2**32 - 1))
 def test_error_page_mutants(page: int, seed: int) -> None:
