@@ -1,0 +1,135 @@
+"""Pages refused, or read clean, for their bytes and files: encodings, sizes, cuts, odd files,
+control characters. Each refusal is one line naming where and what was expected."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import SEED, run_cli
+
+from vodspec.errors import (
+    EncodingError,
+    TooLargeError,
+    TruncatedError,
+    VodspecWarning,
+)
+from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.tools.scrape.pipeline import scrape
+
+ROW_404 = "zh-cn_topic_0170279165_row5782639793230"
+ROW_404_TEXT = "所请求的资源不存在。"
+
+
+def scrape_text(text: str, service: str = "vod") -> object:
+    return scrape(text.encode("utf-8"), service=service, file="page.md")
+
+
+def content(text: str) -> list[dict[str, object]]:
+    """The records a page gives, without what depends on its bytes (hash, lines)."""
+    return [
+        record.model_dump(exclude={"source_sha256", "source_line"})
+        for record in scrape_text(text).records  # type: ignore[attr-defined]
+    ]
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def one_line_refusal(path: Path, expected: str) -> None:
+    result = run_cli("scrape", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert expected in line and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])
+def test_truncated_file(seed_text: str, cut: float) -> None:
+    with pytest.raises(TruncatedError, match=r"cut off|ends inside"):
+        scrape_text(seed_text[: int(len(seed_text) * cut)])
+
+
+def test_truncated_just_before_the_closing_tag(seed_text: str) -> None:
+    with pytest.raises(TruncatedError):
+        scrape_text(seed_text.rstrip()[: -len("</table>")])
+
+
+def test_non_utf8_bytes(seed_text: str) -> None:
+    with pytest.raises(EncodingError, match=r"not UTF-8.*GB18030"):
+        scrape(seed_text.encode("gb18030"), file="page.md")
+
+
+def test_random_bytes() -> None:
+    with pytest.raises(EncodingError):
+        scrape(bytes(range(256)) * 4, file="page.md")
+
+
+def test_too_large() -> None:
+    with pytest.raises(TooLargeError, match="cap"):
+        scrape(b" " * (MAX_PAGE_BYTES + 1), file="page.md")
+
+
+def test_bom_crlf_and_mixed_endings_read_the_same(seed_text: str) -> None:
+    plain = scrape_text(seed_text).records  # type: ignore[attr-defined]
+    crlf = seed_text.replace("\n", "\r\n")
+    mixed = "".join(
+        line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(seed_text.split("\n"))
+    )
+    for variant in (b"\xef\xbb\xbf" + seed_text.encode(), crlf.encode(), mixed.encode()):
+        records = scrape(variant, file="page.md").records
+        assert [r.model_dump(exclude={"source_sha256"}) for r in records] == [
+            r.model_dump(exclude={"source_sha256"}) for r in plain
+        ]
+
+
+def test_declared_charset_is_named_in_the_refusal(seed_text: str) -> None:
+    page = ('<meta charset="gbk">\n' + seed_text).encode("gbk")
+    with pytest.raises(EncodingError, match="declares charset=gbk"):
+        scrape(page, file="page.md")
+
+
+def test_truncated_seed(tmp_path: Path) -> None:
+    for cut in (3000, 7777, len(SEED.read_bytes()) - 10):
+        one_line_refusal(write(tmp_path, f"cut{cut}.md", SEED.read_bytes()[:cut]), "cut")
+
+
+def test_gbk_copy(tmp_path: Path) -> None:
+    page = write(tmp_path, "gbk.md", SEED.read_text(encoding="utf-8").encode("gbk"))
+    one_line_refusal(page, "not UTF-8")
+
+
+def test_200_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.md"
+    with open(huge, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # sparse: no disk is used
+    one_line_refusal(huge, "the cap is")
+
+
+def test_control_characters_are_removed_and_reported() -> None:
+    text = SEED.read_text(encoding="utf-8").replace(ROW_404_TEXT, "所请求的\x07资源\x1b不存在。")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = scrape(text.encode(), file="ctl.md")
+    assert next(r for r in dataset.records if r.code == 404).paragraphs[0] == ROW_404_TEXT
+    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert messages == [
+        "line 53: removed control character U+0007",
+        "line 53: removed control character U+001B",
+    ]
+
+
+def test_unreadable_file_is_one_line(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        directory = tmp_path / "dir.md"
+        directory.mkdir()
+        one_line_refusal(directory, "not a regular file")
+    else:
+        locked = write(tmp_path, "locked.md", b"x")
+        locked.chmod(0)
+        one_line_refusal(locked, "cannot read")
