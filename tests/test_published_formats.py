@@ -148,5 +148,26 @@ def test_the_accessors_records_and_the_models_agree_field_by_field() -> None:
     from vodspec.tools.scrape.models import ErrorCodeRecord, StatusRecord
 
     for record, model in ((Status, StatusRecord), (ErrorCode, ErrorCodeRecord)):
-        assert record.__slots__ == tuple(model.model_fields)
+        assert (record.FIELDS or record.__slots__) == tuple(model.model_fields)
         assert tuple(FIELD_RULES[record]) == record.__slots__
+        assert set(record.__slots__) <= set(model.model_fields)
+    # Computed in the accessor, as http.HTTPStatus computes is_client_error: never stored.
+    assert (
+        "category" not in Status.__slots__
+        and Status(
+            404,
+            None,
+            "x",
+            ("x",),
+            "do_not_retry",
+            None,
+            None,
+            "unspecified",
+            None,
+            None,
+            None,
+            1,
+            "0",
+        ).category
+        == "client_error"
+    )

@@ -7,6 +7,8 @@ class _Record:
     """Immutable, hashable, compared by value; fields are the subclass's ``__slots__``."""
 
     __slots__: tuple[str, ...] = ()
+    #: The published JSON's fields, in order: the stored ones and those computed from them.
+    FIELDS: tuple[str, ...] = ()
 
     def __init__(self, *values: object) -> None:
         if len(values) != len(self.__slots__):
@@ -28,7 +30,7 @@ class _Record:
         """The record as the published JSON has it (tuples as lists)."""
         return {
             name: list(value) if isinstance(value, tuple) else value
-            for name in self.__slots__
+            for name in self.FIELDS or self.__slots__
             for value in (getattr(self, name),)
         }
 
@@ -48,10 +50,14 @@ class _Record:
         return hash(self._values())
 
 
+#: The class of a code is its first digit (RFC 9110, section 15), as http.HTTPStatus has it.
+CATEGORIES = ("informational", "success", "redirection", "client_error", "server_error")
+
+
 class Status(_Record):
     """One status code as the VOD documentation describes it."""
 
-    __slots__ = (
+    FIELDS = (
         "code",
         "reason",
         "description",
@@ -67,12 +73,27 @@ class Status(_Record):
         "source_line",
         "source_sha256",
     )
+    # category is computed from the code (the data keeps the column for CSV and SQL users).
+    __slots__ = (
+        "code",
+        "reason",
+        "description",
+        "paragraphs",
+        "retry",
+        "standard_phrase",
+        "standard_reference",
+        "standard_retry",
+        "standard_retry_reference",
+        "doc_id",
+        "source_row",
+        "source_line",
+        "source_sha256",
+    )
 
     code: int
     reason: str | None
     description: str | None
     paragraphs: tuple[str, ...]
-    category: str
     retry: str
     standard_phrase: str | None
     standard_reference: str | None
@@ -82,6 +103,11 @@ class Status(_Record):
     source_row: str | None
     source_line: int
     source_sha256: str
+
+    @property
+    def category(self) -> str:
+        """``client_error`` for 404: the class of the code, from its first digit."""
+        return CATEGORIES[self.code // 100 - 1]
 
     @property
     def name(self) -> str | None:
@@ -138,7 +164,6 @@ FIELD_RULES: dict[type[_Record], dict[str, object]] = {
         "reason": _OPTIONAL_TEXT,
         "description": _OPTIONAL_TEXT,
         "paragraphs": _LINES,
-        "category": {"informational", "success", "redirection", "client_error", "server_error"},
         "retry": {"do_not_retry", "retry_unchanged", "unspecified"},
         "standard_phrase": _OPTIONAL_TEXT,
         "standard_reference": _OPTIONAL_TEXT,

@@ -22,6 +22,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.record import ErrorCode, Status
 from vodspec.tools.lint import lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
@@ -168,9 +169,13 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
     return dump_json(package)
 
 
+#: The accessor's record types: the snapshot stores their stored fields only.
+ACCESSOR_RECORDS = {STATUS_CODES: Status, ERROR_CODES: ErrorCode}
+
+
 def snapshot_rows(dataset: Dataset) -> list[tuple[Any, ...]]:
-    """The records as tuples in field order, lists as tuples: what the accessor loads."""
-    fields = record_fields(dataset.kind)
+    """The records as tuples of the accessor's stored fields, lists as tuples."""
+    fields = ACCESSOR_RECORDS[dataset.kind].__slots__
     return [
         tuple(
             tuple(record[name]) if isinstance(record[name], list) else record[name]
@@ -193,7 +198,7 @@ def render_snapshot(datasets: dict[str, Dataset], version: str, files: dict[str,
     ]
     for kind in KINDS:
         name = kind.upper()
-        lines.append(f"{name}_FIELDS = {tuple(record_fields(kind))!r}")
+        lines.append(f"{name}_FIELDS = {ACCESSOR_RECORDS[kind].__slots__!r}")
         if kind not in datasets:
             lines.append(f"{name} = ()")
             continue
