@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fuzzing import (  # noqa: E402
+    ERROR_PAGES,
     REFUSED,
+    STATUS_PAGES,
     Mutant,
     check,
     check_errors,
@@ -33,15 +35,6 @@ from fuzzing import (  # noqa: E402
 
 from vodspec.errors import VodspecError  # noqa: E402
 from vodspec.tools.scrape.pipeline import scrape  # noqa: E402
-
-CORPUS = ROOT.parent / "shared" / "corpus"
-PAGES = [ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"] + [
-    CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")
-]
-ERROR_PAGES = [
-    ROOT / "tests" / "fixtures" / "layouts" / "errors_five_columns.md",
-    CORPUS / "vod" / "errors" / "7381ebf.md",
-]
 
 
 def run(
@@ -82,7 +75,9 @@ def main() -> int:
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20261127
     warnings.simplefilter("ignore")
-    pages = [(p.read_text(encoding="utf-8"), records_of(scrape(p))) for p in PAGES if p.is_file()]
+    pages = [
+        (p.read_text(encoding="utf-8"), records_of(scrape(p))) for p in STATUS_PAGES if p.is_file()
+    ]
     errors = [error_page(p.read_text("utf-8"), scrape) for p in ERROR_PAGES if p.is_file()]
     failures = run("status pages", cases, seed, pages, lambda page, rng: mutate(*page, rng), check)
     print()

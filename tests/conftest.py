@@ -10,6 +10,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,6 +111,59 @@ def two_sources(raw: Path, status_page: Path, error_page: Path) -> Path:
     ]
     (raw / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
     return raw
+
+
+def package_copy(folder: Path) -> Path:
+    """``folder/site`` holding a copy of the package (no bytecode): a checkout to build in,
+    run with PYTHONPATH=site, whose data/ and snapshot are the copy's own."""
+    site = folder / "site"
+    shutil.copytree(
+        ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return site
+
+
+def run_in_site(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a package copy (see package_copy), importing vodspec from it."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
+
+
+def scrape_text(text: str, service: str = "vod") -> Any:
+    """The dataset a page's text gives (bytes as UTF-8, named page.md in refusals)."""
+    from vodspec.tools.scrape.pipeline import scrape
+
+    return scrape(text.encode("utf-8"), service=service, file="page.md")
+
+
+def content(text: str) -> list[dict[str, object]]:
+    """The records a page gives, without what depends on its bytes (hash, lines)."""
+    return [
+        record.model_dump(exclude={"source_sha256", "source_line"})
+        for record in scrape_text(text).records
+    ]
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def one_line_refusal(path: Path, expected: str) -> None:
+    """`vodspec scrape PATH` refuses it: exit 1, nothing on stdout, one line naming it."""
+    result = run_cli("scrape", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert expected in line and "Traceback" not in result.stderr
 
 
 def frozen_raw(raw: Path) -> Path:

@@ -11,7 +11,22 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from vodspec.record import ErrorCode
+from vodspec.tools.diff import PROVENANCE_FIELDS
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+#: The pages the fuzz runs mutate (the corpus ones when ../shared is there).
+STATUS_PAGES = [ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"] + [
+    CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")
+]
+ERROR_PAGES = [
+    ROOT / "tests" / "fixtures" / "layouts" / "errors_five_columns.md",
+    CORPUS / "vod" / "errors" / "7381ebf.md",
+]
 
 ROW = re.compile(r"<tr id=\"[^\"]*\">.*?</tr>\n", re.S)
 REFUSED = "refused"
@@ -257,14 +272,8 @@ def check(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) ->
 ERROR_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>\n", re.S)
 #: An error record as the oracle sees it: every field but provenance and placeholders.
 ErrorRecord = tuple[Any, ...]
-ERROR_FIELDS = (
-    "error_code",
-    "http_status",
-    "http_status_text",
-    "message",
-    "description",
-    "remedy",
-    "module",
+ERROR_FIELDS = tuple(
+    name for name in ErrorCode.__slots__ if name not in (*PROVENANCE_FIELDS, "placeholders")
 )
 
 

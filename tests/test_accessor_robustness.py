@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from conftest import package_copy as copy_of_package
 
 
 def package_copy(tmp_path: Path, snapshot: str | None) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(
-        ROOT / "vodspec", target / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    target = copy_of_package(tmp_path)
     path = target / "vodspec" / "_snapshot.py"
     if snapshot is None:
         path.unlink()

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import py_compile
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
-
-FROZEN_SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
+from conftest import frozen_raw, package_copy, run_cli, run_in_site
 
 
 def raw_dir(folder: Path) -> Path:
-    """A raw dir holding the frozen seed as the only source."""
-    raw = folder / "raw"
-    raw.mkdir(parents=True)
-    shutil.copy(FROZEN_SEED, raw / "seed.md")
-    source = {
-        "id": "vod_04_0133",
-        "kind": "status_codes",
-        "service": "vod",
-        "url": "https://x.invalid/vod_04_0133.html",
-        "file": "seed.md",
-    }
-    (raw / "sources.json").write_text(json.dumps([source]), encoding="utf-8")
-    return raw
+    """The frozen seed as the only source, in ``folder/raw``."""
+    return frozen_raw(folder / "raw")
 
 
 def listing(folder: Path) -> list[str]:
@@ -56,8 +39,8 @@ def test_build_refuses_a_data_dir_with_a_foreign_file(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
     (data / "my-notes.txt").write_text("mine", encoding="utf-8")
-    (raw / "seed.md").write_text(
-        (raw / "seed.md").read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"),
+    (raw / "vod_04_0133.md").write_text(
+        (raw / "vod_04_0133.md").read_text(encoding="utf-8").replace("网关超时。", "网关超时了。"),
         encoding="utf-8",
     )
     result = run_cli("build", "--raw", str(raw), "--data", str(data))
@@ -89,26 +72,15 @@ def test_build_publishes_into_a_folder_it_owns(tmp_path: Path, state: str) -> No
     assert (data / "status_codes.json").is_file()
 
 
-def package_copy(tmp_path: Path) -> Path:
-    """A checkout of vodspec (package, raw/, no data/ yet) where the build writes the snapshot."""
-    site = tmp_path / "site"
-    shutil.copytree(
-        ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
-    )
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the package with raw/ (no data/ yet), where the build writes the snapshot."""
+    site = package_copy(tmp_path)
     raw_dir(site)
     return site
 
 
 def in_site(site: Path, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(site)},
-    )
+    result = run_in_site(site, *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -116,7 +88,7 @@ def in_site(site: Path, *args: str) -> str:
 def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_stale(
     tmp_path: Path,
 ) -> None:
-    site = package_copy(tmp_path)
+    site = checkout(tmp_path)
     in_site(site, "-m", "vodspec", "build")
     snapshot = site / "vodspec" / "_snapshot.py"
     first = snapshot.stat()
@@ -125,7 +97,7 @@ def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_sta
     show = "import vodspec; print(vodspec.status(504).description, vodspec.data_version())"
     assert in_site(site, "-c", show).split() == ["网关超时。", "1.0.0"]
 
-    page = site / "raw" / "seed.md"
+    page = site / "raw" / "vod_04_0133.md"
     page.write_text(
         page.read_text(encoding="utf-8").replace("网关超时。", "网关超时！"), encoding="utf-8"
     )

@@ -6,13 +6,10 @@ The copy starts from the frozen seed, so this holds whatever the live raw/ says 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import ROOT, frozen_raw
+from conftest import ROOT, frozen_raw, package_copy, run_in_site
 
 ROW_429 = (
     '<tr id="row429"><td class="cellrowborder" valign="top" width="43.43%"><p>429 Too Many'
@@ -22,30 +19,15 @@ ROW_429 = (
 
 
 def checkout_copy(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    shutil.copytree(
-        ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    site = package_copy(tmp_path)
     shutil.copy(ROOT / "pyproject.toml", site / "pyproject.toml")
     frozen_raw(site / "raw")
     return site
 
 
-def run(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(site)},
-    )
-
-
 def test_an_upstream_edit_is_published_and_served(tmp_path: Path) -> None:
     site = checkout_copy(tmp_path)
-    first = run(site, "-m", "vodspec", "build")
+    first = run_in_site(site, "-m", "vodspec", "build")
     assert first.returncode == 0 and "version 1.0.0" in first.stdout, first.stderr
 
     page = site / "raw" / "vod_04_0133.md"
@@ -54,26 +36,26 @@ def test_an_upstream_edit_is_published_and_served(tmp_path: Path) -> None:
     end_of_409 = text.index("</tr>\n", text.index("409 Conflict")) + len("</tr>\n")
     page.write_text(text[:end_of_409] + ROW_429 + text[end_of_409:], encoding="utf-8")
 
-    second = run(site, "-m", "vodspec", "build")
+    second = run_in_site(site, "-m", "vodspec", "build")
     assert second.returncode == 0, second.stderr
     assert "published data version 1.1.0 (minor)" in second.stdout
     assert "added status_codes 429" in second.stdout
     assert "changed status_codes 504 description" in second.stdout
 
-    served = run(
+    served = run_in_site(
         site,
         "-c",
         "import vodspec; r = vodspec.status(429); print(vodspec.__version__, r.reason);"
         " print(vodspec.status(504).description)",
     )
     assert served.stdout.splitlines() == ["1.1.0 Too Many Requests", "网关超时，请稍后重试。"]
-    shown = run(site, "-m", "vodspec", "show", "429")
+    shown = run_in_site(site, "-m", "vodspec", "show", "429")
     assert shown.returncode == 0 and shown.stdout.startswith("429 Too Many Requests")
-    assert run(site, "-m", "vodspec", "validate").returncode == 0
-    lint = json.loads(run(site, "-m", "vodspec", "lint", "--json").stdout)
+    assert run_in_site(site, "-m", "vodspec", "validate").returncode == 0
+    lint = json.loads(run_in_site(site, "-m", "vodspec", "lint", "--json").stdout)
     assert "missing-429" not in {finding["rule"] for finding in lint}
     history = json.loads((site / "data" / "changes.json").read_bytes())
     assert [entry["version"] for entry in history] == ["1.1.0", "1.0.0"]
     # The distribution built from this checkout carries the new data version.
-    version = run(site, "-m", "hatchling", "version")
+    version = run_in_site(site, "-m", "hatchling", "version")
     assert version.returncode == 0 and version.stdout.strip() == "1.1.0", version.stderr

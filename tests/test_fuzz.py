@@ -8,10 +8,12 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, SEED
+from conftest import SEED
 from fuzzing import (
     ERROR_MUTATIONS,
+    ERROR_PAGES,
     MUTATIONS,
+    STATUS_PAGES,
     ErrorPage,
     check,
     check_errors,
@@ -26,12 +28,10 @@ from hypothesis import strategies as st
 from vodspec.errors import VodspecError
 from vodspec.tools.scrape.pipeline import scrape
 
-PAGES = [SEED] + [CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")]
-
 
 def pages() -> list[tuple[str, list[tuple[int, str | None, tuple[str, ...], str]]]]:
     out = []
-    for path in PAGES:
+    for path in STATUS_PAGES:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             out.append((text, records_of(scrape(path))))
@@ -74,12 +74,6 @@ def test_kept_mutants(path: Path) -> None:
                 scrape(path, service="any")
         else:
             assert records_of(scrape(path, service="any")) == records_of(scrape(SEED))
-
-
-ERROR_PAGES = [
-    ROOT / "tests" / "fixtures" / "layouts" / "errors_five_columns.md",
-    CORPUS / "vod" / "errors" / "7381ebf.md",
-]
 
 
 def error_pages() -> list[ErrorPage]:

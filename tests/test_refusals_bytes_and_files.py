@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_cli
+from conftest import SEED, one_line_refusal, scrape_text, write
 
 from vodspec.errors import (
     EncodingError,
@@ -21,32 +21,6 @@ from vodspec.tools.scrape.pipeline import scrape
 
 ROW_404 = "zh-cn_topic_0170279165_row5782639793230"
 ROW_404_TEXT = "所请求的资源不存在。"
-
-
-def scrape_text(text: str, service: str = "vod") -> object:
-    return scrape(text.encode("utf-8"), service=service, file="page.md")
-
-
-def content(text: str) -> list[dict[str, object]]:
-    """The records a page gives, without what depends on its bytes (hash, lines)."""
-    return [
-        record.model_dump(exclude={"source_sha256", "source_line"})
-        for record in scrape_text(text).records  # type: ignore[attr-defined]
-    ]
-
-
-def write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
-
-
-def one_line_refusal(path: Path, expected: str) -> None:
-    result = run_cli("scrape", str(path))
-    assert result.returncode == 1
-    assert result.stdout == ""
-    (line,) = result.stderr.splitlines()
-    assert expected in line and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("cut", [0.5, 0.9, 0.99])

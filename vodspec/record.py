@@ -74,21 +74,7 @@ class Status(_Record):
         "source_sha256",
     )
     # category is computed from the code (the data keeps the column for CSV and SQL users).
-    __slots__ = (
-        "code",
-        "reason",
-        "description",
-        "paragraphs",
-        "retry",
-        "standard_phrase",
-        "standard_reference",
-        "standard_retry",
-        "standard_retry_reference",
-        "doc_id",
-        "source_row",
-        "source_line",
-        "source_sha256",
-    )
+    __slots__ = tuple(name for name in FIELDS if name != "category")
 
     code: int
     reason: str | None
