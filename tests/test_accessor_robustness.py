@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
 from conftest import package_copy as copy_of_package
 
+from vodspec import snapshot
 
-def package_copy(tmp_path: Path, snapshot: str | None) -> Path:
+SNAPSHOT = ROOT / "vodspec" / "snapshot.marshal"
+
+
+def package_copy(tmp_path: Path, snapshot: bytes | None) -> Path:
     target = copy_of_package(tmp_path)
-    path = target / "vodspec" / "_snapshot.py"
+    path = target / "vodspec" / "snapshot.marshal"
     if snapshot is None:
         path.unlink()
     else:
-        path.write_text(snapshot, encoding="utf-8")
+        path.write_bytes(snapshot)
     return target
 
 
@@ -33,31 +40,45 @@ def lookup(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def edited(**changes: Callable[[Any], object]) -> bytes:
+    """The committed snapshot with some of its entries changed."""
+    contents: dict[str, Any] = dict(snapshot.read(str(SNAPSHOT)))
+    for key, change in changes.items():
+        contents[key] = change(contents[key])
+    return snapshot.MAGIC + marshal.dumps(contents, snapshot.MARSHAL_VERSION)
+
+
+def first_404(
+    rows: tuple[tuple[object, ...], ...], change: Callable[[tuple[object, ...]], tuple[object, ...]]
+) -> tuple[tuple[object, ...], ...]:
+    return tuple(change(row) if row[0] == 404 else row for row in rows)
+
+
 @pytest.mark.parametrize(
-    ("snapshot", "expected"),
+    ("data", "expected"),
     [
-        (None, "cannot be loaded (ImportError"),
-        ("DATA_VERSION = '1.0.0'\nSTATUS_CODES = (((\n", "cannot be loaded (SyntaxError"),
-        ("raise RuntimeError('disk')\n", "cannot be loaded (RuntimeError"),
-        ("DATA_VERSION = '1.0.0'\n", "fields do not match"),
+        (None, "cannot be loaded (FileNotFoundError"),
+        (b"DATA_VERSION = '1.0.0'\n", "cannot be loaded (not a vodspec snapshot)"),
+        (SNAPSHOT.read_bytes()[:-7], "cannot be loaded (EOFError"),
+        (snapshot.MAGIC + marshal.dumps(["1.0.0"], 2), "contents are not those"),
+        (snapshot.MAGIC + marshal.dumps({"data_version": "1.0.0"}, 2), "contents are not those"),
+        (edited(data_version=lambda _: None), "the dataset has no version"),
+        (edited(status_codes_fields=lambda f: f[:-1]), "fields do not match"),
+        (edited(status_codes=lambda rows: rows[0]), "malformed Status record"),
         (
-            (ROOT / "vodspec" / "_snapshot.py")
-            .read_text(encoding="utf-8")
-            .replace("(404, 'Not Found',", "('404', 'Not Found',"),
+            edited(status_codes=lambda rows: first_404(rows, lambda r: ("404", *r[1:]))),
             "status code that is not an integer",
         ),
         (
-            (ROOT / "vodspec" / "_snapshot.py")
-            .read_text(encoding="utf-8")
-            .replace("(404, 'Not Found',", "(404, 'Not Found', 'extra',"),
+            edited(status_codes=lambda rows: first_404(rows, lambda r: (*r, "extra"))),
             "malformed Status record",
         ),
     ],
 )
 def test_broken_snapshot_is_a_clear_error(
-    tmp_path: Path, snapshot: str | None, expected: str
+    tmp_path: Path, data: bytes | None, expected: str
 ) -> None:
-    site = package_copy(tmp_path, snapshot)
+    site = package_copy(tmp_path, data)
     result = lookup(site, "-c", "import vodspec; print(vodspec.status(404))")
     assert result.returncode != 0 and "PublishError" in result.stderr and expected in result.stderr
     cli = lookup(site, "-m", "vodspec", "show", "404")
@@ -65,13 +86,9 @@ def test_broken_snapshot_is_a_clear_error(
 
 
 def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path) -> None:
-    site = package_copy(tmp_path, (ROOT / "vodspec" / "_snapshot.py").read_text(encoding="utf-8"))
+    site = package_copy(tmp_path, SNAPSHOT.read_bytes())
     shutil.copytree(ROOT / "data", site / "data")  # a checkout: data/ beside the package
     assert lookup(site, "-m", "vodspec", "validate", "data").returncode == 0
-    snapshot = site / "vodspec" / "_snapshot.py"
-    text = snapshot.read_text(encoding="utf-8")
-    snapshot.write_text(
-        text.replace("PACKAGE_SHA256 = '", "PACKAGE_SHA256 = '0", 1), encoding="utf-8"
-    )
+    (site / "vodspec" / "snapshot.marshal").write_bytes(edited(package_sha256=lambda _: "0" * 64))
     result = lookup(site, "-m", "vodspec", "validate", "data")
     assert result.returncode == 1 and "was not generated from" in result.stderr

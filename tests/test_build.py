@@ -48,10 +48,10 @@ def test_committed_snapshot_is_generated_from_committed_data(tmp_path: Path) -> 
     )
     shutil.copytree(RAW, site / "raw")
     shutil.copytree(DATA, site / "data")
-    (site / "vodspec" / "_snapshot.py").unlink()
+    (site / "vodspec" / "snapshot.marshal").unlink()
     result = run_cli("build", cwd=site, env={"PYTHONPATH": str(site)})
     assert result.returncode == 0, result.stderr
-    assert (site / "vodspec" / "_snapshot.py").read_bytes() == paths.SNAPSHOT_FILE.read_bytes()
+    assert (site / "vodspec" / "snapshot.marshal").read_bytes() == paths.SNAPSHOT_FILE.read_bytes()
 
 
 def test_rebuild_is_unchanged(tmp_path: Path) -> None:

@@ -336,7 +336,7 @@ def test_a_snapshot_that_cannot_be_written_is_reported_as_such(
     raw, data = published(tmp_path)
     edit_page(raw)
     monkeypatch.setattr(paths, "CHECKOUT_DATA_DIR", data.resolve())
-    monkeypatch.setattr(paths, "SNAPSHOT_FILE", tmp_path / "missing" / "_snapshot.py")
+    monkeypatch.setattr(paths, "SNAPSHOT_FILE", tmp_path / "missing" / "snapshot.marshal")
     with pytest.raises(PublishError) as info:
         build(raw, data)
     assert "was published as version 1.0.1" in str(info.value)

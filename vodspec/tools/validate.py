@@ -333,13 +333,13 @@ def snapshot_problems(directory: Path) -> list[str]:
 
     if directory.resolve() not in {d.resolve() for d in paths.package_data_dirs()}:
         return []
+    from vodspec import snapshot
+
     try:
-        from vodspec import _snapshot
-    except Exception as exc:
-        return [
-            f"vodspec/_snapshot.py cannot be loaded ({type(exc).__name__}); run `vodspec build`"
-        ]
+        published = snapshot.read(str(paths.SNAPSHOT_FILE))
+    except VodspecError as exc:
+        return [exc.message]
     actual = hashlib.sha256(_read(directory, layout.PACKAGE_NAME)).hexdigest()
-    if getattr(_snapshot, "PACKAGE_SHA256", None) != actual:
-        return [f"vodspec/_snapshot.py was not generated from {directory}; run `vodspec build`"]
+    if published["package_sha256"] != actual:
+        return [f"vodspec/snapshot.marshal was not generated from {directory}; run `vodspec build`"]
     return []

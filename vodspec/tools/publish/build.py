@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import importlib.util
 import io
 import json
 import os
-import py_compile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,27 +280,6 @@ def _write_snapshot(
         current = None
     if current != snapshot:
         replace_file(paths.SNAPSHOT_FILE, snapshot)
-    compile_checked(paths.SNAPSHOT_FILE)
-
-
-def compile_checked(source: Path) -> None:
-    """Write ``source``'s bytecode checked by a hash of the source, not by its mtime and size.
-
-    Python's default bytecode check compares the source's mtime (whole seconds) and size: a
-    snapshot rewritten within the same second with the same size would be served stale from
-    the old .pyc. A hash-checked .pyc is verified against the source at every import (and
-    rewritten hash-checked when they differ), so the accessor always serves what the file says.
-    """
-    try:
-        py_compile.compile(
-            str(source),
-            doraise=True,
-            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
-        )
-    except (OSError, py_compile.PyCompileError):
-        # A read-only __pycache__: remove what could be stale; Python recompiles from source.
-        with contextlib.suppress(OSError):
-            Path(importlib.util.cache_from_source(str(source))).unlink()
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.

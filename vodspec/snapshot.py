@@ -1,0 +1,78 @@
+"""The accessor's snapshot: the published records as one marshal file in the package.
+
+Why marshal rather than a generated module: it is data, so there is no bytecode cache that
+could serve an old dataset after a rebuild, and loading it is one ``open`` and one
+``marshal.loads`` (no import machinery, no parser). Marshal version 2 writes no
+back-references, so the same records give the same bytes on any machine and hash seed.
+The build writes it (``vodspec build``); the accessor and ``vodspec validate`` read it.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+
+from vodspec.errors import PublishError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    class Snapshot(TypedDict):
+        """What the snapshot holds: the records as tuples of the accessor's stored fields."""
+
+        data_version: str
+        #: sha256 of the datapackage.json it was made with: validate matches it to data/.
+        package_sha256: str
+        status_codes_fields: tuple[str, ...]
+        status_codes: tuple[tuple[object, ...], ...]
+        error_codes_fields: tuple[str, ...]
+        error_codes: tuple[tuple[object, ...], ...]
+
+
+#: Where the package keeps it (os.path, not pathlib: pathlib would double `import vodspec`).
+SNAPSHOT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "snapshot.marshal")
+#: The file starts with this line, so that nothing else is ever unmarshalled as a snapshot.
+MAGIC = b"vodspec snapshot 1\n"
+#: Version 2: no back-references (version 3+ writes them by reference count, not by value).
+MARSHAL_VERSION = 2
+KEYS = frozenset(
+    {
+        "data_version",
+        "package_sha256",
+        "status_codes_fields",
+        "status_codes",
+        "error_codes_fields",
+        "error_codes",
+    }
+)
+
+
+def dumps(snapshot: Snapshot) -> bytes:
+    """The file's bytes (keys sorted, whatever order ``snapshot`` was built in)."""
+    return MAGIC + marshal.dumps(dict(sorted(snapshot.items())), MARSHAL_VERSION)
+
+
+def read(path: str = SNAPSHOT_FILE) -> Snapshot:
+    """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise _unreadable(f"{type(exc).__name__}: {exc.strerror or exc}") from None
+    if not data.startswith(MAGIC):
+        raise _unreadable("not a vodspec snapshot")
+    try:
+        snapshot = marshal.loads(data[len(MAGIC) :])
+    except (EOFError, ValueError, TypeError) as exc:
+        raise _unreadable(f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(snapshot, dict) or snapshot.keys() != KEYS:
+        raise _unreadable("its contents are not those of this vodspec's snapshots")
+    return snapshot  # type: ignore[return-value]
+
+
+def _unreadable(why: str) -> PublishError:
+    return PublishError(
+        f"the packaged dataset (vodspec/snapshot.marshal) cannot be loaded ({why});"
+        " reinstall vodspec or run `vodspec build`"
+    )
