@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Any
 
+    from vodspec.documents import DatasetDocument, DiffDocument
     from vodspec.registry import Registry
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -269,7 +270,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
     from vodspec.tools.diff import diff_packages
 
-    def load(name: str) -> dict[str, dict[str, Any]]:
+    def load(name: str) -> dict[str, DatasetDocument]:
         path = Path(name)
         try:
             if not path.is_dir():
@@ -294,15 +295,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if not args.json:
         _out(f"version: {_versions(old)} -> {_versions(new)}")
     if args.json:
-        versions = {"old_version": _versions(old), "new_version": _versions(new)}
-        _json({**versions, **diffs_as_json(diffs)})
+        document: DiffDocument = {
+            "old_version": _versions(old),
+            "new_version": _versions(new),
+            **diffs_as_json(diffs),
+        }
+        _json(document)
     else:
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
 
 
-def _versions(datasets: dict[str, dict[str, Any]]) -> str:
+def _versions(datasets: dict[str, DatasetDocument]) -> str:
     versions = sorted({str(dataset.get("version", "unknown")) for dataset in datasets.values()})
     return "/".join(versions)
 

@@ -13,10 +13,13 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import InputError, TooLargeError
 from vodspec.layout import MAX_PAGE_BYTES
+
+if TYPE_CHECKING:
+    from vodspec.documents import DatasetDocument
 
 #: Published JSON files and manifests are small; this cap is generous.
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -89,7 +92,7 @@ DATASET_KEYS: dict[str, tuple[str, type]] = {
 TEXT_FIELDS = ("reason", "retry", "description", "message", "remedy", "module")
 
 
-def read_dataset(path: Path, kind: str | None = None) -> dict[str, Any]:
+def read_dataset(path: Path, kind: str | None = None) -> DatasetDocument:
     """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
     a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
     value = read_json(path)
@@ -108,10 +111,10 @@ def read_dataset(path: Path, kind: str | None = None) -> dict[str, Any]:
         name = "a status-code" if found == "status_codes" else "an error-code"
         raise InputError(f"not {name} dataset: expected records with a {key}", file=str(path))
     assert isinstance(value, dict)
-    return value
+    return value  # type: ignore[return-value]  # checked as far as readers rely on it
 
 
-def read_data_dir(directory: Path) -> dict[str, dict[str, Any]]:
+def read_data_dir(directory: Path) -> dict[str, DatasetDocument]:
     """The datasets a data dir holds, by kind (none: {})."""
     return {
         kind: read_dataset(directory / f"{kind}.json", kind)

@@ -8,9 +8,18 @@ give the same bytes. CHANGELOG.md is rendered from changes.json alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
 
+from vodspec.documents import (
+    ChangeJSON,
+    Changes,
+    DatasetDocument,
+    Level,
+    Transition,
+    VersionEntry,
+)
 from vodspec.tools.diff import Change, Diff, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
@@ -22,11 +31,11 @@ the README ("Versioning of the data").
 
 def version_entry(
     version: str,
-    level: str | None,
-    datasets: dict[str, dict[str, Any]],
+    level: Level | None,
+    datasets: dict[str, DatasetDocument],
     diffs: dict[str, Diff],
     source_dates: dict[str, str | None],
-) -> dict[str, Any]:
+) -> VersionEntry:
     """One version's entry: its bump, its sources and every change, field by field."""
     return {
         "version": version,
@@ -73,7 +82,7 @@ def iso_date(http_date: str | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def record_label(record: dict[str, Any] | None, markdown: bool = False) -> str:
+def record_label(record: Mapping[str, Any] | None, markdown: bool = False) -> str:
     """What names a record for people: its reason phrase or message (" Not Found")."""
     if not record:
         return ""
@@ -103,16 +112,16 @@ def _text(value: Any) -> str:
     return "null" if value is None else markdown_text(str(value))
 
 
-def _transition(values: dict[str, Any]) -> str:
+def _transition(values: Transition) -> str:
     return f"{_text(values['before'])} → {_text(values['after'])}"
 
 
-def render_changelog(entries: list[dict[str, Any]]) -> str:
+def render_changelog(entries: list[VersionEntry]) -> str:
     lines = [HEADER]
     for entry in entries:
         lines.append(f"## {entry['version']} ({entry['bump']})\n")
         for kind, source in entry["sources"].items():
-            date = f", {markdown_text(source['date'])}" if source.get("date") else ""
+            date = f", {markdown_text(source['date'])}" if source["date"] else ""
             doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
             lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
         if entry["bump"] == "initial":
@@ -143,8 +152,8 @@ def render_changelog(entries: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def change_as_json(kind: str, change: Change) -> dict[str, Any]:
-    out: dict[str, Any] = {"dataset": kind, "key": list(change.key), "kind": change.kind}
+def change_as_json(kind: str, change: Change) -> ChangeJSON:
+    out: ChangeJSON = {"dataset": kind, "key": list(change.key), "kind": change.kind}
     if change.kind == "changed":
         out["fields"] = {
             name: {"before": before, "after": after}
@@ -155,7 +164,7 @@ def change_as_json(kind: str, change: Change) -> dict[str, Any]:
     return out
 
 
-def diffs_as_json(diffs: dict[str, Diff]) -> dict[str, Any]:
+def diffs_as_json(diffs: dict[str, Diff]) -> Changes:
     return {
         "bump": package_level(diffs),
         "changes": [change_as_json(kind, c) for kind, diff in diffs.items() for c in diff.changes],

@@ -8,7 +8,9 @@ Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, cast
+
+from vodspec.documents import ChangeKind, DatasetDocument, Level
 
 #: Fields that say where a record came from; they follow the source and are not record text.
 PROVENANCE_FIELDS = ("doc_id", "source_row", "source_line", "source_sha256")
@@ -22,11 +24,7 @@ RESTATED_FIELDS = {"paragraphs": "description"}
 #: Source fields whose change alone is a PATCH.
 SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
 
-LEVELS = (None, "patch", "minor", "major")
-
-
-ChangeKind = Literal["added", "removed", "changed"]
-Level = Literal["patch", "minor", "major"]
+LEVELS: tuple[Level | None, ...] = (None, "patch", "minor", "major")
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ class Change:
 
 @dataclass(frozen=True)
 class Diff:
-    level: str | None
+    level: Level | None
     changes: tuple[Change, ...]
     schema_changes: tuple[str, ...]
     source_changes: dict[str, tuple[Any, Any]]
@@ -49,7 +47,7 @@ class Diff:
         return tuple(change for change in self.changes if change.kind == "removed")
 
 
-def highest(a: str | None, b: str | None) -> str | None:
+def highest(a: Level | None, b: Level | None) -> Level | None:
     """The higher of two bump levels (None < patch < minor < major)."""
     return a if LEVELS.index(a) >= LEVELS.index(b) else b
 
@@ -118,17 +116,17 @@ def _match(
     return pairs, removed, added
 
 
-def _field_level(name: str, before: Any, after: Any) -> str:
+def _field_level(name: str, before: Any, after: Any) -> Level:
     """The bump one field's change demands (see the README's versioning policy)."""
     if name in BREAKING_FIELDS or after is None:
         return "major"  # consumers act on retry/category; a value that went away breaks readers
     return "minor" if before is None else "patch"
 
 
-def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
+def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
     key_fields = KEY_FIELDS.get(str(new.get("kind", "status_codes")), ("code",))
-    level: str | None = None
+    level: Level | None = None
     changes: list[Change] = []
     pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)
     for old_record, new_record in pairs:
@@ -184,7 +182,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     return Diff(level, tuple(changes), tuple(sorted(schema_changes)), source_changes)
 
 
-def bump(version: str, level: str | None) -> str:
+def bump(version: str, level: Level | None) -> str:
     """``bump("1.2.3", "minor") == "1.3.0"``."""
     major, minor, patch = (int(part) for part in version.split("."))
     if level == "major":
@@ -197,20 +195,25 @@ def bump(version: str, level: str | None) -> str:
 
 
 def diff_packages(
-    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
+    old: dict[str, DatasetDocument], new: dict[str, DatasetDocument]
 ) -> dict[str, Diff]:
     """Per kind, the changes between two published packages (a kind may be new or gone)."""
     return {
         kind: diff_datasets(
-            old.get(kind, {"kind": kind, "records": []}),
-            new.get(kind, {"kind": kind, "records": []}),
+            old.get(kind, _empty(kind)),
+            new.get(kind, _empty(kind)),
         )
         for kind in sorted(old.keys() | new.keys())
     }
 
 
-def package_level(diffs: dict[str, Diff]) -> str | None:
-    level: str | None = None
+def _empty(kind: str) -> DatasetDocument:
+    """A dataset of ``kind`` with no records (a kind one side does not publish)."""
+    return cast("DatasetDocument", {"kind": kind, "records": []})
+
+
+def package_level(diffs: dict[str, Diff]) -> Level | None:
+    level: Level | None = None
     for diff in diffs.values():
         level = highest(level, diff.level)
     return level

@@ -9,8 +9,9 @@ library only.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
+from vodspec.documents import FindingJSON
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 
 
@@ -23,8 +24,8 @@ class Finding:
     reference: str
     message: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def as_dict(self) -> FindingJSON:
+        return cast("FindingJSON", asdict(self))
 
 
 @dataclass(frozen=True)

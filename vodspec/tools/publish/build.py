@@ -10,9 +10,10 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, cast
 
 from vodspec import paths
+from vodspec.documents import DatasetDocument, Level, VersionEntry
 from vodspec.errors import (
     ManifestError,
     NoTableError,
@@ -39,7 +40,7 @@ from vodspec.tools.validate import STALE_CHANGELOG, validate_dir
 class BuildReport:
     outcome: Literal["published", "unchanged"]
     version: str
-    level: str | None  # the bump: major, minor, patch; None for a first publication
+    level: Level | None  # the bump: major, minor, patch; None for a first publication
     diffs: dict[str, Diff]  # kind -> changes against the previous publication
 
 
@@ -68,7 +69,7 @@ def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
 
 
 def scrape_sources(
-    raw_dir: Path, entries: list[SourceEntry], previous: dict[str, dict[str, Any]], force: bool
+    raw_dir: Path, entries: list[SourceEntry], previous: dict[str, DatasetDocument], force: bool
 ) -> dict[str, Dataset]:
     """Every source of the manifest, scraped and validated, by kind.
 
@@ -96,12 +97,12 @@ def scrape_sources(
 
 
 def check_removals(
-    previous: dict[str, dict[str, Any]], diffs: dict[str, Diff], allow_removals: bool, force: bool
+    previous: dict[str, DatasetDocument], diffs: dict[str, Diff], allow_removals: bool, force: bool
 ) -> None:
     """The removal gate: removals need --allow-removals; losing over half a dataset, --force
     too (--force alone does not accept removals)."""
     for kind, diff in diffs.items() if not force else ():
-        had = len(previous.get(kind, {}).get("records", []))
+        had = len(previous[kind]["records"]) if kind in previous else 0
         lost = len(diff.removed)
         if had and lost * 2 > had:
             raise RemovalError(
@@ -147,7 +148,10 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     previous = load_published(data_dir)
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
-    new = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
+    new = {
+        kind: cast("DatasetDocument", dataset.model_dump(mode="json"))
+        for kind, dataset in datasets.items()
+    }
     diffs = diff_packages(previous, new)
     check_removals(previous, diffs, allow_removals, force)
     level = package_level(diffs) if previous else None
@@ -195,7 +199,7 @@ def _render_changelog_again(data_dir: Path) -> None:
         replace_file(data_dir / CHANGELOG_NAME, rendered)
 
 
-def _previous_entries(data_dir: Path) -> list[dict[str, Any]]:
+def _previous_entries(data_dir: Path) -> list[VersionEntry]:
     path = data_dir / CHANGES_NAME
     if not path.exists():
         return []
@@ -214,7 +218,7 @@ def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]
     }
 
 
-def _package_version(previous: dict[str, dict[str, Any]], data_dir: Path) -> str:
+def _package_version(previous: dict[str, DatasetDocument], data_dir: Path) -> str:
     versions = {dataset["version"] for dataset in previous.values()}
     if len(versions) != 1:
         raise PublishError(
@@ -224,7 +228,7 @@ def _package_version(previous: dict[str, dict[str, Any]], data_dir: Path) -> str
     return str(versions.pop())
 
 
-def load_published(data_dir: Path) -> dict[str, dict[str, Any]]:
+def load_published(data_dir: Path) -> dict[str, DatasetDocument]:
     """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet.
 
     A dir that holds anything must be exactly what a build left: the history in

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from vodspec import snapshot
+from vodspec.documents import CsvResource, DataPackage, FileFacts, JsonResource
 from vodspec.files import dump_json
 from vodspec.layout import (
     ERROR_CODES,
@@ -108,11 +109,11 @@ def table_schema(kind: str) -> dict[str, Any]:
     return table
 
 
-def _file_facts(data: bytes) -> dict[str, Any]:
+def _file_facts(data: bytes) -> FileFacts:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
-def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
+def _resources(kind: str, files: dict[str, bytes]) -> list[CsvResource | JsonResource]:
     return [
         {
             "name": kind,
@@ -140,7 +141,7 @@ def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
 
 def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
     first = datasets[next(kind for kind in KINDS if kind in datasets)]
-    package = {
+    package: DataPackage = {
         "profile": "data-package",
         "name": "vodspec",
         "title": "Huawei Cloud VOD API "

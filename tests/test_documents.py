@@ -1,0 +1,134 @@
+"""The TypedDicts of vodspec.documents say what the published JSON documents really hold."""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA, run_cli
+
+from vodspec import documents
+from vodspec.tools.scrape.models import ErrorCodeRecord, Source, StatusRecord
+
+
+def problems(value: Any, expected: Any, where: str = "$") -> list[str]:
+    """Where ``value`` departs from the type ``expected`` (TypedDicts, lists, dicts, unions,
+    literals and plain types; Any accepts anything)."""
+    if expected is Any:
+        return []
+    if typing.is_typeddict(expected):
+        if not isinstance(value, dict):
+            return [f"{where}: {value!r:.60} is not an object"]
+        hints = typing.get_type_hints(expected)
+        found = [f"{where}: unexpected key {key!r}" for key in value if key not in hints]
+        found += [
+            f"{where}: missing key {key!r}" for key in expected.__required_keys__ - value.keys()
+        ]
+        for key, item in value.items():
+            if key in hints:
+                found += problems(item, hints[key], f"{where}.{key}")
+        return found
+    origin, args = typing.get_origin(expected), typing.get_args(expected)
+    if origin in (typing.Union, types.UnionType):
+        each = [problems(value, arg, where) for arg in args]
+        return [] if any(not found for found in each) else [f"{where}: {value!r:.60} fits none"]
+    if origin is typing.Literal:
+        return [] if value in args else [f"{where}: {value!r:.60} not one of {args}"]
+    if origin is list:
+        if not isinstance(value, list):
+            return [f"{where}: {value!r:.60} is not a list"]
+        return [f for i, item in enumerate(value) for f in problems(item, args[0], f"{where}[{i}]")]
+    if origin is dict:
+        if not isinstance(value, dict):
+            return [f"{where}: {value!r:.60} is not an object"]
+        return [f for k, item in value.items() for f in problems(item, args[1], f"{where}.{k}")]
+    if expected is type(None):
+        return [] if value is None else [f"{where}: {value!r:.60} is not null"]
+    if expected is int and isinstance(value, bool):
+        return [f"{where}: {value!r} is a boolean"]
+    return [] if isinstance(value, expected) else [f"{where}: {value!r:.60} is not {expected}"]
+
+
+def test_the_checker_can_fail() -> None:
+    entry = {"id": "x", "doc_id": None, "sha256": "0", "date": None}
+    assert problems(entry, documents.SourceFacts) == []
+    assert problems({**entry, "extra": 1}, documents.SourceFacts)
+    assert problems({k: v for k, v in entry.items() if k != "id"}, documents.SourceFacts)
+    assert problems({**entry, "date": 5}, documents.SourceFacts)
+    assert problems({"bytes": True, "hash": "h"}, documents.FileFacts)
+    assert problems([{"bump": "huge"}], list[documents.VersionEntry])
+
+
+@pytest.mark.parametrize(
+    ("shape", "model"),
+    [
+        (documents.StatusRecordJSON, StatusRecord),
+        (documents.ErrorCodeRecordJSON, ErrorCodeRecord),
+        (documents.SourceJSON, Source),
+    ],
+)
+def test_record_shapes_agree_with_the_models_field_by_field(shape: Any, model: Any) -> None:
+    schema = model.model_json_schema(mode="serialization")
+    hints = typing.get_type_hints(shape)
+    assert tuple(hints) == tuple(model.model_fields)
+    for name, hint in hints.items():
+        prop = schema["properties"][name]
+        nullable = {"type": "null"} in prop.get("anyOf", [])
+        assert (type(None) in typing.get_args(hint)) == nullable, name
+        kinds = {p.get("type") for p in prop.get("anyOf", [prop])} - {"null"}
+        is_list = typing.get_origin(hint) is list
+        assert (kinds == {"array"}) == is_list, name
+
+
+def published(directory: Path) -> dict[str, tuple[Any, Any]]:
+    """Every JSON document of a data dir with the type it must have."""
+    found: dict[str, tuple[Any, Any]] = {}
+    for path in sorted(directory.glob("*.json")):
+        value = json.loads(path.read_bytes())
+        if path.name == "datapackage.json":
+            found[path.name] = (value, documents.DataPackage)
+        elif path.name == "changes.json":
+            found[path.name] = (value, list[documents.VersionEntry])
+        elif path.name == "lint.json":
+            found[path.name] = (value, list[documents.FindingJSON])
+        elif not path.name.endswith(".schema.json"):
+            record = {"status_codes": documents.StatusRecordJSON}.get(
+                value["kind"], documents.ErrorCodeRecordJSON
+            )
+            found[path.name] = (value, documents.DatasetDocument)
+            found[f"{path.name} records"] = (value["records"], list[record])
+    return found
+
+
+def test_a_fresh_build_matches_the_documents(seed_data: Path) -> None:
+    documents_found = published(seed_data)
+    assert {"datapackage.json", "changes.json", "lint.json", "status_codes.json"} <= set(
+        documents_found
+    )
+    for name, (value, shape) in documents_found.items():
+        assert problems(value, shape) == [], name
+
+
+def test_the_committed_data_matches_the_documents() -> None:
+    for name, (value, shape) in published(DATA).items():
+        assert problems(value, shape) == [], name
+
+
+def test_diff_json_matches_its_document(tmp_path: Path) -> None:
+    old = json.loads((DATA / "status_codes.json").read_bytes())
+    new = json.loads((DATA / "status_codes.json").read_bytes())
+    first, second = new["records"][0], new["records"][1]
+    first["description"] += " (edited)"
+    new["records"].remove(second)
+    new["records"].append({**second, "code": 599, "reason": None})
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new), encoding="utf-8")
+    result = run_cli("diff", "--json", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert {change["kind"] for change in document["changes"]} == {"added", "removed", "changed"}
+    assert problems(document, documents.DiffDocument) == []

@@ -1,0 +1,192 @@
+"""The JSON documents vodspec publishes and reads, as TypedDicts: their shapes in one place.
+
+For type checkers and readers of the code; other languages have the JSON Schemas in data/.
+Typing only: the accessor imports this under TYPE_CHECKING (``typing`` would cost it more
+than the rest of ``import vodspec``); the maintainer's tools import it freely. The record
+types are tested field by field against the pydantic models and the accessor's records.
+"""
+
+# No `from __future__ import annotations`: TypedDict reads NotRequired from evaluated
+# annotations only (Python 3.11), and the tests check documents against __required_keys__.
+from typing import Any, Literal, NotRequired, TypedDict
+
+Kind = Literal["status_codes", "error_codes"]
+Level = Literal["patch", "minor", "major"]
+ChangeKind = Literal["added", "removed", "changed"]
+
+
+class StatusRecordJSON(TypedDict):
+    """One record of status_codes.json."""
+
+    code: int
+    reason: str | None
+    description: str | None
+    paragraphs: list[str]
+    category: str
+    retry: str
+    standard_phrase: str | None
+    standard_reference: str | None
+    standard_retry: str
+    standard_retry_reference: str | None
+    doc_id: str | None
+    source_row: str | None
+    source_line: int
+    source_sha256: str
+
+
+class ErrorCodeRecordJSON(TypedDict):
+    """One record of error_codes.json."""
+
+    error_code: str
+    http_status: int | None
+    http_status_text: str | None
+    message: str | None
+    description: str | None
+    remedy: str | None
+    module: str | None
+    placeholders: list[str]
+    doc_id: str | None
+    source_row: str | None
+    source_line: int
+    source_sha256: str
+
+
+class SourceJSON(TypedDict):
+    """The page a dataset was scraped from (its ``source`` object)."""
+
+    id: str
+    doc_id: str | None
+    title: str | None
+    service: str | None
+    url: str | None
+    file: str
+    sha256: str
+
+
+class DatasetDocument(TypedDict):
+    """status_codes.json or error_codes.json. Read from a user's file, only ``records`` and
+    each record's key are checked (``vodspec diff`` compares partial files too). Records are
+    plain dicts here because diff, lint and validate read them by field name, whatever the
+    kind; StatusRecordJSON and ErrorCodeRecordJSON say what a published one holds."""
+
+    name: NotRequired[str]
+    kind: NotRequired[Kind]
+    version: NotRequired[str]
+    source: NotRequired[SourceJSON]
+    records: list[dict[str, Any]]
+
+
+class Transition(TypedDict):
+    before: Any
+    after: Any
+
+
+class ChangeJSON(TypedDict):
+    """One record's change: ``fields`` for a change, ``record`` for an addition or removal."""
+
+    dataset: str
+    key: list[Any]
+    kind: ChangeKind
+    fields: NotRequired[dict[str, Transition]]
+    record: NotRequired[dict[str, Any] | None]
+
+
+class Changes(TypedDict):
+    """The changes between two packages and the bump they demand."""
+
+    bump: Level | None
+    changes: list[ChangeJSON]
+    schema_changes: list[str]
+    source_changes: dict[str, dict[str, Transition]]
+
+
+class DiffDocument(Changes):
+    """`vodspec diff --json`."""
+
+    old_version: str
+    new_version: str
+
+
+class SourceFacts(TypedDict):
+    """Which page a version was made from (a changes.json entry's ``sources``)."""
+
+    id: str
+    doc_id: str | None
+    sha256: str
+    date: str | None
+
+
+class VersionEntry(TypedDict):
+    """One entry of changes.json (newest first): a version and everything it changed."""
+
+    version: str
+    bump: Level | Literal["initial"]
+    sources: dict[str, SourceFacts]
+    changes: list[ChangeJSON]
+    schema_changes: list[str]
+    source_changes: dict[str, dict[str, Transition]]
+    #: sha256 of every file the build wrote (entries after 1.1.0; older ones predate it).
+    files: NotRequired[dict[str, str]]
+
+
+class FindingJSON(TypedDict):
+    """One finding of lint.json and `vodspec lint --json`."""
+
+    code: int | str
+    rule: str
+    vendor: str | None
+    standard: str | None
+    reference: str
+    message: str
+
+
+class FileFacts(TypedDict):
+    bytes: int
+    hash: str  # "sha256:<hex>"
+
+
+class CsvResource(FileFacts):
+    """A CSV file of datapackage.json (a Frictionless tabular data resource)."""
+
+    name: str
+    path: str
+    profile: Literal["tabular-data-resource"]
+    format: Literal["csv"]
+    mediatype: Literal["text/csv"]
+    encoding: Literal["utf-8"]
+    dialect: dict[str, Any]
+    schema: dict[str, Any]  # a Frictionless Table Schema
+
+
+class JsonResource(FileFacts):
+    """A JSON dataset of datapackage.json, with the name of its JSON Schema file."""
+
+    name: str
+    path: str
+    profile: Literal["data-resource"]
+    format: Literal["json"]
+    mediatype: Literal["application/json"]
+    encoding: Literal["utf-8"]
+    jsonSchema: str
+
+
+class Reference(TypedDict):
+    """A licence or a source of datapackage.json."""
+
+    name: NotRequired[str]
+    title: str
+    path: str | None
+
+
+class DataPackage(TypedDict):
+    """datapackage.json (Frictionless Data Package v1): the package and its files."""
+
+    profile: Literal["data-package"]
+    name: str
+    title: str
+    description: str
+    version: str
+    homepage: str | None
+    licenses: list[Reference]
+    sources: list[Reference]
+    resources: list[CsvResource | JsonResource]
