@@ -2,8 +2,9 @@
 
 For type checkers and readers of the code; other languages have the JSON Schemas in data/.
 Typing only: the accessor imports this under TYPE_CHECKING (``typing`` would cost it more
-than the rest of ``import vodspec``); the maintainer's tools import it freely. The record
-types are tested field by field against the pydantic models and the accessor's records.
+than the rest of ``import vodspec``); the maintainer's tools import it freely. A record's
+fields are not repeated here: the pydantic models (tools.scrape.models) define them and the
+JSON Schemas are generated from those.
 """
 
 # No `from __future__ import annotations`: TypedDict reads NotRequired from evaluated
@@ -13,42 +14,6 @@ from typing import Any, Literal, NotRequired, TypedDict
 Kind = Literal["status_codes", "error_codes"]
 Level = Literal["patch", "minor", "major"]
 ChangeKind = Literal["added", "removed", "changed"]
-
-
-class StatusRecordJSON(TypedDict):
-    """One record of status_codes.json."""
-
-    code: int
-    reason: str | None
-    description: str | None
-    paragraphs: list[str]
-    category: str
-    retry: str
-    standard_phrase: str | None
-    standard_reference: str | None
-    standard_retry: str
-    standard_retry_reference: str | None
-    doc_id: str | None
-    source_row: str | None
-    source_line: int
-    source_sha256: str
-
-
-class ErrorCodeRecordJSON(TypedDict):
-    """One record of error_codes.json."""
-
-    error_code: str
-    http_status: int | None
-    http_status_text: str | None
-    message: str | None
-    description: str | None
-    remedy: str | None
-    module: str | None
-    placeholders: list[str]
-    doc_id: str | None
-    source_row: str | None
-    source_line: int
-    source_sha256: str
 
 
 class SourceJSON(TypedDict):
@@ -66,8 +31,8 @@ class SourceJSON(TypedDict):
 class DatasetDocument(TypedDict):
     """status_codes.json or error_codes.json. Read from a user's file, only ``records`` and
     each record's key are checked (``vodspec diff`` compares partial files too). Records are
-    plain dicts here because diff, lint and validate read them by field name, whatever the
-    kind; StatusRecordJSON and ErrorCodeRecordJSON say what a published one holds."""
+    plain dicts: diff, lint and validate read them by field name, whatever the kind, and
+    their fields are the models' (status_codes.schema.json, error_codes.schema.json)."""
 
     name: NotRequired[str]
     kind: NotRequired[Kind]
