@@ -99,7 +99,7 @@ def count_steps(
 
 #: By default every SAMPLE-th kill point is tried, and the last ones (around the swap);
 #: `pytest -m slow` (run by .ci/run) tries every one.
-SAMPLE = 7
+SAMPLE = 12
 
 
 def kill_points(steps: int, every: bool) -> list[int]:

@@ -122,6 +122,8 @@ def test_stdlib_checker_agrees_with_jsonschema_on_generated_documents(kind: str,
     """Differential: a random value put at a random place of a published dataset is valid
     for the stdlib checker exactly when it is valid for the jsonschema package."""
     document, schema = load(f"{kind}.json"), load(f"{kind}.schema.json")
+    # Mutations reach the first three records only (see _paths): the others need no checking.
+    document["records"] = document["records"][:3]
     path = data.draw(st.sampled_from(_paths(document)))
     value = data.draw(JSON_VALUES)
     target = document

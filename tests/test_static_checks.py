@@ -30,3 +30,40 @@ def test_ruff_format() -> None:
     pytest.importorskip("ruff")
     result = run("ruff", "format", "--check", ".")
     assert result.returncode == 0, result.stdout
+
+
+def layout_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout\n", 1)[1]
+    return section.split("```\n", 2)[1]
+
+
+def test_the_readmes_layout_names_every_file_of_the_package() -> None:
+    """Each file of vodspec/ is named in the README's layout: under its folder's line (a
+    folder's modules are listed by name in its paragraph), top-level ones by file name."""
+    layout = layout_section()
+    paragraphs: dict[str, str] = {}
+    current = ""
+    for line in layout.splitlines():
+        words = line.split()
+        if words and words[0].endswith("/") and line[: len(line) - len(line.lstrip())]:
+            current = words[0]
+        paragraphs[current] = paragraphs.get(current, "") + " " + line
+    package = ROOT / "vodspec"
+    files = [
+        path
+        for path in sorted(package.rglob("*"))
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.relative_to(package).parts[0] != "data"  # the wheel's copy of data/
+        and (path.name != "__init__.py" or path.parent == package)
+    ]
+    missing = []
+    for path in files:
+        folder = path.parent.name + "/"
+        if path.parent == package or path.parent == package / "tools":
+            if path.name not in layout:
+                missing.append(str(path.relative_to(ROOT)))
+        elif f" {path.stem}" not in paragraphs.get(folder, "").replace("(", " "):
+            missing.append(str(path.relative_to(ROOT)))
+    assert files and missing == []

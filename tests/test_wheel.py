@@ -36,10 +36,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The distribution's version is the data version: a data release is a new wheel.
     (wheel,) = (work / "dist").glob(f"vodspec-{version}-*.whl")
     assert len(list((work / "dist").glob(f"vodspec-{version}.tar.gz"))) == 1
-    venv.create(work / "venv", with_pip=True)
+    # No pip inside the venv (ensurepip alone takes seconds): this pip installs into it.
+    venv.create(work / "venv", with_pip=False)
     python = work / "venv" / "bin" / "python"
+    pip = [sys.executable, "-m", "pip", "--python", str(python)]
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-index", "--no-deps", "-q", str(wheel)],
+        [*pip, "install", "--no-index", "--no-deps", "-q", str(wheel)],
         check=True,
         capture_output=True,
         timeout=300,
