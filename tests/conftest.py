@@ -8,11 +8,21 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Many tests run vodspec in a subprocess. Where bytecode writing is off
+# (PYTHONDONTWRITEBYTECODE, as on CI machines), each of them would compile the package anew;
+# they share a bytecode cache outside the checkout instead, which writes nothing into it.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    os.environ.setdefault(
+        "PYTHONPYCACHEPREFIX",
+        str(Path(tempfile.gettempdir()) / f"vodspec-tests-pycache-{os.getuid()}"),
+    )
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
