@@ -146,11 +146,12 @@ def test_stdlib_checker_refuses_unknown_keywords() -> None:
 
 
 def test_the_accessors_records_and_the_models_agree_field_by_field() -> None:
-    from vodspec.record import FIELD_RULES, ErrorCode, Status
+    from vodspec.record import FIELD_RULES, PROVENANCE, ErrorCode, Status
     from vodspec.tools.scrape.models import ErrorCodeRecord, StatusRecord
 
     for record, model in ((Status, StatusRecord), (ErrorCode, ErrorCodeRecord)):
         assert (record.FIELDS or record.__slots__) == tuple(model.model_fields)
+        assert record.__slots__[-len(PROVENANCE) :] == PROVENANCE
         assert tuple(FIELD_RULES[record]) == record.__slots__
         assert set(record.__slots__) <= set(model.model_fields)
     # Computed in the accessor, as http.HTTPStatus computes is_client_error: never stored.

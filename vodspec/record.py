@@ -54,7 +54,22 @@ class _Record:
 CATEGORIES = ("informational", "success", "redirection", "client_error", "server_error")
 
 
-class Status(_Record):
+#: Where a record came from, the last fields of every record (as in the published JSON).
+PROVENANCE = ("doc_id", "source_row", "source_line", "source_sha256")
+
+
+class _SourcedRecord(_Record):
+    """A record of a source page: it says where it came from (its subclass's last slots)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    doc_id: str | None
+    source_row: str | None
+    source_line: int
+    source_sha256: str
+
+
+class Status(_SourcedRecord):
     """One status code as the VOD documentation describes it."""
 
     FIELDS = (
@@ -68,10 +83,7 @@ class Status(_Record):
         "standard_reference",
         "standard_retry",
         "standard_retry_reference",
-        "doc_id",
-        "source_row",
-        "source_line",
-        "source_sha256",
+        *PROVENANCE,
     )
     # category is computed from the code (the data keeps the column for CSV and SQL users).
     __slots__ = tuple(name for name in FIELDS if name != "category")
@@ -85,10 +97,6 @@ class Status(_Record):
     standard_reference: str | None
     standard_retry: str
     standard_retry_reference: str | None
-    doc_id: str
-    source_row: str | None
-    source_line: int
-    source_sha256: str
 
     @property
     def category(self) -> str:
@@ -104,7 +112,7 @@ class Status(_Record):
         return f"<Status {self.code} {self.reason!r} retry={self.retry}>"
 
 
-class ErrorCode(_Record):
+class ErrorCode(_SourcedRecord):
     """One row of an error-code table (one per HTTP status where the row lists several)."""
 
     __slots__ = (
@@ -116,10 +124,7 @@ class ErrorCode(_Record):
         "remedy",
         "module",
         "placeholders",
-        "doc_id",
-        "source_row",
-        "source_line",
-        "source_sha256",
+        *PROVENANCE,
     )
 
     error_code: str
@@ -130,10 +135,6 @@ class ErrorCode(_Record):
     remedy: str | None
     module: str | None
     placeholders: tuple[str, ...]
-    doc_id: str
-    source_row: str | None
-    source_line: int
-    source_sha256: str
 
     def __repr__(self) -> str:
         return f"<ErrorCode {self.error_code} http_status={self.http_status}>"
@@ -142,6 +143,12 @@ class ErrorCode(_Record):
 _TEXT, _OPTIONAL_TEXT, _LINES = (str,), (str, type(None)), "lines"
 _INT, _OPTIONAL_INT = (int,), (int, type(None))
 
+_PROVENANCE_RULES: dict[str, object] = {
+    "doc_id": _OPTIONAL_TEXT,
+    "source_row": _OPTIONAL_TEXT,
+    "source_line": _INT,
+    "source_sha256": _TEXT,
+}
 #: What each field may hold, for records read from JSON (the generated snapshot is trusted):
 #: a tuple of types, a set of allowed values, or "lines" for a tuple of strings.
 FIELD_RULES: dict[type[_Record], dict[str, object]] = {
@@ -155,10 +162,7 @@ FIELD_RULES: dict[type[_Record], dict[str, object]] = {
         "standard_reference": _OPTIONAL_TEXT,
         "standard_retry": {"retry", "unspecified"},
         "standard_retry_reference": _OPTIONAL_TEXT,
-        "doc_id": _OPTIONAL_TEXT,
-        "source_row": _OPTIONAL_TEXT,
-        "source_line": _INT,
-        "source_sha256": _TEXT,
+        **_PROVENANCE_RULES,
     },
     ErrorCode: {
         "error_code": _TEXT,
@@ -169,10 +173,7 @@ FIELD_RULES: dict[type[_Record], dict[str, object]] = {
         "remedy": _OPTIONAL_TEXT,
         "module": _OPTIONAL_TEXT,
         "placeholders": _LINES,
-        "doc_id": _OPTIONAL_TEXT,
-        "source_row": _OPTIONAL_TEXT,
-        "source_line": _INT,
-        "source_sha256": _TEXT,
+        **_PROVENANCE_RULES,
     },
 }
 

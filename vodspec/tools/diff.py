@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from vodspec.documents import ChangeKind, DatasetDocument, Level
+from vodspec.record import PROVENANCE
 
 #: Fields that say where a record came from; they follow the source and are not record text.
-PROVENANCE_FIELDS = ("doc_id", "source_row", "source_line", "source_sha256")
+PROVENANCE_FIELDS = PROVENANCE
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = ("retry", "category")
 #: Record key by dataset kind; rows with the same key are matched in page order.

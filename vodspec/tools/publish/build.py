@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, read_data_dir
+from vodspec.files import dump_json, read_data_dir, read_json
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
@@ -204,9 +203,9 @@ def _previous_entries(data_dir: Path) -> list[VersionEntry]:
     if not path.exists():
         return []
     try:
-        entries = json.loads(path.read_bytes())
-    except ValueError as exc:
-        raise PublishError(f"unreadable: {exc}", file=str(path)) from None
+        entries = read_json(path)
+    except VodspecError as exc:
+        raise PublishError(f"unreadable: {exc.message}", file=str(path)) from None
     if not isinstance(entries, list):
         raise PublishError("expected a JSON list of versions", file=str(path))
     return entries

@@ -27,6 +27,18 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
 
 
+# Where a record came from: the last fields of both record models (vodspec.record.PROVENANCE).
+DocId = Annotated[
+    Text | None,
+    Field(description="Doc id of the source page (its heading's anchor, else the manifest's id)."),
+]
+SourceRow = Annotated[
+    str | None, Field(description="The id of the table row (<tr id>), if it has one.")
+]
+SourceLine = Annotated[int, Field(ge=1, description="Line of the row in the source file.")]
+SourceSha256 = Annotated[Sha256, Field(description="sha256 of the source file's bytes.")]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
@@ -50,12 +62,10 @@ class StatusRecord(_Model):
         description="The standard's (or convention's) view: may a retry cure it? Not the vendor's."
     )
     standard_retry_reference: Text | None = Field(description="Why standard_retry is retry.")
-    doc_id: Text | None = Field(
-        description="Doc id of the source page (its heading's anchor, else the manifest's id)."
-    )
-    source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
-    source_line: int = Field(ge=1, description="Line of the row in the source file.")
-    source_sha256: Sha256 = Field(description="sha256 of the source file's bytes.")
+    doc_id: DocId
+    source_row: SourceRow
+    source_line: SourceLine
+    source_sha256: SourceSha256
 
     @model_validator(mode="after")
     def _derived_fields_agree(self) -> StatusRecord:
@@ -83,12 +93,10 @@ class ErrorCodeRecord(_Model):
     placeholders: list[Text] = Field(
         description="Template slots in the message ({0}, %s…), verbatim, in order."
     )
-    doc_id: Text | None = Field(
-        description="Doc id of the source page (its heading's anchor, else the manifest's id)."
-    )
-    source_row: str | None = Field(description="The id of the table row (<tr id>), if it has one.")
-    source_line: int = Field(ge=1, description="Line of the row in the source file.")
-    source_sha256: Sha256 = Field(description="sha256 of the source file's bytes.")
+    doc_id: DocId
+    source_row: SourceRow
+    source_line: SourceLine
+    source_sha256: SourceSha256
 
 
 class Source(_Model):
