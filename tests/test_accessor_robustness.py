@@ -48,6 +48,11 @@ def edited(**changes: Callable[[Any], object]) -> bytes:
     return snapshot.MAGIC + marshal.dumps(contents, snapshot.MARSHAL_VERSION)
 
 
+def swap(index: int, value: object) -> Callable[[tuple[object, ...]], tuple[object, ...]]:
+    """A row with one value changed."""
+    return lambda row: tuple(value if i == index % len(row) else v for i, v in enumerate(row))
+
+
 def first_404(
     rows: tuple[tuple[object, ...], ...], change: Callable[[tuple[object, ...]], tuple[object, ...]]
 ) -> tuple[tuple[object, ...], ...]:
@@ -67,12 +72,32 @@ def first_404(
         (edited(status_codes=lambda rows: rows[0]), "malformed Status record"),
         (
             edited(status_codes=lambda rows: first_404(rows, lambda r: ("404", *r[1:]))),
-            "status code that is not an integer",
+            "code is '404'",
         ),
         (
             edited(status_codes=lambda rows: first_404(rows, lambda r: (*r, "extra"))),
             "malformed Status record",
         ),
+        (edited(data_version=lambda _: ""), "the dataset has no version"),
+        (edited(data_version=lambda _: "1.x.0"), "the dataset has no version"),
+        *[
+            (
+                edited(status_codes=lambda rows, i=index, v=value: first_404(rows, swap(i, v))),
+                f"{name} is {value!r}",
+            )
+            for index, name, value in [
+                (0, "code", 0),
+                (0, "code", 999),
+                (0, "code", True),
+                (1, "reason", 5),
+                (3, "paragraphs", None),
+                (3, "paragraphs", ["a list"]),
+                (4, "retry", None),
+                (4, "retry", "sometimes"),
+                (-1, "source_sha256", None),
+            ]
+        ],
+        (edited(error_codes=lambda rows: ((5, *rows[0][1:]), *rows[1:])), "error_code is 5"),
     ],
 )
 def test_broken_snapshot_is_a_clear_error(
@@ -89,6 +114,12 @@ def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path
     site = package_copy(tmp_path, SNAPSHOT.read_bytes())
     shutil.copytree(ROOT / "data", site / "data")  # a checkout: data/ beside the package
     assert lookup(site, "-m", "vodspec", "validate", "data").returncode == 0
-    (site / "vodspec" / "snapshot.marshal").write_bytes(edited(package_sha256=lambda _: "0" * 64))
-    result = lookup(site, "-m", "vodspec", "validate", "data")
-    assert result.returncode == 1 and "was not generated from" in result.stderr
+    for tampered in (
+        edited(package_sha256=lambda _: "0" * 64),
+        edited(data_version=lambda _: "9.9.9"),
+        edited(status_codes=lambda rows: first_404(rows, swap(2, "a valid, other description"))),
+        edited(error_codes=lambda rows: rows[1:]),
+    ):
+        (site / "vodspec" / "snapshot.marshal").write_bytes(tampered)
+        result = lookup(site, "-m", "vodspec", "validate", "data")
+        assert result.returncode == 1 and "was not generated from" in result.stderr

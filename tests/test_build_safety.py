@@ -110,3 +110,33 @@ def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_sta
     assert in_site(site, "-c", show).split() == ["网关超时！", "1.0.1"]
     assert in_site(site, "-m", "vodspec", "show", "504").count("网关超时！") == 1
     assert "ok" in in_site(site, "-m", "vodspec", "validate")
+
+
+def test_a_build_killed_while_writing_the_snapshot_leaves_nothing_behind(tmp_path: Path) -> None:
+    site = checkout(tmp_path)
+    in_site(site, "-m", "vodspec", "build")
+    package = site / "vodspec"
+    # What replace_file leaves when the process dies between its write and its rename.
+    (package / ".snapshot.marshal.4242.tmp").write_bytes(b"half a snapshot")
+    (package / "snapshot.marshal").unlink()
+    in_site(site, "-m", "vodspec", "build")
+    assert sorted(p.name for p in package.glob(".*")) == []
+    assert "ok" in in_site(site, "-m", "vodspec", "validate")
+
+
+def test_the_snapshot_follows_a_data_dir_behind_a_link(tmp_path: Path) -> None:
+    """data/ may be a link to the real folder: the build, told that folder, keeps the
+    snapshot of the checkout's data/ up to date (validate checks it is)."""
+    site = checkout(tmp_path)
+    real = tmp_path / "real-data"
+    (site / "data").symlink_to(real, target_is_directory=True)
+    in_site(site, "-m", "vodspec", "build", "--data", str(real))
+    show = "import vodspec; print(vodspec.status(504).description)"
+    assert in_site(site, "-c", show).split() == ["网关超时。"]
+    page = site / "raw" / "vod_04_0133.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("网关超时。", "网关超时！"), encoding="utf-8"
+    )
+    in_site(site, "-m", "vodspec", "build", "--data", str(real))
+    assert in_site(site, "-c", show).split() == ["网关超时！"]
+    assert "ok" in in_site(site, "-m", "vodspec", "validate")

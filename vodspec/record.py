@@ -149,11 +149,12 @@ _PROVENANCE_RULES: dict[str, object] = {
     "source_line": _INT,
     "source_sha256": _TEXT,
 }
-#: What each field may hold, for records read from JSON (the generated snapshot is trusted):
-#: a tuple of types, a set of allowed values, or "lines" for a tuple of strings.
+#: What each field may hold, for records read from the snapshot or a data dir (either may be
+#: damaged or tampered with): a tuple of types, a set of allowed values, a range of integers,
+#: or "lines" for a tuple of strings.
 FIELD_RULES: dict[type[_Record], dict[str, object]] = {
     Status: {
-        "code": _INT,
+        "code": range(100, 600),  # what a category can be computed from (RFC 9110, 15)
         "reason": _OPTIONAL_TEXT,
         "description": _OPTIONAL_TEXT,
         "paragraphs": _LINES,
@@ -178,17 +179,21 @@ FIELD_RULES: dict[type[_Record], dict[str, object]] = {
 }
 
 
-def field_problem(kind: type[_Record], name: str, value: object) -> str | None:
-    """Why ``value`` cannot be field ``name`` of a ``kind`` record; None when it can."""
-    rule = FIELD_RULES[kind][name]
-    if rule == _LINES:
-        ok = isinstance(value, tuple) and all(type(item) is str for item in value)
-    elif isinstance(rule, set):
-        ok = value in rule
-    else:
-        assert isinstance(rule, tuple)
-        ok = type(value) in rule  # bool is not an int here
-    return None if ok else f"{name} is {value!r:.60}"
+def row_problem(kind: type[_Record], row: tuple[object, ...]) -> str | None:
+    """Why ``row`` (values in ``kind.__slots__`` order) cannot be a ``kind`` record; None when
+    it can. Runs over every snapshot row at the first lookup, so it stays a plain loop."""
+    for (name, rule), value in zip(FIELD_RULES[kind].items(), row, strict=True):
+        if type(rule) is tuple:
+            ok = type(value) in rule  # bool is not an int here
+        elif type(rule) is range:
+            ok = type(value) is int and value in rule
+        elif type(rule) is set:
+            ok = value in rule if isinstance(value, str) else False
+        else:  # lines
+            ok = type(value) is tuple and all(type(item) is str for item in value)
+        if not ok:
+            return f"{name} is {value!r:.60}"
+    return None
 
 
 def constant_name(phrase: str) -> str:

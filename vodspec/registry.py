@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
-from vodspec.record import ErrorCode, Status, _Record
+from vodspec.record import ErrorCode, Status, _Record, row_problem
 
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
@@ -21,31 +21,32 @@ def _code_key(code: object) -> str | None:
     return "".join(code.split()).casefold() if isinstance(code, str) else None
 
 
-def _records(kind: type[_Record], fields: object, rows: object) -> list[_Record]:
-    """Records from snapshot or JSON rows, refusing anything not shaped as this vodspec expects."""
+def _records(kind: type[_Record], fields: object, rows: object, where: str | None) -> list[_Record]:
+    """Records from snapshot or JSON rows, refusing any value this vodspec would misread
+    (a tampered snapshot or data dir): the accessor never answers from one."""
     if fields != kind.__slots__ or not isinstance(rows, tuple | list):
         raise PublishError(
-            f"the dataset's {kind.__name__} fields do not match this vodspec; rebuild it"
+            f"the dataset's {kind.__name__} fields do not match this vodspec; rebuild it",
+            file=where,
         )
     records = []
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         if not isinstance(row, tuple) or len(row) != len(fields):
-            raise PublishError(f"the dataset has a malformed {kind.__name__} record: {row!r:.80}")
+            raise PublishError(
+                f"the dataset has a malformed {kind.__name__} record: {row!r:.80}", file=where
+            )
+        problem = row_problem(kind, row)
+        if problem:
+            raise PublishError(
+                f"{kind.__name__} record {number}: {problem}; not a valid dataset", file=where
+            )
         records.append(kind(*row))
     return records
 
 
-def _check_rows(kind: type[_Record], rows: list[tuple[object, ...]], path: object) -> None:
-    """Refuse JSON records whose values this vodspec would misread (a tampered data dir)."""
-    from vodspec.record import field_problem
-
-    for number, row in enumerate(rows, 1):
-        for name, value in zip(kind.__slots__, row, strict=True):
-            problem = field_problem(kind, name, value)
-            if problem:
-                raise PublishError(
-                    f"record {number}: {problem}; not a valid dataset", file=str(path)
-                )
+def _is_version(version: object) -> bool:
+    parts = version.split(".") if isinstance(version, str) else []
+    return len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)
 
 
 def _int(value: object) -> int | None:
@@ -89,14 +90,19 @@ class Registry:
         status_rows: object,
         error_fields: object = ErrorCode.__slots__,
         error_rows: object = (),
+        where: str | None = None,
     ) -> Registry:
-        if not isinstance(version, str):
-            raise PublishError("the dataset has no version")
+        """A registry over rows of the records' fields (the snapshot's form), all checked;
+        ``where`` names their file in refusals."""
+        if not isinstance(version, str) or not _is_version(version):
+            raise PublishError(f"the dataset has no version (found {version!r:.40})", file=where)
         statuses = [
-            r for r in _records(Status, status_fields, status_rows) if isinstance(r, Status)
+            r for r in _records(Status, status_fields, status_rows, where) if isinstance(r, Status)
         ]
         errors = [
-            r for r in _records(ErrorCode, error_fields, error_rows) if isinstance(r, ErrorCode)
+            r
+            for r in _records(ErrorCode, error_fields, error_rows, where)
+            if isinstance(r, ErrorCode)
         ]
         return cls(version, tuple(statuses), tuple(errors))
 
@@ -115,33 +121,30 @@ class Registry:
             datasets = read_data_dir(directory)
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
-        loaded: dict[str, tuple[tuple[str, ...], list[tuple[object, ...]], str]] = {}
+        from vodspec.snapshot import rows
+
+        records: dict[str, list[_Record]] = {}
+        versions: dict[str, str] = {}
         for kind, record_type in (("status_codes", Status), ("error_codes", ErrorCode)):
             if kind not in datasets:
                 continue
-            path = directory / f"{kind}.json"
+            path = str(directory / f"{kind}.json")
             try:
-                rows = [
-                    tuple(
-                        tuple(v) if isinstance(v, list) else v
-                        for v in (r[f] for f in record_type.__slots__)
-                    )
-                    for r in datasets[kind]["records"]
-                ]
+                found = rows(record_type.__slots__, datasets[kind]["records"])
             except KeyError as exc:
-                raise PublishError(
-                    f"cannot load the dataset: no field {exc}", file=str(path)
-                ) from None
-            _check_rows(record_type, rows, path)
+                raise PublishError(f"cannot load the dataset: no field {exc}", file=path) from None
+            records[kind] = _records(record_type, record_type.__slots__, found, path)
             version = datasets[kind].get("version")
-            if not isinstance(version, str):
-                raise PublishError("cannot load the dataset: it has no version", file=str(path))
-            loaded[kind] = (record_type.__slots__, rows, version)
-        if "status_codes" not in loaded:
+            if not isinstance(version, str) or not _is_version(version):
+                raise PublishError("cannot load the dataset: it has no version", file=path)
+            versions[kind] = version
+        if "status_codes" not in records:
             raise PublishError("no status_codes.json", file=str(directory))
-        fields, rows, version = loaded["status_codes"]
-        error_fields, error_rows, _ = loaded.get("error_codes", (ErrorCode.__slots__, [], version))
-        return cls.from_rows(version, fields, tuple(rows), error_fields, tuple(error_rows))
+        return cls(
+            versions["status_codes"],
+            tuple(r for r in records["status_codes"] if isinstance(r, Status)),
+            tuple(r for r in records.get("error_codes", []) if isinstance(r, ErrorCode)),
+        )
 
     def get(self, query: object) -> Status | None:
         """Like :meth:`status`, but None for anything unknown."""

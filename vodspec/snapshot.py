@@ -13,9 +13,11 @@ import marshal
 import os
 
 from vodspec.errors import PublishError
+from vodspec.record import ErrorCode, Status
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from typing import TypedDict
 
     class Snapshot(TypedDict):
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 SNAPSHOT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "snapshot.marshal")
 #: The file starts with this line, so that nothing else is ever unmarshalled as a snapshot.
 MAGIC = b"vodspec snapshot 1\n"
+#: Far above a real snapshot (tens of KB): a larger file is not one, and is not read whole.
+MAX_BYTES = 16 * 1024 * 1024
 #: Version 2: no back-references (version 3+ writes them by reference count, not by value).
 MARSHAL_VERSION = 2
 KEYS = frozenset(
@@ -48,6 +52,32 @@ KEYS = frozenset(
 )
 
 
+def rows(
+    fields: tuple[str, ...], records: Iterable[Mapping[str, object]]
+) -> tuple[tuple[object, ...], ...]:
+    """Published JSON records as snapshot rows: ``fields`` in order, lists as tuples (KeyError
+    for a missing field)."""
+    return tuple(
+        tuple(tuple(value) if isinstance(value, list) else value for value in values)
+        for values in ([record[name] for name in fields] for record in records)
+    )
+
+
+def make(
+    version: str, package_sha256: str, records: Mapping[str, Iterable[Mapping[str, object]]]
+) -> Snapshot:
+    """The snapshot of a published package: its version, the sha256 of its datapackage.json
+    and its JSON records by kind (the build writes it; validate compares with it)."""
+    return {
+        "data_version": version,
+        "package_sha256": package_sha256,
+        "status_codes_fields": Status.__slots__,
+        "status_codes": rows(Status.__slots__, records.get("status_codes", ())),
+        "error_codes_fields": ErrorCode.__slots__,
+        "error_codes": rows(ErrorCode.__slots__, records.get("error_codes", ())),
+    }
+
+
 def dumps(snapshot: Snapshot) -> bytes:
     """The file's bytes (keys sorted, whatever order ``snapshot`` was built in)."""
     return MAGIC + marshal.dumps(dict(sorted(snapshot.items())), MARSHAL_VERSION)
@@ -57,10 +87,10 @@ def read(path: str = SNAPSHOT_FILE) -> Snapshot:
     """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _unreadable(f"{type(exc).__name__}: {exc.strerror or exc}") from None
-    if not data.startswith(MAGIC):
+    if not data.startswith(MAGIC) or len(data) > MAX_BYTES:
         raise _unreadable("not a vodspec snapshot")
     try:
         snapshot = marshal.loads(data[len(MAGIC) :])

@@ -328,18 +328,23 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
 
 
 def snapshot_problems(directory: Path) -> list[str]:
-    """When ``directory`` is the data the package ships, the accessor's snapshot must match it."""
-    from vodspec import paths
+    """When ``directory`` is the data the package ships, the accessor's snapshot must hold
+    exactly what it publishes (version, package hash and every record)."""
+    from vodspec import paths, snapshot
+    from vodspec.files import read_data_dir
 
     if directory.resolve() not in {d.resolve() for d in paths.package_data_dirs()}:
         return []
-    from vodspec import snapshot
-
     try:
         published = snapshot.read(str(paths.SNAPSHOT_FILE))
     except VodspecError as exc:
         return [exc.message]
-    actual = hashlib.sha256(_read(directory, layout.PACKAGE_NAME)).hexdigest()
-    if published["package_sha256"] != actual:
-        return [f"vodspec/snapshot.marshal was not generated from {directory}; run `vodspec build`"]
-    return []
+    stale = f"vodspec/snapshot.marshal was not generated from {directory}; run `vodspec build`"
+    try:
+        package = _read(directory, layout.PACKAGE_NAME)
+        version = _json(directory, layout.PACKAGE_NAME, package).get("version")
+        records = {kind: dataset["records"] for kind, dataset in read_data_dir(directory).items()}
+        expected = snapshot.make(version, hashlib.sha256(package).hexdigest(), records)
+    except (VodspecError, AttributeError, KeyError, TypeError):
+        return [stale]  # the problems of the data dir itself are reported by validate_dir
+    return [] if published == expected else [stale]

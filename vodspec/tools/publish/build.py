@@ -180,14 +180,7 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
     publish_dir(data_dir, files)
-    try:
-        _write_snapshot(data_dir, datasets, version, files)
-    except OSError as exc:
-        raise PublishError(
-            f"{data_dir} was published as version {version}, but the accessor's snapshot could"
-            f" not be written ({exc.strerror or exc}); fix that and run the build again",
-            file=str(exc.filename or paths.SNAPSHOT_FILE),
-        ) from None
+    _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
 
 
@@ -273,16 +266,24 @@ def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
 def _write_snapshot(
     data_dir: Path, datasets: dict[str, Dataset], version: str, files: dict[str, bytes]
 ) -> None:
-    """Regenerate the accessor's snapshot when ``data_dir`` is the data this checkout ships."""
-    if data_dir.resolve() != paths.CHECKOUT_DATA_DIR:
+    """Regenerate the accessor's snapshot when ``data_dir`` is the data this checkout ships
+    (``data_dir`` is published by now: a failure here says so)."""
+    if data_dir.resolve() != paths.CHECKOUT_DATA_DIR.resolve():
         return
     snapshot = render_snapshot(datasets, version, files)
+    target = paths.SNAPSHOT_FILE
     try:
-        current = paths.SNAPSHOT_FILE.read_bytes()
-    except OSError:
-        current = None
-    if current != snapshot:
-        replace_file(paths.SNAPSHOT_FILE, snapshot)
+        # What a build killed while writing it left (replace_file's temporary names).
+        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            leftover.unlink()
+        if not target.is_file() or target.is_symlink() or target.read_bytes() != snapshot:
+            replace_file(target, snapshot)
+    except OSError as exc:
+        raise PublishError(
+            f"{data_dir} was published as version {version}, but the accessor's snapshot could not"
+            f" be written ({exc.strerror or exc}); fix that and run the build again",
+            file=str(target),
+        ) from None
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.

@@ -24,7 +24,6 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
-from vodspec.record import ErrorCode, Status
 from vodspec.tools.lint import lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
@@ -171,35 +170,13 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
     return dump_json(package)
 
 
-#: The accessor's record types: the snapshot stores their stored fields only.
-ACCESSOR_RECORDS = {STATUS_CODES: Status, ERROR_CODES: ErrorCode}
-
-
-def snapshot_rows(dataset: Dataset) -> list[tuple[Any, ...]]:
-    """The records as tuples of the accessor's stored fields, lists as tuples."""
-    fields = ACCESSOR_RECORDS[dataset.kind].__slots__
-    return [
-        tuple(
-            tuple(record[name]) if isinstance(record[name], list) else record[name]
-            for name in fields
-        )
-        for record in dataset.model_dump(mode="json")["records"]
-    ]
-
-
 def render_snapshot(datasets: dict[str, Dataset], version: str, files: dict[str, bytes]) -> bytes:
     """The snapshot the accessor loads (see vodspec.snapshot): the records, fast to load."""
-    rows = {kind: tuple(snapshot_rows(dataset)) for kind, dataset in datasets.items()}
-    return snapshot.dumps(
-        {
-            "data_version": version,
-            "package_sha256": hashlib.sha256(files[PACKAGE_NAME]).hexdigest(),
-            "status_codes_fields": Status.__slots__,
-            "status_codes": rows.get(STATUS_CODES, ()),
-            "error_codes_fields": ErrorCode.__slots__,
-            "error_codes": rows.get(ERROR_CODES, ()),
-        }
-    )
+    records = {
+        kind: dataset.model_dump(mode="json")["records"] for kind, dataset in datasets.items()
+    }
+    package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
+    return snapshot.dumps(snapshot.make(version, package_sha256, records))
 
 
 def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
