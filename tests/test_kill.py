@@ -18,7 +18,7 @@ from conftest import LAYOUTS, ROOT, SEED, edit, run_cli, two_sources
 
 WRAPPER = r"""
 import builtins, os, shutil, signal, sys
-stop, steps = int(sys.argv[1]), [0]
+stop, steps, swap = int(sys.argv[1]), [0], [0]
 def step():
     steps[0] += 1
     if steps[0] == stop:
@@ -41,13 +41,14 @@ for module, name in [*counted, (shutil, "rmtree")]:
     setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
 import vodspec.tools.publish.atomic as atomic
 real_exchange = atomic._exchange
-if sys.argv[4] == "fallback":  # as on a system without renameat2
-    atomic._exchange = lambda a, b: (step(), False)[1]
-else:
-    atomic._exchange = lambda a, b: (step(), real_exchange(a, b))[1]
+def exchange(a, b):
+    step()
+    swap[0] = steps[0]  # where the swap begins (with two renames, they follow)
+    return False if sys.argv[4] == "fallback" else real_exchange(a, b)  # as without renameat2
+atomic._exchange = exchange
 from vodspec.cli import main
 code = main(["build", "--raw", sys.argv[2], "--data", sys.argv[3], "--allow-removals"])
-print("STEPS", steps[0])
+print("STEPS", steps[0], "SWAP", swap[0])
 sys.exit(code)
 """
 
@@ -87,34 +88,38 @@ def kill_at(step: int, mode: str, data: Path, raw: Path) -> subprocess.Completed
 
 def count_steps(
     mode: str, states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
-) -> int:
+) -> tuple[int, int]:
+    """(the build's steps, the step where its swap begins)."""
     old_data, new_raw, _, new = states
     data = tmp_path / f"count-{mode}" / "data"
     shutil.copytree(old_data, data)
     result = kill_at(0, mode, data, new_raw)
     assert result.returncode == 0, result.stderr
     assert tree(data) == new
-    return int(result.stdout.split("STEPS")[1])
+    steps, swap = result.stdout.split("STEPS")[1].split("SWAP")
+    return int(steps), int(swap)
 
 
-#: By default every SAMPLE-th kill point is tried, and the last ones (around the swap);
-#: `pytest -m slow` (run by .ci/run) tries every one.
-SAMPLE = 12
+#: By default every SAMPLE-th kill point is tried, every one around the swap and the last
+#: ones; `pytest -m slow` (run by .ci/run) tries every one.
+SAMPLE = 16
 
 
-def kill_points(steps: int, every: bool) -> list[int]:
+def kill_points(steps: int, swap: int, every: bool) -> list[int]:
+    assert 0 < swap <= steps
     if every:
         return list(range(1, steps + 1))
-    return sorted({*range(1, steps + 1, SAMPLE), *range(max(1, steps - 4), steps + 1)})
+    around = range(max(1, swap - 1), min(steps, swap + 5) + 1)
+    return sorted({*range(1, steps + 1, SAMPLE), *around, *range(max(1, steps - 2), steps + 1)})
 
 
 def sweep_with_exchange(
     states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
 ) -> None:
     old_data, new_raw, old, new = states
-    steps = count_steps("exchange", states, tmp_path)
+    steps, swap = count_steps("exchange", states, tmp_path)
     assert steps >= 40
-    for step in kill_points(steps, every):
+    for step in kill_points(steps, swap, every):
         data = tmp_path / f"x{step}" / "data"
         shutil.copytree(old_data, data)
         result = kill_at(step, "exchange", data, new_raw)
@@ -136,9 +141,8 @@ def sweep_with_two_renames(
     states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
 ) -> None:
     old_data, new_raw, old, new = states
-    steps = count_steps("fallback", states, tmp_path)
-    assert steps + count_steps("exchange", states, tmp_path) >= 50  # kill points in this file
-    for step in kill_points(steps, every):
+    steps, swap = count_steps("fallback", states, tmp_path)
+    for step in kill_points(steps, swap, every):
         data = tmp_path / f"f{step}" / "data"
         shutil.copytree(old_data, data)
         assert kill_at(step, "fallback", data, new_raw).returncode == -signal.SIGKILL
