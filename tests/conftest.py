@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
 import os
@@ -17,12 +18,13 @@ import pytest
 
 # Many tests run vodspec in a subprocess. Where bytecode writing is off
 # (PYTHONDONTWRITEBYTECODE, as on CI machines), each of them would compile the package anew;
-# they share a bytecode cache outside the checkout instead, which writes nothing into it.
-if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
-    os.environ.setdefault(
-        "PYTHONPYCACHEPREFIX",
-        str(Path(tempfile.gettempdir()) / f"vodspec-tests-pycache-{os.getuid()}"),
-    )
+# they share a bytecode cache for this run instead, outside the checkout, removed at the end
+# (the first process to get here makes it; pytest-xdist's workers inherit it).
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and "PYTHONPYCACHEPREFIX" not in os.environ:
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    _PYCACHE = tempfile.mkdtemp(prefix="vodspec-tests-pycache-")
+    os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE
+    atexit.register(shutil.rmtree, _PYCACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
