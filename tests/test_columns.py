@@ -173,3 +173,24 @@ def test_a_type_column_of_other_words_is_kept_not_taken_for_the_reason() -> None
 def test_a_status_tables_only_text_column_is_its_description() -> None:
     found = classify(table(("返回值", "Message"), STATUS_ROW))
     assert found is not None and found.roles == {"status": 0, "description": 1}
+
+
+@pytest.mark.parametrize(
+    ("ids", "kind"),
+    [
+        (("VOD.10053", "VOD.10054", "VST.10002"), "error_codes"),
+        (("AB-1", "cd_22", "E3"), "error_codes"),
+        (("missing-429", "retry-contradicts-standard", "VOD.10054"), "status_codes"),
+        (("missing-429", "retry-contradicts-standard", "phrase-case"), "status_codes"),
+    ],
+)
+def test_a_column_no_header_names_is_the_error_code_column_only_if_all_of_it_reads_so(
+    ids: tuple[str, ...], kind: str
+) -> None:
+    """Beside statuses, under a header that names nothing ("rule"), a column of ids is the
+    error codes only when every cell is code-like: half of them is a coincidence."""
+    rows = [(code, text, "说明") for code, text in zip(("400", "429", "503"), ids, strict=True)]
+    found = classify(table(("code", "rule", "the page says"), *rows))
+    assert found is not None and found.kind == kind
+    if kind == "error_codes":
+        assert found.roles["error_code"] == 1 and found.roles["status"] == 0

@@ -278,10 +278,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 return {str(dataset.get("kind", "status_codes")): dataset}
             found = read_data_dir(path)
         except VodspecError as exc:
-            raise VodspecError(
-                f"{exc.message}; expected a vodspec dataset (a JSON file or a data dir)",
-                file=exc.file,
-            ) from None
+            expected = "a vodspec dataset (a JSON file or a data dir)"
+            message = exc.message.split("; expected ")[0]  # one "expected", the one of diff
+            raise VodspecError(f"{message}; expected {expected}", file=exc.file) from None
         if not found:
             raise VodspecError("no published dataset in this directory", file=str(path))
         return found

@@ -160,12 +160,14 @@ def classify(table: Table) -> CodeTable | None:
         for i, cells in enumerate(texts)
     ]
     classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
-    codes = [_share(cells, _is_error_code) >= CODE_SHARE for cells in texts]
+    code_shares = [_share(cells, _is_error_code) for cells in texts]
+    codes = [share >= CODE_SHARE for share in code_shares]
+    all_codes = [share == 1.0 for share in code_shares]
 
     status = next((i for i in range(width) if by_content[i]), None)
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
-    error = _error_column(named, codes, status, width)
+    error = _error_column(named, codes, all_codes, status, width)
     found = None
     if error is not None:
         found = _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
@@ -190,10 +192,16 @@ def _check_header_row(found: CodeTable) -> None:
 
 
 def _error_column(
-    named: list[str | None], codes: list[bool], status: int | None, width: int
+    named: list[str | None],
+    codes: list[bool],
+    all_codes: list[bool],
+    status: int | None,
+    width: int,
 ) -> int | None:
-    """The error-code column: named so and holding codes, else a code-like column beside the
-    statuses, else one named so (OBS's codes are words: ``AccessDenied``)."""
+    """The error-code column: named so and holding codes, else a column beside the statuses
+    whose header names nothing and whose every cell is code-like (with no word for it, half
+    is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
+    one named so (OBS's codes are words: ``AccessDenied``)."""
     others = [i for i in range(width) if i != status]
     for i in others:
         if named[i] == "error_code" and codes[i]:
@@ -203,7 +211,7 @@ def _error_column(
             return i
     if status is not None:
         for i in others:
-            if codes[i] and named[i] is None:
+            if all_codes[i] and named[i] is None:
                 return i
     return next((i for i in others if named[i] == "error_code"), None)
 
