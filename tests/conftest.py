@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import atexit
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-# Many tests run vodspec in a subprocess. Where bytecode writing is off
-# (PYTHONDONTWRITEBYTECODE, as on CI machines), each of them would compile the package anew;
-# they share a bytecode cache for this run instead, outside the checkout, removed at the end
-# (the first process to get here makes it; pytest-xdist's workers inherit it).
-if os.environ.get("PYTHONDONTWRITEBYTECODE") and "PYTHONPYCACHEPREFIX" not in os.environ:
-    del os.environ["PYTHONDONTWRITEBYTECODE"]
-    _PYCACHE = tempfile.mkdtemp(prefix="vodspec-tests-pycache-")
-    os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE
-    atexit.register(shutil.rmtree, _PYCACHE, True)
+# Many tests run vodspec in a subprocess (and pytest-xdist's workers are subprocesses too).
+# Where bytecode writing is off (PYTHONDONTWRITEBYTECODE, as on some CI machines), each of
+# them would compile the package and the tests anew: they keep Python's usual bytecode
+# cache instead (__pycache__, ignored by git).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
