@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 import typing
@@ -11,6 +12,7 @@ from typing import Any
 from conftest import DATA, run_cli
 
 from vodspec import documents
+from vodspec.tools.lint import Finding
 from vodspec.tools.scrape.models import Source
 
 
@@ -19,6 +21,10 @@ def problems(value: Any, expected: Any, where: str = "$") -> list[str]:
     literals and plain types; Any accepts anything)."""
     if expected is Any:
         return []
+    if dataclasses.is_dataclass(expected):  # its as_dict(): the fields, in order
+        names = [f.name for f in dataclasses.fields(expected)]
+        ok = isinstance(value, dict) and list(value) == names
+        return [] if ok else [f"{where}: {value!r:.60} is not a {expected.__name__}"]
     if typing.is_typeddict(expected):
         if not isinstance(value, dict):
             return [f"{where}: {value!r:.60} is not an object"]
@@ -60,6 +66,7 @@ def test_the_checker_can_fail() -> None:
     assert problems({**entry, "date": 5}, documents.SourceFacts)
     assert problems({"bytes": True, "hash": "h"}, documents.FileFacts)
     assert problems([{"bump": "huge"}], list[documents.VersionEntry])
+    assert problems({"code": 429, "rule": "missing-429"}, Finding)
 
 
 def test_the_source_agrees_with_its_model_field_by_field() -> None:
@@ -85,7 +92,7 @@ def published(directory: Path) -> dict[str, tuple[Any, Any]]:
         elif path.name == "changes.json":
             found[path.name] = (value, list[documents.VersionEntry])
         elif path.name == "lint.json":
-            found[path.name] = (value, list[documents.FindingJSON])
+            found[path.name] = (value, list[Finding])
         elif not path.name.endswith(".schema.json"):
             found[path.name] = (value, documents.DatasetDocument)
     return found

@@ -94,17 +94,6 @@ class VersionEntry(TypedDict):
     files: NotRequired[dict[str, str]]
 
 
-class FindingJSON(TypedDict):
-    """One finding of lint.json and `vodspec lint --json`."""
-
-    code: int | str
-    rule: str
-    vendor: str | None
-    standard: str | None
-    reference: str
-    message: str
-
-
 class FileFacts(TypedDict):
     bytes: int
     hash: str  # "sha256:<hex>"

@@ -9,9 +9,8 @@ library only.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, cast
+from typing import Any
 
-from vodspec.documents import FindingJSON
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 
 
@@ -24,8 +23,9 @@ class Finding:
     reference: str
     message: str
 
-    def as_dict(self) -> FindingJSON:
-        return cast("FindingJSON", asdict(self))
+    def as_dict(self) -> dict[str, object]:
+        """One finding of lint.json and `vodspec lint --json`: these fields, in this order."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
