@@ -91,7 +91,7 @@ def run_cli_process(
     )
 
 
-LAYOUTS = ROOT / "tests" / "fixtures" / "layouts"
+PAGE_SHAPES = ROOT / "tests" / "fixtures" / "page_shapes"
 
 
 def two_sources(raw: Path, status_page: Path, error_page: Path) -> Path:

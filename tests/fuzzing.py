@@ -24,7 +24,7 @@ STATUS_PAGES = [ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"] +
     CORPUS / "vod" / "status" / f"{rev}.md" for rev in ("eb36979", "27b3b04")
 ]
 ERROR_PAGES = [
-    ROOT / "tests" / "fixtures" / "layouts" / "errors_five_columns.md",
+    ROOT / "tests" / "fixtures" / "page_shapes" / "errors_five_columns.md",
     CORPUS / "vod" / "errors" / "7381ebf.md",
 ]
 

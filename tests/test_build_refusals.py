@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import LAYOUTS, SEED, frozen_raw, run_cli, two_sources
+from conftest import PAGE_SHAPES, SEED, frozen_raw, run_cli, two_sources
 
 import vodspec
 from vodspec.errors import PublishError
@@ -55,7 +55,7 @@ def test_unreadable_published_files_are_refused(
 
 
 def test_datasets_that_disagree_on_the_version_are_refused(tmp_path: Path) -> None:
-    raw = two_sources(tmp_path / "raw", SEED, LAYOUTS / "errors_two_columns.md")
+    raw = two_sources(tmp_path / "raw", SEED, PAGE_SHAPES / "errors_two_columns.md")
     data = tmp_path / "data"
     assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
     errors = json.loads((data / "error_codes.json").read_bytes())

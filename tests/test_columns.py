@@ -72,7 +72,7 @@ ERROR_ROW_5 = ("400", "VOD.10053", "请求参数非法", "请求参数非法，�
         ),
     ],
 )
-def test_real_layouts(
+def test_real_page_shapes(
     headers: tuple[str, ...], row: tuple[str, ...], kind: str, roles: dict[str, int]
 ) -> None:
     found = classify(table(headers, row))

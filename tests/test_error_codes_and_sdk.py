@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, LAYOUTS, SEED, run_cli, two_sources
+from conftest import DATA, PAGE_SHAPES, SEED, run_cli, two_sources
 
 import vodspec
 from vodspec.registry import Registry
@@ -25,7 +25,7 @@ exceptions = pytest.importorskip("huaweicloudsdkcore.exceptions.exceptions")
 def both(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir with the frozen seed's status codes and a five-column error page."""
     root = tmp_path_factory.mktemp("both")
-    raw = two_sources(root / "raw", SEED, LAYOUTS / "errors_five_columns.md")
+    raw = two_sources(root / "raw", SEED, PAGE_SHAPES / "errors_five_columns.md")
     assert run_cli("build", "--raw", str(raw), "--data", str(root / "data")).returncode == 0
     return root / "data"
 

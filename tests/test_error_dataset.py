@@ -7,12 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import LAYOUTS, SEED, run_cli, two_sources
+from conftest import PAGE_SHAPES, SEED, run_cli, two_sources
 
 import vodspec
 from vodspec import UnknownErrorCodeError
 
-FIXTURE = LAYOUTS / "errors_five_columns.md"
+FIXTURE = PAGE_SHAPES / "errors_five_columns.md"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LAYOUTS, ROOT, run_cli
+from conftest import PAGE_SHAPES, ROOT, run_cli
 
 from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecError, VodspecWarning
 from vodspec.tools.publish.render import render_json
@@ -171,7 +171,7 @@ def test_control_characters_made_by_entities_are_removed_and_reported() -> None:
     ],
 )
 def test_look_alike_error_codes_are_refused_naming_the_character(code: str, named: str) -> None:
-    page = (LAYOUTS / "errors_two_columns.md").read_text(encoding="utf-8")
+    page = (PAGE_SHAPES / "errors_two_columns.md").read_text(encoding="utf-8")
     with pytest.raises(CellError) as info:
         scrape(page.replace("VOD.10053", code).encode(), file="page.md")
     assert named in str(info.value) and info.value.row == "e1"
@@ -184,7 +184,7 @@ def test_a_setext_underline_is_not_a_merge_conflict() -> None:
 
 def test_a_real_merge_conflict_is_still_refused() -> None:
     with pytest.raises(MarkupError, match="merge-conflict"):
-        scrape(LAYOUTS / "refused_conflict.md")
+        scrape(PAGE_SHAPES / "refused_conflict.md")
 
 
 def test_a_page_without_anchors_takes_its_doc_id_from_the_manifest(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from conftest import LAYOUTS, ROOT, SEED, run_cli
+from conftest import PAGE_SHAPES, ROOT, SEED, run_cli
 
 import vodspec.tools.fetch
 from vodspec.errors import VodspecError
@@ -25,7 +25,7 @@ from vodspec.tools.fetch import Fetched, FetchError, download, fetch_sources
 from vodspec.tools.scrape.pipeline import scrape
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
-ERRORS = (LAYOUTS / "errors_two_columns.md").read_bytes()
+ERRORS = (PAGE_SHAPES / "errors_two_columns.md").read_bytes()
 ETAG = '"v1"'
 LAST_MODIFIED = "Thu, 18 Mar 2021 11:24:15 GMT"
 #: The request headers the server received, by path (for the tests that look at them).

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import LAYOUTS, ROOT, SEED, edit, run_cli, two_sources
+from conftest import PAGE_SHAPES, ROOT, SEED, edit, run_cli, two_sources
 
 WRAPPER = r"""
 import builtins, os, shutil, signal, sys
@@ -65,7 +65,7 @@ def states(
     root = tmp_path_factory.mktemp("kill")
     old_raw, new_raw = root / "old_raw", root / "new_raw"
     for raw in (old_raw, new_raw):
-        two_sources(raw, SEED, LAYOUTS / "errors_two_columns.md")
+        two_sources(raw, SEED, PAGE_SHAPES / "errors_two_columns.md")
     edit(new_raw / "s.md", "网关超时。", "网关超时了。")
     edit(new_raw / "s.md", ">501 Not Implemented<", ">501 Not Implemented Yet<")
     old_data = root / "old_data"

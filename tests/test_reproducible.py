@@ -7,14 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LAYOUTS, ROOT, SEED, edit, two_sources
+from conftest import PAGE_SHAPES, ROOT, SEED, edit, two_sources
 
 
 def build_in(
     tmp_path: Path, name: str, env: dict[str, str], raw_edit: str = ""
 ) -> dict[str, bytes]:
     work = tmp_path / name
-    raw = two_sources(work / "raw", SEED, LAYOUTS / "errors_module_rowspan.md")
+    raw = two_sources(work / "raw", SEED, PAGE_SHAPES / "errors_module_rowspan.md")
     edit(raw / "e.md", "vpc_99_0003", "vod_99_0003")
     edit(raw / "e.md", "VPC.", "VOD.")
     for step in ("first", "second"):

@@ -73,11 +73,11 @@ def test_retry_condition_follows_the_vendor_by_default() -> None:
 
 
 def test_explain_with_error_codes(tmp_path: Path) -> None:
-    from conftest import LAYOUTS, SEED, run_cli, two_sources
+    from conftest import PAGE_SHAPES, SEED, run_cli, two_sources
 
     from vodspec.sdk import explain
 
-    raw = two_sources(tmp_path / "raw", SEED, LAYOUTS / "errors_five_columns.md")
+    raw = two_sources(tmp_path / "raw", SEED, PAGE_SHAPES / "errors_five_columns.md")
     assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
     registry = vodspec.open_dataset(tmp_path / "data")
     explanation = explain(server_error_with("VST.10002", 500), registry)

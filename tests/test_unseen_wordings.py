@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import LAYOUTS, ROOT
+from conftest import PAGE_SHAPES, ROOT
 
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.pipeline import read_tables, scrape
@@ -91,7 +91,7 @@ LAYOUT_WORDINGS: dict[str, list[list[tuple[str, ...] | None]]] = {
 
 
 def page_path(name: str) -> Path:
-    return SEED if name == "seed" else LAYOUTS / name
+    return SEED if name == "seed" else PAGE_SHAPES / name
 
 
 def reword(text: str, headers: list[tuple[str, ...] | None]) -> str:
@@ -144,7 +144,7 @@ def test_every_layout_has_five_wordings() -> None:
 
 def test_a_second_table_with_an_unknown_header_is_read_in_full() -> None:
     """The split page's second table is headed with words no rule knows: its rows count."""
-    path = LAYOUTS / "status_split_html.md"
+    path = PAGE_SHAPES / "status_split_html.md"
     text = path.read_text(encoding="utf-8")
     reworded = reword(text, [None, ("甲栏", "乙栏")])
     original = content(text.encode(), "any")

@@ -1,4 +1,4 @@
-"""One fixture per layout the pages have used, with the records each must give, written out."""
+"""One fixture per page shape the pages have used, with the records each must give."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from vodspec.errors import CellError, ClassOnlyError, MarkupError, VodspecWarning
 from vodspec.tools.scrape.pipeline import scrape
 
-LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
+PAGE_SHAPES = Path(__file__).parent / "fixtures" / "page_shapes"
 PROVENANCE = {
     "doc_id",
     "source_sha256",
@@ -26,7 +26,7 @@ PROVENANCE = {
 
 
 def records(name: str, service: str = "vod") -> list[dict[str, Any]]:
-    dataset = scrape(LAYOUTS / name, service=service)
+    dataset = scrape(PAGE_SHAPES / name, service=service)
     return [record.model_dump(mode="json", exclude=PROVENANCE) for record in dataset.records]
 
 
@@ -71,7 +71,7 @@ def error(
 
 
 def error_records(name: str, service: str = "vod") -> list[dict[str, Any]]:
-    dataset = scrape(LAYOUTS / name, service=service)
+    dataset = scrape(PAGE_SHAPES / name, service=service)
     return [
         record.model_dump(mode="json", exclude=PROVENANCE - {"description"})
         for record in dataset.records
@@ -134,7 +134,7 @@ def test_rowspan_code_becomes_one_record_with_every_cause() -> None:
 
 def test_class_only_page_is_refused() -> None:
     with pytest.raises(ClassOnlyError, match="2xx"):
-        scrape(LAYOUTS / "status_classes_only.md")
+        scrape(PAGE_SHAPES / "status_classes_only.md")
 
 
 def test_two_column_error_table() -> None:
@@ -260,18 +260,18 @@ def test_pipe_error_table() -> None:
 
 def test_merge_conflict_markers_are_refused_naming_the_row() -> None:
     with pytest.raises(MarkupError, match="merge-conflict") as info:
-        scrape(LAYOUTS / "refused_conflict.md")
+        scrape(PAGE_SHAPES / "refused_conflict.md")
     assert (info.value.line, info.value.row) == (11, "c1")
 
 
 def test_row_width_mismatch_is_refused() -> None:
     with pytest.raises(CellError, match=r"2 cell\(s\); the header has 3") as info:
-        scrape(LAYOUTS / "refused_width.md")
+        scrape(PAGE_SHAPES / "refused_width.md")
     assert info.value.row == "w1"
 
 
 def test_a_column_without_a_role_is_kept_under_its_header() -> None:
-    (record,) = scrape(LAYOUTS / "errors_extra_column.md").records
+    (record,) = scrape(PAGE_SHAPES / "errors_extra_column.md").records
     assert record.model_dump(include={"error_code", "message", "description"}) == {
         "error_code": "VOD.1",
         "message": "Bad.",
@@ -280,9 +280,9 @@ def test_a_column_without_a_role_is_kept_under_its_header() -> None:
 
 
 def test_kind_is_detected_and_can_be_demanded() -> None:
-    assert scrape(LAYOUTS / "errors_two_columns.md").kind == "error_codes"
-    assert scrape(LAYOUTS / "status_pipe.md").kind == "status_codes"
+    assert scrape(PAGE_SHAPES / "errors_two_columns.md").kind == "error_codes"
+    assert scrape(PAGE_SHAPES / "status_pipe.md").kind == "status_codes"
     from vodspec.errors import WrongKindError
 
     with pytest.raises(WrongKindError):
-        scrape(LAYOUTS / "status_pipe.md", kind="error_codes")
+        scrape(PAGE_SHAPES / "status_pipe.md", kind="error_codes")
