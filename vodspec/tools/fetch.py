@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from vodspec.errors import FetchError, ManifestError, VodspecError, VodspecWarning
 from vodspec.files import dump_json, inside, read_json, read_regular
@@ -55,7 +55,7 @@ _HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]{1,1024}")
 
 @dataclass(frozen=True)
 class Fetched:
-    status: str  # "changed" or "unchanged"
+    status: Literal["changed", "unchanged"]
     body: bytes | None
     etag: str | None
     last_modified: str | None
