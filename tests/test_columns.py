@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from vodspec.errors import HeaderError
 from vodspec.tools.scrape.columns import classify, header_key, header_role
 from vodspec.tools.scrape.tables import Cell, Row, Table
 
@@ -180,17 +181,28 @@ def test_a_status_tables_only_text_column_is_its_description() -> None:
     [
         (("VOD.10053", "VOD.10054", "VST.10002"), "error_codes"),
         (("AB-1", "cd_22", "E3"), "error_codes"),
-        (("missing-429", "retry-contradicts-standard", "VOD.10054"), "status_codes"),
+        (("VOD.10053", "VOD.10054", "-"), "refused"),
+        (("VOD.10053", "VOD.10054", "VOD.10055 (deprecated)"), "refused"),
+        (("VOD.10053", "N/A", "VOD.10055 (deprecated)"), "status_codes"),
+        (("missing-429", "retry-contradicts-standard", "VOD.10054"), "refused"),
         (("missing-429", "retry-contradicts-standard", "phrase-case"), "status_codes"),
+        (("甲", "乙", "丙"), "status_codes"),
     ],
 )
 def test_a_column_no_header_names_is_the_error_code_column_only_if_all_of_it_reads_so(
     ids: tuple[str, ...], kind: str
 ) -> None:
-    """Beside statuses, under a header that names nothing ("rule"), a column of ids is the
-    error codes only when every cell is code-like: half of them is a coincidence."""
+    """Beside statuses, under a header that names nothing ("ID", "rule"), a column of ids is
+    the error codes when every cell is code-like, and refused when half or more are (an odd
+    cell, or ids that only look like codes: no rule can tell which)."""
     rows = [(code, text, "说明") for code, text in zip(("400", "429", "503"), ids, strict=True)]
-    found = classify(table(("code", "rule", "the page says"), *rows))
+    grid = table(("code", "ID", "the page says"), *rows)
+    if kind == "refused":
+        with pytest.raises(HeaderError, match="column 'ID' beside the statuses") as caught:
+            classify(grid)
+        assert caught.value.line == 1 and caught.value.column == "ID"
+        return
+    found = classify(grid)
     assert found is not None and found.kind == kind
     if kind == "error_codes":
         assert found.roles["error_code"] == 1 and found.roles["status"] == 0

@@ -168,6 +168,8 @@ def classify(table: Table) -> CodeTable | None:
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
     error = _error_column(named, codes, all_codes, status, width)
+    if error is None and status is not None:
+        _refuse_partial_codes(table, named, code_shares, status)
     found = None
     if error is not None:
         found = _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
@@ -188,6 +190,24 @@ def _check_header_row(found: CodeTable) -> None:
                 f"the table's first row reads as codes ({cell.text!r}), not as a header;"
                 " expected a header row naming the columns",
                 line=cell.line,
+            )
+
+
+def _refuse_partial_codes(
+    table: Table, named: list[str | None], shares: list[float], status: int
+) -> None:
+    """Beside statuses, a column no header word names whose cells read as error codes in half
+    or more, not all: an error-code column with odd cells ("-", a footnote), or ids that only
+    look like codes. No rule can tell which: refused, naming the column."""
+    for i, share in enumerate(shares):
+        if i != status and named[i] is None and CODE_SHARE <= share < 1.0:
+            cell = table.header_cells[i]
+            raise HeaderError(
+                f"column {cell.text!r} beside the statuses reads as error codes in"
+                f" {share:.0%} of its cells, not all: if it holds error codes, name it so"
+                " (错误码, error code) and check its other cells",
+                line=cell.line,
+                column=cell.text,
             )
 
 
