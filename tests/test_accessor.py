@@ -130,3 +130,18 @@ def test_threads_in_process_agree() -> None:
     for thread in threads:
         thread.join()
     assert len({id(record) for record in seen}) == 1
+
+
+def test_a_phrase_two_codes_share_names_neither() -> None:
+    from vodspec import Registry, Status, UnknownStatusError
+
+    def record(code: int, reason: str) -> Status:
+        values = ("x", ("x",), "unspecified", None, None, "unspecified", None, None, None, 1, "0")
+        return Status(code, reason, *values)
+
+    registry = Registry("1.0.0", (record(404, "Not Found"), record(409, "Not Found")))
+    assert registry.get("not found") is None and registry.get(409) is not None
+    with pytest.raises(UnknownStatusError):
+        registry.status("Not Found")
+    alone = Registry("1.0.0", (record(404, "Not Found"), record(409, "Conflict")))
+    assert alone.status("not found").code == 404

@@ -40,12 +40,20 @@ def lookup(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def edited(**changes: Callable[[Any], object]) -> bytes:
-    """The committed snapshot with some of its entries changed."""
+def edited(version: int = snapshot.MARSHAL_VERSION, **changes: Callable[[Any], object]) -> bytes:
+    """The committed snapshot with some of its entries changed (written in another marshal
+    version if asked: 4 writes shared objects by reference)."""
     contents: dict[str, Any] = dict(snapshot.read(str(SNAPSHOT)))
     for key, change in changes.items():
         contents[key] = change(contents[key])
-    return snapshot.MAGIC + marshal.dumps(contents, snapshot.MARSHAL_VERSION)
+    return snapshot.MAGIC + marshal.dumps(contents, version)
+
+
+def nested(depth: int) -> object:
+    value: object = "x"
+    for _ in range(depth):
+        value = (value,)
+    return value
 
 
 def swap(index: int, value: object) -> Callable[[tuple[object, ...]], tuple[object, ...]]:
@@ -95,8 +103,31 @@ def first_404(
                 (4, "retry", None),
                 (4, "retry", "sometimes"),
                 (-1, "source_sha256", None),
+                (1, "reason", "\ud800Not Found"),
+                (1, "reason", "Not \x1b]0;owned\x07Found"),
+                (2, "description", "a\x00b"),
+                (3, "paragraphs", ("ok", "\x9b2J")),
+                (-2, "source_line", 51.0),
             ]
         ],
+        (
+            edited(status_codes=lambda rows: first_404(rows, swap(0, 10**5000))),
+            "code is a int too large to show",
+        ),
+        (
+            edited(status_codes=lambda rows: first_404(rows, swap(3, nested(1500)))),
+            "paragraphs is a tuple too large to show",
+        ),
+        (edited(data_version=lambda _: 10**5000), "found a int too large to show"),
+        (  # a small file of shared references that would unfold into gigabytes
+            edited(
+                4,
+                error_codes=lambda rows: tuple(
+                    (*r[:7], ("x" * 10_000,) * 1_000, *r[8:]) for r in rows
+                ),
+            ),
+            "contents are not those",
+        ),
         (edited(error_codes=lambda rows: ((5, *rows[0][1:]), *rows[1:])), "error_code is 5"),
     ],
 )
@@ -119,6 +150,9 @@ def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path
         edited(data_version=lambda _: "9.9.9"),
         edited(status_codes=lambda rows: first_404(rows, swap(2, "a valid, other description"))),
         edited(error_codes=lambda rows: rows[1:]),
+        edited(status_codes=lambda rows: first_404(rows, swap(-2, float(rows[0][-2])))),
+        edited(4),  # the same values, written another way
+        SNAPSHOT.read_bytes() + b"GARBAGE",
     ):
         (site / "vodspec" / "snapshot.marshal").write_bytes(tampered)
         result = lookup(site, "-m", "vodspec", "validate", "data")

@@ -117,10 +117,15 @@ def test_a_build_killed_while_writing_the_snapshot_leaves_nothing_behind(tmp_pat
     in_site(site, "-m", "vodspec", "build")
     package = site / "vodspec"
     # What replace_file leaves when the process dies between its write and its rename.
-    (package / ".snapshot.marshal.4242.tmp").write_bytes(b"half a snapshot")
+    (package / ".snapshot.marshal.4194305.tmp").write_bytes(b"half a snapshot")  # > pid_max
+    # What is not: the user's, a link, or the write of a build still running (this one).
+    (package / ".snapshot.marshal.notes.tmp").write_text("mine", encoding="utf-8")
+    (package / f".snapshot.marshal.{os.getpid()}.tmp").write_text("running", encoding="utf-8")
+    (package / ".snapshot.marshal.1.tmp").symlink_to(package / "snapshot.py")
     (package / "snapshot.marshal").unlink()
     in_site(site, "-m", "vodspec", "build")
-    assert sorted(p.name for p in package.glob(".*")) == []
+    kept = {f".snapshot.marshal.{os.getpid()}.tmp", ".snapshot.marshal.1.tmp"}
+    assert {p.name for p in package.glob(".*")} == {*kept, ".snapshot.marshal.notes.tmp"}
     assert "ok" in in_site(site, "-m", "vodspec", "validate")
 
 
@@ -140,3 +145,13 @@ def test_the_snapshot_follows_a_data_dir_behind_a_link(tmp_path: Path) -> None:
     in_site(site, "-m", "vodspec", "build", "--data", str(real))
     assert in_site(site, "-c", show).split() == ["网关超时！"]
     assert "ok" in in_site(site, "-m", "vodspec", "validate")
+
+
+def test_a_link_loop_where_data_would_be_is_not_a_crash(tmp_path: Path) -> None:
+    site = checkout(tmp_path)
+    (site / "data").symlink_to(site / "data")
+    elsewhere = tmp_path / "elsewhere"
+    assert "version 1.0.0" in in_site(site, "-m", "vodspec", "build", "--data", str(elsewhere))
+    assert "ok" in in_site(site, "-m", "vodspec", "validate", str(elsewhere))
+    result = run_in_site(site, "-m", "vodspec", "validate", "data")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from vodspec import snapshot
@@ -16,6 +17,17 @@ WHEEL_DATA_DIR = PACKAGE_DIR / "data"
 
 def package_data_dirs() -> list[Path]:
     return [CHECKOUT_DATA_DIR, WHEEL_DATA_DIR]
+
+
+def same_place(a: Path, b: Path) -> bool:
+    """Whether two paths lead to the same place, links followed (a link loop is just a path
+    that leads nowhere: os.path.realpath does not raise on it, Path.resolve does)."""
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def is_package_data(directory: Path) -> bool:
+    """Whether ``directory`` is the data this installation ships (and the snapshot mirrors)."""
+    return any(same_place(directory, shipped) for shipped in package_data_dirs())
 
 
 def shipped_data_dir() -> Path:

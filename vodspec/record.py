@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 
 class _Record:
     """Immutable, hashable, compared by value; fields are the subclass's ``__slots__``."""
@@ -140,40 +144,75 @@ class ErrorCode(_SourcedRecord):
         return f"<ErrorCode {self.error_code} http_status={self.http_status}>"
 
 
-_TEXT, _OPTIONAL_TEXT, _LINES = (str,), (str, type(None)), "lines"
-_INT, _OPTIONAL_INT = (int,), (int, type(None))
+def _plain(text: str) -> bool:
+    """No control character but line breaks, no lone surrogate: what the scraper publishes
+    (its text normalisation removes the rest), and what a terminal and JSON can take."""
+    return all(
+        ch == "\n" or not (ch < " " or "\x7f" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff")
+        for ch in text
+    )
 
-_PROVENANCE_RULES: dict[str, object] = {
-    "doc_id": _OPTIONAL_TEXT,
-    "source_row": _OPTIONAL_TEXT,
-    "source_line": _INT,
-    "source_sha256": _TEXT,
+
+def _text(value: object) -> bool:
+    # isprintable() is true for nearly every published string: the slow check is rare.
+    return type(value) is str and (value.isprintable() or _plain(value))
+
+
+def _optional_text(value: object) -> bool:
+    return value is None or _text(value)
+
+
+def _lines(value: object) -> bool:
+    return type(value) is tuple and all(_text(item) for item in value)
+
+
+def _line_number(value: object) -> bool:
+    return type(value) is int and value >= 1  # bool is not an int here
+
+
+def _status(value: object) -> bool:
+    # What a category can be computed from (RFC 9110, section 15).
+    return type(value) is int and 100 <= value <= 599
+
+
+def _optional_status(value: object) -> bool:
+    return value is None or _status(value)
+
+
+def _one_of(*allowed: str) -> Callable[[object], bool]:
+    return lambda value: type(value) is str and value in allowed
+
+
+_PROVENANCE_RULES: dict[str, Callable[[object], bool]] = {
+    "doc_id": _optional_text,
+    "source_row": _optional_text,
+    "source_line": _line_number,
+    "source_sha256": _text,
 }
 #: What each field may hold, for records read from the snapshot or a data dir (either may be
-#: damaged or tampered with): a tuple of types, a set of allowed values, a range of integers,
-#: or "lines" for a tuple of strings.
-FIELD_RULES: dict[type[_Record], dict[str, object]] = {
+#: damaged or tampered with): the accessor never serves a value the build could not publish.
+FIELD_RULES: dict[type[_Record], dict[str, Callable[[object], bool]]] = {
     Status: {
-        "code": range(100, 600),  # what a category can be computed from (RFC 9110, 15)
-        "reason": _OPTIONAL_TEXT,
-        "description": _OPTIONAL_TEXT,
-        "paragraphs": _LINES,
-        "retry": {"do_not_retry", "retry_unchanged", "unspecified"},
-        "standard_phrase": _OPTIONAL_TEXT,
-        "standard_reference": _OPTIONAL_TEXT,
-        "standard_retry": {"retry", "unspecified"},
-        "standard_retry_reference": _OPTIONAL_TEXT,
+        "code": _status,
+        "reason": _optional_text,
+        "description": _optional_text,
+        "paragraphs": _lines,
+        "retry": _one_of("do_not_retry", "retry_unchanged", "unspecified"),
+        "standard_phrase": _optional_text,
+        "standard_reference": _optional_text,
+        "standard_retry": _one_of("retry", "unspecified"),
+        "standard_retry_reference": _optional_text,
         **_PROVENANCE_RULES,
     },
     ErrorCode: {
-        "error_code": _TEXT,
-        "http_status": _OPTIONAL_INT,
-        "http_status_text": _OPTIONAL_TEXT,
-        "message": _OPTIONAL_TEXT,
-        "description": _OPTIONAL_TEXT,
-        "remedy": _OPTIONAL_TEXT,
-        "module": _OPTIONAL_TEXT,
-        "placeholders": _LINES,
+        "error_code": _text,
+        "http_status": _optional_status,
+        "http_status_text": _optional_text,
+        "message": _optional_text,
+        "description": _optional_text,
+        "remedy": _optional_text,
+        "module": _optional_text,
+        "placeholders": _lines,
         **_PROVENANCE_RULES,
     },
 }
@@ -182,18 +221,20 @@ FIELD_RULES: dict[type[_Record], dict[str, object]] = {
 def row_problem(kind: type[_Record], row: tuple[object, ...]) -> str | None:
     """Why ``row`` (values in ``kind.__slots__`` order) cannot be a ``kind`` record; None when
     it can. Runs over every snapshot row at the first lookup, so it stays a plain loop."""
-    for (name, rule), value in zip(FIELD_RULES[kind].items(), row, strict=True):
-        if type(rule) is tuple:
-            ok = type(value) in rule  # bool is not an int here
-        elif type(rule) is range:
-            ok = type(value) is int and value in rule
-        elif type(rule) is set:
-            ok = value in rule if isinstance(value, str) else False
-        else:  # lines
-            ok = type(value) is tuple and all(type(item) is str for item in value)
-        if not ok:
-            return f"{name} is {value!r:.60}"
+    for (name, allowed), value in zip(FIELD_RULES[kind].items(), row, strict=True):
+        if not allowed(value):
+            return f"{name} is {shown(value)}"
     return None
+
+
+def shown(value: object, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width``, for refusals: safe for any value a damaged file holds
+    (an int of 5,000 digits, a tuple nested 2,000 deep)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__} too large to show"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def constant_name(phrase: str) -> str:

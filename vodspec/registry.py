@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
-from vodspec.record import ErrorCode, Status, _Record, row_problem
+from vodspec.record import ErrorCode, Status, _Record, row_problem, shown
 
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
@@ -33,7 +33,7 @@ def _records(kind: type[_Record], fields: object, rows: object, where: str | Non
     for number, row in enumerate(rows, 1):
         if not isinstance(row, tuple) or len(row) != len(fields):
             raise PublishError(
-                f"the dataset has a malformed {kind.__name__} record: {row!r:.80}", file=where
+                f"the dataset has a malformed {kind.__name__} record: {shown(row, 80)}", file=where
             )
         problem = row_problem(kind, row)
         if problem:
@@ -73,7 +73,10 @@ class Registry:
         self._statuses = statuses
         self._errors = errors
         self._by_code = {record.code: record for record in statuses}
-        self._by_phrase = {_phrase_key(r.reason): r for r in statuses if r.reason}
+        phrases = [(_phrase_key(r.reason), r) for r in statuses if r.reason]
+        keys = [key for key, _ in phrases]
+        # A phrase two codes share ("Not Found" for 404 and 409) names neither of them.
+        self._by_phrase = {key: r for key, r in phrases if keys.count(key) == 1}
         self._by_error: dict[str, list[ErrorCode]] = {}
         for error in errors:
             self._by_error.setdefault(str(_code_key(error.error_code)), []).append(error)
@@ -95,7 +98,9 @@ class Registry:
         """A registry over rows of the records' fields (the snapshot's form), all checked;
         ``where`` names their file in refusals."""
         if not isinstance(version, str) or not _is_version(version):
-            raise PublishError(f"the dataset has no version (found {version!r:.40})", file=where)
+            raise PublishError(
+                f"the dataset has no version (found {shown(version, 40)})", file=where
+            )
         statuses = [
             r for r in _records(Status, status_fields, status_rows, where) if isinstance(r, Status)
         ]

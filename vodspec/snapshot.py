@@ -96,9 +96,29 @@ def read(path: str = SNAPSHOT_FILE) -> Snapshot:
         snapshot = marshal.loads(data[len(MAGIC) :])
     except (EOFError, ValueError, TypeError) as exc:
         raise _unreadable(f"{type(exc).__name__}: {exc}") from None
-    if not isinstance(snapshot, dict) or snapshot.keys() != KEYS:
+    if not _fits(snapshot, len(data)) or snapshot.keys() != KEYS:
         raise _unreadable("its contents are not those of this vodspec's snapshots")
-    return snapshot  # type: ignore[return-value]
+    return snapshot  # type: ignore[no-any-return]
+
+
+def _fits(snapshot: object, budget: int) -> bool:
+    """Whether the rows hold no more text than the file's size. Marshal follows
+    back-references, which version 2 never writes: a small file could otherwise hold rows
+    of gigabytes. (What else is not a snapshot's shape, the registry refuses.)"""
+    if type(snapshot) is not dict:
+        return False
+    for key in ("status_codes", "error_codes"):
+        rows = snapshot.get(key)
+        for row in rows if type(rows) is tuple else ():
+            for value in row if type(row) is tuple else ():
+                if type(value) is str:
+                    budget -= len(value)
+                elif type(value) is tuple:  # paragraphs, placeholders: strings, else refused
+                    budget -= len(value) + sum(len(v) for v in value if type(v) is str)
+            budget -= 1
+            if budget < 0:
+                return False
+    return True
 
 
 def _unreadable(why: str) -> PublishError:

@@ -268,13 +268,12 @@ def _write_snapshot(
 ) -> None:
     """Regenerate the accessor's snapshot when ``data_dir`` is the data this checkout ships
     (``data_dir`` is published by now: a failure here says so)."""
-    if data_dir.resolve() != paths.CHECKOUT_DATA_DIR.resolve():
+    if not paths.same_place(data_dir, paths.CHECKOUT_DATA_DIR):
         return
     snapshot = render_snapshot(datasets, version, files)
     target = paths.SNAPSHOT_FILE
     try:
-        # What a build killed while writing it left (replace_file's temporary names).
-        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        for leftover in _killed_writes(target):
             leftover.unlink()
         if not target.is_file() or target.is_symlink() or target.read_bytes() != snapshot:
             replace_file(target, snapshot)
@@ -284,6 +283,31 @@ def _write_snapshot(
             f" be written ({exc.strerror or exc}); fix that and run the build again",
             file=str(target),
         ) from None
+
+
+def _killed_writes(target: Path) -> list[Path]:
+    """The temporary files replace_file left beside ``target`` when a process died between
+    its write and its rename: named ``.NAME.PID.tmp`` by a process no longer running (a
+    file of the user's with another name, or a link, is never one)."""
+    found = []
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = path.name[len(target.name) + 2 : -len(".tmp")]
+        if not (pid.isascii() and pid.isdigit()) or path.is_symlink() or not path.is_file():
+            continue
+        if int(pid) != os.getpid() and _running(int(pid)):
+            continue
+        found.append(path)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid > 0  # another user's process, or no process at all
+    return True
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.

@@ -24,9 +24,8 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             " the real folder",
             file=str(data_dir),
         )
-    target = data_dir.resolve()
-    raw = raw_dir.resolve()
-    cwd = Path.cwd().resolve()
+    # os.path.realpath, not Path.resolve: a link loop is a path, not a crash.
+    target, raw, cwd = (Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd()))
     if target == raw or target in raw.parents or raw in target.parents:
         raise PublishError(
             f"the data dir overlaps the raw dir {raw_dir}; publish into a folder of its own",
