@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from vodspec.documents import DatasetDocument, DiffDocument
+    from vodspec.record import ErrorCode, Status
     from vodspec.registry import Registry
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -160,13 +161,19 @@ def cmd_show(args: argparse.Namespace) -> int:
         f"  retry:    {record.retry} (the page's advice)",
     ]
     lines += ["", *(f"  {paragraph}" for paragraph in record.paragraphs), ""]
-    lines.append(f"  source:   {record.doc_id}, line {record.source_line}, row {record.source_row}")
+    lines.append(f"  source:   {_where(record)}")
     standard = record.standard_phrase or "not registered"
     lines.append(f"  standard: {standard} ({record.standard_reference or 'no reference'})")
     why = f" ({record.standard_retry_reference})" if record.standard_retry_reference else ""
     lines.append(f"  standard retry view: {record.standard_retry}{why}")
     _out("\n".join(lines))
     return EXIT_OK
+
+
+def _where(record: Status | ErrorCode) -> str:
+    """``vod_04_0133, line 14, row row67486913112`` (no row where the table row had no id)."""
+    row = f", row {record.source_row}" if record.source_row else ""
+    return f"{record.doc_id}, line {record.source_line}{row}"
 
 
 def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
@@ -183,9 +190,7 @@ def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
             if value:
                 lines += [f"  {name + ':':<13}{line}" for line in value.splitlines()[:1]]
                 lines += [f"  {'':<13}{line}" for line in value.splitlines()[1:]]
-        lines.append(
-            f"  {'source:':<13}{record.doc_id}, line {record.source_line}, row {record.source_row}"
-        )
+        lines.append(f"  {'source:':<13}{_where(record)}")
         blocks.append("\n".join(lines))
     _out("\n\n".join(blocks))
     return EXIT_OK
@@ -341,7 +346,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
             )
             vendor = " / ".join((finding.vendor or "(not listed)").splitlines())
             _out(f"    vendor:   {vendor}")
-            _out(f"    standard: {finding.standard or '(no registered phrase)'}")
+            if finding.standard or isinstance(finding.code, int):  # error codes have none
+                _out(f"    standard: {finding.standard or '(no registered phrase)'}")
         _out(f"{len(findings)} finding(s)")
     return EXIT_REFUSED if findings else EXIT_OK
 
