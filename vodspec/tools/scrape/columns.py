@@ -205,7 +205,8 @@ def _refuse_partial_codes(
             raise HeaderError(
                 f"column {cell.text!r} beside the statuses reads as error codes in"
                 f" {share:.0%} of its cells, not all: if it holds error codes, name it so"
-                " (错误码, error code) and check its other cells",
+                " (错误码, error code) and check its other cells; if not, this table is not"
+                " one vodspec reads",
                 line=cell.line,
                 column=cell.text,
             )
