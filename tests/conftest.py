@@ -129,8 +129,11 @@ def package_copy(folder: Path) -> Path:
     return site
 
 
-def run_in_site(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python ARGS`` in a package copy (see package_copy), importing vodspec from it."""
+def run_in_site(
+    site: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGS`` in a package copy (see package_copy), importing vodspec from it; in
+    ``env`` (else this process's environment)."""
     return subprocess.run(
         [sys.executable, *args],
         cwd=site,
@@ -138,7 +141,7 @@ def run_in_site(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         encoding="utf-8",
         timeout=300,
-        env={**os.environ, "PYTHONPATH": str(site)},
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(site)},
     )
 
 

@@ -249,8 +249,14 @@ MUTATIONS = (
 )
 
 
-def check(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) -> str:
-    """'ok', 'wrong: …' or 'unexpected: …' for one mutant."""
+def check(
+    mutant: Mutant,
+    scrape: Callable[..., Any],
+    error: type[Exception],
+    records: Callable[[Any], list[Any]] = records_of,
+) -> str:
+    """'ok', 'wrong: …' or 'unexpected: …' for one mutant (``records``: what the oracle
+    compares of the dataset)."""
     try:
         dataset = scrape(mutant.data, file=f"{mutant.name}.md", service="any")
     except error:
@@ -263,7 +269,7 @@ def check(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) ->
         return f"unexpected: {type(exc).__name__}: {exc} ({mutant.name})"
     if mutant.expected == REFUSED:
         return f"wrong: read a page that must be refused ({mutant.name})"
-    got = records_of(dataset)
+    got = records(dataset)
     return "ok" if got == mutant.expected else f"wrong: records differ ({mutant.name})"
 
 
@@ -443,15 +449,4 @@ ERROR_MUTATIONS = (
 
 def check_errors(mutant: Mutant, scrape: Callable[..., Any], error: type[Exception]) -> str:
     """'ok', 'wrong: …' or 'unexpected: …' for one mutant of an error-code page."""
-    try:
-        dataset = scrape(mutant.data, file=f"{mutant.name}.md", service="any")
-    except error:
-        if mutant.expected == REFUSED:
-            return "ok"
-        return f"wrong: refused a page that reads ({mutant.name})"
-    except Exception as exc:
-        return f"unexpected: {type(exc).__name__}: {exc} ({mutant.name})"
-    if mutant.expected == REFUSED:
-        return f"wrong: read a page that must be refused ({mutant.name})"
-    got = error_records_of(dataset)
-    return "ok" if got == mutant.expected else f"wrong: records differ ({mutant.name})"
+    return check(mutant, scrape, error, error_records_of)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import marshal
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_in_site
 from conftest import package_copy as copy_of_package
 
 from vodspec import snapshot
@@ -30,14 +29,8 @@ def package_copy(tmp_path: Path, snapshot: bytes | None) -> Path:
 
 
 def lookup(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-    )
+    """In a stripped environment: the accessor needs nothing of the maintainer's."""
+    return run_in_site(site, *args, env={"PATH": "/usr/bin:/bin"})
 
 
 def edited(version: int = snapshot.MARSHAL_VERSION, **changes: Callable[[Any], object]) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_unseen_wordings import ERROR_FIVE
 
 from vodspec.errors import HeaderError
 from vodspec.tools.scrape.columns import classify, header_key, header_role
@@ -103,16 +104,7 @@ def test_unseen_status_wordings(headers: tuple[str, str]) -> None:
     assert found.roles["status"] == 0 and found.roles["description"] == 1
 
 
-UNSEEN_ERROR_HEADERS = [
-    ("Status Code", "Error Code", "Error Message", "Description", "Solution"),
-    ("HTTP状态", "错误代码", "提示信息", "含义", "处理方法"),
-    ("HTTP Status", "Code", "Message", "Meaning", "Suggestion"),
-    ("返回状态码", "错误编码", "错误消息", "错误原因", "解决办法"),
-    ("http code", "error_code", "error_msg", "Details", "How to fix"),
-]
-
-
-@pytest.mark.parametrize("headers", UNSEEN_ERROR_HEADERS, ids=" | ".join)
+@pytest.mark.parametrize("headers", ERROR_FIVE, ids=" | ".join)
 def test_unseen_error_wordings(headers: tuple[str, ...]) -> None:
     found = classify(table(headers, ERROR_ROW_5))
     assert found is not None and found.kind == "error_codes"

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PAGE_SHAPES, ROOT, run_cli
+from conftest import PAGE_SHAPES, SEED, run_cli
 
 from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecError, VodspecWarning
 from vodspec.tools.publish.render import render_json
 from vodspec.tools.scrape.pipeline import scrape
 
-SEED_TEXT = (ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md").read_text("utf-8")
+SEED_TEXT = SEED.read_text("utf-8")
 ROW_404 = "所请求的资源不存在。"
 ROW_504 = "网关超时。"
 RETRY_UNCHANGED = "客户端可以随时再次提交该请求而无需进行任何更改。"

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import PAGE_SHAPES
 
 from vodspec.errors import CellError, ClassOnlyError, MarkupError, VodspecWarning
 from vodspec.tools.scrape.pipeline import scrape
 
-PAGE_SHAPES = Path(__file__).parent / "fixtures" / "page_shapes"
 PROVENANCE = {
     "doc_id",
     "source_sha256",

@@ -1,6 +1,6 @@
 """Header wordings written for these tests (taken from no page) read exactly as the originals.
 
-For each layout the scraper supports, every header cell of the page is reworded (Chinese
+For each page shape the scraper supports, every header cell of the page is reworded (Chinese
 and English, other characters' widths, extra words) and the records must not change.
 """
 
@@ -10,12 +10,10 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import PAGE_SHAPES, ROOT
+from conftest import PAGE_SHAPES, SEED
 
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.pipeline import read_tables, scrape
-
-SEED = ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md"
 
 STATUS_TWO = [
     ("HTTP Status Code", "Description"),
