@@ -9,6 +9,11 @@ from vodspec.record import ErrorCode, Status, _Record, row_problem, shown
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import TypeVar
+
+    from vodspec.documents import DatasetDocument
+
+    R = TypeVar("R", bound=_Record)
 
 
 def _phrase_key(text: str) -> str:
@@ -21,7 +26,7 @@ def _code_key(code: object) -> str | None:
     return "".join(code.split()).casefold() if isinstance(code, str) else None
 
 
-def _records(kind: type[_Record], fields: object, rows: object, where: str | None) -> list[_Record]:
+def _records(kind: type[R], fields: object, rows: object, where: str | None) -> list[R]:
     """Records from snapshot or JSON rows, refusing any value this vodspec would misread
     (a tampered snapshot or data dir): the accessor never answers from one."""
     if fields != kind.__slots__ or not isinstance(rows, tuple | list):
@@ -54,6 +59,20 @@ def _int(value: object) -> int | None:
         return int(value)
     text = value.strip() if isinstance(value, str) else ""
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R], str]:
+    """A published dataset's records, checked, and its version (``path``: its file)."""
+    from vodspec.snapshot import rows
+
+    try:
+        found = rows(kind.__slots__, dataset["records"])
+    except KeyError as exc:
+        raise PublishError(f"cannot load the dataset: no field {exc}", file=str(path)) from None
+    version = dataset.get("version")
+    if not isinstance(version, str) or not _is_version(version):
+        raise PublishError("cannot load the dataset: it has no version", file=str(path))
+    return _records(kind, kind.__slots__, found, str(path)), version
 
 
 class Registry:
@@ -101,14 +120,8 @@ class Registry:
             raise PublishError(
                 f"the dataset has no version (found {shown(version, 40)})", file=where
             )
-        statuses = [
-            r for r in _records(Status, status_fields, status_rows, where) if isinstance(r, Status)
-        ]
-        errors = [
-            r
-            for r in _records(ErrorCode, error_fields, error_rows, where)
-            if isinstance(r, ErrorCode)
-        ]
+        statuses = _records(Status, status_fields, status_rows, where)
+        errors = _records(ErrorCode, error_fields, error_rows, where)
         return cls(version, tuple(statuses), tuple(errors))
 
     @classmethod
@@ -126,30 +139,13 @@ class Registry:
             datasets = read_data_dir(directory)
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
-        from vodspec.snapshot import rows
-
-        records: dict[str, list[_Record]] = {}
-        versions: dict[str, str] = {}
-        for kind, record_type in (("status_codes", Status), ("error_codes", ErrorCode)):
-            if kind not in datasets:
-                continue
-            path = str(directory / f"{kind}.json")
-            try:
-                found = rows(record_type.__slots__, datasets[kind]["records"])
-            except KeyError as exc:
-                raise PublishError(f"cannot load the dataset: no field {exc}", file=path) from None
-            records[kind] = _records(record_type, record_type.__slots__, found, path)
-            version = datasets[kind].get("version")
-            if not isinstance(version, str) or not _is_version(version):
-                raise PublishError("cannot load the dataset: it has no version", file=path)
-            versions[kind] = version
-        if "status_codes" not in records:
+        if "status_codes" not in datasets:
             raise PublishError("no status_codes.json", file=str(directory))
-        return cls(
-            versions["status_codes"],
-            tuple(r for r in records["status_codes"] if isinstance(r, Status)),
-            tuple(r for r in records.get("error_codes", []) if isinstance(r, ErrorCode)),
-        )
+        statuses, version = _load(directory / "status_codes.json", datasets["status_codes"], Status)
+        errors: list[ErrorCode] = []
+        if "error_codes" in datasets:
+            errors, _ = _load(directory / "error_codes.json", datasets["error_codes"], ErrorCode)
+        return cls(version, tuple(statuses), tuple(errors))
 
     def get(self, query: object) -> Status | None:
         """Like :meth:`status`, but None for anything unknown."""

@@ -108,8 +108,8 @@ def _fits(snapshot: object, budget: int) -> bool:
     if type(snapshot) is not dict:
         return False
     for key in ("status_codes", "error_codes"):
-        rows = snapshot.get(key)
-        for row in rows if type(rows) is tuple else ():
+        table = snapshot.get(key)
+        for row in table if type(table) is tuple else ():
             for value in row if type(row) is tuple else ():
                 if type(value) is str:
                     budget -= len(value)
