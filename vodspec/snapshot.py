@@ -85,11 +85,20 @@ def dumps(snapshot: Snapshot) -> bytes:
 
 def read(path: str = SNAPSHOT_FILE) -> Snapshot:
     """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError."""
+    return parse(read_bytes(path))
+
+
+def read_bytes(path: str = SNAPSHOT_FILE) -> bytes:
+    """The file's bytes, at most MAX_BYTES + 1 of them (a larger file is not a snapshot)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _unreadable(f"{type(exc).__name__}: {exc.strerror or exc}") from None
+
+
+def parse(data: bytes) -> Snapshot:
+    """The snapshot in a file's bytes; anything else is a PublishError."""
     if not data.startswith(MAGIC) or len(data) > MAX_BYTES:
         raise _unreadable("not a vodspec snapshot")
     try:

@@ -336,8 +336,8 @@ def snapshot_problems(directory: Path) -> list[str]:
     if not paths.is_package_data(directory):
         return []
     try:
-        snapshot.read(str(paths.SNAPSHOT_FILE))  # to say what is wrong with it, if anything
-        published = read_regular(paths.SNAPSHOT_FILE, snapshot.MAX_BYTES)
+        published = snapshot.read_bytes(str(paths.SNAPSHOT_FILE))
+        snapshot.parse(published)  # to say what is wrong with it, if anything
     except VodspecError as exc:
         return [exc.message]
     stale = f"vodspec/snapshot.marshal was not generated from {directory}; run `vodspec build`"
