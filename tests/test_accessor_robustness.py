@@ -54,10 +54,14 @@ def swap(index: int, value: object) -> Callable[[tuple[object, ...]], tuple[obje
     return lambda row: tuple(value if i == index % len(row) else v for i, v in enumerate(row))
 
 
-def first_404(
+def first_row(
     rows: tuple[tuple[object, ...], ...], change: Callable[[tuple[object, ...]], tuple[object, ...]]
 ) -> tuple[tuple[object, ...], ...]:
-    return tuple(change(row) if row[0] == 404 else row for row in rows)
+    """The rows with the first one changed: whatever the page lists, a lookup loads them all."""
+    return (change(rows[0]), *rows[1:])
+
+
+FIRST_CODE = snapshot.read(str(SNAPSHOT))["status_codes"][0][0]
 
 
 @pytest.mark.parametrize(
@@ -65,6 +69,7 @@ def first_404(
     [
         (None, "cannot be loaded (FileNotFoundError"),
         (b"DATA_VERSION = '1.0.0'\n", "cannot be loaded (not a vodspec snapshot)"),
+        (SNAPSHOT.read_bytes().ljust(snapshot.MAX_BYTES + 1, b"\0"), "not a vodspec snapshot"),
         (SNAPSHOT.read_bytes()[:-7], "cannot be loaded (EOFError"),
         (snapshot.MAGIC + marshal.dumps(["1.0.0"], 2), "contents are not those"),
         (snapshot.MAGIC + marshal.dumps({"data_version": "1.0.0"}, 2), "contents are not those"),
@@ -72,18 +77,18 @@ def first_404(
         (edited(status_codes_fields=lambda f: f[:-1]), "fields do not match"),
         (edited(status_codes=lambda rows: rows[0]), "malformed Status record"),
         (
-            edited(status_codes=lambda rows: first_404(rows, lambda r: ("404", *r[1:]))),
-            "code is '404'",
+            edited(status_codes=lambda rows: first_row(rows, lambda r: (str(r[0]), *r[1:]))),
+            f"code is '{FIRST_CODE}'",
         ),
         (
-            edited(status_codes=lambda rows: first_404(rows, lambda r: (*r, "extra"))),
+            edited(status_codes=lambda rows: first_row(rows, lambda r: (*r, "extra"))),
             "malformed Status record",
         ),
         (edited(data_version=lambda _: ""), "the dataset has no version"),
         (edited(data_version=lambda _: "1.x.0"), "the dataset has no version"),
         *[
             (
-                edited(status_codes=lambda rows, i=index, v=value: first_404(rows, swap(i, v))),
+                edited(status_codes=lambda rows, i=index, v=value: first_row(rows, swap(i, v))),
                 f"{name} is {value!r}",
             )
             for index, name, value in [
@@ -104,11 +109,11 @@ def first_404(
             ]
         ],
         (
-            edited(status_codes=lambda rows: first_404(rows, swap(0, 10**5000))),
+            edited(status_codes=lambda rows: first_row(rows, swap(0, 10**5000))),
             "code is a int too large to show",
         ),
         (
-            edited(status_codes=lambda rows: first_404(rows, swap(3, nested(1500)))),
+            edited(status_codes=lambda rows: first_row(rows, swap(3, nested(1500)))),
             "paragraphs is a tuple too large to show",
         ),
         (edited(data_version=lambda _: 10**5000), "found a int too large to show"),
@@ -141,9 +146,9 @@ def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path
     for tampered in (
         edited(package_sha256=lambda _: "0" * 64),
         edited(data_version=lambda _: "9.9.9"),
-        edited(status_codes=lambda rows: first_404(rows, swap(2, "a valid, other description"))),
+        edited(status_codes=lambda rows: first_row(rows, swap(2, "a valid, other description"))),
         edited(error_codes=lambda rows: rows[1:]),
-        edited(status_codes=lambda rows: first_404(rows, swap(-2, float(rows[0][-2])))),
+        edited(status_codes=lambda rows: first_row(rows, swap(-2, float(rows[0][-2])))),
         edited(4),  # the same values, written another way
         SNAPSHOT.read_bytes() + b"GARBAGE",
     ):
