@@ -110,13 +110,13 @@ FIRST_CODE = snapshot.read(str(SNAPSHOT))["status_codes"][0][0]
         ],
         (
             edited(status_codes=lambda rows: first_row(rows, swap(0, 10**5000))),
-            "code is a int too large to show",
+            "code is an int too large to show",
         ),
         (
             edited(status_codes=lambda rows: first_row(rows, swap(3, nested(1500)))),
             "paragraphs is a tuple too large to show",
         ),
-        (edited(data_version=lambda _: 10**5000), "found a int too large to show"),
+        (edited(data_version=lambda _: 10**5000), "found an int too large to show"),
         (  # a small file of shared references that would unfold into gigabytes
             edited(
                 4,

@@ -233,7 +233,8 @@ def shown(value: object, width: int = 60) -> str:
     try:
         text = repr(value)
     except (ValueError, RecursionError):
-        return f"a {type(value).__name__} too large to show"
+        kind = type(value).__name__
+        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} too large to show"
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
