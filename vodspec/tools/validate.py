@@ -52,10 +52,13 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     problems: list[str] = []
     versions = set()
     hashes: dict[str, Any] = {}
+    datasets: dict[str, Any] = {}  # parsed once, for every check below
     for kind in kinds:
         for name in (layout.json_name(kind), layout.csv_name(kind), layout.schema_name(kind)):
             files[name] = _read(directory, name)
-        dataset = _json(directory, layout.json_name(kind), files[layout.json_name(kind)])
+        dataset = datasets[kind] = _json(
+            directory, layout.json_name(kind), files[layout.json_name(kind)]
+        )
         schema = _json(directory, layout.schema_name(kind), files[layout.schema_name(kind)])
         problems += _check_dataset(kind, dataset, schema, files[layout.csv_name(kind)], raw_dir)
         if isinstance(dataset, dict):
@@ -66,20 +69,8 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
     problems += _check_package(package, files, versions)
     problems += _check_changes(directory, versions, hashes)
     if layout.STATUS_CODES in kinds and not problems:
-        records = _json(
-            directory,
-            layout.json_name(layout.STATUS_CODES),
-            files[layout.json_name(layout.STATUS_CODES)],
-        )["records"]
-        errors = (
-            _json(
-                directory,
-                layout.json_name(layout.ERROR_CODES),
-                files[layout.json_name(layout.ERROR_CODES)],
-            )["records"]
-            if layout.ERROR_CODES in kinds
-            else None
-        )
+        records = datasets[layout.STATUS_CODES]["records"]
+        errors = datasets[layout.ERROR_CODES]["records"] if layout.ERROR_CODES in kinds else None
         lint = lint_json(records, errors)
         if (directory / layout.LINT_NAME).exists() and _read(directory, layout.LINT_NAME) != lint:
             problems.append(
