@@ -118,6 +118,7 @@ def test_a_build_killed_while_writing_the_snapshot_leaves_nothing_behind(tmp_pat
     package = site / "vodspec"
     # What replace_file leaves when the process dies between its write and its rename.
     (package / ".snapshot.marshal.4194305.tmp").write_bytes(b"half a snapshot")  # > pid_max
+    (package / f".snapshot.marshal.{'9' * 30}.tmp").write_bytes(b"no such pid")
     # What is not: the user's, a link, or the write of a build still running (this one).
     (package / ".snapshot.marshal.notes.tmp").write_text("mine", encoding="utf-8")
     (package / f".snapshot.marshal.{os.getpid()}.tmp").write_text("running", encoding="utf-8")

@@ -92,7 +92,7 @@ def _alive(pid: int) -> bool:
         return False  # our own name from an earlier run in this process: stale
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process (or no such pid)
         return False
     except PermissionError:
         return True
@@ -125,9 +125,25 @@ def write_file(path: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def remove_dead_temporaries(path: Path) -> None:
+    """Remove what replace_file left beside ``path`` when its process died between write
+    and rename: regular files named as ``_temporary`` names them, of a process no longer
+    running (a file of the user's with another name, or a link, is never one)."""
+    for found in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = found.name[len(path.name) + 2 : -len(".tmp")]
+        if not (pid.isascii() and pid.isdigit()) or found.is_symlink() or not found.is_file():
+            continue
+        if not _alive(int(pid)):
+            found.unlink()
+
+
 def replace_file(path: Path, data: bytes) -> None:
     """Replace one file atomically (temporary file, fsync, rename)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = _temporary(path)
     try:
         write_file(temporary, data)
         os.replace(temporary, path)

@@ -26,7 +26,12 @@ from vodspec.files import dump_json, read_data_dir, read_json
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
-from vodspec.tools.publish.atomic import build_lock, publish_dir, replace_file
+from vodspec.tools.publish.atomic import (
+    build_lock,
+    publish_dir,
+    remove_dead_temporaries,
+    replace_file,
+)
 from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import render_all, render_snapshot
@@ -273,8 +278,7 @@ def _write_snapshot(
     snapshot = render_snapshot(datasets, version, files)
     target = paths.SNAPSHOT_FILE
     try:
-        for leftover in _killed_writes(target):
-            leftover.unlink()
+        remove_dead_temporaries(target)
         if not target.is_file() or target.is_symlink() or target.read_bytes() != snapshot:
             replace_file(target, snapshot)
     except OSError as exc:
@@ -283,31 +287,6 @@ def _write_snapshot(
             f" be written ({exc.strerror or exc}); fix that and run the build again",
             file=str(target),
         ) from None
-
-
-def _killed_writes(target: Path) -> list[Path]:
-    """The temporary files replace_file left beside ``target`` when a process died between
-    its write and its rename: named ``.NAME.PID.tmp`` by a process no longer running (a
-    file of the user's with another name, or a link, is never one)."""
-    found = []
-    for path in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = path.name[len(target.name) + 2 : -len(".tmp")]
-        if not (pid.isascii() and pid.isdigit()) or path.is_symlink() or not path.is_file():
-            continue
-        if int(pid) != os.getpid() and _running(int(pid)):
-            continue
-        found.append(path)
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return pid > 0  # another user's process, or no process at all
-    return True
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.
