@@ -119,13 +119,16 @@ def two_sources(raw: Path, status_page: Path, error_page: Path) -> Path:
     return raw
 
 
-def package_copy(folder: Path) -> Path:
+def package_copy(folder: Path, data: bool = False) -> Path:
     """``folder/site`` holding a copy of the package (no bytecode): a checkout to build in,
-    run with PYTHONPATH=site, whose data/ and snapshot are the copy's own."""
+    run with PYTHONPATH=site, whose data/ (and so the snapshot in it) is the copy's own:
+    a copy of the committed one with ``data``, else none yet."""
     site = folder / "site"
     shutil.copytree(
         ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
     )
+    if data:
+        shutil.copytree(DATA, site / "data")
     return site
 
 

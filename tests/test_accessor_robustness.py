@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import marshal
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run_in_site
+from conftest import DATA, run_in_site
 from conftest import package_copy as copy_of_package
 
 from vodspec import snapshot
 
-SNAPSHOT = ROOT / "vodspec" / "snapshot.marshal"
+SNAPSHOT = DATA / snapshot.SNAPSHOT_NAME
 
 
 def package_copy(tmp_path: Path, snapshot: bytes | None) -> Path:
-    target = copy_of_package(tmp_path)
-    path = target / "vodspec" / "snapshot.marshal"
+    """A checkout (package and data/) whose snapshot is ``snapshot`` (None: missing)."""
+    target = copy_of_package(tmp_path, data=True)
+    path = target / "data" / "snapshot.marshal"
     if snapshot is None:
         path.unlink()
     else:
@@ -141,7 +141,6 @@ def test_broken_snapshot_is_a_clear_error(
 
 def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path) -> None:
     site = package_copy(tmp_path, SNAPSHOT.read_bytes())
-    shutil.copytree(ROOT / "data", site / "data")  # a checkout: data/ beside the package
     assert lookup(site, "-m", "vodspec", "validate", "data").returncode == 0
     for tampered in (
         edited(package_sha256=lambda _: "0" * 64),
@@ -152,6 +151,6 @@ def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path
         edited(4),  # the same values, written another way
         SNAPSHOT.read_bytes() + b"GARBAGE",
     ):
-        (site / "vodspec" / "snapshot.marshal").write_bytes(tampered)
+        (site / "data" / "snapshot.marshal").write_bytes(tampered)
         result = lookup(site, "-m", "vodspec", "validate", "data")
-        assert result.returncode == 1 and "was not generated from" in result.stderr
+        assert result.returncode == 1 and "snapshot.marshal" in result.stderr, result.stderr

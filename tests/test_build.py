@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, RAW, ROOT, SEED, edit, frozen_raw, run_cli
-
-from vodspec import paths
+from conftest import DATA, RAW, SEED, edit, frozen_raw, run_cli
 
 
 def tree(directory: Path) -> dict[str, bytes]:
@@ -38,20 +36,6 @@ def test_first_build_from_scratch(tmp_path: Path) -> None:
         json.loads((tmp_path / "data" / "status_codes.json").read_bytes())["records"]
         == json.loads((DATA / "status_codes.json").read_bytes())["records"]
     )
-
-
-def test_committed_snapshot_is_generated_from_committed_data(tmp_path: Path) -> None:
-    """A checkout's build regenerates exactly the committed snapshot (on a copy of it)."""
-    site = tmp_path / "site"
-    shutil.copytree(
-        ROOT / "vodspec", site / "vodspec", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copytree(RAW, site / "raw")
-    shutil.copytree(DATA, site / "data")
-    (site / "vodspec" / "snapshot.marshal").unlink()
-    result = run_cli("build", cwd=site, env={"PYTHONPATH": str(site)})
-    assert result.returncode == 0, result.stderr
-    assert (site / "vodspec" / "snapshot.marshal").read_bytes() == paths.SNAPSHOT_FILE.read_bytes()
 
 
 def test_rebuild_is_unchanged(tmp_path: Path) -> None:

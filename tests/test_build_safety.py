@@ -90,7 +90,7 @@ def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_sta
 ) -> None:
     site = checkout(tmp_path)
     in_site(site, "-m", "vodspec", "build")
-    snapshot = site / "vodspec" / "snapshot.marshal"
+    snapshot = site / "data" / "snapshot.marshal"
     first = snapshot.stat()
     # Python's bytecode caches are checked by mtime and size only: a snapshot served through
     # one (as a generated module was) would be stale after the second build below.
@@ -112,22 +112,24 @@ def test_snapshot_rebuilt_within_one_second_with_the_same_size_is_not_served_sta
     assert "ok" in in_site(site, "-m", "vodspec", "validate")
 
 
-def test_a_build_killed_while_writing_the_snapshot_leaves_nothing_behind(tmp_path: Path) -> None:
-    site = checkout(tmp_path)
-    in_site(site, "-m", "vodspec", "build")
-    package = site / "vodspec"
-    # What replace_file leaves when the process dies between its write and its rename.
-    (package / ".snapshot.marshal.4194305.tmp").write_bytes(b"half a snapshot")  # > pid_max
-    (package / f".snapshot.marshal.{'9' * 30}.tmp").write_bytes(b"no such pid")
-    # What is not: the user's, a link, or the write of a build still running (this one).
-    (package / ".snapshot.marshal.notes.tmp").write_text("mine", encoding="utf-8")
-    (package / f".snapshot.marshal.{os.getpid()}.tmp").write_text("running", encoding="utf-8")
-    (package / ".snapshot.marshal.1.tmp").symlink_to(package / "snapshot.py")
-    (package / "snapshot.marshal").unlink()
-    in_site(site, "-m", "vodspec", "build")
-    kept = {f".snapshot.marshal.{os.getpid()}.tmp", ".snapshot.marshal.1.tmp"}
-    assert {p.name for p in package.glob(".*")} == {*kept, ".snapshot.marshal.notes.tmp"}
-    assert "ok" in in_site(site, "-m", "vodspec", "validate")
+def test_a_replacement_removes_what_a_killed_one_left_and_nothing_else(tmp_path: Path) -> None:
+    """fetch replaces raw/ pages one file at a time: a fetch killed between its write and its
+    rename leaves a temporary file, which the next replacement of that file removes."""
+    from vodspec.tools.publish.atomic import replace_file
+
+    page = tmp_path / "page.md"
+    page.write_text("old", encoding="utf-8")
+    dead = [".page.md.4194305.tmp", f".page.md.{'9' * 30}.tmp"]  # > pid_max; no such pid
+    for name in dead:
+        (tmp_path / name).write_text("half a page", encoding="utf-8")
+    # What is not ours to remove: the user's, a link, or the write of a process still running.
+    (tmp_path / ".page.md.notes.tmp").write_text("mine", encoding="utf-8")
+    (tmp_path / f".page.md.{os.getppid()}.tmp").write_text("running", encoding="utf-8")
+    (tmp_path / ".page.md.1.tmp").symlink_to(page)
+    replace_file(page, b"new")
+    assert page.read_bytes() == b"new"
+    kept = {".page.md.notes.tmp", f".page.md.{os.getppid()}.tmp", ".page.md.1.tmp"}
+    assert {p.name for p in tmp_path.glob(".*")} == kept
 
 
 def test_the_snapshot_follows_a_data_dir_behind_a_link(tmp_path: Path) -> None:

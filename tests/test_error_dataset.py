@@ -36,6 +36,7 @@ def test_error_files_are_published_and_listed(published: Path) -> None:
             "error_codes.json",
             "error_codes.schema.json",
             "lint.json",
+            "snapshot.marshal",
             "status_codes.csv",
             "status_codes.json",
             "status_codes.schema.json",

@@ -210,9 +210,8 @@ def test_diff_of_a_non_json_file_says_so(tmp_path: Path) -> None:
 
 def test_an_impossible_data_dir_is_one_line(tmp_path: Path) -> None:
     raw = frozen_raw(tmp_path / "raw")
-    assert "cannot write the data dir" in one_line(
-        run_cli("build", "--raw", str(raw), "--data", "/proc/vodspec-data")
-    )
+    line = one_line(run_cli("build", "--raw", str(raw), "--data", "/proc/vodspec-data"))
+    assert "cannot publish into /proc/vodspec-data" in line and "nothing was changed" in line
 
 
 def test_a_full_disk_leaves_data_and_nothing_else(
@@ -325,22 +324,6 @@ def test_a_data_dir_spelled_with_dot_dot_is_the_same_dir(tmp_path: Path) -> None
     (data / "sub").rmdir()
     assert run_cli("build", "--raw", str(raw), "--data", f"{data}/sub/..").returncode == 0
     assert not list(tmp_path.rglob("*.new-*")) and not (data / "sub").exists()
-
-
-def test_a_snapshot_that_cannot_be_written_is_reported_as_such(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from vodspec import paths
-    from vodspec.tools.publish.build import build
-
-    raw, data = published(tmp_path)
-    edit_page(raw)
-    monkeypatch.setattr(paths, "CHECKOUT_DATA_DIR", data.resolve())
-    monkeypatch.setattr(paths, "SNAPSHOT_FILE", tmp_path / "missing" / "snapshot.marshal")
-    with pytest.raises(PublishError) as info:
-        build(raw, data)
-    assert "was published as version 1.0.1" in str(info.value)
-    assert "snapshot could not be written" in str(info.value)
 
 
 @pytest.mark.parametrize(

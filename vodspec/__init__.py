@@ -29,6 +29,7 @@ from vodspec.registry import Registry
 # pathlib (and the re, enum… it imports) would double the cost of `import vodspec`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from os import PathLike
     from pathlib import Path
 
     from vodspec.sdk import explain, retry_condition
@@ -147,7 +148,7 @@ def data_dir() -> Path:
     return paths.shipped_data_dir()
 
 
-def open_dataset(path: str | Path) -> Registry:
+def open_dataset(path: str | bytes | PathLike[str] | PathLike[bytes]) -> Registry:
     """A :class:`Registry` over another published data dir (or a file in it), e.g. one you
     built yourself; it answers the same calls as this module."""
     return Registry.from_dir(path)

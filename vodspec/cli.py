@@ -105,9 +105,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     from vodspec.tools.changes import change_lines
     from vodspec.tools.publish.build import build
 
+    for option, value in (("--raw", args.raw), ("--data", args.data)):
+        if not value.strip():
+            raise VodspecError(f"{option} is an empty path; expected a folder")
     with _reported_warnings():
         report = build(
-            Path(args.raw), Path(args.data), allow_removals=args.allow_removals, force=args.force
+            Path(args.raw),
+            Path(args.data),
+            allow_removals=args.allow_removals,
+            force=args.force,
+            reread=args.reread,
         )
     if report.outcome == "unchanged":
         _out(f"unchanged: {args.data} stays at version {report.version}")
@@ -151,7 +158,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             return _show_error_code(registry, text, args.json)
         if text[:1].isdigit():
             record = registry.status(text)  # raises: no VOD status code matches …
-        raise VodspecError(f"no VOD status code or error code matches {args.code!r}")
+        from vodspec.record import shown
+
+        raise VodspecError(f"no VOD status code or error code matches {shown(args.code)}")
     if args.json:
         _json(record.as_dict())
         return EXIT_OK
@@ -247,20 +256,40 @@ def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> boo
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a published data dir: schema, JSON/CSV agreement, hashes, source hashes."""
+    """Check a published data dir: its files, snapshot, hashes and history, and (with the
+    scrape extra and a raw dir) that scraping raw/ again gives the same data."""
     from pathlib import Path
 
-    from vodspec.tools.validate import snapshot_problems, validate_dir
+    from vodspec.tools.validate import raw_notes, validate_dir
 
     directory = Path(args.dir) if args.dir else _default_data_dir()
     if args.raw and not Path(args.raw).is_dir():
         raise VodspecError(
-            "not a directory; expected the raw dir to check hashes against", file=args.raw
+            "not a directory; expected the raw dir the data was built from", file=args.raw
+        )
+    if args.dir and Path(args.dir).is_file():
+        raise VodspecError(
+            "a file; expected a data dir (the folder `vodspec build` publishes)", file=args.dir
         )
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
-    problems = validate_dir(directory, raw if raw.is_dir() else None) + snapshot_problems(directory)
+    problems = validate_dir(directory)
+    notes = []
+    if not raw.is_dir():
+        notes.append(
+            f"no raw dir at {raw}: the check that raw/ gives this data was skipped (--raw DIR)"
+        )
+    elif not problems:
+        notes += raw_notes(directory, raw)
+        try:
+            from vodspec.tools.publish.build import rescrape_problems
+        except ModuleNotFoundError:
+            notes.append(f"the check that raw/ gives this data was skipped: {SCRAPE_EXTRA_HINT}")
+        else:
+            problems += rescrape_problems(directory, raw)
     for problem in problems:
-        _err(problem)
+        _err(str(problem))
+    for note in notes:
+        _err(f"note: {note}")
     if problems:
         return EXIT_REFUSED
     _out(f"ok: {directory} is a valid published dataset")
@@ -292,6 +321,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     try:
         old, new = load(args.old), load(args.new)
+        old, new = _same_kinds(old, new, args.old, args.new)
     except VodspecError as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -309,6 +339,35 @@ def cmd_diff(args: argparse.Namespace) -> int:
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
+
+
+def _same_kinds(
+    old: dict[str, DatasetDocument], new: dict[str, DatasetDocument], old_name: str, new_name: str
+) -> tuple[dict[str, DatasetDocument], dict[str, DatasetDocument]]:
+    """What diff compares: two files of one kind, two dirs, or a file against the dataset of
+    its kind in a dir (which may hold both kinds); anything else is refused."""
+    from pathlib import Path
+
+    old_is_file, new_is_file = not Path(old_name).is_dir(), not Path(new_name).is_dir()
+    if old_is_file == new_is_file:
+        if old_is_file and old.keys() != new.keys():
+            raise VodspecError(
+                f"is {_kinds(new)}, {old_name} is {_kinds(old)}; expected two datasets of one kind",
+                file=new_name,
+            )
+        return old, new
+    (kind,) = old if old_is_file else new
+    folder, name = (new, new_name) if old_is_file else (old, old_name)
+    if kind not in folder:
+        raise VodspecError(
+            f"holds {_kinds(folder)}, not {kind}; expected a dataset of the file's kind",
+            file=name,
+        )
+    return (old, {kind: new[kind]}) if old_is_file else ({kind: old[kind]}, new)
+
+
+def _kinds(datasets: dict[str, DatasetDocument]) -> str:
+    return " and ".join(sorted(datasets))
 
 
 def _versions(datasets: dict[str, DatasetDocument]) -> str:
@@ -416,6 +475,11 @@ def _parser() -> argparse.ArgumentParser:
         help="accept even a page that lost its table or more than half of its rows",
     )
     sub.add_argument(
+        "--reread",
+        action="store_true",
+        help="accept records that differ though their page did not (a new reader)",
+    )
+    sub.add_argument(
         "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
     sub.add_argument(
@@ -449,7 +513,7 @@ def _parser() -> argparse.ArgumentParser:
         "dir", nargs="?", metavar="DIR", help="published dir (default: the shipped dataset)"
     )
     sub.add_argument(
-        "--raw", metavar="DIR", help="check source hashes against this dir (default DIR/../raw)"
+        "--raw", metavar="DIR", help="the raw dir it was built from (default DIR/../raw)"
     )
     sub = add("lint", cmd_lint)
     sub.add_argument("target", nargs="?", metavar="DIR|FILE", help="default: the shipped dataset")

@@ -92,6 +92,8 @@ class VersionEntry(TypedDict):
     source_changes: dict[str, dict[str, Transition]]
     #: sha256 of every file the build wrote (entries after 1.1.0; older ones predate it).
     files: NotRequired[dict[str, str]]
+    #: sha256 of the entries before it, as vodspec writes JSON (entries from 1.1.1 on).
+    history_sha256: NotRequired[str]
 
 
 class FileFacts(TypedDict):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from vodspec.snapshot import SNAPSHOT_NAME
+
 STATUS_CODES, ERROR_CODES = "status_codes", "error_codes"
 #: Every kind of dataset, in the order files are listed.
 KINDS = (STATUS_CODES, ERROR_CODES)
@@ -41,7 +43,9 @@ def schema_name(kind: str) -> str:
 def published_names() -> frozenset[str]:
     """Every file name a build may write into a data dir (and so may replace)."""
     per_kind = {name(kind) for kind in KINDS for name in (json_name, csv_name, schema_name)}
-    return frozenset({*per_kind, PACKAGE_NAME, CHANGELOG_NAME, CHANGES_NAME, LINT_NAME})
+    return frozenset(
+        {*per_kind, PACKAGE_NAME, CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, SNAPSHOT_NAME}
+    )
 
 
 def csv_columns(fields: list[str]) -> list[str]:

@@ -230,6 +230,8 @@ def row_problem(kind: type[_Record], row: tuple[object, ...]) -> str | None:
 def shown(value: object, width: int = 60) -> str:
     """``repr(value)`` cut to ``width``, for refusals: safe for any value a damaged file holds
     (an int of 5,000 digits, a tuple nested 2,000 deep)."""
+    if isinstance(value, str | bytes) and len(value) > width:
+        value = value[:width]  # the repr of a 10 MB string is not built to show 60 of it
     try:
         text = repr(value)
     except (ValueError, RecursionError):

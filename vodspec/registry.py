@@ -8,6 +8,7 @@ from vodspec.record import ErrorCode, Status, _Record, row_problem, shown
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from os import PathLike
     from pathlib import Path
     from typing import TypeVar
 
@@ -125,14 +126,20 @@ class Registry:
         return cls(version, tuple(statuses), tuple(errors))
 
     @classmethod
-    def from_dir(cls, directory: str | Path) -> Registry:
+    def from_dir(cls, directory: str | bytes | PathLike[str] | PathLike[bytes]) -> Registry:
         """A registry over a published data dir (reads its JSON; slower than the snapshot)."""
+        import os
         from pathlib import Path
 
         from vodspec.errors import VodspecError
         from vodspec.files import read_data_dir
 
-        directory = Path(directory)
+        if not isinstance(directory, str | bytes | os.PathLike):
+            raise TypeError(
+                f"open_dataset() takes a path (str, bytes or os.PathLike), not"
+                f" {type(directory).__name__}"
+            )
+        directory = Path(os.fsdecode(directory))
         if directory.is_file():  # a file of the data dir: status_codes.json, datapackage.json…
             directory = directory.parent
         try:
@@ -170,7 +177,7 @@ class Registry:
     def status(self, query: object) -> Status:
         record = self.get(query)
         if record is None:
-            raise UnknownStatusError(f"no VOD status code matches {query!r}")
+            raise UnknownStatusError(f"no VOD status code matches {shown(query)}")
         return record
 
     def statuses(self) -> tuple[Status, ...]:
@@ -200,8 +207,8 @@ class Registry:
         if not found:
             if not self._errors:
                 raise UnknownErrorCodeError(
-                    f"no error-code dataset is published (asked for {code!r})"
+                    f"no error-code dataset is published (asked for {shown(code)})"
                 )
-            under = f" under HTTP status {status}" if status is not None else ""
-            raise UnknownErrorCodeError(f"no VOD error code matches {code!r}{under}")
+            under = f" under HTTP status {shown(status)}" if status is not None else ""
+            raise UnknownErrorCodeError(f"no VOD error code matches {shown(code)}{under}")
         return tuple(found)

@@ -16,7 +16,7 @@ that created an asset before its connection dropped would create a second one.
 from __future__ import annotations
 
 from vodspec import standard
-from vodspec.record import ErrorCode, Status
+from vodspec.record import ErrorCode, Status, shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ def retry_condition(
     No exception means no retry. Pass options with ``functools.partial``.
     """
     if follow not in (VENDOR, STANDARD):
-        raise ValueError(f"follow must be {VENDOR!r} or {STANDARD!r}, not {follow!r}")
+        raise ValueError(f"follow must be {VENDOR!r} or {STANDARD!r}, not {shown(follow)}")
     if exc is None:
         return False
     explanation = explain(exc, registry)

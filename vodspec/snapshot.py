@@ -1,9 +1,13 @@
-"""The accessor's snapshot: the published records as one marshal file in the package.
+"""The accessor's snapshot: the published records as one marshal file in the data dir.
 
 Why marshal rather than a generated module: it is data, so there is no bytecode cache that
 could serve an old dataset after a rebuild, and loading it is one ``open`` and one
 ``marshal.loads`` (no import machinery, no parser). Marshal version 2 writes no
 back-references, so the same records give the same bytes on any machine and hash seed.
+
+Why in the data dir (``data/snapshot.marshal``, shipped as ``vodspec/data/`` in the wheel):
+the build publishes it with the other files in the one atomic swap of the data dir, so the
+accessor and the published files are always the same version, whenever a build is killed.
 The build writes it (``vodspec build``); the accessor and ``vodspec validate`` read it.
 """
 
@@ -32,8 +36,19 @@ if TYPE_CHECKING:
         error_codes: tuple[tuple[object, ...], ...]
 
 
-#: Where the package keeps it (os.path, not pathlib: pathlib would double `import vodspec`).
-SNAPSHOT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "snapshot.marshal")
+#: Its name in every data dir the build publishes.
+SNAPSHOT_NAME = "snapshot.marshal"
+# os.path, not pathlib: pathlib would double the cost of `import vodspec`.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+#: The data dir this installation ships: the wheel carries it inside the package as
+#: vodspec/data/; a checkout keeps it beside the package as data/.
+SHIPPED_DATA_DIR = (
+    os.path.join(_PACKAGE_DIR, "data")
+    if os.path.isdir(os.path.join(_PACKAGE_DIR, "data"))
+    else os.path.join(os.path.dirname(_PACKAGE_DIR), "data")
+)
+#: The snapshot the accessor loads.
+SNAPSHOT_FILE = os.path.join(SHIPPED_DATA_DIR, SNAPSHOT_NAME)
 #: The file starts with this line, so that nothing else is ever unmarshalled as a snapshot.
 MAGIC = b"vodspec snapshot 1\n"
 #: Far above a real snapshot (tens of KB): a larger file is not one, and is not read whole.
@@ -132,6 +147,6 @@ def _fits(snapshot: object, budget: int) -> bool:
 
 def _unreadable(why: str) -> PublishError:
     return PublishError(
-        f"the packaged dataset (vodspec/snapshot.marshal) cannot be loaded ({why});"
+        f"the packaged dataset ({SNAPSHOT_FILE}) cannot be loaded ({why});"
         " reinstall vodspec or run `vodspec build`"
     )

@@ -1,6 +1,7 @@
-"""Check a published data dir: schema, JSON/CSV agreement, file hashes, source hashes.
+"""Check a published data dir: schema, JSON/CSV agreement, snapshot, file hashes, history.
 
-Standard library only, so ``vodspec validate`` works without the scrape extra.
+Standard library only, so ``vodspec validate`` works without the scrape extra (the check
+that raw/ gives the same data, which needs the scraper, lives in the build).
 """
 
 from __future__ import annotations
@@ -8,15 +9,35 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from vodspec import layout
+from vodspec import layout, snapshot
 from vodspec.errors import PublishError, VodspecError
-from vodspec.files import MAX_JSON_BYTES, inside, load_json, read_regular
+from vodspec.files import MAX_JSON_BYTES, dump_json, inside, load_json, read_regular
+from vodspec.record import shown
 from vodspec.tools import jsonschema_subset
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.lint import lint_json
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a published dir, for people (``text``) and for the build (``kind``).
+
+    ``damaged``: not what the last build left (edited, lost, added or forged); the build
+    refuses to build on it. ``stale``: a rendering an older vodspec left (CHANGELOG.md, or a
+    publication from before the snapshot travelled in the data dir); the next build renders
+    it anew. ``raw``: the data is not what raw/ gives with this vodspec (see the build's
+    ``rescrape_problems``).
+    """
+
+    text: str
+    kind: Literal["damaged", "stale", "raw"] = "damaged"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _read(directory: Path, name: str) -> bytes:
@@ -37,19 +58,21 @@ def published_kinds(directory: Path) -> list[str]:
     return [kind for kind in layout.KINDS if (directory / layout.json_name(kind)).exists()]
 
 
-def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
+def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
     """Every problem found in a published dir, one line each; [] when it is sound.
 
-    With ``raw_dir``, also check that each source file there still has the published hash.
+    With ``raw_dir``, also read each source file there: one that no longer has the
+    published hash is newer than the data (see :func:`raw_notes`), not a problem.
     """
     kinds = published_kinds(directory)
     if not kinds:
         raise PublishError(
-            f"no published dataset ({', '.join(map(layout.json_name, layout.KINDS))})",
+            f"no published dataset ({', '.join(map(layout.json_name, layout.KINDS))});"
+            " expected a data dir that `vodspec build` published",
             file=str(directory),
         )
     files = {layout.PACKAGE_NAME: _read(directory, layout.PACKAGE_NAME)}
-    problems: list[str] = []
+    problems: list[Problem] = []
     versions = set()
     hashes: dict[str, Any] = {}
     datasets: dict[str, Any] = {}  # parsed once, for every check below
@@ -60,77 +83,149 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[str]:
             directory, layout.json_name(kind), files[layout.json_name(kind)]
         )
         schema = _json(directory, layout.schema_name(kind), files[layout.schema_name(kind)])
-        problems += _check_dataset(kind, dataset, schema, files[layout.csv_name(kind)], raw_dir)
+        problems += map(
+            Problem, _check_dataset(kind, dataset, schema, files[layout.csv_name(kind)])
+        )
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
             source = dataset.get("source")
             hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
     package = _json(directory, layout.PACKAGE_NAME, files[layout.PACKAGE_NAME])
-    problems += _check_package(package, files, versions)
-    problems += _check_changes(directory, versions, hashes)
-    if layout.STATUS_CODES in kinds and not problems:
-        records = datasets[layout.STATUS_CODES]["records"]
-        errors = datasets[layout.ERROR_CODES]["records"] if layout.ERROR_CODES in kinds else None
-        lint = lint_json(records, errors)
+    problems += map(Problem, _check_package(package, files, versions))
+    entries, history = _check_changes(directory, versions, hashes)
+    problems += history
+    if problems:
+        return problems
+    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
+    problems += _check_snapshot(directory, package, files[layout.PACKAGE_NAME], records, entries)
+    if layout.STATUS_CODES in kinds:
+        errors = records.get(layout.ERROR_CODES)
+        lint = lint_json(records[layout.STATUS_CODES], errors)
         if (directory / layout.LINT_NAME).exists() and _read(directory, layout.LINT_NAME) != lint:
             problems.append(
-                f"{layout.LINT_NAME}: not the findings for the published records (rebuild)"
+                Problem(f"{layout.LINT_NAME}: not the findings for the published records (rebuild)")
             )
     return problems
 
 
-def _check_changes(directory: Path, versions: set[Any], hashes: dict[str, Any]) -> list[str]:
-    """The history: changes.json is append-only and starts at the published version, its
-    newest entry names the published sources, and CHANGELOG.md is rendered from it."""
+def raw_notes(directory: Path, raw_dir: Path) -> list[str]:
+    """The sources in ``raw_dir`` that changed since ``directory`` was published (a fetch
+    not built yet): the data is sound, only not the newest; the next build publishes them."""
+    notes = []
+    for kind in published_kinds(directory):
+        dataset = _json(directory, layout.json_name(kind), _read(directory, layout.json_name(kind)))
+        source = dataset.get("source") if isinstance(dataset, dict) else None
+        if not isinstance(source, dict):
+            continue
+        raw = raw_dir / str(source.get("file"))
+        try:
+            if not inside(raw, raw_dir):
+                raise VodspecError("the source leads out of the raw dir")
+            actual = hashlib.sha256(read_regular(raw)).hexdigest()
+        except VodspecError as exc:
+            notes.append(f"{raw}: cannot read the source ({exc.message})")
+            continue
+        if actual != source.get("sha256"):
+            notes.append(
+                f"{raw} changed since version {dataset.get('version')} was published"
+                " (run `vodspec build` to publish it)"
+            )
+    return notes
+
+
+def _check_snapshot(
+    directory: Path,
+    package: Any,
+    package_bytes: bytes,
+    records: dict[str, list[dict[str, Any]]],
+    entries: list[dict[str, Any]],
+) -> list[Problem]:
+    """The accessor's snapshot holds exactly what the dir publishes (version, package hash and
+    every record), byte for byte: 1 == 1.0 == True, and marshal could write them other ways."""
+    name = snapshot.SNAPSHOT_NAME
+    if not (directory / name).exists():
+        if entries and FILES_KEY not in entries[0]:  # published before it lived in the data dir
+            return [Problem(f"{name}: missing (an older vodspec published this dir)", "stale")]
+        return [Problem(f"{name}: lost (the last build wrote it)")]
+    try:
+        published = snapshot.read_bytes(str(directory / name))
+        snapshot.parse(published)  # to say what is wrong with it, if anything
+    except VodspecError as exc:
+        return [Problem(exc.message)]
+    try:
+        sha = hashlib.sha256(package_bytes).hexdigest()
+        expected = snapshot.dumps(snapshot.make(package.get("version"), sha, records))
+    except (AttributeError, KeyError, TypeError):
+        expected = b""
+    if published != expected:
+        return [Problem(f"{name}: not the records {directory} publishes (edited or stale)")]
+    return []
+
+
+def _check_changes(
+    directory: Path, versions: set[Any], hashes: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The history (its entries, and its problems): changes.json is a chain of entries that
+    starts at 1.0.0, its newest entry names the published sources and the files the last
+    build wrote, and CHANGELOG.md is rendered from it."""
     if not (directory / layout.CHANGES_NAME).exists():
-        return [f"{layout.CHANGES_NAME}: missing; the data's history is lost (restore it)"]
+        return [], [Problem(f"{layout.CHANGES_NAME}: missing; the data's history is lost")]
     entries = _json(directory, layout.CHANGES_NAME, _read(directory, layout.CHANGES_NAME))
     if (
         not isinstance(entries, list)
         or not entries
         or not all(isinstance(e, dict) for e in entries)
     ):
-        return [f"{layout.CHANGES_NAME}: expected a non-empty list of versions"]
-    problems = history_problems(entries)
+        return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
+    problems = list(map(Problem, history_problems(entries)))
     if problems:
-        return problems
+        return entries, problems
     newest = entries[0]
     if newest["version"] not in versions:
         problems.append(
-            f"{layout.CHANGES_NAME}: the newest entry is {newest['version']!r},"
-            " not the published version"
+            Problem(
+                f"{layout.CHANGES_NAME}: the newest entry is {newest['version']!r},"
+                " not the published version"
+            )
         )
     if sorted(newest["sources"]) != sorted(hashes):
         problems.append(
-            f"{layout.CHANGES_NAME}: the newest entry publishes"
-            f" {', '.join(sorted(newest['sources']))};"
-            f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
+            Problem(
+                f"{layout.CHANGES_NAME}: the newest entry publishes"
+                f" {', '.join(sorted(newest['sources']))};"
+                f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
+            )
         )
     for kind, digest in hashes.items():
         remembered = newest["sources"].get(kind, {})
         if digest is not None and remembered.get("sha256") != digest:
             problems.append(
-                f"{layout.CHANGES_NAME}: the newest entry's {kind} source is not the published one"
+                Problem(
+                    f"{layout.CHANGES_NAME}: the newest entry's {kind} source is not the"
+                    " published one"
+                )
             )
-    problems += _check_files(directory, newest.get("files"))
+    problems += map(Problem, _check_files(directory, newest.get(FILES_KEY)))
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        return [*problems, f"{layout.CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"]
+        text = f"{layout.CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"
+        return entries, [*problems, Problem(text)]
     if not (directory / layout.CHANGELOG_NAME).exists():
         problems.append(
-            f"{layout.CHANGELOG_NAME}: missing (a build renders it from {layout.CHANGES_NAME})"
+            Problem(
+                f"{layout.CHANGELOG_NAME}: lost (a build renders it from {layout.CHANGES_NAME})"
+            )
         )
     elif _read(directory, layout.CHANGELOG_NAME) != expected:
         problems.append(
-            f"{layout.CHANGELOG_NAME}: {STALE_CHANGELOG} (edited by hand, or rendered by an"
-            " older vodspec: `vodspec build` renders it again)"
+            Problem(
+                f"{layout.CHANGELOG_NAME}: not what {layout.CHANGES_NAME} renders to (edited by"
+                " hand, or rendered by an older vodspec: `vodspec build` renders it again)",
+                "stale",
+            )
         )
-    return problems
-
-
-#: The one problem the build mends itself: CHANGELOG.md is a rendering of changes.json.
-STALE_CHANGELOG = f"not what {layout.CHANGES_NAME} renders to"
+    return entries, problems
 
 
 def _check_files(directory: Path, recorded: Any) -> list[str]:
@@ -150,6 +245,44 @@ def _check_files(directory: Path, recorded: Any) -> list[str]:
         if hashlib.sha256(_read(directory, name)).hexdigest() != recorded[name]:
             problems.append(f"{name}: not the bytes the last build wrote (edited by hand?)")
     return problems
+
+
+def history_sha256(older: list[Any]) -> str:
+    """What an entry of changes.json records of the entries before it: the sha256 of them
+    all, in vodspec's JSON form. Each entry so seals the whole history older than itself."""
+    return hashlib.sha256(dump_json(older)).hexdigest()
+
+
+def chain_problems(entries: list[dict[str, Any]]) -> list[str]:
+    """The chain: every entry that has a history hash matches the entries after it (older
+    ones), and once an entry has a history hash (or the files it wrote), every newer entry
+    has one too: stripping them from the newest entry does not make it an old one."""
+    problems = []
+    since: dict[str, str] = {}  # key -> the first (oldest) version that has it
+    for number in range(len(entries) - 1, -1, -1):  # oldest first
+        entry = entries[number]
+        version = shown(entry.get("version"), 20)
+        for key in (HISTORY_KEY, FILES_KEY):
+            if key in entry:
+                since.setdefault(key, version)
+            elif key in since:
+                problems.append(
+                    f"{layout.CHANGES_NAME}: {version} has no {key} though {since[key]}, older,"
+                    " has one (the history was edited)"
+                )
+        recorded = entry.get(HISTORY_KEY)
+        if recorded is not None and recorded != history_sha256(entries[number + 1 :]):
+            problems.append(
+                f"{layout.CHANGES_NAME}: the history before {version} is not the one it was"
+                " published on (an entry deleted, reordered or edited)"
+            )
+    return problems
+
+
+#: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).
+HISTORY_KEY = "history_sha256"
+#: An entry's hashes of the files its build wrote (entries after 1.1.0).
+FILES_KEY = "files"
 
 
 def _semver(text: Any) -> tuple[int, int, int] | None:
@@ -199,12 +332,10 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
             )
     if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
         problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
-    return problems
+    return problems + chain_problems(entries)
 
 
-def _check_dataset(
-    kind: str, dataset: Any, schema: Any, csv_data: bytes, raw_dir: Path | None
-) -> list[str]:
+def _check_dataset(kind: str, dataset: Any, schema: Any, csv_data: bytes) -> list[str]:
     name = layout.json_name(kind)
     try:
         problems = [f"{name}: {line}" for line in jsonschema_subset.errors(dataset, schema)]
@@ -231,20 +362,6 @@ def _check_dataset(
         if record.get("source_sha256") != dataset["source"]["sha256"]:
             problems.append(f"{name}: record {number}: source_sha256 differs from the source's")
     problems += _check_csv(layout.csv_name(kind), csv_data, records)
-    if raw_dir is not None:
-        raw = raw_dir / str(dataset["source"].get("file"))
-        try:
-            if not inside(raw, raw_dir):
-                raise VodspecError("the source leads out of the raw dir")
-            actual = hashlib.sha256(read_regular(raw)).hexdigest()
-        except VodspecError as exc:
-            problems.append(f"{raw}: cannot read the source: {exc.message}")
-        else:
-            if actual != dataset["source"]["sha256"]:
-                problems.append(
-                    f"{raw}: sha256 is {actual},"
-                    f" {name} says {dataset['source']['sha256']} (rebuild)"
-                )
     return problems
 
 
@@ -316,28 +433,3 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
         if name != layout.PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
             problems.append(f"{layout.PACKAGE_NAME}: {name} is published but not listed")
     return problems
-
-
-def snapshot_problems(directory: Path) -> list[str]:
-    """When ``directory`` is the data the package ships, the accessor's snapshot must hold
-    exactly what it publishes (version, package hash and every record)."""
-    from vodspec import paths, snapshot
-    from vodspec.files import read_data_dir
-
-    if not paths.is_package_data(directory):
-        return []
-    try:
-        published = snapshot.read_bytes(str(paths.SNAPSHOT_FILE))
-        snapshot.parse(published)  # to say what is wrong with it, if anything
-    except VodspecError as exc:
-        return [exc.message]
-    stale = f"vodspec/snapshot.marshal was not generated from {directory}; run `vodspec build`"
-    try:
-        package = _read(directory, layout.PACKAGE_NAME)
-        version = _json(directory, layout.PACKAGE_NAME, package).get("version")
-        records = {kind: dataset["records"] for kind, dataset in read_data_dir(directory).items()}
-        expected = snapshot.make(version, hashlib.sha256(package).hexdigest(), records)
-    except (VodspecError, AttributeError, KeyError, TypeError):
-        return [stale]  # the problems of the data dir itself are reported by validate_dir
-    # Byte for byte: 1 == 1.0 == True, and marshal could write the same values other ways.
-    return [] if published == snapshot.dumps(expected) else [stale]

@@ -13,10 +13,11 @@ import errno
 import fcntl
 import os
 import shutil
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from vodspec.errors import PublishError
+from vodspec.errors import PublishError, VodspecWarning
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -106,7 +107,8 @@ def _recover(data_dir: Path) -> None:
         os.rename(retired[-1], data_dir)
         retired = retired[:-1]
     for path in [*retired, *_leftovers(data_dir, "new")]:
-        shutil.rmtree(path, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            _remove(path)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -142,7 +144,9 @@ def remove_dead_temporaries(path: Path) -> None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace one file atomically (temporary file, fsync, rename)."""
+    """Replace one file atomically (temporary file, fsync, rename); what an earlier, killed
+    replacement of it left is removed first."""
+    remove_dead_temporaries(path)
     temporary = _temporary(path)
     try:
         write_file(temporary, data)
@@ -176,24 +180,73 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
-    """Make ``data_dir`` hold exactly ``files``, atomically. Call under :func:`build_lock`."""
+    """Make ``data_dir`` hold exactly ``files``, atomically. Call under :func:`build_lock`.
+
+    Every failure says which of the two outcomes it left: before the swap, the old
+    publication in place and no staging dir (a PublishError); after it, the new
+    publication complete, and what could not be tidied up a warning.
+    """
     data_dir = data_dir.absolute()
+    if data_dir.is_dir() and not os.access(data_dir, os.W_OK):
+        # The swap would succeed (it writes the parent), but whoever made the folder
+        # read-only asked for it to stay as it is.
+        raise PublishError(
+            "the data dir is read-only for this user; make it writable to publish into it;"
+            " nothing was changed",
+            file=str(data_dir),
+        )
     staging = _staging(data_dir)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
     try:
+        _remove(staging)
+        staging.mkdir()
         for name in sorted(files):
             write_file(staging / name, files[name])
         fsync_dir(staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)  # e.g. a full disk: leave nothing behind
-        raise
+        previous = _swap(staging, data_dir)
+    except OSError as exc:  # a full disk, a read-only or vanished parent, a failed rename
+        with contextlib.suppress(OSError):
+            _remove(staging)
+        raise PublishError(
+            f"cannot publish into the data dir: {exc.strerror or exc}; nothing was changed",
+            file=str(exc.filename or data_dir),
+        ) from None
+    try:
+        if previous is not None:
+            _remove(previous)
+        fsync_dir(data_dir.parent)
+    except OSError as exc:
+        warnings.warn(
+            VodspecWarning(
+                f"{data_dir} is published; but tidying up failed ({exc.strerror or exc}:"
+                f" {exc.filename}); the next build removes what is left"
+            ),
+            stacklevel=2,
+        )
+
+
+def _swap(staging: Path, data_dir: Path) -> Path | None:
+    """Put ``staging`` in the place of ``data_dir``; the path that now holds the old data
+    dir (None if there was none). On failure, the old data dir is where it was."""
     if not data_dir.exists():
         os.rename(staging, data_dir)
-    elif _exchange(staging, data_dir):
-        shutil.rmtree(staging)  # it holds the old data now
-    else:
-        os.rename(data_dir, _retired(data_dir))
+        return None
+    if _exchange(staging, data_dir):
+        return staging  # it holds the old data now
+    retired = _retired(data_dir)
+    os.rename(data_dir, retired)
+    try:
         os.rename(staging, data_dir)
-        shutil.rmtree(_retired(data_dir))
-    fsync_dir(data_dir.parent)
+    except OSError:
+        os.rename(retired, data_dir)  # if this fails too, the next build puts it back
+        raise
+    return retired
+
+
+def _remove(directory: Path) -> None:
+    """Remove a dir this build made or retired (a read-only one too: it is the build's)."""
+    if not os.path.lexists(directory):
+        return
+    if not directory.is_symlink() and directory.is_dir():
+        with contextlib.suppress(OSError):
+            os.chmod(directory, 0o700)
+    shutil.rmtree(directory)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from vodspec import paths
 from vodspec.documents import DatasetDocument, Level, VersionEntry
 from vodspec.errors import (
     ManifestError,
@@ -22,22 +21,17 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, read_data_dir, read_json
+from vodspec.files import dump_json, read_data_dir, read_json, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
-from vodspec.tools.publish.atomic import (
-    build_lock,
-    publish_dir,
-    remove_dead_temporaries,
-    replace_file,
-)
+from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.tools.publish.owned import check_owned
-from vodspec.tools.publish.render import render_all, render_snapshot
+from vodspec.tools.publish.render import render_all
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
-from vodspec.tools.validate import STALE_CHANGELOG, validate_dir
+from vodspec.tools.validate import Problem, history_sha256, validate_dir
 
 
 @dataclass(frozen=True)
@@ -125,31 +119,44 @@ def check_removals(
 
 
 def build(
-    raw_dir: Path, data_dir: Path, *, allow_removals: bool = False, force: bool = False
+    raw_dir: Path,
+    data_dir: Path,
+    *,
+    allow_removals: bool = False,
+    force: bool = False,
+    reread: bool = False,
 ) -> BuildReport:
-    """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched."""
+    """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched.
+
+    ``reread`` accepts records that differ from the published ones though their page did
+    not change (this vodspec reads the page differently); without it that is refused, since
+    it is also what an edited data dir looks like.
+    """
     check_owned(data_dir, raw_dir)
     # One spelling of the dir for the lock, the staging dir and the swap: "data/sub/.." is
     # "data", whose name is not "..".
     data_dir = Path(os.path.abspath(data_dir))
     try:
         with build_lock(data_dir):
-            return _build(raw_dir, data_dir, allow_removals, force)
+            return _build(raw_dir, data_dir, allow_removals, force, reread)
     except ServiceError as exc:
         # The build reads the service from the manifest, not from a --service option.
         exc.message = exc.message.split("; pass --service")[0] + (
             "; if the page is right, set the source's service in the manifest"
         )
         raise
-    except OSError as exc:  # a full disk, a read-only or impossible data dir
+    except OSError as exc:  # before the swap (publish_dir says what its own failures did)
         raise PublishError(
-            f"cannot write the data dir: {exc.strerror or exc}; nothing was changed",
+            f"cannot publish into {data_dir}: {exc.strerror or exc}; nothing was changed",
             file=str(exc.filename or data_dir),
         ) from None
 
 
-def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> BuildReport:
+def _build(
+    raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool, reread: bool
+) -> BuildReport:
     previous = load_published(data_dir)
+    entries = _previous_entries(data_dir) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
     new = {
@@ -157,14 +164,19 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
         for kind, dataset in datasets.items()
     }
     diffs = diff_packages(previous, new)
+    reread_kinds = check_reread(data_dir, raw_dir, previous, new, diffs, reread)
     check_removals(previous, diffs, allow_removals, force)
     level = package_level(diffs) if previous else None
     base = _package_version(previous, data_dir) if previous else None
     version = bump(base, level) if base else INITIAL_VERSION
     files = render_all(_versioned(datasets, version))
     if base and _same_files(data_dir, files):
-        _write_snapshot(data_dir, datasets, version, files)  # in case it was lost
-        _render_changelog_again(data_dir)
+        changelog = render_changelog(entries).encode("utf-8")
+        if _read_or_none(data_dir / CHANGELOG_NAME) != changelog:
+            # An older vodspec rendered it: the same publication, its changelog rendered anew
+            # (in one swap, as every publication: never a temporary file inside data/).
+            history = (data_dir / CHANGES_NAME).read_bytes()
+            publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
         return BuildReport("unchanged", version, None, diffs)
     rerendered: list[str] = []
     if base and level is None:
@@ -176,24 +188,62 @@ def _build(raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool) -> 
         files = render_all(_versioned(datasets, version))
     dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
     entry = version_entry(version, level, new, diffs, dates)
-    entry["schema_changes"] += [f"{name} re-rendered (same records)" for name in rerendered]
+    entry["schema_changes"] += [
+        f"{name} {'re-rendered' if (data_dir / name).exists() else 'added'} (same records)"
+        for name in rerendered
+    ]
+    entry["schema_changes"] += [
+        f"{kind}: records read anew from the same page (this vodspec reads it differently)"
+        for kind in reread_kinds
+    ]
     # What this build wrote, so that validate (and the next build) know a file lost, edited
-    # or added by hand.
+    # or added by hand; and the hash of the history before it, so that an entry deleted,
+    # reordered or edited is noticed (this seals the entries that predate the chain too).
     entry["files"] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
-    entries = [entry, *_previous_entries(data_dir)]
+    entry["history_sha256"] = history_sha256(entries)
+    entries = [entry, *entries]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
     publish_dir(data_dir, files)
-    _write_snapshot(data_dir, datasets, version, files)
     return BuildReport("published", version, level, diffs)
 
 
-def _render_changelog_again(data_dir: Path) -> None:
-    """CHANGELOG.md rendered from changes.json by this vodspec (its rendering may be newer)."""
-    rendered = render_changelog(_previous_entries(data_dir)).encode("utf-8")
-    if (data_dir / CHANGELOG_NAME).read_bytes() != rendered:
-        replace_file(data_dir / CHANGELOG_NAME, rendered)
+def check_reread(
+    data_dir: Path,
+    raw_dir: Path,
+    previous: dict[str, DatasetDocument],
+    new: dict[str, DatasetDocument],
+    diffs: dict[str, Diff],
+    reread: bool,
+) -> list[str]:
+    """The kinds whose records changed though their page did not (same sha256): refused
+    without ``reread``, since an edited data dir looks just the same."""
+    kinds = [
+        kind
+        for kind, diff in diffs.items()
+        if diff.changes
+        and kind in previous
+        and previous[kind].get("source", {}).get("sha256") == new[kind]["source"]["sha256"]
+    ]
+    if kinds and not reread:
+        kind = kinds[0]
+        changes = diffs[kind].changes
+        keys = ", ".join(key_text(change.key) for change in changes[:5])
+        more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+        page = raw_dir / new[kind]["source"]["file"]
+        raise PublishError(
+            f"{len(changes)} {kind} record(s) differ from what {page} gives though the page"
+            f" is the one published ({keys}{more}): either the data was edited (restore it,"
+            " e.g. `git checkout -- data`) or this vodspec reads the page differently"
+            " (`vodspec build --reread` publishes that); nothing was changed",
+            file=str(data_dir / f"{kind}.json"),
+        )
+    return kinds
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
 
 
 def _previous_entries(data_dir: Path) -> list[VersionEntry]:
@@ -229,15 +279,16 @@ def load_published(data_dir: Path) -> dict[str, DatasetDocument]:
     """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet.
 
     A dir that holds anything must be exactly what a build left: the history in
-    changes.json is the base of the next version, so a lost, edited or added file is
-    refused rather than built upon (versions would go backwards or a bump be bogus).
+    changes.json is the base of the next version, so a lost, edited or added file, or an
+    edited history, is refused rather than built upon (versions would go backwards or a
+    bump be bogus). What an older vodspec rendered is rendered anew instead.
     """
     if not data_dir.is_dir() or not any(data_dir.iterdir()):
         return {}
     try:
-        problems = [p for p in validate_dir(data_dir) if STALE_CHANGELOG not in p]
+        problems = [p for p in validate_dir(data_dir) if p.kind == "damaged"]
     except VodspecError as exc:
-        problems = [str(exc)]
+        problems = [Problem(str(exc))]
     if problems:
         raise PublishError(
             f"the published data is not as the last build left it ({problems[0]});"
@@ -268,27 +319,6 @@ def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
         return False
 
 
-def _write_snapshot(
-    data_dir: Path, datasets: dict[str, Dataset], version: str, files: dict[str, bytes]
-) -> None:
-    """Regenerate the accessor's snapshot when ``data_dir`` is the data this checkout ships
-    (``data_dir`` is published by now: a failure here says so)."""
-    if not paths.same_place(data_dir, paths.CHECKOUT_DATA_DIR):
-        return
-    snapshot = render_snapshot(datasets, version, files)
-    target = paths.SNAPSHOT_FILE
-    try:
-        remove_dead_temporaries(target)
-        if not target.is_file() or target.is_symlink() or target.read_bytes() != snapshot:
-            replace_file(target, snapshot)
-    except OSError as exc:
-        raise PublishError(
-            f"{data_dir} was published as version {version}, but the accessor's snapshot could not"
-            f" be written ({exc.strerror or exc}); fix that and run the build again",
-            file=str(target),
-        ) from None
-
-
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -310,3 +340,60 @@ def report_formula_values(files: dict[str, bytes]) -> None:
                         ),
                         stacklevel=2,
                     )
+
+
+def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
+    """What proves the data is what raw/ says: every source whose page is still the published
+    one, scraped again by this vodspec and rendered at the published version, gives the same
+    records and the same bytes of every file. A page that changed since (a fetch not built
+    yet) is skipped: validate's ``raw_notes`` names it."""
+    published = read_data_dir(data_dir)
+    datasets: dict[str, Dataset] = {}
+    problems: list[Problem] = []
+    for entry in load_manifest(raw_dir):
+        page = raw_dir / entry.file
+        if entry.kind not in published:
+            problems.append(Problem(f"{page}: not published (run `vodspec build`)", "raw"))
+            continue
+        if _sha256(page) != published[entry.kind].get("source", {}).get("sha256"):
+            continue
+        try:
+            datasets[entry.kind] = _scrape_entry(raw_dir, entry)
+        except VodspecError as exc:
+            problems.append(Problem(f"{page}: this vodspec cannot read it again: {exc}", "raw"))
+    if not datasets:
+        return problems
+    version = _package_version(published, data_dir)
+    new = {kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()}
+    diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
+    for kind, diff in diffs.items():
+        for change in diff.changes:
+            problems.append(
+                Problem(
+                    f"{kind}.json: {key_text(change.key)} is not what"
+                    f" {raw_dir / new[kind]['source']['file']} gives ({change.kind} since)",
+                    "raw",
+                )
+            )
+    if problems:
+        return problems
+    files = render_all(_versioned(datasets, version))
+    if set(datasets) != set(published):  # one page changed since: compare the other's files
+        files = {name: data for name, data in files.items() if name.split(".")[0] in datasets}
+    for name, data in sorted(files.items()):
+        if _read_or_none(data_dir / name) != data:
+            problems.append(
+                Problem(
+                    f"{name}: not the bytes this vodspec renders from {raw_dir}"
+                    " (edited, or rendered by another vodspec: `vodspec build` renders it anew)",
+                    "raw",
+                )
+            )
+    return problems
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except VodspecError:
+        return None

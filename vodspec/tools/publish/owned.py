@@ -2,7 +2,9 @@
 
 The build swaps the whole data dir, so whatever else a folder holds would be deleted. It
 owns a folder that is missing, empty, or holds nothing but the files a build writes; never
-the raw dir, a folder that contains it, or the current folder and its parents.
+the raw dir or a folder inside it or around it, the package (the accessor reads the data it
+ships, not a copy inside itself), a folder inside a published data dir, or the current
+folder and its parents.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vodspec import paths
 from vodspec.errors import PublishError
-from vodspec.layout import published_names
+from vodspec.layout import CHANGES_NAME, PACKAGE_NAME, published_names
 
 
 def check_owned(data_dir: Path, raw_dir: Path) -> None:
@@ -25,18 +28,39 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             file=str(data_dir),
         )
     # os.path.realpath, not Path.resolve: a link loop is a path, not a crash.
-    target, raw, cwd = (Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd()))
-    if target == raw or target in raw.parents or raw in target.parents:
-        raise PublishError(
-            f"the data dir overlaps the raw dir {raw_dir}; publish into a folder of its own",
-            file=str(data_dir),
-        )
+    target, raw, cwd, package = (
+        Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd(), paths.PACKAGE_DIR)
+    )
     if target == cwd or target in cwd.parents:
         raise PublishError(
             "the data dir is the current folder or one of its parents; publish into a folder"
             " of its own",
             file=str(data_dir),
         )
+    if target == raw or target in raw.parents or raw in target.parents:
+        where = "is inside" if raw in target.parents else "is or holds"
+        raise PublishError(
+            f"the data dir {where} the raw dir {raw_dir}; publish into a folder of its own",
+            file=str(data_dir),
+        )
+    if target == package or package in target.parents or target in package.parents:
+        raise PublishError(
+            f"the data dir is or holds or lies inside the vodspec package ({paths.PACKAGE_DIR});"
+            " the package reads the data dir it ships, so publish into a folder of its own",
+            file=str(data_dir),
+        )
+    for parent in target.parents:
+        if _is_data_dir(parent):
+            raise PublishError(
+                f"the data dir lies inside the published data dir {parent}; the next build"
+                " there would find a folder it did not write, so publish beside it instead",
+                file=str(data_dir),
+            )
+        if os.path.lexists(parent) and not parent.is_dir():
+            raise PublishError(
+                f"the data dir cannot be made: {parent} is a file, not a folder",
+                file=str(data_dir),
+            )
     if not os.path.lexists(target):
         return
     if not target.is_dir():
@@ -58,6 +82,11 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             " move them away or publish into another folder",
             file=str(data_dir),
         )
+
+
+def _is_data_dir(folder: Path) -> bool:
+    """Whether a build published ``folder`` (it has the package description and history)."""
+    return all(_is_file(folder / name) for name in (PACKAGE_NAME, CHANGES_NAME))
 
 
 def _is_file(path: Path) -> bool:

@@ -170,17 +170,19 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
     return dump_json(package)
 
 
-def render_snapshot(datasets: dict[str, Dataset], version: str, files: dict[str, bytes]) -> bytes:
+def render_snapshot(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
     """The snapshot the accessor loads (see vodspec.snapshot): the records, fast to load."""
     records = {
         kind: dataset.model_dump(mode="json")["records"] for kind, dataset in datasets.items()
     }
+    version = next(iter(datasets.values())).version
     package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
     return snapshot.dumps(snapshot.make(version, package_sha256, records))
 
 
 def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
-    """Every file of the published data dir, by name."""
+    """Every file of the published data dir, by name (changes.json and CHANGELOG.md, which
+    carry the history, aside)."""
     files: dict[str, bytes] = {}
     for kind in KINDS:
         if kind in datasets:
@@ -194,4 +196,6 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
             datasets[STATUS_CODES].model_dump(mode="json")["records"],
             errors.model_dump(mode="json")["records"] if errors is not None else None,
         )
+    # The accessor's form of the same records travels in the same swap as the files above.
+    files[snapshot.SNAPSHOT_NAME] = render_snapshot(datasets, files)
     return files
