@@ -145,3 +145,58 @@ def test_a_phrase_two_codes_share_names_neither() -> None:
         registry.status("Not Found")
     alone = Registry("1.0.0", (record(404, "Not Found"), record(409, "Conflict")))
     assert alone.status("not found").code == 404
+
+
+# Odd keys: any int, any length of text, bytes where a path goes; never a crash, and a
+# refusal quotes only a short excerpt of what it was given.
+
+HUGE = 10**10000  # past Python's int-to-text limit
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: vodspec.status(HUGE), vodspec.UnknownStatusError),
+        (lambda: vodspec.status(-(10**5000)), vodspec.UnknownStatusError),
+        (lambda: vodspec.status("x" * 10**7), vodspec.UnknownStatusError),
+        (lambda: vodspec.status("4" * 10**6), vodspec.UnknownStatusError),
+        (lambda: vodspec.error(HUGE), vodspec.UnknownErrorCodeError),
+        (lambda: vodspec.error("v" * 10**7), vodspec.UnknownErrorCodeError),
+        (lambda: vodspec.error("VOD.NO.SUCH", status=HUGE), vodspec.UnknownErrorCodeError),
+        (lambda: vodspec.error(vodspec.error_codes()[0].error_code, status=HUGE), LookupError),
+    ],
+)
+def test_odd_keys_get_the_lookup_error_with_a_short_message(
+    call: object, error: type[Exception]
+) -> None:
+    if not vodspec.error_codes():
+        pytest.skip("no error-code dataset is published")
+    with pytest.raises(error) as info:
+        call()  # type: ignore[operator]
+    assert len(str(info.value)) < 200
+
+
+def test_get_never_raises_on_odd_keys() -> None:
+    for query in (HUGE, "x" * 10**6, b"404", 404.0, None, object()):
+        assert vodspec.get(query) is None
+    assert vodspec.get_error(HUGE) == () and vodspec.get_error("x", status=HUGE) == ()
+
+
+def test_open_dataset_takes_any_kind_of_path(tmp_path: Path) -> None:
+    import os
+
+    for path in (str(DATA), os.fsencode(DATA), DATA):
+        assert vodspec.open_dataset(path).data_version() == vodspec.data_version()
+    with pytest.raises(vodspec.PublishError):
+        vodspec.open_dataset(os.fsencode(tmp_path / "nowhere"))
+    with pytest.raises(TypeError, match="takes a path"):
+        vodspec.open_dataset(404)  # type: ignore[arg-type]
+
+
+def test_show_of_a_huge_key_is_one_short_line() -> None:
+    from conftest import run_cli
+
+    for key in ("9" * 100_000, "x" * 100_000):
+        result = run_cli("show", key)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1
+        assert len(result.stderr) < 200, result.stderr[:300]

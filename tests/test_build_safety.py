@@ -158,3 +158,210 @@ def test_a_link_loop_where_data_would_be_is_not_a_crash(tmp_path: Path) -> None:
     assert "ok" in in_site(site, "-m", "vodspec", "validate", str(elsewhere))
     result = run_in_site(site, "-m", "vodspec", "validate", "data")
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+
+
+# Where the build may publish: never inside the package, a published data dir or raw/.
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("{package}/data", "vodspec package"),
+        ("{package}", "vodspec package"),
+        ("published/sub", "inside the published data dir"),
+        ("raw/sub", "inside the raw dir"),
+        ("afile/data", "is a file, not a folder"),
+    ],
+)
+def test_build_refuses_places_it_may_not_own_in_words(
+    tmp_path: Path, target: str, why: str
+) -> None:
+    from vodspec import paths
+
+    work = tmp_path / "work"
+    raw = raw_dir(work)
+    assert run_cli("build", "--raw", str(raw), "--data", str(work / "published")).returncode == 0
+    (work / "afile").write_text("mine", encoding="utf-8")
+    before = listing(tmp_path)
+    package_before = listing(paths.PACKAGE_DIR)
+    data = target.format(package=paths.PACKAGE_DIR)
+    result = run_cli("build", "--raw", str(raw), "--data", data, cwd=work)
+    assert result.returncode == 1 and why in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert listing(tmp_path) == before and listing(paths.PACKAGE_DIR) == package_before
+
+
+def test_an_empty_data_path_is_refused_in_words(tmp_path: Path) -> None:
+    raw = raw_dir(tmp_path)
+    for option in ("--data", "--raw"):
+        args = {"--raw": str(raw), "--data": str(tmp_path / "data"), option: ""}
+        result = run_cli("build", *(word for pair in args.items() for word in pair))
+        assert result.returncode == 1 and f"{option} is an empty path" in result.stderr
+
+
+# Every failure of the swap says which outcome it left, and leaves no temporary dir.
+
+
+def published_seed(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """(raw, data, data's files) with the page edited since, so the next build publishes."""
+    raw = raw_dir(tmp_path)
+    data = tmp_path / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    page = raw / "vod_04_0133.md"
+    page.write_text(page.read_text("utf-8").replace("网关超时。", "网关超时了。"), "utf-8")
+    return raw, data, before
+
+
+def only_data_and_raw(tmp_path: Path) -> None:
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
+    assert run_cli("validate", str(tmp_path / "data")).returncode == 0
+
+
+def failing(name: str, after: int = 0) -> object:
+    """A stand-in that fails with EACCES from its call number ``after`` + 1 on."""
+    calls = [0]
+
+    def fail(*args: object, **kwargs: object) -> None:
+        calls[0] += 1
+        if calls[0] > after:
+            raise OSError(13, "Permission denied", name)
+
+    return fail
+
+
+@pytest.mark.parametrize("step", ["exchange", "second-rename", "mkdir"])
+def test_a_failed_swap_leaves_the_old_publication_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    from vodspec.errors import PublishError
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
+
+    raw, data, before = published_seed(tmp_path)
+    if step == "exchange":
+        monkeypatch.setattr(atomic, "_exchange", failing("exchange"))
+    elif step == "mkdir":  # e.g. the parent vanished or is read-only
+        real_mkdir = atomic.Path.mkdir
+
+        def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+            if ".new-" in self.name:
+                raise OSError(2, "No such file or directory", str(self))
+            real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(atomic.Path, "mkdir", mkdir)
+    else:  # no renameat2, and the rename of the new dir into place fails
+        real_rename = os.rename
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+
+        def rename(a: object, b: object) -> None:
+            if ".new-" in str(a):
+                raise OSError(13, "Permission denied", str(b))
+            real_rename(a, b)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(atomic.os, "rename", rename)
+    with pytest.raises(PublishError, match="nothing was changed"):
+        build(raw, data)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    only_data_and_raw(tmp_path)
+
+
+def test_a_failure_after_the_swap_says_the_new_version_is_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vodspec.errors import VodspecWarning
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
+
+    raw, data, before = published_seed(tmp_path)
+    real_remove = atomic._remove
+    # Its first call clears a stale staging dir (there is none); the second, after the swap,
+    # removes the old data dir.
+    monkeypatch.setattr(atomic, "_remove", failing("the old data dir", after=1))
+    with pytest.warns(VodspecWarning, match="is published; but tidying up failed"):
+        report = build(raw, data)
+    assert report.outcome == "published" and report.version == "1.0.1"
+    assert {p.name: p.read_bytes() for p in data.iterdir()} != before
+    assert run_cli("validate", str(data)).returncode == 0
+    monkeypatch.setattr(atomic, "_remove", real_remove)
+    # The next build removes what this one could not.
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    only_data_and_raw(tmp_path)
+
+
+# As a user who is not root: the permissions are real, not simulated.
+
+
+def unprivileged_python() -> tuple[list[str], dict[str, str]]:
+    """A command running this Python's vodspec as user nobody, or skip where none can."""
+    import pwd
+    import subprocess
+    import sys
+    import sysconfig
+
+    if os.geteuid() != 0:
+        pytest.skip("dropping privileges needs root")
+    try:
+        nobody = pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        pytest.skip("no user nobody")
+    from conftest import ROOT
+
+    # This venv may live where nobody cannot go (/root); the system Python of the same
+    # version can run the same packages, given their folder.
+    env = {"PYTHONPATH": f"{ROOT}:{sysconfig.get_paths()['purelib']}", "PATH": "/usr/bin:/bin"}
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    for python in (sys.executable, f"/usr/bin/python{version}"):
+        probe = [python, "-c", "import vodspec.tools.publish.build"]
+        try:
+            found = subprocess.run(probe, user=nobody, env=env, capture_output=True)
+        except OSError:  # not even executable for nobody
+            continue
+        if found.returncode == 0:
+            return [python, "-m", "vodspec"], env
+    pytest.skip("no Python that user nobody may run can import vodspec")
+
+
+def test_a_read_only_data_dir_as_a_user_who_is_not_root() -> None:
+    import shutil
+    import subprocess
+    import tempfile
+
+    command, env = unprivileged_python()
+    top = Path(tempfile.mkdtemp(prefix="vodspec-nobody-"))
+    try:
+        raw, data, before = published_seed(top)
+        for path in (top, *top.rglob("*")):
+            os.chown(path, 65534, 65534)
+        os.chmod(data, 0o555)
+        run = subprocess.run(
+            [*command, "build", "--raw", str(raw), "--data", str(data)],
+            user=65534,
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=top,
+        )
+        assert run.returncode == 1, run.stdout
+        assert "read-only" in run.stderr and "nothing was changed" in run.stderr
+        assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+        assert sorted(p.name for p in top.iterdir()) == ["data", "raw"]
+        validate = subprocess.run(
+            [*command, "validate", str(data)], user=65534, env=env, capture_output=True
+        )
+        assert validate.returncode == 0, validate.stderr
+        # Made writable again, the same user's build publishes and tidies up.
+        os.chmod(data, 0o755)
+        again = subprocess.run(
+            [*command, "build", "--raw", str(raw), "--data", str(data)],
+            user=65534,
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=top,
+        )
+        assert again.returncode == 0 and "1.0.1" in again.stdout, again.stderr
+        assert sorted(p.name for p in top.iterdir()) == ["data", "raw"]
+    finally:
+        shutil.rmtree(top)

@@ -58,3 +58,21 @@ def test_trouble_is_exit_2(tmp_path: Path, data: Path) -> None:
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert run_cli("diff", str(tmp_path / "bad.json"), str(data)).returncode == 2
     assert run_cli("diff", str(tmp_path), str(data)).returncode == 2
+
+
+def test_two_kinds_of_dataset_are_refused(tmp_path: Path) -> None:
+    from conftest import DATA
+
+    if not (DATA / "error_codes.json").exists():
+        pytest.skip("no error-code dataset is published")
+    status, errors = DATA / "status_codes.json", DATA / "error_codes.json"
+    only_status = tmp_path / "only_status"
+    only_status.mkdir()
+    (only_status / "status_codes.json").write_bytes(status.read_bytes())
+    for old, new in ((status, errors), (errors, only_status), (only_status, errors)):
+        result = run_cli("diff", str(old), str(new))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "expected" in result.stderr and "kind" in result.stderr
+    # A file against a dir that holds its kind (and another): that kind is compared.
+    same = run_cli("diff", str(errors), str(DATA))
+    assert same.returncode == 0 and "bump: none" in same.stdout

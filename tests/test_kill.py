@@ -7,6 +7,7 @@ each kill data/ must hold the old complete dataset or the new complete one, and
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -181,3 +182,73 @@ def test_kill_at_every_step_with_two_renames(
     states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
 ) -> None:
     sweep_with_two_renames(states, tmp_path, every=True)
+
+
+# SIGKILL at random moments, in a checkout: the data dir, what the accessor serves and
+# `vodspec validate` always agree on one version.
+
+CHECK = """
+import json, sys, vodspec
+from vodspec.cli import main
+version = json.load(open("data/datapackage.json"))["version"]
+served = (vodspec.data_version(), vodspec.status(504).description)
+print(json.dumps({"data": version, "served": served}))
+sys.exit(main(["validate"]))
+"""
+
+
+def random_kills(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, kills: int
+) -> None:
+    import json
+    import random
+    import time
+
+    from conftest import package_copy, run_in_site
+
+    old_data, new_raw, old, new = states
+    site = package_copy(tmp_path)
+    command = [sys.executable, "-m", "vodspec", "build", "--raw", str(new_raw), "--allow-removals"]
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    expected = {
+        json.loads(files["datapackage.json"])["version"]: files["status_codes.json"]
+        for files in (old, new)
+    }
+    shutil.copytree(old_data, site / "data")
+    started = time.monotonic()
+    subprocess.run(command, cwd=site, env=env, check=True, capture_output=True, timeout=120)
+    duration = time.monotonic() - started
+    rng = random.Random(20261130)  # the same moments on every run, spread over the build
+    for kill in range(kills):
+        shutil.rmtree(site / "data")
+        shutil.copytree(old_data, site / "data")
+        build = subprocess.Popen(command, cwd=site, env=env, stdout=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, duration * 1.1))
+        build.kill()
+        build.wait()
+        assert tree(site / "data") in (old, new), kill
+        result = run_in_site(site, "-c", CHECK)
+        assert result.returncode == 0, (kill, result.stderr)
+        found = json.loads(result.stdout.splitlines()[0])
+        assert found["served"][0] == found["data"] and found["data"] in expected, (kill, found)
+        served = json.loads(expected[found["data"]])["records"]
+        assert found["served"][1] == next(r for r in served if r["code"] == 504)["description"]
+    leftovers = [p.name for p in site.iterdir() if p.name not in ("vodspec", "data")]
+    assert all(name.startswith(".data.") for name in leftovers), leftovers
+
+
+#: Kills at random moments: a sample in the default run, a few hundred under -m slow.
+RANDOM_KILLS, RANDOM_KILLS_SLOW = 6, 240
+
+
+def test_random_kills_never_split_data_and_accessor(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    random_kills(states, tmp_path, RANDOM_KILLS)
+
+
+@pytest.mark.slow
+def test_hundreds_of_random_kills_never_split_data_and_accessor(
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+) -> None:
+    random_kills(states, tmp_path, RANDOM_KILLS_SLOW)

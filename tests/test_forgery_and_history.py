@@ -1,0 +1,230 @@
+"""A published dir proves itself: validate re-scrapes raw/, and changes.json is a chain.
+
+A forger who edits the data, however carefully the hashes are recomputed with vodspec's
+own renderers, is caught by validate (raw/ gives other records) and by the build (the page
+did not change, the records did). An entry of the history deleted, reordered or edited is
+caught by the next entry's hash, and the first chained entry seals the older ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA, RAW, edit, frozen_raw, run_cli
+
+from vodspec.files import dump_json
+
+PAGE = "vod_04_0133.md"
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(raw, data) after three publications by this vodspec: 1.0.0, 1.0.1, 1.0.2."""
+    root = tmp_path_factory.mktemp("history")
+    raw, data = frozen_raw(root / "raw"), root / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    edit(raw / PAGE, "网关超时。", "网关超时了。")
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    edit(raw / PAGE, "网关超时了。", "网关超时啦。")
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    return raw, data
+
+
+def copy(history: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    raw, data = history
+    shutil.copytree(raw, tmp_path / "raw")
+    shutil.copytree(data, tmp_path / "data")
+    return tmp_path / "raw", tmp_path / "data"
+
+
+def refused_everywhere(raw: Path, data: Path, expected: str) -> None:
+    """validate fails naming ``expected``; the build refuses and changes nothing."""
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1 and expected in result.stderr, result.stderr
+    before = tree(data)
+    edit(raw / PAGE, "网关超时啦。", "网关超时喽。")  # a real update comes in
+    build = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert build.returncode == 1, build.stdout
+    assert tree(data) == before
+
+
+def entries(data: Path) -> list[dict[str, Any]]:
+    value: list[dict[str, Any]] = json.loads((data / "changes.json").read_bytes())
+    return value
+
+
+def write_entries(data: Path, value: list[dict[str, Any]]) -> None:
+    """changes.json and CHANGELOG.md as a careful forger writes them (vodspec's renderer)."""
+    from vodspec.tools.changes import render_changelog
+
+    (data / "changes.json").write_bytes(dump_json(value))
+    (data / "CHANGELOG.md").write_text(render_changelog(value), encoding="utf-8")  # type: ignore[arg-type]
+
+
+def test_every_new_entry_seals_the_history_before_it(history: tuple[Path, Path]) -> None:
+    _, data = history
+    found = entries(data)
+    assert [entry["version"] for entry in found] == ["1.0.2", "1.0.1", "1.0.0"]
+    for number, entry in enumerate(found[:-1]):
+        older = dump_json(found[number + 1 :])
+        assert entry["history_sha256"] == hashlib.sha256(older).hexdigest()
+
+
+@pytest.mark.parametrize("damage", ["delete", "reorder", "edit-record", "edit-version-bump"])
+def test_an_edited_history_is_refused(
+    history: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    if damage == "delete":
+        del found[1]
+    elif damage == "reorder":
+        found[1], found[2] = found[2], found[1]
+    elif damage == "edit-record":
+        found[-1]["changes"][0]["record"]["description"] = "改过"
+    else:
+        found[1]["bump"] = "minor"
+    write_entries(data, found)
+    refused_everywhere(raw, data, "changes.json")
+
+
+@pytest.mark.parametrize("strip", ["history_sha256", "files"])
+def test_the_newest_entry_cannot_shed_its_hashes(
+    history: tuple[Path, Path], tmp_path: Path, strip: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    del found[0][strip]
+    write_entries(data, found)
+    refused_everywhere(raw, data, f"has no {strip}")
+
+
+def test_the_shipped_history_is_sealed_by_its_first_chained_entry(tmp_path: Path) -> None:
+    """Whatever data/ holds today: an entry older than the newest one deleted or edited."""
+    found = entries(DATA)
+    chained = [n for n, entry in enumerate(found) if "history_sha256" in entry]
+    if not chained or chained[-1] + 1 >= len(found):
+        pytest.skip("the shipped history has no entry older than its first chained one")
+    for damage in ("delete", "edit"):
+        data = tmp_path / damage / "data"
+        shutil.copytree(DATA, data)
+        edited = entries(data)
+        if damage == "delete":
+            del edited[chained[-1] + 1]
+        else:  # what only the chain can tell: a detail of an older entry
+            older = edited[chained[-1] + 1]
+            for source in older["sources"].values():
+                source["date"] = "2000-01-01T00:00:00Z"
+        write_entries(data, edited)
+        result = run_cli("validate", str(data), "--raw", str(RAW))
+        assert result.returncode == 1 and "changes.json" in result.stderr, result.stderr
+
+
+def forge(data: Path, change: str) -> None:
+    """Edit the first record's description and re-render every file with vodspec's own
+    renderers: datasets, CSV, datapackage hashes, lint, snapshot and the newest entry's
+    file hashes (raw/ untouched)."""
+    from vodspec.tools.publish.render import render_all
+    from vodspec.tools.scrape.models import StatusDataset
+
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["records"][0]["description"] = change
+    dataset["records"][0]["paragraphs"] = [change]
+    files = render_all({"status_codes": StatusDataset.model_validate(dataset)})
+    for name, content in files.items():
+        (data / name).write_bytes(content)
+    found = entries(data)
+    found[0]["files"] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
+    write_entries(data, found)
+
+
+def test_a_carefully_forged_dataset_fails_validate_and_build(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw, data = copy(history, tmp_path)
+    forge(data, "伪造的说明。")
+    # Everything but raw/ agrees with the forgery: without raw/ beside it, validate passes.
+    alone = tmp_path / "alone" / "data"
+    shutil.copytree(data, alone)
+    assert run_cli("validate", str(alone)).returncode == 0
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1, result.stdout
+    assert "is not what" in result.stderr and PAGE in result.stderr
+    # The build publishes what raw/ says, never the forgery as the base of a change.
+    before = tree(data)
+    build = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert build.returncode == 1 and "--reread" in build.stderr and "edited" in build.stderr
+    assert tree(data) == before
+
+
+def test_a_forgery_without_the_history_hashes_is_refused_by_the_build(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Edit the JSON and CSV, recompute the datapackage hashes (not changes.json): refused."""
+    from vodspec.tools.publish.render import render_all
+    from vodspec.tools.scrape.models import StatusDataset
+
+    raw, data = copy(history, tmp_path)
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["records"][0]["description"] = "伪造的说明。"
+    dataset["records"][0]["paragraphs"] = ["伪造的说明。"]
+    files = render_all({"status_codes": StatusDataset.model_validate(dataset)})
+    for name in ("status_codes.json", "status_codes.csv", "datapackage.json"):
+        (data / name).write_bytes(files[name])
+    refused_everywhere(raw, data, "not the bytes the last build wrote")
+
+
+def test_a_page_newer_than_the_data_is_a_note_not_a_failure(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """After a fetch, before the build (or after a build killed before its swap)."""
+    raw, data = copy(history, tmp_path)
+    edit(raw / PAGE, "网关超时啦。", "网关超时喽。")
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 0, result.stderr
+    assert "changed since version 1.0.2 was published" in result.stderr
+
+
+def test_a_new_reader_is_published_only_when_asked(
+    history: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records that change though the page did not: --reread publishes them, and says so."""
+    from vodspec.tools.publish import build as build_module
+
+    raw, data = copy(history, tmp_path)
+    real = build_module.scrape
+
+    def rereading(*args: Any, **kwargs: Any) -> Any:
+        dataset = real(*args, **kwargs)
+        first = dataset.records[0].model_copy(update={"description": "读法变了。"})
+        first = first.model_copy(update={"paragraphs": ["读法变了。"]})
+        return dataset.model_copy(update={"records": [first, *dataset.records[1:]]})
+
+    monkeypatch.setattr(build_module, "scrape", rereading)
+    refused = run_cli("build", "--raw", str(raw), "--data", str(data))
+    assert refused.returncode == 1 and "--reread" in refused.stderr
+    result = run_cli("build", "--raw", str(raw), "--data", str(data), "--reread")
+    assert result.returncode == 0, result.stderr
+    assert "reads it differently" in entries(data)[0]["schema_changes"][0]
+    assert run_cli("validate", str(data)).returncode == 0
+
+
+def test_validate_without_the_scrape_extra_says_the_check_was_skipped(tmp_path: Path) -> None:
+    from conftest import package_copy, run_in_site
+
+    site = package_copy(tmp_path, data=True)
+    shutil.copytree(RAW, site / "raw")
+    # -S: no site-packages, so no pydantic, lxml or bs4: the standard library alone.
+    result = run_in_site(site, "-S", "-m", "vodspec", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "the check that raw/ gives this data was skipped" in result.stderr
+    assert "scrape extra" in result.stderr
