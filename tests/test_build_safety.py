@@ -330,37 +330,27 @@ def test_a_read_only_data_dir_as_a_user_who_is_not_root() -> None:
 
     command, env = unprivileged_python()
     top = Path(tempfile.mkdtemp(prefix="vodspec-nobody-"))
+
+    def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], user=65534, env=env, capture_output=True, text=True, cwd=top
+        )
+
     try:
         raw, data, before = published_seed(top)
         for path in (top, *top.rglob("*")):
             os.chown(path, 65534, 65534)
         os.chmod(data, 0o555)
-        run = subprocess.run(
-            [*command, "build", "--raw", str(raw), "--data", str(data)],
-            user=65534,
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=top,
-        )
+        run = as_nobody("build", "--raw", str(raw), "--data", str(data))
         assert run.returncode == 1, run.stdout
         assert "read-only" in run.stderr and "nothing was changed" in run.stderr
         assert {p.name: p.read_bytes() for p in data.iterdir()} == before
         assert sorted(p.name for p in top.iterdir()) == ["data", "raw"]
-        validate = subprocess.run(
-            [*command, "validate", str(data)], user=65534, env=env, capture_output=True
-        )
+        validate = as_nobody("validate", str(data))
         assert validate.returncode == 0, validate.stderr
         # Made writable again, the same user's build publishes and tidies up.
         os.chmod(data, 0o755)
-        again = subprocess.run(
-            [*command, "build", "--raw", str(raw), "--data", str(data)],
-            user=65534,
-            env=env,
-            capture_output=True,
-            text=True,
-            cwd=top,
-        )
+        again = as_nobody("build", "--raw", str(raw), "--data", str(data))
         assert again.returncode == 0 and "1.0.1" in again.stdout, again.stderr
         assert sorted(p.name for p in top.iterdir()) == ["data", "raw"]
     finally:
