@@ -117,7 +117,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             reread=args.reread,
         )
     if report.outcome == "unchanged":
-        _out(f"unchanged: {args.data} stays at version {report.version}")
+        anew = f" ({', '.join(report.rerendered)} rendered anew)" if report.rerendered else ""
+        _out(f"unchanged: {args.data} stays at version {report.version}{anew}")
         return EXIT_OK
     _out(f"published {args.data} version {report.version} ({report.level or 'first publication'})")
     if report.level:
@@ -258,6 +259,7 @@ def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> boo
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a published data dir: its files, snapshot, hashes and history, and (with the
     scrape extra and a raw dir) that scraping raw/ again gives the same data."""
+    import os
     from pathlib import Path
 
     from vodspec.tools.validate import raw_notes, validate_dir
@@ -267,6 +269,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise VodspecError(
             "not a directory; expected the raw dir the data was built from", file=args.raw
         )
+    if args.dir and not os.path.lexists(args.dir):
+        raise VodspecError("no such folder; expected a published data dir", file=args.dir)
     if args.dir and Path(args.dir).is_file():
         raise VodspecError(
             "a file; expected a data dir (the folder `vodspec build` publishes)", file=args.dir

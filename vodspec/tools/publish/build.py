@@ -40,6 +40,8 @@ class BuildReport:
     version: str
     level: Level | None  # the bump: major, minor, patch; None for a first publication
     diffs: dict[str, Diff]  # kind -> changes against the previous publication
+    #: Files of an unchanged publication that the build rendered anew (CHANGELOG.md).
+    rerendered: tuple[str, ...] = ()
 
 
 def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
@@ -177,6 +179,7 @@ def _build(
             # (in one swap, as every publication: never a temporary file inside data/).
             history = (data_dir / CHANGES_NAME).read_bytes()
             publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
+            return BuildReport("unchanged", version, None, diffs, (CHANGELOG_NAME,))
         return BuildReport("unchanged", version, None, diffs)
     rerendered: list[str] = []
     if base and level is None:
@@ -358,7 +361,9 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
         if _sha256(page) != published[entry.kind].get("source", {}).get("sha256"):
             continue
         try:
-            datasets[entry.kind] = _scrape_entry(raw_dir, entry)
+            with warnings.catch_warnings():  # what the page's build reported already
+                warnings.simplefilter("ignore", VodspecWarning)
+                datasets[entry.kind] = _scrape_entry(raw_dir, entry)
         except VodspecError as exc:
             problems.append(Problem(f"{page}: this vodspec cannot read it again: {exc}", "raw"))
     if not datasets:
@@ -368,10 +373,13 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
     for kind, diff in diffs.items():
         for change in diff.changes:
+            page = raw_dir / new[kind]["source"]["file"]
+            what = ", ".join(change.fields) if change.kind == "changed" else change.kind
             problems.append(
                 Problem(
-                    f"{kind}.json: {key_text(change.key)} is not what"
-                    f" {raw_dir / new[kind]['source']['file']} gives ({change.kind} since)",
+                    f"{kind}.json: {key_text(change.key)} is not what {page} gives ({what}),"
+                    " though the page is the one published: the data was edited, or this"
+                    " vodspec reads the page differently",
                     "raw",
                 )
             )

@@ -37,16 +37,17 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             " of its own",
             file=str(data_dir),
         )
-    if target == raw or target in raw.parents or raw in target.parents:
-        where = "is inside" if raw in target.parents else "is or holds"
+    for place, name in ((raw, f"the raw dir {raw_dir}"), (package, "the vodspec package")):
+        if target == place:
+            where = f"is {name}"
+        elif place in target.parents:
+            where = f"lies inside {name}"
+        elif target in place.parents:
+            where = f"holds {name}"
+        else:
+            continue
         raise PublishError(
-            f"the data dir {where} the raw dir {raw_dir}; publish into a folder of its own",
-            file=str(data_dir),
-        )
-    if target == package or package in target.parents or target in package.parents:
-        raise PublishError(
-            f"the data dir is or holds or lies inside the vodspec package ({paths.PACKAGE_DIR});"
-            " the package reads the data dir it ships, so publish into a folder of its own",
+            f"the data dir {where}; publish into a folder of its own (e.g. data beside raw)",
             file=str(data_dir),
         )
     for parent in target.parents:
@@ -79,7 +80,7 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
         raise PublishError(
             f"the data dir holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that"
             f" vodspec build did not write ({shown}); the build replaces the whole folder, so"
-            " move them away or publish into another folder",
+            " publish into a new or empty folder instead",
             file=str(data_dir),
         )
 
