@@ -279,7 +279,7 @@ def test_a_failure_after_the_swap_says_the_new_version_is_published(
     # Its first call clears a stale staging dir (there is none); the second, after the swap,
     # removes the old data dir.
     monkeypatch.setattr(atomic, "_remove", failing("the old data dir", after=1))
-    with pytest.warns(VodspecWarning, match="is published; but tidying up failed"):
+    with pytest.warns(VodspecWarning, match="is published, but the previous version"):
         report = build(raw, data)
     assert report.outcome == "published" and report.version == "1.0.1"
     assert {p.name: p.read_bytes() for p in data.iterdir()} != before

@@ -108,6 +108,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for option, value in (("--raw", args.raw), ("--data", args.data)):
         if not value.strip():
             raise VodspecError(f"{option} is an empty path; expected a folder")
+        if not value.isprintable():
+            raise VodspecError(f"{option} holds a control character; expected a folder name")
     with _reported_warnings():
         report = build(
             Path(args.raw),
@@ -115,6 +117,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             allow_removals=args.allow_removals,
             force=args.force,
             reread=args.reread,
+            seal_history=args.seal_history,
         )
     if report.outcome == "unchanged":
         anew = f" ({', '.join(report.rerendered)} rendered anew)" if report.rerendered else ""
@@ -283,7 +286,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             f"no raw dir at {raw}: the check that raw/ gives this data was skipped (--raw DIR)"
         )
     elif not problems:
-        notes += raw_notes(directory, raw)
+        newer, older = raw_notes(directory, raw)
+        notes += newer
+        problems += older
         try:
             from vodspec.tools.publish.build import rescrape_problems
         except ModuleNotFoundError:
@@ -484,6 +489,11 @@ def _parser() -> argparse.ArgumentParser:
         help="accept records that differ though their page did not (a new reader)",
     )
     sub.add_argument(
+        "--seal-history",
+        action="store_true",
+        help="build on a changes.json whose newest entry has no history hash, and seal it",
+    )
+    sub.add_argument(
         "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
     sub.add_argument(
@@ -582,9 +592,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.filename is None:  # writing our output failed (`> /dev/full`)
             _err(f"cannot write the output: {exc.strerror or exc}")
             return EXIT_REFUSED
-        return _internal(exc, args.debug)
-    except KeyboardInterrupt:
-        _err("interrupted")
+        # A file the user named that cannot be read (permissions, a name too long, /proc…).
+        _err(str(VodspecError(f"{exc.strerror or exc}", file=str(exc.filename))))
+        return EXIT_REFUSED
+    except KeyboardInterrupt as exc:
+        _err(f"interrupted{f' ({exc})' if str(exc) else ''}")
         return 130
     except Exception as exc:
         return _internal(exc, args.debug)

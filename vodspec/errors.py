@@ -35,7 +35,8 @@ class VodspecError(Exception):
     def __str__(self) -> str:
         where = []
         if self.file is not None:
-            where.append(self.file if self.line is None else f"{self.file}:{self.line}")
+            file = shown_path(self.file)
+            where.append(file if self.line is None else f"{file}:{self.line}")
         elif self.line is not None:
             where.append(f"line {self.line}")
         if self.row is not None:
@@ -45,6 +46,20 @@ class VodspecError(Exception):
         # One line always: a message must never smuggle a newline into the CLI's output.
         text = " ".join(self.message.split())
         return f"{', '.join(where)}: {text}" if where else text
+
+
+#: The most of a path a message shows: a path of thousands of characters is the user's input,
+#: not something to print whole.
+MAX_PATH_SHOWN = 200
+
+
+def shown_path(path: str) -> str:
+    """A path for a one-line message: control characters escaped, cut to MAX_PATH_SHOWN."""
+    if len(path) > MAX_PATH_SHOWN:
+        path = path[: MAX_PATH_SHOWN // 2] + "…" + path[-MAX_PATH_SHOWN // 2 :]
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path)
 
 
 class InputError(VodspecError):

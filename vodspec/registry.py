@@ -59,7 +59,8 @@ def _int(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
     text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() else None
+    # Past nine digits no status (and past Python's int-to-text limit, a ValueError).
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R], str]:
@@ -139,13 +140,20 @@ class Registry:
                 f"open_dataset() takes a path (str, bytes or os.PathLike), not"
                 f" {type(directory).__name__}"
             )
-        directory = Path(os.fsdecode(directory))
-        if directory.is_file():  # a file of the data dir: status_codes.json, datapackage.json…
-            directory = directory.parent
+        name = os.fsdecode(directory)
+        if not name.strip():
+            raise PublishError("cannot load the dataset: the path is empty")
+        directory = Path(name)
         try:
+            if directory.is_file():  # a file of the data dir: status_codes.json…
+                directory = directory.parent
             datasets = read_data_dir(directory)
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
+        except OSError as exc:  # unreadable, a name too long…
+            raise PublishError(
+                f"cannot load the dataset: {exc.strerror or exc}", file=name
+            ) from None
         if "status_codes" not in datasets:
             raise PublishError("no status_codes.json", file=str(directory))
         statuses, version = _load(directory / "status_codes.json", datasets["status_codes"], Status)

@@ -123,7 +123,7 @@ def _text(exc: object, name: str) -> str | None:
         try:
             value = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         except (TypeError, ValueError, RecursionError):
-            value = repr(value)
+            value = shown(value, MAX_SERVER_TEXT)  # an int past the int-to-text limit, too
     return " ".join(value.split()) or None
 
 
@@ -132,11 +132,14 @@ def _status_code(exc: object) -> int | None:
     value = _attribute(exc, "status_code")
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
-    return None
+    if isinstance(value, int):  # past 9 digits no HTTP status, and maybe past int-to-text
+        return int(value) if -MAX_STATUS < value < MAX_STATUS else None
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+#: Larger numbers are no HTTP status (and may be too large to write as text).
+MAX_STATUS = 10**9
 
 
 def _network(exc: object) -> bool:

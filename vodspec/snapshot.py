@@ -118,7 +118,7 @@ def parse(data: bytes) -> Snapshot:
         raise _unreadable("not a vodspec snapshot")
     try:
         snapshot = marshal.loads(data[len(MAGIC) :])
-    except (EOFError, ValueError, TypeError) as exc:
+    except (EOFError, ValueError, TypeError, MemoryError) as exc:  # MemoryError: a forged size
         raise _unreadable(f"{type(exc).__name__}: {exc}") from None
     if not _fits(snapshot, len(data)) or snapshot.keys() != KEYS:
         raise _unreadable("its contents are not those of this vodspec's snapshots")

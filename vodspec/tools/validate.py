@@ -19,6 +19,7 @@ from vodspec.files import MAX_JSON_BYTES, dump_json, inside, load_json, read_reg
 from vodspec.record import shown
 from vodspec.tools import jsonschema_subset
 from vodspec.tools.changes import render_changelog
+from vodspec.tools.diff import KEY_FIELDS
 from vodspec.tools.lint import lint_json
 
 
@@ -29,12 +30,14 @@ class Problem:
     ``damaged``: not what the last build left (edited, lost, added or forged); the build
     refuses to build on it. ``stale``: a rendering an older vodspec left (CHANGELOG.md, or a
     publication from before the snapshot travelled in the data dir); the next build renders
-    it anew. ``raw``: the data is not what raw/ gives with this vodspec (see the build's
-    ``rescrape_problems``).
+    it anew. ``unsealed``: the newest entry of changes.json carries no history hash (an older
+    vodspec published it, or the hash was stripped to edit older entries unseen); the build
+    goes on only with ``--seal-history``. ``raw``: the data is not what raw/ gives with this
+    vodspec (see :func:`raw_problems` and the build's ``rescrape_problems``).
     """
 
     text: str
-    kind: Literal["damaged", "stale", "raw"] = "damaged"
+    kind: Literal["damaged", "stale", "unsealed", "raw"] = "damaged"
 
     def __str__(self) -> str:
         return self.text
@@ -52,6 +55,13 @@ def _json(directory: Path, name: str, data: bytes) -> Any:
         return load_json(data, str(directory / name))
     except VodspecError as exc:
         raise PublishError(exc.message, file=str(directory / name)) from None
+
+
+def _plain(value: Any) -> str:
+    """A short value from a file as written (a version, a bump), else a cut, escaped excerpt."""
+    if isinstance(value, str) and len(value) <= 40 and value.isprintable():
+        return value
+    return shown(value, 40)
 
 
 def published_kinds(directory: Path) -> list[str]:
@@ -92,7 +102,7 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
             hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
     package = _json(directory, layout.PACKAGE_NAME, files[layout.PACKAGE_NAME])
     problems += map(Problem, _check_package(package, files, versions))
-    entries, history = _check_changes(directory, versions, hashes)
+    entries, history = _check_changes(directory, versions, hashes, datasets)
     problems += history
     if problems:
         return problems
@@ -108,10 +118,14 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
     return problems
 
 
-def raw_notes(directory: Path, raw_dir: Path) -> list[str]:
+def raw_notes(directory: Path, raw_dir: Path) -> tuple[list[str], list[Problem]]:
     """The sources in ``raw_dir`` that changed since ``directory`` was published (a fetch
-    not built yet): the data is sound, only not the newest; the next build publishes them."""
-    notes = []
+    not built yet: the data is sound, only not the newest; the next build publishes them),
+    as notes; and, as problems, pages that are those of an OLDER version (raw/ reverted, or
+    the data's source hash edited to hide it from the re-scrape)."""
+    notes: list[str] = []
+    problems: list[Problem] = []
+    entries = _json(directory, layout.CHANGES_NAME, _read(directory, layout.CHANGES_NAME))
     for kind in published_kinds(directory):
         dataset = _json(directory, layout.json_name(kind), _read(directory, layout.json_name(kind)))
         source = dataset.get("source") if isinstance(dataset, dict) else None
@@ -125,12 +139,28 @@ def raw_notes(directory: Path, raw_dir: Path) -> list[str]:
         except VodspecError as exc:
             notes.append(f"{raw}: cannot read the source ({exc.message})")
             continue
-        if actual != source.get("sha256"):
+        if actual == source.get("sha256"):
+            continue
+        older = [
+            entry.get("version")
+            for entry in entries[1:]
+            if actual == entry.get("sources", {}).get(kind, {}).get("sha256")
+        ]
+        if older:
+            problems.append(
+                Problem(
+                    f"{raw} is the page of version {_plain(older[0])}, not of the published"
+                    f" {_plain(dataset.get('version'))}: raw/ was reverted (run `vodspec"
+                    " build`), or the data's source hash was edited",
+                    "raw",
+                )
+            )
+        else:
             notes.append(
-                f"{raw} changed since version {dataset.get('version')} was published"
+                f"{raw} changed since version {_plain(dataset.get('version'))} was published"
                 " (run `vodspec build` to publish it)"
             )
-    return notes
+    return notes, problems
 
 
 def _check_snapshot(
@@ -163,7 +193,7 @@ def _check_snapshot(
 
 
 def _check_changes(
-    directory: Path, versions: set[Any], hashes: dict[str, Any]
+    directory: Path, versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The history (its entries, and its problems): changes.json is a chain of entries that
     starts at 1.0.0, its newest entry names the published sources and the files the last
@@ -178,13 +208,30 @@ def _check_changes(
     ):
         return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
     problems = list(map(Problem, history_problems(entries)))
+    if _read(directory, layout.CHANGES_NAME) != dump_json(entries):
+        problems.append(
+            Problem(
+                f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
+                " spaced otherwise: edited by hand)"
+            )
+        )
     if problems:
         return entries, problems
     newest = entries[0]
+    if HISTORY_KEY not in newest:
+        problems.append(
+            Problem(
+                f"{layout.CHANGES_NAME}: the newest entry has no {HISTORY_KEY}, so nothing"
+                " proves the older entries are as published (a vodspec before 1.1.1's"
+                " published it, or the hash was stripped); if this history is as you"
+                " published it, `vodspec build --seal-history` seals it",
+                "unsealed",
+            )
+        )
     if newest["version"] not in versions:
         problems.append(
             Problem(
-                f"{layout.CHANGES_NAME}: the newest entry is {newest['version']!r},"
+                f"{layout.CHANGES_NAME}: the newest entry is {_plain(newest['version'])},"
                 " not the published version"
             )
         )
@@ -192,7 +239,7 @@ def _check_changes(
         problems.append(
             Problem(
                 f"{layout.CHANGES_NAME}: the newest entry publishes"
-                f" {', '.join(sorted(newest['sources']))};"
+                f" {shown(', '.join(sorted(newest['sources'])), 80)};"
                 f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
             )
         )
@@ -206,6 +253,7 @@ def _check_changes(
                 )
             )
     problems += map(Problem, _check_files(directory, newest.get(FILES_KEY)))
+    problems += map(Problem, _newest_changes_problems(newest, datasets))
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -226,6 +274,42 @@ def _check_changes(
             )
         )
     return entries, problems
+
+
+def _newest_changes_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
+    """The newest entry's changes are what the data holds: a record it added is published as
+    written, and a field it changed has its new value in a record of that code. (What it
+    says was removed or was before leaves no trace to check: the next entry seals it.)"""
+    problems = []
+    for number, change in enumerate(newest.get("changes") or [], 1):
+        dataset = datasets.get(str(change.get("dataset"))) if isinstance(change, dict) else None
+        if not isinstance(dataset, dict) or dataset.get("kind") not in KEY_FIELDS:
+            continue
+        records, key = dataset.get("records"), change.get("key")
+        if not isinstance(records, list) or not isinstance(key, list) or not key:
+            continue
+        first_key = KEY_FIELDS[dataset["kind"]][0]
+        if change.get("kind") == "added":
+            found = change.get("record") in records
+        elif change.get("kind") == "changed":
+            fields = change.get("fields")
+            found = isinstance(fields, dict) and any(
+                isinstance(record, dict)
+                and record.get(first_key) == key[0]
+                and all(
+                    isinstance(values, dict) and record.get(name) == values.get("after")
+                    for name, values in fields.items()
+                )
+                for record in records
+            )
+        else:
+            continue
+        if not found:
+            problems.append(
+                f"{layout.CHANGES_NAME}: change {number} of the newest entry is not what the"
+                f" data holds ({change.get('kind')} {shown(change['key'])}): edited by hand"
+            )
+    return problems
 
 
 def _check_files(directory: Path, recorded: Any) -> list[str]:
@@ -261,7 +345,7 @@ def chain_problems(entries: list[dict[str, Any]]) -> list[str]:
     since: dict[str, str] = {}  # key -> the first (oldest) version that has it
     for number in range(len(entries) - 1, -1, -1):  # oldest first
         entry = entries[number]
-        version = shown(entry.get("version"), 20)
+        version = _plain(entry.get("version"))
         for key in (HISTORY_KEY, FILES_KEY):
             if key in entry:
                 since.setdefault(key, version)
@@ -320,14 +404,17 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
                 and len(digest) == 64
                 and all(ch in "0123456789abcdef" for ch in digest)
             ):
-                problems.append(f"{layout.CHANGES_NAME}: {entry['version']}: {kind} has no sha256")
+                problems.append(
+                    f"{layout.CHANGES_NAME}: {_plain(entry['version'])}:"
+                    f" {_plain(kind)} has no sha256"
+                )
     for newer_entry, newer, older in zip(entries, versions, versions[1:], strict=False):
         assert newer is not None and older is not None
         bump = _expected_bump(older, newer)
         if bump is None or bump != newer_entry.get("bump"):
             problems.append(
-                f"{layout.CHANGES_NAME}: {newer_entry['version']} ({newer_entry.get('bump')})"
-                " does not"
+                f"{layout.CHANGES_NAME}: {_plain(newer_entry['version'])}"
+                f" ({_plain(newer_entry.get('bump'))}) does not"
                 f" follow {'.'.join(map(str, older))}; versions only go forward, one bump at a time"
             )
     if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
@@ -347,7 +434,7 @@ def _check_dataset(kind: str, dataset: Any, schema: Any, csv_data: bytes) -> lis
     if shape:
         return [f"{name}: {shape}"]
     if dataset.get("kind") != kind:
-        return [f"{name}: kind is {dataset.get('kind')!r}, expected {kind!r}"]
+        return [f"{name}: kind is {shown(dataset.get('kind'))}, expected {kind!r}"]
     records = dataset["records"]
     if kind == layout.STATUS_CODES:
         codes = [record["code"] for record in records]
@@ -398,7 +485,7 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
         for key, text in expected.items():
             if row[key] != text:
                 problems.append(
-                    f"{name}: row {number}: {key} is {row[key]!r}, the JSON has {text!r}"
+                    f"{name}: row {number}: {key} is {shown(row[key])}, the JSON has {shown(text)}"
                 )
     return problems
 
@@ -409,8 +496,8 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
         return [f"{layout.PACKAGE_NAME}: expected a JSON object"]
     if len(versions) != 1 or package.get("version") not in versions:
         problems.append(
-            f"{layout.PACKAGE_NAME}: versions disagree: package {package.get('version')!r},"
-            f" datasets {sorted(map(str, versions))}"
+            f"{layout.PACKAGE_NAME}: versions disagree: package {_plain(package.get('version'))},"
+            f" datasets {shown(sorted(map(str, versions)), 80)}"
         )
     listed = set()
     resources = package.get("resources")
@@ -421,7 +508,9 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
         listed.add(path)
         data = files.get(path) if isinstance(path, str) else None
         if data is None:
-            problems.append(f"{layout.PACKAGE_NAME}: resource {path!r} is not a published file")
+            problems.append(
+                f"{layout.PACKAGE_NAME}: resource {shown(path)} is not a published file"
+            )
             continue
         if resource.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest() or resource.get(
             "bytes"

@@ -33,11 +33,20 @@ def _retired(data_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def build_lock(data_dir: Path) -> Iterator[None]:
-    """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once."""
+    """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once.
+
+    The folders it makes for the data dir's parent are removed again if the build publishes
+    nothing: a refused build leaves no trace.
+    """
     data_dir = data_dir.absolute()
+    made = [parent for parent in data_dir.parents if not os.path.lexists(parent)]
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = data_dir.with_name(f".{data_dir.name}.lock")
-    fd = _locked(lock, data_dir)
+    try:
+        fd = _locked(lock, data_dir)
+    except BaseException:
+        _remove_empty(made)
+        raise
     try:
         _recover(data_dir)
         yield
@@ -47,6 +56,17 @@ def build_lock(data_dir: Path) -> Iterator[None]:
         with contextlib.suppress(OSError):
             lock.unlink()
         os.close(fd)  # closing releases the lock
+        if not os.path.lexists(data_dir):
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a build made (deepest first), as long as they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _locked(lock: Path, data_dir: Path) -> int:
@@ -196,32 +216,93 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
             file=str(data_dir),
         )
     staging = _staging(data_dir)
-    try:
-        _remove(staging)
-        staging.mkdir()
-        for name in sorted(files):
-            write_file(staging / name, files[name])
-        fsync_dir(staging)
-        previous = _swap(staging, data_dir)
-    except OSError as exc:  # a full disk, a read-only or vanished parent, a failed rename
-        with contextlib.suppress(OSError):
+    # SIGINT and SIGTERM wait until the publication is whole or abandoned (SIGKILL cannot,
+    # and needs not: the swap is one step).
+    with _signals_deferred(data_dir):
+        try:
             _remove(staging)
-        raise PublishError(
-            f"cannot publish into the data dir: {exc.strerror or exc}; nothing was changed",
-            file=str(exc.filename or data_dir),
-        ) from None
-    try:
+            staging.mkdir()
+            for name in sorted(files):
+                write_file(staging / name, files[name])
+            fsync_dir(staging)
+            previous = _swap(staging, data_dir)
+        except OSError as exc:  # a full disk, a read-only or vanished parent, a failed rename
+            with contextlib.suppress(OSError):
+                _remove(staging)
+            raise PublishError(
+                f"cannot publish into the data dir: {exc.strerror or exc}; nothing was changed",
+                file=str(exc.filename or data_dir),
+            ) from None
         if previous is not None:
-            _remove(previous)
-        fsync_dir(data_dir.parent)
+            _retire(previous, data_dir)
+        with contextlib.suppress(OSError):
+            fsync_dir(data_dir.parent)
+
+
+def _retire(previous: Path, data_dir: Path) -> None:
+    """Remove the old data dir the swap took out, unless files vodspec did not write found
+    their way into it while the build ran: then put it back (nothing changed), or keep it."""
+    from vodspec.layout import published_names
+
+    try:
+        foreign = sorted(set(os.listdir(previous)) - published_names())
     except OSError as exc:
-        warnings.warn(
-            VodspecWarning(
-                f"{data_dir} is published; but tidying up failed ({exc.strerror or exc}:"
-                f" {exc.filename}); the next build removes what is left"
-            ),
-            stacklevel=2,
+        foreign = [f"(cannot list it: {exc.strerror or exc})"]
+    if not foreign:
+        try:
+            _remove(previous)
+        except OSError as exc:
+            warnings.warn(
+                VodspecWarning(
+                    f"{data_dir} is published, but the previous version at {previous} could"
+                    f" not be removed ({exc.strerror or exc}); remove it by hand"
+                ),
+                stacklevel=3,
+            )
+        return
+    shown = ", ".join(foreign[:5])
+    if _exchange(previous, data_dir):  # the new publication out, the user's folder back
+        _remove(previous)
+        raise PublishError(
+            f"files that vodspec did not write appeared in the data dir during the build"
+            f" ({shown}); they are where they were and nothing was changed: move them and"
+            " build again",
+            file=str(data_dir),
         )
+    warnings.warn(
+        VodspecWarning(
+            f"{data_dir} is published; the previous data dir held files that vodspec did not"
+            f" write ({shown}), so it is kept at {previous}"
+        ),
+        stacklevel=3,
+    )
+
+
+@contextlib.contextmanager
+def _signals_deferred(data_dir: Path) -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for the block; one that came meanwhile is raised after
+    it, as a KeyboardInterrupt saying whether the publication happened."""
+    import signal
+
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    except (AttributeError, ValueError, OSError):  # not the main thread, or no such call
+        yield
+        return
+    published = False
+    try:
+        yield
+        published = True
+    finally:
+        pending = signal.sigpending() & deferred
+        if pending:
+            for number in pending:  # consumed here, so that unblocking does not deliver it
+                signal.sigwait({number})
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        if pending:
+            outcome = "is published" if published else "was not changed"
+            raise KeyboardInterrupt(f"{data_dir} {outcome}")
 
 
 def _swap(staging: Path, data_dir: Path) -> Path | None:

@@ -127,20 +127,23 @@ def build(
     allow_removals: bool = False,
     force: bool = False,
     reread: bool = False,
+    seal_history: bool = False,
 ) -> BuildReport:
     """Scrape, compare with what ``data_dir`` has, and publish; refusals leave it untouched.
 
     ``reread`` accepts records that differ from the published ones though their page did
     not change (this vodspec reads the page differently); without it that is refused, since
-    it is also what an edited data dir looks like.
+    it is also what an edited data dir looks like. ``seal_history`` accepts a history whose
+    newest entry has no history hash (published by an older vodspec) and seals it.
     """
     check_owned(data_dir, raw_dir)
-    # One spelling of the dir for the lock, the staging dir and the swap: "data/sub/.." is
-    # "data", whose name is not "..".
-    data_dir = Path(os.path.abspath(data_dir))
+    # The very place check_owned judged (links followed, as the system follows them: a
+    # lexical "link/.." would be another folder), spelled one way for the lock, the staging
+    # dir and the swap ("data/sub/.." is "data", whose name is not "..").
+    data_dir = Path(os.path.realpath(data_dir))
     try:
         with build_lock(data_dir):
-            return _build(raw_dir, data_dir, allow_removals, force, reread)
+            return _build(raw_dir, data_dir, allow_removals, force, reread, seal_history)
     except ServiceError as exc:
         # The build reads the service from the manifest, not from a --service option.
         exc.message = exc.message.split("; pass --service")[0] + (
@@ -148,16 +151,23 @@ def build(
         )
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
+        name = str(exc.filename or data_dir)
+        ours = name.startswith((str(data_dir), str(data_dir.parent / f".{data_dir.name}.")))
+        doing = f"cannot publish into {data_dir}" if ours else "cannot read it"
         raise PublishError(
-            f"cannot publish into {data_dir}: {exc.strerror or exc}; nothing was changed",
-            file=str(exc.filename or data_dir),
+            f"{doing}: {exc.strerror or exc}; nothing was changed", file=name
         ) from None
 
 
 def _build(
-    raw_dir: Path, data_dir: Path, allow_removals: bool, force: bool, reread: bool
+    raw_dir: Path,
+    data_dir: Path,
+    allow_removals: bool,
+    force: bool,
+    reread: bool,
+    seal_history: bool,
 ) -> BuildReport:
-    previous = load_published(data_dir)
+    previous = load_published(data_dir, seal_history)
     entries = _previous_entries(data_dir) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
@@ -278,7 +288,7 @@ def _package_version(previous: dict[str, DatasetDocument], data_dir: Path) -> st
     return str(versions.pop())
 
 
-def load_published(data_dir: Path) -> dict[str, DatasetDocument]:
+def load_published(data_dir: Path, seal_history: bool = False) -> dict[str, DatasetDocument]:
     """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet.
 
     A dir that holds anything must be exactly what a build left: the history in
@@ -289,7 +299,8 @@ def load_published(data_dir: Path) -> dict[str, DatasetDocument]:
     if not data_dir.is_dir() or not any(data_dir.iterdir()):
         return {}
     try:
-        problems = [p for p in validate_dir(data_dir) if p.kind == "damaged"]
+        refused = {"damaged"} if seal_history else {"damaged", "unsealed"}
+        problems = [p for p in validate_dir(data_dir) if p.kind in refused]
     except VodspecError as exc:
         problems = [Problem(str(exc))]
     if problems:
