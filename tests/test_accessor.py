@@ -200,3 +200,29 @@ def test_show_of_a_huge_key_is_one_short_line() -> None:
         result = run_cli("show", key)
         assert result.returncode == 1 and result.stderr.count("\n") == 1
         assert len(result.stderr) < 200, result.stderr[:300]
+
+
+def test_digit_strings_too_long_for_an_int_are_no_status() -> None:
+    if not vodspec.error_codes():
+        pytest.skip("no error-code dataset is published")
+    code = vodspec.error_codes()[0].error_code
+    assert vodspec.get_error(code, status="9" * 5000) == ()
+    with pytest.raises(vodspec.UnknownErrorCodeError):
+        vodspec.error(code, status="9" * 5000)
+
+
+def test_explain_takes_numbers_too_large_to_write() -> None:
+    class Odd(Exception):
+        status_code = 10**10000
+        error_code = 10**10000
+        error_msg = None
+
+    explanation = vodspec.explain(Odd())
+    assert explanation.status is None
+    assert vodspec.retry_condition(None, Odd()) is False
+
+
+def test_open_dataset_refuses_an_empty_path() -> None:
+    for path in ("", b"", " "):
+        with pytest.raises(vodspec.PublishError, match="empty"):
+            vodspec.open_dataset(path)

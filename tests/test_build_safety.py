@@ -355,3 +355,102 @@ def test_a_read_only_data_dir_as_a_user_who_is_not_root() -> None:
         assert sorted(p.name for p in top.iterdir()) == ["data", "raw"]
     finally:
         shutil.rmtree(top)
+
+
+def test_a_data_path_through_a_link_is_judged_where_it_leads(tmp_path: Path) -> None:
+    """'link/../data/sub' is where the system goes (beside the link's target), not what the
+    text says once '..' is dropped: the build judges and publishes the same place."""
+    work = tmp_path / "work"
+    raw = raw_dir(work)
+    assert run_cli("build", "--raw", str(raw), "--data", str(work / "data")).returncode == 0
+    (work / "elsewhere").mkdir()
+    (work / "elsewhere" / "inner").mkdir()
+    (work / "link").symlink_to(work / "elsewhere" / "inner")
+    before = listing(work / "data")
+    # link/.. is work/elsewhere: the dir is work/elsewhere/data, not work/data/...
+    result = run_cli("build", "--raw", str(raw), "--data", "link/../data", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / "elsewhere" / "data" / "status_codes.json").is_file()
+    assert listing(work / "data") == before
+    # A link into the published data dir: link/../sub lies inside it, whatever the text.
+    (work / "link").unlink()
+    (work / "link").symlink_to(work / "elsewhere" / "data" / "inner", target_is_directory=True)
+    refused = run_cli("build", "--raw", str(raw), "--data", "link/../sub", cwd=work)
+    assert refused.returncode == 1 and "inside the published data dir" in refused.stderr
+
+
+def test_files_that_appear_during_a_build_are_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vodspec.errors import PublishError
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
+
+    raw, data, before = published_seed(tmp_path)
+    real_swap = atomic._swap
+
+    def swap_after_the_user_wrote(staging: Path, data_dir: Path) -> Path | None:
+        (data_dir / "notes.txt").write_text("mine", encoding="utf-8")  # while it ran
+        return real_swap(staging, data_dir)
+
+    monkeypatch.setattr(atomic, "_swap", swap_after_the_user_wrote)
+    with pytest.raises(PublishError, match=r"appeared in the data dir.*notes\.txt.*nothing"):
+        build(raw, data)
+    assert (data / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != "notes.txt"} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
+
+
+SIGNALLED = r"""
+import os, signal, sys
+import vodspec.tools.publish.atomic as atomic
+real = atomic.write_file
+def write_file(path, data):
+    if path.name == "status_codes.json":
+        os.kill(os.getpid(), signal.SIGTERM)  # in the middle of writing the new dir
+    real(path, data)
+atomic.write_file = write_file
+from vodspec.cli import main
+sys.exit(main(["build", "--raw", sys.argv[1], "--data", sys.argv[2]]))
+"""
+
+
+def test_sigterm_while_publishing_finishes_the_publication_and_says_so(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    raw, data, before = published_seed(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNALLED, str(raw), str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130, result.stderr
+    assert "interrupted" in result.stderr and "is published" in result.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} != before
+    only_data_and_raw(tmp_path)
+
+
+def test_a_refused_build_leaves_no_folders_it_made(tmp_path: Path) -> None:
+    raw = raw_dir(tmp_path)
+    (raw / "vod_04_0133.md").write_text("no table here", encoding="utf-8")
+    target = tmp_path / "new" / "a" / "b" / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(target)).returncode == 1
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "show 404 --data", "lint", "diff data"])
+def test_an_over_long_path_is_one_short_line(tmp_path: Path, command: str) -> None:
+    long = str(tmp_path / ("x" * 300))
+    result = run_cli(*command.split(), long)
+    assert result.returncode in (1, 2), result.stderr
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 600, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_data_path_with_a_control_character_is_refused(tmp_path: Path) -> None:
+    raw = raw_dir(tmp_path)
+    result = run_cli("build", "--raw", str(raw), "--data", "data\n", cwd=tmp_path)
+    assert result.returncode == 1 and "control character" in result.stderr
+    assert not (tmp_path / "data\n").exists()

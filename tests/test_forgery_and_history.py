@@ -228,3 +228,52 @@ def test_validate_without_the_scrape_extra_says_the_check_was_skipped(tmp_path: 
     assert result.returncode == 0, result.stderr
     assert "the check that raw/ gives this data was skipped" in result.stderr
     assert "scrape extra" in result.stderr
+
+
+def test_a_forged_source_hash_does_not_hide_the_data_from_the_re_scrape(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The forger also changes the recorded page hash, so that raw/ looks newer: raw/ is
+    then the page of an older entry, which no fetch can explain."""
+    raw, data = copy(history, tmp_path)
+    edit(raw / PAGE, "网关超时啦。", "网关超时了。")  # raw/ is now 1.0.1's page again
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1 and "is the page of version 1.0.1" in result.stderr
+
+
+def test_stripping_the_newest_hash_to_edit_older_entries_is_refused(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    for entry in found:
+        entry.pop("history_sha256")
+    found[-1]["changes"] = found[-1]["changes"][1:]
+    write_entries(data, found)
+    refused_everywhere(raw, data, "has no history_sha256")
+    # A history an older vodspec published is built upon when its owner says so.
+    sealed = run_cli("build", "--raw", str(raw), "--data", str(data), "--seal-history")
+    assert sealed.returncode == 0, sealed.stderr
+    assert run_cli("validate", str(data), "--raw", str(raw)).returncode == 0
+
+
+@pytest.mark.parametrize("damage", ["duplicate-key", "newest-change"])
+def test_the_newest_entry_is_checked_against_the_data(
+    history: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    if damage == "duplicate-key":  # a second "version" that json.loads keeps silently
+        text = (data / "changes.json").read_text(encoding="utf-8")
+        text = text.replace(
+            '"version": "1.0.2",', '"version": "9.9.9",\n    "version": "1.0.2",', 1
+        )
+        (data / "changes.json").write_text(text, encoding="utf-8")
+        expected = "not as vodspec writes it"
+    else:
+        found = entries(data)
+        (change,) = found[0]["changes"]
+        (field,) = change["fields"].values()
+        field["after"] = "编造的新说明。"
+        write_entries(data, found)
+        expected = "is not what the data holds"
+    refused_everywhere(raw, data, expected)
