@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -192,35 +191,34 @@ def test_the_shared_lookup_cases(
     )
 
 
-def _unassigned() -> Iterator[list[int]]:
-    """Ranges of code points Python's Unicode database does not assign (and surrogates)."""
-    start = None
-    for cp in range(sys.maxunicode + 2):
-        free = cp <= sys.maxunicode and unicodedata.category(chr(cp)) in ("Cn", "Cs")
-        if free and start is None:
-            start = cp
-        elif not free and start is not None:
-            yield [start, cp - 1]
-            start = None
+def python_folding() -> dict[str, Any]:
+    """What vodspec.registry's folding gives for each code point Python's Unicode database
+    assigns, where it is not the character itself; and the ranges it does not assign."""
+    table: dict[str, Any] = {"unassigned": [], "phrase_key": {}, "code_key": {}, "whitespace": []}
+    unassigned = table["unassigned"]
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.category(ch) in ("Cn", "Cs"):  # surrogates: no character either
+            if unassigned and unassigned[-1][1] == cp - 1:
+                unassigned[-1][1] = cp
+            else:
+                unassigned.append([cp, cp])
+            continue
+        phrase, code = _phrase_key(ch), _code_key(ch)
+        if phrase != ch:
+            table["phrase_key"][cp] = phrase
+        if code != ch:
+            table["code_key"][cp] = code
+        if ch.isspace():
+            table["whitespace"].append(cp)
+    return table
 
 
 def test_folding_agrees_with_python_for_every_character(
     package: Path, node: str, tmp_path: Path
 ) -> None:
-    table: dict[str, Any] = {"unassigned": list(_unassigned()), "whitespace": []}
-    table["phrase_key"], table["code_key"] = {}, {}
-    for cp in range(sys.maxunicode + 1):
-        ch = chr(cp)
-        if unicodedata.category(ch) in ("Cn", "Cs"):
-            continue
-        if _phrase_key(ch) != ch:
-            table["phrase_key"][cp] = _phrase_key(ch)
-        if _code_key(ch) != ch:
-            table["code_key"][cp] = _code_key(ch)
-        if ch.isspace():
-            table["whitespace"].append(cp)
     path = tmp_path / "python-folding.json"
-    path.write_text(json.dumps(table), encoding="utf-8")
+    path.write_text(json.dumps(python_folding()), encoding="utf-8")
     node_test(node, "fold.test.mjs", VODSPEC_PACKAGE=package, VODSPEC_FOLD_TABLE=path)
 
 
