@@ -3,10 +3,12 @@
 import type { StatusCodesDataset } from "./types/status_codes.js";
 import type { ErrorCodesDataset } from "./types/error_codes.js";
 
+/** A record as the package hands it out: frozen, its arrays too. */
+export type Frozen<T> = { readonly [K in keyof T]: T[K] extends (infer U)[] ? readonly U[] : T[K] };
 /** One status code as the VOD documentation describes it (a record of status_codes.json). */
-export type Status = Readonly<StatusCodesDataset["records"][number]>;
+export type Status = Frozen<StatusCodesDataset["records"][number]>;
 /** One row of an error-code table, per HTTP status (a record of error_codes.json). */
-export type ErrorCode = Readonly<ErrorCodesDataset["records"][number]>;
+export type ErrorCode = Frozen<ErrorCodesDataset["records"][number]>;
 export type { StatusCodesDataset, ErrorCodesDataset };
 
 /**

@@ -7,3 +7,5 @@ const codes: number[] = statuses().map((record) => record.code);
 const statusesOfCode: (number | null)[] = error("VOD.10053").map((record) => record.http_status);
 const version: string = dataVersion;
 export { codes, maybe, reason, statusesOfCode, version };
+const firstParagraph: string | undefined = status(404).paragraphs[0];
+export { firstParagraph };
