@@ -215,3 +215,26 @@ def edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+#: The lookup cases both accessors must answer alike: the Python one (test_lookup_cases.py)
+#: and the npm package's (npm/test/lookup_cases.test.mjs), run against ``lookup_data``.
+LOOKUP_CASES = ROOT / "tests" / "lookup_cases.json"
+
+
+@pytest.fixture(scope="session")
+def lookup_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data dir tests/lookup_cases.json is written against (read it, never write it):
+    the frozen seed with 409 renamed "Not  Found" (so a phrase two codes share is tested),
+    and an error-code page that lists VST.10002 under two HTTP statuses."""
+    from vodspec.tools.publish.build import build
+
+    root = tmp_path_factory.mktemp("lookup")
+    page = root / "status.md"
+    page.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    edit(page, "409 Conflict", "409 Not  Found")
+    raw = two_sources(root / "raw", page, PAGE_SHAPES / "errors_five_columns.md")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        build(raw, root / "data")
+    return root / "data"

@@ -134,5 +134,15 @@ class FetchError(VodspecError):
     """A download that failed or was refused."""
 
 
+class PageRefusedError(FetchError):
+    """A downloaded page that the build could not read as its source's page: upstream
+    changed in a way vodspec refuses (as opposed to a download that failed)."""
+
+
+class UpdateRefusedError(VodspecError):
+    """`vodspec update`: upstream's pages changed in a way vodspec refuses (a page the
+    reader cannot read, or a build refusal): a maintainer must look."""
+
+
 class VodspecWarning(UserWarning):
     """Something vodspec accepted but reports: an exact repeat kept once, a risky value."""

@@ -119,37 +119,41 @@ def _transition(values: Transition) -> str:
 def render_changelog(entries: list[VersionEntry]) -> str:
     lines = [HEADER]
     for entry in entries:
-        lines.append(f"## {entry['version']} ({entry['bump']})\n")
-        for kind, source in entry["sources"].items():
-            date = f", {markdown_text(source['date'])}" if source["date"] else ""
-            doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
-            lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
-        if entry["bump"] == "initial":
-            counts: dict[str, int] = {}
-            for change in entry["changes"]:
-                counts[change["dataset"]] = counts.get(change["dataset"], 0) + 1
-            for kind, count in counts.items():
-                lines.append(f"- first publication of {kind}: {count} records")
-            lines.append("")
-            continue
-        for change in entry["changes"]:
-            key = f"{change['dataset']} {markdown_text(key_text(tuple(change['key'])))}"
-            if change["kind"] == "changed":
-                for name, values in change["fields"].items():
-                    lines.append(f"- changed {key} `{name}`: {_transition(values)}")
-            else:
-                lines.append(
-                    f"- {change['kind']} {key}{record_label(change.get('record'), markdown=True)}"
-                )
-        lines += [f"- {text}" for text in entry["schema_changes"]]
-        for kind, fields in entry.get("source_changes", {}).items():
-            for name, values in fields.items():
-                if name != "sha256":  # the new hash is listed above
-                    lines.append(f"- source {kind} `{name}`: {_transition(values)}")
-        if not entry["changes"] and not entry["schema_changes"]:
-            lines.append("- no record changed")
-        lines.append("")
+        lines += entry_lines(entry)
     return "\n".join(lines)
+
+
+def entry_lines(entry: VersionEntry) -> list[str]:
+    """One version's section of CHANGELOG.md (a heading, its items, a blank line)."""
+    lines = [f"## {entry['version']} ({entry['bump']})\n"]
+    for kind, source in entry["sources"].items():
+        date = f", {markdown_text(source['date'])}" if source["date"] else ""
+        doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
+        lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
+    if entry["bump"] == "initial":
+        counts: dict[str, int] = {}
+        for change in entry["changes"]:
+            counts[change["dataset"]] = counts.get(change["dataset"], 0) + 1
+        for kind, count in counts.items():
+            lines.append(f"- first publication of {kind}: {count} records")
+        return [*lines, ""]
+    for change in entry["changes"]:
+        key = f"{change['dataset']} {markdown_text(key_text(tuple(change['key'])))}"
+        if change["kind"] == "changed":
+            for name, values in change["fields"].items():
+                lines.append(f"- changed {key} `{name}`: {_transition(values)}")
+        else:
+            lines.append(
+                f"- {change['kind']} {key}{record_label(change.get('record'), markdown=True)}"
+            )
+    lines += [f"- {text}" for text in entry["schema_changes"]]
+    for kind, fields in entry.get("source_changes", {}).items():
+        for name, values in fields.items():
+            if name != "sha256":  # the new hash is listed above
+                lines.append(f"- source {kind} `{name}`: {_transition(values)}")
+    if not entry["changes"] and not entry["schema_changes"]:
+        lines.append("- no record changed")
+    return [*lines, ""]
 
 
 def change_as_json(kind: str, change: Change) -> ChangeJSON:

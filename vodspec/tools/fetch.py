@@ -34,7 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from vodspec.errors import FetchError, ManifestError, VodspecError, VodspecWarning
+from vodspec.errors import (
+    FetchError,
+    ManifestError,
+    PageRefusedError,
+    VodspecError,
+    VodspecWarning,
+)
 from vodspec.files import dump_json, inside, read_json, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.tools.publish.atomic import replace_file
@@ -419,7 +425,7 @@ def _check_page(body: bytes, entry: SourceEntry) -> None:
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
             scrape_source(body, entry)
     except VodspecError as exc:
-        raise FetchError(
+        raise PageRefusedError(
             f"the downloaded page is not a {entry.kind} page of {entry.service}"
             f" ({exc}); {entry.file} is left as it was"
         ) from None
@@ -480,6 +486,31 @@ def fetch_sources(
     The outcome is ``changed``, ``unchanged`` or ``error: why``. A manifest the build
     would refuse, or an unknown id, raises a VodspecError before anything is fetched.
     """
+    results = fetch_each(
+        raw_dir,
+        ids,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=deadline,
+        max_bytes=max_bytes,
+    )
+    return [
+        (source_id, f"error: {result}" if isinstance(result, VodspecError) else result.status)
+        for source_id, result in results
+    ]
+
+
+def fetch_each(
+    raw_dir: Path,
+    ids: list[str],
+    *,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    deadline: float = DEADLINE,
+    max_bytes: int = MAX_PAGE_BYTES,
+) -> list[tuple[str, Fetched | VodspecError]]:
+    """:func:`fetch_sources` with each source's result as a value: what was fetched, or
+    why not (a :class:`PageRefusedError` when the page came but the build could not read it)."""
     entries, stored = _load(raw_dir)
     unknown = [name for name in ids if name not in {entry.id for entry in entries}]
     if unknown:
@@ -494,20 +525,21 @@ def fetch_sources(
         deadline=deadline,
         max_bytes=max_bytes,
     )
-    outcomes, changed = [], False
+    results: list[tuple[str, Fetched | VodspecError]] = []
+    changed = False
     for entry, item in zip(entries, stored, strict=True):
         if ids and entry.id not in ids:
             continue
         try:
             result = _fetch_one(raw_dir, entry, get)
         except VodspecError as exc:
-            outcomes.append((entry.id, f"error: {exc}"))
+            results.append((entry.id, exc))
             continue
         changed = _remember(item, result) or changed
-        outcomes.append((entry.id, result.status))
+        results.append((entry.id, result))
     if changed:
         _save(raw_dir, stored)
-    return outcomes
+    return results
 
 
-__all__ = ["FetchError", "Fetched", "download", "fetch_sources"]
+__all__ = ["FetchError", "Fetched", "PageRefusedError", "download", "fetch_each", "fetch_sources"]

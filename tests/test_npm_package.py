@@ -1,0 +1,343 @@
+"""The npm package (npm/): generated from data/ by npm/build.mjs, tested with Node's own
+test runner, type-checked with tsc --strict, packed with exactly its files.
+
+Its devDependencies (json-schema-to-typescript, typescript) are installed once per run
+with `npm ci` from npm/package-lock.json into npm/node_modules (ignored by git).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA, LOOKUP_CASES, ROOT
+
+from vodspec.registry import _code_key, _phrase_key
+
+NPM = ROOT / "npm"
+NODE_TESTS = NPM / "test"
+#: What `npm pack` must ship: the datasets, the data's licence, the types, the code, README.
+PACKED = {
+    "package.json",
+    "README.md",
+    "LICENSE.md",
+    "index.js",
+    "fold.js",
+    "index.d.ts",
+    "data/status_codes.json",
+    "data/error_codes.json",
+    "types/status_codes.d.ts",
+    "types/error_codes.d.ts",
+}
+#: The data's licence text: `vodspec build` publishes it in data/.
+LICENCE = "LICENSE.md"
+
+
+def _required(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed")  # CI must run these tests, not skip them
+        pytest.skip(f"{name} is not installed (Node.js 20 or later runs the npm package's tests)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    return _required("node")
+
+
+@pytest.fixture(scope="session")
+def installed(node: str) -> Path:
+    """npm/node_modules, installed by `npm ci` once for all xdist workers (a file lock, and a
+    stamp holding the hash of the lock file it was installed from)."""
+    npm = _required("npm")
+    lock = (NPM / "package-lock.json").read_bytes()
+    stamp = NPM / "node_modules" / ".vodspec-installed"
+    wanted = hashlib.sha256(lock).hexdigest()
+    with (NPM / ".install.lock").open("w") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if not stamp.is_file() or stamp.read_text() != wanted:
+            result = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(NPM)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            if result.returncode != 0:
+                message = f"npm ci in npm/ failed: {result.stderr.strip()[-500:]}"
+                if os.environ.get("CI"):
+                    pytest.fail(message)
+                pytest.skip(message)
+            stamp.write_text(wanted)
+    return NPM / "node_modules"
+
+
+def with_licence(data: Path, folder: Path) -> Path:
+    """``data`` itself if it has the licence text; else a copy of it with a stand-in one
+    (until the build publishes it, everything else is still tested)."""
+    if (data / LICENCE).is_file():
+        return data
+    copy = folder / "data"
+    shutil.copytree(data, copy)
+    (copy / LICENCE).write_text("Stand-in licence text (tests only).\n", encoding="utf-8")
+    return copy
+
+
+def generate(node: str, data: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [node, str(NPM / "build.mjs"), "--data", str(data), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def generated(node: str, data: Path, out: Path) -> Path:
+    result = generate(node, data, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory, installed: Path, node: str) -> Path:
+    """The data the package is built from: data/ (with a stand-in licence if it has none)."""
+    return with_licence(DATA, tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory: pytest.TempPathFactory, published: Path, node: str) -> Path:
+    """The npm package generated from data/."""
+    return generated(node, published, tmp_path_factory.mktemp("npm") / "vodspec")
+
+
+def node_test(node: str, test: str, **env: Path) -> None:
+    result = subprocess.run(
+        [node, "--test", str(NODE_TESTS / test)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **{name: str(value) for name, value in env.items()}},
+    )
+    failed = [line for line in result.stdout.splitlines() if line.startswith("not ok")]
+    assert result.returncode == 0, "\n".join(failed) + "\n" + result.stdout[-4000:] + result.stderr
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_the_package_ships_the_published_files_unchanged(package: Path, published: Path) -> None:
+    for name in ("status_codes.json", "error_codes.json"):
+        assert (package / "data" / name).read_bytes() == (DATA / name).read_bytes()
+    assert (package / LICENCE).read_bytes() == (published / LICENCE).read_bytes()
+    manifest = json.loads((package / "package.json").read_bytes())
+    version = json.loads((DATA / "datapackage.json").read_bytes())["version"]
+    assert (manifest["name"], manifest["version"]) == ("vodspec", version)
+    assert "dependencies" not in manifest
+
+
+def test_the_package_version_is_the_wheels(package: Path) -> None:
+    """The wheel's version, as hatch reads it (pyproject.toml, [tool.hatch.version])."""
+    hatch = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]
+    source = (ROOT / hatch["version"]["path"]).read_text(encoding="utf-8")
+    wheel = re.search(hatch["version"]["pattern"], source, re.MULTILINE)
+    assert wheel is not None
+    manifest = json.loads((package / "package.json").read_bytes())
+    assert manifest["version"] == wheel["version"]
+
+
+def test_same_data_gives_the_same_bytes(
+    package: Path, published: Path, node: str, tmp_path: Path
+) -> None:
+    again = generated(node, published, tmp_path / "again")
+    assert files(again) == files(package)
+    generated(node, published, again)  # over its own earlier output
+    assert files(again) == files(package)
+
+
+def test_npm_pack_lists_exactly_the_package_files(package: Path) -> None:
+    result = subprocess.run(
+        [_required("npm"), "pack", "--dry-run", "--json", "--ignore-scripts"],
+        cwd=package,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (packed,) = json.loads(result.stdout)
+    assert {entry["path"] for entry in packed["files"]} == PACKED
+    assert packed["version"] == json.loads((DATA / "datapackage.json").read_bytes())["version"]
+
+
+def test_node_test_runner_on_the_package(package: Path, published: Path, node: str) -> None:
+    node_test(node, "package.test.mjs", VODSPEC_PACKAGE=package, VODSPEC_DATA=published)
+
+
+def test_the_shared_lookup_cases(
+    lookup_data: Path, installed: Path, node: str, tmp_path: Path
+) -> None:
+    built = generated(node, with_licence(lookup_data, tmp_path), tmp_path / "vodspec")
+    node_test(
+        node, "lookup_cases.test.mjs", VODSPEC_PACKAGE=built, VODSPEC_LOOKUP_CASES=LOOKUP_CASES
+    )
+
+
+def python_folding() -> dict[str, Any]:
+    """What vodspec.registry's folding gives for each code point Python's Unicode database
+    assigns, where it is not the character itself; and the ranges it does not assign."""
+    table: dict[str, Any] = {"unassigned": [], "phrase_key": {}, "code_key": {}, "whitespace": []}
+    unassigned = table["unassigned"]
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.category(ch) in ("Cn", "Cs"):  # surrogates: no character either
+            if unassigned and unassigned[-1][1] == cp - 1:
+                unassigned[-1][1] = cp
+            else:
+                unassigned.append([cp, cp])
+            continue
+        phrase, code = _phrase_key(ch), _code_key(ch)
+        if phrase != ch:
+            table["phrase_key"][cp] = phrase
+        if code != ch:
+            table["code_key"][cp] = code
+        if ch.isspace():
+            table["whitespace"].append(cp)
+    return table
+
+
+def test_folding_agrees_with_python_for_every_character(
+    package: Path, node: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "python-folding.json"
+    path.write_text(json.dumps(python_folding()), encoding="utf-8")
+    node_test(node, "fold.test.mjs", VODSPEC_PACKAGE=package, VODSPEC_FOLD_TABLE=path)
+
+
+def typecheck(installed: Path, node: str, package: Path, folder: Path, *consumers: str) -> str:
+    """tsc --strict --noEmit on consumer files of npm/test that import "vodspec" (built in
+    ``package``): its errors, one per line ("" when they type-check)."""
+    (folder / "node_modules").mkdir(parents=True)
+    (folder / "node_modules" / "vodspec").symlink_to(package, target_is_directory=True)
+    for consumer in consumers:
+        shutil.copy(NODE_TESTS / consumer, folder / consumer)
+    options = {
+        "strict": True,
+        "noEmit": True,
+        "module": "nodenext",
+        "moduleResolution": "nodenext",
+        "target": "es2022",
+        # No DOM and no @types: the package needs neither, and tsc starts three times faster.
+        "lib": ["es2022"],
+        "types": [],
+        # The package's own declarations are checked; TypeScript's standard library is not.
+        "skipDefaultLibCheck": True,
+    }
+    config = {"compilerOptions": options, "files": list(consumers)}
+    (folder / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    tsc = installed / "typescript" / "bin" / "tsc"
+    result = subprocess.run(
+        [node, str(tsc), "-p", "tsconfig.json"],
+        cwd=folder,  # file names in its errors are relative to it
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode in (0, 2), result.stdout + result.stderr  # 2: errors found
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def type_errors(
+    installed: Path, node: str, package: Path, tmp_path_factory: pytest.TempPathFactory
+) -> list[str]:
+    """What tsc --strict says of both consumer files (one run: tsc is slow to start)."""
+    folder = tmp_path_factory.mktemp("typecheck")
+    output = typecheck(installed, node, package, folder, "consumer.ts", UNKNOWN_FIELD)
+    return output.splitlines()
+
+
+#: A consumer reading ``retry_count``, a field the records do not have.
+UNKNOWN_FIELD = "consumer_unknown_field.ts"
+
+
+def test_a_typescript_consumer_calling_status_reason_type_checks(type_errors: list[str]) -> None:
+    assert "status(404).reason" in (NODE_TESTS / "consumer.ts").read_text(encoding="utf-8")
+    assert not [line for line in type_errors if line.startswith("consumer.ts")]
+
+
+def test_reading_a_field_the_records_lack_fails_to_type_check(
+    type_errors: list[str], published: Path
+) -> None:
+    schema = json.loads((published / "status_codes.schema.json").read_bytes())
+    assert "retry_count" not in schema["$defs"]["StatusRecord"]["properties"]
+    assert type_errors, "tsc accepted a field the records do not have"
+    assert all(line.startswith(UNKNOWN_FIELD) for line in type_errors), type_errors
+    assert "error TS2339" in type_errors[0] and "retry_count" in type_errors[0]
+
+
+def test_a_field_added_to_the_schema_reaches_the_types(
+    installed: Path, node: str, published: Path, tmp_path: Path
+) -> None:
+    schema = json.loads((published / "status_codes.schema.json").read_bytes())
+    record = schema["$defs"]["StatusRecord"]
+    record["properties"]["retry_count"] = {"type": "integer"}
+    record["required"].append("retry_count")
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    (data / "status_codes.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    widened = generated(node, data, tmp_path / "widened")
+    assert typecheck(installed, node, widened, tmp_path / "consumer", UNKNOWN_FIELD) == ""
+
+
+def _one_line_refusal(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode == 1 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert expected in line and "at " not in line, result.stderr
+
+
+def test_a_data_dir_without_the_licence_text_is_refused(
+    published: Path, node: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    (data / LICENCE).unlink()
+    result = generate(node, data, tmp_path / "out")
+    _one_line_refusal(result, f"{data / LICENCE} is missing")
+    assert not (tmp_path / "out").exists()
+
+
+def test_datasets_of_different_versions_are_refused(
+    published: Path, node: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    dataset = json.loads((data / "error_codes.json").read_bytes())
+    dataset["version"] = "0.0.1" if dataset["version"] != "0.0.1" else "0.0.2"
+    (data / "error_codes.json").write_text(json.dumps(dataset), encoding="utf-8")
+    _one_line_refusal(generate(node, data, tmp_path / "out"), "does not carry one semver version")
+
+
+def test_an_output_folder_of_other_files_is_left_alone(
+    published: Path, node: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    _one_line_refusal(generate(node, published, out), "holds files this generator did not write")
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]

@@ -1,0 +1,195 @@
+"""`vodspec update` end to end, against an HTTP server on 127.0.0.1 started by the test:
+a changed page, an unchanged one (304, or 200 with the same bytes), a page the reader
+refuses, a page the build refuses, and no network. Raw and data dirs are tmp copies."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from conftest import SEED, frozen_raw, run_cli
+from test_fetch import PROXY_VARIABLES, Handler, serve
+
+from vodspec.cli import EXIT_OK, EXIT_REFUSED, EXIT_UPDATE_REFUSED
+from vodspec.tools.changes import entry_lines
+
+ETAG = '"seed"'
+#: An upstream edit of the frozen seed: one record's description changes.
+CHANGED = SEED.read_text(encoding="utf-8").replace("网关超时。", "网关超时，请稍后再试。")
+#: A page that lost two rows: the build refuses removals unless allowed.
+WITHOUT_ROWS = re.sub(
+    r"<tr id=\"[^\"]*\"><td[^>]*><p[^>]*>(<a[^>]*></a>)*(407|501) [^<]*</p>.*?</tr>\n",
+    "",
+    SEED.read_text(encoding="utf-8"),
+    flags=re.S,
+)
+
+
+class Upstream(Handler):
+    """/page.md answers as the test sets ``page`` (one server per xdist worker; the tests
+    of a worker run one after another)."""
+
+    page: ClassVar[str] = "same"
+
+    def do_GET(self) -> None:
+        if self.path != "/page.md":
+            self.send(404)
+        elif Upstream.page == "same":
+            if self.headers.get("If-None-Match") == ETAG:
+                self.send(304)
+            else:
+                self.send(200, SEED.read_bytes(), ETag=ETAG)
+        elif Upstream.page == "changed":
+            self.send(200, CHANGED.encode("utf-8"), ETag='"changed"')
+        elif Upstream.page == "unreadable":
+            self.send(200, b"<html><body><p>Welcome</p></body></html>", "text/html")
+        elif Upstream.page == "without rows":
+            self.send(200, WITHOUT_ROWS.encode("utf-8"), ETag='"rows"')
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    yield from serve(Upstream)
+
+
+@pytest.fixture(scope="module")
+def published(upstream: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """raw/ (the frozen seed, fetched from the server) and the data/ built from it."""
+    root = tmp_path_factory.mktemp("published")
+    raw = frozen_raw(root / "raw")
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    manifest[0]["url"] = f"{upstream}/page.md"
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert run_cli("build", "--raw", str(raw), "--data", str(root / "data")).returncode == 0
+    return root
+
+
+def checkout(published: Path, tmp_path: Path, page: str) -> tuple[Path, Path]:
+    """Copies of the published raw/ and data/, with upstream serving ``page``."""
+    Upstream.page = page
+    shutil.copytree(published, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "raw", tmp_path / "data"
+
+
+def update(raw: Path, data: Path, summary: Path) -> tuple[int, str, str]:
+    result = run_cli("update", "--raw", str(raw), "--data", str(data), "--summary", str(summary))
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_changed_page_is_published_and_summarised(published: Path, tmp_path: Path) -> None:
+    raw, data = checkout(published, tmp_path, "changed")
+    before = json.loads((data / "datapackage.json").read_bytes())["version"]
+    summary = tmp_path / "summary.md"
+    code, out, err = update(raw, data, summary)
+    assert code == EXIT_OK, err
+    assert (raw / "vod_04_0133.md").read_text(encoding="utf-8") == CHANGED
+    version = json.loads((data / "datapackage.json").read_bytes())["version"]
+    entry = json.loads((data / "changes.json").read_bytes())[0]
+    assert version != before and entry["version"] == version
+    text = summary.read_text(encoding="utf-8")
+    assert f"**{version}** ({entry['bump']} bump)" in text
+    assert f"{version} ({entry['bump']}); summary in {summary}" in out
+    # The version's changelog entry, as data/CHANGELOG.md has it.
+    section = "\n".join(entry_lines(entry))
+    assert section in text and section in (data / "CHANGELOG.md").read_text(encoding="utf-8")
+    # The counts of changes by dataset.
+    for dataset in {change["dataset"] for change in entry["changes"]}:
+        counts = [
+            sum(c["dataset"] == dataset and c["kind"] == kind for c in entry["changes"])
+            for kind in ("added", "removed", "changed")
+        ]
+        assert f"| {dataset} | {' | '.join(map(str, counts))} |" in text
+    assert run_cli("validate", str(data), "--raw", str(raw)).returncode == 0
+
+
+def test_an_unchanged_page_writes_nothing(published: Path, tmp_path: Path) -> None:
+    raw, data = checkout(published, tmp_path, "same")
+    before = contents(data)
+    summary = tmp_path / "summary.md"
+    code, out, _ = update(raw, data, summary)  # 200 with the bytes raw/ already has
+    assert (code, out.splitlines()[0]) == (EXIT_OK, "vod_04_0133: unchanged")
+    assert json.loads((raw / "sources.json").read_bytes())[0]["etag"] == ETAG
+    code, out, _ = update(raw, data, summary)  # a conditional GET now: 304
+    assert (code, out.splitlines()[0]) == (EXIT_OK, "vod_04_0133: unchanged")
+    assert "no summary written" in out
+    assert not summary.exists() and contents(data) == before
+
+
+def test_a_page_the_reader_refuses_exits_4_and_changes_nothing(
+    published: Path, tmp_path: Path
+) -> None:
+    raw, data = checkout(published, tmp_path, "unreadable")
+    before_raw, before_data = contents(raw), contents(data)
+    summary = tmp_path / "summary.md"
+    code, out, err = update(raw, data, summary)
+    assert code == EXIT_UPDATE_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert "upstream changed and vodspec refuses it: vod_04_0133:" in line
+    assert not summary.exists()
+    assert (contents(raw), contents(data)) == (before_raw, before_data)
+
+
+def test_a_page_the_build_refuses_exits_4_and_leaves_data_alone(
+    published: Path, tmp_path: Path
+) -> None:
+    raw, data = checkout(published, tmp_path, "without rows")
+    before = contents(data)
+    summary = tmp_path / "summary.md"
+    code, _, err = update(raw, data, summary)
+    assert code == EXIT_UPDATE_REFUSED
+    (line,) = [line for line in err.splitlines() if "warning" not in line]
+    assert "the build refused upstream's pages" in line and "would remove 2 record(s)" in line
+    assert not summary.exists() and contents(data) == before
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_no_network_is_one_line_and_exit_1(published: Path, tmp_path: Path) -> None:
+    raw, data = checkout(published, tmp_path, "same")
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    manifest[0]["url"] = f"http://127.0.0.1:{closed_port()}/page.md"
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before_raw, before_data = contents(raw), contents(data)
+    summary = tmp_path / "summary.md"
+    code, out, err = update(raw, data, summary)
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert line.startswith("vodspec: cannot fetch upstream, so nothing was built: vod_04_0133:")
+    assert "Connection refused" in line or "refused" in line
+    assert not summary.exists()
+    assert (contents(raw), contents(data)) == (before_raw, before_data)
+
+
+@pytest.mark.parametrize("where", ["missing/summary.md", "."])
+def test_a_summary_path_that_cannot_be_a_file_is_refused_before_fetching(
+    published: Path, tmp_path: Path, where: str
+) -> None:
+    raw, data = checkout(published, tmp_path, "changed")
+    before = contents(raw)
+    code, out, err = update(raw, data, tmp_path / where)
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert "expected a file in an existing directory" in line
+    assert contents(raw) == before

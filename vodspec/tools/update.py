@@ -1,0 +1,82 @@
+"""`vodspec update`: the upstream watch. Fetch every source, build, and describe the new
+version for a pull request (its body); a scheduled job runs it (.github/workflows/update.yml).
+
+Three outcomes a job can tell apart: upstream did not change (nothing to propose), a new
+version was published (propose it), or upstream changed in a way vodspec refuses
+(:class:`UpdateRefusedError`: a person must look). A download that failed (no network, a
+server error) is a :class:`FetchError`, and nothing is built: the next run tries again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from vodspec.documents import Level, VersionEntry
+from vodspec.errors import FetchError, PageRefusedError, UpdateRefusedError, VodspecError
+from vodspec.files import read_json
+from vodspec.layout import CHANGES_NAME
+from vodspec.tools.changes import entry_lines, markdown_text
+from vodspec.tools.diff import Diff
+from vodspec.tools.fetch import fetch_each
+from vodspec.tools.publish.build import build
+
+#: The kinds of change counted in the summary's table, in its column order.
+COUNTED = ("added", "removed", "changed")
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    outcome: Literal["published", "unchanged"]
+    version: str
+    level: Level | None
+    fetched: list[tuple[str, str]]  # (source id, "changed" or "unchanged"), manifest order
+    summary: str | None  # the pull request's body (Markdown); None when nothing was published
+
+
+def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
+    """Fetch the manifest's sources into ``raw_dir`` and build ``data_dir`` from them."""
+    results = fetch_each(raw_dir, [])
+    refused = [f"{name}: {r}" for name, r in results if isinstance(r, PageRefusedError)]
+    if refused:
+        raise UpdateRefusedError(f"upstream changed and vodspec refuses it: {'; '.join(refused)}")
+    failed = [f"{name}: {r}" for name, r in results if isinstance(r, VodspecError)]
+    if failed:
+        raise FetchError(f"cannot fetch upstream, so nothing was built: {'; '.join(failed)}")
+    fetched: list[tuple[str, str]] = [
+        (name, r.status) for name, r in results if not isinstance(r, VodspecError)
+    ]
+    try:
+        report = build(raw_dir, data_dir)
+    except VodspecError as exc:
+        raise UpdateRefusedError(f"the build refused upstream's pages: {exc}") from None
+    if report.outcome == "unchanged":
+        return UpdateReport("unchanged", report.version, None, fetched, None)
+    entries: list[VersionEntry] = read_json(data_dir / CHANGES_NAME)
+    (entry,) = [entry for entry in entries if entry["version"] == report.version]
+    summary = render_summary(report.version, entry, report.diffs, fetched)
+    return UpdateReport("published", report.version, report.level, fetched, summary)
+
+
+def render_summary(
+    version: str, entry: VersionEntry, diffs: dict[str, Diff], fetched: list[tuple[str, str]]
+) -> str:
+    """The pull request's body: the version and its bump, what each source did, the counts
+    of changes by dataset, and the version's CHANGELOG.md entry."""
+    sources = ", ".join(f"{markdown_text(name)} {status}" for name, status in fetched)
+    lines = [
+        f"New data version **{version}** ({entry['bump']} bump), built by `vodspec update`"
+        " from the upstream documentation.",
+        "",
+        f"Sources: {sources}.",
+        "",
+        "| dataset | " + " | ".join(COUNTED) + " | schema changes |",
+        "| --- | " + " | ".join("---:" for _ in COUNTED) + " | ---: |",
+    ]
+    for kind, diff in diffs.items():
+        counts = [sum(change.kind == counted for change in diff.changes) for counted in COUNTED]
+        cells = " | ".join(str(count) for count in [*counts, len(diff.schema_changes)])
+        lines.append(f"| {kind} | {cells} |")
+    lines += ["", "Changelog entry (data/CHANGELOG.md):", "", *entry_lines(entry)]
+    return "\n".join(lines)
