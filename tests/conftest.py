@@ -19,6 +19,9 @@ import pytest
 # them would compile the package and the tests anew: they keep Python's usual bytecode
 # cache instead (__pycache__, ignored by git).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+# A release's date comes from SOURCE_DATE_EPOCH when set (else the pages' dates, else the
+# clock): the tests' builds are reproducible whatever the day (2026-11-30 here).
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795996800")
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

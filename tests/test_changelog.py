@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 from pathlib import Path
 
+import pytest
 from conftest import edit, frozen_raw, run_cli
+
+from vodspec.errors import PublishError, VodspecWarning
+from vodspec.tools.changes import release_date
 
 
 def build_twice(tmp_path: Path, name: str) -> Path:
@@ -43,3 +49,26 @@ def test_same_inputs_same_bytes(tmp_path: Path) -> None:
     first, second = build_twice(tmp_path, "a"), build_twice(tmp_path, "b")
     for name in ("changes.json", "CHANGELOG.md", "status_codes.json", "datapackage.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+def test_a_release_is_dated_reproducibly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOURCE_DATE_EPOCH first; else the pages' own Last-Modified (which fetch records in
+    the manifest); else today's date, with a warning that says it came from the clock."""
+    data = build_twice(tmp_path, "dated")
+    day = datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC)
+    entries = json.loads((data / "changes.json").read_bytes())
+    assert [entry["date"] for entry in entries] == [day.date().isoformat()] * 2
+    log = (data / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"## 1.0.1 (patch) — {day.date().isoformat()}" in log
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert release_date({"status_codes": "Tue, 01 Sep 2026 10:00:00 GMT"}) == "1970-01-01"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    dates = {"a": "Tue, 01 Sep 2026 10:00:00 GMT", "b": "Wed, 02 Sep 2026 23:30:00 -0100"}
+    assert release_date(dates) == "2026-09-03"  # the newest, in UTC
+    with pytest.warns(VodspecWarning, match="from the clock"):
+        today = release_date({"a": None})
+    assert today == datetime.datetime.now(datetime.UTC).date().isoformat()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(PublishError, match="SOURCE_DATE_EPOCH"):
+        release_date({})

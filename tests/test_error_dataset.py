@@ -35,6 +35,7 @@ def test_error_files_are_published_and_listed(published: Path) -> None:
             "error_codes.csv",
             "error_codes.json",
             "error_codes.schema.json",
+            "LICENSE.md",
             "lint.json",
             "snapshot.marshal",
             "status_codes.csv",

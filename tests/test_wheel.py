@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tarfile
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,19 @@ def test_cli_without_the_scrape_extra(installed: Path) -> None:
     scraped = run(vodspec, "scrape", str(SEED))
     assert scraped.returncode == 2
     assert "pip install 'vodspec[scrape]'" in scraped.stderr and "Traceback" not in scraped.stderr
+
+
+def test_the_sdist_and_the_wheel_carry_the_licence_texts(installed: Path) -> None:
+    dist = installed.parent.parent.parent / "dist"
+    (wheel,) = dist.glob("*.whl")
+    (sdist,) = dist.glob("*.tar.gz")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA")))
+    assert "vodspec/data/LICENSE.md" in names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert any(n.endswith(".dist-info/licenses/data/LICENSE.md") for n in names)
+    assert b"License-Expression: Apache-2.0 AND LicenseRef-huaweicloudDocs-vod" in metadata
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    assert {"LICENSE", "data/LICENSE.md"} <= members

@@ -86,6 +86,8 @@ class VersionEntry(TypedDict):
 
     version: str
     bump: Level | Literal["initial"]
+    #: The release date, YYYY-MM-DD (entries from 1.1.2 on).
+    date: NotRequired[str]
     sources: dict[str, SourceFacts]
     changes: list[ChangeJSON]
     schema_changes: list[str]

@@ -16,6 +16,8 @@ PACKAGE_NAME = "datapackage.json"
 CHANGELOG_NAME = "CHANGELOG.md"
 CHANGES_NAME = "changes.json"
 LINT_NAME = "lint.json"
+#: The licence of the pages the data is made from, which must travel with every copy of it.
+LICENCE_NAME = "LICENSE.md"
 
 #: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
 #: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
@@ -44,7 +46,15 @@ def published_names() -> frozenset[str]:
     """Every file name a build may write into a data dir (and so may replace)."""
     per_kind = {name(kind) for kind in KINDS for name in (json_name, csv_name, schema_name)}
     return frozenset(
-        {*per_kind, PACKAGE_NAME, CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, SNAPSHOT_NAME}
+        {
+            *per_kind,
+            PACKAGE_NAME,
+            CHANGELOG_NAME,
+            CHANGES_NAME,
+            LINT_NAME,
+            SNAPSHOT_NAME,
+            LICENCE_NAME,
+        }
     )
 
 

@@ -8,6 +8,7 @@ give the same bytes. CHANGELOG.md is rendered from changes.json alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC
 from typing import Any
@@ -20,6 +21,7 @@ from vodspec.documents import (
     Transition,
     VersionEntry,
 )
+from vodspec.errors import PublishError, VodspecWarning
 from vodspec.tools.diff import Change, Diff, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
@@ -35,11 +37,14 @@ def version_entry(
     datasets: dict[str, DatasetDocument],
     diffs: dict[str, Diff],
     source_dates: dict[str, str | None],
+    date: str,
 ) -> VersionEntry:
-    """One version's entry: its bump, its sources and every change, field by field."""
+    """One version's entry: its bump, its release date, its sources and every change, field
+    by field."""
     return {
         "version": version,
         "bump": level or "initial",
+        "date": date,
         "sources": {
             kind: {
                 "id": dataset["source"]["id"],
@@ -64,6 +69,41 @@ def version_entry(
             if diff.source_changes and level is not None
         },
     }
+
+
+#: A release date as changes.json holds it (anything else is shown as escaped text).
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def release_date(source_dates: dict[str, str | None]) -> str:
+    """A release's date (YYYY-MM-DD, UTC), the same whenever its inputs are rebuilt: from
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) when set, else the newest
+    Last-Modified of its pages (which fetch records); else today's, with a warning that says
+    so (pages dropped into raw/ by hand have no date of their own)."""
+    import os
+    from datetime import datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
+        except (ValueError, OverflowError, OSError):
+            raise PublishError(
+                f"SOURCE_DATE_EPOCH is {epoch[:40]!r}; expected a number of seconds since 1970"
+            ) from None
+    dated = sorted(filter(None, map(iso_date, source_dates.values())))
+    if dated:
+        return dated[-1][:10]
+    import warnings
+
+    warnings.warn(
+        VodspecWarning(
+            "the release date is today's, from the clock: the pages carry no date (fetch"
+            " records their Last-Modified); set SOURCE_DATE_EPOCH for a date of your choosing"
+        ),
+        stacklevel=2,
+    )
+    return datetime.now(UTC).date().isoformat()
 
 
 def iso_date(http_date: str | None) -> str | None:
@@ -125,7 +165,9 @@ def render_changelog(entries: list[VersionEntry]) -> str:
 
 def entry_lines(entry: VersionEntry) -> list[str]:
     """One version's section of CHANGELOG.md (a heading, its items, a blank line)."""
-    lines = [f"## {entry['version']} ({entry['bump']})\n"]
+    date = entry.get("date")
+    shown = date if isinstance(date, str) and ISO_DAY.fullmatch(date) else markdown_text(str(date))
+    lines = [f"## {entry['version']} ({entry['bump']}){f' — {shown}' if date else ''}\n"]
     for kind, source in entry["sources"].items():
         date = f", {markdown_text(source['date'])}" if source["date"] else ""
         doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text

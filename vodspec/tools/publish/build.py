@@ -23,7 +23,7 @@ from vodspec.errors import (
 )
 from vodspec.files import dump_json, read_data_dir, read_json, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
-from vodspec.tools.changes import render_changelog, version_entry
+from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
 from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
@@ -200,7 +200,7 @@ def _build(
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
     dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
-    entry = version_entry(version, level, new, diffs, dates)
+    entry = version_entry(version, level, new, diffs, dates, release_date(dates))
     entry["schema_changes"] += [
         f"{name} {'re-rendered' if (data_dir / name).exists() else 'added'} (same records)"
         for name in rerendered

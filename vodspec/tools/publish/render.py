@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ from vodspec.files import dump_json
 from vodspec.layout import (
     ERROR_CODES,
     KINDS,
+    LICENCE_NAME,
     LINT_NAME,
     PACKAGE_NAME,
     STATUS_CODES,
@@ -151,9 +153,13 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
         "homepage": first.source.url,
         "licenses": [
             {
-                "name": "other-at",
-                "title": "Text from Huawei Cloud's documentation; the source pages' terms apply",
-                "path": first.source.url,
+                # Open Definition's id for a non-commercial licence of its own: the pages'
+                # licence (attribution, non-commercial, share-alike), shipped as LICENSE.md.
+                "name": "other-nc",
+                "title": "The licence of Huawei Cloud's documentation (署名, 非商业性使用,"
+                " 相同方式共享: attribution, non-commercial, share-alike; modified from"
+                " Creative Commons), which covers this data as a work derived from its pages",
+                "path": LICENCE_NAME,
             }
         ],
         "sources": [
@@ -198,4 +204,12 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
         )
     # The accessor's form of the same records travels in the same swap as the files above.
     files[snapshot.SNAPSHOT_NAME] = render_snapshot(datasets, files)
+    # Its article 4.1: a copy of the licence with every copy of the work (and 4.2: of works
+    # derived from it).
+    files[LICENCE_NAME] = UPSTREAM_LICENCE.read_bytes()
     return files
+
+
+#: The upstream documentation repository's licence, as fetched (its first line says from
+#: which commit): the terms of the pages in raw/ and so of the data made from them.
+UPSTREAM_LICENCE = Path(__file__).with_name("upstream_licence.md")
