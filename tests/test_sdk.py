@@ -52,14 +52,20 @@ def test_explain_shows_both_views_when_they_disagree() -> None:
     )
 
 
-def test_unknown_status_and_plain_objects() -> None:
-    class Plain:
+def test_unknown_status_and_plain_exceptions() -> None:
+    class Plain(Exception):
         status_code, error_code, error_msg, request_id = 418, None, "teapot", None
 
     explanation = vodspec.explain(Plain())
     assert explanation.status is None and "not on VOD's status-code page" in explanation.message
     assert "teapot" in explanation.message
-    assert vodspec.explain(object()).message.startswith("no HTTP status")
+    assert vodspec.explain(ValueError("x")).message.startswith("no HTTP status")
+
+
+@pytest.mark.parametrize("value", [None, 404, "VOD.10062", object()])
+def test_explain_takes_only_exceptions(value: object) -> None:
+    with pytest.raises(TypeError, match="takes an exception"):
+        vodspec.explain(value)  # type: ignore[arg-type]
 
 
 def test_retry_condition_follows_the_vendor_by_default() -> None:

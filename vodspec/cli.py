@@ -89,17 +89,32 @@ class _Args:
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    """Scrape one page and print its dataset JSON on stdout; writes nothing."""
-    from pathlib import Path
+    """Scrape one page (FILE, or - for standard input) and print its dataset JSON.
 
-    from vodspec.tools.publish.render import render_json
-    from vodspec.tools.scrape.pipeline import scrape
+    Writes nothing. A page that is a source of the manifest beside it (raw/sources.json) is
+    read as that source (its id, url, service, kind), and the JSON's version is the one that
+    publishes it, or "unpublished"."""
+    from vodspec.files import dump_json
+    from vodspec.tools.publish.build import scrape_for_reading
 
     with _reported_warnings():
-        dataset = scrape(Path(args.file), service=args.service, kind=args.kind)
+        dataset, version = scrape_for_reading(args.file, args.service, args.kind, _stdin_page)
+    document = dataset.model_dump(mode="json")
+    document["version"] = version
     sys.stdout.flush()
-    sys.stdout.buffer.write(render_json(dataset))
+    sys.stdout.buffer.write(dump_json(document))
     return EXIT_OK
+
+
+def _stdin_page() -> bytes:
+    """A page from standard input, under the same cap as a file."""
+    from vodspec.errors import TooLargeError
+    from vodspec.layout import MAX_PAGE_BYTES
+
+    data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise TooLargeError(f"input is over the cap of {MAX_PAGE_BYTES:,} bytes", file="<stdin>")
+    return data
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -148,9 +163,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    """Fetch every source and build (the upstream watch); when a new version is published,
-    write a pull request's summary of it to --summary FILE. Exit 0 with nothing written when
-    upstream did not change, 1 when a download failed, 4 when vodspec refuses the new pages."""
+    """Fetch every source and build: the upstream watch, for a scheduled job.
+
+    When a new version is published, write a pull request's summary of it to --summary FILE.
+    Exit 0 with nothing written when upstream did not change, 1 when a download failed, 4
+    when vodspec refuses the new pages."""
     from pathlib import Path
 
     from vodspec.errors import UpdateRefusedError
@@ -191,22 +208,66 @@ def _registry(args: argparse.Namespace | _Args) -> Registry:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Show one status code (404, "404 Not Found", "not found", NOT_FOUND) or error code
-    (VOD.10053: every record of it, one per HTTP status it is listed under)."""
+    """Show status codes or error codes, each given as 404, "not found" or VOD.10053.
+
+    A status code may be given as 404, "404 Not Found", "not found" or NOT_FOUND; an error
+    code shows every record of it, one per HTTP status it is listed under. With several
+    codes, each is shown in turn (--json: a list); an unknown one is refused in its own
+    line and the others are still shown (exit 1)."""
     registry = _registry(args)
-    text = " ".join(args.code.split())
+    codes = [args.code] if isinstance(args.code, str) else list(args.code)
+    if len(codes) == 1:
+        return _show_one(registry, codes[0], args.json)
+    failed, shown_json = False, []
+    for number, code in enumerate(codes):
+        try:
+            if args.json:
+                shown_json.append(_show_json(registry, code))
+            else:
+                if number:
+                    _out("")
+                _show_one(registry, code, False)
+        except VodspecError as exc:
+            _err(str(exc))
+            failed = True
+    if args.json:
+        _json(shown_json)
+    return EXIT_REFUSED if failed else EXIT_OK
+
+
+def _show_json(registry: Registry, code: str) -> object:
+    """What ``show --json`` prints for one code: a status record, or an error code's list."""
+    text = " ".join(code.split())
+    record = registry.get(text)
+    if record is not None:
+        return record.as_dict()
+    if registry.get_error(text):
+        return [r.as_dict() for r in registry.error(text)]
+    _unknown(registry, code)
+    return None
+
+
+def _unknown(registry: Registry, code: str) -> None:
+    """Refuse a code neither lookup knows (a status-like one with the status lookup's words)."""
+    from vodspec.record import shown
+
+    text = " ".join(code.split())
+    if text[:1].isdigit():
+        registry.status(text)  # raises: no VOD status code matches … (and what the standard says)
+    raise VodspecError(f"no VOD status code or error code matches {shown(code)}")
+
+
+def _show_one(registry: Registry, code: str, as_json: bool) -> int:
+    if as_json:
+        _json(_show_json(registry, code))
+        return EXIT_OK
+    text = " ".join(code.split())
     record = registry.get(text)
     if record is None:
         if registry.get_error(text):
-            return _show_error_code(registry, text, args.json)
-        if text[:1].isdigit():
-            record = registry.status(text)  # raises: no VOD status code matches …
-        from vodspec.record import shown
-
-        raise VodspecError(f"no VOD status code or error code matches {shown(args.code)}")
-    if args.json:
-        _json(record.as_dict())
-        return EXIT_OK
+            return _show_error_code(registry, text)
+        _unknown(registry, code)
+        return EXIT_REFUSED
     lines = [
         f"{record.code} {record.reason or ''}".rstrip(),
         f"  category: {record.category}",
@@ -228,11 +289,8 @@ def _where(record: Status | ErrorCode) -> str:
     return f"{record.doc_id}, line {record.source_line}{row}"
 
 
-def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
+def _show_error_code(registry: Registry, code: str) -> int:
     records = registry.error(code)
-    if as_json:
-        _json([r.as_dict() for r in records])
-        return EXIT_OK
     blocks = []
     for record in records:
         status = f"HTTP {record.http_status_text}" if record.http_status_text else "no HTTP status"
@@ -249,8 +307,10 @@ def _show_error_code(registry: Registry, code: str, as_json: bool) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """List every status code with its reason, category and retry advice (--errors: every
-    error code); filter with --category and --retry, print JSON with --json."""
+    """List every status code with its reason, category and retry advice.
+
+    --errors lists the error codes instead; filter with --category and --retry, print JSON
+    with --json."""
     registry = _registry(args)
     if getattr(args, "errors", False):
         if getattr(args, "retry", None):
@@ -299,8 +359,10 @@ def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> boo
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check a published data dir: its files, snapshot, hashes and history, and (with the
-    scrape extra and a raw dir) that scraping raw/ again gives the same data."""
+    """Check a published data dir: files, snapshot, hashes, history, and raw/ gives it.
+
+    The last check (scraping raw/ again gives the same data) needs the scrape extra and a
+    raw dir (DIR/../raw, or --raw); without them it is skipped, and validate says so."""
     import os
     from pathlib import Path
 
@@ -345,7 +407,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Compare two datasets (JSON files or data dirs); exit 0 same, 1 different, 2 trouble."""
+    """Compare two datasets (JSON files or data dirs) and say which bump the changes demand.
+
+    Exit 0 same, 1 different, 2 trouble (as diff(1))."""
     from pathlib import Path
 
     from vodspec.files import read_data_dir, read_dataset
@@ -364,7 +428,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
             message = exc.message.split("; expected ")[0]  # one "expected", the one of diff
             raise VodspecError(f"{message}; expected {expected}", file=exc.file) from None
         if not found:
-            raise VodspecError("no published dataset in this directory", file=str(path))
+            raise VodspecError(
+                "no published dataset in this directory; expected a data dir or a dataset JSON",
+                file=str(path),
+            )
         return found
 
     try:
@@ -424,13 +491,21 @@ def _versions(datasets: dict[str, DatasetDocument]) -> str:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    """Where the pages depart from the HTTP standard or from each other; exit 0 clean, 1
-    findings. DIR lints its status and error codes; FILE one dataset."""
+    """List where the pages depart from the HTTP standard or from each other.
+
+    DIR lints its status and error codes; FILE one dataset. --rule RULE keeps one rule's
+    findings, --summary prints how many each rule has. Exit 0 clean, 1 findings."""
+    import os
     from pathlib import Path
 
     from vodspec.tools.lint import RULES, lint_all
 
     target = Path(args.target) if args.target else _default_data_dir()
+    expected = "expected a data dir or a dataset JSON (status_codes.json, error_codes.json)"
+    if not os.path.lexists(target):
+        raise VodspecError(f"no such file or folder; {expected}", file=str(target))
+    if target.is_dir() and not (target / "status_codes.json").exists():
+        raise VodspecError(f"no status_codes.json in this folder; {expected}", file=str(target))
     if target.is_dir():
         statuses = _lint_records(target / "status_codes.json", "status_codes")
         errors_path = target / "error_codes.json"
@@ -438,11 +513,31 @@ def cmd_lint(args: argparse.Namespace) -> int:
     else:
         from vodspec.files import read_json
 
-        dataset = read_json(target)
+        try:
+            dataset = read_json(target)
+        except VodspecError as exc:
+            raise VodspecError(f"{exc.message}; {expected}", file=exc.file) from None
         kind = dataset.get("kind") if isinstance(dataset, dict) else None
         statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
         errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
     findings = lint_all(statuses, errors)
+    if args.rule:
+        if args.rule not in RULES:
+            raise VodspecError(
+                f"no lint rule {args.rule!r}; expected one of {', '.join(sorted(RULES))}"
+            )
+        findings = [finding for finding in findings if finding.rule == args.rule]
+    if args.summary:
+        counts: dict[str, int] = {}
+        for finding in findings:
+            counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        if args.json:
+            _json(counts)
+        else:
+            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                _out(f"{count:>5}  {rule}: {RULES[rule].summary}")
+            _out(f"{len(findings)} finding(s)")
+        return EXIT_REFUSED if findings else EXIT_OK
     if args.json:
         _json([f.as_dict() for f in findings])
     else:
@@ -486,7 +581,11 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument(
-        "--version", action="version", version=_version_text(), help="the package and data version"
+        "-V",
+        "--version",
+        action="version",
+        version=_version_text(),
+        help="the package and data version",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -494,7 +593,7 @@ def _parser() -> argparse.ArgumentParser:
         doc = function.__doc__ or ""
         sub = commands.add_parser(
             name,
-            help=doc.splitlines()[0],
+            help=doc.splitlines()[0],  # each command's docstring opens with a whole sentence
             description=doc,
             allow_abbrev=False,
             parents=[common],
@@ -503,7 +602,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     sub = add("scrape", cmd_scrape)
-    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("file", metavar="FILE", help="a page (Markdown or HTML), or - for stdin")
     sub.add_argument(
         "--service",
         default="vod",
@@ -552,7 +651,7 @@ def _parser() -> argparse.ArgumentParser:
         "--data", default="data", metavar="DIR", help="where to publish (default data)"
     )
     sub = add("show", cmd_show)
-    sub.add_argument("code", metavar="CODE")
+    sub.add_argument("code", metavar="CODE", nargs="+")
     sub.add_argument("--json", action="store_true", help="print the record(s) as JSON")
     sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
     sub = add("list", cmd_list)
@@ -579,6 +678,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = add("lint", cmd_lint)
     sub.add_argument("target", nargs="?", metavar="DIR|FILE", help="default: the shipped dataset")
     sub.add_argument("--json", action="store_true", help="print the findings as JSON")
+    sub.add_argument("--rule", metavar="RULE", help="only the findings of this rule")
+    sub.add_argument("--summary", action="store_true", help="how many findings each rule has")
     sub = add("diff", cmd_diff)
     sub.add_argument("old", metavar="OLD")
     sub.add_argument("new", metavar="NEW")

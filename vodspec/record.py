@@ -53,6 +53,31 @@ class _Record:
     def __hash__(self) -> int:
         return hash(self._values())
 
+    # Records order by their key (a status by code; an error code by code, then status), so
+    # that sorted() and min() work on them; records of two types do not compare.
+    def _order(self) -> tuple[object, ...]:
+        return self._values()
+
+    def __lt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._order() < other._order()
+
+    def __le__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._order() <= other._order()
+
+    def __gt__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._order() > other._order()
+
+    def __ge__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._order() >= other._order()
+
 
 #: The class of a code is its first digit (RFC 9110, section 15), as http.HTTPStatus has it.
 CATEGORIES = ("informational", "success", "redirection", "client_error", "server_error")
@@ -115,6 +140,9 @@ class Status(_SourcedRecord):
     def __repr__(self) -> str:
         return f"<Status {self.code} {self.reason!r} retry={self.retry}>"
 
+    def _order(self) -> tuple[object, ...]:
+        return (self.code, self.source_line)
+
 
 class ErrorCode(_SourcedRecord):
     """One row of an error-code table (one per HTTP status where the row lists several)."""
@@ -142,6 +170,11 @@ class ErrorCode(_SourcedRecord):
 
     def __repr__(self) -> str:
         return f"<ErrorCode {self.error_code} http_status={self.http_status}>"
+
+    def _order(self) -> tuple[object, ...]:
+        # A record without a status sorts before those with one (-1 < every status).
+        status = -1 if self.http_status is None else self.http_status
+        return (self.error_code, status, self.source_line)
 
 
 def _plain(text: str) -> bool:

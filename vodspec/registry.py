@@ -155,7 +155,10 @@ class Registry:
                 f"cannot load the dataset: {exc.strerror or exc}", file=name
             ) from None
         if "status_codes" not in datasets:
-            raise PublishError("no status_codes.json", file=str(directory))
+            raise PublishError(
+                "no status_codes.json; expected a published data dir (or a file in one)",
+                file=str(directory),
+            )
         statuses, version = _load(directory / "status_codes.json", datasets["status_codes"], Status)
         errors: list[ErrorCode] = []
         if "error_codes" in datasets:
@@ -185,8 +188,32 @@ class Registry:
     def status(self, query: object) -> Status:
         record = self.get(query)
         if record is None:
-            raise UnknownStatusError(f"no VOD status code matches {shown(query)}")
+            raise UnknownStatusError(
+                f"no VOD status code matches {shown(query)}{self._registered(query)}"
+            )
         return record
+
+    @staticmethod
+    def _registered(query: object) -> str:
+        """What a refusal adds for a code the HTTP standard registers but VOD does not list."""
+        code = _int(query) if not isinstance(query, str) else _int(query.split(" ", 1)[0])
+        if code is None or not 100 <= code <= 599:
+            return ""
+        from vodspec.standard import standard_phrase, standard_reference
+
+        phrase = standard_phrase(code)
+        if phrase is None:
+            return ""
+        return (
+            f" ({code} {phrase} is a registered HTTP status, {standard_reference(code)};"
+            " VOD's status-code page does not list it)"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<Registry data {self._version}: {len(self._statuses)} status codes,"
+            f" {len(self._errors)} error-code records>"
+        )
 
     def statuses(self) -> tuple[Status, ...]:
         """Every status record, sorted by code."""

@@ -168,10 +168,18 @@ def _error_records(
     return registry.get_error(code, status) or registry.get_error(code)
 
 
-def explain(exc: object, registry: Registry | None = None) -> Explanation:
+def explain(exc: BaseException, registry: Registry | None = None) -> Explanation:
     """The status record, the error-code records, the server's message, the page's message
-    and remedy, and both retry views with their sources, for an SDK exception (or any object
-    shaped like one). ``registry`` is another dataset (``vodspec.open_dataset``)."""
+    and remedy, and both retry views with their sources, for an SDK exception (any exception
+    with ``status_code``, ``error_code``, ``error_msg``, ``request_id`` as it has them).
+    ``registry`` is another dataset (``vodspec.open_dataset``).
+
+    Raises TypeError for anything but an exception: ``explain(404)`` is a status lookup
+    (``vodspec.status``), ``explain("VOD.10062")`` an error-code lookup (``vodspec.error``).
+    """
+    if not isinstance(exc, BaseException):
+        hint = " (for a code, use vodspec.status() or vodspec.error())" if exc is not None else ""
+        raise TypeError(f"explain() takes an exception, not {type(exc).__name__}{hint}")
     if registry is None:
         import vodspec
 
@@ -266,7 +274,7 @@ def retry_condition(
     """
     if follow not in (VENDOR, STANDARD):
         raise ValueError(f"follow must be {VENDOR!r} or {STANDARD!r}, not {shown(follow)}")
-    if exc is None:
+    if not isinstance(exc, BaseException):  # the SDK passes None with a response
         return False
     explanation = explain(exc, registry)
     if explanation.network:

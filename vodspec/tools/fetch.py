@@ -298,16 +298,26 @@ def download(
         raise FetchError(f"{exc.filename or url}: HTTP {exc.code} {exc.reason}") from None
     except (OSError, http.client.HTTPException, ValueError, OverflowError) as exc:
         budget.check(url)
-        raise FetchError(f"{url}: {_reason(exc)}") from None
+        raise FetchError(f"{url}: {_reason(exc, url)}") from None
     finally:
         budget.stop()
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, url: str) -> str:
+    """Why a download failed, in words (the host named where the network is the cause)."""
+    import socket
+
     if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
         exc = exc.reason
+    host = urllib.parse.urlsplit(url).hostname or url
     if isinstance(exc, TimeoutError):
         return "timed out"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot look up the host {host}: no network, or no such host ({exc.strerror})"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{host} refused the connection (nothing listens there)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot reach {host}: {exc.strerror}"
     return f"{type(exc).__name__}: {exc}"
 
 

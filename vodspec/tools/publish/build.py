@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
@@ -21,7 +22,7 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, read_data_dir, read_json, read_regular
+from vodspec.files import dump_json, read_data_dir, read_dataset, read_json, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
@@ -416,3 +417,45 @@ def _sha256(path: Path) -> str | None:
         return hashlib.sha256(read_regular(path)).hexdigest()
     except VodspecError:
         return None
+
+
+#: What `vodspec scrape` says of a page no published version was made from.
+UNPUBLISHED = "unpublished"
+
+
+def scrape_for_reading(
+    file: str, service: str, kind: str | None, stdin: Callable[[], bytes]
+) -> tuple[Dataset, str]:
+    """A page as `vodspec scrape` reads it, and the version that published it.
+
+    A source of the manifest beside it (``raw/sources.json``) is read as its entry says (id,
+    url, service, kind, doc id), and its version is that of the data dir beside raw/ when
+    that publishes this very page (same sha256); any other page is "unpublished".
+    """
+    if file == "-":
+        return scrape(stdin(), service=service, kind=kind, file="<stdin>"), UNPUBLISHED
+    page = Path(file)
+    raw_dir = page.parent
+    try:
+        entries = load_manifest(raw_dir) if (raw_dir / MANIFEST_NAME).is_file() else []
+    except VodspecError:  # a broken manifest beside a page does not stop reading the page
+        entries = []
+    entry = next((e for e in entries if _same_file(raw_dir / e.file, page)), None)
+    if entry is None:
+        return scrape(page, service=service, kind=kind), UNPUBLISHED
+    dataset = scrape_source(page, entry)
+    published = raw_dir.parent / "data" / f"{entry.kind}.json"
+    try:
+        document = read_dataset(published, entry.kind) if published.is_file() else None
+    except VodspecError:
+        document = None
+    if document and document.get("source", {}).get("sha256") == dataset.source.sha256:
+        return dataset, str(document.get("version", UNPUBLISHED))
+    return dataset, UNPUBLISHED
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

@@ -30,6 +30,11 @@ class SourceEntry(BaseModel):
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     path = raw_dir / MANIFEST_NAME
+    expected = f"expected the raw dir (its pages and {MANIFEST_NAME})"
+    if not raw_dir.is_dir():
+        raise ManifestError(f"not a folder; {expected}", file=str(raw_dir))
+    if not path.exists() and not path.is_symlink():
+        raise ManifestError(f"no {MANIFEST_NAME} here; {expected}", file=str(raw_dir))
     if path.is_symlink() and not inside(path, raw_dir):
         raise ManifestError("the manifest is a link leading out of the raw dir", file=str(path))
     try:
