@@ -454,3 +454,48 @@ def test_a_data_path_with_a_control_character_is_refused(tmp_path: Path) -> None
     result = run_cli("build", "--raw", str(raw), "--data", "data\n", cwd=tmp_path)
     assert result.returncode == 1 and "control character" in result.stderr
     assert not (tmp_path / "data\n").exists()
+
+
+def test_the_data_dirs_mode_is_kept_and_a_read_only_one_is_refused_even_for_root(
+    tmp_path: Path,
+) -> None:
+    raw, data, _ = published_seed(tmp_path)
+    os.chmod(data, 0o2750)
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    assert oct(data.stat().st_mode & 0o7777) == oct(0o2750)
+    page = raw / "vod_04_0133.md"
+    page.write_text(page.read_text("utf-8").replace("网关超时了。", "网关超时啦。"), "utf-8")
+    os.chmod(data, 0o555)
+    try:
+        result = run_cli("build", "--raw", str(raw), "--data", str(data))
+        assert result.returncode == 1 and "read-only" in result.stderr
+    finally:
+        os.chmod(data, 0o755)
+
+
+LATE_SIGNAL = r"""
+import os, signal, sys
+import vodspec.tools.publish.build as build
+real = build.publish_dir
+def publish_dir(data_dir, files):
+    real(data_dir, files)
+    os.kill(os.getpid(), signal.SIGTERM)  # just after the swap, outside its own care
+build.publish_dir = publish_dir
+from vodspec.cli import main
+sys.exit(main(["build", "--raw", sys.argv[1], "--data", sys.argv[2]]))
+"""
+
+
+def test_a_signal_just_after_publishing_says_it_published(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    raw, data, _ = published_seed(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", LATE_SIGNAL, str(raw), str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130
+    assert "is published as version 1.0.1" in result.stderr, result.stderr

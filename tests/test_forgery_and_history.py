@@ -277,3 +277,82 @@ def test_the_newest_entry_is_checked_against_the_data(
         write_entries(data, found)
         expected = "is not what the data holds"
     refused_everywhere(raw, data, expected)
+
+
+def test_a_manifest_that_names_another_page_says_the_re_scrape_was_skipped(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    raw, data = copy(history, tmp_path)
+    shutil.copy(raw / PAGE, raw / "other.md")
+    with open(raw / "other.md", "a", encoding="utf-8") as page:
+        page.write("\n")
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    manifest[0]["file"] = "other.md"
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert "the manifest names" in result.stderr and "skipped" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("damage", ["source-id", "doc-id", "source-change", "key", "dataset"])
+def test_what_the_newest_entry_says_of_its_sources_is_the_data(
+    history: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    newest = found[0]
+    if damage == "source-id":
+        newest["sources"]["status_codes"]["id"] = "evil"
+    elif damage == "doc-id":
+        newest["sources"]["status_codes"]["doc_id"] = "evil_doc"
+    elif damage == "source-change":
+        newest["source_changes"]["status_codes"]["sha256"]["after"] = "0" * 64
+    elif damage == "key":
+        newest["signed_by"] = "someone"
+    else:
+        newest["changes"].append({"dataset": "nonsense", "key": [1], "kind": "added"})
+    write_entries(data, found)
+    refused_everywhere(raw, data, "the newest entry")
+
+
+def test_a_long_forged_history_is_refused_without_delay(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Thousands of tiny entries: the checks stop at the first lie (no quadratic re-hash)."""
+    import subprocess
+    import sys
+
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    tiny = {"version": "1.0.0", "bump": "initial", "sources": {}, "changes": []}
+    found += [{**tiny, "history_sha256": "0" * 64} for _ in range(3000)]
+    write_entries(data, found)
+    result = subprocess.run(
+        [sys.executable, "-m", "vodspec", "validate", str(data), "--raw", str(raw)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang guard, not a speed target
+    )
+    assert result.returncode == 1 and "changes.json" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "\x1b[2J\nvodspec: ok", "x" * 5000])
+def test_an_odd_source_file_name_is_one_short_line(
+    history: tuple[Path, Path], tmp_path: Path, name: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    forge(data, "伪造的说明。")
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["source"]["file"] = name
+    (data / "status_codes.json").write_bytes(dump_json(dataset))
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert all(len(line) < 400 and "\x1b" not in line for line in result.stderr.splitlines())
+
+
+def test_links_inside_a_data_dir_are_refused(history: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, data = copy(history, tmp_path)
+    moved = tmp_path / "elsewhere.json"
+    (data / "status_codes.json").rename(moved)
+    (data / "status_codes.json").symlink_to(moved)
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1 and "symbolic link" in result.stderr

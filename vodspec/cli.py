@@ -128,16 +128,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not value.strip():
             raise VodspecError(f"{option} is an empty path; expected a folder")
         if not value.isprintable():
-            raise VodspecError(f"{option} holds a control character; expected a folder name")
-    with _reported_warnings():
-        report = build(
-            Path(args.raw),
-            Path(args.data),
-            allow_removals=args.allow_removals,
-            force=args.force,
-            reread=args.reread,
-            seal_history=args.seal_history,
-        )
+            raise VodspecError(
+                f"{option} holds a control character or a byte that is not UTF-8; expected a"
+                " folder name"
+            )
+    before = _published_version(Path(args.data))
+    try:
+        with _reported_warnings():
+            report = build(
+                Path(args.raw),
+                Path(args.data),
+                allow_removals=args.allow_removals,
+                force=args.force,
+                reread=args.reread,
+                seal_history=args.seal_history,
+            )
+    except KeyboardInterrupt as exc:
+        # Which outcome the interruption left: a signal may come after the swap too.
+        after = _published_version(Path(args.data))
+        if str(exc) or after == before:
+            raise
+        raise KeyboardInterrupt(f"{args.data} is published as version {after}") from None
     if report.outcome == "unchanged":
         anew = f" ({', '.join(report.rerendered)} rendered anew)" if report.rerendered else ""
         _out(f"unchanged: {args.data} stays at version {report.version}{anew}")
@@ -148,6 +159,18 @@ def cmd_build(args: argparse.Namespace) -> int:
             for line in change_lines(kind, diff):
                 _out(f"  {line}")
     return EXIT_OK
+
+
+def _published_version(data_dir: Path) -> str | None:
+    """The version a data dir publishes now, if it can be told (for an interrupted build)."""
+    import json
+
+    try:
+        with open(data_dir / "datapackage.json", "rb") as handle:
+            version = json.loads(handle.read(1 << 20)).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -388,14 +411,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     elif not problems:
         newer, older = raw_notes(directory, raw)
-        notes += newer
         problems += older
         try:
             from vodspec.tools.publish.build import rescrape_problems
         except ModuleNotFoundError:
+            notes += newer
             notes.append(f"the check that raw/ gives this data was skipped: {SCRAPE_EXTRA_HINT}")
         else:
-            problems += rescrape_problems(directory, raw)
+            again, skipped = rescrape_problems(directory, raw)
+            problems += again
+            notes += skipped  # the pages it could not scrape again, and why
     for problem in problems:
         _err(str(problem))
     for note in notes:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vodspec import layout, snapshot
-from vodspec.errors import PublishError, VodspecError
+from vodspec.documents import VersionEntry
+from vodspec.errors import PublishError, VodspecError, shown_path
 from vodspec.files import MAX_JSON_BYTES, dump_json, inside, load_json, read_regular
 from vodspec.record import shown
 from vodspec.tools import jsonschema_subset
@@ -81,8 +82,13 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
             " expected a data dir that `vodspec build` published",
             file=str(directory),
         )
+    # What a link points at can change under the data: a build writes regular files only.
+    problems = [
+        Problem(f"{path.name}: a symbolic link; a published data dir holds regular files only")
+        for path in sorted(directory.iterdir())
+        if path.is_symlink()
+    ]
     files = {layout.PACKAGE_NAME: _read(directory, layout.PACKAGE_NAME)}
-    problems: list[Problem] = []
     versions = set()
     hashes: dict[str, Any] = {}
     datasets: dict[str, Any] = {}  # parsed once, for every check below
@@ -131,13 +137,17 @@ def raw_notes(directory: Path, raw_dir: Path) -> tuple[list[str], list[Problem]]
         source = dataset.get("source") if isinstance(dataset, dict) else None
         if not isinstance(source, dict):
             continue
-        raw = raw_dir / str(source.get("file"))
+        name = source.get("file")
+        if not isinstance(name, str) or not name.isprintable() or not 0 < len(name) <= 1024:
+            problems.append(Problem(f"{layout.json_name(kind)}: its source file is no file name"))
+            continue
+        raw = raw_dir / name
         try:
             if not inside(raw, raw_dir):
                 raise VodspecError("the source leads out of the raw dir")
             actual = hashlib.sha256(read_regular(raw)).hexdigest()
         except VodspecError as exc:
-            notes.append(f"{raw}: cannot read the source ({exc.message})")
+            notes.append(f"{shown_path(str(raw))}: cannot read the source ({exc.message})")
             continue
         if actual == source.get("sha256"):
             continue
@@ -149,16 +159,16 @@ def raw_notes(directory: Path, raw_dir: Path) -> tuple[list[str], list[Problem]]
         if older:
             problems.append(
                 Problem(
-                    f"{raw} is the page of version {_plain(older[0])}, not of the published"
-                    f" {_plain(dataset.get('version'))}: raw/ was reverted (run `vodspec"
-                    " build`), or the data's source hash was edited",
+                    f"{shown_path(str(raw))} is the page of version {_plain(older[0])}, not"
+                    f" of the published {_plain(dataset.get('version'))}: raw/ was reverted"
+                    " (run `vodspec build`), or the data's source hash was edited",
                     "raw",
                 )
             )
         else:
             notes.append(
-                f"{raw} changed since version {_plain(dataset.get('version'))} was published"
-                " (run `vodspec build` to publish it)"
+                f"{shown_path(str(raw))} changed since version"
+                f" {_plain(dataset.get('version'))} was published (run `vodspec build`)"
             )
     return notes, problems
 
@@ -222,9 +232,10 @@ def _check_changes(
         problems.append(
             Problem(
                 f"{layout.CHANGES_NAME}: the newest entry has no {HISTORY_KEY}, so nothing"
-                " proves the older entries are as published (a vodspec before 1.1.1's"
-                " published it, or the hash was stripped); if this history is as you"
-                " published it, `vodspec build --seal-history` seals it",
+                " proves the older entries are as published: the hash was stripped (restore"
+                " the dir, e.g. `git checkout -- data`), or a vodspec older than the chain"
+                " published it (only then, and only for a history you published yourself,"
+                " `vodspec build --seal-history`)",
                 "unsealed",
             )
         )
@@ -252,6 +263,7 @@ def _check_changes(
                     " published one"
                 )
             )
+    problems += map(Problem, _newest_entry_problems(newest, datasets))
     problems += map(Problem, _check_files(directory, newest.get(FILES_KEY)))
     problems += map(Problem, _newest_changes_problems(newest, datasets))
     try:
@@ -274,6 +286,44 @@ def _check_changes(
             )
         )
     return entries, problems
+
+
+#: The keys an entry of changes.json may have (documents.VersionEntry).
+ENTRY_KEYS = frozenset(VersionEntry.__annotations__)
+
+
+def _newest_entry_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
+    """What the newest entry says of the published sources is what the data says of them:
+    the sources' id and doc id, and the new values of a source change; no key vodspec does
+    not write, and no change of a dataset that is not published."""
+    where = f"{layout.CHANGES_NAME}: the newest entry"
+    problems = [
+        f"{where} has a key vodspec does not write: {_plain(key)}"
+        for key in sorted(set(newest) - ENTRY_KEYS, key=str)
+    ]
+    for kind, dataset in datasets.items():
+        source = dataset.get("source") if isinstance(dataset, dict) else None
+        if not isinstance(source, dict):
+            continue
+        facts = newest["sources"].get(kind)
+        for name in ("id", "doc_id"):
+            if isinstance(facts, dict) and facts.get(name) != source.get(name):
+                problems.append(f"{where}'s {kind} source {name} is not the published one")
+        changed = (newest.get("source_changes") or {}).get(kind) or {}
+        for name, values in changed.items() if isinstance(changed, dict) else ():
+            if name in source and (
+                not isinstance(values, dict) or values.get("after") != source[name]
+            ):
+                problems.append(
+                    f"{where}'s {kind} source change of {_plain(name)} is not the published value"
+                )
+    if any(
+        not isinstance(change, dict)
+        or (change.get("dataset") not in datasets and change.get("kind") != "removed")
+        for change in newest.get("changes") or []
+    ):
+        problems.append(f"{where} changes a dataset that is not published")
+    return problems
 
 
 def _newest_changes_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
@@ -340,9 +390,15 @@ def history_sha256(older: list[Any]) -> str:
 def chain_problems(entries: list[dict[str, Any]]) -> list[str]:
     """The chain: every entry that has a history hash matches the entries after it (older
     ones), and once an entry has a history hash (or the files it wrote), every newer entry
-    has one too: stripping them from the newest entry does not make it an old one."""
+    has one too: stripping them from the newest entry does not make it an old one. Stops
+    at the first broken link (a long forged history costs no more than its first lie)."""
     problems = []
     since: dict[str, str] = {}  # key -> the first (oldest) version that has it
+    # Each entry as it stands in vodspec's JSON form of the list (one level deeper), dumped
+    # once: the hash of a run of entries is then a join, not a new dump of the whole run.
+    texts = [
+        dump_json(entry).decode("utf-8").rstrip("\n").replace("\n", "\n  ") for entry in entries
+    ]
     for number in range(len(entries) - 1, -1, -1):  # oldest first
         entry = entries[number]
         version = _plain(entry.get("version"))
@@ -355,12 +411,20 @@ def chain_problems(entries: list[dict[str, Any]]) -> list[str]:
                     " has one (the history was edited)"
                 )
         recorded = entry.get(HISTORY_KEY)
-        if recorded is not None and recorded != history_sha256(entries[number + 1 :]):
+        if recorded is not None and recorded != _joined_sha256(texts[number + 1 :]):
             problems.append(
                 f"{layout.CHANGES_NAME}: the history before {version} is not the one it was"
                 " published on (an entry deleted, reordered or edited)"
             )
+        if problems:
+            return problems
     return problems
+
+
+def _joined_sha256(texts: list[str]) -> str:
+    """history_sha256 of the entries whose texts (see chain_problems) these are."""
+    joined = "[\n  " + ",\n  ".join(texts) + "\n]\n" if texts else "[]\n"
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
 #: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).
@@ -419,7 +483,7 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
             )
     if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
         problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
-    return problems + chain_problems(entries)
+    return problems or chain_problems(entries)
 
 
 def _check_dataset(kind: str, dataset: Any, schema: Any, csv_data: bytes) -> list[str]:

@@ -207,9 +207,11 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
     publication complete, and what could not be tidied up a warning.
     """
     data_dir = data_dir.absolute()
-    if data_dir.is_dir() and not os.access(data_dir, os.W_OK):
+    old = os.stat(data_dir) if data_dir.is_dir() else None
+    if old and (not os.access(data_dir, os.W_OK) or not old.st_mode & 0o222):
         # The swap would succeed (it writes the parent), but whoever made the folder
-        # read-only asked for it to stay as it is.
+        # read-only (for this user, or for everyone: root passes os.access) asked for it to
+        # stay as it is.
         raise PublishError(
             "the data dir is read-only for this user; make it writable to publish into it;"
             " nothing was changed",
@@ -224,6 +226,8 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
             staging.mkdir()
             for name in sorted(files):
                 write_file(staging / name, files[name])
+            if old:
+                _keep_mode_and_owner(staging, old)
             fsync_dir(staging)
             previous = _swap(staging, data_dir)
         except OSError as exc:  # a full disk, a read-only or vanished parent, a failed rename
@@ -303,6 +307,17 @@ def _signals_deferred(data_dir: Path) -> Iterator[None]:
         if pending:
             outcome = "is published" if published else "was not changed"
             raise KeyboardInterrupt(f"{data_dir} {outcome}")
+
+
+def _keep_mode_and_owner(staging: Path, old: os.stat_result) -> None:
+    """The new data dir gets the old one's mode (a group-shared 2775, a 0700…) and, where
+    this process may give it (as root), its owner: the swap replaces the folder itself."""
+    import stat
+
+    if os.geteuid() == 0 and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        for path in (staging, *staging.iterdir()):
+            os.chown(path, old.st_uid, old.st_gid)
+    os.chmod(staging, stat.S_IMODE(old.st_mode))
 
 
 def _swap(staging: Path, data_dir: Path) -> Path | None:

@@ -21,6 +21,7 @@ from vodspec.errors import (
     ServiceError,
     VodspecError,
     VodspecWarning,
+    shown_path,
 )
 from vodspec.files import dump_json, read_data_dir, read_dataset, read_json, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
@@ -357,20 +358,34 @@ def report_formula_values(files: dict[str, bytes]) -> None:
                     )
 
 
-def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
+def rescrape_problems(data_dir: Path, raw_dir: Path) -> tuple[list[Problem], list[str]]:
     """What proves the data is what raw/ says: every source whose page is still the published
     one, scraped again by this vodspec and rendered at the published version, gives the same
-    records and the same bytes of every file. A page that changed since (a fetch not built
-    yet) is skipped: validate's ``raw_notes`` names it."""
+    records and the same bytes of every file. Its problems, and notes for the pages it had
+    to skip (a page that changed since, a manifest that names another file)."""
     published = read_data_dir(data_dir)
     datasets: dict[str, Dataset] = {}
     problems: list[Problem] = []
+    notes: list[str] = []
     for entry in load_manifest(raw_dir):
         page = raw_dir / entry.file
         if entry.kind not in published:
             problems.append(Problem(f"{page}: not published (run `vodspec build`)", "raw"))
             continue
-        if _sha256(page) != published[entry.kind].get("source", {}).get("sha256"):
+        source = published[entry.kind].get("source", {})
+        version = published[entry.kind].get("version")
+        if source.get("file") != entry.file:
+            notes.append(
+                f"the manifest names {page} for {entry.kind}, published from"
+                f" {shown_path(str(source.get('file')))}: scraping it again was skipped"
+                " (run `vodspec build` to publish it)"
+            )
+            continue
+        if _sha256(page) != source.get("sha256"):
+            notes.append(
+                f"{page} changed since version {version} was published (run `vodspec build` to"
+                " publish it); scraping it again was skipped"
+            )
             continue
         try:
             with warnings.catch_warnings():  # what the page's build reported already
@@ -379,7 +394,7 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
         except VodspecError as exc:
             problems.append(Problem(f"{page}: this vodspec cannot read it again: {exc}", "raw"))
     if not datasets:
-        return problems
+        return problems, notes
     version = _package_version(published, data_dir)
     new = {kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()}
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
@@ -396,7 +411,7 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
                 )
             )
     if problems:
-        return problems
+        return problems, notes
     files = render_all(_versioned(datasets, version))
     if set(datasets) != set(published):  # one page changed since: compare the other's files
         files = {name: data for name, data in files.items() if name.split(".")[0] in datasets}
@@ -409,7 +424,7 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> list[Problem]:
                     "raw",
                 )
             )
-    return problems
+    return problems, notes
 
 
 def _sha256(path: Path) -> str | None:
