@@ -309,7 +309,8 @@ def _newest_entry_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> 
         for name in ("id", "doc_id"):
             if isinstance(facts, dict) and facts.get(name) != source.get(name):
                 problems.append(f"{where}'s {kind} source {name} is not the published one")
-        changed = (newest.get("source_changes") or {}).get(kind) or {}
+        by_kind = newest.get("source_changes")
+        changed = by_kind.get(kind) if isinstance(by_kind, dict) else None
         for name, values in changed.items() if isinstance(changed, dict) else ():
             if name in source and (
                 not isinstance(values, dict) or values.get("after") != source[name]
