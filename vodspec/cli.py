@@ -501,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_REFUSED
     except ModuleNotFoundError as exc:
-        if exc.name in ("bs4", "lxml", "markdown_it", "pydantic", "pydantic_core"):
+        if exc.name in ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core"):
             _err(f"{SCRAPE_EXTRA_HINT} (missing {exc.name})")
             return EXIT_USAGE
         return _internal(exc, args.debug)

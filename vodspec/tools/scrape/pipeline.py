@@ -1,6 +1,6 @@
 """The scraping pipeline: a source page in, a validated dataset model out.
 
-Needs the ``scrape`` extra (beautifulsoup4, lxml, markdown-it-py, pydantic).
+Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
 """
 
 from __future__ import annotations
