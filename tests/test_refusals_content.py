@@ -82,7 +82,7 @@ def test_empty_description_cell(seed_text: str) -> None:
 
 
 def test_empty_status_cell(seed_text: str) -> None:
-    with pytest.raises(CellError, match="found 0"):
+    with pytest.raises(CellError, match="found an empty cell"):
         scrape_text(seed_text.replace(">404 Not Found</p>", "></p>"))
 
 

@@ -121,3 +121,7 @@ class FetchError(VodspecError):
 
 class VodspecWarning(UserWarning):
     """Something vodspec accepted but reports: an exact repeat kept once, a risky value."""
+
+
+class OddContentWarning(VodspecWarning):
+    """Odd but clear content published as written (a status cell "N/A", a note row)."""
