@@ -243,7 +243,7 @@ def read_document(text: str) -> Document:
     _place(root, lines, source, [line.lower() for line in source])
     if _head_end(rendered):
         for head in root.iter("head"):
-            _remove_keeping_tail(head)
+            remove_keeping_tail(head)
     _check_end(still_open)
     _check_stray_rows(root)
     if "|" in text:
@@ -350,7 +350,8 @@ def _check_filtered(text: str, rendered: str) -> None:
     )
 
 
-def _remove_keeping_tail(element: etree._Element) -> None:
+def remove_keeping_tail(element: etree._Element) -> None:
+    """Remove an element from the tree; the text after it stays where it was."""
     parent = element.getparent()
     if parent is None:
         return

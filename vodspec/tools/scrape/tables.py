@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
-from vodspec.tools.scrape.document import line_of
+from vodspec.tools.scrape.document import line_of, remove_keeping_tail
 from vodspec.tools.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
@@ -354,15 +354,7 @@ def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | N
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
         if _is_mark(sup):
-            parent = sup.getparent()
-            if parent is None:
-                continue
-            previous = sup.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + (sup.tail or "")
-            else:
-                parent.text = (parent.text or "") + (sup.tail or "")
-            parent.remove(sup)
+            remove_keeping_tail(sup)
     return cell_paragraphs(bare, line)
 
 
