@@ -70,6 +70,23 @@ class _reported_warnings:  # used like a function: `with _reported_warnings():`
                 _err(f"warning: {warning.message}")
 
 
+class _strict:  # used like a function: `with _strict(args.strict):`
+    """Under --strict, odd but clear content is refused rather than published (a warning)."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def __enter__(self) -> None:
+        from vodspec.tools.scrape.pipeline import STRICT
+
+        self._token = STRICT.set(self.strict)
+
+    def __exit__(self, *exc: object) -> None:
+        from vodspec.tools.scrape.pipeline import STRICT
+
+        STRICT.reset(self._token)
+
+
 def _default_data_dir() -> Path:
     """The dataset this installation ships (in a checkout: its data/), whatever the folder."""
     from vodspec import paths
@@ -91,7 +108,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from vodspec.tools.publish.render import render_json
     from vodspec.tools.scrape.pipeline import scrape
 
-    with _reported_warnings():
+    with _reported_warnings(), _strict(args.strict):
         dataset = scrape(Path(args.file), service=args.service, kind=args.kind)
     sys.stdout.flush()
     sys.stdout.buffer.write(render_json(dataset))
@@ -105,7 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from vodspec.tools.changes import change_lines
     from vodspec.tools.publish.build import build
 
-    with _reported_warnings():
+    with _reported_warnings(), _strict(args.strict):
         report = build(
             Path(args.raw), Path(args.data), allow_removals=args.allow_removals, force=args.force
         )
@@ -395,8 +412,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
+    strict_help = (
+        "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
+    )
     sub = add("scrape", cmd_scrape)
     sub.add_argument("file", metavar="FILE")
+    sub.add_argument("--strict", action="store_true", help=strict_help)
     sub.add_argument(
         "--service",
         default="vod",
@@ -410,6 +431,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = add("build", cmd_build)
     sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
+    sub.add_argument("--strict", action="store_true", help=strict_help)
     sub.add_argument(
         "--force",
         action="store_true",

@@ -61,7 +61,7 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 CODE_ROLES = ("status", "code", "error_code")
 #: What a record keeps of a column, by kind of table.
 STATUS_ROLES = ("status", "reason", "description")
-ERROR_ROLES = ("error_code", "status", "message", "description", "remedy", "module")
+ERROR_ROLES = ("error_code", "status", "reason", "message", "description", "remedy", "module")
 #: A column is a code column when at least this share of its body cells read as codes.
 CODE_SHARE = 0.5
 
@@ -158,8 +158,14 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
 
 
 def _is_note(row: Row, width: int) -> bool:
-    """A row that is one cell across the whole table: a prose note, not a row of codes."""
-    return width > 1 and bool(row.cells) and row.cells[0].colspan == width
+    """A row that is one cell of prose across the whole table: a note, not a row of codes
+    (one that reads as a code spans the code and its text: refused as such)."""
+    return (
+        width > 1
+        and bool(row.cells)
+        and row.cells[0].colspan == width
+        and not _reads_as_codes(row.cells[:1])
+    )
 
 
 def _reads_as_codes(cells: Sequence[Cell]) -> bool:
@@ -338,9 +344,10 @@ def _assign(
     allowed = STATUS_ROLES if kind == STATUS_CODES else ERROR_ROLES
     free = [i for i in range(len(named)) if i not in roles.values()]
     status = roles.get("status")
-    if kind == STATUS_CODES and status is not None:
+    if status is not None:
         # The reason column by content, whatever word its header uses (返回, 类型, 名称…),
         # unless the header names another role (描述: the code's only text is described).
+        # On an error page it is the status's phrase, read with the status cell.
         for i in free:
             if named[i] in (None, "reason", "reason?") and phrase_column(table, status, i):
                 roles["reason"] = i

@@ -18,7 +18,7 @@ from vodspec.tools.scrape.cells import (
     provenance,
     validated,
 )
-from vodspec.tools.scrape.columns import CodeTable
+from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
@@ -37,6 +37,9 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
     column = table.table.header[index] or f"column {index + 1}"
     words = row.cells[index].words
     text = "\n".join(row.cells[index].paragraphs) or None
+    reason = _reason(table, row)
+    if reason is not None:
+        words, text = (*words, reason), f"{text} {reason}"
     found = grammar.statuses(words)
     if found is None:
         if words and grammar.odd(" ".join(words)):
@@ -60,6 +63,17 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
         if code not in codes:
             codes.append(code)
     return codes, text
+
+
+def _reason(table: CodeTable, row: Row) -> str | None:
+    """The status's reason phrase from a column of them (found by content), if the row has
+    one: it belongs with the status ("400" | "Bad Request" reads as "400 Bad Request")."""
+    if "reason" not in table.roles:
+        return None
+    words = row.cells[table.roles["reason"]].words
+    if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        return None
+    return " ".join(words)
 
 
 def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-#: A reason phrase as pages write it: ASCII words ("Not Found", "NoContent", "I'm a teapot").
-REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9]|[A-Za-z]")
+#: A reason phrase as pages write it: ASCII words, each starting with a letter ("Not Found",
+#: "NoContent", "I'm a teapot", "Non-Authoritative Information"); a number is no word of it.
+REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
 #: One status: "400" or "400 Bad Request".
 ONE_STATUS = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
 #: One error code: printable ASCII without spaces or the separators below.
