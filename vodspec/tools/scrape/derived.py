@@ -81,7 +81,10 @@ def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
         rule.retry
         for rule in RETRY_RULES
         if any(
-            _advice(sentence, rule.phrase) for text in paragraphs for sentence in sentences(text)
+            _advice(sentence, rule.phrase)
+            for text in paragraphs
+            if rule.phrase in text  # most paragraphs: no sentence to split
+            for sentence in sentences(text)
         )
     )
 

@@ -21,7 +21,6 @@ No CSS is interpreted: renderers disagree about what a page with hidden content 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cmarkgfm
@@ -35,6 +34,12 @@ from vodspec.errors import CellError, MarkupError, TruncatedError
 GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
 #: Raw HTML is kept (GitHub keeps it, then sanitises); every Markdown block says its lines.
 CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS
+#: An element no page uses, put after the page's end (see _open_at_end). Before it, what
+#: ends a quoted attribute value or a comment the page may be cut off in, so that the mark
+#: is always an element of its own; where the page ends cleanly, that is text, removed.
+END_TAG = "vodspec-end-of-page"
+END_CLOSERS = "\"'-->"
+END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
 #: The attribute cmark writes; a page writing it itself could forge a row's line.
 SOURCEPOS = "data-sourcepos"
 #: Table structure elements: the end of the page must not fall inside one of them.
@@ -116,7 +121,6 @@ def render_markdown(text: str) -> str:
     rendered: str = cmarkgfm.markdown_to_html_with_extensions(
         text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
     )
-    _check_after_html_end(rendered)
     return rendered
 
 
@@ -137,9 +141,8 @@ def _check_line_widths(text: str) -> None:
             )
 
 
-def _check_after_html_end(html: str) -> None:
+def _check_after_html_end(html: str, lowered: str) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
-    lowered = html.lower()
     end = lowered.rfind("</html")
     if end < 0:
         return
@@ -167,7 +170,7 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
     leaf_end = ""  # the end of the leaf block being rendered, if any
     leaf_lines = 0  # how many more rendered lines that leaf may take
     for index, out in enumerate(rendered, 1):
-        placed = _PLACED.match(out)
+        placed = _PLACED.match(out) if SOURCEPOS in out[:24] else None
         if placed is not None and placed[2] != "0":  # cmark writes 0:0 for a block it emptied
             first, last = int(placed[2]), int(placed[3])
             previous = first
@@ -185,6 +188,8 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
             leaf_lines -= 1
             if out.endswith(leaf_end) or leaf_lines <= 0:
                 leaf_end = ""
+        elif floor < len(source) and out and source[floor] == out:
+            previous, floor = floor + 1, floor + 1  # the common case: the next source line
         elif out.strip() and out.strip() not in RENDERER_LINES:
             found = _find_line(source, floor, out.strip())
             if found is not None:
@@ -211,8 +216,9 @@ def _find_line(source: list[str], start: int, wanted: str) -> int | None:
 
 def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
-    if SOURCEPOS in text.lower():
-        number = text.lower()[: text.lower().index(SOURCEPOS)].count("\n") + 1
+    at = text.lower().find(SOURCEPOS)
+    if at >= 0:
+        number = text.count("\n", 0, at) + 1
         raise MarkupError(
             f"the page writes a {SOURCEPOS} attribute, which the renderer uses to place rows;"
             " refusing rather than trusting it",
@@ -221,26 +227,24 @@ def read_document(text: str) -> Document:
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
-    _check_filtered(text, rendered)
+    lowered = rendered.lower()  # the checks below look for tags in any case
+    _check_after_html_end(rendered, lowered)
+    _check_filtered(text, rendered, lowered)
     # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused below);
     # no_network: the parser never fetches anything.
-    parser = etree.HTMLPullParser(
-        events=("start", "end"),
-        tag=TABLE_PARTS,
-        huge_tree=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
+    parser = etree.HTMLParser(
+        huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
     )
-    parser.feed(rendered)
+    # The end of the page, marked: an element after it that lands inside a table shows the
+    # table was still open when the input ended (only the end of input closed it).
+    root = etree.fromstring(rendered + END_MARK, parser)
     source = text.split("\n")
     lines = line_map(source, rendered.split("\n"))
-    _check_depth(parser.feed_error_log, lines)
-    still_open = _open_parts(parser.read_events())
-    root = parser.close()
+    _check_depth(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
-    _place(root, lines, source, [line.lower() for line in source])
+    still_open = _open_at_end(root)
+    _place(root, lines, source)
     if _head_end(rendered):
         for head in root.iter("head"):
             remove_keeping_tail(head)
@@ -248,7 +252,7 @@ def read_document(text: str) -> Document:
     _check_stray_rows(root)
     if "|" in text:
         check_pipe_tables(root, text)
-    if _may_hide(rendered):
+    if _may_hide(lowered):
         _check_hiding(root, lines)
     return Document(root)
 
@@ -282,7 +286,7 @@ def _row_position(element: etree._Element, position: str) -> str:
     return cell or position
 
 
-def _place(root: etree._Element, lines: list[int], source: list[str], lowered: list[str]) -> None:
+def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
     """Give every table element its source line, or refuse the page.
 
     A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
@@ -304,7 +308,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str], lowered: l
             (
                 number
                 for number in range(line, max(line - MAX_TAG_LINES, 0), -1)
-                if tag in lowered[number - 1]
+                if tag in source[number - 1] or tag in source[number - 1].lower()
             ),
             None,
         )
@@ -332,12 +336,14 @@ def _head_end(rendered: str) -> int:
     return end if end >= 0 else 0
 
 
-def _check_filtered(text: str, rendered: str) -> None:
+def _check_filtered(text: str, rendered: str, lowered: str) -> None:
     """Refuse <script>, <style>, <iframe>…: GitHub shows them as text, a browser does not.
 
     A saved HTML document's <head> is the exception: its title, scripts and styles are
     metadata, shown by no renderer as part of the page (the reader drops the head).
     """
+    if "&lt;" not in rendered or not any(f"&lt;{tag}" in lowered for tag in FILTERED_TAGS):
+        return  # the common case, without a regular expression
     found = _FILTERED.search(rendered, _head_end(rendered))
     if found is None:
         return
@@ -363,9 +369,9 @@ def remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _may_hide(html: str) -> bool:
-    """Whether the page has any element or attribute that hides text (a fast path only)."""
-    lowered = html.lower()
+def _may_hide(lowered: str) -> bool:
+    """Whether the page (lower-cased) has any element or attribute that hides text (a fast
+    path only)."""
     return any(word in lowered for word in HIDING_WORDS)
 
 
@@ -421,30 +427,34 @@ def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
             )
 
 
-def _open_parts(events: Iterator[tuple[str, object]]) -> list[etree._Element]:
-    """The table elements still open once the parser has read all the page (before close).
+def _open_at_end(root: etree._Element) -> etree._Element | None:
+    """The outermost table element the end-of-page mark fell into (then removed), if any.
 
-    What the parser has not closed yet, it would close because the input ended: lxml would
-    "repair" a page cut off inside a table into a shorter one.
+    What the parser has not closed when the input ends, it closes because the input ended:
+    lxml would "repair" a page cut off inside a table into a shorter one.
     """
-    open_parts: list[etree._Element] = []
-    for event, element in events:
-        if not isinstance(element, etree._Element) or element.tag not in TABLE_PARTS:
-            continue
-        if event == "start":
-            open_parts.append(element)
-        elif open_parts:
-            open_parts.pop()
-    return open_parts
+    marks = list(root.iter(END_TAG))
+    if not marks:
+        return None
+    mark = marks[-1]
+    outer = None
+    for ancestor in mark.iterancestors(*TABLE_PARTS):
+        outer = ancestor
+    previous, parent = mark.getprevious(), mark.getparent()
+    if previous is not None and (previous.tail or "").endswith(END_CLOSERS):
+        previous.tail = (previous.tail or "")[: -len(END_CLOSERS)]
+    elif previous is None and parent is not None and (parent.text or "").endswith(END_CLOSERS):
+        parent.text = (parent.text or "")[: -len(END_CLOSERS)]
+    remove_keeping_tail(mark)
+    return outer
 
 
-def _check_end(open_parts: list[etree._Element]) -> None:
+def _check_end(open_part: etree._Element | None) -> None:
     """Refuse a page whose end falls inside a table: only the end of input closed it."""
-    if open_parts:
-        table = open_parts[0]
+    if open_part is not None:
         raise TruncatedError(
-            f"the page ends inside a table (opened at line {line_of(table)}): it is cut off",
-            line=line_of(table) or None,
+            f"the page ends inside a table (opened at line {line_of(open_part)}): it is cut off",
+            line=line_of(open_part) or None,
         )
 
 

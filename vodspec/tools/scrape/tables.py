@@ -317,6 +317,9 @@ def _expand_row(
             unmarked=_unmarked_paragraphs(element, line),
             colspan=colspan,
         )
+        if colspan == rowspan == 1:  # the common cell: no copies to make
+            out.append(cell)
+            continue
         for offset in range(colspan):
             copy = Cell(
                 cell.paragraphs,
@@ -349,7 +352,7 @@ def _is_mark(sup: etree._Element) -> bool:
 def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
     """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
     has none: a footnote mark is never part of a code or a reason phrase."""
-    if cell.find(".//sup") is None or not any(map(_is_mark, cell.iter("sup"))):
+    if next(cell.iter("sup"), None) is None or not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
@@ -366,7 +369,7 @@ def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str,
 
 def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
     """The common cell, only <p>s holding inline markup, read at C speed; None otherwise."""
-    if (cell.text or "").strip() or any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
+    if (cell.text or "").strip() or next(cell.iterdescendants(*_NOT_SIMPLE), None) is not None:
         return None
     paragraphs = []
     for child in cell:
