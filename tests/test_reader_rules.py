@@ -342,6 +342,11 @@ def test_lint_reports_advice_mentioned_but_not_given(tmp_path: Any) -> None:
         "<tr><td>409 Conflict</td><td>冲突<object>不可见</object></td></tr>",
         "<tr><td>409 Conflict</td><td>冲突<span style='color:white'>白</span></td></tr>",
         "<tr><td>409 Conflict</td><td>冲突<span style='font-size:0'>零</span></td></tr>",
+        "<tr><td>409 Conflict</td><td><span style='height:0;overflow:hidden'>0</span></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<span style='text-indent:-9999px'>零</span></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<font color='white'>白</font></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<link rel='stylesheet' href='x.css'></td></tr>",
+        "<tr><td>409 Conflict</td><td><details><summary>冲突</summary>细节</details></td></tr>",
     ],
 )
 def test_a_page_that_hides_or_embeds_content_is_refused(hiding: str) -> None:
@@ -349,6 +354,11 @@ def test_a_page_that_hides_or_embeds_content_is_refused(hiding: str) -> None:
     data = status_page(row("404 Not Found", "不存在。"), hiding + "\n", extra=extra)
     error = refusal(data)
     assert isinstance(error, MarkupError) and error.line is not None
+
+
+def test_a_style_that_cannot_hide_text_is_read() -> None:
+    data = status_page('<tr><td style="text-align:left">409 Conflict</td><td>冲突。</td></tr>\n')
+    assert statuses(data) == [(409, "Conflict", "冲突。")]
 
 
 def test_a_control_character_inside_a_tag_is_refused() -> None:
@@ -368,3 +378,20 @@ def test_source_lines_are_exact_through_markdown_and_html() -> None:
     lines = data.decode().split("\n")
     expected = [number for number, line in enumerate(lines, 1) if "<tr><td>40" in line]
     assert [r.source_line for r in read(data).records] == expected
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "> " * 300_000,
+        "1. " * 300_000,
+        "|a|b|\n|-|-|\n" + "|1|2|\n" * 40_000,
+        "<table><tr><th>a</th></tr>" + "<tr><td>200</td></tr>\n" * 30_000 + "</table>\n",
+    ],
+    ids=["quotes", "lists", "pipe-rows", "html-rows"],
+)
+def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
+    """Deep nesting and more rows than any table has are refused before cmark and lxml hold
+    every level or row in memory."""
+    error = refusal(page("状态码", hostile))
+    assert isinstance(error, MarkupError) and ("nested" in str(error) or "rows" in str(error))

@@ -42,6 +42,12 @@ END_CLOSERS = "\"'-->"
 END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
 #: The attribute cmark writes; a page writing it itself could forge a row's line.
 SOURCEPOS = "data-sourcepos"
+#: Where the reader keeps a table element's source line (refused in a page, like SOURCEPOS).
+LINE_ATTRIBUTE = "data-vodspec-line"
+#: Nesting deeper than libxml2's default limit is refused (see _check_depth).
+MAX_NESTING = 256
+#: libxml2 counts an element's line up to this and no further.
+MAX_PARSER_LINE = 65535
 #: Table structure elements: the end of the page must not fall inside one of them.
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 #: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides
@@ -75,17 +81,46 @@ HIDING_ELEMENTS = (
     "canvas",
     "audio",
     "video",
+    "link",
 )
 #: A saved HTML document may start with these: its <head> is metadata (title, scripts,
 #: styles) that no browser shows, and the fetch step saves such pages.
 DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
-#: CSS properties that can hide or disguise text: a ``style`` mentioning one is refused.
-HIDING_CSS = ("display", "visibility", "opacity", "font-size", "color", "clip", "position")
+#: CSS is not interpreted: a ``style`` is accepted only when each declaration sets one of
+#: these properties, which cannot hide or disguise text; any other (display, visibility,
+#: opacity, font-size, color, clip, position, overflow, height, text-indent, transform…),
+#: and any escape or comment that could spell one (``display:n\6f ne``, ``/**/``), is
+#: refused. None of the real pages uses a style at all.
+SAFE_CSS = frozenset(
+    {
+        "text-align",
+        "vertical-align",
+        "white-space",
+        "word-break",
+        "word-wrap",
+        "overflow-wrap",
+        "font-weight",
+        "font-style",
+        "border",
+        "border-collapse",
+        "border-width",
+        "border-style",
+        "border-color",
+        "padding",
+        "padding-left",
+        "padding-right",
+        "padding-top",
+        "padding-bottom",
+    }
+)
+#: What no plain declaration holds: escapes, comments, at-rules, external resources.
+CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: Words without which no element of the rendered page can hide its text (a fast path).
-HIDING_WORDS = ("hidden", "style", *(f"<{tag}" for tag in HIDING_ELEMENTS))
+HIDING_WORDS = ("hidden", "style", "<font", *(f"<{tag}" for tag in HIDING_ELEMENTS))
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
 _HIDING_XPATH = etree.XPath(
-    "//*[@hidden] | //*[@style] | " + " | ".join(f"//{tag}" for tag in HIDING_ELEMENTS)
+    "//*[@hidden] | //*[@style] | //font[@color or @size] | "
+    + " | ".join(f"//{tag}" for tag in HIDING_ELEMENTS)
 )
 #: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
 _PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
@@ -216,14 +251,17 @@ def _find_line(source: list[str], start: int, wanted: str) -> int | None:
 
 def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
-    at = text.lower().find(SOURCEPOS)
-    if at >= 0:
-        number = text.count("\n", 0, at) + 1
-        raise MarkupError(
-            f"the page writes a {SOURCEPOS} attribute, which the renderer uses to place rows;"
-            " refusing rather than trusting it",
-            line=number,
-        )
+    lowered_text = text.lower()
+    for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
+        at = lowered_text.find(attribute)
+        if at >= 0:
+            raise MarkupError(
+                f"the page writes a {attribute} attribute, which the reader uses to place"
+                " rows; refusing rather than trusting it",
+                line=text.count("\n", 0, at) + 1,
+            )
+    _check_nesting(text)
+    _check_row_count(text, lowered_text)
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
@@ -286,6 +324,41 @@ def _row_position(element: etree._Element, position: str) -> str:
     return cell or position
 
 
+#: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
+#: reads: refused before the render, which would build every level in memory.
+_DEEP_CONTAINERS = re.compile(
+    r"^(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}", re.MULTILINE
+)
+
+
+#: No documentation table has this many rows (the corpus's largest has a few hundred); a
+#: page with more is refused before the render, which would hold every row in memory.
+MAX_ROWS = 20_000
+#: Pipes in a page: two or three per row of a pipe table, some in text.
+MAX_PIPES = 5 * MAX_ROWS
+
+
+def _check_row_count(text: str, lowered: str) -> None:
+    rows = lowered.count("<tr")
+    pipes = text.count("|")
+    if rows > MAX_ROWS or pipes > MAX_PIPES:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags and {pipes:,} '|' characters; at most"
+            f" {MAX_ROWS:,} table rows ({MAX_PIPES:,} pipes) are read, far more than any"
+            " documentation table has"
+        )
+
+
+def _check_nesting(text: str) -> None:
+    found = _DEEP_CONTAINERS.search(text)
+    if found is not None:
+        raise MarkupError(
+            f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
+            " reads no deeper",
+            line=text.count("\n", 0, found.start()) + 1,
+        )
+
+
 def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
     """Give every table element its source line, or refuse the page.
 
@@ -301,7 +374,13 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
         if position is not None:
             _set_line(element, _start(source, _row_position(element, position))[0])
             continue
-        rendered = line_of(element)
+        rendered = _rendered_line(element)
+        if rendered >= MAX_PARSER_LINE:
+            raise MarkupError(
+                f"a <{element.tag}> beyond line {MAX_PARSER_LINE:,} of the rendered page, where"
+                " the HTML parser stops counting lines; its source line cannot be told",
+                row=element.get("id"),
+            )
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = f"<{element.tag}"
         found = next(
@@ -323,8 +402,8 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
 
 
 def _set_line(element: etree._Element, line: int) -> None:
-    # lxml lets sourceline be set; its stubs do not say so.
-    setattr(element, "sourceline", line)  # noqa: B010
+    """Record a table element's source line (lxml's sourceline stops at 65,535)."""
+    element.set(LINE_ATTRIBUTE, str(line))
 
 
 def _head_end(rendered: str) -> int:
@@ -389,8 +468,10 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
             reason = f"a {what} element, whose content a browser does not show as text"
         elif element.get("hidden") is not None:
             reason = f"a {what} with the hidden attribute hides its content"
-        elif style is not None and any(word in style.lower() for word in HIDING_CSS):
+        elif style is not None and not _harmless_style(style):
             reason = f"a {what} with style={style!r} may hide or disguise its content"
+        elif element.tag == "font" and (element.get("color") or element.get("size")):
+            reason = f"a {what} with a color or size may hide or disguise its content"
         else:
             continue
         raise MarkupError(
@@ -400,6 +481,20 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
         )
 
 
+def _harmless_style(style: str) -> bool:
+    """Whether every declaration of a ``style`` sets a property that cannot hide text."""
+    lowered = style.lower()
+    if any(trick in lowered for trick in CSS_TRICKS):
+        return False
+    for declaration in lowered.split(";"):
+        name, colon, _ = declaration.partition(":")
+        if not declaration.strip():
+            continue
+        if not colon or name.strip() not in SAFE_CSS:
+            return False
+    return True
+
+
 def _source_line(element: etree._Element, lines: list[int]) -> int | None:
     """Any element's source line: cmark's mark, else its rendered line through the map."""
     if element.tag in TABLE_PARTS:
@@ -407,12 +502,20 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
     position = element.get(SOURCEPOS)
     if position is not None:
         return int(position.partition(":")[0])
-    rendered = line_of(element)
+    rendered = _rendered_line(element)
     return (lines[rendered] if 0 < rendered < len(lines) else 0) or None
 
 
 def line_of(element: etree._Element) -> int:
-    """The element's line in the source (0 when the parser does not know it)."""
+    """A table element's line in the source, once placed; else the line the HTML parser
+    read it on (0 when it does not know it)."""
+    placed = element.get(LINE_ATTRIBUTE)
+    if placed is not None:
+        return int(placed)
+    return _rendered_line(element)
+
+
+def _rendered_line(element: etree._Element) -> int:
     return int(getattr(element, "sourceline", None) or 0)
 
 
