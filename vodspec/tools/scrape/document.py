@@ -117,6 +117,9 @@ SAFE_CSS = frozenset(
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: Words without which no element of the rendered page can hide its text (a fast path).
 HIDING_WORDS = ("hidden", "style", "<font", *(f"<{tag}" for tag in HIDING_ELEMENTS))
+#: The same, searched in the lower-cased page: one pass, no case folding per character.
+_FILTERED_LOWER = re.compile(r"&lt;(?:" + "|".join(FILTERED_TAGS) + ")")
+_HIDING_LOWER = re.compile("|".join(map(re.escape, HIDING_WORDS)))
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
 _HIDING_XPATH = etree.XPath(
     "//*[@hidden] | //*[@style] | //font[@color or @size] | "
@@ -383,11 +386,14 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = f"<{element.tag}"
+        if line and tag in source[line - 1]:
+            _set_line(element, line)  # the common case: the start tag on its line
+            continue
         found = next(
             (
                 number
                 for number in range(line, max(line - MAX_TAG_LINES, 0), -1)
-                if tag in source[number - 1] or tag in source[number - 1].lower()
+                if tag in source[number - 1].lower()
             ),
             None,
         )
@@ -421,8 +427,8 @@ def _check_filtered(text: str, rendered: str, lowered: str) -> None:
     A saved HTML document's <head> is the exception: its title, scripts and styles are
     metadata, shown by no renderer as part of the page (the reader drops the head).
     """
-    if "&lt;" not in rendered or not any(f"&lt;{tag}" in lowered for tag in FILTERED_TAGS):
-        return  # the common case, without a regular expression
+    if "&lt;" not in rendered or _FILTERED_LOWER.search(lowered) is None:
+        return  # the common case: one pass over the lower-cased page
     found = _FILTERED.search(rendered, _head_end(rendered))
     if found is None:
         return
@@ -451,7 +457,7 @@ def remove_keeping_tail(element: etree._Element) -> None:
 def _may_hide(lowered: str) -> bool:
     """Whether the page (lower-cased) has any element or attribute that hides text (a fast
     path only)."""
-    return any(word in lowered for word in HIDING_WORDS)
+    return _HIDING_LOWER.search(lowered) is not None
 
 
 def _check_hiding(root: etree._Element, lines: list[int]) -> None:
