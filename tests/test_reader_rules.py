@@ -395,3 +395,13 @@ def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
     every level or row in memory."""
     error = refusal(page("状态码", hostile))
     assert isinstance(error, MarkupError) and ("nested" in str(error) or "rows" in str(error))
+
+
+def test_lines_past_65535_stay_exact_in_a_pipe_table() -> None:
+    """lxml counts lines up to 65,535: rows further down keep their exact line."""
+    filler = "文字\n\n" * 33_000
+    table = "|状态码|说明|\n|--|--|\n|404 Not Found|不存在。|\n"
+    data = page("状态码", filler + table)
+    line = data.decode().split("\n").index("|404 Not Found|不存在。|") + 1
+    assert line > 65_535
+    assert [r.source_line for r in read(data).records] == [line]

@@ -408,8 +408,14 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
 
 
 def _set_line(element: etree._Element, line: int) -> None:
-    """Record a table element's source line (lxml's sourceline stops at 65,535)."""
-    element.set(LINE_ATTRIBUTE, str(line))
+    """Record a table element's source line: in lxml's sourceline, which stops at 65,535;
+    a line from there on is kept in an attribute too."""
+    # lxml lets sourceline be set; its stubs do not say so. At its limit libxml2 guesses
+    # the line from the text around: such an element's sourceline is cleared instead.
+    big = line >= MAX_PARSER_LINE - 1
+    setattr(element, "sourceline", 0 if big else line)  # noqa: B010
+    if big:
+        element.set(LINE_ATTRIBUTE, str(line))
 
 
 def _head_end(rendered: str) -> int:
@@ -515,10 +521,10 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
 def line_of(element: etree._Element) -> int:
     """A table element's line in the source, once placed; else the line the HTML parser
     read it on (0 when it does not know it)."""
-    placed = element.get(LINE_ATTRIBUTE)
-    if placed is not None:
-        return int(placed)
-    return _rendered_line(element)
+    line = _rendered_line(element)
+    if not line:
+        return int(element.get(LINE_ATTRIBUTE) or 0)
+    return line
 
 
 def _rendered_line(element: etree._Element) -> int:
