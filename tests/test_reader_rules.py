@@ -405,3 +405,20 @@ def test_lines_past_65535_stay_exact_in_a_pipe_table() -> None:
     line = data.decode().split("\n").index("|404 Not Found|不存在。|") + 1
     assert line > 65_535
     assert [r.source_line for r in read(data).records] == [line]
+
+
+def test_build_strict_refuses_a_note_the_plain_build_publishes(tmp_path: Any) -> None:
+    from conftest import SEED, frozen_raw
+
+    raw = frozen_raw(tmp_path / "raw")
+    text = SEED.read_text(encoding="utf-8")
+    end = text.index("</tbody>")
+    note = '<tr><td colspan="2"><p>注：以上为常见状态码。</p></td></tr>\n'
+    (raw / "vod_04_0133.md").write_text(text[:end] + note + text[end:], encoding="utf-8")
+    line = (text[:end].count("\n")) + 1
+    plain = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr
+    assert f"vod_04_0133.md:{line}" in plain.stderr and "warning:" in plain.stderr
+    strict = run_cli("build", "--strict", "--raw", str(raw), "--data", str(tmp_path / "strict"))
+    assert strict.returncode == 1 and "refused under --strict" in strict.stderr
+    assert not (tmp_path / "strict").exists()
