@@ -170,7 +170,7 @@ def mutate(page: str, base: list[Record], rng: random.Random) -> Mutant:
                 ]
             )
             text = _edit_paragraph(page, row, lambda _: hidden)
-        expected = base
+        expected = REFUSED  # no CSS is interpreted: a page that hides content is refused
     elif kind == "deep_nesting":
         depth = rng.choice([rng.randrange(100, 1500), rng.randrange(2500, 6000)])
         text = _edit_paragraph(page, row, lambda _: "<b>" * depth + "深" + "</b>" * depth)
@@ -209,7 +209,9 @@ def mutate(page: str, base: list[Record], rng: random.Random) -> Mutant:
         junk = rng.choice(
             ["<script>alert(1)</script>", "<style>p{}</style>", "<!-- note -->", "<![CDATA[x<y]]>"]
         )
-        text, expected = _edit_paragraph(page, row, lambda _: junk), base
+        # GitHub shows a <script> or <style> as text, a browser does not: refused.
+        text = _edit_paragraph(page, row, lambda _: junk)
+        expected = REFUSED if junk.startswith(("<script", "<style")) else base
     elif kind == "entities":
         text = _edit_paragraph(page, row, lambda _: "&amp;&lt;b&gt;&#x4E2D;")
         expected = _with_last(base, code, _append_to_first("&<b>中"))
@@ -361,6 +363,7 @@ def mutate_errors(page: ErrorPage, rng: random.Random) -> Mutant:
             + "</tr>\n"
         )
         mutated = text[: row.end()] + fake + text[row.end() :]
+        expected = REFUSED  # no CSS is interpreted: a page that hides content is refused
     elif kind == "comment":
         mutated = text[: row.end()] + f"<!-- {row.group()} -->\n" + text[row.end() :]
     elif kind == "code_block":
@@ -375,6 +378,7 @@ def mutate_errors(page: ErrorPage, rng: random.Random) -> Mutant:
         junk = rng.choice(["<script>x</script>", "<style>p{}</style>", "<!-- c -->"])
         mutated = text[: row.start()] + row.group().replace(f">{code}<", f">{code}{junk}<", 1)
         mutated += text[row.end() :]
+        expected = REFUSED if junk != "<!-- c -->" else base  # GitHub shows scripts as text
     elif kind == "swap_cells":  # the status and the code change places in one row
         cells = re.findall(r"<td.*?</td>\n", row.group(), re.S)
         swapped = row.group().replace(cells[0] + cells[1], cells[1] + cells[0], 1)

@@ -236,3 +236,30 @@ def test_ecs_reason_phrases_in_the_description_column() -> None:
         "Too Many Requests",
         ["Too Many Requests"],
     )
+
+
+def _cell_texts(root: Any) -> list[str]:
+    from vodspec.tools.scrape.text import normalize
+
+    if root is None:
+        return []
+    return [normalize("".join(cell.itertext())) for cell in root.iter("td", "th")]
+
+
+@pytest.mark.parametrize("entry", _entries(), ids=lambda entry: entry["file"])
+def test_the_readers_cells_are_what_cmark_gfm_shows(entry: dict[str, Any]) -> None:
+    """GitHub's renderer on its own (cmark-gfm, raw HTML kept) and the reader's one tree hold
+    the same table cells, in the same order, on every page."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+    from lxml import etree
+
+    from vodspec.tools.scrape.decode import decode
+    from vodspec.tools.scrape.document import read_document
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = decode((CORPUS / entry["file"]).read_bytes())
+    github = cmarkgfm.github_flavored_markdown_to_html(text, options=Options.CMARK_OPT_UNSAFE)
+    reference = etree.fromstring(github, etree.HTMLParser()) if github.strip() else None
+    assert _cell_texts(read_document(text).root) == _cell_texts(reference)

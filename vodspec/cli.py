@@ -74,6 +74,23 @@ class _reported_warnings:  # used like a function: `with _reported_warnings():`
                 _err(f"warning: {warning.message}")
 
 
+class _strict:  # used like a function: `with _strict(args.strict):`
+    """Under --strict, odd but clear content is refused rather than published (a warning)."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def __enter__(self) -> None:
+        from vodspec.tools.scrape.pipeline import STRICT
+
+        self._token = STRICT.set(self.strict)
+
+    def __exit__(self, *exc: object) -> None:
+        from vodspec.tools.scrape.pipeline import STRICT
+
+        STRICT.reset(self._token)
+
+
 def _default_data_dir() -> Path:
     """The dataset this installation ships (in a checkout: its data/), whatever the folder."""
     from vodspec import paths
@@ -97,7 +114,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from vodspec.files import dump_json
     from vodspec.tools.publish.build import scrape_for_reading
 
-    with _reported_warnings():
+    with _reported_warnings(), _strict(args.strict):
         dataset, version = scrape_for_reading(args.file, args.service, args.kind, _stdin_page)
     document = dataset.model_dump(mode="json")
     document["version"] = version
@@ -134,7 +151,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
     before = _published_version(Path(args.data))
     try:
-        with _reported_warnings():
+        with _reported_warnings(), _strict(args.strict):
             report = build(
                 Path(args.raw),
                 Path(args.data),
@@ -626,8 +643,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
+    strict_help = (
+        "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
+    )
     sub = add("scrape", cmd_scrape)
     sub.add_argument("file", metavar="FILE", help="a page (Markdown or HTML), or - for stdin")
+    sub.add_argument("--strict", action="store_true", help=strict_help)
     sub.add_argument(
         "--service",
         default="vod",
@@ -641,6 +662,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = add("build", cmd_build)
     sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
+    sub.add_argument("--strict", action="store_true", help=strict_help)
     sub.add_argument(
         "--force",
         action="store_true",
@@ -752,7 +774,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_REFUSED
     except ModuleNotFoundError as exc:
-        if exc.name in ("bs4", "lxml", "markdown_it", "pydantic", "pydantic_core"):
+        if exc.name in ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core"):
             _err(f"{SCRAPE_EXTRA_HINT} (missing {exc.name})")
             return EXIT_USAGE
         return _internal(exc, args.debug)

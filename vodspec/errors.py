@@ -146,3 +146,7 @@ class UpdateRefusedError(VodspecError):
 
 class VodspecWarning(UserWarning):
     """Something vodspec accepted but reports: an exact repeat kept once, a risky value."""
+
+
+class OddContentWarning(VodspecWarning):
+    """Odd but clear content published as written (a status cell "N/A", a note row)."""

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
+from vodspec.tools.scrape.derived import advice_mentioned_not_given
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,17 @@ RULES = {
             "VOD's error-code page",
         ),
         Rule(
+            "retry-advice-mentioned-not-given",
+            "a paragraph quotes or negates a retry-advice sentence: it gives no advice",
+            "the page's retry-advice sentences",
+        ),
+        Rule(
+            "odd-status-cell",
+            "the status cell is no HTTP status (N/A, --, a typo): published as written,"
+            " http_status null",
+            "the page's status column",
+        ),
+        Rule(
             "error-status-not-on-status-page",
             "error codes are listed under an HTTP status the status page does not list",
             "VOD's status-code page",
@@ -138,6 +150,7 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
                     " the standard view is that a retry may succeed",
                 )
             )
+        findings += _mentioned_advice(code, record.get("paragraphs") or [])
     codes = {record["code"] for record in records}
     if 429 not in codes and any(400 <= code < 500 for code in codes):
         findings.append(
@@ -152,6 +165,27 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
             )
         )
     return sorted(findings, key=lambda f: (f.code, f.rule))
+
+
+def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
+    """Paragraphs that contain a retry-advice sentence but do not give it (quote it, negate
+    it): the record's retry stays unspecified, and the maintainer should read them."""
+    findings = []
+    for paragraph in paragraphs:
+        mentioned = advice_mentioned_not_given(paragraph)
+        if mentioned is not None:
+            findings.append(
+                Finding(
+                    code,
+                    "retry-advice-mentioned-not-given",
+                    paragraph,
+                    None,
+                    RULES["retry-advice-mentioned-not-given"].reference,
+                    f"{code}: a paragraph mentions the {mentioned.value} sentence without"
+                    " giving it; retry is not taken from it",
+                )
+            )
+    return findings
 
 
 def _same_text(texts: list[str]) -> bool:
@@ -171,6 +205,18 @@ def lint_error_records(
             by_code.setdefault(record["error_code"], [])
             if status not in by_code[record["error_code"]]:
                 by_code[record["error_code"]].append(status)
+        if status is None and record.get("http_status_text"):
+            findings.append(
+                Finding(
+                    record["error_code"],
+                    "odd-status-cell",
+                    record["http_status_text"],
+                    None,
+                    RULES["odd-status-cell"].reference,
+                    f"{record['error_code']}: the status cell"
+                    f" {record['http_status_text']!r} is no HTTP status",
+                )
+            )
         texts = [record.get(name) for name in ("message", "description", "remedy")]
         if all(isinstance(text, str) and text for text in texts) and _same_text(texts):  # type: ignore[arg-type]
             findings.append(

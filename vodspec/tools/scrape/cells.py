@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -13,6 +14,32 @@ from vodspec.tools.scrape.models import first_problem
 from vodspec.tools.scrape.tables import Row
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Odd but clear content the reader kept as written rather than refuse the page: a
+    status cell ``N/A``, a prose note written as a row of the code table."""
+
+    line: int
+    row: str | None
+    column: str | None
+    #: The row's text as written, cells joined with " | ".
+    text: str
+    why: str
+
+
+#: Why a row that is one cell across the table is a note.
+NOTE_ROW = "a note written as a row of the code table (one cell across it); not a record"
+
+
+def note_of(row: Row, column: str | None, why: str) -> Note:
+    """A note on ``row``: where it is, its text as written and why it is not a record."""
+    texts: list[str] = []
+    for cell in row.cells:
+        if not cell.from_left and cell.paragraphs:
+            texts.append(" / ".join(cell.paragraphs))
+    return Note(row.line, row.id, column, " | ".join(texts), why)
 
 
 def cell_error(row: Row, column: str | None, message: str) -> CellError:

@@ -10,15 +10,17 @@ is kept as an extra column of the record, under its header: its text is never lo
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vodspec import standard
-from vodspec.errors import HeaderError
+from vodspec.errors import CellError, HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
-from vodspec.tools.scrape.tables import Table
+from vodspec.tools.scrape import grammar
+from vodspec.tools.scrape.grammar import REASON_PHRASE
+from vodspec.tools.scrape.tables import Cell, Row, Table
 
 #: Roles a header names by its words, tried in this order: the first role with a word in
 #: the header wins, so 错误码说明 (a description of codes) describes, 处理建议 remedies and
@@ -46,13 +48,20 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
         # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on
         # some status pages ("Continue") and the error code on others.
         ("code", "编码 代码 编号 code"),
+        # A parameter table's columns: never codes, whatever numbers they hold (256, 300).
+        ("parameter", "参数 字段 属性 parameter field attribute property"),
+        (
+            "quantity",
+            "长度 上限 下限 最大 最小 大小 数量 个数 取值 范围 默认 限制 length limit max min"
+            " size count default range quota",
+        ),
     )
 )
+#: Roles that name a code column.
+CODE_ROLES = ("status", "code", "error_code")
 #: What a record keeps of a column, by kind of table.
 STATUS_ROLES = ("status", "reason", "description")
-ERROR_ROLES = ("error_code", "status", "message", "description", "remedy", "module")
-#: A reason phrase as pages write it: ASCII words ("Not Found", "NoContent", "I'm a teapot").
-REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9' -]*[A-Za-z0-9]|[A-Za-z]")
+ERROR_ROLES = ("error_code", "status", "reason", "message", "description", "remedy", "module")
 #: A column is a code column when at least this share of its body cells read as codes.
 CODE_SHARE = 0.5
 
@@ -79,6 +88,8 @@ class CodeTable:
     roles: dict[str, int]
     #: Columns with no role, kept under their header.
     extra: tuple[int, ...] = field(default=())
+    #: Rows that are a prose note, not a row of codes (one cell across the whole row).
+    notes: tuple[Row, ...] = field(default=())
 
 
 def _is_status(text: str) -> bool:
@@ -119,12 +130,12 @@ def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
 
 
 def _column_texts(table: Table, index: int) -> list[str]:
-    return ["\n".join(row.cells[index].paragraphs) for row in table.rows]
+    return ["\n".join(row.cells[index].words) for row in table.rows]
 
 
 def _all_phrases(table: Table, column: int) -> bool:
     """Whether every cell of a column is one reason phrase ("Bad Request", "NoContent")."""
-    cells = [row.cells[column].paragraphs for row in table.rows]
+    cells = [row.cells[column].words for row in table.rows]
     return all(len(cell) == 1 and REASON_PHRASE.fullmatch(cell[0]) for cell in cells)
 
 
@@ -139,49 +150,135 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
         return False
     hits = 0
     for row in table.rows:
-        status = row.cells[code].paragraphs[:1]
-        text = row.cells[column].paragraphs
+        status = row.cells[code].words[:1]
+        text = row.cells[column].words
         if status and _is_status(status[0]) and known_phrase(int(status[0][:3]), text[0]):
             hits += 1
     return hits > 0 and hits >= CODE_SHARE * len(table.rows)
 
 
+def _is_note(row: Row, width: int) -> bool:
+    """A row that is one cell of prose across the whole table: a note, not a row of codes
+    (one that reads as a code spans the code and its text: refused as such)."""
+    return (
+        width > 1
+        and bool(row.cells)
+        and row.cells[0].colspan == width
+        and not _reads_as_codes(row.cells[:1])
+    )
+
+
+def _reads_as_codes(cells: Sequence[Cell]) -> bool:
+    """Whether a row of <td> cells reads as a row of codes, not as a header."""
+    return any(
+        _is_status(text) or _is_error_code(text) for cell in cells for text in cell.words[:1]
+    )
+
+
+def _headerless(table: Table) -> Table:
+    """A table whose first row is data: written with <td> cells that read as codes.
+
+    A browser shows such a table without a header; its columns get roles by content.
+    """
+    first = table.first_row
+    if table.header_th or first is None or len(first.cells) != len(table.header_cells):
+        return table
+    if not _reads_as_codes(first.cells):
+        return table
+    empty = tuple(Cell((), cell.line) for cell in table.header_cells)
+    return dataclasses.replace(table, header_cells=empty, rows=(first, *table.rows), first_row=None)
+
+
+def _status_column(named: list[str | None], texts: list[list[str]]) -> int | None:
+    """The status column: named so (or named a code) with half its cells statuses, else a
+    column no header word names whose every cell is a registered status. A column a
+    header calls a parameter, a limit or anything else is never one."""
+    for i, cells in enumerate(texts):
+        if named[i] in CODE_ROLES and _share(cells, _is_status) >= CODE_SHARE:
+            return i
+    for i, cells in enumerate(texts):
+        if named[i] is None and any(cells) and _share(cells, _is_registered_status) == 1.0:
+            return i
+    return None
+
+
+#: What a reason cell may hold to say "no phrase".
+NO_PHRASE = ("-", "—", "–", "--")
+
+
+def phrase_column(table: Table, status: int, column: int) -> bool:
+    """Whether every non-empty cell of ``column`` is the registered phrase (now or before
+    RFC 9110) of its row's one status ("-" for none), and at least one is."""
+    filled = 0
+    for row in table.rows:
+        words = row.cells[column].words
+        if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+            continue
+        parsed = grammar.statuses(row.cells[status].words)
+        if parsed is None:
+            continue  # an odd status cell says nothing about the column
+        if len(words) != 1 or len(parsed) != 1 or not known_phrase(parsed[0][0], words[0]):
+            return False
+        filled += 1
+    return filled > 0
+
+
 def classify(table: Table) -> CodeTable | None:
     """The table's kind and column roles; None for tables that hold no codes."""
+    table = _headerless(table)
     width = len(table.header)
     named = [header_role(text) for text in table.header]
-    texts = [_column_texts(table, index) for index in range(width)]
-    # Statuses by content: cells that read as codes the registry knows, in a column whose
-    # header says nothing else (a 长度上限 column of 128, 256 is not one).
-    by_content = [
-        _share(cells, _is_status) >= CODE_SHARE
-        and _share(cells, _is_registered_status) >= CODE_SHARE
-        and named[i] in (None, "status", "code", "error_code")
-        for i, cells in enumerate(texts)
-    ]
+    notes = tuple(row for row in table.rows if _is_note(row, width))
+    body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
+    texts = [_column_texts(body, index) for index in range(width)]
+    if "parameter" in named and not any(role in CODE_ROLES for role in named):
+        return None  # a parameter table: its numbers are limits, not codes
     classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
     code_shares = [_share(cells, _is_error_code) for cells in texts]
     codes = [share >= CODE_SHARE for share in code_shares]
     all_codes = [share == 1.0 for share in code_shares]
 
-    status = next((i for i in range(width) if by_content[i]), None)
+    status = _status_column(named, texts)
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
     error = _error_column(named, codes, all_codes, status, width)
     if error is None and status is not None:
-        _refuse_partial_codes(table, named, code_shares, status)
+        _refuse_partial_codes(body, named, code_shares, status)
     found = None
     if error is not None:
-        found = _assign(ERROR_CODES, table, named, {"error_code": error, "status": status})
+        found = _assign(ERROR_CODES, body, named, {"error_code": error, "status": status})
     elif status is not None:
-        found = _assign(STATUS_CODES, table, named, {"status": status})
-    if found is not None:
-        _check_header_row(found)
-    return found
+        found = _assign(STATUS_CODES, body, named, {"status": status})
+    if found is None:
+        return None
+    _check_header_row(found)
+    _check_spans(found)
+    return dataclasses.replace(found, notes=notes)
+
+
+def _check_spans(found: CodeTable) -> None:
+    """Refuse a cell spanning two columns with different roles (状态码 and 错误码; a
+    status and its description): which one it fills, no rule can tell."""
+    role_of = {index: role for role, index in found.roles.items()}
+    for row in found.table.rows:
+        for index, cell in enumerate(row.cells):
+            if cell.from_left or cell.colspan < 2:
+                continue
+            covered = {role_of.get(i) for i in range(index, index + cell.colspan)} - {None}
+            if len(covered) > 1:
+                raise CellError(
+                    f"a cell spans {cell.colspan} columns across roles"
+                    f" {' and '.join(sorted(str(role) for role in covered))}; expected one cell"
+                    " per column",
+                    line=row.line,
+                    row=row.id,
+                    column=found.table.header[index] or f"column {index + 1}",
+                )
 
 
 def _check_header_row(found: CodeTable) -> None:
-    """A table without a header row: its first row of codes was taken as the header."""
+    """A table whose header row of <th> cells reads as codes: its first row of codes was
+    written as the header (a pipe table always has one)."""
     for role, test in (("status", _is_status), ("error_code", _is_error_code)):
         index = found.roles.get(role)
         if index is not None and test(found.table.header[index]):
@@ -247,6 +344,14 @@ def _assign(
     allowed = STATUS_ROLES if kind == STATUS_CODES else ERROR_ROLES
     free = [i for i in range(len(named)) if i not in roles.values()]
     status = roles.get("status")
+    if status is not None:
+        # The reason column by content, whatever word its header uses (返回, 类型, 名称…),
+        # unless the header names another role (描述: the code's only text is described).
+        # On an error page it is the status's phrase, read with the status cell.
+        for i in free:
+            if named[i] in (None, "reason", "reason?") and phrase_column(table, status, i):
+                roles["reason"] = i
+                break
     for i in free:
         role = named[i]
         if kind == STATUS_CODES and role == "code":

@@ -5,13 +5,25 @@ from __future__ import annotations
 import re
 import warnings
 
-from vodspec.errors import EncodingError, TooLargeError, TruncatedError, VodspecWarning
+from vodspec.errors import (
+    EncodingError,
+    MarkupError,
+    TooLargeError,
+    TruncatedError,
+    VodspecWarning,
+)
 from vodspec.layout import MAX_PAGE_BYTES
 
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 UTF8_BOM = b"\xef\xbb\xbf"
+#: A control character between a tag's "<" (before a letter or "/") and its ">": removing
+#: it would change the tag's name or attributes. Each "<" scans to the next "<" or ">" at
+#: most, so the search stays linear.
+_CONTROL_IN_TAG = re.compile(
+    "<[A-Za-z/][^<>\x00-\x08\x0b-\x1f\x7f-\x9f]*[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def check_size(size: int) -> None:
@@ -53,6 +65,13 @@ def remove_control_characters(text: str) -> str:
     found = _CONTROL.search(text)
     if found is None:
         return text
+    in_tag = _CONTROL_IN_TAG.search(text)
+    if in_tag is not None:
+        raise MarkupError(
+            f"control character U+{ord(in_tag[0][-1]):04X} inside a tag: a browser reads"
+            " <td\\x0b> as another element than <td>; refusing rather than guessing",
+            line=text.count("\n", 0, in_tag.end()) + 1,
+        )
     for match in _CONTROL.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         warnings.warn(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -36,21 +37,61 @@ def category_of(code: int) -> Category:
 
 @dataclass(frozen=True)
 class RetryRule:
-    """A paragraph containing ``phrase`` gives the advice ``retry``."""
+    """A sentence that is ``phrase`` gives the advice ``retry``."""
 
     retry: Retry
     phrase: str
 
 
-#: The doc's own sentences, word for word; a paragraph may also end with one (as 403's does).
+#: The doc's own sentences, word for word.
 RETRY_RULES: tuple[RetryRule, ...] = (
     RetryRule(Retry.DO_NOT_RETRY, "建议直接修改该请求，不要重试该请求"),
     RetryRule(Retry.RETRY_UNCHANGED, "客户端可以随时再次提交该请求而无需进行任何更改"),
 )
+#: Where a sentence ends: the advice is read sentence by sentence.
+SENTENCE_END = re.compile(r"[。！？!?]+|(?<=[.;；])\s")
+#: Labels a sentence may start with and still be the advice itself.
+LEAD_INS = ("注意：", "注意:", "说明：", "说明:", "建议：", "提示：", "Note:", "注：")
+#: Marks of a quotation or a negation before the advice: a sentence that quotes or negates
+#: it mentions the advice, it does not give it ("不是说，……").
+NOT_GIVEN = frozenset("“”\"「」『』‘’'不非否勿没别未")
+
+
+def _advice(sentence: str, phrase: str) -> bool:
+    """Whether a sentence gives the advice: it is the phrase, after a known label, or the
+    phrase is its last clause after clauses that neither quote nor negate (403's
+    "……，建议直接修改该请求，不要重试该请求。")."""
+    text = " ".join(sentence.split())
+    for lead_in in LEAD_INS:
+        text = text.removeprefix(lead_in).strip()
+    if text == phrase:
+        return True
+    before, found, after = text.rpartition(phrase)
+    return bool(found) and not after and before.endswith("，") and NOT_GIVEN.isdisjoint(before)
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [part.strip() for part in SENTENCE_END.split(paragraph) if part.strip()]
 
 
 def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
-    """Every advice the paragraphs give, in rule order; () when they give none."""
+    """Every advice the paragraphs give, in rule order; () when they give none. A paragraph
+    that only mentions an advice sentence (quotes it, negates it) gives none."""
     return tuple(
-        rule.retry for rule in RETRY_RULES if any(rule.phrase in text for text in paragraphs)
+        rule.retry
+        for rule in RETRY_RULES
+        if any(
+            _advice(sentence, rule.phrase)
+            for text in paragraphs
+            if rule.phrase in text  # most paragraphs: no sentence to split
+            for sentence in sentences(text)
+        )
     )
+
+
+def advice_mentioned_not_given(paragraph: str) -> Retry | None:
+    """The advice a paragraph mentions without giving it (lint reports such paragraphs)."""
+    for rule in RETRY_RULES:
+        if rule.phrase in paragraph and rule.retry not in retry_of([paragraph]):
+            return rule.retry
+    return None

@@ -1,98 +1,169 @@
-"""One reading of a page, as the doc site renders it: Markdown to HTML, HTML to one lxml tree.
+"""One reading of a page, as GitHub renders it: cmark-gfm to HTML, HTML to one lxml tree.
 
-markdown-it-py (CommonMark with GFM tables) decides what is Markdown structure, raw HTML,
-code or comment; its HTML goes to lxml, and every later step reads that one tree. Nothing
-reads structure from the raw text with its own idea of the syntax, so a table inside a code
-fence or a comment is code or a comment here too.
+cmark-gfm (GitHub's own Markdown library, in C) decides what is Markdown structure, raw HTML,
+code or comment, with GFM's extensions (tables, strikethrough, autolinks) and its tag filter;
+its HTML goes to lxml, and every later step reads that one tree. Nothing reads structure
+from the raw text with its own idea of the syntax, so a table inside a code fence or a
+comment is code or a comment here too.
 
-The rendered HTML keeps each block on its source line, so lxml's ``sourceline`` is the line
-of the Markdown file. The checks for truncation and loss ask the same parser: once it has
-read the whole page, no table may still be open (else only the end of input closes it), no
-row or cell may stand outside a table, and libxml2 must not have hit its nesting limit (it
-drops what lies deeper, silently but for its error log).
+Source lines: cmark marks each Markdown block with ``data-sourcepos`` but copies raw HTML
+blocks verbatim, unmarked. A raw HTML line is found again in the source, the first
+non-blank line after the previous block that ends with it (:func:`line_map`); each table
+element then carries its source line, and one that cannot be placed with certainty is
+refused. The checks for truncation and loss ask the same parser: once it has read the
+whole page, no table may still be open, no row or cell may stand outside a table, and
+libxml2 must not have hit its nesting limit (it drops what lies deeper).
+
+No CSS is interpreted: renderers disagree about what a page with hidden content shows
+(GitHub drops ``style`` and ``hidden``; a browser applies them), so such a page is refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
 from dataclasses import dataclass
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
 from lxml import etree
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block.table import escapedSplit
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 
 from vodspec.errors import CellError, MarkupError, TruncatedError
 
+#: GitHub's Markdown: CommonMark plus these cmark-gfm extensions ("tagfilter" escapes
+#: <script>, <style>, <iframe>… so that they show as text).
+GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
+#: Raw HTML is kept (GitHub keeps it, then sanitises); every Markdown block says its lines.
+CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS
+#: An element no page uses, put after the page's end (see _open_at_end). Before it, what
+#: ends a quoted attribute value or a comment the page may be cut off in, so that the mark
+#: is always an element of its own; where the page ends cleanly, that is text, removed.
+END_TAG = "vodspec-end-of-page"
+END_CLOSERS = "\"'-->"
+END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
+#: The attribute cmark writes; a page writing it itself could forge a row's line.
+SOURCEPOS = "data-sourcepos"
+#: Where the reader keeps a table element's source line (refused in a page, like SOURCEPOS).
+LINE_ATTRIBUTE = "data-vodspec-line"
+#: Nesting deeper than libxml2's default limit is refused (see _check_depth).
+MAX_NESTING = 256
+#: libxml2 counts an element's line up to this and no further.
+MAX_PARSER_LINE = 65535
 #: Table structure elements: the end of the page must not fall inside one of them.
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
-#: Elements whose content the rendered page never shows.
-INVISIBLE_TAGS = frozenset({"script", "style", "template", "noscript", "head", "title"})
-#: Words without which no element of a page can hide its text.
-HIDING_WORDS = ("hidden", "style", *(f"<{tag}" for tag in INVISIBLE_TAGS))
-#: CSS declarations that hide an element.
-HIDING_STYLES = (("display", "none"), ("visibility", "hidden"), ("visibility", "collapse"))
-
-
-class _LineKeepingRenderer(RendererHTML):
-    """markdown-it's HTML renderer, with every block starting on its source line.
-
-    Block tags get no newline of their own; newlines are added only to bring the output to
-    the line the next block starts on, so a rendered element's line is its source line.
-    """
-
-    VERBATIM = frozenset({"html_block", "fence", "code_block"})
-
-    def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
-        out: list[str] = []
-        line = 0
-        for index, token in enumerate(tokens):
-            if token.map is not None and token.nesting >= 0 and token.map[0] > line:
-                out.append("\n" * (token.map[0] - line))
-                line = token.map[0]
-            if token.type == "inline":
-                assert token.children is not None
-                piece = self.renderInline(token.children, options, env)
-            elif token.type in self.rules:
-                piece = self.rules[token.type](tokens, index, options, env)
-            else:
-                piece = self.renderToken(tokens, index, options, env)
-            if token.block and token.type not in self.VERBATIM and piece.endswith("\n"):
-                piece = piece[:-1]
-            line += piece.count("\n")
-            out.append(piece)
-        return "".join(out)
-
-
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_LineKeepingRenderer)
-    return md.enable(["table", "strikethrough"])
-
-
-_MARKDOWN = _markdown()
+#: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides
+#: them. Pages that use them are refused rather than read one way or the other.
+FILTERED_TAGS = (
+    "script",
+    "style",
+    "iframe",
+    "textarea",
+    "title",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
+)
+#: Elements whose text a browser does not show as written (embedded documents, fallbacks,
+#: closed widgets): a page holding one is refused.
+HIDING_ELEMENTS = (
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "frame",
+    "frameset",
+    "template",
+    "noscript",
+    "details",
+    "dialog",
+    "select",
+    "datalist",
+    "canvas",
+    "audio",
+    "video",
+    "link",
+)
+#: A saved HTML document may start with these: its <head> is metadata (title, scripts,
+#: styles) that no browser shows, and the fetch step saves such pages.
+DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
+#: CSS is not interpreted: a ``style`` is accepted only when each declaration sets one of
+#: these properties, which cannot hide or disguise text; any other (display, visibility,
+#: opacity, font-size, color, clip, position, overflow, height, text-indent, transform…),
+#: and any escape or comment that could spell one (``display:n\6f ne``, ``/**/``), is
+#: refused. None of the real pages uses a style at all.
+SAFE_CSS = frozenset(
+    {
+        "text-align",
+        "vertical-align",
+        "white-space",
+        "word-break",
+        "word-wrap",
+        "overflow-wrap",
+        "font-weight",
+        "font-style",
+        "border",
+        "border-collapse",
+        "border-width",
+        "border-style",
+        "border-color",
+        "padding",
+        "padding-left",
+        "padding-right",
+        "padding-top",
+        "padding-bottom",
+    }
+)
+#: What no plain declaration holds: escapes, comments, at-rules, external resources.
+CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
+#: Words without which no element of the rendered page can hide its text (a fast path).
+HIDING_WORDS = ("hidden", "style", "<font", *(f"<{tag}" for tag in HIDING_ELEMENTS))
+#: The same, searched in the lower-cased page: one pass, no case folding per character.
+_FILTERED_LOWER = re.compile(r"&lt;(?:" + "|".join(FILTERED_TAGS) + ")")
+_HIDING_LOWER = re.compile("|".join(map(re.escape, HIDING_WORDS)))
+_FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
+_HIDING_XPATH = etree.XPath(
+    "//*[@hidden] | //*[@style] | //font[@color or @size] | "
+    + " | ".join(f"//{tag}" for tag in HIDING_ELEMENTS)
+)
+#: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
+_PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
+#: Markdown blocks that hold no raw HTML block, by the end of the line cmark closes them
+#: with: their rendered lines are theirs until that end (or as many lines as they span).
+LEAF_ENDS = {
+    "p": "</p>",
+    **{f"h{level}": f"</h{level}>" for level in range(1, 7)},
+    "pre": "</code></pre>",
+    "hr": "",
+    "table": "</table>",
+}
+#: Lines cmark writes itself to close a container (never the first line of raw HTML).
+RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
+#: How many non-blank lines (link definitions, a tight list item's text) may stand between
+#: a block and the raw HTML after it before the reader gives up placing it (and refuses).
+MAX_SKIPPED_LINES = 64
+#: How far above its parsed line an element's start tag may begin (attributes on lines
+#: of their own: libxml2 reports the line where the start tag ends).
+MAX_TAG_LINES = 50
 
 
 @dataclass(frozen=True)
 class Document:
-    """The page as the doc site shows it: one tree, invisible elements removed."""
+    """The page as GitHub renders it: one tree, each table element on its source line."""
 
     root: etree._Element | None
 
 
 def render_markdown(text: str) -> str:
-    """The page's HTML as the doc site renders it, each block on its source line."""
+    """The page's HTML as GitHub's cmark-gfm renders it (raw HTML kept, tag filter on)."""
     _check_line_widths(text)
-    tokens = _MARKDOWN.parse(text)
-    check_pipe_tables(tokens, text)
-    rendered = str(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
-    _check_after_html_end(rendered)
+    rendered: str = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
+    )
     return rendered
 
 
-#: More cells than this on one line is no documentation table; each costs markdown-it a few
-#: tokens, so the check comes before the parse to keep memory bounded.
+#: More cells than this on one line is no documentation table; the check comes before the
+#: render to keep memory bounded.
 MAX_PIPES_PER_LINE = 1000
 
 
@@ -108,9 +179,8 @@ def _check_line_widths(text: str) -> None:
             )
 
 
-def _check_after_html_end(html: str) -> None:
+def _check_after_html_end(html: str, lowered: str) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
-    lowered = html.lower()
     end = lowered.rfind("</html")
     if end < 0:
         return
@@ -123,73 +193,383 @@ def _check_after_html_end(html: str) -> None:
     )
 
 
+def line_map(source: list[str], rendered: list[str]) -> list[int]:
+    """The source line (1-based) of each rendered line; 0 where none can be told.
+
+    A line cmark placed (``data-sourcepos``) gives its own line, and the lines of a leaf
+    block it opens (a paragraph, a code block, a pipe table) follow it. Any other line is
+    raw HTML copied verbatim (after the quote or list markers of its container), found
+    again in the source from just after the previous block, blank lines skipped; a line
+    cmark wrote itself (a container's closing tag) keeps the line before it.
+    """
+    lines = [0] * (len(rendered) + 1)
+    previous = 0
+    floor = 0  # index of the first source line raw HTML may still come from
+    leaf_end = ""  # the end of the leaf block being rendered, if any
+    leaf_lines = 0  # how many more rendered lines that leaf may take
+    for index, out in enumerate(rendered, 1):
+        placed = _PLACED.match(out) if SOURCEPOS in out[:24] else None
+        if placed is not None and placed[2] != "0":  # cmark writes 0:0 for a block it emptied
+            first, last = int(placed[2]), int(placed[3])
+            previous = first
+            lines[index] = first
+            if placed[1] in LEAF_ENDS:
+                floor = max(floor, last)
+                leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
+                if not leaf_end or out.endswith(leaf_end):
+                    leaf_end = ""
+            else:  # a container: raw HTML may start on its first line (``> <table>``)
+                floor = max(floor, first - 1)
+            continue
+        if leaf_end:
+            previous = min(previous + 1, floor)
+            leaf_lines -= 1
+            if out.endswith(leaf_end) or leaf_lines <= 0:
+                leaf_end = ""
+        elif floor < len(source) and out and source[floor] == out:
+            previous, floor = floor + 1, floor + 1  # the common case: the next source line
+        elif out.strip() and out.strip() not in RENDERER_LINES:
+            found = _find_line(source, floor, out.strip())
+            if found is not None:
+                previous, floor = found + 1, found + 1
+        lines[index] = previous
+    return lines
+
+
+def _find_line(source: list[str], start: int, wanted: str) -> int | None:
+    """The index of the first source line from ``start`` ending with ``wanted`` (within
+    MAX_SKIPPED_LINES non-blank lines), or None."""
+    skipped = 0
+    for index in range(start, len(source)):
+        line = source[index].rstrip()
+        if not line:
+            continue
+        if line.endswith(wanted):
+            return index
+        skipped += 1
+        if skipped > MAX_SKIPPED_LINES:
+            return None
+    return None
+
+
 def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
+    lowered_text = text.lower()
+    for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
+        at = lowered_text.find(attribute)
+        if at >= 0:
+            raise MarkupError(
+                f"the page writes a {attribute} attribute, which the reader uses to place"
+                " rows; refusing rather than trusting it",
+                line=text.count("\n", 0, at) + 1,
+            )
+    _check_nesting(text)
+    _check_row_count(text, lowered_text)
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
+    lowered = rendered.lower()  # the checks below look for tags in any case
+    _check_after_html_end(rendered, lowered)
+    _check_filtered(text, rendered, lowered)
     # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused below);
     # no_network: the parser never fetches anything.
-    parser = etree.HTMLPullParser(
-        events=("start", "end"),
-        tag=TABLE_PARTS,
-        huge_tree=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
+    parser = etree.HTMLParser(
+        huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
     )
-    parser.feed(rendered)
-    _check_depth(parser.feed_error_log)
-    _check_end(parser.read_events())
-    root = parser.close()
+    # The end of the page, marked: an element after it that lands inside a table shows the
+    # table was still open when the input ended (only the end of input closed it).
+    root = etree.fromstring(rendered + END_MARK, parser)
+    source = text.split("\n")
+    lines = line_map(source, rendered.split("\n"))
+    _check_depth(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
+    still_open = _open_at_end(root)
+    _place(root, lines, source)
+    if _head_end(rendered):
+        for head in root.iter("head"):
+            remove_keeping_tail(head)
+    _check_end(still_open)
     _check_stray_rows(root)
-    if _may_hide(rendered):
-        remove_invisible(root)
+    if "|" in text:
+        check_pipe_tables(root, text)
+    if _may_hide(lowered):
+        _check_hiding(root, lines)
     return Document(root)
 
 
-def _may_hide(html: str) -> bool:
-    """Whether the page has any element or attribute that hides text (a fast path only)."""
-    lowered = html.lower()
-    return any(word in lowered for word in HIDING_WORDS)
+def _start(source: list[str], position: str) -> tuple[int, int]:
+    """The (line, byte column) where a ``data-sourcepos`` starts.
+
+    cmark-gfm counts a table's header row from the start of the paragraph it was read
+    out of (``<a name="t"></a>`` on the line above): a column past the end of its line
+    runs on into the next lines.
+    """
+    start = position.partition("-")[0]
+    line_text, _, column_text = start.partition(":")
+    line, column = int(line_text), int(column_text)
+    while 0 < line < len(source) and column - 1 > len(source[line - 1]):
+        width = len(source[line - 1].encode())
+        if column - 1 <= width:
+            break
+        column -= width + 1
+        line += 1
+    return line, column
+
+
+def _row_position(element: etree._Element, position: str) -> str:
+    """A Markdown row's position is its first cell's: cmark may start a header row's own
+    on the line above it (the paragraph it was read out of)."""
+    if element.tag != "tr":
+        return position
+    first = next(iter(element), None)
+    cell = first.get(SOURCEPOS) if first is not None else None
+    return cell or position
+
+
+#: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
+#: reads: refused before the render, which would build every level in memory.
+_DEEP_CONTAINERS = re.compile(
+    r"^(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}", re.MULTILINE
+)
+
+
+#: No documentation table has this many rows (the corpus's largest has a few hundred); a
+#: page with more is refused before the render, which would hold every row in memory.
+MAX_ROWS = 20_000
+#: Pipes in a page: two or three per row of a pipe table, some in text.
+MAX_PIPES = 5 * MAX_ROWS
+
+
+def _check_row_count(text: str, lowered: str) -> None:
+    rows = lowered.count("<tr")
+    pipes = text.count("|")
+    if rows > MAX_ROWS or pipes > MAX_PIPES:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags and {pipes:,} '|' characters; at most"
+            f" {MAX_ROWS:,} table rows ({MAX_PIPES:,} pipes) are read, far more than any"
+            " documentation table has"
+        )
+
+
+def _check_nesting(text: str) -> None:
+    found = _DEEP_CONTAINERS.search(text)
+    if found is not None:
+        raise MarkupError(
+            f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
+            " reads no deeper",
+            line=text.count("\n", 0, found.start()) + 1,
+        )
+
+
+def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
+    """Give every table element its source line, or refuse the page.
+
+    A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
+    through the line map, and its start tag must be found on (or just above) that line.
+    """
+    for element in root.iter(*TABLE_PARTS):
+        position = element.get(SOURCEPOS)
+        if position is None and element.tag in ("thead", "tbody"):
+            # A Markdown table's row groups are unmarked: they stand where their table does.
+            parent = element.getparent()
+            position = parent.get(SOURCEPOS) if parent is not None else None
+        if position is not None:
+            _set_line(element, _start(source, _row_position(element, position))[0])
+            continue
+        rendered = _rendered_line(element)
+        if rendered >= MAX_PARSER_LINE:
+            raise MarkupError(
+                f"a <{element.tag}> beyond line {MAX_PARSER_LINE:,} of the rendered page, where"
+                " the HTML parser stops counting lines; its source line cannot be told",
+                row=element.get("id"),
+            )
+        line = lines[rendered] if 0 < rendered < len(lines) else 0
+        tag = f"<{element.tag}"
+        if line and tag in source[line - 1]:
+            _set_line(element, line)  # the common case: the start tag on its line
+            continue
+        found = next(
+            (
+                number
+                for number in range(line, max(line - MAX_TAG_LINES, 0), -1)
+                if tag in source[number - 1].lower()
+            ),
+            None,
+        )
+        if found is None:
+            raise MarkupError(
+                f"cannot tell which source line holds a <{element.tag}> (rendered line"
+                f" {rendered}); refusing rather than publishing a wrong line",
+                line=line or None,
+                row=element.get("id"),
+            )
+        _set_line(element, found)
+
+
+def _set_line(element: etree._Element, line: int) -> None:
+    """Record a table element's source line: in lxml's sourceline, which stops at 65,535;
+    a line from there on is kept in an attribute too."""
+    # lxml lets sourceline be set; its stubs do not say so. At its limit libxml2 guesses
+    # the line from the text around: such an element's sourceline is cleared instead.
+    big = line >= MAX_PARSER_LINE - 1
+    setattr(element, "sourceline", 0 if big else line)  # noqa: B010
+    if big:
+        element.set(LINE_ATTRIBUTE, str(line))
+
+
+def _head_end(rendered: str) -> int:
+    """Where the <head> of a saved HTML document ends in the rendered page (0 if none)."""
+    lowered = rendered[:4096].lower().lstrip()
+    if not lowered.startswith(DOCUMENT_STARTS):
+        return 0
+    end = rendered.lower().find("</head>")
+    return end if end >= 0 else 0
+
+
+def _check_filtered(text: str, rendered: str, lowered: str) -> None:
+    """Refuse <script>, <style>, <iframe>…: GitHub shows them as text, a browser does not.
+
+    A saved HTML document's <head> is the exception: its title, scripts and styles are
+    metadata, shown by no renderer as part of the page (the reader drops the head).
+    """
+    if "&lt;" not in rendered or _FILTERED_LOWER.search(lowered) is None:
+        return  # the common case: one pass over the lower-cased page
+    found = _FILTERED.search(rendered, _head_end(rendered))
+    if found is None:
+        return
+    tag = found[1].lower()
+    at = text.lower().find(f"<{tag}")
+    raise MarkupError(
+        f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
+        " rather than choosing what the page shows",
+        line=text.count("\n", 0, at) + 1 if at >= 0 else None,
+    )
+
+
+def remove_keeping_tail(element: etree._Element) -> None:
+    """Remove an element from the tree; the text after it stays where it was."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (element.tail or "")
+    else:
+        parent.text = (parent.text or "") + (element.tail or "")
+    parent.remove(element)
+
+
+def _may_hide(lowered: str) -> bool:
+    """Whether the page (lower-cased) has any element or attribute that hides text (a fast
+    path only)."""
+    return _HIDING_LOWER.search(lowered) is not None
+
+
+def _check_hiding(root: etree._Element, lines: list[int]) -> None:
+    """Refuse the first element that hides or embeds content, saying what hides what."""
+    found = _HIDING_XPATH(root)
+    if not isinstance(found, list):
+        return
+    for element in found:
+        if not isinstance(element, etree._Element):
+            continue
+        what = f"<{element.tag}>"
+        style = element.get("style")
+        if element.tag in HIDING_ELEMENTS:
+            reason = f"a {what} element, whose content a browser does not show as text"
+        elif element.get("hidden") is not None:
+            reason = f"a {what} with the hidden attribute hides its content"
+        elif style is not None and not _harmless_style(style):
+            reason = f"a {what} with style={style!r} may hide or disguise its content"
+        elif element.tag == "font" and (element.get("color") or element.get("size")):
+            reason = f"a {what} with a color or size may hide or disguise its content"
+        else:
+            continue
+        raise MarkupError(
+            f"{reason}; renderers disagree about what such a page shows, so it is refused",
+            line=_source_line(element, lines),
+            row=element.get("id"),
+        )
+
+
+def _harmless_style(style: str) -> bool:
+    """Whether every declaration of a ``style`` sets a property that cannot hide text."""
+    lowered = style.lower()
+    if any(trick in lowered for trick in CSS_TRICKS):
+        return False
+    for declaration in lowered.split(";"):
+        name, colon, _ = declaration.partition(":")
+        if not declaration.strip():
+            continue
+        if not colon or name.strip() not in SAFE_CSS:
+            return False
+    return True
+
+
+def _source_line(element: etree._Element, lines: list[int]) -> int | None:
+    """Any element's source line: cmark's mark, else its rendered line through the map."""
+    if element.tag in TABLE_PARTS:
+        return line_of(element) or None  # already placed
+    position = element.get(SOURCEPOS)
+    if position is not None:
+        return int(position.partition(":")[0])
+    rendered = _rendered_line(element)
+    return (lines[rendered] if 0 < rendered < len(lines) else 0) or None
 
 
 def line_of(element: etree._Element) -> int:
-    """The element's line in the source (0 when the parser does not know it)."""
+    """A table element's line in the source, once placed; else the line the HTML parser
+    read it on (0 when it does not know it)."""
+    line = _rendered_line(element)
+    if not line:
+        return int(element.get(LINE_ATTRIBUTE) or 0)
+    return line
+
+
+def _rendered_line(element: etree._Element) -> int:
     return int(getattr(element, "sourceline", None) or 0)
 
 
-def _check_depth(log: etree._ListErrorLog) -> None:
+def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
     for entry in log:
         if entry.type_name == "ERR_RESOURCE_LIMIT":
+            line = lines[entry.line] if 0 < entry.line < len(lines) else 0
             raise MarkupError(
                 "markup nested deeper than the HTML parser reads (it drops what lies below);"
                 " refusing rather than publishing part of the page",
-                line=entry.line or None,
+                line=line or None,
             )
 
 
-def _check_end(events: Iterator[tuple[str, object]]) -> None:
-    """Refuse a page whose end falls inside a table: only the end of input closed it.
+def _open_at_end(root: etree._Element) -> etree._Element | None:
+    """The outermost table element the end-of-page mark fell into (then removed), if any.
 
-    The parser has read all the page; what it has not closed yet, it would close because
-    the input ended. lxml would "repair" a page cut off inside a table into a shorter one.
+    What the parser has not closed when the input ends, it closes because the input ended:
+    lxml would "repair" a page cut off inside a table into a shorter one.
     """
-    open_parts: list[etree._Element] = []
-    for event, element in events:
-        if not isinstance(element, etree._Element) or element.tag not in TABLE_PARTS:
-            continue
-        if event == "start":
-            open_parts.append(element)
-        elif open_parts:
-            open_parts.pop()
-    if open_parts:
-        table = open_parts[0]
+    marks = list(root.iter(END_TAG))
+    if not marks:
+        return None
+    mark = marks[-1]
+    outer = None
+    for ancestor in mark.iterancestors(*TABLE_PARTS):
+        outer = ancestor
+    previous, parent = mark.getprevious(), mark.getparent()
+    if previous is not None and (previous.tail or "").endswith(END_CLOSERS):
+        previous.tail = (previous.tail or "")[: -len(END_CLOSERS)]
+    elif previous is None and parent is not None and (parent.text or "").endswith(END_CLOSERS):
+        parent.text = (parent.text or "")[: -len(END_CLOSERS)]
+    remove_keeping_tail(mark)
+    return outer
+
+
+def _check_end(open_part: etree._Element | None) -> None:
+    """Refuse a page whose end falls inside a table: only the end of input closed it."""
+    if open_part is not None:
         raise TruncatedError(
-            f"the page ends inside a table (opened at line {line_of(table)}): it is cut off",
-            line=line_of(table) or None,
+            f"the page ends inside a table (opened at line {line_of(open_part)}): it is cut off",
+            line=line_of(open_part) or None,
         )
 
 
@@ -213,120 +593,52 @@ def _check_stray_rows(root: etree._Element) -> None:
         )
 
 
-def _hidden(element: etree._Element) -> bool:
-    if element.get("hidden") is not None:
-        return True
-    style = element.get("style")
-    if not style:
-        return False
-    for declaration in style.split(";"):
-        name, _, value = declaration.partition(":")
-        value = value.replace("!important", "")
-        if (name.strip().lower(), value.strip().lower()) in HIDING_STYLES:
-            return True
-    return False
+#: A pipe-table row's cells: split at pipes not escaped with a backslash.
+_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def remove_invisible(root: etree._Element) -> None:
-    """Remove what the rendered page does not show, keeping the text that follows it.
-
-    Parent by parent, in one pass over the children, so that many hidden siblings cost
-    linear time (joining each tail onto a growing string would be quadratic).
-    """
-    doomed = {
-        element
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        and element is not root
-        and (element.tag in INVISIBLE_TAGS or _hidden(element))
-    }
-    parents = {parent for element in doomed if (parent := element.getparent()) is not None}
-    for parent in parents:
-        _remove_children(parent, doomed)
-
-
-def _remove_children(parent: etree._Element, doomed: set[etree._Element]) -> None:
-    kept: etree._Element | None = None  # the last child that stays
-    pieces: list[str] = []  # text that now follows ``kept`` (or starts ``parent``)
-
-    def flush() -> None:
-        if not pieces:
-            return
-        if kept is None:
-            parent.text = (parent.text or "") + "".join(pieces)
-        else:
-            kept.tail = (kept.tail or "") + "".join(pieces)
-        pieces.clear()
-
-    for child in list(parent):
-        if child in doomed:
-            pieces.append(child.tail or "")
-            parent.remove(child)
-        else:
-            flush()
-            kept = child
-    flush()
-
-
-def check_pipe_tables(tokens: Sequence[Token], text: str) -> None:
+def check_pipe_tables(root: etree._Element, text: str) -> None:
     """Refuse pipe-table rows that GFM would silently pad, cut or end the table at.
 
-    markdown-it (like GitHub) fills a short row with empty cells and drops extra ones; a row
-    written with a different number of cells than the header, or the last row of a file cut
-    off without its final newline, is refused instead.
+    cmark-gfm (like GitHub) fills a short row with empty cells and drops extra ones; a row
+    written with a different number of cells than the header, or the last row of a file
+    cut off without its final newline, is refused instead.
     """
-    lines = text.split("\n")
-    quote_depth = list_depth = 0
-    header_line, header_cells = -1, 0
-    for token in tokens:
-        if token.type == "thead_open" and token.map is not None:
-            header_line = token.map[0]
-        elif token.type == "blockquote_open":
-            quote_depth += 1
-        elif token.type == "blockquote_close":
-            quote_depth -= 1
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
-        elif token.type == "tr_open" and token.map is not None:
-            number = token.map[0]
-            cells = _pipe_cells(lines[number], quote_depth, list_depth)
-            if number == header_line:
-                header_cells = cells
-            elif cells != header_cells:
+    source = text.split("\n")
+    for table in root.iter("table"):
+        if table.get(SOURCEPOS) is None:
+            continue
+        rows = [row for row in table.iter("tr") if row.get(SOURCEPOS) is not None]
+        if not rows:
+            continue
+        header = _pipe_cells(source, _row_position(rows[0], rows[0].get(SOURCEPOS) or ""))
+        for row in rows[1:]:
+            cells = _pipe_cells(source, _row_position(row, row.get(SOURCEPOS) or ""))
+            if cells != header:
                 raise CellError(
-                    f"pipe-table row has {cells} cells; the header has {header_cells}",
-                    line=number + 1,
+                    f"pipe-table row has {cells} cells; the header has {header}",
+                    line=line_of(row),
                 )
-            if number == len(lines) - 1 and lines[number].strip():
-                raise TruncatedError(
-                    "the file ends inside a pipe table without a final newline: it looks cut off",
-                    line=number + 1,
-                )
+        last = line_of(rows[-1])
+        if last == len(source) and source[last - 1].strip():
+            raise TruncatedError(
+                "the file ends inside a pipe table without a final newline: it looks cut off",
+                line=last,
+            )
 
 
-def _without_list_marker(text: str) -> str:
-    """``- |a|b|`` -> ``|a|b|``: a bullet or ordered-list marker and its space removed."""
-    if text[:2] in ("- ", "* ", "+ "):
-        return text[2:].strip()
-    digits = len(text) - len(text.lstrip("0123456789"))
-    if 0 < digits <= 9 and text[digits : digits + 2] in (". ", ") "):
-        return text[digits + 2 :].strip()
-    return text
-
-
-def _pipe_cells(line: str, quote_depth: int, list_depth: int) -> int:
-    """How many cells markdown-it's own splitter finds on a pipe-table line, once the line
-    is stripped of the quote and list markers of the blocks holding the table."""
-    text = line.strip()
-    for _ in range(quote_depth + list_depth):
-        text = text.removeprefix(">").strip()
-        if list_depth:
-            text = _without_list_marker(text)
-    columns = escapedSplit(text)
-    if columns and columns[0] == "":
+def _pipe_cells(source: list[str], position: str) -> int:
+    """How many cells a pipe-table row has in the source, from its first cell (in bytes,
+    as cmark counts columns; the pipe before the first cell included)."""
+    line, first = _start(source, position)
+    data = source[line - 1].encode()
+    if first >= 2 and data[first - 2 : first - 1] == b"|":
+        first -= 1
+    raw = data[first - 1 :].decode(errors="replace")
+    row = raw.strip()
+    columns = _PIPE.split(row)
+    if columns and not columns[0].strip() and row.startswith("|"):
         columns.pop(0)
-    if columns and columns[-1] == "":
+    if columns and not columns[-1].strip() and row.endswith("|") and not row.endswith("\\|"):
         columns.pop()
     return len(columns)

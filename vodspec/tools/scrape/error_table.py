@@ -1,4 +1,4 @@
-"""Read error-code tables into ErrorCodeRecords: one per row, or per status a row lists."""
+"""Read error-code tables into ErrorCodeRecords: one per code and status a row lists."""
 
 from __future__ import annotations
 
@@ -7,59 +7,53 @@ import warnings
 from collections.abc import Iterable
 
 from vodspec.errors import VodspecWarning
+from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.cells import (
+    NOTE_ROW,
+    Note,
     cell_error,
     check_ascii,
     extra_paragraphs,
+    note_of,
     provenance,
     validated,
 )
-from vodspec.tools.scrape.columns import REASON_PHRASE, CodeTable
+from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
 TEXT_ROLES = ("message", "description", "remedy", "module")
-# One status of a status cell: "400" or "400 Bad Request". A cell may list several, one per
-# <p> or separated as pages write them: "400/500", "400, 500", "400、500", "400 或 500".
-ONE_STATUS = re.compile(rf"[0-9]{{3}}(?: (?:{REASON_PHRASE.pattern}))?")
-STATUS_SEPARATORS = ("/", ",", "，", "、", ";", "；", " or ", "或")
-ERROR_CODE = re.compile(r"\S+")
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
 LOWEST_CODE, HIGHEST_CODE = 100, 599
 
 
-def _status_parts(paragraphs: tuple[str, ...]) -> list[str] | None:
-    """The statuses a cell lists, each "NNN" or "NNN Phrase"; None if it says anything else."""
-    if len(paragraphs) == 2 and REASON_PHRASE.fullmatch(paragraphs[1]):
-        paragraphs = (f"{paragraphs[0]} {paragraphs[1]}",)  # "400" / "Bad Request"
-    parts = []
-    for text in paragraphs:
-        for separator in STATUS_SEPARATORS[1:]:
-            text = text.replace(separator, STATUS_SEPARATORS[0])
-        parts += [part.strip() for part in text.split(STATUS_SEPARATORS[0])]
-    if not parts or not all(ONE_STATUS.fullmatch(part) for part in parts):
-        return None
-    return parts
-
-
-def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]:
-    """The HTTP statuses a row gives, and the cell's text as written."""
+def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int | None], str | None]:
+    """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
+    (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
     if "status" not in table.roles:
         return [None], None
-    column = table.table.header[table.roles["status"]]
-    paragraphs = row.cells[table.roles["status"]].paragraphs
-    parts = _status_parts(paragraphs)
-    if parts is None:
+    index = table.roles["status"]
+    column = table.table.header[index] or f"column {index + 1}"
+    words = row.cells[index].words
+    text = "\n".join(row.cells[index].paragraphs) or None
+    reason = _reason(table, row)
+    if reason is not None:
+        words, text = (*words, reason), f"{text} {reason}"
+    found = grammar.statuses(words)
+    if found is None:
+        if words and grammar.odd(" ".join(words)):
+            why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
+            notes.append(note_of(row, column, why))
+            return [None], text
         raise cell_error(
             row,
             column,
             "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
-            f" found {' / '.join(paragraphs) or 'an empty cell'!r}",
+            f" found {' / '.join(words) or 'an empty cell'!r}",
         )
     codes: list[int | None] = []
-    for part in parts:
-        code = int(part[:3])
+    for code, _ in found:
         if not LOWEST_CODE <= code <= HIGHEST_CODE:
             raise cell_error(
                 row,
@@ -68,28 +62,59 @@ def _statuses(table: CodeTable, row: Row) -> tuple[list[int | None], str | None]
             )
         if code not in codes:
             codes.append(code)
-    return codes, "\n".join(paragraphs)
+    return codes, text
+
+
+def _reason(table: CodeTable, row: Row) -> str | None:
+    """The status's reason phrase from a column of them (found by content), if the row has
+    one: it belongs with the status ("400" | "Bad Request" reads as "400 Bad Request")."""
+    if "reason" not in table.roles:
+        return None
+    words = row.cells[table.roles["reason"]].words
+    if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        return None
+    return " ".join(words)
+
+
+def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
+    """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
+    column = table.table.header[table.roles["error_code"]]
+    words = row.cells[table.roles["error_code"]].words
+    found = grammar.error_codes(words)
+    if found is None and words and grammar.odd(" ".join(words)):
+        why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
+        notes.append(note_of(row, column, why))
+        return []
+    if len(words) == 1:
+        check_ascii(words[0], row, column, "the error code")
+    if found is None:
+        raise cell_error(
+            row,
+            column,
+            "expected one error code without spaces, found"
+            f" {' / '.join(words) or 'an empty cell'!r}",
+        )
+    return found
 
 
 def error_records(
-    tables: Iterable[CodeTable], doc_id: str | None, sha256: str
+    tables: Iterable[CodeTable],
+    doc_id: str | None,
+    sha256: str,
+    notes: list[Note] | None = None,
 ) -> list[ErrorCodeRecord]:
-    """Every row of the page's error tables, in page order; exact repeats kept once."""
+    """Every row of the page's error tables, in page order; exact repeats kept once. One
+    record per error code and HTTP status a row lists; odd rows and note rows go to
+    ``notes``."""
+    notes = [] if notes is None else notes
     records: list[ErrorCodeRecord] = []
     seen: dict[tuple[object, ...], int] = {}
     for table in tables:
-        code_column = table.table.header[table.roles["error_code"]]
+        notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
         for row in table.table.rows:
-            code_cell = row.cells[table.roles["error_code"]].paragraphs
-            if len(code_cell) == 1:
-                check_ascii(code_cell[0], row, code_column, "the error code")
-            if len(code_cell) != 1 or not ERROR_CODE.fullmatch(code_cell[0]):
-                raise cell_error(
-                    row,
-                    code_column,
-                    "expected one error code without spaces, found"
-                    f" {' / '.join(code_cell) or 'an empty cell'!r}",
-                )
+            codes = _error_codes(table, row, notes)
+            if not codes:
+                continue
             texts = {
                 role: "\n".join(row.cells[table.roles[role]].paragraphs) or None
                 if role in table.roles
@@ -98,22 +123,21 @@ def error_records(
             }
             if extra := extra_paragraphs(table, row):
                 texts["description"] = "\n".join(filter(None, (texts["description"], *extra)))
-            statuses, status_text = _statuses(table, row)
-            for status in statuses:
-                content = (code_cell[0], status, status_text, *texts.values())
-                if content in seen:
-                    warnings.warn(
-                        VodspecWarning(
-                            f"line {row.line}: row {code_cell[0]} repeats the row at line"
-                            f" {seen[content]} exactly; kept once"
-                        ),
-                        stacklevel=2,
-                    )
-                    continue
-                seen[content] = row.line
-                records.append(
-                    _record(code_cell[0], status, status_text, texts, row, doc_id, sha256)
-                )
+            statuses, status_text = _statuses(table, row, notes)
+            for code in codes:
+                for status in statuses:
+                    content = (code, status, status_text, *texts.values())
+                    if content in seen:
+                        warnings.warn(
+                            VodspecWarning(
+                                f"line {row.line}: row {code} repeats the row at line"
+                                f" {seen[content]} exactly; kept once"
+                            ),
+                            stacklevel=2,
+                        )
+                        continue
+                    seen[content] = row.line
+                    records.append(_record(code, status, status_text, texts, row, doc_id, sha256))
     return records
 
 

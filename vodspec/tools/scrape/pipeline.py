@@ -1,17 +1,27 @@
 """The scraping pipeline: a source page in, a validated dataset model out.
 
-Needs the ``scrape`` extra (beautifulsoup4, lxml, markdown-it-py, pydantic).
+Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import warnings
+from contextvars import ContextVar
 from pathlib import Path
 
-from vodspec.errors import InputError, NoTableError, VodspecError, WrongKindError
+from vodspec.errors import (
+    CellError,
+    InputError,
+    NoTableError,
+    OddContentWarning,
+    VodspecError,
+    WrongKindError,
+)
 from vodspec.files import read_regular
 from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
+from vodspec.tools.scrape.cells import Note
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.document import line_of, read_document
@@ -27,6 +37,9 @@ __all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "rea
 
 #: The version of a dataset's first publication.
 INITIAL_VERSION = "1.0.0"
+#: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
+#: instead of published with a warning: ``vodspec build --strict`` and ``scrape --strict``.
+STRICT: ContextVar[bool] = ContextVar("strict", default=False)
 
 
 def read_source(path: str | os.PathLike[str]) -> bytes:
@@ -43,6 +56,7 @@ def scrape(
     source_id: str | None = None,
     url: str | None = None,
     doc_id: str | None = None,
+    notes: list[Note] | None = None,
 ) -> Dataset:
     """Scrape one page (a path or its bytes) into a validated dataset model.
 
@@ -50,15 +64,43 @@ def scrape(
     codes it must hold (``status_codes`` or ``error_codes``; None accepts either and the
     dataset says which). ``file``, ``source_id``, ``url`` and ``doc_id`` describe the
     source; the doc id is the page heading's anchor, else ``doc_id`` (they must agree).
+
+    Odd but clear content is published as written and reported: one OddContentWarning a
+    note (file, line, row), each also appended to ``notes`` when given; under STRICT the
+    first is a refusal instead.
     """
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"
     else:
         data, where = read_source(source), str(source)
+    found: list[Note] = []
     try:
-        return _scrape(data, service, kind, file or where, source_id, url, doc_id)
+        dataset = _scrape(data, service, kind, file or where, source_id, url, doc_id, found)
+        _report(found, where)
     except VodspecError as exc:
         raise exc.located(where) from None
+    if notes is not None:
+        notes.extend(found)
+    return dataset
+
+
+def _report(notes: list[Note], where: str) -> None:
+    """Warn of each note, naming file, line and row; refuse the first one under STRICT."""
+    for note in notes:
+        if STRICT.get():
+            raise CellError(
+                f"{note.why} ({note.text!r}); refused under --strict",
+                line=note.line,
+                row=note.row,
+                column=note.column,
+            )
+        row = f", row {note.row}" if note.row else ""
+        warnings.warn(
+            OddContentWarning(
+                f"{where}:{note.line}{row}: {note.why} ({note.text!r}); published as written"
+            ),
+            stacklevel=3,
+        )
 
 
 def read_tables(text: str) -> list[Table]:
@@ -112,6 +154,7 @@ def _scrape(
     source_id: str | None,
     url: str | None,
     doc_id: str | None,
+    notes: list[Note],
 ) -> Dataset:
     sha256 = hashlib.sha256(data).hexdigest()
     text = decode(data)
@@ -126,7 +169,7 @@ def _scrape(
     info = PageInfo(info.title, doc_id, info.intro)
     if page_kind == STATUS_CODES:
         found_service = check_service(info, service)
-        records = status_records(tables, doc_id, sha256)
+        records = status_records(tables, doc_id, sha256, notes)
         if not records:
             raise NoTableError("the status table has no rows", line=tables[0].table.line)
         return StatusDataset(
@@ -135,7 +178,7 @@ def _scrape(
             source=_source(info, found_service, source_id, url, file, sha256),
             records=records,
         )
-    error_rows = error_records(tables, doc_id, sha256)
+    error_rows = error_records(tables, doc_id, sha256, notes)
     if not error_rows:
         raise NoTableError("the error-code table has no rows", line=tables[0].table.line)
     found_service = check_service(info, service, (record.error_code for record in error_rows))

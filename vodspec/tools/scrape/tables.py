@@ -7,12 +7,14 @@ are expanded, so a tiny page cannot grow into a huge grid.
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
-from vodspec.tools.scrape.document import line_of
+from vodspec.tools.scrape.document import line_of, remove_keeping_tail
 from vodspec.tools.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
@@ -52,6 +54,8 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # What the fast path of cell_paragraphs does not handle.
 _NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
+#: A footnote mark: a superscript number, asterisk, dagger or bracketed number.
+FOOTNOTE_MARK = re.compile(r"\[?[0-9]{1,2}\]?|[*†‡§¶#]{1,3}")
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
 #: No documentation table has more cells than this once spans are expanded; the cap keeps
@@ -69,10 +73,20 @@ class Cell:
     spanned: bool = False
     #: True where the copy repeats the cell to its left (colspan): not new text in the row.
     from_left: bool = False
+    #: The paragraphs without footnote marks (``Unauthorized<sup>1</sup>``); None when the
+    #: cell has none. Codes and reason phrases are read from these.
+    unmarked: tuple[str, ...] | None = None
+    #: How many columns the cell spans (1 for a copy).
+    colspan: int = 1
 
     @property
     def text(self) -> str:
         return " ".join(self.paragraphs)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """What a code or a reason phrase is read from: the paragraphs, footnote marks out."""
+        return self.paragraphs if self.unmarked is None else self.unmarked
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,11 @@ class Table:
     header_cells: tuple[Cell, ...]
     rows: tuple[Row, ...]
     line: int
+    #: Whether the header row is written with <th> cells (a pipe table's always is): a
+    #: first row of <td> cells may be data, in a table without a header.
+    header_th: bool = True
+    #: The first row as a data row: the table's first row when it has no header.
+    first_row: Row | None = None
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -110,15 +129,23 @@ def html_tables(root: etree._Element | None) -> list[Table]:
 ROW_GROUPS = ("thead", "tbody", "tfoot")
 
 
-def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree._Element]]:
-    """(body row groups, header rows) of a table, in document order, not looking into nested
-    tables. <tfoot> rows are notes about the table, not rows of it.
+def _all_th(row: etree._Element) -> bool:
+    cells = _cells(row)
+    return bool(cells) and all(cell.tag == "th" for cell in cells)
 
-    Every row must sit where HTML puts rows: a <tr> wrapped in an <a> or a <div> shows in a
-    browser, so it is refused rather than skipped.
+
+def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree._Element]]:
+    """(body row groups, header rows) of a table, in the order a browser shows them, not
+    looking into nested tables.
+
+    Every row a browser shows is a row here: <thead> rows after the first that are not all
+    <th> cells are data (a browser shows them as rows), and <tfoot> rows come last, as a
+    browser draws them. A <tr> wrapped in an <a> or a <div> shows in a browser too, so it
+    is refused rather than skipped.
     """
     groups: list[list[etree._Element]] = []
     header: list[etree._Element] = []
+    footers: list[list[etree._Element]] = []
     placed = 0
     loose: list[etree._Element] | None = None  # a group of <tr>s written straight in <table>
     for child in table:
@@ -134,9 +161,11 @@ def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree
             group = [row for row in child if row.tag == "tr"]
             placed += len(group)
             if child.tag == "thead":
-                header.extend(group)
+                _split_head(group, header, groups)
             elif child.tag == "tbody":
                 groups.append(group)
+            else:
+                footers.append(group)
     rows = [row for row in table.iter("tr") if _nearest_table(row) is table]
     if len(rows) != placed:
         homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
@@ -148,7 +177,19 @@ def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree
             line=line_of(stray),
             row=stray.get("id"),
         )
-    return groups, header
+    return groups + footers, header
+
+
+def _split_head(
+    group: list[etree._Element], header: list[etree._Element], groups: list[list[etree._Element]]
+) -> None:
+    """A <thead>'s rows: its first row and the all-<th> rows stacked under it are the
+    header (状态码 / Status Code); from the first row holding a <td>, they are data."""
+    for index, row in enumerate(group):
+        if header and not _all_th(row):
+            groups.append(group[index:])
+            return
+        header.append(row)
 
 
 def _nearest_table(element: etree._Element) -> etree._Element | None:
@@ -158,8 +199,9 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
 def _read_table(table: etree._Element) -> Table | None:
     groups, header_rows = _rows(table)
     if not header_rows:
-        # Without <thead>, the first row is the header: column roles come from it, and a
-        # first row that reads as codes is refused when the table is classified.
+        # Without <thead>, the first row is the header: column roles come from it. When it
+        # is written with <td> cells and reads as codes, the table has no header; that is
+        # decided when the table is classified (the first row becomes data again).
         first = next((group for group in groups if group), None)
         if first is None:
             return None
@@ -171,7 +213,8 @@ def _read_table(table: etree._Element) -> Table | None:
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    header = _header(_expand([header_rows], width), width)
+    header_grid = _expand([header_rows], width)
+    header = _header(header_grid, width)
     body = []
     for element, cells in _expand(groups, width):
         row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
@@ -182,7 +225,14 @@ def _read_table(table: etree._Element) -> Table | None:
                 row=row.id,
             )
         body.append(row)
-    return Table(header_cells=header, rows=tuple(body), line=line_of(table))
+    top = header_rows[0]
+    return Table(
+        header_cells=header,
+        rows=tuple(body),
+        line=line_of(table),
+        header_th=any(_all_th(row) for row in header_rows) or len(header_rows) > 1,
+        first_row=Row(id=top.get("id"), line=line_of(top), cells=tuple(header_grid[0][1])),
+    )
 
 
 def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
@@ -261,9 +311,23 @@ def _expand_row(
                 row=row.get("id"),
             )
         line = line_of(element)
-        cell = Cell(paragraphs=cell_paragraphs(element, line), line=line)
+        cell = Cell(
+            paragraphs=cell_paragraphs(element, line),
+            line=line,
+            unmarked=_unmarked_paragraphs(element, line),
+            colspan=colspan,
+        )
+        if colspan == rowspan == 1:  # the common cell: no copies to make
+            out.append(cell)
+            continue
         for offset in range(colspan):
-            copy = Cell(cell.paragraphs, cell.line, spanned=True, from_left=offset > 0)
+            copy = Cell(
+                cell.paragraphs,
+                cell.line,
+                spanned=True,
+                from_left=offset > 0,
+                unmarked=cell.unmarked,
+            )
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
             out.append(cell if offset == 0 else copy)
@@ -280,6 +344,23 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
+def _is_mark(sup: etree._Element) -> bool:
+    text = etree.tostring(sup, method="text", encoding=str, with_tail=False)
+    return FOOTNOTE_MARK.fullmatch(text.strip()) is not None
+
+
+def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
+    """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
+    has none: a footnote mark is never part of a code or a reason phrase."""
+    if next(cell.iter("sup"), None) is None or not any(map(_is_mark, cell.iter("sup"))):
+        return None
+    bare = copy.deepcopy(cell)
+    for sup in list(bare.iter("sup")):
+        if _is_mark(sup):
+            remove_keeping_tail(sup)
+    return cell_paragraphs(bare, line)
+
+
 def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str, ...]:
     """The visible text of a cell as paragraphs, in order; a cell without blocks is one."""
     simple = _simple_paragraphs(cell, line)
@@ -288,6 +369,7 @@ def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str,
 
 def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
     """The common cell, only <p>s holding inline markup, read at C speed; None otherwise."""
+    # A Python test per descendant: cheaper than lxml's matcher for ~30 tag names per cell.
     if (cell.text or "").strip() or any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
         return None
     paragraphs = []

@@ -1,0 +1,424 @@
+"""The reader's rules, each on small invented pages of both kinds (status and error codes).
+
+Every page here is written for the rule it tests (none is a copy of a real page): a page is
+read exactly as a browser shows it, or refused with one line naming where.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+from vodspec.errors import CellError, MarkupError, OddContentWarning, VodspecError
+from vodspec.tools.scrape.pipeline import STRICT, scrape
+
+STATUS_HEAD = "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead><tbody>\n"
+ERROR_HEAD = (
+    "<table><thead><tr><th>状态码</th><th>错误码</th><th>错误信息</th></tr></thead><tbody>\n"
+)
+TAIL = "</tbody></table>\n"
+
+
+def page(title: str, *blocks: str) -> bytes:
+    return (f"# {title}\n\n" + "\n\n".join(blocks) + "\n").encode()
+
+
+def status_page(*rows: str, head: str = STATUS_HEAD, extra: str = "") -> bytes:
+    return page("状态码", head + "".join(rows) + TAIL, *([extra] if extra else []))
+
+
+def error_page(*rows: str, head: str = ERROR_HEAD, extra: str = "") -> bytes:
+    return page("错误码", head + "".join(rows) + TAIL, *([extra] if extra else []))
+
+
+def row(*cells: str) -> str:
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>\n"
+
+
+def read(data: bytes) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return scrape(data, file="p.md", service="any")
+
+
+def statuses(data: bytes) -> list[tuple[int, str | None, str | None]]:
+    return [(r.code, r.reason, r.description) for r in read(data).records]
+
+
+def errors(data: bytes) -> list[tuple[str, int | None, str | None, str | None]]:
+    return [
+        (r.error_code, r.http_status, r.http_status_text, r.message) for r in read(data).records
+    ]
+
+
+def refusal(data: bytes) -> VodspecError:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(VodspecError) as info:
+            scrape(data, file="p.md", service="any")
+    assert "\n" not in str(info.value)
+    return info.value
+
+
+# Rule 3: tables by all their evidence.
+
+PARAMETERS = "|参数|长度上限|\n|--|--|\n|name|256|\n|description|300|\n"
+
+
+def test_a_parameter_tables_numbers_are_not_statuses() -> None:
+    data = status_page(row("404 Not Found", "不存在。"), extra=PARAMETERS)
+    assert statuses(data) == [(404, "Not Found", "不存在。")]
+
+
+def test_a_parameter_tables_numbers_are_not_statuses_on_an_error_page() -> None:
+    data = error_page(row("400", "APP.0001", "参数错误"), extra=PARAMETERS)
+    assert errors(data) == [("APP.0001", 400, "400", "参数错误")]
+
+
+def test_an_unnamed_column_of_registered_statuses_is_still_a_status_column() -> None:
+    head = "<table><thead><tr><th>项</th><th>说明</th></tr></thead><tbody>\n"
+    data = status_page(row("200", "成功。"), row("404", "不存在。"), head=head)
+    assert [code for code, _, _ in statuses(data)] == [200, 404]
+
+
+def test_an_unnamed_column_with_an_unregistered_number_is_not_a_status_column() -> None:
+    head = "<table><thead><tr><th>项</th><th>说明</th></tr></thead><tbody>\n"
+    data = status_page(row("200", "成功。"), row("256", "上限。"), head=head)
+    assert type(refusal(data)).__name__ == "NoTableError"
+
+
+def test_a_second_thead_row_of_cells_is_a_row() -> None:
+    head = (
+        "<table><thead><tr><th>状态码</th><th>说明</th></tr>"
+        "<tr><td>201 Created</td><td>已创建</td></tr></thead><tbody>\n"
+    )
+    data = status_page(row("404 Not Found", "不存在。"), head=head)
+    assert statuses(data) == [(201, "Created", "已创建"), (404, "Not Found", "不存在。")]
+
+
+def test_a_second_thead_row_is_a_row_on_an_error_page() -> None:
+    head = ERROR_HEAD.replace("</tr></thead>", "</tr>" + row("400", "APP.0002", "二") + "</thead>")
+    data = error_page(row("400", "APP.0001", "一"), head=head)
+    assert [code for code, *_ in errors(data)] == ["APP.0002", "APP.0001"]
+
+
+def test_tfoot_rows_are_rows() -> None:
+    table = (
+        STATUS_HEAD
+        + row("404 Not Found", "不存在。")
+        + "</tbody><tfoot>"
+        + row("500 Internal Server Error", "内部错误。")
+        + "</tfoot></table>"
+    )
+    assert [code for code, _, _ in statuses(page("状态码", table))] == [404, 500]
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_a_table_without_a_header_is_read_whole(rows: int) -> None:
+    body = [row("404 Not Found", "不存在。"), row("409 Conflict", "冲突。")][:rows]
+    data = page("状态码", "<table>" + "".join(body) + "</table>")
+    assert [code for code, _, _ in statuses(data)] == [404, 409][:rows]
+
+
+def test_an_error_table_without_a_header_is_read_whole() -> None:
+    data = page("错误码", "<table>" + row("400", "APP.0001", "一") + "</table>")
+    assert [code for code, *_ in errors(data)] == ["APP.0001"]
+
+
+def test_a_span_across_the_status_and_error_code_columns_is_refused() -> None:
+    data = error_page('<tr><td colspan="2">400</td><td>一</td></tr>\n')
+    error = refusal(data)
+    assert isinstance(error, CellError) and "across roles" in str(error) and error.line == 4
+
+
+def test_a_span_across_the_code_and_description_is_refused() -> None:
+    data = status_page(
+        row("404 Not Found", "不存在。"), '<tr><td colspan="2">401 Unauthorized</td></tr>\n'
+    )
+    error = refusal(data)
+    assert "across roles" in str(error) and error.line == 5
+
+
+# Rule 4: cells read whole by their grammar.
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<p>401 Unauthorized</p><p>402 Payment Required</p>",
+        "401 Unauthorized / 402 Payment Required",
+        "401 Unauthorized and 402 Payment Required",
+        "401 Unauthorized 和 402 Payment Required",
+    ],
+)
+def test_a_status_cell_listing_two_statuses_gives_two_records(cell: str) -> None:
+    data = status_page(row(cell, "认证或付费。"))
+    assert statuses(data) == [
+        (401, "Unauthorized", "认证或付费。"),
+        (402, "Payment Required", "认证或付费。"),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["400 and 500", "400 和 500", "<p>400</p><p>500</p>", "400/500"])
+def test_an_error_rows_statuses_give_one_record_each(cell: str) -> None:
+    assert [status for _, status, _, _ in errors(error_page(row(cell, "APP.1", "m")))] == [
+        400,
+        500,
+    ]
+
+
+@pytest.mark.parametrize("cell", ["APP.20000/APP.20001", "<p>APP.20000</p><p>APP.20001</p>"])
+def test_an_error_code_cell_listing_two_codes_gives_two_records(cell: str) -> None:
+    assert [code for code, *_ in errors(error_page(row("400", cell, "m")))] == [
+        "APP.20000",
+        "APP.20001",
+    ]
+
+
+@pytest.mark.parametrize("cell", ["401 Unauthorized 402", "401 Unauthorized and then", "4O1"])
+def test_a_status_cell_with_leftover_text_is_refused(cell: str) -> None:
+    data = status_page(row("404 Not Found", "不存在。"), row(cell, "x"))
+    assert isinstance(refusal(data), CellError)
+
+
+def test_an_error_code_cell_with_leftover_text_is_refused() -> None:
+    assert isinstance(refusal(error_page(row("400", "APP.1 APP", "m"))), CellError)
+
+
+def test_a_footnote_mark_is_not_part_of_a_reason() -> None:
+    data = status_page(row("401 Unauthorized<sup>1</sup>", "未认证。"))
+    assert statuses(data) == [(401, "Unauthorized", "未认证。")]
+
+
+def test_a_footnote_mark_is_not_part_of_an_error_code() -> None:
+    assert [code for code, *_ in errors(error_page(row("400", "APP.1<sup>*</sup>", "m")))] == [
+        "APP.1"
+    ]
+
+
+# Rule 5: a reason column by content.
+
+
+def test_a_reason_column_is_known_by_its_phrases_whatever_its_header() -> None:
+    head = "<table><thead><tr><th>状态码</th><th>返回</th><th>说明</th></tr></thead><tbody>\n"
+    data = status_page(
+        row("400", "Bad Request", "参数错误。"), row("409", "-", "冲突。"), head=head
+    )
+    assert statuses(data) == [(400, "Bad Request", "参数错误。"), (409, None, "冲突。")]
+
+
+def test_a_reason_column_on_an_error_page_is_read_with_its_status() -> None:
+    head = (
+        "<table><thead><tr><th>状态码</th><th>返回</th><th>错误码</th><th>错误信息</th></tr>"
+        "</thead><tbody>\n"
+    )
+    data = error_page(row("400", "Bad Request", "APP.1", "m"), head=head)
+    assert errors(data) == [("APP.1", 400, "400 Bad Request", "m")]
+
+
+def test_a_column_of_other_words_is_no_reason_column() -> None:
+    head = "<table><thead><tr><th>状态码</th><th>返回</th><th>说明</th></tr></thead><tbody>\n"
+    data = status_page(row("400", "Client Error", "参数错误。"), head=head)
+    [(code, reason, description)] = statuses(data)
+    assert (code, reason) == (400, None) and "Client Error" in (description or "")
+
+
+# Rule 6: odd but clear content is published, reported, and refused under --strict.
+
+
+@pytest.mark.parametrize("cell", ["N/A", "--", "***", "NA", "40"])
+def test_an_odd_status_cell_on_an_error_page_is_kept_as_written(cell: str) -> None:
+    data = error_page(row("400", "APP.1", "一"), row(cell, "APP.2", "二"))
+    with pytest.warns(OddContentWarning, match=r"p\.md:5.*published as written"):
+        dataset = scrape(data, file="p.md", service="any")
+    assert [(r.error_code, r.http_status, r.http_status_text) for r in dataset.records] == [
+        ("APP.1", 400, "400"),
+        ("APP.2", None, cell),
+    ]
+
+
+@pytest.mark.parametrize("cell", ["N/A", "--", "***", "NA", "40"])
+def test_an_odd_code_cell_on_a_status_page_is_a_note(cell: str) -> None:
+    data = status_page(row("404 Not Found", "不存在。"), row(cell, "保留。"))
+    notes: list[Any] = []
+    with pytest.warns(OddContentWarning, match=r"p\.md:5.*not a status code"):
+        dataset = scrape(data, file="p.md", service="any", notes=notes)
+    assert [r.code for r in dataset.records] == [404]
+    assert [(n.line, n.text) for n in notes] == [(5, f"{cell} | 保留。")]
+
+
+@pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
+def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: int) -> None:
+    cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")
+    note = f'<tr><td colspan="{width}">注：以上为常见情况。</td></tr>\n'
+    with pytest.warns(OddContentWarning, match="注：以上为常见情况"):
+        dataset = scrape(make(row(*cells), note), file="p.md", service="any")
+    assert len(dataset.records) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        status_page(row("404 Not Found", "不存在。"), row("N/A", "保留。")),
+        error_page(row("N/A", "APP.2", "二")),
+    ],
+    ids=["status", "error"],
+)
+def test_strict_refuses_odd_content(data: bytes) -> None:
+    token = STRICT.set(True)
+    try:
+        with pytest.raises(CellError, match="refused under --strict") as info:
+            scrape(data, file="p.md", service="any")
+    finally:
+        STRICT.reset(token)
+    assert "p.md:" in str(info.value) and info.value.line is not None
+
+
+def test_scrape_strict_on_the_command_line(tmp_path: Any) -> None:
+    path = tmp_path / "p.md"
+    path.write_bytes(error_page(row("N/A", "APP.2", "二")))
+    loose = run_cli("scrape", str(path), "--service", "any")
+    assert loose.returncode == 0 and "warning:" in loose.stderr and "p.md:4" in loose.stderr
+    strict = run_cli("scrape", str(path), "--service", "any", "--strict")
+    assert strict.returncode == 1 and len(strict.stderr.strip().splitlines()) == 1
+
+
+def test_lint_reports_an_odd_status_cell(tmp_path: Any) -> None:
+    path = tmp_path / "p.md"
+    path.write_bytes(error_page(row("N/A", "APP.2", "二")))
+    dataset = run_cli("scrape", str(path), "--service", "any")
+    (tmp_path / "errors.json").write_text(dataset.stdout, encoding="utf-8")
+    lint = run_cli("lint", str(tmp_path / "errors.json"))
+    assert "odd-status-cell" in lint.stdout
+
+
+# Rule 7: retry advice from whole sentences.
+
+RESUBMIT = "客户端可以随时再次提交该请求而无需进行任何更改。"
+QUOTED = "注意：“客户端可以随时再次提交该请求而无需进行任何更改”的说法不适用于本接口，不要重试。"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "retry"),
+    [
+        (RESUBMIT, "retry_unchanged"),
+        ("注意：" + RESUBMIT, "retry_unchanged"),
+        (QUOTED, "unspecified"),
+        ("不是说，" + RESUBMIT, "unspecified"),
+        (RESUBMIT.rstrip("。") + "的情况很少。", "unspecified"),
+        ("请求无效，建议直接修改该请求，不要重试该请求。", "do_not_retry"),
+    ],
+)
+def test_retry_advice_comes_from_whole_sentences(paragraph: str, retry: str) -> None:
+    data = status_page(row("503 Service Unavailable", f"<p>服务不可用。</p><p>{paragraph}</p>"))
+    assert [r.retry.value for r in read(data).records] == [retry]
+
+
+def test_lint_reports_advice_mentioned_but_not_given(tmp_path: Any) -> None:
+    path = tmp_path / "p.md"
+    path.write_bytes(status_page(row("503 Service Unavailable", QUOTED)))
+    dataset = run_cli("scrape", str(path), "--service", "any")
+    (tmp_path / "statuses.json").write_text(dataset.stdout, encoding="utf-8")
+    lint = run_cli("lint", str(tmp_path / "statuses.json"))
+    assert "retry-advice-mentioned-not-given" in lint.stdout
+
+
+# Rule 2 and markup: what a browser would show otherwise is refused in one line.
+
+
+@pytest.mark.parametrize(
+    "hiding",
+    [
+        '<tr style="display:none;display:block"><td>418</td><td>x</td></tr>',
+        '<tr style="visibility:visible"><td>418</td><td>x</td></tr>',
+        '<tr style="display:/**/none"><td>418</td><td>x</td></tr>',
+        '<tr style="display:n\\6f ne"><td>418</td><td>x</td></tr>',
+        '<tr class="x"><td>418</td><td>x</td></tr>',
+        "<tr><td>409 Conflict</td><td>冲突<iframe>不可见</iframe></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<svg><desc>不可见</desc></svg></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<object>不可见</object></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<span style='color:white'>白</span></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<span style='font-size:0'>零</span></td></tr>",
+        "<tr><td>409 Conflict</td><td><span style='height:0;overflow:hidden'>0</span></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<span style='text-indent:-9999px'>零</span></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<font color='white'>白</font></td></tr>",
+        "<tr><td>409 Conflict</td><td>冲突<link rel='stylesheet' href='x.css'></td></tr>",
+        "<tr><td>409 Conflict</td><td><details><summary>冲突</summary>细节</details></td></tr>",
+    ],
+)
+def test_a_page_that_hides_or_embeds_content_is_refused(hiding: str) -> None:
+    extra = "<style>.x{display:none}</style>" if "class" in hiding else ""
+    data = status_page(row("404 Not Found", "不存在。"), hiding + "\n", extra=extra)
+    error = refusal(data)
+    assert isinstance(error, MarkupError) and error.line is not None
+
+
+def test_a_style_that_cannot_hide_text_is_read() -> None:
+    data = status_page('<tr><td style="text-align:left">409 Conflict</td><td>冲突。</td></tr>\n')
+    assert statuses(data) == [(409, "Conflict", "冲突。")]
+
+
+def test_a_control_character_inside_a_tag_is_refused() -> None:
+    data = status_page("<tr><td\x0b>404 Not Found</td><td>不存在。</td></tr>\n")
+    error = refusal(data)
+    assert isinstance(error, MarkupError) and error.line == 4
+
+
+def test_source_lines_are_exact_through_markdown_and_html() -> None:
+    data = page(
+        "状态码",
+        "说明文字，\n跨两行 `code\nspan` 的段落。",
+        "```\n<table><tr><td>200</td></tr></table>\n```",
+        "> 引用",
+        STATUS_HEAD + "\n".join(row("40" + str(n) + " X", "y").strip() for n in (0, 4)) + TAIL,
+    )
+    lines = data.decode().split("\n")
+    expected = [number for number, line in enumerate(lines, 1) if "<tr><td>40" in line]
+    assert [r.source_line for r in read(data).records] == expected
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "> " * 300_000,
+        "1. " * 300_000,
+        "|a|b|\n|-|-|\n" + "|1|2|\n" * 40_000,
+        "<table><tr><th>a</th></tr>" + "<tr><td>200</td></tr>\n" * 30_000 + "</table>\n",
+    ],
+    ids=["quotes", "lists", "pipe-rows", "html-rows"],
+)
+def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
+    """Deep nesting and more rows than any table has are refused before cmark and lxml hold
+    every level or row in memory."""
+    error = refusal(page("状态码", hostile))
+    assert isinstance(error, MarkupError) and ("nested" in str(error) or "rows" in str(error))
+
+
+def test_lines_past_65535_stay_exact_in_a_pipe_table() -> None:
+    """lxml counts lines up to 65,535: rows further down keep their exact line."""
+    filler = "文字\n\n" * 33_000
+    table = "|状态码|说明|\n|--|--|\n|404 Not Found|不存在。|\n"
+    data = page("状态码", filler + table)
+    line = data.decode().split("\n").index("|404 Not Found|不存在。|") + 1
+    assert line > 65_535
+    assert [r.source_line for r in read(data).records] == [line]
+
+
+def test_build_strict_refuses_a_note_the_plain_build_publishes(tmp_path: Any) -> None:
+    from conftest import SEED, frozen_raw
+
+    raw = frozen_raw(tmp_path / "raw")
+    text = SEED.read_text(encoding="utf-8")
+    end = text.index("</tbody>")
+    note = '<tr><td colspan="2"><p>注：以上为常见状态码。</p></td></tr>\n'
+    (raw / "vod_04_0133.md").write_text(text[:end] + note + text[end:], encoding="utf-8")
+    line = (text[:end].count("\n")) + 1
+    plain = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr
+    assert f"vod_04_0133.md:{line}" in plain.stderr and "warning:" in plain.stderr
+    strict = run_cli("build", "--strict", "--raw", str(raw), "--data", str(tmp_path / "strict"))
+    assert strict.returncode == 1 and "refused under --strict" in strict.stderr
+    assert not (tmp_path / "strict").exists()

@@ -1,0 +1,81 @@
+"""The grammars of code cells: a cell is consumed whole, as one value or several of one kind.
+
+A status cell is ``404``, ``404 Not Found`` or several of them (``401 … / 402 …``, one per
+paragraph, ``400 and 500``, ``400 和 500``); an error-code cell one code or several
+(``VOD.20000/VOD.20001``). What is left over once the values are read is never glued into
+another field: it is another value, or the cell does not read.
+
+An *odd* cell is one a reader can still tell apart from a value: a placeholder (``N/A``,
+``--``, ``***``, ``无``) or a number of the wrong length (``40``, ``4000``): the row is
+kept with the cell as written and the oddity reported, not the page refused.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A reason phrase as pages write it: ASCII words, each starting with a letter ("Not Found",
+#: "NoContent", "I'm a teapot", "Non-Authoritative Information"); a number is no word of it.
+REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
+#: One status: "400" or "400 Bad Request".
+ONE_STATUS = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
+#: One error code: printable ASCII without spaces or the separators below.
+ONE_ERROR_CODE = re.compile(r"[!-~]+")
+#: How pages separate several values in one cell (besides paragraphs): "400/500",
+#: "400, 500", "400、500", "400 或 500", "400 and 500", "400 和 500".
+SEPARATORS = re.compile(r"\s*(?:[/,，、;；&]|\bor\b|\band\b|或|和|及)\s*")
+#: Cells that hold no value but say so: placeholders a reader can tell from a code.
+PLACEHOLDER = re.compile(
+    r"(?i:n/?a|null|none|nil|tbd|unknown)|[-－—–_*?/.·]+|无|暂无|空|未知|不涉及|不适用"
+)
+#: A number that is no three-digit status: a typo a reader can tell (``40``, ``4000``).
+WRONG_LENGTH_NUMBER = re.compile(r"[0-9]{1,2}|[0-9]{4,5}")
+
+
+def values(paragraphs: tuple[str, ...]) -> list[str]:
+    """The cell's parts: each paragraph split at the separators, empty parts dropped."""
+    parts: list[str] = []
+    for paragraph in paragraphs:
+        parts += [part for part in SEPARATORS.split(paragraph) if part]
+    return parts
+
+
+def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None:
+    """The statuses a cell lists, each (code, reason phrase or None); None when any part
+    of it is not a status. A reason written in the paragraph after a bare code ("200" /
+    "OK") belongs to that code."""
+    found: list[tuple[int, str | None]] = []
+    for part in values(paragraphs):
+        match = ONE_STATUS.fullmatch(part)
+        if match is not None:
+            found.append((int(match["code"]), match["reason"]))
+        elif found and found[-1][1] is None and REASON_PHRASE.fullmatch(part):
+            found[-1] = (found[-1][0], part)
+        else:
+            return None
+    return found or None
+
+
+def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
+    """The error codes a cell lists; None when a part holds a space or is not one."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        parts = SEPARATORS.split(paragraph)
+        if len(parts) > 1 and not all(part and _code_like(part) for part in parts):
+            return None  # "A/B" only splits where both sides are codes ("N/A" does not)
+        for part in parts:
+            if not ONE_ERROR_CODE.fullmatch(part):
+                return None
+            found.append(part)
+    return found or None
+
+
+def _code_like(text: str) -> bool:
+    """An error code as services write them: holds a digit (VOD.20000, 111400002)."""
+    return ONE_ERROR_CODE.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+
+
+def odd(text: str) -> bool:
+    """Whether a code cell's text is odd but clear: a placeholder or a wrong-length number."""
+    stripped = text.strip()
+    return bool(PLACEHOLDER.fullmatch(stripped) or WRONG_LENGTH_NUMBER.fullmatch(stripped))
