@@ -98,11 +98,12 @@ def test_pycon_blocks_are_doctests(page: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.chdir(ROOT)
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=OPTIONS)
     globs: dict[str, Any] = {}
+    report = sys.stdout  # not print(): doctest swaps sys.stdout for each example's output
     for block in blocks(page):
         if block.language == "pycon":
             test = parser.get_doctest(block.text, {}, block.name, str(page), block.line)
             test.globs = globs  # one session per page: later blocks use earlier names
-            runner.run(test, out=lambda text: print(text, end=""), clear_globs=False)
+            runner.run(test, out=report.write, clear_globs=False)
     assert runner.summarize(verbose=False).failed == 0
 
 
