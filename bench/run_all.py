@@ -1,4 +1,4 @@
-"""Run every benchmark side by side and print the ratios (the README's Performance table).
+"""Run every benchmark side by side and print the ratios (the table of docs/performance.md).
 
 .venv/bin/pip install -r bench/requirements.txt && .venv/bin/python bench/run_all.py
 """

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import DATA, LOOKUP_CASES, ROOT
+from docblocks import IMPORTS_THE_NPM_PACKAGE, Block, all_blocks
 
 from vodspec.registry import _code_key, _phrase_key
 
@@ -341,3 +342,21 @@ def test_an_output_folder_of_other_files_is_left_alone(
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     _one_line_refusal(generate(node, published, out), "holds files this generator did not write")
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [block for block in all_blocks("js") if IMPORTS_THE_NPM_PACKAGE.search(block.text)],
+    ids=lambda block: block.name,
+)
+def test_the_docs_javascript_runs_on_the_package(
+    block: Block, package: Path, node: str, tmp_path: Path
+) -> None:
+    """The README's and docs' examples that import "vodspec" (tests/test_docs.py runs the
+    others), as a consumer's module would: the package in its node_modules."""
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "vodspec").symlink_to(package)
+    (tmp_path / "example.mjs").write_text(block.text, encoding="utf-8")
+    command = [node, "example.mjs"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
