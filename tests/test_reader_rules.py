@@ -6,6 +6,7 @@ read exactly as a browser shows it, or refused with one line naming where.
 
 from __future__ import annotations
 
+import json
 import warnings
 from typing import Any
 
@@ -257,6 +258,8 @@ def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: 
     with pytest.warns(OddContentWarning, match="注：以上为常见情况"):
         dataset = scrape(make(row(*cells), note), file="p.md", service="any")
     assert len(dataset.records) == 1
+    (published,) = dataset.notes
+    assert "注：以上为常见情况。" in published.text and not published.in_records
 
 
 @pytest.mark.parametrize(
@@ -422,3 +425,15 @@ def test_build_strict_refuses_a_note_the_plain_build_publishes(tmp_path: Any) ->
     strict = run_cli("build", "--strict", "--raw", str(raw), "--data", str(tmp_path / "strict"))
     assert strict.returncode == 1 and "refused under --strict" in strict.stderr
     assert not (tmp_path / "strict").exists()
+    # Published as a note of the dataset, not a record, and listed by lint under its rule.
+    dataset = json.loads((tmp_path / "plain" / "status_codes.json").read_bytes())
+    (published,) = dataset["notes"]
+    assert published["line"] == line and "注：以上为常见状态码。" in published["text"]
+    assert not published["in_records"]
+    assert all("注：" not in str(record["description"]) for record in dataset["records"])
+    lint = json.loads(
+        run_cli("lint", str(tmp_path / "plain"), "--json", "--rule", "page-note").stdout
+    )
+    assert [finding["vendor"] for finding in lint] == [published["text"]]
+    lint_file = json.loads((tmp_path / "plain" / "lint.json").read_bytes())
+    assert [f for f in lint_file if f["rule"] == "page-note"] == lint

@@ -540,7 +540,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.tools.lint import RULES, lint_all
+    from vodspec.files import read_json
+    from vodspec.tools.lint import RULES, dataset_notes, lint_all
 
     target = Path(args.target) if args.target else _default_data_dir()
     expected = "expected a data dir or a dataset JSON (status_codes.json, error_codes.json)"
@@ -552,9 +553,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
         statuses = _lint_records(target / "status_codes.json", "status_codes")
         errors_path = target / "error_codes.json"
         errors = _lint_records(errors_path, "error_codes") if errors_path.exists() else []
+        paths = [target / "status_codes.json", *([errors_path] if errors_path.exists() else [])]
+        notes = dataset_notes(*map(read_json, paths))
     else:
-        from vodspec.files import read_json
-
         try:
             dataset = read_json(target)
         except VodspecError as exc:
@@ -562,7 +563,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         kind = dataset.get("kind") if isinstance(dataset, dict) else None
         statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
         errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
-    findings = lint_all(statuses, errors)
+        notes = dataset_notes(dataset)
+    findings = lint_all(statuses, errors, notes)
     if args.rule:
         if args.rule not in RULES:
             raise VodspecError(

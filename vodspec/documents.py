@@ -39,6 +39,8 @@ class DatasetDocument(TypedDict):
     version: NotRequired[str]
     source: NotRequired[SourceJSON]
     records: list[dict[str, Any]]
+    #: Odd but clear content of the page (tools.scrape.models.PageNote's fields).
+    notes: NotRequired[list[dict[str, Any]]]
 
 
 class Transition(TypedDict):

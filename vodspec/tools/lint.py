@@ -89,6 +89,12 @@ RULES = {
             "the page's status column",
         ),
         Rule(
+            "page-note",
+            "a row of the code table that is no record (a prose note, a cell that holds no"
+            " code): kept as a note of the dataset, as written",
+            "the page's code table",
+        ),
+        Rule(
             "error-status-not-on-status-page",
             "error codes are listed under an HTTP status the status page does not list",
             "VOD's status-code page",
@@ -264,14 +270,48 @@ def lint_error_records(
 
 
 def lint_all(
-    statuses: list[dict[str, Any]], errors: list[dict[str, Any]] | None = None
+    statuses: list[dict[str, Any]],
+    errors: list[dict[str, Any]] | None = None,
+    notes: list[dict[str, Any]] | None = None,
 ) -> list[Finding]:
-    """The status page's findings, then the error-code page's."""
-    return lint_records(statuses) + lint_error_records(errors or [], statuses)
+    """The status page's findings, then the error-code page's, then the pages' notes."""
+    findings = lint_records(statuses) + lint_error_records(errors or [], statuses)
+    return findings + lint_notes(notes or [])
 
 
-def lint_json(statuses: list[dict[str, Any]], errors: list[dict[str, Any]] | None = None) -> bytes:
+def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
+    """One finding per row a dataset keeps as a note only (odd cells kept in a record are
+    the record rules' business)."""
+    return [
+        Finding(
+            f"line {note.get('line')}",
+            "page-note",
+            note.get("text"),
+            None,
+            RULES["page-note"].reference,
+            str(note.get("why")),
+        )
+        for note in notes
+        if isinstance(note, dict) and not note.get("in_records")
+    ]
+
+
+def dataset_notes(*datasets: Any) -> list[dict[str, Any]]:
+    """The notes of published datasets (JSON documents), one list."""
+    return [
+        note
+        for dataset in datasets
+        if isinstance(dataset, dict) and isinstance(dataset.get("notes"), list)
+        for note in dataset["notes"]
+    ]
+
+
+def lint_json(
+    statuses: list[dict[str, Any]],
+    errors: list[dict[str, Any]] | None = None,
+    notes: list[dict[str, Any]] | None = None,
+) -> bytes:
     """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
     from vodspec.files import dump_json
 
-    return dump_json([finding.as_dict() for finding in lint_all(statuses, errors)])
+    return dump_json([finding.as_dict() for finding in lint_all(statuses, errors, notes)])

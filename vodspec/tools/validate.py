@@ -21,7 +21,7 @@ from vodspec.record import shown
 from vodspec.tools import jsonschema_subset
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import KEY_FIELDS
-from vodspec.tools.lint import lint_json
+from vodspec.tools.lint import dataset_notes, lint_json
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
     problems += _check_snapshot(directory, package, files[layout.PACKAGE_NAME], records, entries)
     if layout.STATUS_CODES in kinds:
         errors = records.get(layout.ERROR_CODES)
-        lint = lint_json(records[layout.STATUS_CODES], errors)
+        lint = lint_json(records[layout.STATUS_CODES], errors, dataset_notes(*datasets.values()))
         if (directory / layout.LINT_NAME).exists() and _read(directory, layout.LINT_NAME) != lint:
             problems.append(
                 Problem(f"{layout.LINT_NAME}: not the findings for the published records (rebuild)")

@@ -26,7 +26,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
-from vodspec.tools.lint import lint_json
+from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
     ErrorCodeRecord,
@@ -197,10 +197,12 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
             files[schema_name(kind)] = dump_json(json_schema(kind))
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
     if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
-        errors = datasets.get(ERROR_CODES)
+        documents = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
+        errors = documents.get(ERROR_CODES)
         files[LINT_NAME] = lint_json(
-            datasets[STATUS_CODES].model_dump(mode="json")["records"],
-            errors.model_dump(mode="json")["records"] if errors is not None else None,
+            documents[STATUS_CODES]["records"],
+            errors["records"] if errors is not None else None,
+            dataset_notes(*documents.values()),
         )
     # The accessor's form of the same records travels in the same swap as the files above.
     files[snapshot.SNAPSHOT_NAME] = render_snapshot(datasets, files)

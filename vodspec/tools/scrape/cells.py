@@ -27,19 +27,22 @@ class Note:
     #: The row's text as written, cells joined with " | ".
     text: str
     why: str
+    #: Whether the row is published as a record all the same (an odd status cell on an
+    #: error page); else the note is all the dataset keeps of it.
+    in_records: bool = False
 
 
 #: Why a row that is one cell across the table is a note.
 NOTE_ROW = "a note written as a row of the code table (one cell across it); not a record"
 
 
-def note_of(row: Row, column: str | None, why: str) -> Note:
-    """A note on ``row``: where it is, its text as written and why it is not a record."""
+def note_of(row: Row, column: str | None, why: str, in_records: bool = False) -> Note:
+    """A note on ``row``: where it is, its text as written and why it is odd."""
     texts: list[str] = []
     for cell in row.cells:
         if not cell.from_left and cell.paragraphs:
             texts.append(" / ".join(cell.paragraphs))
-    return Note(row.line, row.id, column, " | ".join(texts), why)
+    return Note(row.line, row.id, column, " | ".join(texts), why, in_records)
 
 
 def cell_error(row: Row, column: str | None, message: str) -> CellError:

@@ -44,7 +44,7 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
     if found is None:
         if words and grammar.odd(" ".join(words)):
             why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
-            notes.append(note_of(row, column, why))
+            notes.append(note_of(row, column, why, in_records=True))
             return [None], text
         raise cell_error(
             row,

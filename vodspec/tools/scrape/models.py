@@ -116,6 +116,21 @@ class Source(_Model):
 Semver = Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
 
 
+class PageNote(_Model):
+    """Odd but clear content of the page, kept as written rather than refuse the page: a
+    prose note written as a row of the code table, a code cell that holds no code."""
+
+    line: int = Field(ge=1, description="Line of the page the row starts on.")
+    row: Text | None = Field(description="The row's id in the page's HTML, if it has one.")
+    column: Text | None = Field(description="The column of the odd cell (null: the whole row).")
+    text: Text = Field(description="The row's text as written, cells joined with ' | '.")
+    why: Text = Field(description="What is odd about it.")
+    in_records: bool = Field(
+        description="Whether the row is published as a record all the same (an odd status"
+        " cell on an error page, http_status null); else this note is all that is kept of it."
+    )
+
+
 class _Dataset(_Model):
     """A page's records with the page they came from; the fields every dataset has."""
 
@@ -124,6 +139,11 @@ class _Dataset(_Model):
     version: Semver
     source: Source
     records: list[Any] = Field(min_length=1)
+    notes: list[PageNote] = Field(
+        default_factory=list,
+        description="Odd but clear content of the page, in page order (vodspec lint lists"
+        " it; vodspec build --strict refuses it).",
+    )
 
 
 class ErrorDataset(_Dataset):

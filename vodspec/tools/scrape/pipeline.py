@@ -27,7 +27,7 @@ from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.markup import conflict_error, find_conflict
-from vodspec.tools.scrape.models import Dataset, ErrorDataset, Source, StatusDataset
+from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
 from vodspec.tools.scrape.service import ANY_SERVICE, check_service
 from vodspec.tools.scrape.status_table import status_records
@@ -177,6 +177,7 @@ def _scrape(
             version=INITIAL_VERSION,
             source=_source(info, found_service, source_id, url, file, sha256),
             records=records,
+            notes=_published(notes),
         )
     error_rows = error_records(tables, doc_id, sha256, notes)
     if not error_rows:
@@ -187,7 +188,24 @@ def _scrape(
         version=INITIAL_VERSION,
         source=_source(info, found_service, source_id, url, file, sha256),
         records=error_rows,
+        notes=_published(notes),
     )
+
+
+def _published(notes: list[Note]) -> list[PageNote]:
+    """The notes as the dataset publishes them, in page order."""
+    ordered = sorted(notes, key=lambda note: note.line)
+    return [
+        PageNote(
+            line=note.line,
+            row=note.row,
+            column=note.column,
+            text=note.text,
+            why=note.why,
+            in_records=note.in_records,
+        )
+        for note in ordered
+    ]
 
 
 def _source(
