@@ -114,8 +114,9 @@ function packageJson(version, files) {
 
 /**
  * Makes `out` ready for `names` (paths relative to it): refused unless it is missing, empty,
- * or holds nothing but real folders and files at those paths (an earlier output), which
- * the writing then overwrites. Nothing else in it is touched, and no link is followed.
+ * or an earlier output: real folders and files at exactly those paths, none missing or
+ * added, and a package.json naming "vodspec". Those files are then overwritten; nothing else
+ * is touched, and no link is followed.
  */
 function prepare(out, names) {
   const folders = new Set(names.filter((n) => n.includes("/")).map((n) => n.split("/")[0]));
@@ -149,9 +150,27 @@ function prepare(out, names) {
       foreign.push(name);
     }
   }
+  const shown = (list) => list.sort().slice(0, 5).join(", ") + (list.length > 5 ? " …" : "");
   if (foreign.length > 0) {
-    const shown = foreign.sort().slice(0, 5).join(", ") + (foreign.length > 5 ? " …" : "");
-    throw new Refusal(`${out} holds files this generator did not write (${shown}); not touched`);
+    throw new Refusal(`${out} holds files this generator did not write (${shown(foreign)}); not touched`);
+  }
+  const present = names.filter((name) => stat(join(out, name)) !== undefined);
+  const lost = names.filter((name) => !present.includes(name));
+  if (present.length > 0 && lost.length > 0) {
+    throw new Refusal(
+      `${out} is not a whole earlier output (no ${shown(lost)}); not touched: remove it, or name an empty folder`,
+    );
+  }
+  if (present.length > 0) {
+    let manifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+    } catch {
+      manifest = undefined;
+    }
+    if (manifest?.name !== "vodspec") {
+      throw new Refusal(`${out}/package.json is not this generator's (no "name": "vodspec"); not touched`);
+    }
   }
   try {
     for (const folder of [...folders].sort()) mkdirSync(join(out, folder), { recursive: true });

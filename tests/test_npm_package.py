@@ -389,13 +389,44 @@ def test_an_output_folder_holding_anything_else_is_left_alone(
 def test_an_earlier_output_is_overwritten_file_by_file(
     package: Path, published: Path, node: str, tmp_path: Path
 ) -> None:
-    """Part of an earlier output (a file lost, another stale) is taken as the generator's."""
     out = tmp_path / "out"
     shutil.copytree(package, out)
     (out / "index.js").write_text("stale", encoding="utf-8")
-    (out / "types" / "error_codes.d.ts").unlink()
     generated(node, published, out)
     assert files(out) == files(package)
+
+
+def _without(name: str) -> Any:
+    return lambda out: (out / name).unlink()
+
+
+def _package_json(text: str) -> Any:
+    return lambda out: (out / "package.json").write_text(text, encoding="utf-8")
+
+
+#: An earlier output changed so that it may be someone's: never overwritten.
+NOT_AN_OUTPUT = {
+    "a file lost": _without("types/error_codes.d.ts"),
+    "only what a small project has": lambda out: [
+        path.unlink() for path in out.rglob("*") if path.is_file() and path.name != "README.md"
+    ],
+    "package.json of null": _package_json("null"),
+    "package.json of another name": _package_json('{"name": "other"}'),
+    "package.json not JSON": _package_json("{"),
+}
+
+
+@pytest.mark.parametrize("change", NOT_AN_OUTPUT.values(), ids=NOT_AN_OUTPUT.keys())
+def test_a_folder_that_is_not_a_whole_earlier_output_is_left_alone(
+    package: Path, published: Path, node: str, tmp_path: Path, change: Any
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(package, out)
+    change(out)
+    before = tree(out)
+    result = generate(node, published, out)
+    _one_line_refusal(result, "not touched")
+    assert "internal error" not in result.stderr and tree(out) == before
 
 
 @pytest.mark.parametrize("kind", ["a link to a folder", "a file", "a dangling link"])
