@@ -3,8 +3,8 @@
 // checks them; any other keyword is refused, never ignored), and what a schema cannot say:
 // each record once, status codes unique and sorted, the dataset's kind its file's.
 
-const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "default", "examples", "$defs"]);
-const CHECKED = new Set([
+export const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "default", "examples", "$defs"]);
+export const CHECKED = new Set([
   "type",
   "properties",
   "required",

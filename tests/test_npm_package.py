@@ -326,7 +326,14 @@ def test_a_field_added_to_the_schema_reaches_the_types(
 def _one_line_refusal(result: subprocess.CompletedProcess[str], expected: str) -> None:
     assert result.returncode == 1 and result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert expected in line and "at " not in line, result.stderr
+    assert expected in line and "at " not in line and "internal error" not in line, line
+
+
+def _refused_untouched(node: str, data: Path, out: Path, folder: Path, expected: str) -> None:
+    """The generator refuses ``out`` in one line, and nothing under ``folder`` changes."""
+    before = tree(folder)
+    _one_line_refusal(generate(node, data, out), expected)
+    assert tree(folder) == before
 
 
 def test_a_data_dir_without_the_licence_text_is_refused(
@@ -381,9 +388,7 @@ def test_an_output_folder_holding_anything_else_is_left_alone(
     for name, text in contents.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(text, encoding="utf-8")
-    before = tree(out)
-    _one_line_refusal(generate(node, published, out), "holds files this generator did not write")
-    assert tree(out) == before
+    _refused_untouched(node, published, out, out, "holds files this generator did not write")
 
 
 def test_an_earlier_output_is_overwritten_file_by_file(
@@ -423,10 +428,7 @@ def test_a_folder_that_is_not_a_whole_earlier_output_is_left_alone(
     out = tmp_path / "out"
     shutil.copytree(package, out)
     change(out)
-    before = tree(out)
-    result = generate(node, published, out)
-    _one_line_refusal(result, "not touched")
-    assert "internal error" not in result.stderr and tree(out) == before
+    _refused_untouched(node, published, out, out, "not touched")
 
 
 @pytest.mark.parametrize("kind", ["a link to a folder", "a file", "a dangling link"])
@@ -440,11 +442,7 @@ def test_an_output_path_that_is_not_a_folder_is_refused_in_one_line(
         out.write_text('{"name": "vodspec"}', encoding="utf-8")
     else:
         out.symlink_to(target if kind == "a link to a folder" else tmp_path / "none")
-    before = tree(tmp_path)
-    result = generate(node, published, out)
-    _one_line_refusal(result, str(out))
-    assert "internal error" not in result.stderr
-    assert tree(tmp_path) == before
+    _refused_untouched(node, published, out, tmp_path, str(out))
 
 
 def test_a_link_inside_an_earlier_output_is_refused_not_followed(
@@ -456,9 +454,7 @@ def test_a_link_inside_an_earlier_output_is_refused_not_followed(
     shutil.copytree(package, out)
     shutil.rmtree(out / "data")
     (out / "data").symlink_to(elsewhere, target_is_directory=True)
-    before = tree(tmp_path)
-    _one_line_refusal(generate(node, published, out), "holds files this generator did not write")
-    assert tree(tmp_path) == before
+    _refused_untouched(node, published, out, tmp_path, "holds files this generator did not write")
 
 
 def _edited(published: Path, tmp_path: Path, name: str, edit: Any) -> Path:
@@ -514,9 +510,7 @@ def test_a_data_dir_validate_refuses_is_not_packed(
     from vodspec.tools.validate import validate_dir
 
     assert [p for p in validate_dir(data) if p.kind == "damaged"]  # validate refuses it too
-    result = generate(node, data, tmp_path / "out")
-    _one_line_refusal(result, name)
-    assert "internal error" not in result.stderr
+    _one_line_refusal(generate(node, data, tmp_path / "out"), name)
     assert not (tmp_path / "out").exists()
 
 
@@ -579,3 +573,21 @@ def test_the_docs_javascript_runs_on_the_package(
     command = [node, "example.mjs"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_generators_schema_checker_knows_the_keywords_validate_knows(node: str) -> None:
+    """npm/check.mjs ports vodspec/tools/jsonschema_subset.py: the same keywords checked and
+    the same ones taken as annotations (a keyword either lacks is refused, not ignored)."""
+    from vodspec.tools import jsonschema_subset
+
+    script = (
+        f'const c = await import("{(NPM / "check.mjs").as_uri()}");'
+        "console.log(JSON.stringify([[...c.CHECKED].sort(), [...c.ANNOTATIONS].sort()]));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    checked, annotations = json.loads(result.stdout)
+    assert checked == sorted(jsonschema_subset.CHECKED)
+    assert annotations == sorted(jsonschema_subset.ANNOTATIONS)
