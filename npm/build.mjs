@@ -1,20 +1,29 @@
 // Generates the vodspec npm package from a published data dir: the datasets and the data's
-// licence text copied byte for byte, TypeScript declarations generated from the datasets'
+// licence text copied byte for byte (once they pass their own JSON Schemas: check.mjs), the
+// code's licence (LICENSE, Apache-2.0), TypeScript declarations generated from the datasets'
 // JSON Schemas, the runtime from src/, and a package.json named and versioned with the data.
 // The same data gives the same files, byte for byte.
 //
+// The output folder must be missing, empty, or hold nothing but files this generator writes
+// (an earlier output): those are overwritten, and nothing else is ever touched.
+//
 //   node build.mjs [--data DIR] [--out DIR]     (defaults: ../data and ./dist)
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { recordErrors, schemaErrors, SchemaError } from "./check.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The datasets the package ships (each with its schema beside it in the data dir). */
 const DATASETS = ["status_codes", "error_codes"];
-/** The data's licence text, published by `vodspec build` in the data dir. */
+/** The data's licence text, published by `vodspec build` in the data dir (shipped in data/). */
 const LICENCE = "LICENSE.md";
+/** The code's licence (Apache-2.0), at the top of the repository; shipped as LICENSE. */
+const CODE_LICENCE = join(HERE, "..", "LICENSE");
+/** Both, as pyproject.toml declares them: the code Apache-2.0, the data under its own. */
+const LICENSE_EXPRESSION = "Apache-2.0 AND LicenseRef-huaweicloudDocs-vod";
 /** The runtime, copied from src/ as it is. */
 const SOURCES = ["index.js", "fold.js", "index.d.ts", "README.md"];
 const SEMVER = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
@@ -23,8 +32,11 @@ class Refusal extends Error {}
 
 function read(path, what) {
   try {
+    // A link could lead anywhere (outside the data dir): only the dir's own files are packed.
+    if (lstatSync(path).isSymbolicLink()) throw new Refusal(`${path} is a symbolic link; not packed`);
     return readFileSync(path);
   } catch (error) {
+    if (error instanceof Refusal) throw error;
     if (error.code === "ENOENT") throw new Refusal(`${path} is missing; ${what}`);
     throw new Refusal(`cannot read ${path}: ${error.message}`);
   }
@@ -41,7 +53,8 @@ function json(path, bytes) {
 /** The data version: the one every dataset and datapackage.json carry. */
 function dataVersion(dataDir, datasets) {
   const path = join(dataDir, "datapackage.json");
-  const versions = new Map([[path, json(path, read(path, "expected a vodspec data dir")).version]]);
+  const manifest = json(path, read(path, "expected a vodspec data dir"));
+  const versions = new Map([[path, manifest?.version]]);
   for (const [name, { document }] of Object.entries(datasets)) {
     versions.set(join(dataDir, `${name}.json`), document.version);
   }
@@ -64,18 +77,34 @@ async function declarations(name, schema) {
   });
 }
 
+/** A dataset refused unless it is valid by its own schema and its records are sound. */
+function checked(name, path, document, schema) {
+  let problems;
+  try {
+    problems = [...schemaErrors(document, schema), ...recordErrors(name, document)];
+  } catch (error) {
+    if (error instanceof SchemaError) throw new Refusal(`${path}: ${error.message}`);
+    throw error;
+  }
+  if (problems.length > 0) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+    throw new Refusal(`${path} is not a sound dataset: ${problems[0]}${more}; not packed`);
+  }
+}
+
 function packageJson(version, files) {
-  const dataExports = Object.fromEntries(
-    DATASETS.map((name) => [`./data/${name}.json`, `./data/${name}.json`]),
-  );
   return {
     name: "vodspec",
     version,
     description:
       "Huawei Cloud VOD's documented HTTP status codes and error codes as data, with typed lookups.",
-    license: `SEE LICENSE IN ${LICENCE}`,
+    // The code (index.js, fold.js, the types) is Apache-2.0 (LICENSE); the data and its text
+    // are under the licence of Huawei Cloud's documentation (data/LICENSE.md).
+    license: LICENSE_EXPRESSION,
     type: "module",
-    exports: { ".": { types: "./index.d.ts", default: "./index.js" }, ...dataExports },
+    // The JSON files ship in data/ but are not exported: an importer could change the very
+    // objects the lookups answer with (a JSON module is one shared, unfrozen object).
+    exports: { ".": { types: "./index.d.ts", default: "./index.js" } },
     types: "./index.d.ts",
     files,
     sideEffects: false,
@@ -83,16 +112,71 @@ function packageJson(version, files) {
   };
 }
 
-/** Empties `out` when it is missing, empty, or an earlier output of this generator. */
-function prepare(out) {
-  if (existsSync(out) && readdirSync(out).length > 0) {
-    const manifest = join(out, "package.json");
-    const earlier = existsSync(manifest) && json(manifest, read(manifest, "")).name === "vodspec";
-    if (!earlier) throw new Refusal(`${out} holds files this generator did not write; not touched`);
-    rmSync(out, { recursive: true });
+/**
+ * Makes `out` ready for `names` (paths relative to it): refused unless it is missing, empty,
+ * or an earlier output: real folders and files at exactly those paths, none missing or
+ * added, and a package.json naming "vodspec". Those files are then overwritten; nothing else
+ * is touched, and no link is followed.
+ */
+function prepare(out, names) {
+  const folders = new Set(names.filter((n) => n.includes("/")).map((n) => n.split("/")[0]));
+  const wanted = new Set(names);
+  const stat = (path) => {
+    try {
+      return lstatSync(path);
+    } catch (error) {
+      if (error.code === "ENOENT") return undefined;
+      throw new Refusal(`cannot read ${path}: ${error.message}`);
+    }
+  };
+  const top = stat(out);
+  if (top?.isSymbolicLink()) throw new Refusal(`${out} is a symbolic link; name the real folder`);
+  if (top && !top.isDirectory()) throw new Refusal(`${out} exists and is not a folder; not touched`);
+  const foreign = [];
+  const list = (folder, prefix) => {
+    try {
+      return readdirSync(folder).map((name) => `${prefix}${name}`);
+    } catch (error) {
+      throw new Refusal(`cannot list ${folder}: ${error.message}`);
+    }
+  };
+  for (const name of top ? list(out, "") : []) {
+    const entry = stat(join(out, name));
+    if (folders.has(name) && entry.isDirectory()) {
+      for (const inner of list(join(out, name), `${name}/`)) {
+        if (!wanted.has(inner) || !stat(join(out, inner)).isFile()) foreign.push(inner);
+      }
+    } else if (!wanted.has(name) || !entry.isFile()) {
+      foreign.push(name);
+    }
   }
-  mkdirSync(join(out, "data"), { recursive: true });
-  mkdirSync(join(out, "types"), { recursive: true });
+  const shown = (list) => list.sort().slice(0, 5).join(", ") + (list.length > 5 ? " …" : "");
+  if (foreign.length > 0) {
+    throw new Refusal(`${out} holds files this generator did not write (${shown(foreign)}); not touched`);
+  }
+  const present = names.filter((name) => stat(join(out, name)) !== undefined);
+  const lost = names.filter((name) => !present.includes(name));
+  if (present.length > 0 && lost.length > 0) {
+    throw new Refusal(
+      `${out} is not a whole earlier output (no ${shown(lost)}); not touched: remove it, or name an empty folder`,
+    );
+  }
+  if (present.length > 0) {
+    let manifest;
+    try {
+      manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
+    } catch {
+      manifest = undefined;
+    }
+    if (manifest?.name !== "vodspec") {
+      throw new Refusal(`${out}/package.json is not this generator's (no "name": "vodspec"); not touched`);
+    }
+  }
+  try {
+    for (const folder of [...folders].sort()) mkdirSync(join(out, folder), { recursive: true });
+  } catch (error) {
+    throw new Refusal(`cannot make ${out}: ${error.message}`);
+  }
 }
 
 export async function build(dataDir, out) {
@@ -102,7 +186,9 @@ export async function build(dataDir, out) {
     const bytes = read(path, `the package ships both datasets (${DATASETS.join(", ")})`);
     const schemaPath = join(dataDir, `${name}.schema.json`);
     const schema = json(schemaPath, read(schemaPath, "its types are generated from it"));
-    datasets[name] = { bytes, document: json(path, bytes), schema };
+    const document = json(path, bytes);
+    checked(name, path, document, schema);
+    datasets[name] = { bytes, document, schema };
   }
   const licence = read(
     join(dataDir, LICENCE),
@@ -114,13 +200,19 @@ export async function build(dataDir, out) {
     files.set(`data/${name}.json`, bytes);
     files.set(`types/${name}.d.ts`, Buffer.from(await declarations(name, schema)));
   }
-  files.set(LICENCE, licence);
+  files.set(`data/${LICENCE}`, licence);
+  files.set("LICENSE", read(CODE_LICENCE, "the code's licence text (Apache-2.0)"));
   for (const name of SOURCES) files.set(name, read(join(HERE, "src", name), "part of the runtime"));
   const listed = [...files.keys()].sort();
   const manifest = `${JSON.stringify(packageJson(version, listed), null, 2)}\n`;
   files.set("package.json", Buffer.from(manifest));
-  prepare(out);
-  for (const name of [...files.keys()].sort()) writeFileSync(join(out, name), files.get(name));
+  const names = [...files.keys()].sort();
+  prepare(out, names);
+  try {
+    for (const name of names) writeFileSync(join(out, name), files.get(name));
+  } catch (error) {
+    throw new Refusal(`cannot write ${error.path ?? out}: ${error.message}`);
+  }
   return { version, files: [...files.keys()].sort() };
 }
 

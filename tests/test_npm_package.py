@@ -28,11 +28,13 @@ from vodspec.registry import _code_key, _phrase_key
 
 NPM = ROOT / "npm"
 NODE_TESTS = NPM / "test"
-#: What `npm pack` must ship: the datasets, the data's licence, the types, the code, README.
+#: What `npm pack` must ship: the datasets, both licences (the code's, Apache-2.0, and the
+#: data's beside it), the types, the code, README.
 PACKED = {
     "package.json",
     "README.md",
-    "LICENSE.md",
+    "LICENSE",
+    "data/LICENSE.md",
     "index.js",
     "fold.js",
     "index.d.ts",
@@ -146,11 +148,23 @@ def files(folder: Path) -> dict[str, bytes]:
 def test_the_package_ships_the_published_files_unchanged(package: Path, published: Path) -> None:
     for name in ("status_codes.json", "error_codes.json"):
         assert (package / "data" / name).read_bytes() == (DATA / name).read_bytes()
-    assert (package / LICENCE).read_bytes() == (published / LICENCE).read_bytes()
+    assert (package / "data" / LICENCE).read_bytes() == (published / LICENCE).read_bytes()
+    assert (package / "LICENSE").read_bytes() == (ROOT / "LICENSE").read_bytes()
     manifest = json.loads((package / "package.json").read_bytes())
     version = json.loads((DATA / "datapackage.json").read_bytes())["version"]
     assert (manifest["name"], manifest["version"]) == ("vodspec", version)
     assert "dependencies" not in manifest
+
+
+def test_the_package_declares_both_licences_as_the_wheel_does(package: Path) -> None:
+    """The code is Apache-2.0, the data under its own licence: one SPDX expression names
+    both (pyproject.toml's), and both texts ship; the README says which covers what."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    manifest = json.loads((package / "package.json").read_bytes())
+    assert manifest["license"] == project["license"]
+    assert all((package / name).is_file() for name in project["license-files"])
+    readme = (package / "README.md").read_text(encoding="utf-8")
+    assert "Apache-2.0" in readme and "data/LICENSE.md" in readme
 
 
 def test_the_package_version_is_the_wheels(package: Path) -> None:
@@ -302,6 +316,9 @@ def test_a_field_added_to_the_schema_reaches_the_types(
     data = tmp_path / "data"
     shutil.copytree(published, data)
     (data / "status_codes.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    dataset = json.loads((data / "status_codes.json").read_bytes())  # the data has it too
+    dataset["records"] = [{**r, "retry_count": 0} for r in dataset["records"]]
+    (data / "status_codes.json").write_text(json.dumps(dataset), encoding="utf-8")
     widened = generated(node, data, tmp_path / "widened")
     assert typecheck(installed, node, widened, tmp_path / "consumer", UNKNOWN_FIELD) == ""
 
@@ -309,7 +326,14 @@ def test_a_field_added_to_the_schema_reaches_the_types(
 def _one_line_refusal(result: subprocess.CompletedProcess[str], expected: str) -> None:
     assert result.returncode == 1 and result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert expected in line and "at " not in line, result.stderr
+    assert expected in line and "at " not in line and "internal error" not in line, line
+
+
+def _refused_untouched(node: str, data: Path, out: Path, folder: Path, expected: str) -> None:
+    """The generator refuses ``out`` in one line, and nothing under ``folder`` changes."""
+    before = tree(folder)
+    _one_line_refusal(generate(node, data, out), expected)
+    assert tree(folder) == before
 
 
 def test_a_data_dir_without_the_licence_text_is_refused(
@@ -334,14 +358,203 @@ def test_datasets_of_different_versions_are_refused(
     _one_line_refusal(generate(node, data, tmp_path / "out"), "does not carry one semver version")
 
 
-def test_an_output_folder_of_other_files_is_left_alone(
-    published: Path, node: str, tmp_path: Path
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: a file's bytes, a link's target, "dir" for a folder."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[name] = f"-> {os.readlink(path)}"
+        else:
+            found[name] = path.read_bytes() if path.is_file() else "dir"
+    return found
+
+
+#: Folders of earlier outputs with something more, or other: none may be touched.
+FOREIGN = {
+    "a file of the user's": {"notes.txt": "mine"},
+    "a project named vodspec": {"package.json": '{"name": "vodspec"}', "src/main.js": "x"},
+    "an earlier output plus a file": {"index.js": "old", "data/notes.txt": "mine"},
+    "a folder where a file goes": {"index.js/keep": "mine"},
+    "a .git folder": {"package.json": '{"name": "vodspec"}', ".git/HEAD": "ref"},
+}
+
+
+@pytest.mark.parametrize("contents", FOREIGN.values(), ids=FOREIGN.keys())
+def test_an_output_folder_holding_anything_else_is_left_alone(
+    published: Path, node: str, tmp_path: Path, contents: dict[str, str]
 ) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "notes.txt").write_text("mine", encoding="utf-8")
-    _one_line_refusal(generate(node, published, out), "holds files this generator did not write")
-    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    for name, text in contents.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    _refused_untouched(node, published, out, out, "holds files this generator did not write")
+
+
+def test_an_earlier_output_is_overwritten_file_by_file(
+    package: Path, published: Path, node: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(package, out)
+    (out / "index.js").write_text("stale", encoding="utf-8")
+    generated(node, published, out)
+    assert files(out) == files(package)
+
+
+def _without(name: str) -> Any:
+    return lambda out: (out / name).unlink()
+
+
+def _package_json(text: str) -> Any:
+    return lambda out: (out / "package.json").write_text(text, encoding="utf-8")
+
+
+#: An earlier output changed so that it may be someone's: never overwritten.
+NOT_AN_OUTPUT = {
+    "a file lost": _without("types/error_codes.d.ts"),
+    "only what a small project has": lambda out: [
+        path.unlink() for path in out.rglob("*") if path.is_file() and path.name != "README.md"
+    ],
+    "package.json of null": _package_json("null"),
+    "package.json of another name": _package_json('{"name": "other"}'),
+    "package.json not JSON": _package_json("{"),
+}
+
+
+@pytest.mark.parametrize("change", NOT_AN_OUTPUT.values(), ids=NOT_AN_OUTPUT.keys())
+def test_a_folder_that_is_not_a_whole_earlier_output_is_left_alone(
+    package: Path, published: Path, node: str, tmp_path: Path, change: Any
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(package, out)
+    change(out)
+    _refused_untouched(node, published, out, out, "not touched")
+
+
+@pytest.mark.parametrize("kind", ["a link to a folder", "a file", "a dangling link"])
+def test_an_output_path_that_is_not_a_folder_is_refused_in_one_line(
+    published: Path, node: str, tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    out = tmp_path / "out"
+    if kind == "a file":
+        out.write_text('{"name": "vodspec"}', encoding="utf-8")
+    else:
+        out.symlink_to(target if kind == "a link to a folder" else tmp_path / "none")
+    _refused_untouched(node, published, out, tmp_path, str(out))
+
+
+def test_a_link_inside_an_earlier_output_is_refused_not_followed(
+    package: Path, published: Path, node: str, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    shutil.copytree(package, out)
+    shutil.rmtree(out / "data")
+    (out / "data").symlink_to(elsewhere, target_is_directory=True)
+    _refused_untouched(node, published, out, tmp_path, "holds files this generator did not write")
+
+
+def _edited(published: Path, tmp_path: Path, name: str, edit: Any) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    document = json.loads((data / name).read_bytes())
+    (data / name).write_text(json.dumps(edit(document)), encoding="utf-8")
+    return data
+
+
+def _with(document: Any, **changes: Any) -> Any:
+    return {**document, **changes}
+
+
+#: Datasets `vodspec validate` refuses, edited in ways no one check names: the generator
+#: refuses them by the datasets' own schemas and by what a schema cannot say.
+UNSOUND = {
+    "a status code as text": (
+        "status_codes.json",
+        lambda d: _with(d, records=[{**r, "code": str(r["code"])} for r in d["records"]]),
+    ),
+    "a status record twice": (
+        "status_codes.json",
+        lambda d: _with(d, records=[d["records"][0], *d["records"]]),
+    ),
+    "an error record twice": (
+        "error_codes.json",
+        lambda d: _with(d, records=[*d["records"], d["records"][-1]]),
+    ),
+    "an unknown field": (
+        "error_codes.json",
+        lambda d: _with(d, records=[{**d["records"][0], "retry": 1}, *d["records"][1:]]),
+    ),
+    "a required field lost": (
+        "status_codes.json",
+        lambda d: _with(
+            d, records=[{k: v for k, v in r.items() if k != "reason"} for r in d["records"]]
+        ),
+    ),
+    "records not a list": ("error_codes.json", lambda d: _with(d, records={})),
+    "the other kind": ("status_codes.json", lambda d: _with(d, kind="error_codes")),
+    "null": ("status_codes.json", lambda d: None),
+    "a datapackage.json of null": ("datapackage.json", lambda d: None),
+}
+
+
+@pytest.mark.parametrize("case", UNSOUND.values(), ids=UNSOUND.keys())
+def test_a_data_dir_validate_refuses_is_not_packed(
+    published: Path, node: str, tmp_path: Path, case: tuple[str, Any]
+) -> None:
+    name, edit = case
+    data = _edited(published, tmp_path, name, edit)
+    from vodspec.tools.validate import validate_dir
+
+    assert [p for p in validate_dir(data) if p.kind == "damaged"]  # validate refuses it too
+    _one_line_refusal(generate(node, data, tmp_path / "out"), name)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_schema_keyword_the_checker_lacks_is_refused_not_ignored(
+    published: Path, node: str, tmp_path: Path
+) -> None:
+    data = _edited(
+        published, tmp_path, "status_codes.schema.json", lambda s: _with(s, uniqueItems=True)
+    )
+    _one_line_refusal(generate(node, data, tmp_path / "out"), "not implemented: uniqueItems")
+
+
+@pytest.mark.parametrize("name", [LICENCE, "status_codes.json", "status_codes.schema.json"])
+def test_a_link_in_the_data_dir_is_not_packed(
+    published: Path, node: str, tmp_path: Path, name: str
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    outside = tmp_path / "outside"
+    outside.write_bytes((data / name).read_bytes())
+    (data / name).unlink()
+    (data / name).symlink_to(outside)
+    _one_line_refusal(generate(node, data, tmp_path / "out"), f"{data / name} is a symbolic link")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_json_files_ship_but_no_importer_can_change_the_records(
+    package: Path, node: str, tmp_path: Path
+) -> None:
+    """An importer of a JSON module could change the very objects the lookups answer with,
+    before vodspec is imported: the files ship in data/, but are not exported."""
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "vodspec").symlink_to(package)
+    (tmp_path / "mutate.mjs").write_text(
+        'const data = await import("vodspec/data/status_codes.json", { with: { type: "json" } })'
+        ".catch((e) => e.code);\n"
+        "console.log(typeof data === 'string' ? data : 'imported');\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [node, "mutate.mjs"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "ERR_PACKAGE_PATH_NOT_EXPORTED", result.stderr
+    assert (package / "data" / "status_codes.json").is_file()
 
 
 @pytest.mark.parametrize(
@@ -360,3 +573,21 @@ def test_the_docs_javascript_runs_on_the_package(
     command = [node, "example.mjs"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_generators_schema_checker_knows_the_keywords_validate_knows(node: str) -> None:
+    """npm/check.mjs ports vodspec/tools/jsonschema_subset.py: the same keywords checked and
+    the same ones taken as annotations (a keyword either lacks is refused, not ignored)."""
+    from vodspec.tools import jsonschema_subset
+
+    script = (
+        f'const c = await import("{(NPM / "check.mjs").as_uri()}");'
+        "console.log(JSON.stringify([[...c.CHECKED].sort(), [...c.ANNOTATIONS].sort()]));"
+    )
+    result = subprocess.run(
+        [node, "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    checked, annotations = json.loads(result.stdout)
+    assert checked == sorted(jsonschema_subset.CHECKED)
+    assert annotations == sorted(jsonschema_subset.ANNOTATIONS)

@@ -4,19 +4,20 @@ refuses, a page the build refuses, and no network. Raw and data dirs are tmp cop
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from conftest import SEED, frozen_raw, run_cli
 from test_fetch import PROXY_VARIABLES, Handler, serve
 
-from vodspec.cli import EXIT_OK, EXIT_REFUSED, EXIT_UPDATE_REFUSED
+from vodspec.cli import EXIT_OK, EXIT_REFUSED, EXIT_UPDATE_DATA_DIR, EXIT_UPDATE_REFUSED
 from vodspec.tools.changes import entry_lines
 
 ETAG = '"seed"'
@@ -193,3 +194,114 @@ def test_a_summary_path_that_cannot_be_a_file_is_refused_before_fetching(
     (line,) = err.splitlines()
     assert "expected a file in an existing directory" in line
     assert contents(raw) == before
+
+
+def test_a_first_publication_says_so(published: Path, tmp_path: Path) -> None:
+    raw, data = checkout(published, tmp_path, "same")
+    shutil.rmtree(data)
+    code, out, err = update(raw, data, tmp_path / "summary.md")
+    assert code == EXIT_OK, err
+    assert "(its first publication); summary in" in out and "None" not in out
+
+
+def everything(folder: Path) -> dict[str, bytes | str]:
+    """Each file's bytes and each link's target under ``folder``."""
+    return {
+        str(path): f"-> {path.readlink()}" if path.is_symlink() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_symlink() or path.is_file()
+    }
+
+
+def summary_places(tmp_path: Path) -> dict[str, Path]:
+    """Summary paths `update` must refuse before fetching, whatever upstream says."""
+    outside = tmp_path / "outside.md"
+    outside.write_text("someone's notes\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(outside)
+    return {
+        "a dataset": tmp_path / "data" / "status_codes.json",
+        "a new file in the data dir": tmp_path / "data" / "SUMMARY.md",
+        "the data dir through a link": tmp_path / "via" / "status_codes.json",
+        "a file in the raw dir": tmp_path / "raw" / "notes.md",
+        "a link": link,
+        "a name too long to make": tmp_path / ("s" * 300),
+    }
+
+
+PLACES = [
+    "a dataset",
+    "a new file in the data dir",
+    "the data dir through a link",
+    "a file in the raw dir",
+    "a link",
+    "a name too long to make",
+]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_summary_path_update_must_not_write_is_refused_before_fetching(
+    published: Path, tmp_path: Path, place: str
+) -> None:
+    raw, data = checkout(published, tmp_path, "changed")
+    (tmp_path / "via").symlink_to(data)
+    summary = summary_places(tmp_path)[place]
+    before = everything(tmp_path)
+    code, out, err = update(raw, data, summary)
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert "nothing was fetched" in line or "name a" in line, line
+    assert everything(tmp_path) == before
+
+
+DATA_DIR_STATES = {
+    "a record edited by hand": lambda data: (data / "status_codes.json").write_bytes(
+        (data / "status_codes.json").read_bytes().replace(b"Not Found", b"Not Here")
+    ),
+    "a stray file": lambda data: (data / "notes.txt").write_text("mine", encoding="utf-8"),
+    "a file lost": lambda data: (data / "status_codes.csv").unlink(),
+}
+
+
+@pytest.mark.parametrize("state", DATA_DIR_STATES.values(), ids=DATA_DIR_STATES.keys())
+@pytest.mark.parametrize("page", ["same", "changed"])
+def test_a_data_dir_in_the_wrong_state_is_exit_5_before_fetching(
+    published: Path, tmp_path: Path, state: Any, page: str
+) -> None:
+    raw, data = checkout(published, tmp_path, page)
+    state(data)
+    before = contents(raw), contents(data)
+    summary = tmp_path / "summary.md"
+    code, out, err = update(raw, data, summary)
+    assert code == EXIT_UPDATE_DATA_DIR and out == ""
+    (line,) = err.splitlines()
+    assert "nothing was fetched" in line and "upstream" not in line, line
+    assert (contents(raw), contents(data)) == before and not summary.exists()
+
+
+def test_a_build_holding_the_lock_is_retryable_not_a_refusal(
+    published: Path, tmp_path: Path
+) -> None:
+    raw, data = checkout(published, tmp_path, "changed")
+    before = contents(data)
+    with (tmp_path / ".data.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        code, _, err = update(raw, data, tmp_path / "summary.md")
+    assert code == EXIT_REFUSED
+    (line,) = [line for line in err.splitlines() if "warning" not in line]
+    assert "another vodspec build is publishing" in line and "try again" in line
+    assert "upstream" not in line and contents(data) == before
+    code, _, err = update(raw, data, tmp_path / "summary.md")  # the next run publishes it
+    assert code == EXIT_OK, err
+
+
+def test_a_summary_of_an_earlier_run_is_not_taken_for_this_ones(
+    published: Path, tmp_path: Path
+) -> None:
+    raw, data = checkout(published, tmp_path, "same")
+    summary = tmp_path / "summary.md"
+    summary.write_text("an earlier run's summary\n", encoding="utf-8")
+    code, out, _ = update(raw, data, summary)
+    assert code == EXIT_OK
+    assert f"no summary written ({summary} is not from this run)" in out
+    assert summary.read_text(encoding="utf-8") == "an earlier run's summary\n"

@@ -95,6 +95,94 @@ def test_update_runs_vodspec_update_and_proposes_its_summary() -> None:
     assert propose["with"]["branch"]  # one branch: one pull request, updated by later runs
 
 
+def run_the_update_step(tmp_path: Path, exit_code: int, summary: str) -> tuple[int, str]:
+    """update.yml's "Fetch and build" step in bash, with a stand-in `vodspec` that writes
+    ``summary`` (when not empty), says "why" on stderr and exits ``exit_code``: the step's
+    exit status and what it wrote to $GITHUB_OUTPUT."""
+    (run,) = [step for step in steps(load(UPDATE)) if "vodspec update" in step.get("run", "")]
+    stand_in = tmp_path / ".venv" / "bin" / "vodspec"
+    stand_in.parent.mkdir(parents=True)
+    written = f'printf %s {summary!r} > "$3"' if summary else ":"
+    stand_in.write_text(f"#!/bin/sh\n{written}\necho why >&2\nexit {exit_code}\n")
+    stand_in.chmod(0o755)
+    output = tmp_path / "output"
+    output.touch()
+    env = {"PATH": "/usr/bin:/bin", "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(output)}
+    result = subprocess.run(
+        ["bash", "-e", "-c", run["run"]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    return result.returncode, output.read_text()
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "summary", "status", "outputs"),
+    [
+        (0, "the body", 0, {"summary"}),  # published: the pull request
+        (0, "", 0, set()),  # unchanged: nothing
+        (1, "", 1, set()),  # a download failed: the job fails, no issue
+        (5, "", 5, set()),  # the data dir: the job fails, no issue
+        (4, "", 0, {"refused", "reason"}),  # refused: the `refused` job reports it
+    ],
+)
+def test_the_update_step_hands_each_outcome_on(
+    tmp_path: Path, exit_code: int, summary: str, status: int, outputs: set[str]
+) -> None:
+    code, written = run_the_update_step(tmp_path, exit_code, summary)
+    assert code == status
+    names = {
+        line.split("=")[0].split("<<")[0]
+        for line in written.splitlines()
+        if "=" in line or "<<" in line
+    }
+    assert names == outputs
+    if "refused" in outputs:
+        assert "refused=true" in written and "why" in written
+
+
+def test_a_refusal_opens_an_issue_from_a_job_that_may_do_nothing_else() -> None:
+    workflow = load(UPDATE)
+    jobs = workflow["jobs"]
+    update, refused = jobs["update"], jobs["refused"]
+    assert "issues" not in update["permissions"]
+    assert refused["permissions"] == {"issues": "write"}
+    assert refused["needs"] == "update" and "needs.update.outputs.refused" in refused["if"]
+    assert update["outputs"]["refused"] == "${{ steps.update.outputs.refused }}"
+    (step,) = refused["steps"]
+    assert "uses" not in step  # no third-party code where the token can write issues
+    assert "gh issue create" in step["run"] and "gh issue comment" in step["run"]
+    assert step["run"].rstrip().endswith("exit 4")  # and the run fails
+    assert "${{" not in step["run"]  # the reason reaches the script as a variable only
+
+
+@pytest.mark.parametrize(("open_issue", "command"), [("", "create"), ("7", "comment 7")])
+def test_the_refused_job_opens_one_issue_or_comments_on_it(
+    tmp_path: Path, open_issue: str, command: str
+) -> None:
+    """Its script, with a stand-in `gh` that finds ``open_issue`` (none: "") and logs calls."""
+    (step,) = load(UPDATE)["jobs"]["refused"]["steps"]
+    log = tmp_path / "gh.log"
+    gh = tmp_path / "gh"
+    gh.write_text(
+        f'#!/bin/sh\necho "$1 $2 $3" >> {log}\n'
+        f'[ "$1 $2" = "issue list" ] && echo "{open_issue}"\nexit 0\n'
+    )
+    gh.chmod(0o755)
+    reason = "vodspec: upstream changed and vodspec refuses it: `x` $(touch pwned)"
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "REASON": reason, "RUN_URL": "https://run"}
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 4 and reason in result.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0].startswith("issue list") and calls[1].startswith(f"issue {command}")
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_the_update_job_installs_only_wheels() -> None:
+    (install,) = [s for s in steps(load(UPDATE)) if "pip install" in s.get("run", "")]
+    assert "--only-binary ':all:'" in install["run"]
+
+
 def test_the_workflows_hold_no_credentials_and_least_permissions() -> None:
     for path in (CI, UPDATE):
         workflow = load(path)

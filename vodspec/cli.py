@@ -1,7 +1,8 @@
 """The `vodspec` command: one function per subcommand; each docstring is its --help.
 
 Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error; `update`:
-4 when upstream changed in a way vodspec refuses (EXIT_UPDATE_REFUSED).
+4 when upstream changed in a way vodspec refuses (EXIT_UPDATE_REFUSED), 5 when the data dir
+is not as the last build left it (EXIT_UPDATE_DATA_DIR).
 The scraping stack is imported only by the commands that scrape, and `show` and `list`
 skip argparse (and the re, gettext… it imports) so that they start about as fast as Python.
 """
@@ -28,6 +29,9 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: `update`: upstream's pages changed but the reader or the build refuses them (a scheduled
 #: job opens nothing then, and a person must look); 1 is left to failed downloads.
 EXIT_UPDATE_REFUSED = 4
+#: `update`: the data dir is not as the last build left it (edited by hand, a stray file) or
+#: cannot be published into: a local problem for a person to fix, never upstream's.
+EXIT_UPDATE_DATA_DIR = 5
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
 SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
 
@@ -205,27 +209,34 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 def cmd_update(args: argparse.Namespace) -> int:
     """Fetch every source and build: the upstream watch, for a scheduled job.
 
-    When a new version is published, write a pull request's summary of it to --summary FILE.
-    Exit 0 with nothing written when upstream did not change, 1 when a download failed, 4
-    when vodspec refuses the new pages."""
+    When a new version is published, write a pull request's summary of it to --summary FILE
+    (only then: give a fresh path each run). Exit 0 with nothing written when upstream did
+    not change; 1 when a download failed or another build holds the data dir (try again); 4
+    when vodspec refuses the new pages; 5 when the data dir is not as the last build left it
+    (restore it). FILE is refused before anything is fetched when it is a link, lies in the
+    data or raw dir, or cannot be written."""
+    import os
     from pathlib import Path
 
-    from vodspec.errors import UpdateRefusedError
+    from vodspec.errors import DataDirStateError, UpdateRefusedError
     from vodspec.tools.update import update
 
     summary = Path(args.summary)
-    if summary.is_dir() or not summary.parent.is_dir():
-        raise VodspecError("expected a file in an existing directory", file=args.summary)
+    _check_summary_path(summary, Path(args.raw), Path(args.data))
     try:
         with _reported_warnings():
             report = update(Path(args.raw), Path(args.data))
     except UpdateRefusedError as exc:
         _err(str(exc))
         return EXIT_UPDATE_REFUSED
+    except DataDirStateError as exc:
+        _err(str(exc))
+        return EXIT_UPDATE_DATA_DIR
     for source_id, status in report.fetched:
         _out(f"{source_id}: {status}")
     if report.summary is None:
-        _out(f"unchanged: {args.data} stays at version {report.version}; no summary written")
+        stale = f" ({summary} is not from this run)" if os.path.lexists(summary) else ""
+        _out(f"unchanged: {args.data} stays at version {report.version}; no summary written{stale}")
         return EXIT_OK
     try:
         summary.write_text(report.summary, encoding="utf-8")
@@ -235,8 +246,48 @@ def cmd_update(args: argparse.Namespace) -> int:
             f" not be written: {exc.strerror or exc}",
             file=args.summary,
         ) from None
-    _out(f"published {args.data} version {report.version} ({report.level}); summary in {summary}")
+    bump = report.level or "its first publication"
+    _out(f"published {args.data} version {report.version} ({bump}); summary in {summary}")
     return EXIT_OK
+
+
+def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
+    """Refuse a summary path that cannot be written, or whose writing would change what it
+    must not: a link (written through), a file of the data or raw dir (the dataset itself)."""
+    try:
+        _probe_summary_path(summary, raw, data)
+    except OSError as exc:  # a name too long, a folder that cannot be written…
+        raise VodspecError(
+            f"the summary cannot be written there: {exc.strerror or exc}; nothing was fetched",
+            file=str(summary),
+        ) from None
+
+
+def _probe_summary_path(summary: Path, raw: Path, data: Path) -> None:
+    import os
+    from pathlib import Path
+
+    file = str(summary)
+    if summary.is_symlink():
+        raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
+    if summary.is_dir() or not summary.parent.is_dir():
+        raise VodspecError("expected a file in an existing directory", file=file)
+    target = Path(os.path.realpath(summary))
+    for folder, what in ((data, "data"), (raw, "raw")):
+        inside = Path(os.path.realpath(folder))
+        if target == inside or inside in target.parents:
+            raise VodspecError(
+                f"the summary path lies in the {what} dir {folder}; name a file outside it"
+                " (e.g. in a temporary folder)",
+                file=file,
+            )
+    # What writing it will need: the file made (and removed again), or opened for writing.
+    if os.path.lexists(summary):
+        with open(summary, "ab"):
+            pass
+    else:
+        os.close(os.open(summary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.unlink(summary)
 
 
 def _registry(args: argparse.Namespace | _Args) -> Registry:

@@ -139,6 +139,16 @@ class PageRefusedError(FetchError):
     changed in a way vodspec refuses (as opposed to a download that failed)."""
 
 
+class BuildLockedError(PublishError):
+    """Another build holds the data dir's lock: try again when it is done."""
+
+
+class DataDirStateError(PublishError):
+    """`vodspec update`: the data dir (or the raw dir) is not as the last build left it, or
+    cannot be published into: a local problem, not upstream's; nothing was fetched or built
+    when it was found before fetching."""
+
+
 class UpdateRefusedError(VodspecError):
     """`vodspec update`: upstream's pages changed in a way vodspec refuses (a page the
     reader cannot read, or a build refusal): a maintainer must look."""

@@ -18,14 +18,18 @@ export class UnknownErrorCodeError extends Error {
   name = "UnknownErrorCodeError";
 }
 
-// Records are shared by every caller: frozen, arrays included, so none can change another's.
-function frozen(record) {
-  for (const value of Object.values(record)) if (Array.isArray(value)) Object.freeze(value);
-  return Object.freeze(record);
+// Records are shared by every caller: copies of the JSON (not the JSON modules' own objects),
+// frozen all the way down, so that no caller can change another's.
+function frozen(value) {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
-const STATUSES = Object.freeze(statusDataset.records.map(frozen));
-const ERRORS = Object.freeze(errorDataset.records.map(frozen));
+const STATUSES = frozen(structuredClone(statusDataset.records));
+const ERRORS = frozen(structuredClone(errorDataset.records));
 const BY_CODE = new Map(STATUSES.map((record) => [record.code, record]));
 const PHRASES = STATUSES.filter((record) => record.reason).map((record) => [
   phraseKey(record.reason),
@@ -42,6 +46,8 @@ for (const record of ERRORS) {
   BY_ERROR.get(key).push(record);
 }
 const ASCII_DIGITS = /^[0-9]+$/;
+/** Python's registry._int: digit text of fewer than ten digits is an integer, longer is none. */
+const SHORT_DIGITS = /^[0-9]{1,9}$/;
 
 /** An integer query as a number (Python ints: bigint too; never a boolean), else undefined. */
 function integer(query) {
@@ -98,7 +104,7 @@ function statusNumber(status) {
   const number = integer(status);
   if (number !== undefined) return number;
   const text = typeof status === "string" ? strip(status) : "";
-  return ASCII_DIGITS.test(text) ? Number(text) : undefined;
+  return SHORT_DIGITS.test(text) ? Number(text) : undefined;
 }
 
 /** Like error(), but an empty array for anything unknown. */
@@ -125,8 +131,14 @@ export function error(code, status) {
   return found;
 }
 
+/** A query for a message: any value, even one String() cannot show (no prototype, a
+ * toString that throws), gives text rather than an error of its own. */
 function shown(value) {
-  if (typeof value === "bigint") return `${value}n`;
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  let text;
+  try {
+    text = typeof value === "bigint" ? `${value}n` : typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    text = `an object (${typeof value})`;
+  }
   return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
 }

@@ -91,3 +91,20 @@ test("the package has no runtime dependency", () => {
   assert.equal(manifest.dependencies, undefined);
   assert.equal(manifest.type, "module");
 });
+
+test("records are frozen all the way down, and not the JSON files' own objects", () => {
+  const frozenThroughout = (value) =>
+    typeof value !== "object" || value === null || (Object.isFrozen(value) && Object.values(value).every(frozenThroughout));
+  assert.ok(vodspec.statuses().every(frozenThroughout));
+  assert.ok(vodspec.errorCodes().every(frozenThroughout));
+});
+
+test("a query no message can show is still unknown, not a TypeError", () => {
+  const throwing = { toString: () => { throw new Error("no"); } };
+  for (const query of [Object.create(null), throwing, Symbol("s"), [Object.create(null)]]) {
+    assert.equal(vodspec.getStatus(query), undefined);
+    assert.throws(() => vodspec.status(query), vodspec.UnknownStatusError);
+    assert.throws(() => vodspec.error(query), vodspec.UnknownErrorCodeError);
+    assert.throws(() => vodspec.error(vodspec.errorCodes()[0].error_code, query), vodspec.UnknownErrorCodeError);
+  }
+});

@@ -3,8 +3,11 @@ version for a pull request (its body); a scheduled job runs it (.github/workflow
 
 Three outcomes a job can tell apart: upstream did not change (nothing to propose), a new
 version was published (propose it), or upstream changed in a way vodspec refuses
-(:class:`UpdateRefusedError`: a person must look). A download that failed (no network, a
-server error) is a :class:`FetchError`, and nothing is built: the next run tries again.
+(:class:`UpdateRefusedError`: a person must look at upstream). A download that failed (no
+network, a server error) is a :class:`FetchError`, and another build holding the lock a
+:class:`BuildLockedError`: nothing is built, the next run tries again. A data dir that is not
+as the last build left it (edited by hand, a stray file) is a :class:`DataDirStateError`,
+found before anything is fetched: a local problem, never reported as upstream's.
 """
 
 from __future__ import annotations
@@ -14,13 +17,24 @@ from pathlib import Path
 from typing import Literal
 
 from vodspec.documents import Level, VersionEntry
-from vodspec.errors import FetchError, PageRefusedError, UpdateRefusedError, VodspecError
+from vodspec.errors import (
+    BuildLockedError,
+    DataDirStateError,
+    FetchError,
+    InputError,
+    ManifestError,
+    PageRefusedError,
+    RemovalError,
+    UpdateRefusedError,
+    VodspecError,
+)
 from vodspec.files import read_json
 from vodspec.layout import CHANGES_NAME
 from vodspec.tools.changes import entry_lines, markdown_text
 from vodspec.tools.diff import Diff
 from vodspec.tools.fetch import fetch_each
-from vodspec.tools.publish.build import build
+from vodspec.tools.publish.build import build, load_published
+from vodspec.tools.publish.owned import check_owned
 
 #: The kinds of change counted in the summary's table, in its column order.
 COUNTED = ("added", "removed", "changed")
@@ -37,6 +51,7 @@ class UpdateReport:
 
 def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     """Fetch the manifest's sources into ``raw_dir`` and build ``data_dir`` from them."""
+    check_data_dir(raw_dir, data_dir)
     results = fetch_each(raw_dir, [])
     refused = [f"{name}: {r}" for name, r in results if isinstance(r, PageRefusedError)]
     if refused:
@@ -49,14 +64,30 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     ]
     try:
         report = build(raw_dir, data_dir)
-    except VodspecError as exc:
+    except BuildLockedError:
+        raise
+    except (InputError, RemovalError, ManifestError) as exc:  # what the pages say
         raise UpdateRefusedError(f"the build refused upstream's pages: {exc}") from None
+    except VodspecError as exc:  # the data dir: changed during the fetch, or not writable
+        raise DataDirStateError(
+            f"the build could not publish, for a reason not in upstream's pages: {exc}"
+        ) from None
     if report.outcome == "unchanged":
         return UpdateReport("unchanged", report.version, None, fetched, None)
     entries: list[VersionEntry] = read_json(data_dir / CHANGES_NAME)
     (entry,) = [entry for entry in entries if entry["version"] == report.version]
     summary = render_summary(report.version, entry, report.diffs, fetched)
     return UpdateReport("published", report.version, report.level, fetched, summary)
+
+
+def check_data_dir(raw_dir: Path, data_dir: Path) -> None:
+    """Refuse, before fetching, a data dir the build would refuse whatever upstream says:
+    one it may not replace (a stray file, a link) or not as the last build left it."""
+    try:
+        check_owned(data_dir, raw_dir)
+        load_published(data_dir)
+    except VodspecError as exc:
+        raise DataDirStateError(f"nothing was fetched: {exc}") from None
 
 
 def render_summary(

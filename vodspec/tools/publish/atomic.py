@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from vodspec.errors import PublishError, VodspecWarning
+from vodspec.errors import BuildLockedError, PublishError, VodspecWarning
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -77,7 +77,7 @@ def _locked(lock: Path, data_dir: Path) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise PublishError(
+            raise BuildLockedError(
                 "another vodspec build is publishing this data dir; try again when it is done",
                 file=str(data_dir),
             ) from None
