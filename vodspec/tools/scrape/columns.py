@@ -190,15 +190,18 @@ def _headerless(table: Table) -> Table:
 
 
 def _status_column(named: list[str | None], texts: list[list[str]]) -> int | None:
-    """The status column: named so (or named a code) with half its cells statuses, else a
-    column no header word names whose every cell is a registered status. A column a
-    header calls a parameter, a limit or anything else is never one."""
+    """The status column: named so (or named a code) with half its cells statuses, else,
+    by its content alone, the table's first column when no header word names it and every
+    cell is a registered status. Only the first: a code table's codes are its key, while
+    the numbers of another table's value column (the 300 of a timeout, the 500 of a
+    bitrate) only happen to be statuses. A column a header calls a parameter, a limit or
+    anything else is never one."""
     for i, cells in enumerate(texts):
         if named[i] in CODE_ROLES and _share(cells, _is_status) >= CODE_SHARE:
             return i
-    for i, cells in enumerate(texts):
-        if named[i] is None and any(cells) and _share(cells, _is_registered_status) == 1.0:
-            return i
+    first = texts[0] if texts else []
+    if named and named[0] is None and any(first) and _share(first, _is_registered_status) == 1.0:
+        return 0
     return None
 
 

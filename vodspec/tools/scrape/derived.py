@@ -37,17 +37,28 @@ def category_of(code: int) -> Category:
 
 @dataclass(frozen=True)
 class RetryRule:
-    """A sentence that is ``phrase`` gives the advice ``retry``."""
+    """A sentence that is ``phrase`` gives the advice ``retry``.
+
+    ``alone``: only a paragraph that is the sentence itself (after a known label) gives it.
+    The permission to resubmit unchanged is a statement that reads the same when reported
+    ("以下为错误说法，客户端可以……", "禁止认为，……"): taken from anything but a paragraph
+    of its own, a client would retry on a quotation. The recommendation not to retry is an
+    instruction of its own, also as the last clause of a sentence (403's "……，建议直接修改
+    该请求，不要重试该请求。"), and misread it costs a retry, not a duplicate request.
+    """
 
     retry: Retry
     phrase: str
+    alone: bool
 
 
 #: The doc's own sentences, word for word.
 RETRY_RULES: tuple[RetryRule, ...] = (
-    RetryRule(Retry.DO_NOT_RETRY, "建议直接修改该请求，不要重试该请求"),
-    RetryRule(Retry.RETRY_UNCHANGED, "客户端可以随时再次提交该请求而无需进行任何更改"),
+    RetryRule(Retry.DO_NOT_RETRY, "建议直接修改该请求，不要重试该请求", alone=False),
+    RetryRule(Retry.RETRY_UNCHANGED, "客户端可以随时再次提交该请求而无需进行任何更改", alone=True),
 )
+#: How a statement ends (a question does not advise).
+STATEMENT_END = ("。", ".", "！", "!", "")
 #: Where a sentence ends: the advice is read sentence by sentence.
 SENTENCE_END = re.compile(r"[。！？!?]+|(?<=[.;；])\s")
 #: Labels a sentence may start with and still be the advice itself.
@@ -76,17 +87,37 @@ def sentences(paragraph: str) -> list[str]:
 
 def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
     """Every advice the paragraphs give, in rule order; () when they give none. A paragraph
-    that only mentions an advice sentence (quotes it, negates it) gives none."""
+    that only mentions an advice sentence (quotes it, negates it, asks it) gives none."""
     return tuple(
         rule.retry
         for rule in RETRY_RULES
         if any(
-            _advice(sentence, rule.phrase)
+            _given(text, rule)
             for text in paragraphs
             if rule.phrase in text  # most paragraphs: no sentence to split
-            for sentence in sentences(text)
         )
     )
+
+
+def _given(paragraph: str, rule: RetryRule) -> bool:
+    """Whether a paragraph gives the rule's advice (see RetryRule)."""
+    text = " ".join(paragraph.split())
+    for lead_in in LEAD_INS:
+        text = text.removeprefix(lead_in).strip()
+    ends = [text[at + len(rule.phrase) :].strip()[:1] for at in _occurrences(text, rule.phrase)]
+    if not any(end in STATEMENT_END for end in ends):
+        return False  # asked, not said ("……更改？")
+    if rule.alone:
+        return text.rstrip("。.！! ") == rule.phrase
+    return any(_advice(sentence, rule.phrase) for sentence in sentences(text))
+
+
+def _occurrences(text: str, phrase: str) -> list[int]:
+    found, at = [], text.find(phrase)
+    while at >= 0:
+        found.append(at)
+        at = text.find(phrase, at + 1)
+    return found
 
 
 def advice_mentioned_not_given(paragraph: str) -> Retry | None:

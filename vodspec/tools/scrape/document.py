@@ -33,7 +33,8 @@ from vodspec.errors import CellError, MarkupError, TruncatedError
 #: <script>, <style>, <iframe>… so that they show as text).
 GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
 #: Raw HTML is kept (GitHub keeps it, then sanitises); every Markdown block says its lines.
-CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS
+# Footnotes as GitHub renders them: ``VOD.10053[^1]`` is the code and a footnote mark.
+CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_FOOTNOTES
 #: An element no page uses, put after the page's end (see _open_at_end). Before it, what
 #: ends a quoted attribute value or a comment the page may be cut off in, so that the mark
 #: is always an element of its own; where the page ends cleanly, that is text, removed.
@@ -83,6 +84,13 @@ HIDING_ELEMENTS = (
     "video",
     "link",
 )
+#: Elements a browser shows other than as their text is written: struck through (text that
+#: reads as current once published), reversed (<bdo>), annotated (<ruby>: its <rp> hidden),
+#: drawn as a bar (<progress>, <meter>). A page holding one is refused too.
+DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "progress", "meter")
+#: Table parts a browser does not keep inside a cell (it closes the cell, or nests a table
+#: whose rows would be read twice): a cell holding one is refused.
+TABLE_PARTS_IN_CELLS = ("caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr")
 #: A saved HTML document may start with these: its <head> is metadata (title, scripts,
 #: styles) that no browser shows, and the fetch step saves such pages.
 DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
@@ -116,14 +124,32 @@ SAFE_CSS = frozenset(
 #: What no plain declaration holds: escapes, comments, at-rules, external resources.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: Words without which no element of the rendered page can hide its text (a fast path).
-HIDING_WORDS = ("hidden", "style", "<font", *(f"<{tag}" for tag in HIDING_ELEMENTS))
+HIDING_WORDS = (
+    "hidden",
+    "style",
+    "popover",
+    " dir=",
+    "<font",
+    *(f"<{tag}" for tag in (*HIDING_ELEMENTS, *DISGUISING_ELEMENTS)),
+)
 #: The same, searched in the lower-cased page: one pass, no case folding per character.
 _FILTERED_LOWER = re.compile(r"&lt;(?:" + "|".join(FILTERED_TAGS) + ")")
 _HIDING_LOWER = re.compile("|".join(map(re.escape, HIDING_WORDS)))
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
 _HIDING_XPATH = etree.XPath(
-    "//*[@hidden] | //*[@style] | //font[@color or @size] | "
-    + " | ".join(f"//{tag}" for tag in HIDING_ELEMENTS)
+    "//*[@hidden] | //*[@popover] | //*[@style] | //*[@dir and @dir != 'ltr']"
+    " | //font[@color or @size] | "
+    + " | ".join(f"//{tag}" for tag in (*HIDING_ELEMENTS, *DISGUISING_ELEMENTS))
+)
+_PARTS_IN_CELLS_XPATH = etree.XPath(
+    " | ".join(f"//td//{tag} | //th//{tag}" for tag in TABLE_PARTS_IN_CELLS)
+)
+#: CSS words of a <style> that hide text outright (the head of a saved page may hold one;
+#: the doc site's own styles set colours and fonts, which hide nothing by themselves).
+HIDING_CSS = re.compile(
+    r"display|visibility|opacity|font-size|clip|position|content|height|width"
+    r"|overflow|indent|transform|hidden|\\|/\*|@import",
+    re.IGNORECASE,
 )
 #: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
 _PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
@@ -289,6 +315,8 @@ def read_document(text: str) -> Document:
     if _head_end(rendered):
         for head in root.iter("head"):
             remove_keeping_tail(head)
+    _check_parts_in_cells(root, lines)
+    _quote_q(root)
     _check_end(still_open)
     _check_stray_rows(root)
     if "|" in text:
@@ -435,7 +463,9 @@ def _check_filtered(text: str, rendered: str, lowered: str) -> None:
     """
     if "&lt;" not in rendered or _FILTERED_LOWER.search(lowered) is None:
         return  # the common case: one pass over the lower-cased page
-    found = _FILTERED.search(rendered, _head_end(rendered))
+    head_end = _head_end(rendered)
+    _check_head_styles(text, lowered[:head_end])
+    found = _FILTERED.search(rendered, head_end)
     if found is None:
         return
     tag = found[1].lower()
@@ -478,8 +508,13 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
         style = element.get("style")
         if element.tag in HIDING_ELEMENTS:
             reason = f"a {what} element, whose content a browser does not show as text"
-        elif element.get("hidden") is not None:
-            reason = f"a {what} with the hidden attribute hides its content"
+        elif element.tag in DISGUISING_ELEMENTS:
+            reason = f"a {what} element, whose text a browser shows other than as written"
+        elif element.get("hidden") is not None or element.get("popover") is not None:
+            attribute = "hidden" if element.get("hidden") is not None else "popover"
+            reason = f"a {what} with the {attribute} attribute hides its content"
+        elif element.get("dir") not in (None, "ltr"):
+            reason = f"a {what} with dir={element.get('dir')!r} shows its text reordered"
         elif style is not None and not _harmless_style(style):
             reason = f"a {what} with style={style!r} may hide or disguise its content"
         elif element.tag == "font" and (element.get("color") or element.get("size")):
@@ -491,6 +526,53 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
             line=_source_line(element, lines),
             row=element.get("id"),
         )
+
+
+def _check_head_styles(text: str, head: str) -> None:
+    """A saved page's head is metadata, but its <style> applies to the body: one that can
+    hide text (display, visibility, color…) is refused, as a style attribute would be.
+    (``head``: the rendered head, lower-cased, where the tag filter escaped <style>.)"""
+    at = head.find("&lt;style")
+    while at >= 0:
+        end = head.find("&lt;/style", at)
+        if HIDING_CSS.search(head, at + len("&lt;style"), end if end >= 0 else len(head)):
+            where = text.lower().find("<style")
+            raise MarkupError(
+                "a <style> in the page's head may hide or disguise content in its body;"
+                " renderers disagree about what such a page shows, so it is refused",
+                line=text.count("\n", 0, where) + 1 if where >= 0 else None,
+            )
+        at = head.find("&lt;style", at + 1)
+
+
+def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
+    """Refuse a table part right inside a cell (<col>, <caption>, <tr>…, not within a table
+    nested there): a browser closes the cell at it, so the row does not show as written."""
+    found = _PARTS_IN_CELLS_XPATH(root)
+    for element in found if isinstance(found, list) else ():
+        if not isinstance(element, etree._Element):
+            continue
+        cell = next(element.iterancestors("td", "th"))
+        table = next(element.iterancestors("table"), None)
+        if table is None or cell in table.iterancestors():
+            continue  # a part of a table nested in the cell
+        raise MarkupError(
+            f"a <{element.tag}> right inside a table cell: a browser closes the cell there,"
+            " so the row does not show as written; refused",
+            line=_source_line(element, lines),
+        )
+
+
+def _quote_q(root: etree._Element) -> None:
+    """<q> text gets the quotation marks a browser shows around it: a quoted sentence is
+    not the page's own."""
+    for quote in root.iter("q"):
+        quote.text = "“" + (quote.text or "")
+        if len(quote):
+            last = quote[-1]
+            last.tail = (last.tail or "") + "”"
+        else:
+            quote.text += "”"
 
 
 def _harmless_style(style: str) -> bool:

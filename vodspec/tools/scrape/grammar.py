@@ -57,22 +57,38 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
 
 
 def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
-    """The error codes a cell lists; None when a part holds a space or is not one."""
+    """The error codes a cell lists; None when a part holds a space or is not one.
+
+    One value may be any code (OBS writes words: ``AccessDenied``). Several (split by
+    paragraphs or separators) must each be a code as services write them, and all of one
+    shape (``VOD.20000/VOD.20001``): a word, a mark or a number left over beside a code
+    (``deprecated``, ``(1)``, ``011`` after ``VOD.62``) is no second code."""
     found: list[str] = []
     for paragraph in paragraphs:
-        parts = SEPARATORS.split(paragraph)
-        if len(parts) > 1 and not all(part and _code_like(part) for part in parts):
-            return None  # "A/B" only splits where both sides are codes ("N/A" does not)
-        for part in parts:
+        for part in SEPARATORS.split(paragraph):
             if not ONE_ERROR_CODE.fullmatch(part):
                 return None
             found.append(part)
+    if len(found) > 1 and (
+        not all(_code_like(part) for part in found) or len({_shape(part) for part in found}) > 1
+    ):
+        return None
     return found or None
 
 
+#: A code as services write them when a cell lists several: letters and digits at both ends.
+CODE_TOKEN = re.compile(r"[A-Za-z0-9](?:[!-~]*[A-Za-z0-9])?")
+
+
 def _code_like(text: str) -> bool:
-    """An error code as services write them: holds a digit (VOD.20000, 111400002)."""
-    return ONE_ERROR_CODE.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+    """An error code as services write them: holds a digit (VOD.20000, 111400002), starts
+    and ends with a letter or digit."""
+    return CODE_TOKEN.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+
+
+def _shape(code: str) -> str:
+    """What codes of one family share: ``VOD.20000`` and ``VOD.20001`` are ``VOD.9``."""
+    return re.sub(r"[0-9]+", "9", code)
 
 
 def odd(text: str) -> bool:

@@ -8,7 +8,6 @@ are expanded, so a tiny page cannot grow into a huge grid.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -54,8 +53,6 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # What the fast path of cell_paragraphs does not handle.
 _NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
-#: A footnote mark: a superscript number, asterisk, dagger or bracketed number.
-FOOTNOTE_MARK = re.compile(r"\[?[0-9]{1,2}\]?|[*†‡§¶#]{1,3}")
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
 #: No documentation table has more cells than this once spans are expanded; the cap keeps
@@ -113,12 +110,15 @@ class Table:
 
 
 def html_tables(root: etree._Element | None) -> list[Table]:
-    """Every table with rows, in page order; a nested table is read as a table of its own
-    (and stays text in its outer cell)."""
+    """Every table with rows, in page order. A table nested in a cell is that cell's text,
+    as a browser shows it inside the cell: read as a table of its own too, its rows would
+    be published twice."""
     if root is None:
         return []
     tables = []
     for element in root.iter("table"):
+        if any(ancestor.tag in ("td", "th") for ancestor in element.iterancestors()):
+            continue
         table = _read_table(element)
         if table is not None:
             tables.append(table)
@@ -344,9 +344,26 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
+#: The longest superscript read as a footnote mark (``1``, ``a``, ``Note``, ``[12]``).
+MAX_MARK = 12
+
+
 def _is_mark(sup: etree._Element) -> bool:
-    text = etree.tostring(sup, method="text", encoding=str, with_tail=False)
-    return FOOTNOTE_MARK.fullmatch(text.strip()) is not None
+    """A superscript is a footnote mark: short text without spaces, or Markdown's own."""
+    if "footnote-ref" in (sup.get("class") or ""):
+        return True
+    text = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
+    return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
+
+
+def _after_a_digit(sup: etree._Element) -> bool:
+    """Whether a superscript of letters or digits follows a digit with nothing between
+    (``VOD.1005<sup>3</sup>`` reads as VOD.10053 and as VOD.1005 with a mark: no reader can
+    tell which; ``APP.1<sup>*</sup>`` is clear)."""
+    before = sup.getprevious()
+    text = (before.tail if before is not None else sup.getparent().text) or ""  # type: ignore[union-attr]
+    mark = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
+    return bool(text) and text[-1].isdigit() and any(ch.isalnum() for ch in mark)
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
@@ -356,8 +373,15 @@ def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | N
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
-        if _is_mark(sup):
-            remove_keeping_tail(sup)
+        if not _is_mark(sup):
+            continue
+        if _after_a_digit(sup) and "footnote-ref" not in (sup.get("class") or ""):
+            raise MarkupError(
+                "a superscript right after a number: a footnote mark, or part of the value?"
+                " (write the mark after a space, or as a Markdown footnote)",
+                line=line,
+            )
+        remove_keeping_tail(sup)
     return cell_paragraphs(bare, line)
 
 
