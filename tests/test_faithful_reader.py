@@ -97,7 +97,9 @@ def test_a_comment_the_parser_ends_early_is_refused_not_read_short(trick: str) -
     end = SEED_TEXT.index("</tr>\n", SEED_TEXT.index(ROW_404)) + len("</tr>\n")
     page = SEED_TEXT[:end] + trick + "\n" + SEED_TEXT[end:]
     assert page != SEED_TEXT
-    with pytest.raises(MarkupError, match="outside any table"):
+    # Refused for the row left outside any table, or first for the </p> the comment's early
+    # end leaves with no <p> open: either way, not read short.
+    with pytest.raises(MarkupError, match=r"outside any table|with no <p> open"):
         records(page)
 
 

@@ -547,3 +547,8 @@ def test_a_table_nested_in_a_cell_is_that_cells_text_not_more_records() -> None:
 def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: str) -> None:
     data = status_page(row("408 Request Timeout", f"<p>请求超时。</p><p>{paragraph}</p>"))
     assert read(data).records[0].retry == "unspecified"
+
+
+@pytest.mark.parametrize("cell", ["VOD.20000</br>VOD.20001", "VOD.20000</p>VOD.20001"])
+def test_an_end_tag_a_browser_turns_into_a_break_is_refused_not_glued(cell: str) -> None:
+    assert "no <" in str(refusal(error_page(row("400", cell, "m"))))

@@ -613,8 +613,22 @@ def _rendered_line(element: etree._Element) -> int:
     return int(getattr(element, "sourceline", None) or 0)
 
 
+#: End tags with no element open that a browser turns into elements (HTML5: ``</br>`` is a
+#: line break, a stray ``</p>`` an empty paragraph) while the HTML parser drops them: the
+#: text on both sides would be glued into one value.
+BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
+
+
 def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
     for entry in log:
+        if entry.message.strip() in BROWSER_MADE:
+            line = lines[entry.line] if 0 < entry.line < len(lines) else 0
+            tag = entry.message.rsplit(":", 1)[1].strip()
+            raise MarkupError(
+                f"a </{tag}> with no <{tag}> open: a browser shows a break there, the HTML"
+                " parser glues the text on both sides; refusing rather than choosing",
+                line=line or None,
+            )
         if entry.type_name == "ERR_RESOURCE_LIMIT":
             line = lines[entry.line] if 0 < entry.line < len(lines) else 0
             raise MarkupError(
