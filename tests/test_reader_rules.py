@@ -552,3 +552,19 @@ def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: 
 @pytest.mark.parametrize("cell", ["VOD.20000</br>VOD.20001", "VOD.20000</p>VOD.20001"])
 def test_an_end_tag_a_browser_turns_into_a_break_is_refused_not_glued(cell: str) -> None:
     assert "no <" in str(refusal(error_page(row("400", cell, "m"))))
+
+
+@pytest.mark.parametrize(
+    ("make", "second"),
+    [
+        (error_page, "<tr><th>400</th><th>VOD.10053</th><th>参数非法</th></tr>"),
+        (status_page, "<tr><th>201 Created</th><th>已创建。</th></tr>"),
+    ],
+    ids=["error", "status"],
+)
+def test_a_thead_row_of_th_cells_that_holds_codes_is_a_row(make: Any, second: str) -> None:
+    head = ERROR_HEAD if make is error_page else STATUS_HEAD
+    head = head.replace("</tr></thead>", "</tr>" + second + "</thead>")
+    cells = ("500", "VOD.2", "m2") if make is error_page else ("404 Not Found", "不存在。")
+    dataset = read(make(row(*cells), head=head))
+    assert len(dataset.records) == 2

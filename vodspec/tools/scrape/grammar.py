@@ -80,6 +80,11 @@ def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
 CODE_TOKEN = re.compile(r"[A-Za-z0-9](?:[!-~]*[A-Za-z0-9])?")
 
 
+def looks_like_code(text: str) -> bool:
+    """Whether a word is written as an error code is (``VOD.10053``, ``111400002``)."""
+    return _code_like(text)
+
+
 def _code_like(text: str) -> bool:
     """An error code as services write them: holds a digit (VOD.20000, 111400002), starts
     and ends with a letter or digit."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
+from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import line_of, remove_keeping_tail
 from vodspec.tools.scrape.text import normalize
 
@@ -184,12 +185,22 @@ def _split_head(
     group: list[etree._Element], header: list[etree._Element], groups: list[list[etree._Element]]
 ) -> None:
     """A <thead>'s rows: its first row and the all-<th> rows stacked under it are the
-    header (状态码 / Status Code); from the first row holding a <td>, they are data."""
+    header (状态码 / Status Code); from the first row holding a <td>, or a cell that reads
+    as a code (``<th>400</th><th>VOD.10053</th>``: a row a browser shows), they are data."""
     for index, row in enumerate(group):
-        if header and not _all_th(row):
+        if header and (not _all_th(row) or _holds_a_code(row)):
             groups.append(group[index:])
             return
         header.append(row)
+
+
+def _holds_a_code(row: etree._Element) -> bool:
+    """Whether a cell of the row reads as a status or an error code (no header word does)."""
+    for cell in _cells(row):
+        words = tuple(etree.tostring(cell, method="text", encoding=str).split())
+        if words and (grammar.statuses(words[:1]) or grammar.looks_like_code(words[0])):
+            return True
+    return False
 
 
 def _nearest_table(element: etree._Element) -> etree._Element | None:
