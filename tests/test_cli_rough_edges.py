@@ -125,7 +125,7 @@ def test_lint_by_rule_and_in_sum() -> None:
     text = run_cli("lint", "--summary").stdout.splitlines()
     assert text[-1] == f"{len(findings)} finding(s)" and len(text) == len(counts) + 1
     unknown = run_cli("lint", "--rule", "no-such-rule")
-    assert unknown.returncode == 1 and "expected one of" in unknown.stderr
+    assert unknown.returncode == 2 and "expected one of" in unknown.stderr
 
 
 def test_a_registered_status_vod_does_not_list_is_named_so() -> None:

@@ -210,19 +210,20 @@ def cmd_update(args: argparse.Namespace) -> int:
     """Fetch every source and build: the upstream watch, for a scheduled job.
 
     When a new version is published, write a pull request's summary of it to --summary FILE
-    (only then: give a fresh path each run). Exit 0 with nothing written when upstream did
-    not change; 1 when a download failed or another build holds the data dir (try again); 4
-    when vodspec refuses the new pages; 5 when the data dir is not as the last build left it
-    (restore it). FILE is refused before anything is fetched when it is a link, lies in the
-    data or raw dir, or cannot be written."""
+    (only then: give a fresh path each run), or print it when no FILE is given. Exit 0 with
+    nothing written when upstream did not change; 1 when a download failed or another build
+    holds the data dir (try again); 4 when vodspec refuses the new pages; 5 when the data
+    dir is not as the last build left it (restore it). FILE is refused before anything is
+    fetched when it is a link, lies in the data or raw dir, or cannot be written."""
     import os
     from pathlib import Path
 
     from vodspec.errors import DataDirStateError, UpdateRefusedError
     from vodspec.tools.update import update
 
-    summary = Path(args.summary)
-    _check_summary_path(summary, Path(args.raw), Path(args.data))
+    summary = Path(args.summary) if args.summary else None
+    if summary is not None:
+        _check_summary_path(summary, Path(args.raw), Path(args.data))
     try:
         with _reported_warnings():
             report = update(Path(args.raw), Path(args.data))
@@ -235,8 +236,17 @@ def cmd_update(args: argparse.Namespace) -> int:
     for source_id, status in report.fetched:
         _out(f"{source_id}: {status}")
     if report.summary is None:
-        stale = f" ({summary} is not from this run)" if os.path.lexists(summary) else ""
+        stale = (
+            f" ({summary} is not from this run)"
+            if summary is not None and os.path.lexists(summary)
+            else ""
+        )
         _out(f"unchanged: {args.data} stays at version {report.version}; no summary written{stale}")
+        return EXIT_OK
+    bump = report.level or "its first publication"
+    if summary is None:
+        _out(f"published {args.data} version {report.version} ({bump}); its summary:\n")
+        _out(report.summary)
         return EXIT_OK
     try:
         summary.write_text(report.summary, encoding="utf-8")
@@ -246,7 +256,6 @@ def cmd_update(args: argparse.Namespace) -> int:
             f" not be written: {exc.strerror or exc}",
             file=args.summary,
         ) from None
-    bump = report.level or "its first publication"
     _out(f"published {args.data} version {report.version} ({bump}); summary in {summary}")
     return EXIT_OK
 
@@ -617,10 +626,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
         notes = dataset_notes(dataset)
     findings = lint_all(statuses, errors, notes)
     if args.rule:
-        if args.rule not in RULES:
-            raise VodspecError(
-                f"no lint rule {args.rule!r}; expected one of {', '.join(sorted(RULES))}"
-            )
+        if args.rule not in RULES:  # a usage error, as argparse's choices would make it
+            from vodspec.record import shown
+
+            _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
+            return EXIT_USAGE
         findings = [finding for finding in findings if finding.rule == args.rule]
     if args.summary:
         counts: dict[str, int] = {}
@@ -743,7 +753,9 @@ def _parser() -> argparse.ArgumentParser:
         "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
     sub = add("update", cmd_update)
-    sub.add_argument("--summary", required=True, metavar="FILE", help="where to write the summary")
+    sub.add_argument(
+        "--summary", metavar="FILE", help="where to write the summary (default: print it)"
+    )
     sub.add_argument(
         "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
     )
