@@ -305,3 +305,12 @@ def test_a_summary_of_an_earlier_run_is_not_taken_for_this_ones(
     assert code == EXIT_OK
     assert f"no summary written ({summary} is not from this run)" in out
     assert summary.read_text(encoding="utf-8") == "an earlier run's summary\n"
+
+
+def test_without_a_summary_file_the_summary_is_printed(published: Path, tmp_path: Path) -> None:
+    raw, data = checkout(published, tmp_path, "changed")
+    result = run_cli("update", "--raw", str(raw), "--data", str(data))
+    assert result.returncode == EXIT_OK, result.stderr
+    version = json.loads((data / "datapackage.json").read_bytes())["version"]
+    assert "its summary:" in result.stdout and f"**{version}**" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
