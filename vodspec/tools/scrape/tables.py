@@ -302,8 +302,11 @@ def _expand_row(
 ) -> list[Cell]:
     out: list[Cell] = []
     for element in _cells(row):
-        _place_carried(out, carried)
-        rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+        if carried:  # most tables have no rowspan: skip the call
+            _place_carried(out, carried)
+        # Most cells have no span attribute: check one only where it is written.
+        rowspan = 1 if element.get("rowspan") is None else _span(element, "rowspan", row)
+        colspan = 1 if element.get("colspan") is None else _span(element, "colspan", row)
         if len(out) + colspan > width:
             raise CellError(
                 f"row has more cells than the header's {width}",
@@ -331,7 +334,8 @@ def _expand_row(
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
             out.append(cell if offset == 0 else copy)
-    _place_carried(out, carried)
+    if carried:
+        _place_carried(out, carried)
     return out
 
 
