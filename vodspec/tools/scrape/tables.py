@@ -11,6 +11,7 @@ import copy
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
@@ -80,7 +81,9 @@ class Cell:
     #: How many columns the cell spans (1 for a copy).
     colspan: int = 1
 
-    @property
+    # Cached: the text is read several times a cell (classifying, reading, notes), and a
+    # frozen dataclass's cached_property is still computed from its fields alone.
+    @cached_property
     def text(self) -> str:
         return " ".join(self.paragraphs)
 
@@ -108,7 +111,7 @@ class Table:
     #: The first row as a data row: the table's first row when it has no header.
     first_row: Row | None = None
 
-    @property
+    @cached_property  # read for every row and column; see Cell.text
     def header(self) -> tuple[str, ...]:
         return tuple(cell.text for cell in self.header_cells)
 
