@@ -12,11 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cold_start
 import lookup
+import scrape_memory
 import scrape_speed
 
 
 def main() -> int:
-    rows = cold_start.main() + lookup.main() + scrape_speed.main()
+    rows = cold_start.main() + lookup.main() + scrape_speed.main() + scrape_memory.main()
     print()
     print("| measure | ratio | target | met |")
     print("| --- | ---: | ---: | --- |")

@@ -412,3 +412,40 @@ def test_many_hidden_siblings_cost_linear_time() -> None:
     hidden = "<p>" + "<i hidden></i>xxxxxxxx" * 60_000 + "</p>"
     with at_most(30), pytest.raises(MarkupError, match="hidden attribute"):
         codes(md_page(STATUS_PIPE, hidden))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<TR><Tr><tR><tr>",
+        "DATA-SourcePos 錯誤 <LINK>",
+        "<lin\u212a> hid\u0130 x\u0130<tr",  # the two characters that lower-case into ASCII
+        "状态码\u0130data-vodspec-line\u212a",
+    ],
+)
+def test_the_folded_page_finds_what_lower_case_finds(text: str) -> None:
+    # The reader looks for tags in bytes with A-Z lower-cased instead of str.lower()'s copy
+    # (faster): each word must be found, and counted, exactly as str.lower() would.
+    from vodspec.tools.scrape.document import _folded
+
+    for word in ("<tr", "<link", "data-sourcepos", "data-vodspec-line", "hid", "k"):
+        assert (word.encode() in _folded(text)) == (word in text.lower())
+        assert _folded(text).count(word.encode()) == text.lower().count(word)
+
+
+def test_block_markup_and_marks_in_some_cells_only() -> None:
+    # Which cells need the full reading is found once per table: a cell with block markup
+    # or a footnote mark next to plain ones is still read whole, the plain ones too.
+    table = (
+        "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead><tbody>"
+        "<tr><td><p>400 Bad Request</p></td><td><p>请求错误</p></td></tr>"
+        "<tr><td>401 Unauthorized<sup>1</sup></td><td><div>未认证</div><div>请登录</div></td></tr>"
+        "<tr><td><p>403 Forbidden</p></td><td><p>禁止<br>访问</p></td></tr>"
+        "</tbody></table>"
+    )
+    records = scrape(md_page(table), file="p.md", service="any").records
+    assert [(r.code, r.reason, r.paragraphs) for r in records] == [  # type: ignore[union-attr]
+        (400, "Bad Request", ["请求错误"]),
+        (401, "Unauthorized", ["未认证", "请登录"]),
+        (403, "Forbidden", ["禁止", "访问"]),
+    ]

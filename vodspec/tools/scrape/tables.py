@@ -8,7 +8,9 @@ are expanded, so a tiny page cannot grow into a huge grid.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
@@ -77,7 +79,9 @@ class Cell:
     #: How many columns the cell spans (1 for a copy).
     colspan: int = 1
 
-    @property
+    # Cached: the text is read several times a cell (classifying, reading, notes), and a
+    # frozen dataclass's cached_property is still computed from its fields alone.
+    @cached_property
     def text(self) -> str:
         return " ".join(self.paragraphs)
 
@@ -105,7 +109,7 @@ class Table:
     #: The first row as a data row: the table's first row when it has no header.
     first_row: Row | None = None
 
-    @property
+    @cached_property  # read for every row and column; see Cell.text
     def header(self) -> tuple[str, ...]:
         return tuple(cell.text for cell in self.header_cells)
 
@@ -224,10 +228,11 @@ def _read_table(table: etree._Element) -> Table | None:
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    header_grid = _expand([header_rows], width)
+    kinds = _cell_kinds(table)
+    header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
-    for element, cells in _expand(groups, width):
+    for element, cells in _expand(groups, width, kinds):
         row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
         if len(cells) != width:
             raise CellError(
@@ -282,8 +287,33 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class _CellKinds:
+    """The cells of a table that need more than the common reading, found in one pass over
+    the table rather than one search in each cell (most tables have none of either)."""
+
+    #: Cells holding an element the fast path of cell_paragraphs does not handle.
+    not_simple: frozenset[etree._Element]
+    #: Cells holding a <sup>, which may be a footnote mark.
+    with_sup: frozenset[etree._Element]
+
+
+def _cell_kinds(table: etree._Element) -> _CellKinds:
+    return _CellKinds(_cells_holding(table, _NOT_SIMPLE), _cells_holding(table, ("sup",)))
+
+
+def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
+    """Every cell that holds an element named in ``tags`` (a nested table's cells and the
+    outer ones included). lxml gives one Python object per element while it is referenced,
+    so the cells can be looked up in the set."""
+    cells: set[etree._Element] = set()
+    for element in table.iter(*tags):
+        cells.update(element.iterancestors("td", "th"))
+    return frozenset(cells)
+
+
 def _expand(
-    groups: list[list[etree._Element]], width: int
+    groups: list[list[etree._Element]], width: int, kinds: _CellKinds
 ) -> list[tuple[etree._Element, list[Cell]]]:
     """Rows as full-width lists of cells, with rowspan and colspan copied into place.
 
@@ -295,7 +325,7 @@ def _expand(
     for rows in groups:
         carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
         for row in rows:
-            out = _expand_row(row, width, carried)
+            out = _expand_row(row, width, carried, kinds)
             total += len(out)
             if total > MAX_GRID_CELLS:
                 raise MarkupError(
@@ -309,12 +339,15 @@ def _expand(
 
 
 def _expand_row(
-    row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]]
+    row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]], kinds: _CellKinds
 ) -> list[Cell]:
     out: list[Cell] = []
     for element in _cells(row):
-        _place_carried(out, carried)
-        rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+        if carried:  # most tables have no rowspan: skip the call
+            _place_carried(out, carried)
+        # Most cells have no span attribute: check one only where it is written.
+        rowspan = 1 if element.get("rowspan") is None else _span(element, "rowspan", row)
+        colspan = 1 if element.get("colspan") is None else _span(element, "colspan", row)
         if len(out) + colspan > width:
             raise CellError(
                 f"row has more cells than the header's {width}",
@@ -322,10 +355,12 @@ def _expand_row(
                 row=row.get("id"),
             )
         line = line_of(element)
+        plain = None if element in kinds.not_simple else _plain_paragraphs(element, line)
+        paragraphs = plain if plain is not None else _walked_paragraphs(element, line)
         cell = Cell(
-            paragraphs=cell_paragraphs(element, line),
+            paragraphs=paragraphs,
             line=line,
-            unmarked=_unmarked_paragraphs(element, line),
+            unmarked=_unmarked_paragraphs(element, line) if element in kinds.with_sup else None,
             colspan=colspan,
         )
         if colspan == rowspan == 1:  # the common cell: no copies to make
@@ -342,7 +377,8 @@ def _expand_row(
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
             out.append(cell if offset == 0 else copy)
-    _place_carried(out, carried)
+    if carried:
+        _place_carried(out, carried)
     return out
 
 
@@ -405,7 +441,14 @@ def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str,
 def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
     """The common cell, only <p>s holding inline markup, read at C speed; None otherwise."""
     # A Python test per descendant: cheaper than lxml's matcher for ~30 tag names per cell.
-    if (cell.text or "").strip() or any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
+    if any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
+        return None
+    return _plain_paragraphs(cell, line)
+
+
+def _plain_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
+    """_simple_paragraphs for a cell known to hold only <p>s and inline markup."""
+    if (cell.text or "").strip():
         return None
     paragraphs = []
     for child in cell:

@@ -21,7 +21,8 @@ CONTROL_CHARACTERS = frozenset(
 def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
     folded = " ".join(unicodedata.normalize("NFC", text).split())
-    if not CONTROL_CHARACTERS.isdisjoint(folded):
+    # isprintable() is false for every control character: a fast test of the common text.
+    if not folded.isprintable() and not CONTROL_CHARACTERS.isdisjoint(folded):
         where = f"line {line}: " if line else ""
         for char in sorted(set(folded) & CONTROL_CHARACTERS):
             warnings.warn(
