@@ -158,3 +158,20 @@ def test_a_registry_says_what_it_holds() -> None:
     registry = vodspec.open_dataset(DATA)
     text = repr(registry)
     assert registry.data_version() in text and f"{len(registry.statuses())} status codes" in text
+
+
+def test_scrape_of_a_manifest_source_still_demands_the_kind_and_service_given(
+    tmp_path: Path,
+) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    page = raw / json.loads((raw / "sources.json").read_bytes())[0]["file"]
+    wrong_kind = run_cli("scrape", str(page), "--kind", "error_codes")
+    assert wrong_kind.returncode == 1 and "expected a page of error_codes" in wrong_kind.stderr
+    wrong_service = run_cli("scrape", str(page), "--service", "obs")
+    assert wrong_service.returncode == 1 and "not obs" in wrong_service.stderr
+
+
+def test_show_separates_only_the_records_it_shows() -> None:
+    first = vodspec.statuses()[0].code
+    result = run_cli("show", "999", "998", str(first))
+    assert result.returncode == 1 and not result.stdout.startswith("\n")

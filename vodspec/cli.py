@@ -318,15 +318,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     codes = [args.code] if isinstance(args.code, str) else list(args.code)
     if len(codes) == 1:
         return _show_one(registry, codes[0], args.json)
-    failed, shown_json = False, []
+    failed, shown_json, shown_any = False, [], False
     for number, code in enumerate(codes):
         try:
             if args.json:
                 shown_json.append(_show_json(registry, code))
             else:
-                if number:
+                # A blank line between the records shown (none for a code refused).
+                text = " ".join(code.split())
+                if number and shown_any and (registry.get(text) or registry.get_error(text)):
                     _out("")
                 _show_one(registry, code, False)
+                shown_any = True
         except VodspecError as exc:
             _err(str(exc))
             failed = True
@@ -619,7 +622,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         try:
             dataset = read_json(target)
         except VodspecError as exc:
-            raise VodspecError(f"{exc.message}; {expected}", file=exc.file) from None
+            message = exc.message.split("; expected ")[0]  # one "expected", the one of lint
+            raise VodspecError(f"{message}; {expected}", file=exc.file) from None
         kind = dataset.get("kind") if isinstance(dataset, dict) else None
         statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
         errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
@@ -714,9 +718,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--strict", action="store_true", help=strict_help)
     sub.add_argument(
         "--service",
-        default="vod",
         metavar="NAME|any",
-        help="service the page must document (default vod)",
+        help="service the page must document (default vod, or the manifest's for its source)",
     )
     sub.add_argument(
         "--kind",

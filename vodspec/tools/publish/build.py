@@ -439,15 +439,17 @@ UNPUBLISHED = "unpublished"
 
 
 def scrape_for_reading(
-    file: str, service: str, kind: str | None, stdin: Callable[[], bytes]
+    file: str, service: str | None, kind: str | None, stdin: Callable[[], bytes]
 ) -> tuple[Dataset, str]:
     """A page as `vodspec scrape` reads it, and the version that published it.
 
     A source of the manifest beside it (``raw/sources.json``) is read as its entry says (id,
-    url, service, kind, doc id), and its version is that of the data dir beside raw/ when
-    that publishes this very page (same sha256); any other page is "unpublished".
+    url, service, kind, doc id; a service or kind given here is demanded all the same), and
+    its version is that of the data dir beside raw/ when that publishes this very page (same
+    sha256); any other page is "unpublished". ``service`` None: vod, or the entry's.
     """
     if file == "-":
+        service = service or "vod"
         return scrape(stdin(), service=service, kind=kind, file="<stdin>"), UNPUBLISHED
     page = Path(file)
     raw_dir = page.parent
@@ -457,8 +459,9 @@ def scrape_for_reading(
         entries = []
     entry = next((e for e in entries if _same_file(raw_dir / e.file, page)), None)
     if entry is None:
-        return scrape(page, service=service, kind=kind), UNPUBLISHED
-    dataset = scrape_source(page, entry)
+        return scrape(page, service=service or "vod", kind=kind), UNPUBLISHED
+    demanded = {"service": service or entry.service, "kind": kind or entry.kind}
+    dataset = scrape_source(page, entry.model_copy(update=demanded))
     published = raw_dir.parent / "data" / f"{entry.kind}.json"
     try:
         document = read_dataset(published, entry.kind) if published.is_file() else None
