@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import compileall
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -415,17 +417,19 @@ sys.exit(main(["build", "--raw", sys.argv[1], "--data", sys.argv[2]]))
 """
 
 
-def test_sigterm_while_publishing_finishes_the_publication_and_says_so(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    raw, data, before = published_seed(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-c", SIGNALLED, str(raw), str(data)],
+def build_with(script: str, raw: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    """A build run by ``script`` (which patches a step, then calls the CLI's main)."""
+    return subprocess.run(
+        [sys.executable, "-c", script, str(raw), str(data)],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_sigterm_while_publishing_finishes_the_publication_and_says_so(tmp_path: Path) -> None:
+    raw, data, before = published_seed(tmp_path)
+    result = build_with(SIGNALLED, raw, data)
     assert result.returncode == 130, result.stderr
     assert "interrupted" in result.stderr and "is published" in result.stderr
     assert {p.name: p.read_bytes() for p in data.iterdir()} != before
@@ -487,15 +491,7 @@ sys.exit(main(["build", "--raw", sys.argv[1], "--data", sys.argv[2]]))
 
 
 def test_a_signal_just_after_publishing_says_it_published(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     raw, data, _ = published_seed(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-c", LATE_SIGNAL, str(raw), str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = build_with(LATE_SIGNAL, raw, data)
     assert result.returncode == 130
     assert "is published as version 1.0.1" in result.stderr, result.stderr
