@@ -515,6 +515,21 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
     refusal(status_page(row("200 OK", "请求正常。"), markup))
 
 
+@pytest.mark.parametrize("space", ["\n", "\t", " ", "\r\n", "/"])
+@pytest.mark.parametrize("after", ["", " ", "\n"])
+def test_a_hiding_attribute_is_found_whatever_surrounds_it(space: str, after: str) -> None:
+    """The attribute is found however the tag separates it: the fast path that skips the
+    check on most pages must not skip it on these."""
+    for attribute in (f"dir{after}={after}'rtl'", f"STYLE{after}={after}'display:none'"):
+        markup = f"<tr><td>402 Payment Required</td><td{space}{attribute}>x y</td></tr>"
+        refusal(status_page(row("200 OK", "请求正常。"), markup))
+
+
+def test_tags_that_only_start_like_a_hiding_one_are_read() -> None:
+    cell = "<strong>请求</strong><span>正常</span><sup>1</sup><section>。</section>"
+    assert statuses(status_page(row("200 OK", cell)))[0][0] == 200
+
+
 def test_a_style_in_a_saved_pages_head_that_can_hide_is_refused() -> None:
     html = (
         "<!DOCTYPE html>\n<html><head><style>.x{display:none}</style></head><body>\n"

@@ -123,12 +123,20 @@ SAFE_CSS = frozenset(
 )
 #: What no plain declaration holds: escapes, comments, at-rules, external resources.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
-#: Words without which no element of the rendered page can hide its text (a fast path),
-#: searched in the folded page (see _folded). One pattern, the tags sharing their "<": the
-#: engine tests most positions with one comparison, twice as fast as a search per word.
-_HIDING_FOLDED = re.compile(
-    rb"hidden|style|popover| dir=|<(?:"
+#: What ends a tag or attribute name for the HTML parser: any byte but these.
+_NAME_BYTE = rb"[a-z0-9_:.\-]"
+#: Without one of these words or tags no element of the rendered page can hide its text (a
+#: fast path), looked for in the folded page (see _folded): the words with bytes' own
+#: search, the tags in one pattern (sharing their "<"). A tag counts only as a whole name
+#: (``<s`` of ``<strong>`` is not ``<s>``); ``dir`` is found whatever stands before it
+#: and around its ``=`` (``<td\ndir = "rtl">``).
+_HIDING_WORDS = (b"hidden", b"style", b"popover")
+_DIR_FOLDED = re.compile(rb"dir\s*=")
+_HIDING_TAGS_FOLDED = re.compile(
+    rb"<(?:"
     + "|".join(("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)).encode()
+    + rb")(?!"
+    + _NAME_BYTE
     + rb")"
 )
 #: The filtered tags as cmark escapes them, searched in the folded page (see _folded).
@@ -333,10 +341,13 @@ def read_document(text: str) -> Document:
     if _head_end(rendered):
         for head in root.iter("head"):
             remove_keeping_tail(head)
-    _check_parts_in_cells(root, lines)
+    at_home = _parts_at_home(root)
+    if not at_home:
+        _check_parts_in_cells(root, lines)
     _quote_q(root)
     _check_end(still_open)
-    _check_stray_rows(root)
+    if not at_home:
+        _check_stray_rows(root)
     if "|" in text:
         check_pipe_tables(root, text)
     if _may_hide(folded):
@@ -512,7 +523,11 @@ def remove_keeping_tail(element: etree._Element) -> None:
 def _may_hide(folded: bytes) -> bool:
     """Whether the page (folded, see _folded) has any element or attribute that hides text
     (a fast path only)."""
-    return _HIDING_FOLDED.search(folded) is not None
+    return (
+        any(word in folded for word in _HIDING_WORDS)
+        or (b"dir" in folded and _DIR_FOLDED.search(folded) is not None)
+        or _HIDING_TAGS_FOLDED.search(folded) is not None
+    )
 
 
 def _check_hiding(root: etree._Element, lines: list[int]) -> None:
@@ -562,6 +577,28 @@ def _check_head_styles(text: str, head: str) -> None:
                 line=text.count("\n", 0, where) + 1 if where >= 0 else None,
             )
         at = head.find("&lt;style", at + 1)
+
+
+#: Where each table part belongs. A part right inside one of its homes is neither stray
+#: nor right inside a cell: the chain from it up to its table holds table parts only.
+PART_HOMES = {
+    "tr": ("table", "thead", "tbody", "tfoot"),
+    "td": ("tr",),
+    "th": ("tr",),
+    **dict.fromkeys(("thead", "tbody", "tfoot", "caption", "colgroup"), ("table",)),
+    "col": ("table", "colgroup"),
+}
+
+
+def _parts_at_home(root: etree._Element) -> bool:
+    """Whether every table part stands right inside one of its homes: one pass that spares
+    most pages the exact checks for parts in cells and stray rows (an XPath each, several
+    times slower)."""
+    for element in root.iter(*PART_HOMES):
+        parent = element.getparent()
+        if parent is None or parent.tag not in PART_HOMES[element.tag]:
+            return False
+    return True
 
 
 def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
