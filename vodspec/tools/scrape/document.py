@@ -183,6 +183,9 @@ class Document:
     """The page as GitHub renders it: one tree, each table element on its source line."""
 
     root: etree._Element | None
+    #: Whether every table part stands right in its home (see _parts_at_home): then a row
+    #: or cell inside a cell always belongs to a table nested there.
+    parts_at_home: bool = False
 
 
 def render_markdown(text: str) -> str:
@@ -352,7 +355,7 @@ def read_document(text: str) -> Document:
         check_pipe_tables(root, text)
     if _may_hide(folded):
         _check_hiding(root, lines)
-    return Document(root)
+    return Document(root, at_home)
 
 
 def _start(source: list[str], position: str) -> tuple[int, int]:
@@ -386,8 +389,11 @@ def _row_position(element: etree._Element, position: str) -> str:
 
 #: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
 #: reads: refused before the render, which would build every level in memory.
+#: Matched from the newline before the line (the page gets one in front): a pattern that
+#: starts with a literal is searched for that character at C speed, where ``^`` with
+#: MULTILINE is tried at every position.
 _DEEP_CONTAINERS = re.compile(
-    r"^(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}", re.MULTILINE
+    r"\n(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}"
 )
 
 
@@ -410,8 +416,8 @@ def _check_row_count(text: str, folded: bytes) -> None:
 
 
 def _check_nesting(text: str) -> None:
-    found = _DEEP_CONTAINERS.search(text)
-    if found is not None:
+    found = _DEEP_CONTAINERS.search("\n" + text)
+    if found is not None:  # the line starts at found.start() in the text
         raise MarkupError(
             f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
             " reads no deeper",

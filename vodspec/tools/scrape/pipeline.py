@@ -105,7 +105,7 @@ def _report(notes: list[Note], where: str) -> None:
 
 def read_tables(text: str) -> list[Table]:
     """Every table of the page, HTML and Markdown pipe tables alike, in page order."""
-    return html_tables(read_document(text).root)
+    return html_tables(read_document(text))
 
 
 def code_tables(tables: list[Table], kind: str | None) -> tuple[str, list[CodeTable]]:
@@ -163,7 +163,7 @@ def _scrape(
         raise conflict_error(conflict, _row_at(text, conflict[0]))
     document = read_document(text)
     # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
-    page_kind, tables = code_tables(html_tables(document.root), kind)
+    page_kind, tables = code_tables(html_tables(document), kind)
     info = page_info(document.root)
     doc_id = _doc_id(info, doc_id)
     info = PageInfo(info.title, doc_id, info.intro)

@@ -16,7 +16,7 @@ from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.document import line_of, remove_keeping_tail
+from vodspec.tools.scrape.document import Document, line_of, remove_keeping_tail
 from vodspec.tools.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
@@ -114,17 +114,20 @@ class Table:
         return tuple(cell.text for cell in self.header_cells)
 
 
-def html_tables(root: etree._Element | None) -> list[Table]:
+def html_tables(document: Document) -> list[Table]:
     """Every table with rows, in page order. A table nested in a cell is that cell's text,
     as a browser shows it inside the cell: read as a table of its own too, its rows would
     be published twice."""
-    if root is None:
+    if document.root is None:
         return []
+    # Where every part is at home, a row or cell inside a cell is a nested table's: the
+    # search for cells holding blocks need not visit the table's own rows and cells.
+    not_simple = _NOT_SIMPLE - {"tr", "td", "th"} if document.parts_at_home else _NOT_SIMPLE
     tables = []
-    for element in root.iter("table"):
+    for element in document.root.iter("table"):
         if any(ancestor.tag in ("td", "th") for ancestor in element.iterancestors()):
             continue
-        table = _read_table(element)
+        table = _read_table(element, not_simple)
         if table is not None:
             tables.append(table)
     return tables
@@ -211,7 +214,7 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
     return next(element.iterancestors("table"), None)
 
 
-def _read_table(table: etree._Element) -> Table | None:
+def _read_table(table: etree._Element, not_simple: frozenset[str]) -> Table | None:
     groups, header_rows = _rows(table)
     if not header_rows:
         # Without <thead>, the first row is the header: column roles come from it. When it
@@ -228,7 +231,7 @@ def _read_table(table: etree._Element) -> Table | None:
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    kinds = _cell_kinds(table)
+    kinds = _cell_kinds(table, not_simple)
     header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
@@ -298,8 +301,8 @@ class _CellKinds:
     with_sup: frozenset[etree._Element]
 
 
-def _cell_kinds(table: etree._Element) -> _CellKinds:
-    return _CellKinds(_cells_holding(table, _NOT_SIMPLE), _cells_holding(table, ("sup",)))
+def _cell_kinds(table: etree._Element, not_simple: frozenset[str]) -> _CellKinds:
+    return _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
 
 
 def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
