@@ -26,15 +26,11 @@ _CONTROL_IN_TAG = re.compile(
 )
 
 
-def check_size(size: int) -> None:
-    """Refuse a page over the cap (called before reading a file, and on bytes given)."""
-    if size > MAX_PAGE_BYTES:
-        raise TooLargeError(f"input is {size:,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
-
-
 def decode(data: bytes) -> str:
-    """Return the text of ``data`` with LF line endings, or refuse it."""
-    check_size(len(data))
+    """Return the text of ``data`` with LF line endings, or refuse it (over the size cap
+    too: bytes given to scrape() come here without a file's size check)."""
+    if len(data) > MAX_PAGE_BYTES:
+        raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
     try:
