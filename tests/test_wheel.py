@@ -64,7 +64,7 @@ def test_accessor_from_the_wheel(installed: Path) -> None:
         "assert vodspec.__file__.find('site-packages') > 0, vodspec.__file__\n"
         "record = vodspec.statuses()[0]\n"
         "assert vodspec.status(record.code) is record\n"
-        "assert not {'bs4', 'lxml', 'pydantic'} & set(sys.modules)\n"
+        "assert not {'bs4', 'lxml', 'pydantic', 'httpx'} & set(sys.modules)\n"
         "assert vodspec.__version__ == vodspec.data_version()\n"
         "for error in vodspec.error_codes():\n"
         "    assert error in vodspec.error(error.error_code)\n"
@@ -102,6 +102,10 @@ def test_cli_without_the_scrape_extra(installed: Path) -> None:
     scraped = run(vodspec, "scrape", str(SEED))
     assert scraped.returncode == 2
     assert "pip install 'vodspec[scrape]'" in scraped.stderr and "Traceback" not in scraped.stderr
+    # fetch needs httpx as well: the same hint (and no download: there is no raw dir there).
+    fetched = run(vodspec, "fetch", "--raw", str(installed.parent / "no-raw-dir"))
+    assert fetched.returncode == 2, fetched.stderr
+    assert "pip install 'vodspec[scrape]'" in fetched.stderr and "Traceback" not in fetched.stderr
 
 
 def test_the_sdist_and_the_wheel_carry_the_licence_texts(installed: Path) -> None:

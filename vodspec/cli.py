@@ -842,7 +842,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_REFUSED
     except ModuleNotFoundError as exc:
-        if exc.name in ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core"):
+        scrape_extra = ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core", "httpx", "httpcore")
+        if exc.name in scrape_extra:
             _err(f"{SCRAPE_EXTRA_HINT} (missing {exc.name})")
             return EXIT_USAGE
         return _internal(exc, args.debug)

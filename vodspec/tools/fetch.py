@@ -2,37 +2,37 @@
 
 The manifest is read with the build's loader, so fetch refuses what the build refuses, and
 every target must resolve to a file inside the raw dir (no link leading out). Downloads use
-urllib with the proxies of the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), http and
-https only, separate connect and read timeouts plus an overall deadline per source, at most
-MAX_REDIRECTS redirects and only to the same host (http may upgrade to https), a size cap
-on the body as sent and as decoded (gzip and deflate), and a check that the body is as long
-as its Content-Length. A page replaces its raw file (atomically) only if it scrapes as the
-kind and service its manifest entry names. Conditional GET: the ETag and Last-Modified of
-the last download are kept in raw/sources.json, which is rewritten (atomically, every other
-key and the order kept) only when one of them changed. Each source's failure is reported
-as an outcome; the other sources are still fetched.
+httpx with the proxies of the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY),
+http and https only, separate connect and read timeouts plus an overall deadline per source,
+at most MAX_REDIRECTS redirects and only to the same host (http may upgrade to https), a size
+cap on the body as sent and as decoded (gzip and deflate, decoded here: httpx's decoder
+returns part of a truncated gzip body without an error), and a check that the body is as
+long as its Content-Length. A page replaces its raw file (atomically) only if it scrapes as
+the kind and service its manifest entry names. Conditional GET: the ETag and Last-Modified
+of the last download are kept in raw/sources.json, which is rewritten (atomically, every
+other key and the order kept) only when one of them changed. Each source's failure is
+reported as an outcome; the other sources are still fetched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import http.client
 import re
 import socket
 import ssl
 import string
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import httpx
 
 from vodspec.errors import (
     FetchError,
@@ -57,6 +57,9 @@ ACCEPTED_TYPES = ("text/html", "text/markdown", "text/x-markdown", "text/plain")
 USER_AGENT = "vodspec-fetch (+https://pypi.org/project/vodspec/)"
 #: A header value we may send or keep: Latin-1 without control characters (so no CR/LF).
 _HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]{1,1024}")
+#: HTTP headers are Latin-1 text, both ways (httpx would guess ASCII or UTF-8 otherwise).
+_HEADER_ENCODING = "iso-8859-1"
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,8 @@ def header_value(value: str | None) -> str | None:
 class _Budget:
     """One source's time: a deadline enforced by shutting its sockets down when it passes.
 
-    Socket timeouts bound each read, not the sum of them: a server sending one byte a
-    second would never trip them, so a timer cuts the connection off instead.
+    Timeouts bound each read, not the sum of them: a server sending one byte a second
+    would never trip them, so a timer cuts the connection off instead.
     """
 
     def __init__(self, connect_timeout: float, read_timeout: float, deadline: float) -> None:
@@ -95,15 +98,23 @@ class _Budget:
             for sock in self._sockets:
                 _shut(sock)
 
-    def watch(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _shut(sock)
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpcore's trace hook: watch each socket once connected, and again once TLS
+        wraps it into a new object (directly or through a proxy's tunnel)."""
+        extra = getattr(info.get("return_value"), "get_extra_info", None)
+        sock = extra("socket") if extra and event.endswith(".complete") else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                if self.expired:
+                    _shut(sock)
 
-    def timeout(self) -> float:
-        """The connect timeout, shortened so that connecting cannot outlast the deadline."""
-        return max(0.01, min(self.connect_timeout, self.ends - time.monotonic()))
+    def timeout(self) -> httpx.Timeout:
+        """The timeouts, the connect one shortened so that it cannot outlast the deadline."""
+        remaining = self.ends - time.monotonic()
+        return httpx.Timeout(
+            self.read_timeout, connect=max(0.01, min(self.connect_timeout, remaining))
+        )
 
     def check(self, url: str) -> None:
         if self.expired or time.monotonic() >= self.ends:
@@ -118,58 +129,6 @@ def _shut(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         # The base method: SSLSocket.shutdown would also drop its TLS state under a reader.
         socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _Connection(http.client.HTTPConnection):
-    """An HTTP connection whose sockets the budget can cut off."""
-
-    budget: _Budget
-
-    def connect(self) -> None:
-        self.timeout = self.budget.timeout()
-        self._create_connection = self._watched_socket
-        super().connect()
-        self.budget.watch(self.sock)  # TLS wraps the socket into a new object
-        self.sock.settimeout(self.budget.read_timeout)
-
-    def _watched_socket(
-        self, address: tuple[str, int], timeout: float, source: tuple[str, int] | None = None
-    ) -> socket.socket:
-        sock = socket.create_connection(address, timeout, source)
-        self.budget.watch(sock)
-        return sock
-
-
-class _TLSConnection(_Connection, http.client.HTTPSConnection):
-    pass
-
-
-class _Connections(urllib.request.AbstractHTTPHandler):
-    """urllib's http and https handler, with connections bound to one source's budget."""
-
-    def __init__(self, budget: _Budget) -> None:
-        super().__init__()
-        self.budget = budget
-        self.context = ssl.create_default_context()
-
-    def _plain(self, host: str, /, **options: Any) -> http.client.HTTPConnection:
-        connection = _Connection(host, **options)
-        connection.budget = self.budget
-        return connection
-
-    def _tls(self, host: str, /, **options: Any) -> http.client.HTTPConnection:
-        connection = _TLSConnection(host, context=self.context, **options)
-        connection.budget = self.budget
-        return connection
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._plain, req)
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._tls, req)
-
-    http_request = urllib.request.AbstractHTTPHandler.do_request_
-    https_request = urllib.request.AbstractHTTPHandler.do_request_
 
 
 def checked_url(url: str, base: str | None = None) -> str:
@@ -215,47 +174,6 @@ def redirect_target(chain: list[str], location: str) -> str:
     return target
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only where :func:`redirect_target` allows, with the same headers."""
-
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
-        self.chain, self.headers = [url], headers
-
-    def http_error_302(
-        self,
-        req: urllib.request.Request,
-        fp: Any,
-        code: int,
-        msg: str,
-        headers: Any,
-    ) -> Any:
-        fp.close()
-        location = headers.get("Location")
-        if not location:
-            raise FetchError(f"{req.full_url}: redirect {code} without a Location")
-        target = redirect_target(self.chain, location)
-        self.chain.append(target)
-        request = urllib.request.Request(target, headers=self.headers)
-        return self.parent.open(request, timeout=req.timeout)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
-def _opener(url: str, headers: dict[str, str], budget: _Budget) -> urllib.request.OpenerDirector:
-    """http and https only (no file:, ftp: or data:), proxies from the environment."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        _Connections(budget),
-        _Redirects(url, headers),
-        urllib.request.UnknownHandler(),  # e.g. a socks proxy: an error, not None
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
 def _request_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
     headers = {
         "User-Agent": USER_AGENT,
@@ -284,79 +202,119 @@ def download(
     An ``etag`` or ``last_modified`` that is not a safe header value is not sent.
     """
     headers = _request_headers(etag, last_modified)
-    url = checked_url(url)
+    chain = [url := checked_url(url)]
+
+    def follow(response: httpx.Response) -> None:
+        """httpx's response hook: a redirect is checked (and its target put on the chain)
+        before httpx reads its Location, which it would refuse in its own words."""
+        response.headers.encoding = _HEADER_ENCODING
+        if response.status_code in _REDIRECTS:
+            if not (location := response.headers.get("Location")):
+                raise FetchError(f"{chain[-1]}: redirect {response.status_code} without a Location")
+            chain.append(redirect_target(chain, location))
+
+    try:
+        # Proxies from the environment (trust_env); redirects are followed by _get, not httpx.
+        client = httpx.Client(
+            headers=httpx.Headers(headers, encoding=_HEADER_ENCODING),
+            verify=ssl.create_default_context(),  # the system's CAs, as Python's own clients
+            trust_env=True,
+            event_hooks={"response": [follow]},
+        )
+    except (ImportError, ValueError, httpx.InvalidURL) as exc:  # e.g. a socks or bad proxy
+        raise FetchError(f"{url}: cannot use the proxy the environment names ({exc})") from None
+    # What a 304 stands for: what was last downloaded is current (if it was asked about).
+    unchanged = Fetched(
+        "unchanged", None, headers.get("If-None-Match"), headers.get("If-Modified-Since")
+    )
     budget = _Budget(connect_timeout, read_timeout, deadline)
     try:
-        with _opener(url, headers, budget).open(
-            urllib.request.Request(url, headers=headers), timeout=budget.timeout()
-        ) as response:
-            return _fetched(response, budget, max_bytes)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if exc.code == 304 and ("If-None-Match" in headers or "If-Modified-Since" in headers):
-            return Fetched("unchanged", None, header_value(etag), header_value(last_modified))
-        raise FetchError(f"{exc.filename or url}: HTTP {exc.code} {exc.reason}") from None
-    except (OSError, http.client.HTTPException, ValueError, OverflowError) as exc:
+        with client:
+            return _get(client, chain, budget, max_bytes, unchanged)
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
         budget.check(url)
         raise FetchError(f"{url}: {_reason(exc, url)}") from None
     finally:
         budget.stop()
 
 
+def _get(
+    client: httpx.Client, chain: list[str], budget: _Budget, max_bytes: int, unchanged: Fetched
+) -> Fetched:
+    """GET ``chain[-1]``, following the redirects the client's hook put on the chain."""
+    trace = {"trace": budget.trace}
+    while True:
+        url = chain[-1]
+        with client.stream("GET", url, timeout=budget.timeout(), extensions=trace) as response:
+            code = response.status_code
+            if code in _REDIRECTS:
+                continue
+            if code == 304 and (unchanged.etag or unchanged.last_modified):
+                return unchanged
+            if not 200 <= code < 300:
+                raise FetchError(f"{url}: HTTP {code} {response.reason_phrase}")
+            return _fetched(response, url, budget, max_bytes)
+
+
 def _reason(exc: BaseException, url: str) -> str:
     """Why a download failed, in words (the host named where the network is the cause)."""
-    import socket
-
-    if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException):
-        exc = exc.reason
     host = urllib.parse.urlsplit(url).hostname or url
-    if isinstance(exc, TimeoutError):
+    cause = exc
+    # httpx's error wraps httpcore's, which was raised while handling the socket's.
+    while (inner := cause.__cause__ or cause.__context__) is not None:
+        cause = inner
+    if isinstance(exc, httpx.TimeoutException) or isinstance(cause, TimeoutError):
         return "timed out"
-    if isinstance(exc, socket.gaierror):
-        return f"cannot look up the host {host}: no network, or no such host ({exc.strerror})"
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, httpx.ProxyError):
+        return f"the proxy refused the connection to {host}: {exc}"
+    if isinstance(cause, socket.gaierror):
+        return f"cannot look up the host {host}: no network, or no such host ({cause.strerror})"
+    if isinstance(cause, ConnectionRefusedError):
         return f"{host} refused the connection (nothing listens there)"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"cannot reach {host}: {exc.strerror}"
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"cannot reach {host}: {cause.strerror}"
+    if isinstance(exc, httpx.RemoteProtocolError):  # e.g. a malformed Content-Length
+        return f"a bad response from {host} ({exc})"
     return f"{type(exc).__name__}: {exc}"
 
 
-def _fetched(response: http.client.HTTPResponse, budget: _Budget, max_bytes: int) -> Fetched:
-    url = response.url
-    budget.check(url)  # a cut-off while the headers trickled in looks like their end
-    content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+def _fetched(response: httpx.Response, url: str, budget: _Budget, max_bytes: int) -> Fetched:
+    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
     if content_type not in ACCEPTED_TYPES:
         raise FetchError(
             f"{url}: content type {content_type or 'none'!r};"
             f" expected one of {', '.join(ACCEPTED_TYPES)}"
         )
-    body = _read_body(response, budget, max_bytes)
-    body = decode_body(body, response.getheader("Content-Encoding") or "", max_bytes)
+    body = _read_body(response, url, budget, max_bytes)
+    body = decode_body(body, response.headers.get("Content-Encoding") or "", max_bytes)
     return Fetched(
         "changed",
         body,
-        header_value(response.getheader("ETag")),
-        header_value(response.getheader("Last-Modified")),
+        header_value(response.headers.get("ETag")),
+        header_value(response.headers.get("Last-Modified")),
     )
 
 
-def _read_body(response: http.client.HTTPResponse, budget: _Budget, max_bytes: int) -> bytes:
+def _read_body(response: httpx.Response, url: str, budget: _Budget, max_bytes: int) -> bytes:
     """The body as sent, refused if over the cap, past the deadline or short of its length."""
-    url = response.url
-    declared = response.getheader("Content-Length")
-    if declared is not None and not declared.strip().isdigit():
-        raise FetchError(f"{url}: malformed Content-Length {declared!r}")
+    declared = response.headers.get("Content-Length")  # digits: h11 refuses any other
     expected = int(declared) if declared is not None else None
     if expected is not None and expected > max_bytes:
         raise FetchError(f"{url}: {expected:,} bytes is over the cap of {max_bytes:,}")
     chunks, size = [], 0
-    # read1 returns what one socket read gives, so the deadline is checked as bytes arrive.
-    while chunk := response.read1(64 * 1024):
-        budget.check(url)
-        size += len(chunk)
-        if size > max_bytes:
-            raise FetchError(f"{url}: the body is over the cap of {max_bytes:,} bytes")
-        chunks.append(chunk)
+    try:
+        # iter_raw gives what each socket read gives (still encoded: decode_body undoes it),
+        # so the deadline and the cap are checked as the bytes arrive.
+        for chunk in response.iter_raw():
+            budget.check(url)
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchError(f"{url}: the body is over the cap of {max_bytes:,} bytes")
+            chunks.append(chunk)
+    except httpx.RemoteProtocolError:
+        if expected is None or size >= expected:
+            raise
+        # h11 refuses a body cut short of its Content-Length: reported below, in these words.
     budget.check(url)
     if expected is not None and size < expected:
         raise FetchError(f"{url}: short read: {size:,} of {expected:,} bytes (connection closed)")
