@@ -158,6 +158,22 @@ def scrape_text(text: str, service: str = "vod") -> Any:
     return scrape(text.encode("utf-8"), service=service, file="page.md")
 
 
+def md_page(*tables: str) -> bytes:
+    """A Markdown page of a title and ``tables`` (written for the test at hand)."""
+    return ("# 状态码\n\n" + "\n\n".join(tables) + "\n").encode()
+
+
+#: A small status table to put beside the table a test is about.
+STATUS_PIPE = "|状态码|说明|\n|--|--|\n|400|参数错误。|\n|404|不存在。|"
+
+
+def codes(data: bytes) -> list[int]:
+    """The codes a page's records give, read for any service, its notes ignored."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [r.code for r in scrape_text(data.decode("utf-8"), service="any").records]
+
+
 def content(text: str) -> list[dict[str, object]]:
     """The records a page gives, without what depends on its bytes (hash, lines)."""
     return [
@@ -240,4 +256,31 @@ def lookup_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         build(raw, root / "data")
+    return root / "data"
+
+
+def one_line(result: subprocess.CompletedProcess[str], code: int = 1) -> str:
+    """The one line of stderr a refusal gives (``vodspec: ...``), with exit ``code``."""
+    assert result.returncode == code, (result.returncode, result.stderr)
+    err = result.stderr
+    assert "Traceback" not in err and err.startswith("vodspec: ") and err.count("\n") == 1, err
+    return err
+
+
+def publish_seed(folder: Path) -> tuple[Path, Path]:
+    """``folder/raw`` holding the frozen seed and ``folder/data`` built from it (writable)."""
+    raw, data = frozen_raw(folder / "raw"), folder / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    return raw, data
+
+
+@pytest.fixture(scope="session")
+def seed_and_errors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir built once from the frozen seed and the five-column error page (read it,
+    never write it). That page repeats a row exactly: the build reports it, not fatal."""
+    root = tmp_path_factory.mktemp("seed_and_errors")
+    raw = two_sources(root / "raw", SEED, PAGE_SHAPES / "errors_five_columns.md")
+    result = run_cli("build", "--raw", str(raw), "--data", str(root / "data"))
+    assert result.returncode == 0, result.stderr
+    assert "repeats the row at line 39 exactly" in result.stderr
     return root / "data"

@@ -1,7 +1,9 @@
-"""A corrupted or missing packaged snapshot gives a clear error, never a wrong answer."""
+"""A corrupted or missing packaged snapshot, or tampered records, give a clear error, never a
+wrong answer."""
 
 from __future__ import annotations
 
+import json
 import marshal
 import subprocess
 from collections.abc import Callable
@@ -9,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, run_in_site
+from conftest import DATA, publish_seed, run_in_site
 from conftest import package_copy as copy_of_package
 
+import vodspec
 from vodspec import snapshot
+from vodspec.errors import PublishError
 
 SNAPSHOT = DATA / snapshot.SNAPSHOT_NAME
 
@@ -154,3 +158,16 @@ def test_validate_notices_a_snapshot_that_does_not_match_the_data(tmp_path: Path
         (site / "data" / "snapshot.marshal").write_bytes(tampered)
         result = lookup(site, "-m", "vodspec", "validate", "data")
         assert result.returncode == 1 and "snapshot.marshal" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("retry", "please_retry"), ("paragraphs", {"a": 1}), ("reason", 7), ("code", True)],
+)
+def test_open_dataset_refuses_tampered_records(tmp_path: Path, field: str, value: object) -> None:
+    _, data = publish_seed(tmp_path)
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["records"][0][field] = value
+    (data / "status_codes.json").write_text(json.dumps(dataset), "utf-8")
+    with pytest.raises(PublishError, match=f"record 1: {field} is|not a status-code dataset"):
+        vodspec.open_dataset(data)

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import frozen_raw, package_copy, run_cli, run_in_site
+from conftest import edit, frozen_raw, one_line, package_copy, publish_seed, run_cli, run_in_site
+
+from vodspec.errors import PublishError
 
 
 def raw_dir(folder: Path) -> Path:
@@ -405,6 +407,7 @@ def test_files_that_appear_during_a_build_are_put_back(
 
 SIGNALLED = r"""
 import os, signal, sys
+from vodspec.errors import PublishError
 import vodspec.tools.publish.atomic as atomic
 real = atomic.write_file
 def write_file(path, data):
@@ -495,3 +498,50 @@ def test_a_signal_just_after_publishing_says_it_published(tmp_path: Path) -> Non
     result = build_with(LATE_SIGNAL, raw, data)
     assert result.returncode == 130
     assert "is published as version 1.0.1" in result.stderr, result.stderr
+
+
+def test_an_impossible_data_dir_is_one_line(tmp_path: Path) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    line = one_line(run_cli("build", "--raw", str(raw), "--data", "/proc/vodspec-data"))
+    assert "cannot publish into /proc/vodspec-data" in line and "nothing was changed" in line
+
+
+def test_a_full_disk_leaves_data_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
+
+    raw, data = publish_seed(tmp_path)
+    edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "write_file", full)
+    with pytest.raises(PublishError, match="No space left on device"):
+        build(raw, data)
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
+
+
+def test_recovery_leaves_folders_it_did_not_make(tmp_path: Path) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    for name in (".data.new-backup", ".data.old-photos", ".data.old-999999999"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "mine.txt").write_text("mine", "utf-8")
+    assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
+    for name in (".data.new-backup", ".data.old-photos", ".data.old-999999999"):
+        assert (tmp_path / name / "mine.txt").read_text("utf-8") == "mine"
+
+
+def test_a_data_dir_spelled_with_dot_dot_is_the_same_dir(tmp_path: Path) -> None:
+    raw, data = publish_seed(tmp_path)
+    edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
+    (data / "sub").mkdir()
+    result = run_cli("build", "--raw", str(raw), "--data", str(data / "sub" / ".."))
+    assert result.returncode == 1  # data/ now holds "sub": not ours to replace
+    (data / "sub").rmdir()
+    assert run_cli("build", "--raw", str(raw), "--data", f"{data}/sub/..").returncode == 0
+    assert not list(tmp_path.rglob("*.new-*")) and not (data / "sub").exists()

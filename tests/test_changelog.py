@@ -1,4 +1,5 @@
-"""Each version appends to data/CHANGELOG.md and data/changes.json, with no wall clock."""
+"""Each version appends to data/CHANGELOG.md and data/changes.json, with no wall clock; the
+changelog's text is escaped Markdown, its dates ISO 8601."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from conftest import edit, frozen_raw, run_cli
 
 from vodspec.errors import PublishError, VodspecWarning
-from vodspec.tools.changes import release_date
+from vodspec.tools.changes import release_date, render_changelog
 
 
 def build_twice(tmp_path: Path, name: str) -> Path:
@@ -72,3 +73,47 @@ def test_a_release_is_dated_reproducibly(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(PublishError, match="SOURCE_DATE_EPOCH"):
         release_date({})
+
+
+def test_changelog_text_is_escaped_markdown_on_one_line() -> None:
+    entry = {
+        "version": "1.0.1",
+        "bump": "patch",
+        "sources": {"status_codes": {"doc_id": "x\n# Injected", "sha256": "0" * 64, "date": None}},
+        "changes": [
+            {
+                "dataset": "status_codes",
+                "key": [504],
+                "kind": "changed",
+                "fields": {"description": {"before": "a\nb", "after": "<script>*x*</script>"}},
+            }
+        ],
+        "schema_changes": [],
+        "source_changes": {},
+    }
+    log = render_changelog([entry])
+    assert "\n# Injected" not in log
+    assert "- source status_codes: `x / # Injected`" in log
+    assert "- changed status_codes `504` `description`: `a / b` → `<script>*x*</script>`" in log
+    assert "``a`b``" in render_changelog(
+        [
+            {
+                **entry,
+                "changes": [],
+                "sources": {"status_codes": {"doc_id": "a`b", "sha256": "0" * 64, "date": None}},
+            }
+        ]
+    )
+
+
+def test_source_dates_are_iso_8601() -> None:
+    from vodspec.tools.changes import iso_date
+
+    assert iso_date("Thu, 18 Mar 2021 11:24:15 GMT") == "2021-03-18T11:24:15Z"
+    assert iso_date("yesterday") is None
+
+
+def test_iso_dates_out_of_range_are_not_a_crash() -> None:
+    from vodspec.tools.changes import iso_date
+
+    assert iso_date("Fri, 31 Dec 9999 23:59:59 -2359") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from conftest import SEED, run_cli
@@ -94,3 +95,8 @@ def test_validate_reports_a_tampered_dir(tmp_path: Path) -> None:
 def test_python_dash_m_and_help() -> None:
     result = run_cli("--help")
     assert result.returncode == 0 and "scrape" in result.stdout and "build" in result.stdout
+
+
+def test_scraping_a_copy_of_the_seed_still_works(tmp_path: Path) -> None:
+    shutil.copy(SEED, tmp_path / "page.md")
+    assert run_cli("scrape", str(tmp_path / "page.md")).returncode == 0

@@ -1,11 +1,15 @@
-"""The CLI's error contract: refusals exit 1, internal errors exit 3, both one line."""
+"""The CLI's error contract: refusals exit 1, internal errors exit 3, both one line; a closed
+or full output is no crash and never turns findings into success."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import ROOT, SEED
+from conftest import ROOT, SEED, publish_seed, run_cli
+
+import vodspec
 
 BOOM = (
     "import sys, vodspec.tools.scrape.pipeline as s\n"
@@ -60,3 +64,31 @@ def test_error_classes_share_one_base() -> None:
     error = errors.CellError("bad", file="f.md", line=3, row="r1", column="返回值")
     assert str(error) == "f.md:3, row r1, column 返回值: bad"
     assert str(errors.VodspecError("two\nlines")) == "two lines"
+
+
+def test_a_closed_pipe_never_turns_findings_into_success(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _, data = publish_seed(tmp_path)
+    command = f"{sys.executable} -m vodspec lint {data} | head -c 1 >/dev/null"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True)
+    assert result.returncode != 0
+
+
+def test_output_trouble_is_not_a_crash(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    closed = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m vodspec list >&-"], capture_output=True, text=True
+    )
+    assert closed.returncode == 141 and "Traceback" not in closed.stderr
+    full = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m vodspec list > /dev/full"],
+        capture_output=True,
+        text=True,
+    )
+    assert full.returncode in (1, 141) and "Traceback" not in full.stderr
+    ascii_only = run_cli("show", str(vodspec.statuses()[0].code), env={"PYTHONIOENCODING": "ascii"})
+    assert ascii_only.returncode == 0 and "Traceback" not in ascii_only.stderr

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
+from conftest import STATUS_PIPE, codes, md_page
 from test_unseen_wordings import ERROR_FIVE
 
-from vodspec.errors import HeaderError
+from vodspec.errors import HeaderError, VodspecWarning
 from vodspec.tools.scrape.columns import classify, header_key, header_role
+from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.scrape.tables import Cell, Row, Table
 
 
@@ -198,3 +202,132 @@ def test_a_column_no_header_names_is_the_error_code_column_only_if_all_of_it_rea
     assert found is not None and found.kind == kind
     if kind == "error_codes":
         assert found.roles["error_code"] == 1 and found.roles["status"] == 0
+
+
+def test_small_numbers_in_another_table_are_not_codes() -> None:
+    assert codes(md_page(STATUS_PIPE, "|参数|取值|\n|--|--|\n|page|1|\n|size|50|")) == [400, 404]
+
+
+def test_a_pipe_table_whose_header_reads_as_codes_is_refused_not_read_short() -> None:
+    with pytest.raises(HeaderError, match="first row reads as codes"):
+        scrape(md_page("|200|成功|\n|--|--|\n|404|不存在|"), file="p.md", service="any")
+
+
+def test_an_html_table_without_a_header_reads_every_row() -> None:
+    """No <th>, a first row of codes: a browser shows a table without a header; all rows read."""
+    table = (
+        "<table><tr><td>200 OK</td><td>成功</td></tr>"
+        "<tr><td>404 Not Found</td><td>无</td></tr></table>"
+    )
+    dataset = scrape(md_page(table), file="p.md", service="any")
+    assert [(r.code, r.reason, r.description) for r in dataset.records] == [  # type: ignore[union-attr]
+        (200, "OK", "成功"),
+        (404, "Not Found", "无"),
+    ]
+
+
+def test_a_limits_column_is_not_a_status_table() -> None:
+    limits = "|参数|长度上限|说明|\n|--|--|--|\n|name|128|名称|\n|description|256|描述|"
+    assert codes(md_page(STATUS_PIPE, limits)) == [400, 404]
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        ("|状态码|原因短语|说明|", "|404|Not Found|不存在。|", ("Not Found", "不存在。")),
+        (
+            "|Status Code|Type|Description|",
+            "|404|Client Error|不存在。|",
+            (None, "不存在。\nType: Client Error"),
+        ),
+        (
+            "|Status Code|Description|",
+            "|404|The resource was not found|",
+            (None, "The resource was not found"),
+        ),
+        (
+            "|Status Code|Message|Description|",
+            "|413|Request Entity Too Large|太大。|",
+            ("Request Entity Too Large", "太大。"),
+        ),
+    ],
+)
+def test_reason_phrases_are_known_phrases(
+    header: str, row: str, expected: tuple[object, ...]
+) -> None:
+    table = f"{header}\n|--|--|{'--|' * (header.count('|') - 3)}\n{row}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (record,) = scrape(md_page(table), file="p.md", service="any").records  # type: ignore[union-attr]
+    assert (record.reason, record.description) == expected  # type: ignore[union-attr]
+
+
+def test_an_error_info_column_is_the_message_not_the_code() -> None:
+    table = "|状态码|Error Info|错误码|\n|--|--|--|\n|400|InvalidParameter|VOD.10053|"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (record,) = scrape(md_page(table), file="p.md", service="any").records
+    assert (record.error_code, record.message) == ("VOD.10053", "InvalidParameter")  # type: ignore[union-attr]
+
+
+def test_a_colspan_copy_is_not_repeated_as_an_extra_column() -> None:
+    table = (
+        "<table><thead><tr><th>状态码</th><th>说明</th><th>备注</th></tr></thead><tbody>"
+        '<tr><td>400</td><td colspan="2">参数错误。</td></tr></tbody></table>'
+    )
+    (record,) = scrape(md_page(table), file="p.md", service="any").records
+    assert record.description == "参数错误。"  # type: ignore[union-attr]
+
+
+def test_a_rowspan_stops_at_the_end_of_its_row_group() -> None:
+    table = (
+        "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead>"
+        '<tbody><tr><td>400</td><td rowspan="3">a</td></tr></tbody>'
+        "<tbody><tr><td>404</td><td>b</td></tr></tbody></table>"
+    )
+    records = scrape(md_page(table), file="p.md", service="any").records
+    assert [r.description for r in records] == ["a", "b"]  # type: ignore[union-attr]
+
+
+def test_a_pipe_table_in_a_list_item_reads() -> None:
+    page = "# 状态码\n\n- |状态码|说明|\n  |--|--|\n  |404|不存在|\n".encode()
+    assert codes(page) == [404]
+
+
+@pytest.mark.parametrize("cell", ["<p>400</p><p>Bad Request</p>", "400, 500", "400 或 500"])
+def test_error_status_cells_as_pages_write_them(cell: str) -> None:
+    table = (
+        "<table><thead><tr><th>状态码</th><th>错误码</th><th>错误信息</th></tr></thead><tbody>"
+        f"<tr><td>{cell}</td><td>VOD.1</td><td>m</td></tr></tbody></table>"
+    )
+    records = scrape(md_page(table), file="p.md", service="any").records
+    assert [r.http_status for r in records][:1] == [400]  # type: ignore[union-attr]
+
+
+def test_two_header_rows_are_joined_and_a_footer_note_is_a_note() -> None:
+    table = (
+        "<table><thead><tr><th>状态码</th><th>说明</th></tr><tr><th>Status Code</th>"
+        "<th>Description</th></tr></thead><tbody><tr><td>404</td><td>不存在</td></tr></tbody>"
+        '<tfoot><tr><td colspan="2">注：以上为常见状态码。</td></tr></tfoot></table>'
+    )
+    with pytest.warns(VodspecWarning, match="注：以上为常见状态码"):
+        dataset = scrape(md_page(table), file="p.md", service="any")
+    assert [r.code for r in dataset.records] == [404]  # type: ignore[union-attr]
+
+
+def test_block_markup_and_marks_in_some_cells_only() -> None:
+    # Which cells need the full reading is found once per table: a cell with block markup
+    # or a footnote mark next to plain ones is still read whole, the plain ones too.
+    table = (
+        "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead><tbody>"
+        "<tr><td><p>400 Bad Request</p></td><td><p>请求错误</p></td></tr>"
+        "<tr><td>401 Unauthorized<sup>1</sup></td><td><div>未认证</div><div>请登录</div></td></tr>"
+        "<tr><td><p>403 Forbidden</p></td><td><p>禁止<br>访问</p></td></tr>"
+        "</tbody></table>"
+    )
+    records = scrape(md_page(table), file="p.md", service="any").records
+    assert [(r.code, r.reason, r.paragraphs) for r in records] == [  # type: ignore[union-attr]
+        (400, "Bad Request", ["请求错误"]),
+        (401, "Unauthorized", ["未认证", "请登录"]),
+        (403, "Forbidden", ["禁止", "访问"]),
+    ]

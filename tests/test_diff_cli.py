@@ -76,3 +76,30 @@ def test_two_kinds_of_dataset_are_refused(tmp_path: Path) -> None:
     # A file against a dir that holds its kind (and another): that kind is compared.
     same = run_cli("diff", str(errors), str(DATA))
     assert same.returncode == 0 and "bump: none" in same.stdout
+
+
+@pytest.mark.parametrize("records", [[1], [{"code": [1]}]])
+def test_diff_refuses_records_it_cannot_compare(tmp_path: Path, records: object) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"kind": "status_codes", "records": records}), "utf-8")
+    result = run_cli("diff", str(path), str(path))
+    assert result.returncode == 2 and "not a status-code dataset" in result.stderr
+
+
+def test_diff_of_a_non_json_file_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", "utf-8")
+    result = run_cli("diff", str(path), str(path))
+    assert result.returncode == 2 and "not valid JSON" in result.stderr
+    assert "expected a vodspec dataset" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["[]", '{"kind": {"a": 1}, "records": []}'],
+)
+def test_diff_of_odd_json_is_one_line(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(value, "utf-8")
+    result = run_cli("diff", str(path), str(path))
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import DATA, run_cli
+from conftest import DATA, one_line, run_cli
 
 from vodspec.tools.lint import RULES, lint_records
 
@@ -79,3 +79,9 @@ def test_clean_dataset_exits_0(tmp_path: Any) -> None:
     path.write_text(json.dumps(dataset), encoding="utf-8")
     result = run_cli("lint", str(path))
     assert result.returncode == 0 and result.stdout.strip() == "0 finding(s)"
+
+
+def test_lint_refuses_records_that_are_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"records": 5}), "utf-8")
+    assert "not a status-code dataset" in one_line(run_cli("lint", str(path)))

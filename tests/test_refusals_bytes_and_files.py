@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import SEED, one_line_refusal, scrape_text, write
+from conftest import SEED, one_line, one_line_refusal, run_cli, scrape_text, write
 
 from vodspec.errors import (
     EncodingError,
@@ -107,3 +107,17 @@ def test_unreadable_file_is_one_line(tmp_path: Path) -> None:
         locked = write(tmp_path, "locked.md", b"x")
         locked.chmod(0)
         one_line_refusal(locked, "cannot read")
+
+
+@pytest.mark.parametrize("command", ["scrape", "lint", "diff", "validate"])
+def test_devices_are_refused_before_they_are_read(command: str) -> None:
+    args = {"diff": ["/dev/zero", "/dev/zero"], "validate": ["/dev"]}.get(command, ["/dev/zero"])
+    result = run_cli(command, *args)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_fifo_does_not_hang_scrape(tmp_path: Path) -> None:
+    fifo = tmp_path / "page.md"
+    os.mkfifo(fifo)
+    assert "not a regular file (a FIFO)" in one_line(run_cli("scrape", str(fifo)))

@@ -3,6 +3,7 @@ and the doc id. Each refusal names the file, line, row and column."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,26 @@ def test_formula_like_values_are_reported_and_kept(tmp_path: Path) -> None:
         in result.stderr
     )
     assert b"=HYPERLINK(1)" in (data / "status_codes.csv").read_bytes()
+
+
+def test_a_page_without_anchors_takes_its_doc_id_from_the_manifest(
+    tmp_path: Path, seed_text: str
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.md").write_text(seed_text.replace('<a name="vod_04_0133"></a>', ""), "utf-8")
+    entry = {
+        "id": "status",
+        "kind": "status_codes",
+        "service": "vod",
+        "url": "https://x.invalid/vod_04_0133.html",
+        "file": "page.md",
+    }
+    (raw / "sources.json").write_text(json.dumps([entry]), encoding="utf-8")
+    refused = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert refused.returncode == 1 and '"doc_id"' in refused.stderr
+    (raw / "sources.json").write_text(json.dumps([{**entry, "doc_id": "vod_04_0133"}]), "utf-8")
+    built = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+    assert built.returncode == 0, built.stderr
+    published = json.loads((tmp_path / "data" / "status_codes.json").read_bytes())
+    assert {r["doc_id"] for r in published["records"]} == {"vod_04_0133"}

@@ -148,3 +148,27 @@ def test_a_second_table_with_an_unknown_header_is_read_in_full() -> None:
     original = content(text.encode(), "any")
     assert content(reworded.encode(), "any") == original
     assert len(original) == 3
+
+
+SEED_WORDINGS = [
+    ("Status Code", "Description"),
+    ("返回码", "含义"),
+    ("HTTP状态码", "描述"),
+    ("Response Status", "Explanation"),
+    ("状态码", "释义"),
+    ("HTTP Code", "Meaning"),
+    ("响应码", "说明信息"),
+    ("Return Value", "Details"),
+    ("返回状态", "解释"),
+    ("Code", "Remark"),
+]
+
+
+@pytest.mark.parametrize("wording", SEED_WORDINGS, ids=" | ".join)
+def test_plain_header_wordings_of_the_seed_all_read(
+    wording: tuple[str, str], seed_text: str
+) -> None:
+    page = seed_text.replace(">返回值</p>", f">{wording[0]}</p>").replace(
+        ">说明</p>", f">{wording[1]}</p>"
+    )
+    assert content(page.encode(), "vod") == content(seed_text.encode(), "vod")

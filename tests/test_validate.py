@@ -1,9 +1,10 @@
-"""A published dir proves itself: validate re-scrapes raw/, and changes.json is a chain.
+"""`vodspec validate`: a published dir proves itself: it re-scrapes raw/, and changes.json is a chain.
 
 A forger who edits the data, however carefully the hashes are recomputed with vodspec's
 own renderers, is caught by validate (raw/ gives other records) and by the build (the page
 did not change, the records did). An entry of the history deleted, reordered or edited is
 caught by the next entry's hash, and the first chained entry seals the older ones.
+Versions only go forward; a broken file is one line, exit 1.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, RAW, edit, frozen_raw, run_cli
+from conftest import DATA, RAW, edit, frozen_raw, one_line, publish_seed, run_cli
 
 from vodspec.files import dump_json
+from vodspec.tools.changes import render_changelog
 
 PAGE = "vod_04_0133.md"
 
@@ -356,3 +358,47 @@ def test_links_inside_a_data_dir_are_refused(history: tuple[Path, Path], tmp_pat
     (data / "status_codes.json").symlink_to(moved)
     result = run_cli("validate", str(data), "--raw", str(raw))
     assert result.returncode == 1 and "symbolic link" in result.stderr
+
+
+def test_validate_checks_that_versions_only_go_forward(tmp_path: Path) -> None:
+    _, data = publish_seed(tmp_path)
+    entries = json.loads((data / "changes.json").read_bytes())
+    backwards = [{**entries[0], "version": "1.0.0", "bump": "patch"}, *entries]
+    (data / "changes.json").write_text(json.dumps(backwards, ensure_ascii=False), "utf-8")
+    (data / "CHANGELOG.md").write_text(render_changelog(backwards), "utf-8")
+    result = run_cli("validate", str(data))
+    assert result.returncode == 1 and "versions only go forward" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("status_codes.json", lambda d: "[" * 100_000),
+        ("status_codes.schema.json", lambda d: "true"),
+        ("status_codes.schema.json", lambda d: "[]"),
+        ("status_codes.json", lambda d: json.dumps({**d, "records": 5})),
+        ("datapackage.json", lambda d: json.dumps({**d, "resources": [1]})),
+    ],
+    ids=["nested", "schema-true", "schema-list", "records-5", "resources-1"],
+)
+def test_validate_refuses_broken_files_in_one_line(
+    tmp_path: Path, name: str, change: object
+) -> None:
+    _, data = publish_seed(tmp_path)
+    value = json.loads((data / name).read_bytes())
+    (data / name).write_text(change(value), "utf-8")  # type: ignore[operator]
+    result = run_cli("validate", str(data))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_validate_raw_must_exist(tmp_path: Path) -> None:
+    _, data = publish_seed(tmp_path)
+    assert "not a directory" in one_line(run_cli("validate", str(data), "--raw", "/nonexistent"))
+
+
+def test_defaults_do_not_depend_on_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()  # an unrelated ./data
+    shipped = run_cli("validate")
+    here = run_cli("validate", cwd=tmp_path)
+    assert shipped.returncode == 0 and here.returncode == 0
+    assert shipped.stdout == here.stdout
