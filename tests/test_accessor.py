@@ -234,3 +234,35 @@ def test_open_dataset_refuses_an_empty_path() -> None:
     for path in ("", b"", " "):
         with pytest.raises(vodspec.PublishError, match="empty"):
             vodspec.open_dataset(path)
+
+
+def test_data_dir_names_the_shipped_files() -> None:
+    folder = vodspec.data_dir()
+    assert (folder / "datapackage.json").is_file() and (folder / "error_codes.csv").is_file()
+    version = json.loads((folder / "datapackage.json").read_bytes())["version"]
+    assert version == vodspec.data_version() == vodspec.__version__
+
+
+@pytest.mark.parametrize(
+    "name", ["status", "get", "statuses", "error", "get_error", "error_codes", "data_version"]
+)
+def test_module_and_registry_speak_alike(name: str, seed_and_errors: Path) -> None:
+    registry = vodspec.open_dataset(seed_and_errors)
+    assert callable(getattr(vodspec, name)) and callable(getattr(registry, name))
+
+
+def test_open_dataset_takes_a_dir_or_a_file_in_it(seed_and_errors: Path) -> None:
+    for path in (
+        seed_and_errors,
+        seed_and_errors / "status_codes.json",
+        seed_and_errors / "datapackage.json",
+    ):
+        assert (
+            vodspec.open_dataset(path).statuses()
+            == vodspec.open_dataset(seed_and_errors).statuses()
+        )
+
+
+@pytest.mark.parametrize("query", ["404\tNot Found", " 404  Not   Found ", "not\nfound"])
+def test_status_lookups_fold_whitespace(query: str, seed_and_errors: Path) -> None:
+    assert vodspec.open_dataset(seed_and_errors).status(query).code == 404

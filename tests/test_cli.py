@@ -8,6 +8,8 @@ from pathlib import Path
 
 from conftest import SEED, run_cli
 
+import vodspec
+
 
 def test_scrape_prints_the_dataset() -> None:
     result = run_cli("scrape", str(SEED))
@@ -100,3 +102,43 @@ def test_python_dash_m_and_help() -> None:
 def test_scraping_a_copy_of_the_seed_still_works(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / "page.md")
     assert run_cli("scrape", str(tmp_path / "page.md")).returncode == 0
+
+
+def test_version_names_the_package_and_the_data() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and vodspec.data_version() in result.stdout
+
+
+def test_list_json_and_filters(seed_and_errors: Path) -> None:
+    listed = json.loads(run_cli("list", "--json", "--data", str(seed_and_errors)).stdout)
+    assert [r["code"] for r in listed] == [
+        r.code for r in vodspec.open_dataset(seed_and_errors).statuses()
+    ]
+    errors = json.loads(
+        run_cli(
+            "list", "--data", str(seed_and_errors), "--category", "server_error", "--json"
+        ).stdout
+    )
+    assert {r["code"] // 100 for r in errors} == {5}
+    advice = run_cli("list", "--data", str(seed_and_errors), "--retry", "do_not_retry").stdout
+    assert "503" in advice and "200" not in advice
+    codes = json.loads(run_cli("list", "--errors", "--json", "--data", str(seed_and_errors)).stdout)
+    assert {r["error_code"] for r in codes} >= {"VST.10002"}
+
+
+def test_show_an_error_code_from_another_data_dir(seed_and_errors: Path) -> None:
+    shown = run_cli("show", "VST.10002", "--data", str(seed_and_errors))
+    assert shown.returncode == 0 and shown.stdout.count("VST.10002") == 2
+    assert "请联系华为工程师解决" in shown.stdout
+    as_json = json.loads(
+        run_cli("show", "vst.10002", "--json", "--data", str(seed_and_errors)).stdout
+    )
+    assert [r["http_status"] for r in as_json] == [400, 500]
+
+
+def test_global_options_after_the_subcommand_and_no_abbreviations() -> None:
+    code = str(vodspec.statuses()[0].code)
+    assert run_cli("show", code, "--debug").returncode == 0
+    assert run_cli("--debug", "show", code).returncode == 0
+    abbreviated = run_cli("show", code, "--jso")
+    assert abbreviated.returncode == 2 and "unrecognized arguments: --jso" in abbreviated.stderr

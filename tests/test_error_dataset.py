@@ -1,4 +1,5 @@
-"""An error_codes source in the manifest publishes data/error_codes.* and feeds error()."""
+"""An error_codes source in the manifest publishes data/error_codes.* and feeds error()
+(conftest's seed_and_errors: the frozen seed and the five-column error page)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import PAGE_SHAPES, SEED, run_cli, two_sources
+from conftest import DATA, PAGE_SHAPES, run_cli
 
 import vodspec
 from vodspec import UnknownErrorCodeError
@@ -15,18 +16,8 @@ from vodspec import UnknownErrorCodeError
 FIXTURE = PAGE_SHAPES / "errors_five_columns.md"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("errors")
-    raw = two_sources(root / "raw", SEED, FIXTURE)
-    result = run_cli("build", "--raw", str(raw), "--data", str(root / "data"))
-    assert result.returncode == 0, result.stderr
-    assert "repeats the row at line 39 exactly" in result.stderr  # reported, not fatal
-    return root / "data"
-
-
-def test_error_files_are_published_and_listed(published: Path) -> None:
-    names = sorted(path.name for path in published.iterdir())
+def test_error_files_are_published_and_listed(seed_and_errors: Path) -> None:
+    names = sorted(path.name for path in seed_and_errors.iterdir())
     assert names == sorted(
         [
             "CHANGELOG.md",
@@ -43,26 +34,28 @@ def test_error_files_are_published_and_listed(published: Path) -> None:
             "status_codes.schema.json",
         ]
     )
-    package = json.loads((published / "datapackage.json").read_bytes())
+    package = json.loads((seed_and_errors / "datapackage.json").read_bytes())
     assert [r["path"] for r in package["resources"]] == [
         "status_codes.csv",
         "status_codes.json",
         "error_codes.csv",
         "error_codes.json",
     ]
-    dataset = json.loads((published / "error_codes.json").read_bytes())
-    jsonschema.validate(dataset, json.loads((published / "error_codes.schema.json").read_bytes()))
-    assert run_cli("validate", str(published)).returncode == 0
+    dataset = json.loads((seed_and_errors / "error_codes.json").read_bytes())
+    jsonschema.validate(
+        dataset, json.loads((seed_and_errors / "error_codes.schema.json").read_bytes())
+    )
+    assert run_cli("validate", str(seed_and_errors)).returncode == 0
 
 
-def test_frictionless_accepts_both_datasets(published: Path) -> None:
+def test_frictionless_accepts_both_datasets(seed_and_errors: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
-    report = frictionless.validate(str(published / "datapackage.json"))
+    report = frictionless.validate(str(seed_and_errors / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
-def test_error_lookup(published: Path) -> None:
-    registry = vodspec.open_dataset(published)
+def test_error_lookup(seed_and_errors: Path) -> None:
+    registry = vodspec.open_dataset(seed_and_errors)
     assert [r.http_status for r in registry.error("VST.10002")] == [400, 500]
     assert [r.http_status for r in registry.error("vst.10002", status=500)] == [500]
     assert registry.error("VOD.10062")[0].message == "Policy doesn't allow <x:x:x> to be performed"
@@ -78,3 +71,20 @@ def test_a_dataset_without_error_codes_says_so(seed_data: Path) -> None:
     assert registry.error_codes() == () and registry.get_error("VOD.10053") == ()
     with pytest.raises(UnknownErrorCodeError, match="no error-code dataset"):
         registry.error("VOD.10053")
+
+
+def test_the_shipped_error_codes_are_the_published_ones() -> None:
+    published = json.loads((DATA / "error_codes.json").read_bytes())["records"]
+    assert [r.as_dict() for r in vodspec.error_codes()] == published
+    first = published[0]
+    assert vodspec.error(first["error_code"])[0].as_dict() == first
+    assert vodspec.error(f"  {first['error_code'].lower()} ")[0].error_code == first["error_code"]
+    assert vodspec.get_error("NO.SUCH.CODE") == ()
+    with pytest.raises(LookupError):
+        vodspec.error("NO.SUCH.CODE")
+
+
+def test_error_lookups_take_a_status_as_status_does(seed_and_errors: Path) -> None:
+    registry = vodspec.open_dataset(seed_and_errors)
+    assert registry.error("VST.10002", status="500") == registry.error("VST.10002", status=500)
+    assert registry.get_error("VST.10002", True) == ()

@@ -1,4 +1,5 @@
-"""`vodspec lint`: each rule on its own, and the seed's findings pinned."""
+"""`vodspec lint`: each rule on its own (status and error codes), the seed's findings pinned,
+and malformed records refused in one line."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 from conftest import DATA, one_line, run_cli
 
-from vodspec.tools.lint import RULES, lint_records
+import vodspec
+from vodspec.registry import Registry
+from vodspec.tools.lint import RULES, lint_error_records, lint_records
 
 
 def record(code: int, reason: str | None, retry: str = "unspecified") -> dict[str, Any]:
@@ -85,3 +88,53 @@ def test_lint_refuses_records_that_are_not_a_list(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text(json.dumps({"records": 5}), "utf-8")
     assert "not a status-code dataset" in one_line(run_cli("lint", str(path)))
+
+
+def test_lint_names_an_unregistered_code_plainly(tmp_path: Path) -> None:
+    record = {"code": 299, "reason": "Odd", "retry": "unspecified", "description": "x"}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"kind": "status_codes", "records": [record]}), "utf-8")
+    out = run_cli("lint", str(path)).stdout
+    assert "unregistered-code" in out and "None" not in out
+
+
+def error_record(
+    code: str, status: int, message: str, description: str, remedy: str
+) -> dict[str, Any]:
+    return {
+        "error_code": code,
+        "http_status": status,
+        "message": message,
+        "description": description,
+        "remedy": remedy,
+    }
+
+
+def test_error_lint_rules() -> None:
+    records = [
+        error_record("VOD.1", 403, "系统错误", "系统错误", "系统错误"),
+        error_record("VOD.1", 500, "系统错误", "系统内部错误", "请重试"),
+        error_record("VOD.2", 418, "茶壶", "茶壶", "换个壶"),
+    ]
+    statuses = [{"code": 403}, {"code": 500}]
+    found = {(f.code, f.rule) for f in lint_error_records(records, statuses)}
+    assert found == {
+        ("VOD.1", "error-code-without-remedy"),
+        ("VOD.1", "error-code-under-several-statuses"),
+        (418, "error-status-not-on-status-page"),
+    }
+
+
+def test_published_lint_covers_the_error_codes(seed_and_errors: Path) -> None:
+    findings = json.loads((seed_and_errors / "lint.json").read_bytes())
+    assert ("VST.10002", "error-code-under-several-statuses") in {
+        (f["code"], f["rule"]) for f in findings
+    }
+    assert isinstance(vodspec.open_dataset(seed_and_errors), Registry)
+
+
+def test_lint_refuses_malformed_records_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"kind": "status_codes", "records": [{"code": 404, "reason": 5}]}))
+    result = run_cli("lint", str(path))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1

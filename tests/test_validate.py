@@ -1,4 +1,5 @@
-"""`vodspec validate`: a published dir proves itself: it re-scrapes raw/, and changes.json is a chain.
+"""`vodspec validate`: a published dir proves itself (it re-scrapes raw/), and changes.json
+is a chain.
 
 A forger who edits the data, however carefully the hashes are recomputed with vodspec's
 own renderers, is caught by validate (raw/ gives other records) and by the build (the page
