@@ -266,3 +266,35 @@ def test_open_dataset_takes_a_dir_or_a_file_in_it(seed_and_errors: Path) -> None
 @pytest.mark.parametrize("query", ["404\tNot Found", " 404  Not   Found ", "not\nfound"])
 def test_status_lookups_fold_whitespace(query: str, seed_and_errors: Path) -> None:
     assert vodspec.open_dataset(seed_and_errors).status(query).code == 404
+
+
+def test_a_registered_status_vod_does_not_list_is_named_so() -> None:
+    from vodspec.standard import standard_phrase
+
+    missing = next(
+        code for code in range(100, 600) if standard_phrase(code) and vodspec.get(code) is None
+    )
+    with pytest.raises(vodspec.UnknownStatusError) as info:
+        vodspec.status(missing)
+    assert f"{missing} {standard_phrase(missing)} is a registered HTTP status" in str(info.value)
+    with pytest.raises(vodspec.UnknownStatusError) as other:
+        vodspec.status(599)
+    assert "registered" not in str(other.value)
+
+
+def test_records_sort_by_code() -> None:
+    statuses = list(vodspec.statuses())
+    assert sorted(reversed(statuses)) == sorted(statuses, key=lambda r: r.code)
+    assert min(statuses).code == min(record.code for record in statuses)
+    errors = list(vodspec.error_codes())
+    if errors:
+        expected = sorted(errors, key=lambda r: (r.error_code, r.http_status or -1, r.source_line))
+        assert sorted(errors) == expected
+        with pytest.raises(TypeError):
+            _ = statuses[0] < errors[0]  # type: ignore[operator]
+
+
+def test_a_registry_says_what_it_holds() -> None:
+    registry = vodspec.open_dataset(DATA)
+    text = repr(registry)
+    assert registry.data_version() in text and f"{len(registry.statuses())} status codes" in text

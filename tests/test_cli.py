@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import SEED, run_cli
+from conftest import DATA, ROOT, SEED, frozen_raw, run_cli
 
 import vodspec
 
@@ -57,7 +59,6 @@ def test_usage_error_exits_2() -> None:
 
 
 def test_show_and_list() -> None:
-    from conftest import DATA
 
     records = json.loads((DATA / "status_codes.json").read_bytes())["records"]
     record = next(r for r in records if r["reason"])
@@ -83,7 +84,6 @@ def test_validate_published_data() -> None:
 
 
 def test_validate_reports_a_tampered_dir(tmp_path: Path) -> None:
-    from conftest import DATA
 
     for file in DATA.iterdir():
         (tmp_path / file.name).write_bytes(file.read_bytes())
@@ -142,3 +142,80 @@ def test_global_options_after_the_subcommand_and_no_abbreviations() -> None:
     assert run_cli("--debug", "show", code).returncode == 0
     abbreviated = run_cli("show", code, "--jso")
     assert abbreviated.returncode == 2 and "unrecognized arguments: --jso" in abbreviated.stderr
+
+
+def test_help_summaries_are_whole_sentences() -> None:
+    from vodspec import cli
+
+    result = run_cli("--help")
+    commands = [name[4:] for name in dir(cli) if name.startswith("cmd_")]
+    assert commands
+    for command in commands:
+        doc = getattr(cli, f"cmd_{command}").__doc__
+        summary = doc.splitlines()[0]
+        assert summary.endswith("."), (command, summary)
+        # argparse wraps long lines: compare the words of the listing with the sentence.
+        listing = " ".join(result.stdout.split())
+        assert f"{command} {summary}" in listing, command
+
+
+def test_dash_capital_v_is_the_version() -> None:
+    assert run_cli("-V").stdout == run_cli("--version").stdout != ""
+
+
+def test_show_takes_several_codes() -> None:
+    first, second = (record.code for record in vodspec.statuses()[:2])
+    result = run_cli("show", str(first), str(second))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("category:") == 2
+    both = json.loads(run_cli("show", str(first), str(second), "--json").stdout)
+    assert [record["code"] for record in both] == [first, second]
+    partly = run_cli("show", str(first), "999", str(second))
+    assert partly.returncode == 1 and partly.stderr.count("\n") == 1
+    assert partly.stdout.count("category:") == 2
+
+
+def test_show_separates_only_the_records_it_shows() -> None:
+    first = vodspec.statuses()[0].code
+    result = run_cli("show", "999", "998", str(first))
+    assert result.returncode == 1 and not result.stdout.startswith("\n")
+
+
+def test_scrape_reads_standard_input() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vodspec", "scrape", "-"],
+        input=SEED.read_bytes(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    dataset = json.loads(result.stdout)
+    assert dataset["source"]["file"] == "<stdin>" and dataset["version"] == "unpublished"
+    assert dataset["records"] == json.loads(run_cli("scrape", str(SEED)).stdout)["records"]
+
+
+def test_scrape_says_which_version_publishes_a_source(tmp_path: Path) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    manifest = json.loads((raw / "sources.json").read_bytes())[0]
+    assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
+    published = json.loads(run_cli("scrape", str(raw / manifest["file"])).stdout)
+    assert published["version"] == "1.0.0" and published["source"]["url"] == manifest["url"]
+    (raw / manifest["file"]).write_bytes(SEED.read_bytes().replace("网关超时。".encode(), b"x"))
+    edited = json.loads(run_cli("scrape", str(raw / manifest["file"])).stdout)
+    assert edited["version"] == "unpublished" and edited["source"]["url"] == manifest["url"]
+    elsewhere = tmp_path / "copy.md"
+    shutil.copy(SEED, elsewhere)
+    alone = json.loads(run_cli("scrape", str(elsewhere)).stdout)
+    assert alone["version"] == "unpublished" and alone["source"]["url"] is None
+
+
+def test_scrape_of_a_manifest_source_still_demands_the_kind_and_service_given(
+    tmp_path: Path,
+) -> None:
+    raw = frozen_raw(tmp_path / "raw")
+    page = raw / json.loads((raw / "sources.json").read_bytes())[0]["file"]
+    wrong_kind = run_cli("scrape", str(page), "--kind", "error_codes")
+    assert wrong_kind.returncode == 1 and "expected a page of error_codes" in wrong_kind.stderr
+    wrong_service = run_cli("scrape", str(page), "--service", "obs")
+    assert wrong_service.returncode == 1 and "not obs" in wrong_service.stderr

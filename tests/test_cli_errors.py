@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SEED, publish_seed, run_cli
+import pytest
+from conftest import DATA, ROOT, SEED, publish_seed, run_cli
 
 import vodspec
 
@@ -92,3 +93,32 @@ def test_output_trouble_is_not_a_crash(tmp_path: Path) -> None:
     assert full.returncode in (1, 141) and "Traceback" not in full.stderr
     ascii_only = run_cli("show", str(vodspec.statuses()[0].code), env={"PYTHONIOENCODING": "ascii"})
     assert ascii_only.returncode == 0 and "Traceback" not in ascii_only.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "validate {file}",
+        "validate {empty}",
+        "lint {empty}",
+        "lint {text}",
+        "diff {empty} {empty}",
+        "show 404 --data {empty}",
+        "build --raw {file} --data {tmp}/d",
+        "build --raw {empty} --data {tmp}/d",
+        "fetch --raw {empty}",
+    ],
+)
+def test_a_path_of_the_wrong_kind_is_refused_saying_what_was_expected(
+    tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    words = command.format(
+        file=DATA / "status_codes.json", empty=empty, text=text, tmp=tmp_path
+    ).split()
+    result = run_cli(*words)
+    assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
+    assert "expected" in result.stderr, result.stderr

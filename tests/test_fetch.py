@@ -317,7 +317,7 @@ def sources_of(raw: Path) -> list[dict[str, Any]]:
     return entries
 
 
-# Requirement 1: the build's manifest loader; the manifest is the user's file.
+# The build's manifest loader; the manifest is the user's file.
 
 
 @pytest.mark.parametrize(
@@ -421,7 +421,7 @@ def test_a_header_folded_into_the_etag_is_never_injected(server: str, tmp_path: 
     assert sent["X-Injected"] is None and sent["If-None-Match"] == kept
 
 
-# Requirement 2: stay under raw/, even if a link leading out appears while downloading.
+# Stay under raw/, even if a link leading out appears while downloading.
 
 
 def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
@@ -442,7 +442,7 @@ def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
     assert list(outside.iterdir()) == []
 
 
-# Requirement 3: an overall deadline per source.
+# An overall deadline per source.
 
 
 def test_a_trickling_body_is_cut_off_at_the_deadline(server: str, tmp_path: Path) -> None:
@@ -463,7 +463,7 @@ def test_trickling_headers_are_cut_off_at_the_deadline(server: str) -> None:
     assert time.monotonic() - started < 2.5
 
 
-# Requirement 4: redirects, at most 5, same host only, malformed ones are errors.
+# Redirects, at most 5, same host only, malformed ones are errors.
 
 
 def test_five_redirects_are_followed_not_six(server: str) -> None:
@@ -498,7 +498,7 @@ def test_a_malformed_redirect_fails_only_its_source(server: str, tmp_path: Path)
     assert sources_of(raw)[1]["etag"] == '"e1"'  # the manifest is still written
 
 
-# Requirement 5: proxies from the environment.
+# Proxies from the environment.
 
 
 @pytest.mark.parametrize("case", [str.upper, str.lower], ids=["upper", "lower"])
@@ -525,7 +525,7 @@ def test_https_goes_through_the_proxy_tunnel(proxy: str, monkeypatch: pytest.Mon
     ]
 
 
-# Requirement 6: Content-Encoding.
+# Content-Encoding.
 
 
 @pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate"])
@@ -549,7 +549,7 @@ def test_bad_encodings_are_refused(server: str, path: str, message: str) -> None
         download(f"{server}{path}", max_bytes=100_000)
 
 
-# Requirement 7: short reads.
+# Short reads.
 
 
 def test_a_short_read_is_an_error_and_the_old_file_stays(server: str, tmp_path: Path) -> None:
@@ -562,7 +562,7 @@ def test_a_short_read_is_an_error_and_the_old_file_stays(server: str, tmp_path: 
     assert (raw / "vod_04_0133.md").read_bytes() == b"old"
 
 
-# Requirement 8: only a page that scrapes as the entry says replaces the raw file.
+# Only a page that scrapes as the entry says replaces the raw file.
 
 
 @pytest.mark.parametrize(
@@ -585,7 +585,7 @@ def test_pages_that_do_not_scrape_leave_the_old_file(
     assert sorted(path.name for path in raw.iterdir()) == ["sources.json", "vod_04_0133.md"]
 
 
-# Requirement 9: one line per failure, exit 1, and a closed stdout does not turn it into 0.
+# One line per failure, exit 1, and a closed stdout does not turn it into 0.
 
 
 def test_a_closed_stdout_does_not_hide_the_errors(server: str, tmp_path: Path) -> None:
@@ -605,3 +605,11 @@ def test_a_closed_stdout_does_not_hide_the_errors(server: str, tmp_path: Path) -
     finally:
         os.close(write_end)
     assert result.returncode not in (0, 3) and "Traceback" not in result.stderr
+
+
+def test_fetch_without_network_says_so_and_names_the_host(tmp_path: Path) -> None:
+    from vodspec.errors import FetchError
+    from vodspec.tools.fetch import download
+
+    with pytest.raises(FetchError, match=r"cannot look up the host no-such-host\.invalid"):
+        download("http://no-such-host.invalid/page.html")

@@ -1,5 +1,5 @@
-"""`vodspec lint`: each rule on its own (status and error codes), the seed's findings pinned,
-and malformed records refused in one line."""
+"""`vodspec lint`: each rule on its own (status and error codes), by rule and in sum, the
+seed's findings pinned, and malformed records refused in one line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import DATA, one_line, run_cli
 
 import vodspec
@@ -138,3 +139,18 @@ def test_lint_refuses_malformed_records_in_one_line(tmp_path: Path) -> None:
     path.write_text(json.dumps({"kind": "status_codes", "records": [{"code": 404, "reason": 5}]}))
     result = run_cli("lint", str(path))
     assert result.returncode == 1 and result.stderr.count("\n") == 1
+
+
+def test_lint_by_rule_and_in_sum() -> None:
+    findings = json.loads(run_cli("lint", "--json").stdout)
+    if not findings:
+        pytest.skip("the shipped data has no lint finding")
+    rule = findings[0]["rule"]
+    kept = json.loads(run_cli("lint", "--json", "--rule", rule).stdout)
+    assert kept == [finding for finding in findings if finding["rule"] == rule]
+    counts = json.loads(run_cli("lint", "--summary", "--json").stdout)
+    assert sum(counts.values()) == len(findings) and counts[rule] == len(kept)
+    text = run_cli("lint", "--summary").stdout.splitlines()
+    assert text[-1] == f"{len(findings)} finding(s)" and len(text) == len(counts) + 1
+    unknown = run_cli("lint", "--rule", "no-such-rule")
+    assert unknown.returncode == 2 and "expected one of" in unknown.stderr
