@@ -7,51 +7,117 @@ each kill data/ must hold the old complete dataset or the new complete one, and
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import PAGE_SHAPES, ROOT, SEED, edit, run_cli, two_sources
 
-WRAPPER = r"""
-import builtins, os, shutil, signal, sys
-stop, steps, swap = int(sys.argv[1]), [0], [0]
-def step():
-    steps[0] += 1
-    if steps[0] == stop:
-        os.kill(os.getpid(), signal.SIGKILL)
-class Counted:
-    def __init__(self, f): self.f = f
-    def write(self, data): step(); return self.f.write(data)
-    def flush(self): step(); return self.f.flush()
-    def fileno(self): return self.f.fileno()
-    def __enter__(self): return self
-    def __exit__(self, *a): step(); return self.f.__exit__(*a)
-real_open = builtins.open
-def counted_open(file, mode="r", *a, **k):
-    handle = real_open(file, mode, *a, **k)
-    return Counted(handle) if "w" in mode else handle
-builtins.open = counted_open
-counted = [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "mkdir")]
-for module, name in [*counted, (shutil, "rmtree")]:
-    real = getattr(module, name)
-    setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
+#: A process that imports the build once, then for each line of its input (a JSON list: the
+#: step to kill at, the raw dir, the data dir, the swap's mode) forks a build that counts its
+#: file-system steps and SIGKILLs itself at that step; it answers each with a JSON line: the
+#: build's exit status (negative: the signal), its stdout and its stderr. Forking spares each
+#: kill point a new interpreter's import of the build (most of its cost); the killed build is
+#: still a process of its own, its writes the kernel's as before.
+FORKER = r"""
+import builtins, json, os, shutil, signal, sys, tempfile
 import vodspec.tools.publish.atomic as atomic
-real_exchange = atomic._exchange
-def exchange(a, b):
-    step()
-    swap[0] = steps[0]  # where the swap begins (with two renames, they follow)
-    return False if sys.argv[4] == "fallback" else real_exchange(a, b)  # as without renameat2
-atomic._exchange = exchange
+import vodspec.tools.publish.build
 from vodspec.cli import main
-code = main(["build", "--raw", sys.argv[2], "--data", sys.argv[3], "--allow-removals"])
-print("STEPS", steps[0], "SWAP", swap[0])
-sys.exit(code)
+
+def build(stop, raw, data, mode):
+    steps, swap = [0], [0]
+    def step():
+        steps[0] += 1
+        if steps[0] == stop:
+            os.kill(os.getpid(), signal.SIGKILL)
+    class Counted:
+        def __init__(self, f): self.f = f
+        def write(self, data): step(); return self.f.write(data)
+        def flush(self): step(); return self.f.flush()
+        def fileno(self): return self.f.fileno()
+        def __enter__(self): return self
+        def __exit__(self, *a): step(); return self.f.__exit__(*a)
+    real_open = builtins.open
+    def counted_open(file, mode="r", *a, **k):
+        handle = real_open(file, mode, *a, **k)
+        return Counted(handle) if "w" in mode else handle
+    builtins.open = counted_open
+    counted = [(os, "open"), (os, "fsync"), (os, "rename"), (os, "replace"), (os, "mkdir")]
+    for module, name in [*counted, (shutil, "rmtree")]:
+        real = getattr(module, name)
+        setattr(module, name, lambda *a, _real=real, **k: (step(), _real(*a, **k))[1])
+    real_exchange = atomic._exchange
+    def exchange(a, b):
+        step()
+        swap[0] = steps[0]  # where the swap begins (with two renames, they follow)
+        return False if mode == "fallback" else real_exchange(a, b)  # as without renameat2
+    atomic._exchange = exchange
+    code = main(["build", "--raw", raw, "--data", data, "--allow-removals"])
+    print("STEPS", steps[0], "SWAP", swap[0])
+    return code
+
+output = tempfile.mkdtemp()
+for line in sys.stdin:
+    out, err = os.path.join(output, "out"), os.path.join(output, "err")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            with open(out, "w") as sys.stdout, open(err, "w") as sys.stderr:
+                code = build(*json.loads(line))
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    texts = [open(name, encoding="utf-8").read() for name in (out, err)]
+    print(json.dumps([code, *texts]), flush=True)
+shutil.rmtree(output)
 """
+
+
+class Builds:
+    """The forking process above, started once per module."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", FORKER],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def kill_at(
+        self, step: int, mode: str, data: Path, raw: Path
+    ) -> subprocess.CompletedProcess[str]:
+        """A build of ``raw`` into ``data`` killed at ``step`` (0: never)."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([step, str(raw), str(data), mode]) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        assert line, "the forking process ended"
+        code, out, err = json.loads(line)
+        return subprocess.CompletedProcess([], code, out, err)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
+
+
+@pytest.fixture(scope="module")
+def builds() -> Iterator[Builds]:
+    forker = Builds()
+    yield forker
+    forker.close()
 
 
 def tree(directory: Path) -> dict[str, bytes]:
@@ -77,24 +143,17 @@ def states(
     return old_data, new_raw, tree(old_data), tree(new_data)
 
 
-def kill_at(step: int, mode: str, data: Path, raw: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", WRAPPER, str(step), str(raw), str(data), mode],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def count_steps(
-    mode: str, states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    builds: Builds,
+    mode: str,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> tuple[int, int]:
     """(the build's steps, the step where its swap begins)."""
     old_data, new_raw, _, new = states
     data = tmp_path / f"count-{mode}" / "data"
     shutil.copytree(old_data, data)
-    result = kill_at(0, mode, data, new_raw)
+    result = builds.kill_at(0, mode, data, new_raw)
     assert result.returncode == 0, result.stderr
     assert tree(data) == new
     steps, swap = result.stdout.split("STEPS")[1].split("SWAP")
@@ -115,15 +174,18 @@ def kill_points(steps: int, swap: int, every: bool) -> list[int]:
 
 
 def sweep_with_exchange(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+    every: bool,
 ) -> None:
     old_data, new_raw, old, new = states
-    steps, swap = count_steps("exchange", states, tmp_path)
+    steps, swap = count_steps(builds, "exchange", states, tmp_path)
     assert steps >= 40
     for step in kill_points(steps, swap, every):
         data = tmp_path / f"x{step}" / "data"
         shutil.copytree(old_data, data)
-        result = kill_at(step, "exchange", data, new_raw)
+        result = builds.kill_at(step, "exchange", data, new_raw)
         assert result.returncode == -signal.SIGKILL, (step, result.stderr)
         assert tree(data) in (old, new), step
         assert run_cli("validate", str(data)).returncode == 0, step
@@ -139,14 +201,17 @@ def sweep_with_exchange(
 
 
 def sweep_with_two_renames(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path, every: bool
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
+    every: bool,
 ) -> None:
     old_data, new_raw, old, new = states
-    steps, swap = count_steps("fallback", states, tmp_path)
+    steps, swap = count_steps(builds, "fallback", states, tmp_path)
     for step in kill_points(steps, swap, every):
         data = tmp_path / f"f{step}" / "data"
         shutil.copytree(old_data, data)
-        assert kill_at(step, "fallback", data, new_raw).returncode == -signal.SIGKILL
+        assert builds.kill_at(step, "fallback", data, new_raw).returncode == -signal.SIGKILL
         if data.exists():
             assert tree(data) in (old, new), step
         assert (
@@ -159,29 +224,37 @@ def sweep_with_two_renames(
 
 
 def test_kill_at_sampled_steps_with_exchange(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> None:
-    sweep_with_exchange(states, tmp_path, every=False)
+    sweep_with_exchange(builds, states, tmp_path, every=False)
 
 
 def test_kill_at_sampled_steps_with_two_renames(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> None:
-    sweep_with_two_renames(states, tmp_path, every=False)
+    sweep_with_two_renames(builds, states, tmp_path, every=False)
 
 
 @pytest.mark.slow
 def test_kill_at_every_step_with_exchange(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> None:
-    sweep_with_exchange(states, tmp_path, every=True)
+    sweep_with_exchange(builds, states, tmp_path, every=True)
 
 
 @pytest.mark.slow
 def test_kill_at_every_step_with_two_renames(
-    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]], tmp_path: Path
+    builds: Builds,
+    states: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
+    tmp_path: Path,
 ) -> None:
-    sweep_with_two_renames(states, tmp_path, every=True)
+    sweep_with_two_renames(builds, states, tmp_path, every=True)
 
 
 # SIGKILL at random moments, in a checkout: the data dir, what the accessor serves and

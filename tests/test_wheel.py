@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -14,11 +17,28 @@ import pytest
 from conftest import DATA, ROOT, SEED
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The python of a fresh venv holding only the vodspec wheel (built from the sdist)."""
+    """The python of a fresh venv holding only the vodspec wheel (built from the sdist).
+
+    Built once per run: pytest-xdist's workers each run some of these tests, and share the
+    folder above their own temporary ones; the first to take the lock builds, the others
+    wait for it and use what it built.
+    """
     pytest.importorskip("hatchling")
-    work = tmp_path_factory.mktemp("wheel")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    work = shared / "wheel"
+    with open(shared / "wheel.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (work / "done").exists():
+            shutil.rmtree(work, ignore_errors=True)  # what a failed attempt left
+            build_and_install(work)
+            (work / "done").touch()
+    return work / "venv" / "bin" / "python"
+
+
+def build_and_install(work: Path) -> None:
     # `python -m build` makes the sdist, then the wheel from it: both must be complete.
     subprocess.run(
         [
@@ -48,7 +68,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
         timeout=300,
     )
-    return python
 
 
 def run(python: Path, *args: str) -> subprocess.CompletedProcess[str]:
