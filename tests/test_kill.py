@@ -7,6 +7,7 @@ each kill data/ must hold the old complete dataset or the new complete one, and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -21,8 +22,9 @@ from conftest import PAGE_SHAPES, ROOT, SEED, edit, run_cli, two_sources
 
 #: A process that imports the build once, then for each line of its input (a JSON list: the
 #: step to kill at, the raw dir, the data dir, the swap's mode) forks a build that counts its
-#: file-system steps and SIGKILLs itself at that step; it answers each with a JSON line: the
-#: build's exit status (negative: the signal), its stdout and its stderr. Forking spares each
+#: file-system steps and SIGKILLs itself at that step; it answers each with two JSON lines:
+#: the build's pid when it starts, and when it ends its exit status (negative: the signal),
+#: its stdout and its stderr. Forking spares each
 #: kill point a new interpreter's import of the build (most of its cost); the killed build is
 #: still a process of its own, its writes the kernel's as before.
 FORKER = r"""
@@ -74,6 +76,7 @@ for line in sys.stdin:
                 code = build(*json.loads(line))
         finally:
             os._exit(code)
+    print(json.dumps(pid), flush=True)  # for a kill from outside
     _, status = os.waitpid(pid, 0)
     code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
     texts = [open(name, encoding="utf-8").read() for name in (out, err)]
@@ -83,29 +86,46 @@ shutil.rmtree(output)
 
 
 class Builds:
-    """The forking process above, started once per module."""
+    """The forking process above, importing vodspec from ``site`` (else the checkout)."""
 
-    def __init__(self) -> None:
+    def __init__(self, site: Path | None = None) -> None:
+        env = os.environ if site is None else {**os.environ, "PYTHONPATH": str(site)}
         self.process = subprocess.Popen(
             [sys.executable, "-c", FORKER],
-            cwd=ROOT,
+            cwd=site or ROOT,
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             encoding="utf-8",
         )
 
+    def start(self, step: int, mode: str, data: Path, raw: Path) -> int:
+        """Start a build of ``raw`` into ``data`` that kills itself at ``step`` (0: never);
+        its pid."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps([step, str(raw), str(data), mode]) + "\n")
+        self.process.stdin.flush()
+        pid: int = json.loads(self.line())
+        return pid
+
+    def finish(self) -> subprocess.CompletedProcess[str]:
+        """The end of the build started last."""
+        code, out, err = json.loads(self.line())
+        return subprocess.CompletedProcess([], code, out, err)
+
+    def line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        assert line, "the forking process ended"
+        return line
+
     def kill_at(
         self, step: int, mode: str, data: Path, raw: Path
     ) -> subprocess.CompletedProcess[str]:
         """A build of ``raw`` into ``data`` killed at ``step`` (0: never)."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps([step, str(raw), str(data), mode]) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, "the forking process ended"
-        code, out, err = json.loads(line)
-        return subprocess.CompletedProcess([], code, out, err)
+        self.start(step, mode, data, raw)
+        return self.finish()
 
     def close(self) -> None:
         assert self.process.stdin is not None
@@ -258,7 +278,9 @@ def test_kill_at_every_step_with_two_renames(
 
 
 # SIGKILL at random moments, in a checkout: the data dir, what the accessor serves and
-# `vodspec validate` always agree on one version.
+# `vodspec validate` always agree on one version. The builds are forked from a process that
+# imported vodspec from the checkout, so every moment falls in the build's own work (not in
+# an interpreter's start); what the accessor serves is read by a new interpreter.
 
 CHECK = """
 import json, sys, vodspec
@@ -281,31 +303,33 @@ def random_kills(
 
     old_data, new_raw, old, new = states
     site = package_copy(tmp_path)
-    command = [sys.executable, "-m", "vodspec", "build", "--raw", str(new_raw), "--allow-removals"]
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    data = site / "data"  # where `vodspec build` run in the checkout publishes
     expected = {
         json.loads(files["datapackage.json"])["version"]: files["status_codes.json"]
         for files in (old, new)
     }
-    shutil.copytree(old_data, site / "data")
+    builds = Builds(site)
+    shutil.copytree(old_data, data)
     started = time.monotonic()
-    subprocess.run(command, cwd=site, env=env, check=True, capture_output=True, timeout=120)
+    assert builds.kill_at(0, "exchange", data, new_raw).returncode == 0
     duration = time.monotonic() - started
     rng = random.Random(20261130)  # the same moments on every run, spread over the build
     for kill in range(kills):
-        shutil.rmtree(site / "data")
-        shutil.copytree(old_data, site / "data")
-        build = subprocess.Popen(command, cwd=site, env=env, stdout=subprocess.DEVNULL)
+        shutil.rmtree(data)
+        shutil.copytree(old_data, data)
+        pid = builds.start(0, "exchange", data, new_raw)
         time.sleep(rng.uniform(0, duration * 1.1))
-        build.kill()
-        build.wait()
-        assert tree(site / "data") in (old, new), kill
+        with contextlib.suppress(ProcessLookupError):  # ended already: the forker reaps it
+            os.kill(pid, signal.SIGKILL)
+        assert builds.finish().returncode in (0, -signal.SIGKILL)
+        assert tree(data) in (old, new), kill
         result = run_in_site(site, "-c", CHECK)
         assert result.returncode == 0, (kill, result.stderr)
         found = json.loads(result.stdout.splitlines()[0])
         assert found["served"][0] == found["data"] and found["data"] in expected, (kill, found)
         served = json.loads(expected[found["data"]])["records"]
         assert found["served"][1] == next(r for r in served if r["code"] == 504)["description"]
+    builds.close()
     leftovers = [p.name for p in site.iterdir() if p.name not in ("vodspec", "data")]
     assert all(name.startswith(".data.") for name in leftovers), leftovers
 
