@@ -61,7 +61,8 @@ def build(stop, raw, data, mode):
         swap[0] = steps[0]  # where the swap begins (with two renames, they follow)
         return False if mode == "fallback" else real_exchange(a, b)  # as without renameat2
     atomic._exchange = exchange
-    code = main(["build", "--raw", raw, "--data", data, "--allow-removals"])
+    where = ["--data", data] if data else []  # none: the checkout's own data dir
+    code = main(["build", "--raw", raw, *where, "--allow-removals"])
     print("STEPS", steps[0], "SWAP", swap[0])
     return code
 
@@ -100,11 +101,12 @@ class Builds:
             encoding="utf-8",
         )
 
-    def start(self, step: int, mode: str, data: Path, raw: Path) -> int:
-        """Start a build of ``raw`` into ``data`` that kills itself at ``step`` (0: never);
-        its pid."""
+    def start(self, step: int, mode: str, data: Path | None, raw: Path) -> int:
+        """Start a build of ``raw`` into ``data`` (None: the default) that kills itself at
+        ``step`` (0: never); its pid."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps([step, str(raw), str(data), mode]) + "\n")
+        where = "" if data is None else str(data)
+        self.process.stdin.write(json.dumps([step, str(raw), where, mode]) + "\n")
         self.process.stdin.flush()
         pid: int = json.loads(self.line())
         return pid
@@ -121,7 +123,7 @@ class Builds:
         return line
 
     def kill_at(
-        self, step: int, mode: str, data: Path, raw: Path
+        self, step: int, mode: str, data: Path | None, raw: Path
     ) -> subprocess.CompletedProcess[str]:
         """A build of ``raw`` into ``data`` killed at ``step`` (0: never)."""
         self.start(step, mode, data, raw)
@@ -303,7 +305,7 @@ def random_kills(
 
     old_data, new_raw, old, new = states
     site = package_copy(tmp_path)
-    data = site / "data"  # where `vodspec build` run in the checkout publishes
+    data = site / "data"  # where `vodspec build` publishes, run in the checkout
     expected = {
         json.loads(files["datapackage.json"])["version"]: files["status_codes.json"]
         for files in (old, new)
@@ -311,13 +313,13 @@ def random_kills(
     builds = Builds(site)
     shutil.copytree(old_data, data)
     started = time.monotonic()
-    assert builds.kill_at(0, "exchange", data, new_raw).returncode == 0
+    assert builds.kill_at(0, "exchange", None, new_raw).returncode == 0
     duration = time.monotonic() - started
     rng = random.Random(20261130)  # the same moments on every run, spread over the build
     for kill in range(kills):
         shutil.rmtree(data)
         shutil.copytree(old_data, data)
-        pid = builds.start(0, "exchange", data, new_raw)
+        pid = builds.start(0, "exchange", None, new_raw)
         time.sleep(rng.uniform(0, duration * 1.1))
         with contextlib.suppress(ProcessLookupError):  # ended already: the forker reaps it
             os.kill(pid, signal.SIGKILL)
