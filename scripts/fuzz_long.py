@@ -60,7 +60,7 @@ def main() -> int:
     for kind in KINDS:
         if kind is not KINDS[0]:
             print()
-        failures += run(f"{kind.name} pages", cases, seed, load_pages(kind, scrape))
+        failures += run(kind.title, cases, seed, load_pages(kind, scrape))
     return 1 if failures else 0
 
 

@@ -36,6 +36,7 @@ class Kind:
     """What the mutations need to know of a page kind."""
 
     name: str
+    title: str  # as the long run names it
     pages: tuple[Path, ...]  # the pages the fuzz runs mutate (corpus ones when present)
     code_cell: int  # the row's cell holding the code
     text_cell: int  # the row's cell whose first paragraph mutations write into
@@ -63,6 +64,7 @@ def _status_edit(record: Record, edit: TextEdit) -> Record:
 
 STATUS = Kind(
     name="status",
+    title="status pages",
     pages=(
         ROOT / "tests" / "fixtures" / "pages" / "seed_vod_04_0133.md",
         CORPUS / "vod" / "status" / "eb36979.md",
@@ -98,6 +100,7 @@ def _error_edit(record: Record, edit: TextEdit) -> Record:
 
 ERRORS = Kind(
     name="errors",
+    title="error-code pages",
     pages=(
         ROOT / "tests" / "fixtures" / "page_shapes" / "errors_five_columns.md",
         CORPUS / "vod" / "errors" / "7381ebf.md",
