@@ -337,7 +337,7 @@ def random_kills(
 
 
 #: Kills at random moments: a sample in the default run, a few hundred under -m slow.
-RANDOM_KILLS, RANDOM_KILLS_SLOW = 6, 240
+RANDOM_KILLS, RANDOM_KILLS_SLOW = 4, 240
 
 
 def test_random_kills_never_split_data_and_accessor(
