@@ -12,6 +12,15 @@ from __future__ import annotations
 import sys
 
 from vodspec.errors import VodspecError
+from vodspec.record import (
+    CATEGORIES,
+    DESCRIPTION,
+    MESSAGE,
+    MODULE,
+    REMEDY,
+    RETRY_ADVICE,
+    category_of,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -315,7 +324,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     codes, each is shown in turn (--json: a list); an unknown one is refused in its own
     line and the others are still shown (exit 1)."""
     registry = _registry(args)
-    codes = [args.code] if isinstance(args.code, str) else list(args.code)
+    codes = list(args.codes)
     if len(codes) == 1:
         return _show_one(registry, codes[0], args.json)
     failed, shown_json, shown_any = False, [], False
@@ -398,7 +407,7 @@ def _show_error_code(registry: Registry, code: str) -> int:
     for record in records:
         status = f"HTTP {record.http_status_text}" if record.http_status_text else "no HTTP status"
         lines = [f"{record.error_code}  {status}"]
-        for name in ("message", "description", "remedy", "module"):
+        for name in (MESSAGE, DESCRIPTION, REMEDY, MODULE):
             value = getattr(record, name)
             if value:
                 lines += [f"  {name + ':':<13}{line}" for line in value.splitlines()[:1]]
@@ -416,9 +425,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     with --json."""
     registry = _registry(args)
     if getattr(args, "errors", False):
-        if getattr(args, "retry", None):
+        if args.retry:
             raise VodspecError("--retry filters status codes; error codes have no retry advice")
-        errors = [r for r in registry.error_codes() if _status_matches(r.http_status, args)]
+        category = args.category
+        errors = [r for r in registry.error_codes() if _status_matches(r.http_status, category)]
         if getattr(args, "json", False):
             _json([r.as_dict() for r in errors])
             return EXIT_OK
@@ -430,8 +440,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     records = [
         r
         for r in registry.statuses()
-        if getattr(args, "category", None) in (None, r.category)
-        and getattr(args, "retry", None) in (None, r.retry)
+        if args.category in (None, r.category) and args.retry in (None, r.retry)
     ]
     if getattr(args, "json", False):
         _json([r.as_dict() for r in records])
@@ -446,19 +455,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> bool:
+def _status_matches(status: int | None, category: str | None) -> bool:
     """--category for error codes: the category of the HTTP status they are listed under."""
-    category = getattr(args, "category", None)
     if category is None:
         return True
-    classes = {
-        "informational": 1,
-        "success": 2,
-        "redirection": 3,
-        "client_error": 4,
-        "server_error": 5,
-    }
-    return status is not None and status // 100 == classes[category]
+    return status is not None and category_of(status) == category
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -766,19 +767,19 @@ def _parser() -> argparse.ArgumentParser:
         "--data", default="data", metavar="DIR", help="where to publish (default data)"
     )
     sub = add("show", cmd_show)
-    sub.add_argument("code", metavar="CODE", nargs="+")
+    sub.add_argument("codes", metavar="CODE", nargs="+")
     sub.add_argument("--json", action="store_true", help="print the record(s) as JSON")
     sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
     sub = add("list", cmd_list)
     sub.add_argument("--errors", action="store_true", help="list the error codes instead")
     sub.add_argument(
         "--category",
-        choices=("informational", "success", "redirection", "client_error", "server_error"),
+        choices=CATEGORIES,
         help="only this class of status (for --errors: of the status they are listed under)",
     )
     sub.add_argument(
         "--retry",
-        choices=("do_not_retry", "retry_unchanged", "unspecified"),
+        choices=RETRY_ADVICE,
         help="only status codes with this retry advice of the page",
     )
     sub.add_argument("--json", action="store_true", help="print the records as JSON")
@@ -815,13 +816,13 @@ def _version_text() -> str:
 def _fast_path(argv: list[str]) -> _Args | None:
     """`show CODE [--json]` and `list`, parsed without argparse; None for anything else."""
     if argv == ["list"]:
-        return _Args(function=cmd_list, debug=False)
+        return _Args(function=cmd_list, debug=False, category=None, retry=None)
     if argv[:1] == ["show"] and 2 <= len(argv) <= 3:
         rest = argv[1:]
         as_json = "--json" in rest
         codes = [word for word in rest if word != "--json"]
         if len(codes) == 1 and len(rest) == 1 + as_json and not codes[0].startswith("-"):
-            return _Args(function=cmd_show, code=codes[0], json=as_json, debug=False)
+            return _Args(function=cmd_show, codes=codes, json=as_json, debug=False)
     return None
 
 

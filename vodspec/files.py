@@ -1,7 +1,7 @@
 """Reading the user's files safely (regular files only, a size cap, JSON that cannot crash),
 and the one JSON form vodspec writes.
 
-Standard library only (validate, diff and lint use it without extras). A path that names a
+Standard library only (diff and lint use it without extras). A path that names a
 device, a FIFO or a directory is refused before it is read (``/dev/zero`` would never end,
 a FIFO would hang), and never more than the cap plus one byte is read, so a file that
 grows while it is read cannot exhaust memory either.
@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import InputError, TooLargeError
-from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
+from vodspec.record import ErrorCode, Field, Status
 
 if TYPE_CHECKING:
     from vodspec.documents import DatasetDocument
@@ -83,32 +84,43 @@ def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
     return load_json(read_regular(path, cap), str(path))
 
 
-#: What every reader of a published dataset relies on: each record's key, and text fields
-#: that are text (or null).
-DATASET_KEYS: dict[str, tuple[str, type]] = {
-    "status_codes": ("code", int),
-    "error_codes": ("error_code", str),
+#: The record type of each kind of dataset: its table in vodspec.record is what a reader
+#: relies on.
+RECORD_TYPES: dict[str, type[Status] | type[ErrorCode]] = {
+    STATUS_CODES: Status,
+    ERROR_CODES: ErrorCode,
 }
-TEXT_FIELDS = ("reason", "retry", "description", "message", "remedy", "module")
+
+
+def _readable(record: object, key: str, fields: tuple[Field, ...]) -> bool:
+    """A record holds its key, and each field it holds is what the accessor's table allows
+    there (a list as the tuple the accessor reads); a field it lacks is not checked."""
+    return (
+        isinstance(record, dict)
+        and key in record
+        and all(
+            field.rule(tuple(value) if isinstance(value, list) else value)
+            for field in fields
+            if field.name in record
+            for value in (record[field.name],)
+        )
+    )
 
 
 def read_dataset(path: Path, kind: str | None = None) -> DatasetDocument:
     """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
     a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
     value = read_json(path)
-    found = value.get("kind", kind or "status_codes") if isinstance(value, dict) else None
-    if not isinstance(found, str) or found not in DATASET_KEYS or kind not in (None, found):
+    found = value.get("kind", kind or STATUS_CODES) if isinstance(value, dict) else None
+    if not isinstance(found, str) or found not in RECORD_TYPES or kind not in (None, found):
         expected = f"a {kind} dataset" if kind else "a vodspec dataset"
         raise InputError(f"not {expected} (a JSON object of that kind)", file=str(path))
-    key, key_type = DATASET_KEYS[found]
+    key, fields = RECORD_TYPES[found].KEY[0], RECORD_TYPES[found].STORED
     records = value.get("records")
     if not isinstance(records, list) or not all(
-        isinstance(record, dict)
-        and type(record.get(key)) is key_type
-        and all(isinstance(record.get(name), str | None) for name in TEXT_FIELDS)
-        for record in records
+        _readable(record, key, fields) for record in records
     ):
-        name = "a status-code" if found == "status_codes" else "an error-code"
+        name = "a status-code" if found == STATUS_CODES else "an error-code"
         raise InputError(f"not {name} dataset: expected records with a {key}", file=str(path))
     assert isinstance(value, dict)
     return value  # type: ignore[return-value]  # checked as far as readers rely on it
@@ -118,7 +130,7 @@ def read_data_dir(directory: Path) -> dict[str, DatasetDocument]:
     """The datasets a data dir holds, by kind (none: {})."""
     return {
         kind: read_dataset(directory / f"{kind}.json", kind)
-        for kind in DATASET_KEYS
+        for kind in RECORD_TYPES
         if (directory / f"{kind}.json").exists()
     }
 

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
-from vodspec.record import ErrorCode, Status, _Record, row_problem, shown
+from vodspec.record import (
+    HIGHEST_STATUS,
+    LOWEST_STATUS,
+    ErrorCode,
+    Status,
+    _Record,
+    row_problem,
+    semver,
+    shown,
+)
 
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
@@ -50,11 +59,6 @@ def _records(kind: type[R], fields: object, rows: object, where: str | None) -> 
     return records
 
 
-def _is_version(version: object) -> bool:
-    parts = version.split(".") if isinstance(version, str) else []
-    return len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)
-
-
 def _int(value: object) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
@@ -72,7 +76,7 @@ def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R],
     except KeyError as exc:
         raise PublishError(f"cannot load the dataset: no field {exc}", file=str(path)) from None
     version = dataset.get("version")
-    if not isinstance(version, str) or not _is_version(version):
+    if not isinstance(version, str) or semver(version) is None:
         raise PublishError("cannot load the dataset: it has no version", file=str(path))
     return _records(kind, kind.__slots__, found, str(path)), version
 
@@ -118,7 +122,7 @@ class Registry:
     ) -> Registry:
         """A registry over rows of the records' fields (the snapshot's form), all checked;
         ``where`` names their file in refusals."""
-        if not isinstance(version, str) or not _is_version(version):
+        if not isinstance(version, str) or semver(version) is None:
             raise PublishError(
                 f"the dataset has no version (found {shown(version, 40)})", file=where
             )
@@ -197,7 +201,7 @@ class Registry:
     def _registered(query: object) -> str:
         """What a refusal adds for a code the HTTP standard registers but VOD does not list."""
         code = _int(query) if not isinstance(query, str) else _int(query.split(" ", 1)[0])
-        if code is None or not 100 <= code <= 599:
+        if code is None or not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             return ""
         from vodspec.standard import standard_phrase, standard_reference
 

@@ -22,6 +22,7 @@ from vodspec.documents import (
     VersionEntry,
 )
 from vodspec.errors import PublishError, VodspecWarning
+from vodspec.record import DOC_ID, MESSAGE, REASON
 from vodspec.tools.diff import Change, Diff, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
@@ -48,7 +49,7 @@ def version_entry(
         "sources": {
             kind: {
                 "id": dataset["source"]["id"],
-                "doc_id": dataset["source"]["doc_id"],
+                DOC_ID: dataset["source"][DOC_ID],
                 "sha256": dataset["source"]["sha256"],
                 "date": iso_date(source_dates.get(kind)),
             }
@@ -126,7 +127,7 @@ def record_label(record: Mapping[str, Any] | None, markdown: bool = False) -> st
     """What names a record for people: its reason phrase or message (" Not Found")."""
     if not record:
         return ""
-    text = record.get("reason") or record.get("message") or ""
+    text = record.get(REASON) or record.get(MESSAGE) or ""
     if not text:
         return ""
     return f" {markdown_text(str(text))}" if markdown else f" {text}"
@@ -170,7 +171,7 @@ def entry_lines(entry: VersionEntry) -> list[str]:
     lines = [f"## {entry['version']} ({entry['bump']}){f' — {shown}' if date else ''}\n"]
     for kind, source in entry["sources"].items():
         date = f", {markdown_text(source['date'])}" if source["date"] else ""
-        doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
+        doc_id = markdown_text(str(source[DOC_ID]))  # a page's anchor: any text
         lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
     if entry["bump"] == "initial":
         counts: dict[str, int] = {}

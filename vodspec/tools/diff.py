@@ -11,19 +11,30 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from vodspec.documents import ChangeKind, DatasetDocument, Level
-from vodspec.record import PROVENANCE
+from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.record import (
+    CATEGORY,
+    DESCRIPTION,
+    DOC_ID,
+    PARAGRAPHS,
+    PROVENANCE,
+    RETRY,
+    ErrorCode,
+    Status,
+    semver,
+)
 
 #: Fields that say where a record came from; they follow the source and are not record text.
 PROVENANCE_FIELDS = PROVENANCE
 #: Fields consumers act on: changing one breaks them (MAJOR).
-BREAKING_FIELDS = ("retry", "category")
+BREAKING_FIELDS = (RETRY, CATEGORY)
 #: Record key by dataset kind; rows with the same key are matched in page order.
-KEY_FIELDS = {"status_codes": ("code",), "error_codes": ("error_code", "http_status")}
+KEY_FIELDS = {STATUS_CODES: Status.KEY, ERROR_CODES: ErrorCode.KEY}
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
-RESTATED_FIELDS = {"paragraphs": "description"}
-#: Source fields whose change alone is a PATCH.
-SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
+RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
+#: Source fields whose change alone is a PATCH (the source's doc id is its records' too).
+SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 
 LEVELS: tuple[Level | None, ...] = (None, "patch", "minor", "major")
 
@@ -126,7 +137,7 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
 
 def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
-    key_fields = KEY_FIELDS.get(str(new.get("kind", "status_codes")), ("code",))
+    key_fields = KEY_FIELDS.get(str(new.get("kind", STATUS_CODES)), Status.KEY)
     level: Level | None = None
     changes: list[Change] = []
     pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)
@@ -184,8 +195,11 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
 
 
 def bump(version: str, level: Level | None) -> str:
-    """``bump("1.2.3", "minor") == "1.3.0"``."""
-    major, minor, patch = (int(part) for part in version.split("."))
+    """``bump("1.2.3", "minor") == "1.3.0"``; None for a version that is none."""
+    parts = semver(version)
+    if parts is None:
+        raise ValueError(f"not a version: {version!r}")
+    major, minor, patch = parts
     if level == "major":
         return f"{major + 1}.0.0"
     if level == "minor":

@@ -11,6 +11,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from vodspec.record import (
+    CODE,
+    DESCRIPTION,
+    DO_NOT_RETRY,
+    ERROR_CODE,
+    HTTP_STATUS,
+    HTTP_STATUS_TEXT,
+    MESSAGE,
+    PARAGRAPHS,
+    REASON,
+    REMEDY,
+    RETRY,
+)
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 from vodspec.tools.scrape.derived import advice_mentioned_not_given
 
@@ -142,22 +155,22 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
     """Every finding for a status-code dataset's records, by code then rule."""
     findings: list[Finding] = []
     for record in records:
-        code = record["code"]
-        findings += _phrase_findings(code, record.get("reason"))
-        if record.get("retry") == "do_not_retry" and code in STANDARD_RETRY:
+        code = record[CODE]
+        findings += _phrase_findings(code, record.get(REASON))
+        if record.get(RETRY) == DO_NOT_RETRY and code in STANDARD_RETRY:
             findings.append(
                 Finding(
                     code,
                     "retry-contradicts-standard",
-                    record.get("description"),
+                    record.get(DESCRIPTION),
                     STANDARD_RETRY[code],
                     STANDARD_RETRY[code].split(":")[0],
                     f"{code}: the page says not to retry;"
                     " the standard view is that a retry may succeed",
                 )
             )
-        findings += _mentioned_advice(code, record.get("paragraphs") or [])
-    codes = {record["code"] for record in records}
+        findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
+    codes = {record[CODE] for record in records}
     if 429 not in codes and any(400 <= code < 500 for code in codes):
         findings.append(
             Finding(
@@ -206,33 +219,33 @@ def lint_error_records(
     findings: list[Finding] = []
     by_code: dict[str, list[int]] = {}
     for record in errors:
-        status = record.get("http_status")
+        status = record.get(HTTP_STATUS)
         if isinstance(status, int):
-            by_code.setdefault(record["error_code"], [])
-            if status not in by_code[record["error_code"]]:
-                by_code[record["error_code"]].append(status)
-        if status is None and record.get("http_status_text"):
+            by_code.setdefault(record[ERROR_CODE], [])
+            if status not in by_code[record[ERROR_CODE]]:
+                by_code[record[ERROR_CODE]].append(status)
+        if status is None and record.get(HTTP_STATUS_TEXT):
             findings.append(
                 Finding(
-                    record["error_code"],
+                    record[ERROR_CODE],
                     "odd-status-cell",
-                    record["http_status_text"],
+                    record[HTTP_STATUS_TEXT],
                     None,
                     RULES["odd-status-cell"].reference,
-                    f"{record['error_code']}: the status cell"
-                    f" {record['http_status_text']!r} is no HTTP status",
+                    f"{record[ERROR_CODE]}: the status cell"
+                    f" {record[HTTP_STATUS_TEXT]!r} is no HTTP status",
                 )
             )
-        texts = [record.get(name) for name in ("message", "description", "remedy")]
+        texts = [record.get(name) for name in (MESSAGE, DESCRIPTION, REMEDY)]
         if all(isinstance(text, str) and text for text in texts) and _same_text(texts):  # type: ignore[arg-type]
             findings.append(
                 Finding(
-                    record["error_code"],
+                    record[ERROR_CODE],
                     "error-code-without-remedy",
                     texts[2],
                     None,
                     RULES["error-code-without-remedy"].reference,
-                    f"{record['error_code']}: message, description and remedy are the same text",
+                    f"{record[ERROR_CODE]}: message, description and remedy are the same text",
                 )
             )
     for code, listed in by_code.items():
@@ -247,13 +260,13 @@ def lint_error_records(
                     f"{code} is listed under HTTP {', '.join(map(str, listed))}",
                 )
             )
-    documented = {record["code"] for record in statuses}
+    documented = {record[CODE] for record in statuses}
     if documented:
         used: dict[int, list[str]] = {}
         for record in errors:
-            status = record.get("http_status")
+            status = record.get(HTTP_STATUS)
             if isinstance(status, int) and status not in documented:
-                used.setdefault(status, []).append(record["error_code"])
+                used.setdefault(status, []).append(record[ERROR_CODE])
         for status, codes in sorted(used.items()):
             findings.append(
                 Finding(

@@ -1,7 +1,8 @@
-"""Check a published data dir: schema, JSON/CSV agreement, snapshot, file hashes, history.
+"""Check a published data dir: its datasets (loaded through the pydantic models, the one
+statement of their shape), JSON/CSV agreement, snapshot, file hashes, history.
 
-Standard library only, so ``vodspec validate`` works without the scrape extra (the check
-that raw/ gives the same data, which needs the scraper, lives in the build).
+Needs the scrape extra (pydantic); the check that raw/ gives the same data, which needs the
+scraper too, lives in the build.
 """
 
 from __future__ import annotations
@@ -9,19 +10,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from vodspec import layout, snapshot
 from vodspec.documents import VersionEntry
 from vodspec.errors import PublishError, VodspecError, shown_path
 from vodspec.files import MAX_JSON_BYTES, dump_json, inside, load_json, read_regular
-from vodspec.record import shown
-from vodspec.tools import jsonschema_subset
+from vodspec.record import DOC_ID, is_sha256, semver, shown
 from vodspec.tools.changes import render_changelog
-from vodspec.tools.diff import KEY_FIELDS
+from vodspec.tools.diff import KEY_FIELDS, bump
 from vodspec.tools.lint import dataset_notes, lint_json
+from vodspec.tools.publish.render import MODELS
+from vodspec.tools.scrape.models import first_problem
 
 
 @dataclass(frozen=True)
@@ -98,10 +103,7 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
         dataset = datasets[kind] = _json(
             directory, layout.json_name(kind), files[layout.json_name(kind)]
         )
-        schema = _json(directory, layout.schema_name(kind), files[layout.schema_name(kind)])
-        problems += map(
-            Problem, _check_dataset(kind, dataset, schema, files[layout.csv_name(kind)])
-        )
+        problems += map(Problem, _check_dataset(kind, dataset, files))
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
             source = dataset.get("source")
@@ -306,7 +308,7 @@ def _newest_entry_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> 
         if not isinstance(source, dict):
             continue
         facts = newest["sources"].get(kind)
-        for name in ("id", "doc_id"):
+        for name in ("id", DOC_ID):
             if isinstance(facts, dict) and facts.get(name) != source.get(name):
                 problems.append(f"{where}'s {kind} source {name} is not the published one")
         by_kind = newest.get("source_changes")
@@ -434,103 +436,56 @@ HISTORY_KEY = "history_sha256"
 FILES_KEY = "files"
 
 
-def _semver(text: Any) -> tuple[int, int, int] | None:
-    parts = text.split(".") if isinstance(text, str) else []
-    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
-        return None
-    major, minor, patch = (int(p) for p in parts)
-    return major, minor, patch
-
-
-def _expected_bump(older: tuple[int, int, int], newer: tuple[int, int, int]) -> str | None:
-    """The bump that leads from ``older`` to ``newer``; None if none does."""
-    for bump, version in (
-        ("major", (older[0] + 1, 0, 0)),
-        ("minor", (older[0], older[1] + 1, 0)),
-        ("patch", (older[0], older[1], older[2] + 1)),
-    ):
-        if newer == version:
-            return bump
-    return None
+def _expected_bump(older: str, newer: str) -> str | None:
+    """The bump that leads from version ``older`` to ``newer``; None if none does."""
+    return next(
+        (level for level in ("major", "minor", "patch") if bump(older, level) == newer), None
+    )
 
 
 def history_problems(entries: list[dict[str, Any]]) -> list[str]:
     """Versions only go forward, one bump at a time, as each entry's bump says; 1.0.0 first."""
     problems = []
-    versions = [_semver(entry.get("version")) for entry in entries]
+    versions = [semver(entry.get("version")) for entry in entries]
     for number, (entry, version) in enumerate(zip(entries, versions, strict=True), 1):
         sources = entry.get("sources")
         if version is None or not isinstance(sources, dict):
             return [f"{layout.CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
         for kind, source in sources.items():
-            digest = source.get("sha256") if isinstance(source, dict) else None
-            if not (
-                isinstance(digest, str)
-                and len(digest) == 64
-                and all(ch in "0123456789abcdef" for ch in digest)
-            ):
+            if not (isinstance(source, dict) and is_sha256(source.get("sha256"))):
                 problems.append(
                     f"{layout.CHANGES_NAME}: {_plain(entry['version'])}:"
                     f" {_plain(kind)} has no sha256"
                 )
-    for newer_entry, newer, older in zip(entries, versions, versions[1:], strict=False):
-        assert newer is not None and older is not None
-        bump = _expected_bump(older, newer)
-        if bump is None or bump != newer_entry.get("bump"):
+    for newer, older in itertools.pairwise(entries):
+        level = _expected_bump(older["version"], newer["version"])
+        if level is None or level != newer.get("bump"):
             problems.append(
-                f"{layout.CHANGES_NAME}: {_plain(newer_entry['version'])}"
-                f" ({_plain(newer_entry.get('bump'))}) does not"
-                f" follow {'.'.join(map(str, older))}; versions only go forward, one bump at a time"
+                f"{layout.CHANGES_NAME}: {_plain(newer['version'])}"
+                f" ({_plain(newer.get('bump'))}) does not"
+                f" follow {older['version']}; versions only go forward, one bump at a time"
             )
     if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
         problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
     return problems or chain_problems(entries)
 
 
-def _check_dataset(kind: str, dataset: Any, schema: Any, csv_data: bytes) -> list[str]:
+def _check_dataset(kind: str, dataset: Any, files: dict[str, bytes]) -> list[str]:
+    """The dataset loads through its model (whatever the dir's own schema says: it may be
+    edited), its records name its source, and the CSV says what the JSON says."""
     name = layout.json_name(kind)
     try:
-        problems = [f"{name}: {line}" for line in jsonschema_subset.errors(dataset, schema)]
-    except jsonschema_subset.SchemaError as exc:
-        return [f"{layout.schema_name(kind)}: {exc}"]
-    if problems:
-        return problems
-    shape = _shape_problem(dataset)
-    if shape:
-        return [f"{name}: {shape}"]
-    if dataset.get("kind") != kind:
-        return [f"{name}: kind is {shown(dataset.get('kind'))}, expected {kind!r}"]
-    records = dataset["records"]
-    if kind == layout.STATUS_CODES:
-        codes = [record["code"] for record in records]
-        if codes != sorted(set(codes)):
-            problems.append(f"{name}: codes are not unique and sorted")
-    for number, record in enumerate(records, 1):
-        paragraphs = record.get("paragraphs")
-        if isinstance(paragraphs, list) and record.get("description") != (
-            "\n".join(map(str, paragraphs)) or None
-        ):
-            problems.append(f"{name}: record {number}: description is not its paragraphs")
-        if record.get("source_sha256") != dataset["source"]["sha256"]:
-            problems.append(f"{name}: record {number}: source_sha256 differs from the source's")
-    problems += _check_csv(layout.csv_name(kind), csv_data, records)
-    return problems
-
-
-def _shape_problem(dataset: Any) -> str | None:
-    """What the checks below rely on, whatever the dir's own schema says (it may be edited)."""
-    if not isinstance(dataset, dict):
-        return "expected a JSON object"
-    if not isinstance(dataset.get("records"), list) or not all(
-        isinstance(record, dict) for record in dataset["records"]
-    ):
-        return "expected records to be a list of objects"
-    source = dataset.get("source")
-    if not isinstance(source, dict) or not isinstance(source.get("sha256"), str):
-        return "expected a source with its sha256"
-    if not all(isinstance(record.get("source_sha256"), str) for record in dataset["records"]):
-        return "expected every record's source_sha256"
-    return None
+        # Strict, from the JSON: "404" or 404.0 is no code, as the JSON Schema has it.
+        loaded = MODELS[kind][0].model_validate_json(files[name], strict=True)
+    except ValidationError as exc:
+        return [f"{name}: {first_problem(exc)}"]
+    problems = [
+        f"{name}: record {number}: source_sha256 differs from the source's"
+        for number, record in enumerate(loaded.records, 1)
+        if record.source_sha256 != loaded.source.sha256
+    ]
+    csv_name = layout.csv_name(kind)
+    return problems + _check_csv(csv_name, files[csv_name], dataset["records"])
 
 
 def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[str]:
@@ -543,7 +498,9 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
     problems = []
     for number, (row, record) in enumerate(zip(rows, records, strict=True), 1):
         expected = {
-            key: layout.csv_cell(value) for key, value in record.items() if key != "paragraphs"
+            key: layout.csv_cell(value)
+            for key, value in record.items()
+            if key not in layout.CSV_OMITTED
         }
         if set(row) != set(expected):
             return [f"{name}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"]

@@ -26,6 +26,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.record import Status
 from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
@@ -36,13 +37,13 @@ from vodspec.tools.scrape.models import (
 )
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MODELS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+MODELS: dict[str, tuple[type[StatusDataset] | type[ErrorDataset], type[BaseModel]]] = {
     STATUS_CODES: (StatusDataset, StatusRecord),
     ERROR_CODES: (ErrorDataset, ErrorCodeRecord),
 }
 TITLES = {STATUS_CODES: "status codes", ERROR_CODES: "error codes"}
 #: Table Schema primary keys; error codes have none (a code may repeat under one status).
-PRIMARY_KEYS = {STATUS_CODES: ["code"], ERROR_CODES: []}
+PRIMARY_KEYS = {STATUS_CODES: list(Status.KEY), ERROR_CODES: []}
 
 
 def record_fields(kind: str) -> list[str]:
@@ -65,16 +66,20 @@ def render_csv(dataset: Dataset) -> bytes:
 
 def json_schema(kind: str) -> dict[str, Any]:
     schema = MODELS[kind][0].model_json_schema(mode="validation")
+    # The model's own title and description are for Python readers: these replace them.
+    header = dict(
+        title=f"vodspec {TITLES[kind]} dataset",
+        description=f"A Huawei Cloud {TITLES[kind]} page as data; see the vodspec README.",
+    )
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "title": f"vodspec {TITLES[kind]} dataset",
-        "description": f"A Huawei Cloud {TITLES[kind]} page as data; see the vodspec README.",
-        **{key: value for key, value in schema.items() if key not in ("title", "description")},
+        **header,
+        **{key: value for key, value in schema.items() if key not in header},
     }
 
 
 def _table_field(
-    name: str, prop: dict[str, Any], defs: dict[str, Any], key: list[str]
+    name: str, description: str, prop: dict[str, Any], defs: dict[str, Any], key: list[str]
 ) -> dict[str, Any]:
     """A Table Schema field for one property of the record's JSON Schema."""
     options = prop.get("anyOf", [prop])
@@ -90,18 +95,21 @@ def _table_field(
             constraints[json_key] = option[json_key]
     if key == [name]:
         constraints["unique"] = True
-    field = {"name": name, "type": option["type"], "description": prop.get("description", "")}
+    field = dict(name=name, type=option["type"], description=description)
     if constraints:
         field["constraints"] = constraints
     return field
 
 
 def table_schema(kind: str) -> dict[str, Any]:
-    schema = MODELS[kind][1].model_json_schema(mode="validation")
+    model = MODELS[kind][1]
+    schema = model.model_json_schema(mode="validation")
     defs = schema.get("$defs", {})
     key = PRIMARY_KEYS[kind]
     fields = [
-        _table_field(name, schema["properties"][name], defs, key)
+        _table_field(
+            name, model.model_fields[name].description or "", schema["properties"][name], defs, key
+        )
         for name in csv_columns(record_fields(kind))
     ]
     table: dict[str, Any] = {"fields": fields, "missingValues": [""]}
@@ -142,16 +150,16 @@ def _resources(kind: str, files: dict[str, bytes]) -> list[CsvResource | JsonRes
 
 def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
     first = datasets[next(kind for kind in KINDS if kind in datasets)]
-    package: DataPackage = {
-        "profile": "data-package",
-        "name": "vodspec",
-        "title": "Huawei Cloud VOD API "
+    package = DataPackage(
+        profile="data-package",
+        name="vodspec",
+        title="Huawei Cloud VOD API "
         + " and ".join(TITLES[kind] for kind in KINDS if kind in datasets),
-        "description": "What Huawei Cloud's VOD API documentation says about its HTTP status"
+        description="What Huawei Cloud's VOD API documentation says about its HTTP status"
         " codes (and error codes, where published), as data.",
-        "version": first.version,
-        "homepage": first.source.url,
-        "licenses": [
+        version=first.version,
+        homepage=first.source.url,
+        licenses=[
             {
                 # Open Definition's id for a non-commercial licence of its own: the pages'
                 # licence (attribution, non-commercial, share-alike), shipped as LICENSE.md.
@@ -162,17 +170,17 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
                 "path": LICENCE_NAME,
             }
         ],
-        "sources": [
+        sources=[
             {
                 "title": f"{dataset.source.title} ({dataset.source.doc_id})",
                 "path": dataset.source.url,
             }
             for kind, dataset in sorted(datasets.items(), key=lambda item: KINDS.index(item[0]))
         ],
-        "resources": [
+        resources=[
             resource for kind in KINDS if kind in datasets for resource in _resources(kind, files)
         ],
-    }
+    )
     return dump_json(package)
 
 

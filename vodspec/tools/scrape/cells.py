@@ -9,6 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from vodspec.errors import CellError
+from vodspec.record import PROVENANCE
 from vodspec.tools.scrape.columns import CodeTable
 from vodspec.tools.scrape.models import first_problem
 from vodspec.tools.scrape.tables import Row
@@ -52,12 +53,7 @@ def cell_error(row: Row, column: str | None, message: str) -> CellError:
 
 def provenance(row: Row, doc_id: str | None, sha256: str) -> dict[str, object]:
     """Where a record came from: the fields every record ends with."""
-    return {
-        "doc_id": doc_id,
-        "source_row": row.id,
-        "source_line": row.line,
-        "source_sha256": sha256,
-    }
+    return dict(zip(PROVENANCE, (doc_id, row.id, row.line, sha256), strict=True))
 
 
 def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:

@@ -4,7 +4,7 @@ A table is a code table when one of its columns reads as HTTP statuses (``404``,
 ``404 Not Found``, ``400/500``) or as error codes (``VOD.10053``): such a table is read or
 the page is refused, never skipped. Header cells give the other columns their roles by
 meaning, through words in Chinese and English (a header *containing* 说明, 描述 or
-"description" describes), never through an exact list of wordings. A column with no role
+DESCRIPTION describes), never through an exact list of wordings. A column with no role
 is kept as an extra column of the record, under its header: its text is never lost.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from vodspec import standard
 from vodspec.errors import CellError, HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.record import DESCRIPTION, ERROR_CODE, MESSAGE, MODULE, REASON, REMEDY
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.tables import Cell, Row, Table
@@ -30,24 +31,24 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (role, tuple(words.split()))
     for role, words in (
         (
-            "remedy",
+            REMEDY,
             "处理 解决 措施 建议 修复 应对 排查 solution remed handl action suggest"
             " resolution workaround measure troubleshoot howto",
         ),
-        ("reason", "短语 phrase reason statustext"),
+        (REASON, "短语 phrase reason statustext"),
         (
-            "description",
+            DESCRIPTION,
             "说明 描述 含义 语义 解释 意义 释义 原因 description descr meaning"
             " explanation detail definition cause",
         ),
-        ("message", "信息 提示 消息 报错 message msg info text"),
-        ("module", "模块 module 组件 component 所属服务 分类 category"),
+        (MESSAGE, "信息 提示 消息 报错 message msg info text"),
+        (MODULE, "模块 module 组件 component 所属服务 分类 category"),
         ("reason?", "名称 name 类型 type"),
-        ("error_code", "错误码 错误代码 错误编码 错误编号 errorcode errcode error"),
+        (ERROR_CODE, "错误码 错误代码 错误编码 错误编号 errorcode errcode error"),
         ("status", "状态码 状态 status http 返回码 返回值 响应码 响应 return response result"),
-        # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on
-        # some status pages ("Continue") and the error code on others.
-        ("code", "编码 代码 编号 code"),
+        # Alone, these name a code whose kind the cells tell ("code?"): 编码 is the reason
+        # phrase on some status pages ("Continue") and the error code on others.
+        ("code?", "编码 代码 编号 code"),
         # A parameter table's columns: never codes, whatever numbers they hold (256, 300).
         ("parameter", "参数 字段 属性 parameter field attribute property"),
         (
@@ -58,10 +59,10 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     )
 )
 #: Roles that name a code column.
-CODE_ROLES = ("status", "code", "error_code")
+CODE_ROLES = ("status", "code?", ERROR_CODE)
 #: What a record keeps of a column, by kind of table.
-STATUS_ROLES = ("status", "reason", "description")
-ERROR_ROLES = ("error_code", "status", "reason", "message", "description", "remedy", "module")
+STATUS_ROLES = ("status", REASON, DESCRIPTION)
+ERROR_ROLES = (ERROR_CODE, "status", REASON, MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: A column is a code column when at least this share of its body cells read as codes.
 CODE_SHARE = 0.5
 
@@ -249,7 +250,7 @@ def classify(table: Table) -> CodeTable | None:
         _refuse_partial_codes(body, named, code_shares, status)
     found = None
     if error is not None:
-        found = _assign(ERROR_CODES, body, named, {"error_code": error, "status": status})
+        found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
     elif status is not None:
         found = _assign(STATUS_CODES, body, named, {"status": status})
     if found is None:
@@ -282,7 +283,7 @@ def _check_spans(found: CodeTable) -> None:
 def _check_header_row(found: CodeTable) -> None:
     """A table whose header row of <th> cells reads as codes: its first row of codes was
     written as the header (a pipe table always has one)."""
-    for role, test in (("status", _is_status), ("error_code", _is_error_code)):
+    for role, test in (("status", _is_status), (ERROR_CODE, _is_error_code)):
         index = found.roles.get(role)
         if index is not None and test(found.table.header[index]):
             cell = found.table.header_cells[index]
@@ -325,16 +326,16 @@ def _error_column(
     one named so (OBS's codes are words: ``AccessDenied``)."""
     others = [i for i in range(width) if i != status]
     for i in others:
-        if named[i] == "error_code" and codes[i]:
+        if named[i] == ERROR_CODE and codes[i]:
             return i
     for i in others:
-        if named[i] in ("code", "status") and codes[i]:
+        if named[i] in ("code?", "status") and codes[i]:
             return i
     if status is not None:
         for i in others:
             if all_codes[i] and named[i] is None:
                 return i
-    return next((i for i in others if named[i] == "error_code"), None)
+    return next((i for i in others if named[i] == ERROR_CODE), None)
 
 
 def _assign(
@@ -352,34 +353,34 @@ def _assign(
         # unless the header names another role (描述: the code's only text is described).
         # On an error page it is the status's phrase, read with the status cell.
         for i in free:
-            if named[i] in (None, "reason", "reason?") and phrase_column(table, status, i):
-                roles["reason"] = i
+            if named[i] in (None, REASON, "reason?") and phrase_column(table, status, i):
+                roles[REASON] = i
                 break
     for i in free:
         role = named[i]
-        if kind == STATUS_CODES and role == "code":
-            role = "reason"  # 编码 on a status page: "Continue", "Bad Request"
-        if role == "reason" and not _all_phrases(table, i):
+        if kind == STATUS_CODES and role == "code?":
+            role = REASON  # 编码 on a status page: "Continue", "Bad Request"
+        if role == REASON and not _all_phrases(table, i):
             continue  # not phrases: kept as an extra column
         if role == "reason?":  # 类型, name: the reason only if its cells are known phrases
             if status is None or not _known_phrases(table, status, i):
                 continue
-            role = "reason"
+            role = REASON
         if role is not None and role in allowed and role not in roles:
             roles[role] = i
-    text_role = "description" if kind == STATUS_CODES else "message"
-    if "description" not in roles and text_role not in roles:
+    text_role = DESCRIPTION if kind == STATUS_CODES else MESSAGE
+    if DESCRIPTION not in roles and text_role not in roles:
         # A code table's text is its description, whatever its header says ("状态码 | 备注",
         # "Code | Message" on a status page): the first unnamed column, else the first left.
         left = [i for i in free if i not in roles.values()]
         unnamed = [i for i in left if named[i] is None]
         if unnamed or left:
-            roles["description"] = (unnamed or left)[0]
-    if kind == STATUS_CODES and "reason" not in roles:
+            roles[DESCRIPTION] = (unnamed or left)[0]
+    if kind == STATUS_CODES and REASON not in roles:
         # Beside a description, another column of known phrases ("Not Found") is the reason.
         for i in free:
             if i not in roles.values() and _known_phrases(table, roles["status"], i):
-                roles["reason"] = i
+                roles[REASON] = i
                 break
     extra = tuple(i for i in range(len(named)) if i not in roles.values())
     return CodeTable(kind, table, roles, extra)

@@ -6,33 +6,26 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vodspec.record import CATEGORIES, RETRY_ADVICE
+from vodspec.record import category_of as record_category_of
 
+
+# The vocabularies of vodspec.record as enums, for the models' JSON Schemas. No docstrings:
+# they would become the schemas' descriptions.
 class Category(StrEnum):
-    INFORMATIONAL = "informational"
-    SUCCESS = "success"
-    REDIRECTION = "redirection"
-    CLIENT_ERROR = "client_error"
-    SERVER_ERROR = "server_error"
+    INFORMATIONAL, SUCCESS, REDIRECTION, CLIENT_ERROR, SERVER_ERROR = CATEGORIES
 
 
 class Retry(StrEnum):
-    DO_NOT_RETRY = "do_not_retry"
-    RETRY_UNCHANGED = "retry_unchanged"
-    UNSPECIFIED = "unspecified"
+    DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = RETRY_ADVICE
 
 
 #: The class of a code is its first digit (RFC 9110, section 15).
-CATEGORY_BY_CLASS: dict[int, Category] = {
-    1: Category.INFORMATIONAL,
-    2: Category.SUCCESS,
-    3: Category.REDIRECTION,
-    4: Category.CLIENT_ERROR,
-    5: Category.SERVER_ERROR,
-}
+CATEGORY_BY_CLASS: dict[int, Category] = dict(enumerate(Category, 1))
 
 
 def category_of(code: int) -> Category:
-    return CATEGORY_BY_CLASS[code // 100]
+    return Category(record_category_of(code))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,16 @@ import warnings
 from collections.abc import Iterable
 
 from vodspec.errors import VodspecWarning
+from vodspec.record import (
+    DESCRIPTION,
+    ERROR_CODE,
+    HIGHEST_STATUS,
+    LOWEST_STATUS,
+    MESSAGE,
+    MODULE,
+    REASON,
+    REMEDY,
+)
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.cells import (
     NOTE_ROW,
@@ -22,10 +32,9 @@ from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
-TEXT_ROLES = ("message", "description", "remedy", "module")
+TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
-LOWEST_CODE, HIGHEST_CODE = 100, 599
 
 
 def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int | None], str | None]:
@@ -54,11 +63,11 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
         )
     codes: list[int | None] = []
     for code, _ in found:
-        if not LOWEST_CODE <= code <= HIGHEST_CODE:
+        if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
                 row,
                 column,
-                f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
+                f"HTTP status {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}",
             )
         if code not in codes:
             codes.append(code)
@@ -68,9 +77,9 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
 def _reason(table: CodeTable, row: Row) -> str | None:
     """The status's reason phrase from a column of them (found by content), if the row has
     one: it belongs with the status ("400" | "Bad Request" reads as "400 Bad Request")."""
-    if "reason" not in table.roles:
+    if REASON not in table.roles:
         return None
-    words = row.cells[table.roles["reason"]].words
+    words = row.cells[table.roles[REASON]].words
     if not words or (len(words) == 1 and words[0] in NO_PHRASE):
         return None
     return " ".join(words)
@@ -78,8 +87,8 @@ def _reason(table: CodeTable, row: Row) -> str | None:
 
 def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
-    column = table.table.header[table.roles["error_code"]]
-    words = row.cells[table.roles["error_code"]].words
+    column = table.table.header[table.roles[ERROR_CODE]]
+    words = row.cells[table.roles[ERROR_CODE]].words
     found = grammar.error_codes(words)
     if found is None and words and grammar.odd(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
@@ -122,7 +131,7 @@ def error_records(
                 for role in TEXT_ROLES
             }
             if extra := extra_paragraphs(table, row):
-                texts["description"] = "\n".join(filter(None, (texts["description"], *extra)))
+                texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
             statuses, status_text = _statuses(table, row, notes)
             for code in codes:
                 for status in statuses:
@@ -150,7 +159,7 @@ def _record(
     doc_id: str | None,
     sha256: str,
 ) -> ErrorCodeRecord:
-    message = texts["message"]
+    message = texts[MESSAGE]
     return validated(
         ErrorCodeRecord,
         row,

@@ -18,7 +18,7 @@ import re
 #: "NoContent", "I'm a teapot", "Non-Authoritative Information"); a number is no word of it.
 REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
 #: One status: "400" or "400 Bad Request".
-ONE_STATUS = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
+ONE_STATUS = re.compile(rf"(?P<number>[0-9]{{3}})(?: (?P<phrase>{REASON_PHRASE.pattern}))?")
 #: One error code: printable ASCII without spaces or the separators below.
 ONE_ERROR_CODE = re.compile(r"[!-~]+")
 #: How pages separate several values in one cell (besides paragraphs): "400/500",
@@ -48,7 +48,7 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
     for part in values(paragraphs):
         match = ONE_STATUS.fullmatch(part)
         if match is not None:
-            found.append((int(match["code"]), match["reason"]))
+            found.append((int(match["number"]), match["phrase"]))
         elif found and found[-1][1] is None and REASON_PHRASE.fullmatch(part):
             found[-1] = (found[-1][0], part)
         else:

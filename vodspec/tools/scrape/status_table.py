@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
+from vodspec.record import DESCRIPTION, HIGHEST_STATUS, LOWEST_STATUS, REASON
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.cells import (
     NOTE_ROW,
@@ -25,7 +26,6 @@ from vodspec.tools.scrape.models import StatusRecord
 from vodspec.tools.scrape.tables import Cell, Row
 
 CLASS_CELL = re.compile(r"[1-5][xX]{2}")
-LOWEST_CODE, HIGHEST_CODE = 100, 599
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
 
@@ -69,9 +69,9 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
         shown = repr(" / ".join(words)) if words else "an empty cell"
         raise cell_error(row, name, f"expected {expected}, found {shown}")
     for code, reason in found:
-        if not LOWEST_CODE <= code <= HIGHEST_CODE:
+        if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
-                row, name, f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}"
+                row, name, f"status code {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}"
             )
         # Where the column writes "NNN Reason", only success rows may give a bare code (DNS:
         # 200 | 请求成功。): a bare 404 there is a cell cut short.
@@ -83,8 +83,8 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
 def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     """The statuses with the reason column's phrase, or the description's when it is the
     code's own phrase (ECS: 200 | OK)."""
-    if "reason" in table.roles:
-        column = table.roles["reason"]
+    if REASON in table.roles:
+        column = table.roles[REASON]
         reason_name = table.table.header[column] or f"column {column + 1}"
         words = row.cells[column].words
         if not words or (len(words) == 1 and words[0] in NO_PHRASE):
@@ -103,10 +103,10 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
                 f" {' / '.join(words)!r}",
             )
         return [(found[0][0], reason_text)]
-    if len(found) == 1 and found[0][1] is None and "description" in table.roles:
+    if len(found) == 1 and found[0][1] is None and DESCRIPTION in table.roles:
         # code | 描述 tables: the text is the code's reason phrase (ECS: "OK") or prose (reason
         # null): English prose that happens to have no final period is not a phrase.
-        candidate = _text(row.cells[table.roles["description"]])
+        candidate = _text(row.cells[table.roles[DESCRIPTION]])
         if candidate is not None and known_phrase(found[0][0], candidate):
             return [(found[0][0], candidate)]
     return found
@@ -124,7 +124,7 @@ def status_records(
     merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
         notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
-        has_description = "description" in table.roles
+        has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
         combined = _combined(table)
         for row in table.table.rows:
@@ -132,8 +132,8 @@ def status_records(
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description and found:
-                description_name = table.table.header[table.roles["description"]]
-                paragraphs = row.cells[table.roles["description"]].paragraphs
+                description_name = table.table.header[table.roles[DESCRIPTION]]
+                paragraphs = row.cells[table.roles[DESCRIPTION]].paragraphs
                 if not paragraphs:
                     raise cell_error(row, description_name, "the description cell is empty")
             paragraphs += extra_paragraphs(table, row)
