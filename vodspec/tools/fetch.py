@@ -30,7 +30,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
 
@@ -440,42 +440,29 @@ def _save(raw_dir: Path, stored: list[dict[str, Any]]) -> None:
         ) from None
 
 
-def fetch_sources(
-    raw_dir: Path,
-    ids: list[str],
-    *,
-    connect_timeout: float = CONNECT_TIMEOUT,
-    read_timeout: float = READ_TIMEOUT,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_PAGE_BYTES,
-) -> list[tuple[str, str]]:
+class Limits(TypedDict, total=False):
+    """What may be set of :func:`download`'s limits (its defaults otherwise)."""
+
+    connect_timeout: float
+    read_timeout: float
+    deadline: float
+    max_bytes: int
+
+
+def fetch_sources(raw_dir: Path, ids: list[str], **limits: Unpack[Limits]) -> list[tuple[str, str]]:
     """Fetch the manifest's sources (all, or those in ``ids``): [(id, outcome)] in order.
 
     The outcome is ``changed``, ``unchanged`` or ``error: why``. A manifest the build
     would refuse, or an unknown id, raises a VodspecError before anything is fetched.
     """
-    results = fetch_each(
-        raw_dir,
-        ids,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        deadline=deadline,
-        max_bytes=max_bytes,
-    )
     return [
         (source_id, f"error: {result}" if isinstance(result, VodspecError) else result.status)
-        for source_id, result in results
+        for source_id, result in fetch_each(raw_dir, ids, **limits)
     ]
 
 
 def fetch_each(
-    raw_dir: Path,
-    ids: list[str],
-    *,
-    connect_timeout: float = CONNECT_TIMEOUT,
-    read_timeout: float = READ_TIMEOUT,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_PAGE_BYTES,
+    raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
 ) -> list[tuple[str, Fetched | VodspecError]]:
     """:func:`fetch_sources` with each source's result as a value: what was fetched, or
     why not (a :class:`PageRefusedError` when the page came but the build could not read it)."""
@@ -486,13 +473,7 @@ def fetch_each(
             f"no source with id {', '.join(unknown)} in the manifest",
             file=str(raw_dir / MANIFEST_NAME),
         )
-    get = functools.partial(
-        download,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        deadline=deadline,
-        max_bytes=max_bytes,
-    )
+    get = functools.partial(download, **limits)
     results: list[tuple[str, Fetched | VodspecError]] = []
     changed = False
     for entry, item in zip(entries, stored, strict=True):

@@ -51,9 +51,26 @@ def cell_error(row: Row, column: str | None, message: str) -> CellError:
     return CellError(message, line=row.line, row=row.id, column=column)
 
 
-def provenance(row: Row, doc_id: str | None, sha256: str) -> dict[str, object]:
-    """Where a record came from: the fields every record ends with."""
-    return dict(zip(PROVENANCE, (doc_id, row.id, row.line, sha256), strict=True))
+@dataclass(frozen=True)
+class Origin:
+    """The page a table reader reads: where its records come from, where its notes go."""
+
+    doc_id: str | None
+    sha256: str
+    #: Odd but clear content, noted as it is met (see Note).
+    notes: list[Note]
+
+    def note(self, row: Row, column: str | None, why: str, in_records: bool = False) -> None:
+        """Note odd but clear content of ``row`` (see Note)."""
+        self.notes.append(note_of(row, column, why, in_records))
+
+    def note_rows(self, table: CodeTable) -> None:
+        """Note the table's rows that are notes written as rows (one cell across it)."""
+        self.notes.extend(note_of(row, None, NOTE_ROW) for row in table.notes)
+
+    def provenance(self, row: Row) -> dict[str, object]:
+        """Where a record came from: the fields every record ends with."""
+        return dict(zip(PROVENANCE, (self.doc_id, row.id, row.line, self.sha256), strict=True))
 
 
 def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:

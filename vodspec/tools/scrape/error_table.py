@@ -19,13 +19,10 @@ from vodspec.record import (
 )
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.cells import (
-    NOTE_ROW,
-    Note,
+    Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
-    note_of,
-    provenance,
     validated,
 )
 from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
@@ -37,7 +34,7 @@ TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
 
 
-def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int | None], str | None]:
+def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | None], str | None]:
     """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
     (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
     if "status" not in table.roles:
@@ -53,7 +50,7 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
     if found is None:
         if words and grammar.odd(" ".join(words)):
             why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
-            notes.append(note_of(row, column, why, in_records=True))
+            origin.note(row, column, why, in_records=True)
             return [None], text
         raise cell_error(
             row,
@@ -85,14 +82,14 @@ def _reason(table: CodeTable, row: Row) -> str | None:
     return " ".join(words)
 
 
-def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
+def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
     column = table.table.header[table.roles[ERROR_CODE]]
     words = row.cells[table.roles[ERROR_CODE]].words
     found = grammar.error_codes(words)
     if found is None and words and grammar.odd(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
-        notes.append(note_of(row, column, why))
+        origin.note(row, column, why)
         return []
     if len(words) == 1:
         check_ascii(words[0], row, column, "the error code")
@@ -106,22 +103,15 @@ def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
     return found
 
 
-def error_records(
-    tables: Iterable[CodeTable],
-    doc_id: str | None,
-    sha256: str,
-    notes: list[Note] | None = None,
-) -> list[ErrorCodeRecord]:
+def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCodeRecord]:
     """Every row of the page's error tables, in page order; exact repeats kept once. One
-    record per error code and HTTP status a row lists; odd rows and note rows go to
-    ``notes``."""
-    notes = [] if notes is None else notes
+    record per error code and HTTP status a row lists; odd rows and note rows are noted."""
     records: list[ErrorCodeRecord] = []
     seen: dict[tuple[object, ...], int] = {}
     for table in tables:
-        notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
+        origin.note_rows(table)
         for row in table.table.rows:
-            codes = _error_codes(table, row, notes)
+            codes = _error_codes(table, row, origin)
             if not codes:
                 continue
             texts = {
@@ -132,7 +122,7 @@ def error_records(
             }
             if extra := extra_paragraphs(table, row):
                 texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
-            statuses, status_text = _statuses(table, row, notes)
+            statuses, status_text = _statuses(table, row, origin)
             for code in codes:
                 for status in statuses:
                     content = (code, status, status_text, *texts.values())
@@ -146,7 +136,7 @@ def error_records(
                         )
                         continue
                     seen[content] = row.line
-                    records.append(_record(code, status, status_text, texts, row, doc_id, sha256))
+                    records.append(_record(code, status, status_text, texts, row, origin))
     return records
 
 
@@ -156,8 +146,7 @@ def _record(
     status_text: str | None,
     texts: dict[str, str | None],
     row: Row,
-    doc_id: str | None,
-    sha256: str,
+    origin: Origin,
 ) -> ErrorCodeRecord:
     message = texts[MESSAGE]
     return validated(
@@ -169,5 +158,5 @@ def _record(
         http_status_text=status_text,
         placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
         **texts,
-        **provenance(row, doc_id, sha256),
+        **origin.provenance(row),
     )

@@ -10,6 +10,7 @@ import os
 import warnings
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from vodspec.errors import (
     CellError,
@@ -21,7 +22,7 @@ from vodspec.errors import (
 )
 from vodspec.files import read_regular
 from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
-from vodspec.tools.scrape.cells import Note
+from vodspec.tools.scrape.cells import Note, Origin
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.document import line_of, read_document
@@ -35,6 +36,8 @@ from vodspec.tools.scrape.tables import Table, html_tables
 
 __all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "read_source", "scrape"]
 
+#: How a refusal names a page kind's table.
+TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
 #: The version of a dataset's first publication.
 INITIAL_VERSION = "1.0.0"
 #: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
@@ -167,27 +170,25 @@ def _scrape(
     info = page_info(document.root)
     doc_id = _doc_id(info, doc_id)
     info = PageInfo(info.title, doc_id, info.intro)
+    origin = Origin(doc_id, sha256, notes)
+    records: list[Any]
     if page_kind == STATUS_CODES:
-        found_service = check_service(info, service)
-        records = status_records(tables, doc_id, sha256, notes)
-        if not records:
-            raise NoTableError("the status table has no rows", line=tables[0].table.line)
-        return StatusDataset(
-            name=f"{found_service or 'unknown'}-status-codes",
-            version=INITIAL_VERSION,
-            source=_source(info, found_service, source_id, url, file, sha256),
-            records=records,
-            notes=_published(notes),
+        found_service = check_service(info, service)  # another service's page: refused first
+        records = status_records(tables, origin)
+    else:
+        records = error_records(tables, origin)
+    if not records:
+        raise NoTableError(
+            f"the {TABLE_WORDS[page_kind]} table has no rows", line=tables[0].table.line
         )
-    error_rows = error_records(tables, doc_id, sha256, notes)
-    if not error_rows:
-        raise NoTableError("the error-code table has no rows", line=tables[0].table.line)
-    found_service = check_service(info, service, (record.error_code for record in error_rows))
-    return ErrorDataset(
-        name=f"{found_service or 'unknown'}-error-codes",
+    if page_kind == ERROR_CODES:  # the codes tell the service too (VOD.*)
+        found_service = check_service(info, service, (record.error_code for record in records))
+    model = StatusDataset if page_kind == STATUS_CODES else ErrorDataset
+    return model(
+        name=f"{found_service or 'unknown'}-{page_kind.replace('_', '-')}",
         version=INITIAL_VERSION,
         source=_source(info, found_service, source_id, url, file, sha256),
-        records=error_rows,
+        records=records,  # type: ignore[arg-type]  # the model that matches page_kind
         notes=_published(notes),
     )
 

@@ -10,13 +10,10 @@ from vodspec.errors import ClassOnlyError, DuplicateError
 from vodspec.record import DESCRIPTION, HIGHEST_STATUS, LOWEST_STATUS, REASON
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.cells import (
-    NOTE_ROW,
-    Note,
+    Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
-    note_of,
-    provenance,
     validated,
 )
 from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable, known_phrase
@@ -42,7 +39,7 @@ def _combined(table: CodeTable) -> bool:
     return with_reason * 2 > len(parsed)
 
 
-def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> Statuses:
+def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Statuses:
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
     is odd but clear (``N/A``, ``40``): the row is then a note, not a record."""
     column = table.roles["status"]
@@ -58,9 +55,7 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
         )
     found = grammar.statuses(words)
     if found is None and words and grammar.odd(text):
-        notes.append(
-            note_of(row, name, f"the status cell {text!r} is not a status code; the row is a note")
-        )
+        origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
     if text:
         check_ascii(text.partition(" ")[0], row, name, "the status code")
@@ -112,23 +107,17 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     return found
 
 
-def status_records(
-    tables: Iterable[CodeTable],
-    doc_id: str | None,
-    sha256: str,
-    notes: list[Note] | None = None,
-) -> list[StatusRecord]:
+def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRecord]:
     """The records of a page's status tables, merged in page order, sorted by code; odd
-    rows and note rows go to ``notes``."""
-    notes = [] if notes is None else notes
+    rows and note rows are noted."""
     merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
-        notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
+        origin.note_rows(table)
         has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
         combined = _combined(table)
         for row in table.table.rows:
-            found = _statuses(table, row, combined, notes)
+            found = _statuses(table, row, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description and found:
@@ -152,7 +141,7 @@ def status_records(
                     first_paragraphs.extend(paragraphs)
                     continue
                 merged[code] = (reason, list(paragraphs), row, description_name)
-    return [_record(code, *merged[code], doc_id, sha256) for code in sorted(merged)]
+    return [_record(code, *merged[code], origin) for code in sorted(merged)]
 
 
 def _record(
@@ -161,8 +150,7 @@ def _record(
     paragraphs: list[str],
     row: Row,
     description_name: str,
-    doc_id: str | None,
-    sha256: str,
+    origin: Origin,
 ) -> StatusRecord:
     advice = retry_of(paragraphs)
     if len(advice) > 1:
@@ -187,5 +175,5 @@ def _record(
         standard_reference=standard.standard_reference(code),
         standard_retry=standard.standard_retry(code),
         standard_retry_reference=standard.STANDARD_RETRY.get(code),
-        **provenance(row, doc_id, sha256),
+        **origin.provenance(row),
     )
