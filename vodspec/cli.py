@@ -313,7 +313,7 @@ def _registry(args: argparse.Namespace | _Args) -> Registry:
     import vodspec
 
     data = getattr(args, "data", None)
-    return vodspec.open_dataset(data) if data else vodspec._load()
+    return vodspec.open_dataset(data) if data else vodspec.default_registry()
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -180,7 +180,7 @@ def explain(exc: BaseException, registry: Registry | None = None) -> Explanation
     if registry is None:
         import vodspec
 
-        registry = vodspec._load()
+        registry = vodspec.default_registry()
     status_code = _status_code(exc)
     # The SDK's exceptions name their error code as the data does.
     error_code, error_msg = _text(exc, ERROR_CODE), _text(exc, "error_msg")
