@@ -507,9 +507,10 @@ def test_a_data_dir_validate_refuses_is_not_packed(
 ) -> None:
     name, edit = case
     data = _edited(published, tmp_path, name, edit)
+    from vodspec.files import DataDir
     from vodspec.tools.validate import validate_dir
 
-    assert [p for p in validate_dir(data) if p.kind == "damaged"]  # validate refuses it too
+    assert [p for p in validate_dir(DataDir(data)) if p.kind == "damaged"]  # validate refuses it
     _one_line_refusal(generate(node, data, tmp_path / "out"), name)
     assert not (tmp_path / "out").exists()
 

@@ -162,7 +162,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f"{option} holds a control character or a byte that is not UTF-8; expected a"
                 " folder name"
             )
-    before = _published_version(Path(args.data))
+    before = _folder_identity(Path(args.data))
     try:
         with _reported_warnings(), _strict(args.strict):
             report = build(
@@ -174,10 +174,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                 seal_history=args.seal_history,
             )
     except KeyboardInterrupt as exc:
-        # Which outcome the interruption left: a signal may come after the swap too.
-        after = _published_version(Path(args.data))
-        if str(exc) or after == before:
+        # Which outcome the interruption left: a signal may come after the swap too, which
+        # puts a new folder in the data dir's place (told without reading the data twice).
+        if str(exc) or _folder_identity(Path(args.data)) == before:
             raise
+        after = _published_version(Path(args.data))
         raise KeyboardInterrupt(f"{args.data} is published as version {after}") from None
     if report.outcome == "unchanged":
         anew = f" ({', '.join(report.rerendered)} rendered anew)" if report.rerendered else ""
@@ -189,6 +190,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             for line in change_lines(kind, diff):
                 _out(f"  {line}")
     return EXIT_OK
+
+
+def _folder_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _published_version(data_dir: Path) -> str | None:
@@ -207,12 +216,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the manifest's sources (or those named) into the raw dir, if they changed."""
     from pathlib import Path
 
-    from vodspec.tools.fetch import fetch_sources
+    from vodspec.tools.fetch import fetch_each
 
-    outcomes = fetch_sources(Path(args.raw), list(args.ids))
-    for source_id, outcome in outcomes:
-        (_err if outcome.startswith("error") else _out)(f"{source_id}: {outcome}")
-    return EXIT_REFUSED if any(o.startswith("error") for _, o in outcomes) else EXIT_OK
+    results = fetch_each(Path(args.raw), list(args.ids))
+    for source_id, result in results:
+        if isinstance(result, VodspecError):
+            _err(f"{source_id}: error: {result}")
+        else:
+            _out(f"{source_id}: {result.status}")
+    return EXIT_REFUSED if any(isinstance(r, VodspecError) for _, r in results) else EXIT_OK
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -470,6 +482,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
+    from vodspec.files import DataDir
     from vodspec.tools.validate import raw_notes, validate_dir
 
     directory = Path(args.dir) if args.dir else _default_data_dir()
@@ -484,14 +497,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "a file; expected a data dir (the folder `vodspec build` publishes)", file=args.dir
         )
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
-    problems = validate_dir(directory)
+    data = DataDir(directory)  # read once, for every check below
+    problems = validate_dir(data)
     notes = []
     if not raw.is_dir():
         notes.append(
             f"no raw dir at {raw}: the check that raw/ gives this data was skipped (--raw DIR)"
         )
     elif not problems:
-        newer, older = raw_notes(directory, raw)
+        newer, older = raw_notes(data, raw)
         problems += older
         try:
             from vodspec.tools.publish.build import rescrape_problems
@@ -499,7 +513,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             notes += newer
             notes.append(f"the check that raw/ gives this data was skipped: {SCRAPE_EXTRA_HINT}")
         else:
-            again, skipped = rescrape_problems(directory, raw)
+            again, skipped = rescrape_problems(data, raw)
             problems += again
             notes += skipped  # the pages it could not scrape again, and why
     for problem in problems:
@@ -518,7 +532,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     Exit 0 same, 1 different, 2 trouble (as diff(1))."""
     from pathlib import Path
 
-    from vodspec.files import read_data_dir, read_dataset
+    from vodspec.files import DataDir, read_dataset
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
     from vodspec.tools.diff import diff_packages
 
@@ -528,11 +542,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
             if not path.is_dir():
                 dataset = read_dataset(path)
                 return {str(dataset.get("kind", "status_codes")): dataset}
-            found = read_data_dir(path)
+            found = DataDir(path).datasets()
         except VodspecError as exc:
-            expected = "a vodspec dataset (a JSON file or a data dir)"
-            message = exc.message.split("; expected ")[0]  # one "expected", the one of diff
-            raise VodspecError(f"{message}; expected {expected}", file=exc.file) from None
+            # One "expected", the one of diff.
+            exc.hint = "expected a vodspec dataset (a JSON file or a data dir)"
+            raise
         if not found:
             raise VodspecError(
                 "no published dataset in this directory; expected a data dir or a dataset JSON",
@@ -604,7 +618,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.files import read_json
+    from vodspec.files import DataDir, dataset_document, read_json
     from vodspec.tools.lint import RULES, dataset_notes, lint_all
 
     target = Path(args.target) if args.target else _default_data_dir()
@@ -614,22 +628,19 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if target.is_dir() and not (target / "status_codes.json").exists():
         raise VodspecError(f"no status_codes.json in this folder; {expected}", file=str(target))
     if target.is_dir():
-        statuses = _lint_records(target / "status_codes.json", "status_codes")
-        errors_path = target / "error_codes.json"
-        errors = _lint_records(errors_path, "error_codes") if errors_path.exists() else []
-        paths = [target / "status_codes.json", *([errors_path] if errors_path.exists() else [])]
-        notes = dataset_notes(*map(read_json, paths))
+        datasets = DataDir(target).datasets()
     else:
         try:
-            dataset = read_json(target)
+            value = read_json(target)
         except VodspecError as exc:
-            message = exc.message.split("; expected ")[0]  # one "expected", the one of lint
-            raise VodspecError(f"{message}; {expected}", file=exc.file) from None
-        kind = dataset.get("kind") if isinstance(dataset, dict) else None
-        statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
-        errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
-        notes = dataset_notes(dataset)
-    findings = lint_all(statuses, errors, notes)
+            exc.hint = expected  # one "expected", the one of lint
+            raise
+        error_file = isinstance(value, dict) and value.get("kind") == "error_codes"
+        kind = "error_codes" if error_file else "status_codes"
+        datasets = {kind: dataset_document(value, str(target), kind)}
+    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
+    notes = dataset_notes(*datasets.values())
+    findings = lint_all(records.get("status_codes", []), records.get("error_codes"), notes)
     if args.rule:
         if args.rule not in RULES:  # a usage error, as argparse's choices would make it
             from vodspec.record import shown
@@ -662,14 +673,6 @@ def cmd_lint(args: argparse.Namespace) -> int:
                 _out(f"    standard: {finding.standard or '(no registered phrase)'}")
         _out(f"{len(findings)} finding(s)")
     return EXIT_REFUSED if findings else EXIT_OK
-
-
-def _lint_records(path: Path, kind: str) -> list[dict[str, Any]]:
-    """A dataset's records, refused in one line unless they have what lint reads."""
-    from vodspec.files import read_dataset
-
-    records: list[dict[str, Any]] = read_dataset(path, kind)["records"]
-    return records
 
 
 def _parser() -> argparse.ArgumentParser:

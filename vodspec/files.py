@@ -37,7 +37,9 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(
-                f"not a regular file ({_kind(info.st_mode)}); expected a file", file=str(path)
+                f"not a regular file ({_kind(info.st_mode)})",
+                hint="expected a file",
+                file=str(path),
             )
         if info.st_size > cap:
             raise TooLargeError(
@@ -72,7 +74,9 @@ def load_json(data: bytes, where: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 at byte {exc.start}; expected JSON", file=where) from None
+        raise InputError(
+            f"not UTF-8 at byte {exc.start}", hint="expected JSON", file=where
+        ) from None
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", file=where) from None
     except RecursionError:
@@ -110,29 +114,62 @@ def _readable(record: object, key: str, fields: tuple[Field, ...]) -> bool:
 def read_dataset(path: Path, kind: str | None = None) -> DatasetDocument:
     """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
     a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
-    value = read_json(path)
+    return dataset_document(read_json(path), str(path), kind)
+
+
+def dataset_document(value: Any, where: str, kind: str | None = None) -> DatasetDocument:
+    """A dataset file's JSON value (read from ``where``), checked as :func:`read_dataset` says."""
     found = value.get("kind", kind or STATUS_CODES) if isinstance(value, dict) else None
     if not isinstance(found, str) or found not in RECORD_TYPES or kind not in (None, found):
         expected = f"a {kind} dataset" if kind else "a vodspec dataset"
-        raise InputError(f"not {expected} (a JSON object of that kind)", file=str(path))
+        raise InputError(f"not {expected} (a JSON object of that kind)", file=where)
     key, fields = RECORD_TYPES[found].KEY[0], RECORD_TYPES[found].STORED
     records = value.get("records")
     if not isinstance(records, list) or not all(
         _readable(record, key, fields) for record in records
     ):
         name = "a status-code" if found == STATUS_CODES else "an error-code"
-        raise InputError(f"not {name} dataset: expected records with a {key}", file=str(path))
+        raise InputError(f"not {name} dataset: expected records with a {key}", file=where)
     assert isinstance(value, dict)
     return value  # type: ignore[return-value]  # checked as far as readers rely on it
 
 
-def read_data_dir(directory: Path) -> dict[str, DatasetDocument]:
-    """The datasets a data dir holds, by kind (none: {})."""
-    return {
-        kind: read_dataset(directory / f"{kind}.json", kind)
-        for kind in RECORD_TYPES
-        if (directory / f"{kind}.json").exists()
-    }
+class DataDir:
+    """A published data dir, read once per command: each file's bytes (a regular file under
+    the JSON cap, as :func:`read_regular` reads it) and each JSON file's value are kept from
+    the first time a check asks for them, so `build`, `validate` and the accessor's
+    ``open_dataset`` never read a file twice. The values are shared: callers do not change
+    them. A command that publishes into the dir reads what it published through a new one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._bytes: dict[str, bytes] = {}
+        self._values: dict[str, Any] = {}
+
+    def has(self, name: str) -> bool:
+        return (self.path / name).exists()
+
+    def read(self, name: str) -> bytes:
+        if name not in self._bytes:
+            self._bytes[name] = read_regular(self.path / name, MAX_JSON_BYTES)
+        return self._bytes[name]
+
+    def json(self, name: str) -> Any:
+        if name not in self._values:
+            self._values[name] = load_json(self.read(name), str(self.path / name))
+        return self._values[name]
+
+    def kinds(self) -> list[str]:
+        """The kinds of dataset the dir publishes (their JSON file is there)."""
+        return [kind for kind in RECORD_TYPES if self.has(f"{kind}.json")]
+
+    def datasets(self) -> dict[str, DatasetDocument]:
+        """The datasets the dir holds, by kind (none: {}), checked as :func:`read_dataset`."""
+        return {
+            kind: dataset_document(self.json(name), str(self.path / name), kind)
+            for kind in self.kinds()
+            for name in (f"{kind}.json",)
+        }
 
 
 def dump_json(value: Any) -> bytes:

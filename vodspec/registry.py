@@ -137,7 +137,7 @@ class Registry:
         from pathlib import Path
 
         from vodspec.errors import VodspecError
-        from vodspec.files import read_data_dir
+        from vodspec.files import DataDir
 
         if not isinstance(directory, str | bytes | os.PathLike):
             raise TypeError(
@@ -151,7 +151,7 @@ class Registry:
         try:
             if directory.is_file():  # a file of the data dir: status_codes.json…
                 directory = directory.parent
-            datasets = read_data_dir(directory)
+            datasets = DataDir(directory).datasets()
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
         except OSError as exc:  # unreadable, a name too long…

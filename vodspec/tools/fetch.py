@@ -449,23 +449,12 @@ class Limits(TypedDict, total=False):
     max_bytes: int
 
 
-def fetch_sources(raw_dir: Path, ids: list[str], **limits: Unpack[Limits]) -> list[tuple[str, str]]:
-    """Fetch the manifest's sources (all, or those in ``ids``): [(id, outcome)] in order.
-
-    The outcome is ``changed``, ``unchanged`` or ``error: why``. A manifest the build
-    would refuse, or an unknown id, raises a VodspecError before anything is fetched.
-    """
-    return [
-        (source_id, f"error: {result}" if isinstance(result, VodspecError) else result.status)
-        for source_id, result in fetch_each(raw_dir, ids, **limits)
-    ]
-
-
 def fetch_each(
     raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
 ) -> list[tuple[str, Fetched | VodspecError]]:
-    """:func:`fetch_sources` with each source's result as a value: what was fetched, or
-    why not (a :class:`PageRefusedError` when the page came but the build could not read it)."""
+    """Fetch the manifest's sources (all, or those in ``ids``), in order: what was fetched,
+    or why not (a :class:`PageRefusedError` when the page came but the build could not read
+    it). A manifest the build would refuse, or an unknown id, raises before any fetch."""
     entries, stored = _load(raw_dir)
     unknown = [name for name in ids if name not in {entry.id for entry in entries}]
     if unknown:
@@ -491,4 +480,4 @@ def fetch_each(
     return results
 
 
-__all__ = ["FetchError", "Fetched", "PageRefusedError", "download", "fetch_each", "fetch_sources"]
+__all__ = ["FetchError", "Fetched", "PageRefusedError", "download", "fetch_each"]

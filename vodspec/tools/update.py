@@ -28,7 +28,7 @@ from vodspec.errors import (
     UpdateRefusedError,
     VodspecError,
 )
-from vodspec.files import read_json
+from vodspec.files import DataDir, read_json
 from vodspec.layout import CHANGES_NAME
 from vodspec.tools.changes import entry_lines, markdown_text
 from vodspec.tools.diff import Diff
@@ -85,7 +85,7 @@ def check_data_dir(raw_dir: Path, data_dir: Path) -> None:
     one it may not replace (a stray file, a link) or not as the last build left it."""
     try:
         check_owned(data_dir, raw_dir)
-        load_published(data_dir)
+        load_published(DataDir(data_dir))
     except VodspecError as exc:
         raise DataDirStateError(f"nothing was fetched: {exc}") from None
 

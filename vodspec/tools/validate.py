@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from vodspec import layout, snapshot
 from vodspec.documents import VersionEntry
 from vodspec.errors import PublishError, VodspecError, shown_path
-from vodspec.files import MAX_JSON_BYTES, dump_json, inside, load_json, read_regular
+from vodspec.files import DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, is_sha256, semver, shown
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import KEY_FIELDS, bump
@@ -49,20 +49,6 @@ class Problem:
         return self.text
 
 
-def _read(directory: Path, name: str) -> bytes:
-    try:
-        return read_regular(directory / name, MAX_JSON_BYTES)
-    except VodspecError as exc:
-        raise PublishError(exc.message, file=str(directory / name)) from None
-
-
-def _json(directory: Path, name: str, data: bytes) -> Any:
-    try:
-        return load_json(data, str(directory / name))
-    except VodspecError as exc:
-        raise PublishError(exc.message, file=str(directory / name)) from None
-
-
 def _plain(value: Any) -> str:
     """A short value from a file as written (a version, a bump), else a cut, escaped excerpt."""
     if isinstance(value, str) and len(value) <= 40 and value.isprintable():
@@ -70,17 +56,9 @@ def _plain(value: Any) -> str:
     return shown(value, 40)
 
 
-def published_kinds(directory: Path) -> list[str]:
-    return [kind for kind in layout.KINDS if (directory / layout.json_name(kind)).exists()]
-
-
-def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
-    """Every problem found in a published dir, one line each; [] when it is sound.
-
-    With ``raw_dir``, also read each source file there: one that no longer has the
-    published hash is newer than the data (see :func:`raw_notes`), not a problem.
-    """
-    kinds = published_kinds(directory)
+def validate_dir(data: DataDir) -> list[Problem]:
+    """Every problem found in a published dir, one line each; [] when it is sound."""
+    directory, kinds = data.path, data.kinds()
     if not kinds:
         raise PublishError(
             f"no published dataset ({', '.join(map(layout.json_name, layout.KINDS))});"
@@ -93,49 +71,47 @@ def validate_dir(directory: Path, raw_dir: Path | None = None) -> list[Problem]:
         for path in sorted(directory.iterdir())
         if path.is_symlink()
     ]
-    files = {layout.PACKAGE_NAME: _read(directory, layout.PACKAGE_NAME)}
+    files = {layout.PACKAGE_NAME: data.read(layout.PACKAGE_NAME)}
     versions = set()
     hashes: dict[str, Any] = {}
-    datasets: dict[str, Any] = {}  # parsed once, for every check below
+    datasets: dict[str, Any] = {}
     for kind in kinds:
         for name in (layout.json_name(kind), layout.csv_name(kind), layout.schema_name(kind)):
-            files[name] = _read(directory, name)
-        dataset = datasets[kind] = _json(
-            directory, layout.json_name(kind), files[layout.json_name(kind)]
-        )
+            files[name] = data.read(name)
+        dataset = datasets[kind] = data.json(layout.json_name(kind))
         problems += map(Problem, _check_dataset(kind, dataset, files))
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
             source = dataset.get("source")
             hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
-    package = _json(directory, layout.PACKAGE_NAME, files[layout.PACKAGE_NAME])
+    package = data.json(layout.PACKAGE_NAME)
     problems += map(Problem, _check_package(package, files, versions))
-    entries, history = _check_changes(directory, versions, hashes, datasets)
+    entries, history = _check_changes(data, versions, hashes, datasets)
     problems += history
     if problems:
         return problems
     records = {kind: dataset["records"] for kind, dataset in datasets.items()}
-    problems += _check_snapshot(directory, package, files[layout.PACKAGE_NAME], records, entries)
+    problems += _check_snapshot(data, package, records, entries)
     if layout.STATUS_CODES in kinds:
         errors = records.get(layout.ERROR_CODES)
         lint = lint_json(records[layout.STATUS_CODES], errors, dataset_notes(*datasets.values()))
-        if (directory / layout.LINT_NAME).exists() and _read(directory, layout.LINT_NAME) != lint:
+        if data.has(layout.LINT_NAME) and data.read(layout.LINT_NAME) != lint:
             problems.append(
                 Problem(f"{layout.LINT_NAME}: not the findings for the published records (rebuild)")
             )
     return problems
 
 
-def raw_notes(directory: Path, raw_dir: Path) -> tuple[list[str], list[Problem]]:
-    """The sources in ``raw_dir`` that changed since ``directory`` was published (a fetch
+def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
+    """The sources in ``raw_dir`` that changed since ``data`` was published (a fetch
     not built yet: the data is sound, only not the newest; the next build publishes them),
     as notes; and, as problems, pages that are those of an OLDER version (raw/ reverted, or
     the data's source hash edited to hide it from the re-scrape)."""
     notes: list[str] = []
     problems: list[Problem] = []
-    entries = _json(directory, layout.CHANGES_NAME, _read(directory, layout.CHANGES_NAME))
-    for kind in published_kinds(directory):
-        dataset = _json(directory, layout.json_name(kind), _read(directory, layout.json_name(kind)))
+    entries = data.json(layout.CHANGES_NAME)
+    for kind in data.kinds():
+        dataset = data.json(layout.json_name(kind))
         source = dataset.get("source") if isinstance(dataset, dict) else None
         if not isinstance(source, dict):
             continue
@@ -176,43 +152,42 @@ def raw_notes(directory: Path, raw_dir: Path) -> tuple[list[str], list[Problem]]
 
 
 def _check_snapshot(
-    directory: Path,
+    data: DataDir,
     package: Any,
-    package_bytes: bytes,
     records: dict[str, list[dict[str, Any]]],
     entries: list[dict[str, Any]],
 ) -> list[Problem]:
     """The accessor's snapshot holds exactly what the dir publishes (version, package hash and
     every record), byte for byte: 1 == 1.0 == True, and marshal could write them other ways."""
     name = snapshot.SNAPSHOT_NAME
-    if not (directory / name).exists():
+    if not data.has(name):
         if entries and FILES_KEY not in entries[0]:  # published before it lived in the data dir
             return [Problem(f"{name}: missing (an older vodspec published this dir)", "stale")]
         return [Problem(f"{name}: lost (the last build wrote it)")]
     try:
-        published = snapshot.read_bytes(str(directory / name))
+        published = data.read(name)
         snapshot.parse(published)  # to say what is wrong with it, if anything
     except VodspecError as exc:
-        return [Problem(exc.message)]
+        return [Problem(str(exc))]
     try:
-        sha = hashlib.sha256(package_bytes).hexdigest()
+        sha = hashlib.sha256(data.read(layout.PACKAGE_NAME)).hexdigest()
         expected = snapshot.dumps(snapshot.make(package.get("version"), sha, records))
     except (AttributeError, KeyError, TypeError):
         expected = b""
     if published != expected:
-        return [Problem(f"{name}: not the records {directory} publishes (edited or stale)")]
+        return [Problem(f"{name}: not the records {data.path} publishes (edited or stale)")]
     return []
 
 
 def _check_changes(
-    directory: Path, versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
+    data: DataDir, versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The history (its entries, and its problems): changes.json is a chain of entries that
     starts at 1.0.0, its newest entry names the published sources and the files the last
     build wrote, and CHANGELOG.md is rendered from it."""
-    if not (directory / layout.CHANGES_NAME).exists():
+    if not data.has(layout.CHANGES_NAME):
         return [], [Problem(f"{layout.CHANGES_NAME}: missing; the data's history is lost")]
-    entries = _json(directory, layout.CHANGES_NAME, _read(directory, layout.CHANGES_NAME))
+    entries = data.json(layout.CHANGES_NAME)
     if (
         not isinstance(entries, list)
         or not entries
@@ -220,7 +195,7 @@ def _check_changes(
     ):
         return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
     problems = list(map(Problem, history_problems(entries)))
-    if _read(directory, layout.CHANGES_NAME) != dump_json(entries):
+    if data.read(layout.CHANGES_NAME) != dump_json(entries):
         problems.append(
             Problem(
                 f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
@@ -266,20 +241,20 @@ def _check_changes(
                 )
             )
     problems += map(Problem, _newest_entry_problems(newest, datasets))
-    problems += map(Problem, _check_files(directory, newest.get(FILES_KEY)))
+    problems += map(Problem, _check_files(data, newest.get(FILES_KEY)))
     problems += map(Problem, _newest_changes_problems(newest, datasets))
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         text = f"{layout.CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"
         return entries, [*problems, Problem(text)]
-    if not (directory / layout.CHANGELOG_NAME).exists():
+    if not data.has(layout.CHANGELOG_NAME):
         problems.append(
             Problem(
                 f"{layout.CHANGELOG_NAME}: lost (a build renders it from {layout.CHANGES_NAME})"
             )
         )
-    elif _read(directory, layout.CHANGELOG_NAME) != expected:
+    elif data.read(layout.CHANGELOG_NAME) != expected:
         problems.append(
             Problem(
                 f"{layout.CHANGELOG_NAME}: not what {layout.CHANGES_NAME} renders to (edited by"
@@ -365,13 +340,13 @@ def _newest_changes_problems(newest: dict[str, Any], datasets: dict[str, Any]) -
     return problems
 
 
-def _check_files(directory: Path, recorded: Any) -> list[str]:
+def _check_files(data: DataDir, recorded: Any) -> list[str]:
     """Every file the last build wrote is there with its bytes, and no other file is."""
     if recorded is None:
         return []  # published before builds recorded their files
     if not isinstance(recorded, dict):
         return [f"{layout.CHANGES_NAME}: the newest entry's files are not an object"]
-    present = {p.name for p in directory.iterdir()} - {layout.CHANGES_NAME, layout.CHANGELOG_NAME}
+    present = {p.name for p in data.path.iterdir()} - {layout.CHANGES_NAME, layout.CHANGELOG_NAME}
     problems = [
         f"{name}: not written by the last build" for name in sorted(present - set(recorded))
     ]
@@ -379,7 +354,7 @@ def _check_files(directory: Path, recorded: Any) -> list[str]:
         f"{name}: lost (the last build wrote it)" for name in sorted(set(recorded) - present)
     ]
     for name in sorted(present & set(recorded)):
-        if hashlib.sha256(_read(directory, name)).hexdigest() != recorded[name]:
+        if hashlib.sha256(data.read(name)).hexdigest() != recorded[name]:
             problems.append(f"{name}: not the bytes the last build wrote (edited by hand?)")
     return problems
 

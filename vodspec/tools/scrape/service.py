@@ -76,12 +76,13 @@ def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> s
     if others:
         service, why = others[0]
         raise ServiceError(
-            f"this is a {service} page ({why}), not {expected}; pass --service {service}"
-            " or --service any if that is intended"
+            f"this is a {service} page ({why}), not {expected}",
+            hint=f"pass --service {service} or --service any if that is intended",
         )
     if expected not in found:
         raise ServiceError(
             f"nothing on the page says it is {expected}'s (doc id {info.doc_id!r}, no service"
-            " named in the introduction or by code prefixes); pass --service any to read it anyway"
+            " named in the introduction or by code prefixes)",
+            hint="pass --service any to read it anyway",
         )
     return expected
