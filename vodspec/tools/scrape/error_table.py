@@ -25,7 +25,7 @@ from vodspec.tools.scrape.cells import (
     extra_paragraphs,
     validated,
 )
-from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
+from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
@@ -40,7 +40,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
     if "status" not in table.roles:
         return [None], None
     index = table.roles["status"]
-    column = table.table.header[index] or f"column {index + 1}"
+    column = table.name(index)
     words = row.cells[index].words
     text = "\n".join(row.cells[index].paragraphs) or None
     reason = _reason(table, row)
@@ -77,7 +77,7 @@ def _reason(table: CodeTable, row: Row) -> str | None:
     if REASON not in table.roles:
         return None
     words = row.cells[table.roles[REASON]].words
-    if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+    if no_phrase(words):
         return None
     return " ".join(words)
 
