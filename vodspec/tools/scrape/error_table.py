@@ -123,6 +123,7 @@ def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCode
             if extra := extra_paragraphs(table, row):
                 texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
             statuses, status_text = _statuses(table, row, origin)
+            placeholders = list(dict.fromkeys(PLACEHOLDER.findall(texts[MESSAGE] or "")))
             for code in codes:
                 for status in statuses:
                     content = (code, status, status_text, *texts.values())
@@ -136,27 +137,16 @@ def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCode
                         )
                         continue
                     seen[content] = row.line
-                    records.append(_record(code, status, status_text, texts, row, origin))
+                    record = validated(
+                        ErrorCodeRecord,
+                        row,
+                        None,
+                        error_code=code,
+                        http_status=status,
+                        http_status_text=status_text,
+                        placeholders=placeholders,
+                        **texts,
+                        **origin.provenance(row),
+                    )
+                    records.append(record)
     return records
-
-
-def _record(
-    code: str,
-    status: int | None,
-    status_text: str | None,
-    texts: dict[str, str | None],
-    row: Row,
-    origin: Origin,
-) -> ErrorCodeRecord:
-    message = texts[MESSAGE]
-    return validated(
-        ErrorCodeRecord,
-        row,
-        None,
-        error_code=code,
-        http_status=status,
-        http_status_text=status_text,
-        placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
-        **texts,
-        **origin.provenance(row),
-    )

@@ -404,7 +404,7 @@ def _after_a_digit(sup: etree._Element) -> bool:
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
     """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
     has none: a footnote mark is never part of a code or a reason phrase."""
-    if next(cell.iter("sup"), None) is None or not any(map(_is_mark, cell.iter("sup"))):
+    if not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
