@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from vodspec.tools.scrape.derived import (
-    CATEGORY_BY_CLASS,
     RETRY_RULES,
     Category,
     Retry,
@@ -29,11 +28,6 @@ from vodspec.tools.scrape.derived import (
 )
 def test_category_from_first_digit(code: int, category: Category) -> None:
     assert category_of(code) is category
-
-
-def test_every_class_has_a_category() -> None:
-    assert sorted(CATEGORY_BY_CLASS) == [1, 2, 3, 4, 5]
-    assert set(CATEGORY_BY_CLASS.values()) == set(Category)
 
 
 def test_do_not_retry_as_its_own_paragraph() -> None:

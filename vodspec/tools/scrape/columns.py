@@ -92,6 +92,10 @@ class CodeTable:
     #: Rows that are a prose note, not a row of codes (one cell across the whole row).
     notes: tuple[Row, ...] = field(default=())
 
+    def name(self, column: int) -> str:
+        """How a refusal or an extra paragraph names a column: its header, else its place."""
+        return self.table.header[column] or f"column {column + 1}"
+
 
 def _is_status(text: str) -> bool:
     """``404``, ``404 Not Found``, ``400/500``: what a status cell starts with (loosely)."""
@@ -110,7 +114,8 @@ def _is_registered_status(text: str) -> bool:
     return _is_status(text) and standard.standard_phrase(int(text[:3])) is not None
 
 
-def _is_class(text: str) -> bool:
+def is_class(text: str) -> bool:
+    """``4xx``: a status class, not a code."""
     return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
 
 
@@ -128,10 +133,6 @@ def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
     if not filled:
         return 0.0
     return sum(1 for text in filled if test(text)) / len(filled)
-
-
-def _column_texts(table: Table, index: int) -> list[str]:
-    return ["\n".join(row.cells[index].words) for row in table.rows]
 
 
 def _all_phrases(table: Table, column: int) -> bool:
@@ -206,8 +207,9 @@ def _status_column(named: list[str | None], texts: list[list[str]]) -> int | Non
     return None
 
 
-#: What a reason cell may hold to say "no phrase".
-NO_PHRASE = ("-", "—", "–", "--")
+def no_phrase(words: tuple[str, ...]) -> bool:
+    """Whether a reason cell says "no phrase": empty, or a dash."""
+    return not words or (len(words) == 1 and words[0] in ("-", "—", "–", "--"))
 
 
 def phrase_column(table: Table, status: int, column: int) -> bool:
@@ -216,7 +218,7 @@ def phrase_column(table: Table, status: int, column: int) -> bool:
     filled = 0
     for row in table.rows:
         words = row.cells[column].words
-        if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        if no_phrase(words):
             continue
         parsed = grammar.statuses(row.cells[status].words)
         if parsed is None:
@@ -234,18 +236,15 @@ def classify(table: Table) -> CodeTable | None:
     named = [header_role(text) for text in table.header]
     notes = tuple(row for row in table.rows if _is_note(row, width))
     body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
-    texts = [_column_texts(body, index) for index in range(width)]
+    texts = [["\n".join(row.cells[i].words) for row in body.rows] for i in range(width)]
     if "parameter" in named and not any(role in CODE_ROLES for role in named):
         return None  # a parameter table: its numbers are limits, not codes
-    classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
+    classes = [_share(cells, is_class) >= CODE_SHARE for cells in texts]
     code_shares = [_share(cells, _is_error_code) for cells in texts]
-    codes = [share >= CODE_SHARE for share in code_shares]
-    all_codes = [share == 1.0 for share in code_shares]
-
     status = _status_column(named, texts)
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
-    error = _error_column(named, codes, all_codes, status, width)
+    error = _error_column(named, code_shares, status)
     if error is None and status is not None:
         _refuse_partial_codes(body, named, code_shares, status)
     found = None
@@ -276,7 +275,7 @@ def _check_spans(found: CodeTable) -> None:
                     " per column",
                     line=row.line,
                     row=row.id,
-                    column=found.table.header[index] or f"column {index + 1}",
+                    column=found.name(index),
                 )
 
 
@@ -313,27 +312,21 @@ def _refuse_partial_codes(
             )
 
 
-def _error_column(
-    named: list[str | None],
-    codes: list[bool],
-    all_codes: list[bool],
-    status: int | None,
-    width: int,
-) -> int | None:
+def _error_column(named: list[str | None], shares: list[float], status: int | None) -> int | None:
     """The error-code column: named so and holding codes, else a column beside the statuses
     whose header names nothing and whose every cell is code-like (with no word for it, half
     is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
     one named so (OBS's codes are words: ``AccessDenied``)."""
-    others = [i for i in range(width) if i != status]
+    others = [i for i in range(len(named)) if i != status]
     for i in others:
-        if named[i] == ERROR_CODE and codes[i]:
+        if named[i] == ERROR_CODE and shares[i] >= CODE_SHARE:
             return i
     for i in others:
-        if named[i] in ("code?", "status") and codes[i]:
+        if named[i] in ("code?", "status") and shares[i] >= CODE_SHARE:
             return i
     if status is not None:
         for i in others:
-            if all_codes[i] and named[i] is None:
+            if shares[i] == 1.0 and named[i] is None:
                 return i
     return next((i for i in others if named[i] == ERROR_CODE), None)
 

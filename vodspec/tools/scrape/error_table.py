@@ -25,7 +25,7 @@ from vodspec.tools.scrape.cells import (
     extra_paragraphs,
     validated,
 )
-from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
+from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
@@ -40,7 +40,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
     if "status" not in table.roles:
         return [None], None
     index = table.roles["status"]
-    column = table.table.header[index] or f"column {index + 1}"
+    column = table.name(index)
     words = row.cells[index].words
     text = "\n".join(row.cells[index].paragraphs) or None
     reason = _reason(table, row)
@@ -77,7 +77,7 @@ def _reason(table: CodeTable, row: Row) -> str | None:
     if REASON not in table.roles:
         return None
     words = row.cells[table.roles[REASON]].words
-    if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+    if no_phrase(words):
         return None
     return " ".join(words)
 
@@ -123,6 +123,7 @@ def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCode
             if extra := extra_paragraphs(table, row):
                 texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
             statuses, status_text = _statuses(table, row, origin)
+            placeholders = list(dict.fromkeys(PLACEHOLDER.findall(texts[MESSAGE] or "")))
             for code in codes:
                 for status in statuses:
                     content = (code, status, status_text, *texts.values())
@@ -136,27 +137,16 @@ def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCode
                         )
                         continue
                     seen[content] = row.line
-                    records.append(_record(code, status, status_text, texts, row, origin))
+                    record = validated(
+                        ErrorCodeRecord,
+                        row,
+                        None,
+                        error_code=code,
+                        http_status=status,
+                        http_status_text=status_text,
+                        placeholders=placeholders,
+                        **texts,
+                        **origin.provenance(row),
+                    )
+                    records.append(record)
     return records
-
-
-def _record(
-    code: str,
-    status: int | None,
-    status_text: str | None,
-    texts: dict[str, str | None],
-    row: Row,
-    origin: Origin,
-) -> ErrorCodeRecord:
-    message = texts[MESSAGE]
-    return validated(
-        ErrorCodeRecord,
-        row,
-        None,
-        error_code=code,
-        http_status=status,
-        http_status_text=status_text,
-        placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
-        **texts,
-        **origin.provenance(row),
-    )

@@ -70,7 +70,8 @@ def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
                 return None
             found.append(part)
     if len(found) > 1 and (
-        not all(_code_like(part) for part in found) or len({_shape(part) for part in found}) > 1
+        not all(looks_like_code(part) for part in found)
+        or len({_shape(part) for part in found}) > 1
     ):
         return None
     return found or None
@@ -81,11 +82,6 @@ CODE_TOKEN = re.compile(r"[A-Za-z0-9](?:[!-~]*[A-Za-z0-9])?")
 
 
 def looks_like_code(text: str) -> bool:
-    """Whether a word is written as an error code is (``VOD.10053``, ``111400002``)."""
-    return _code_like(text)
-
-
-def _code_like(text: str) -> bool:
     """An error code as services write them: holds a digit (VOD.20000, 111400002), starts
     and ends with a letter or digit."""
     return CODE_TOKEN.fullmatch(text) is not None and any(ch.isdigit() for ch in text)

@@ -22,10 +22,9 @@ from pydantic import (
 from vodspec import record
 from vodspec.tools.scrape.derived import Category, Retry
 
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
-
 Text = Annotated[str, StringConstraints(min_length=1)]
-Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Semver = Annotated[str, StringConstraints(pattern=record.SEMVER_PATTERN)]
 Status = Annotated[int, Field(ge=record.LOWEST_STATUS, le=record.HIGHEST_STATUS)]
 
 #: The type each rule of the records' table publishes.
@@ -98,9 +97,6 @@ class Source(_Model):
     url: str | None = Field(description="Where the page is published.")
     file: Text = Field(description="The raw file, relative to the project.")
     sha256: Sha256 = Field(description="sha256 of the raw file's bytes.")
-
-
-Semver = Annotated[str, StringConstraints(pattern=record.SEMVER_PATTERN)]
 
 
 class PageNote(_Model):

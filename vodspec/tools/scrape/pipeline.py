@@ -5,6 +5,7 @@ Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import warnings
@@ -30,11 +31,9 @@ from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.markup import conflict_error, find_conflict
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
-from vodspec.tools.scrape.service import ANY_SERVICE, check_service
+from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
-
-__all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "read_source", "scrape"]
 
 #: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
@@ -43,11 +42,6 @@ INITIAL_VERSION = "1.0.0"
 #: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
 #: instead of published with a warning: ``vodspec build --strict`` and ``scrape --strict``.
 STRICT: ContextVar[bool] = ContextVar("strict", default=False)
-
-
-def read_source(path: str | os.PathLike[str]) -> bytes:
-    """A source file's bytes: a regular file under the cap, else a one-line refusal."""
-    return read_regular(Path(path), MAX_PAGE_BYTES)
 
 
 def scrape(
@@ -75,7 +69,7 @@ def scrape(
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"
     else:
-        data, where = read_source(source), str(source)
+        data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     found: list[Note] = []
     try:
         dataset = _scrape(data, service, kind, file or where, source_id, url, doc_id, found)
@@ -138,17 +132,6 @@ def _row_at(text: str, line: int) -> str | None:
     return rows[-1].get("id") if rows else None
 
 
-def _doc_id(info: PageInfo, expected: str | None) -> str | None:
-    """The page's doc id; when the manifest names one too, both must agree."""
-    if info.doc_id is not None and expected is not None and info.doc_id != expected:
-        raise InputError(
-            f"the page's heading names doc id {info.doc_id!r}, the manifest {expected!r};"
-            " expected the same page",
-            line=1,
-        )
-    return info.doc_id or expected
-
-
 def _scrape(
     data: bytes,
     service: str,
@@ -168,9 +151,14 @@ def _scrape(
     # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
     page_kind, tables = code_tables(html_tables(document), kind)
     info = page_info(document.root)
-    doc_id = _doc_id(info, doc_id)
-    info = PageInfo(info.title, doc_id, info.intro)
-    origin = Origin(doc_id, sha256, notes)
+    if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
+        raise InputError(
+            f"the page's heading names doc id {info.doc_id!r}, the manifest {doc_id!r};"
+            " expected the same page",
+            line=1,
+        )
+    info = PageInfo(info.title, info.doc_id or doc_id, info.intro)
+    origin = Origin(info.doc_id, sha256, notes)
     records: list[Any]
     if page_kind == STATUS_CODES:
         found_service = check_service(info, service)  # another service's page: refused first
@@ -187,42 +175,17 @@ def _scrape(
     return model(
         name=f"{found_service or 'unknown'}-{page_kind.replace('_', '-')}",
         version=INITIAL_VERSION,
-        source=_source(info, found_service, source_id, url, file, sha256),
+        source=Source(
+            id=source_id or info.doc_id or file,
+            doc_id=info.doc_id,
+            title=info.title,
+            service=found_service,
+            url=url,
+            file=file,
+            sha256=sha256,
+        ),
         records=records,  # type: ignore[arg-type]  # the model that matches page_kind
-        notes=_published(notes),
-    )
-
-
-def _published(notes: list[Note]) -> list[PageNote]:
-    """The notes as the dataset publishes them, in page order."""
-    ordered = sorted(notes, key=lambda note: note.line)
-    return [
-        PageNote(
-            line=note.line,
-            row=note.row,
-            column=note.column,
-            text=note.text,
-            why=note.why,
-            in_records=note.in_records,
-        )
-        for note in ordered
-    ]
-
-
-def _source(
-    info: PageInfo,
-    service: str | None,
-    source_id: str | None,
-    url: str | None,
-    file: str,
-    sha256: str,
-) -> Source:
-    return Source(
-        id=source_id or info.doc_id or file,
-        doc_id=info.doc_id,
-        title=info.title,
-        service=service,
-        url=url,
-        file=file,
-        sha256=sha256,
+        notes=[
+            PageNote(**dataclasses.asdict(note)) for note in sorted(notes, key=lambda n: n.line)
+        ],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from vodspec import standard
@@ -16,13 +15,12 @@ from vodspec.tools.scrape.cells import (
     extra_paragraphs,
     validated,
 )
-from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable, known_phrase
+from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
 from vodspec.tools.scrape.tables import Cell, Row
 
-CLASS_CELL = re.compile(r"[1-5][xX]{2}")
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
 
@@ -43,10 +41,10 @@ def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Sta
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
     is odd but clear (``N/A``, ``40``): the row is then a note, not a record."""
     column = table.roles["status"]
-    name = table.table.header[column] or f"column {column + 1}"
+    name = table.name(column)
     words = row.cells[column].words
     text = " ".join(words)
-    if CLASS_CELL.fullmatch(text):
+    if is_class(text):
         raise ClassOnlyError(
             f"the table lists the status class {text!r}, not codes; vodspec publishes codes only",
             line=row.line,
@@ -80,9 +78,8 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     code's own phrase (ECS: 200 | OK)."""
     if REASON in table.roles:
         column = table.roles[REASON]
-        reason_name = table.table.header[column] or f"column {column + 1}"
         words = row.cells[column].words
-        if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        if no_phrase(words):
             return found
         reason_text = _text(row.cells[column])
         if (
@@ -93,7 +90,7 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
         ):
             raise cell_error(
                 row,
-                reason_name,
+                table.name(column),
                 "expected one reason phrase ('Not Found') for the row's one code, found"
                 f" {' / '.join(words)!r}",
             )
