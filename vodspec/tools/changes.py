@@ -145,10 +145,7 @@ def _transition(values: Transition) -> str:
 
 
 def render_changelog(entries: list[VersionEntry]) -> str:
-    lines = [HEADER]
-    for entry in entries:
-        lines += entry_lines(entry)
-    return "\n".join(lines)
+    return "\n".join([HEADER, *(line for entry in entries for line in entry_lines(entry))])
 
 
 def entry_lines(entry: VersionEntry) -> list[str]:

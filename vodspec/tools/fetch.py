@@ -39,11 +39,11 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, inside, read_json, read_regular
+from vodspec.files import dump_json, inside, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.tools.publish.atomic import replace_file
 from vodspec.tools.publish.build import scrape_source
-from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
+from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, read_manifest
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
@@ -341,19 +341,6 @@ def _inflate(data: bytes, wbits: int, max_bytes: int) -> bytes:
     return decoded
 
 
-def _load(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]]]:
-    """The validated entries and, for writing back, the manifest's JSON objects as they are."""
-    entries = load_manifest(raw_dir)
-    path = raw_dir / MANIFEST_NAME
-    stored = read_json(path)
-    ids = [item.get("id") if isinstance(item, dict) else None for item in stored or []]
-    if not isinstance(stored, list) or ids != [entry.id for entry in entries]:
-        raise ManifestError("the manifest changed while fetch was reading it", file=str(path))
-    for entry in entries:
-        _target(raw_dir, entry)
-    return entries, stored
-
-
 def _target(raw_dir: Path, entry: SourceEntry) -> Path:
     """The entry's raw file: inside the raw dir, neither the dir itself nor the manifest."""
     target = raw_dir / entry.file
@@ -417,7 +404,9 @@ def fetch_each(
     """Fetch the manifest's sources (all, or those in ``ids``), in order: what was fetched,
     or why not (a :class:`PageRefusedError` when the page came but the build could not read
     it). A manifest the build would refuse, or an unknown id, raises before any fetch."""
-    entries, stored = _load(raw_dir)
+    entries, stored = read_manifest(raw_dir)
+    for entry in entries:
+        _target(raw_dir, entry)
     path = raw_dir / MANIFEST_NAME
     unknown = [name for name in ids if name not in {entry.id for entry in entries}]
     if unknown:

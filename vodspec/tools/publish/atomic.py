@@ -42,30 +42,22 @@ def build_lock(data_dir: Path) -> Iterator[None]:
     made = [parent for parent in data_dir.parents if not os.path.lexists(parent)]
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = _beside(data_dir, "lock")
+    fd = None
     try:
         fd = _locked(lock, data_dir)
-    except BaseException:
-        _remove_empty(made)
-        raise
-    try:
         _recover(data_dir)
         yield
     finally:
-        # Removed while still held, so the next build starts from a fresh file (no lock file
-        # is left beside the data dir); _locked checks it holds the file still at the path.
-        with contextlib.suppress(OSError):
-            lock.unlink()
-        os.close(fd)  # closing releases the lock
+        if fd is not None:
+            # Removed while still held, so the next build starts from a fresh file (no lock
+            # file is left beside the data dir); _locked checks it holds the file at the path.
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            os.close(fd)  # closing releases the lock
         if not os.path.lexists(data_dir):
-            _remove_empty(made)
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    for folder in folders:  # deepest first: a folder is empty once those inside it are gone
-        try:
-            folder.rmdir()
-        except OSError:
-            return
+            with contextlib.suppress(OSError):  # one not empty: neither are those around it
+                for folder in made:  # deepest first
+                    folder.rmdir()
 
 
 def _locked(lock: Path, data_dir: Path) -> int:
@@ -100,11 +92,8 @@ def _dead(pid: str) -> bool:
 
 
 def _leftovers(data_dir: Path, kind: str) -> list[Path]:
-    """``.<data>.<kind>-<pid>`` dirs of builds that are no longer running, oldest first.
-
-    Only names a build makes, with a pid that is not alive, and holding only files a build
-    writes: a folder the user called ``.data.new-backup`` is not ours to touch.
-    """
+    """``.<data>.<kind>-<pid>`` dirs of builds no longer running, oldest first; only those
+    holding nothing but files a build writes (nor is ``.data.new-backup`` ours to touch)."""
     found = [
         path
         for path in data_dir.parent.glob(_beside(data_dir, f"{kind}-*").name)
@@ -141,12 +130,9 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace one file atomically (temporary file, fsync, rename).
-
-    First removes the temporary files an earlier replacement left when its process died
-    between write and rename: regular files so named, of a process no longer running (a
-    file of the user's with another name, or a link, is never one).
-    """
+    """Replace one file atomically (temporary file, fsync, rename), first removing what an
+    earlier replacement left when its process died between write and rename (a file of the
+    user's with another name, or a link, is never that)."""
     for found in path.parent.glob(f".{path.name}.*.tmp"):
         pid = found.name[len(path.name) + 2 : -len(".tmp")]
         if _dead(pid) and found.is_file() and not found.is_symlink():
