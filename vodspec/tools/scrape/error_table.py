@@ -18,15 +18,15 @@ from vodspec.record import (
     REMEDY,
 )
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.cells import (
+from vodspec.tools.scrape.columns import CodeTable, no_phrase
+from vodspec.tools.scrape.models import ErrorCodeRecord
+from vodspec.tools.scrape.rows import (
     Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
     validated,
 )
-from vodspec.tools.scrape.columns import CodeTable, no_phrase
-from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
 TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)

@@ -23,14 +23,14 @@ from vodspec.errors import (
 )
 from vodspec.files import read_regular
 from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
-from vodspec.tools.scrape.cells import Note, Origin
 from vodspec.tools.scrape.columns import CodeTable, classify
+from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
-from vodspec.tools.scrape.markup import conflict_error, find_conflict
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
+from vodspec.tools.scrape.rows import Note, Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables

@@ -8,17 +8,17 @@ from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
 from vodspec.record import DESCRIPTION, HIGHEST_STATUS, LOWEST_STATUS, REASON
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.cells import (
+from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
+from vodspec.tools.scrape.derived import Retry, category_of, retry_of
+from vodspec.tools.scrape.grammar import REASON_PHRASE
+from vodspec.tools.scrape.models import StatusRecord
+from vodspec.tools.scrape.rows import (
     Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
     validated,
 )
-from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
-from vodspec.tools.scrape.derived import Retry, category_of, retry_of
-from vodspec.tools.scrape.grammar import REASON_PHRASE
-from vodspec.tools.scrape.models import StatusRecord
 from vodspec.tools.scrape.tables import Cell, Row
 
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.

@@ -1,4 +1,5 @@
-"""Rules shared by the status and error tables' cells: plain-ASCII codes, extra columns."""
+"""What both table readers do with a row: the page it comes from (provenance, notes of odd
+content), refusals naming its row and column, plain-ASCII codes, extra columns."""
 
 from __future__ import annotations
 
