@@ -661,10 +661,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     # The options several commands take, each worded once.
-    strict: dict[str, Any] = {
-        "action": "store_true",
-        "help": "refuse odd but clear content (a status cell N/A, a note row) instead of a warning",
-    }
+    strict = "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
     raw_dir: dict[str, Any] = {
         "default": "raw",
         "metavar": "DIR",
@@ -681,7 +678,7 @@ def _parser() -> argparse.ArgumentParser:
     }
     sub = add("scrape", cmd_scrape)
     sub.add_argument("file", metavar="FILE", help="a page (Markdown or HTML), or - for stdin")
-    sub.add_argument("--strict", **strict)
+    sub.add_argument("--strict", action="store_true", help=strict)
     sub.add_argument(
         "--service",
         metavar="NAME|any",
@@ -693,23 +690,17 @@ def _parser() -> argparse.ArgumentParser:
         help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
-    sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
-    sub.add_argument("--strict", **strict)
-    sub.add_argument(
-        "--force",
-        action="store_true",
-        help="accept even a page that lost its table or more than half of its rows",
-    )
-    sub.add_argument(
-        "--reread",
-        action="store_true",
-        help="accept records that differ though their page did not (a new reader)",
-    )
-    sub.add_argument(
-        "--seal-history",
-        action="store_true",
-        help="build on a changes.json whose newest entry has no history hash, and seal it",
-    )
+    for flag, text in (
+        ("--allow-removals", "accept removing records"),
+        ("--strict", strict),
+        ("--force", "accept even a page that lost its table or more than half of its rows"),
+        ("--reread", "accept records that differ though their page did not (a new reader)"),
+        (
+            "--seal-history",
+            "build on a changes.json whose newest entry has no history hash, and seal it",
+        ),
+    ):
+        sub.add_argument(flag, action="store_true", help=text)
     sub.add_argument("--raw", **raw_dir)
     sub.add_argument("--data", **data_dir)
     sub = add("fetch", cmd_fetch)
