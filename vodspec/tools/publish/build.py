@@ -61,7 +61,7 @@ def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
     """A page (its path or its bytes) scraped as its manifest entry says it must read."""
     return scrape(
         page,
-        entry.service,
+        service=entry.service,
         kind=entry.kind,
         file=entry.file,
         source_id=entry.id,
