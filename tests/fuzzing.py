@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vodspec.record import ErrorCode
-from vodspec.tools.diff import PROVENANCE_FIELDS
+from vodspec.record import PROVENANCE, ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -281,7 +280,7 @@ ERROR_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>\n", re.S)
 #: An error record as the oracle sees it: every field but provenance and placeholders.
 ErrorRecord = tuple[Any, ...]
 ERROR_FIELDS = tuple(
-    name for name in ErrorCode.__slots__ if name not in (*PROVENANCE_FIELDS, "placeholders")
+    name for name in ErrorCode.__slots__ if name not in (*PROVENANCE, "placeholders")
 )
 
 

@@ -90,14 +90,7 @@ def default_registry() -> Registry:
 def _read_snapshot() -> Registry:
     from vodspec import snapshot
 
-    data = snapshot.read()
-    return Registry.from_rows(
-        data["data_version"],
-        data["status_codes_fields"],
-        data["status_codes"],
-        data["error_codes_fields"],
-        data["error_codes"],
-    )
+    return Registry.from_snapshot(snapshot.read())
 
 
 def get(query: object) -> Status | None:

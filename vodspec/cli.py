@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+import vodspec
 from vodspec.errors import VodspecError
 from vodspec.record import (
     CATEGORIES,
@@ -20,6 +21,7 @@ from vodspec.record import (
     REMEDY,
     RETRY_ADVICE,
     category_of,
+    shown,
 )
 
 TYPE_CHECKING = False
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
     from pathlib import Path
-    from types import TracebackType
     from typing import Any
 
     from vodspec.documents import DatasetDocument, DiffDocument
@@ -61,54 +62,33 @@ def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
 
-class _reported_warnings:  # used like a function: `with _reported_warnings():`
-    """Print what vodspec accepted but wants a maintainer to know, one line each."""
+class _scraping:  # used like a function: `with _scraping(args.strict):`
+    """Print what vodspec accepted but wants a maintainer to know, one line each; under
+    --strict, odd but clear content is refused rather than published (a warning)."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
 
     def __enter__(self) -> None:
         import warnings
 
         from vodspec.errors import VodspecWarning
+        from vodspec.tools.scrape.pipeline import STRICT
 
+        self._token = STRICT.set(self.strict)
         self._catcher = warnings.catch_warnings(record=True)
         self._caught = self._catcher.__enter__()
         warnings.simplefilter("always", VodspecWarning)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: Any) -> None:
         from vodspec.errors import VodspecWarning
+        from vodspec.tools.scrape.pipeline import STRICT
 
-        self._catcher.__exit__(kind, value, tb)
+        self._catcher.__exit__(*exc)
+        STRICT.reset(self._token)
         for warning in self._caught or []:
             if issubclass(warning.category, VodspecWarning):
                 _err(f"warning: {warning.message}")
-
-
-class _strict:  # used like a function: `with _strict(args.strict):`
-    """Under --strict, odd but clear content is refused rather than published (a warning)."""
-
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-
-    def __enter__(self) -> None:
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        self._token = STRICT.set(self.strict)
-
-    def __exit__(self, *exc: object) -> None:
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        STRICT.reset(self._token)
-
-
-def _default_data_dir() -> Path:
-    """The dataset this installation ships (in a checkout: its data/), whatever the folder."""
-    from vodspec import paths
-
-    return paths.shipped_data_dir()
 
 
 class _Args:
@@ -124,15 +104,13 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     Writes nothing. A page that is a source of the manifest beside it (raw/sources.json) is
     read as that source (its id, url, service, kind), and the JSON's version is the one that
     publishes it, or "unpublished"."""
-    from vodspec.files import dump_json
     from vodspec.tools.publish.build import scrape_for_reading
 
-    with _reported_warnings(), _strict(args.strict):
+    with _scraping(args.strict):
         dataset, version = scrape_for_reading(args.file, args.service, args.kind, _stdin_page)
     document = dataset.model_dump(mode="json")
     document["version"] = version
-    sys.stdout.flush()
-    sys.stdout.buffer.write(dump_json(document))
+    _json(document)
     return EXIT_OK
 
 
@@ -164,7 +142,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
     before = _folder_identity(Path(args.data))
     try:
-        with _reported_warnings(), _strict(args.strict):
+        with _scraping(args.strict):
             report = build(
                 Path(args.raw),
                 Path(args.data),
@@ -246,7 +224,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     if summary is not None:
         _check_summary_path(summary, Path(args.raw), Path(args.data))
     try:
-        with _reported_warnings():
+        with _scraping():
             report = update(Path(args.raw), Path(args.data))
     except UpdateRefusedError as exc:
         _err(str(exc))
@@ -284,46 +262,40 @@ def cmd_update(args: argparse.Namespace) -> int:
 def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
     """Refuse a summary path that cannot be written, or whose writing would change what it
     must not: a link (written through), a file of the data or raw dir (the dataset itself)."""
-    try:
-        _probe_summary_path(summary, raw, data)
-    except OSError as exc:  # a name too long, a folder that cannot be written…
-        raise VodspecError(
-            f"the summary cannot be written there: {exc.strerror or exc}; nothing was fetched",
-            file=str(summary),
-        ) from None
-
-
-def _probe_summary_path(summary: Path, raw: Path, data: Path) -> None:
     import os
     from pathlib import Path
 
     file = str(summary)
-    if summary.is_symlink():
-        raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
-    if summary.is_dir() or not summary.parent.is_dir():
-        raise VodspecError("expected a file in an existing directory", file=file)
-    target = Path(os.path.realpath(summary))
-    for folder, what in ((data, "data"), (raw, "raw")):
-        inside = Path(os.path.realpath(folder))
-        if target == inside or inside in target.parents:
-            raise VodspecError(
-                f"the summary path lies in the {what} dir {folder}; name a file outside it"
-                " (e.g. in a temporary folder)",
-                file=file,
-            )
-    # What writing it will need: the file made (and removed again), or opened for writing.
-    if os.path.lexists(summary):
-        with open(summary, "ab"):
-            pass
-    else:
-        os.close(os.open(summary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        os.unlink(summary)
+    try:  # a name too long, a folder that cannot be written… raise OSError anywhere here
+        if summary.is_symlink():
+            raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
+        if summary.is_dir() or not summary.parent.is_dir():
+            raise VodspecError("expected a file in an existing directory", file=file)
+        target = Path(os.path.realpath(summary))
+        for folder, what in ((data, "data"), (raw, "raw")):
+            inside = Path(os.path.realpath(folder))
+            if target == inside or inside in target.parents:
+                raise VodspecError(
+                    f"the summary path lies in the {what} dir {folder}; name a file outside it"
+                    " (e.g. in a temporary folder)",
+                    file=file,
+                )
+        # What writing it will need: the file made (and removed again), or opened for writing.
+        if os.path.lexists(summary):
+            with open(summary, "ab"):
+                pass
+        else:
+            os.close(os.open(summary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            os.unlink(summary)
+    except OSError as exc:
+        raise VodspecError(
+            f"the summary cannot be written there: {exc.strerror or exc}; nothing was fetched",
+            file=file,
+        ) from None
 
 
 def _registry(args: argparse.Namespace | _Args) -> Registry:
     """The shipped dataset, or the one ``--data DIR`` names."""
-    import vodspec
-
     data = getattr(args, "data", None)
     return vodspec.open_dataset(data) if data else vodspec.default_registry()
 
@@ -336,62 +308,47 @@ def cmd_show(args: argparse.Namespace) -> int:
     codes, each is shown in turn (--json: a list); an unknown one is refused in its own
     line and the others are still shown (exit 1)."""
     registry = _registry(args)
-    codes = list(args.codes)
-    if len(codes) == 1:
-        return _show_one(registry, codes[0], args.json)
-    failed, shown_json, shown_any = False, [], False
-    for number, code in enumerate(codes):
+    found: list[object] = []
+    failed = False
+    for code in args.codes:
         try:
-            if args.json:
-                shown_json.append(_show_json(registry, code))
-            else:
-                # A blank line between the records shown (none for a code refused).
-                text = " ".join(code.split())
-                if number and shown_any and (registry.get(text) or registry.get_error(text)):
-                    _out("")
-                _show_one(registry, code, False)
-                shown_any = True
+            records = _lookup(registry, code)
         except VodspecError as exc:
             _err(str(exc))
             failed = True
-    if args.json:
-        _json(shown_json)
+            continue
+        if args.json:
+            found.append(
+                [r.as_dict() for r in records] if isinstance(records, tuple) else records.as_dict()
+            )
+            continue
+        if found:  # a blank line between the records shown
+            _out("")
+        _out(_error_text(records) if isinstance(records, tuple) else _status_text(records))
+        found.append(records)
+    if args.json and len(args.codes) > 1:
+        _json(found)
+    elif args.json and found:
+        _json(found[0])
     return EXIT_REFUSED if failed else EXIT_OK
 
 
-def _show_json(registry: Registry, code: str) -> object:
-    """What ``show --json`` prints for one code: a status record, or an error code's list."""
+def _lookup(registry: Registry, code: str) -> Status | tuple[ErrorCode, ...]:
+    """The status record ``code`` names, else the records of the error code it names; a code
+    neither knows is refused (a status-like one with the status lookup's words)."""
     text = " ".join(code.split())
     record = registry.get(text)
     if record is not None:
-        return record.as_dict()
-    if registry.get_error(text):
-        return [r.as_dict() for r in registry.error(text)]
-    _unknown(registry, code)
-    return None
-
-
-def _unknown(registry: Registry, code: str) -> None:
-    """Refuse a code neither lookup knows (a status-like one with the status lookup's words)."""
-    from vodspec.record import shown
-
-    text = " ".join(code.split())
+        return record
+    errors = registry.get_error(text)
+    if errors:
+        return errors
     if text[:1].isdigit():
         registry.status(text)  # raises: no VOD status code matches … (and what the standard says)
     raise VodspecError(f"no VOD status code or error code matches {shown(code)}")
 
 
-def _show_one(registry: Registry, code: str, as_json: bool) -> int:
-    if as_json:
-        _json(_show_json(registry, code))
-        return EXIT_OK
-    text = " ".join(code.split())
-    record = registry.get(text)
-    if record is None:
-        if registry.get_error(text):
-            return _show_error_code(registry, text)
-        _unknown(registry, code)
-        return EXIT_REFUSED
+def _status_text(record: Status) -> str:
     lines = [
         f"{record.code} {record.reason or ''}".rstrip(),
         f"  category: {record.category}",
@@ -403,8 +360,7 @@ def _show_one(registry: Registry, code: str, as_json: bool) -> int:
     lines.append(f"  standard: {standard} ({record.standard_reference or 'no reference'})")
     why = f" ({record.standard_retry_reference})" if record.standard_retry_reference else ""
     lines.append(f"  standard retry view: {record.standard_retry}{why}")
-    _out("\n".join(lines))
-    return EXIT_OK
+    return "\n".join(lines)
 
 
 def _where(record: Status | ErrorCode) -> str:
@@ -413,8 +369,7 @@ def _where(record: Status | ErrorCode) -> str:
     return f"{record.doc_id}, line {record.source_line}{row}"
 
 
-def _show_error_code(registry: Registry, code: str) -> int:
-    records = registry.error(code)
+def _error_text(records: tuple[ErrorCode, ...]) -> str:
     blocks = []
     for record in records:
         status = f"HTTP {record.http_status_text}" if record.http_status_text else "no HTTP status"
@@ -426,8 +381,7 @@ def _show_error_code(registry: Registry, code: str) -> int:
                 lines += [f"  {'':<13}{line}" for line in value.splitlines()[1:]]
         lines.append(f"  {'source:':<13}{_where(record)}")
         blocks.append("\n".join(lines))
-    _out("\n\n".join(blocks))
-    return EXIT_OK
+    return "\n\n".join(blocks)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -436,12 +390,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     --errors lists the error codes instead; filter with --category and --retry, print JSON
     with --json."""
     registry = _registry(args)
-    if getattr(args, "errors", False):
+    if args.errors:
         if args.retry:
             raise VodspecError("--retry filters status codes; error codes have no retry advice")
-        category = args.category
-        errors = [r for r in registry.error_codes() if _status_matches(r.http_status, category)]
-        if getattr(args, "json", False):
+        # --category: the category of the HTTP status they are listed under.
+        errors = [
+            r
+            for r in registry.error_codes()
+            if args.category is None
+            or (r.http_status is not None and category_of(r.http_status) == args.category)
+        ]
+        if args.json:
             _json([r.as_dict() for r in errors])
             return EXIT_OK
         _out(f"# VOD error codes, dataset version {registry.data_version()}")
@@ -454,7 +413,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in registry.statuses()
         if args.category in (None, r.category) and args.retry in (None, r.retry)
     ]
-    if getattr(args, "json", False):
+    if args.json:
         _json([r.as_dict() for r in records])
         return EXIT_OK
     width = max((len(record.reason or "") for record in records), default=1)
@@ -465,13 +424,6 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"  {record.category:<13}  {record.retry}"
         )
     return EXIT_OK
-
-
-def _status_matches(status: int | None, category: str | None) -> bool:
-    """--category for error codes: the category of the HTTP status they are listed under."""
-    if category is None:
-        return True
-    return status is not None and category_of(status) == category
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -485,7 +437,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from vodspec.files import DataDir
     from vodspec.tools.validate import raw_notes, validate_dir
 
-    directory = Path(args.dir) if args.dir else _default_data_dir()
+    directory = Path(args.dir) if args.dir else vodspec.data_dir()
     if args.raw and not Path(args.raw).is_dir():
         raise VodspecError(
             "not a directory; expected the raw dir the data was built from", file=args.raw
@@ -530,39 +482,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs) and say which bump the changes demand.
 
     Exit 0 same, 1 different, 2 trouble (as diff(1))."""
-    from pathlib import Path
-
-    from vodspec.files import DataDir, read_dataset
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
     from vodspec.tools.diff import diff_packages
 
-    def load(name: str) -> dict[str, DatasetDocument]:
-        path = Path(name)
-        try:
-            if not path.is_dir():
-                dataset = read_dataset(path)
-                return {str(dataset.get("kind", "status_codes")): dataset}
-            found = DataDir(path).datasets()
-        except VodspecError as exc:
-            # One "expected", the one of diff.
-            exc.hint = "expected a vodspec dataset (a JSON file or a data dir)"
-            raise
-        if not found:
-            raise VodspecError(
-                "no published dataset in this directory; expected a data dir or a dataset JSON",
-                file=str(path),
-            )
-        return found
-
     try:
-        old, new = load(args.old), load(args.new)
-        old, new = _same_kinds(old, new, args.old, args.new)
+        old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
     except VodspecError as exc:
         _err(str(exc))
         return EXIT_USAGE
     diffs = diff_packages(old, new)
-    if not args.json:
-        _out(f"version: {_versions(old)} -> {_versions(new)}")
     if args.json:
         document: DiffDocument = {
             "old_version": _versions(old),
@@ -571,9 +499,33 @@ def cmd_diff(args: argparse.Namespace) -> int:
         }
         _json(document)
     else:
+        _out(f"version: {_versions(old)} -> {_versions(new)}")
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
+
+
+def _datasets(name: str) -> dict[str, DatasetDocument]:
+    """The datasets `diff` compares: a dataset JSON file's, or those of a data dir."""
+    from pathlib import Path
+
+    from vodspec.files import DataDir, read_dataset
+
+    path = Path(name)
+    try:
+        if not path.is_dir():
+            dataset = read_dataset(path)
+            return {str(dataset.get("kind", "status_codes")): dataset}
+        found = DataDir(path).datasets()
+    except VodspecError as exc:
+        exc.hint = "expected a vodspec dataset (a JSON file or a data dir)"  # diff's "expected"
+        raise
+    if not found:
+        raise VodspecError(
+            "no published dataset in this directory; expected a data dir or a dataset JSON",
+            file=str(path),
+        )
+    return found
 
 
 def _same_kinds(
@@ -621,7 +573,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from vodspec.files import DataDir, dataset_document, read_json
     from vodspec.tools.lint import RULES, dataset_notes, lint_all
 
-    target = Path(args.target) if args.target else _default_data_dir()
+    target = Path(args.target) if args.target else vodspec.data_dir()
     expected = "expected a data dir or a dataset JSON (status_codes.json, error_codes.json)"
     if not os.path.lexists(target):
         raise VodspecError(f"no such file or folder; {expected}", file=str(target))
@@ -643,24 +595,17 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings = lint_all(records.get("status_codes", []), records.get("error_codes"), notes)
     if args.rule:
         if args.rule not in RULES:  # a usage error, as argparse's choices would make it
-            from vodspec.record import shown
-
             _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
             return EXIT_USAGE
         findings = [finding for finding in findings if finding.rule == args.rule]
-    if args.summary:
-        counts: dict[str, int] = {}
-        for finding in findings:
-            counts[finding.rule] = counts.get(finding.rule, 0) + 1
-        if args.json:
-            _json(counts)
-        else:
-            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                _out(f"{count:>5}  {rule}: {RULES[rule].summary}")
-            _out(f"{len(findings)} finding(s)")
-        return EXIT_REFUSED if findings else EXIT_OK
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
     if args.json:
-        _json([f.as_dict() for f in findings])
+        _json(counts if args.summary else [f.as_dict() for f in findings])
+    elif args.summary:
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            _out(f"{count:>5}  {rule}: {RULES[rule].summary}")
     else:
         for finding in findings:
             _out(
@@ -671,6 +616,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
             _out(f"    vendor:   {vendor}")
             if finding.standard or isinstance(finding.code, int):  # error codes have none
                 _out(f"    standard: {finding.standard or '(no registered phrase)'}")
+    if not args.json:
         _out(f"{len(findings)} finding(s)")
     return EXIT_REFUSED if findings else EXIT_OK
 
@@ -714,12 +660,25 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
-    strict_help = (
-        "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
-    )
+    # The options several commands take, each worded once.
+    strict = "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
+    raw_dir: dict[str, Any] = {
+        "default": "raw",
+        "metavar": "DIR",
+        "help": "sources and their manifest (default raw)",
+    }
+    data_dir: dict[str, Any] = {
+        "default": "data",
+        "metavar": "DIR",
+        "help": "where to publish (default data)",
+    }
+    shipped: dict[str, Any] = {
+        "metavar": "DIR",
+        "help": "a published data dir (default: the shipped)",
+    }
     sub = add("scrape", cmd_scrape)
     sub.add_argument("file", metavar="FILE", help="a page (Markdown or HTML), or - for stdin")
-    sub.add_argument("--strict", action="store_true", help=strict_help)
+    sub.add_argument("--strict", action="store_true", help=strict)
     sub.add_argument(
         "--service",
         metavar="NAME|any",
@@ -731,48 +690,32 @@ def _parser() -> argparse.ArgumentParser:
         help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
-    sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
-    sub.add_argument("--strict", action="store_true", help=strict_help)
-    sub.add_argument(
-        "--force",
-        action="store_true",
-        help="accept even a page that lost its table or more than half of its rows",
-    )
-    sub.add_argument(
-        "--reread",
-        action="store_true",
-        help="accept records that differ though their page did not (a new reader)",
-    )
-    sub.add_argument(
-        "--seal-history",
-        action="store_true",
-        help="build on a changes.json whose newest entry has no history hash, and seal it",
-    )
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
-    sub.add_argument(
-        "--data", default="data", metavar="DIR", help="where to publish (default data)"
-    )
+    for flag, text in (
+        ("--allow-removals", "accept removing records"),
+        ("--strict", strict),
+        ("--force", "accept even a page that lost its table or more than half of its rows"),
+        ("--reread", "accept records that differ though their page did not (a new reader)"),
+        (
+            "--seal-history",
+            "build on a changes.json whose newest entry has no history hash, and seal it",
+        ),
+    ):
+        sub.add_argument(flag, action="store_true", help=text)
+    sub.add_argument("--raw", **raw_dir)
+    sub.add_argument("--data", **data_dir)
     sub = add("fetch", cmd_fetch)
     sub.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
+    sub.add_argument("--raw", **raw_dir)
     sub = add("update", cmd_update)
     sub.add_argument(
         "--summary", metavar="FILE", help="where to write the summary (default: print it)"
     )
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
-    sub.add_argument(
-        "--data", default="data", metavar="DIR", help="where to publish (default data)"
-    )
+    sub.add_argument("--raw", **raw_dir)
+    sub.add_argument("--data", **data_dir)
     sub = add("show", cmd_show)
     sub.add_argument("codes", metavar="CODE", nargs="+")
     sub.add_argument("--json", action="store_true", help="print the record(s) as JSON")
-    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
+    sub.add_argument("--data", **shipped)
     sub = add("list", cmd_list)
     sub.add_argument("--errors", action="store_true", help="list the error codes instead")
     sub.add_argument(
@@ -786,7 +729,7 @@ def _parser() -> argparse.ArgumentParser:
         help="only status codes with this retry advice of the page",
     )
     sub.add_argument("--json", action="store_true", help="print the records as JSON")
-    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
+    sub.add_argument("--data", **shipped)
     sub = add("validate", cmd_validate)
     sub.add_argument(
         "dir", nargs="?", metavar="DIR", help="published dir (default: the shipped dataset)"
@@ -807,8 +750,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version_text() -> str:
-    import vodspec
-
     try:
         data = vodspec.data_version()
     except VodspecError:
@@ -819,7 +760,9 @@ def _version_text() -> str:
 def _fast_path(argv: list[str]) -> _Args | None:
     """`show CODE [--json]` and `list`, parsed without argparse; None for anything else."""
     if argv == ["list"]:
-        return _Args(function=cmd_list, debug=False, category=None, retry=None)
+        return _Args(
+            function=cmd_list, debug=False, errors=False, category=None, retry=None, json=False
+        )
     if argv[:1] == ["show"] and 2 <= len(argv) <= 3:
         rest = argv[1:]
         as_json = "--json" in rest

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import InputError, TooLargeError
-from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
+from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES, json_name
 from vodspec.record import ErrorCode, Field, Status
 
 if TYPE_CHECKING:
@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 
 #: Published JSON files and manifests are small; this cap is generous.
 MAX_JSON_BYTES = 64 * 1024 * 1024
+#: What a path that is no regular file is, by its type.
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
@@ -36,8 +44,9 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
             raise InputError(
-                f"not a regular file ({_kind(info.st_mode)})",
+                f"not a regular file ({kind})",
                 hint="expected a file",
                 file=str(path),
             )
@@ -54,19 +63,6 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
     if len(data) > cap:
         raise TooLargeError(f"input grew past the cap of {cap:,} bytes", file=str(path))
     return data
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "a special file"
 
 
 def load_json(data: bytes, where: str) -> Any:
@@ -161,14 +157,14 @@ class DataDir:
 
     def kinds(self) -> list[str]:
         """The kinds of dataset the dir publishes (their JSON file is there)."""
-        return [kind for kind in RECORD_TYPES if self.has(f"{kind}.json")]
+        return [kind for kind in RECORD_TYPES if self.has(json_name(kind))]
 
     def datasets(self) -> dict[str, DatasetDocument]:
         """The datasets the dir holds, by kind (none: {}), checked as :func:`read_dataset`."""
         return {
             kind: dataset_document(self.json(name), str(self.path / name), kind)
             for kind in self.kinds()
-            for name in (f"{kind}.json",)
+            for name in (json_name(kind),)
         }
 
 

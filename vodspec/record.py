@@ -43,6 +43,16 @@ def semver(version: object) -> tuple[int, int, int] | None:
     return major, minor, patch
 
 
+def status_number(value: object) -> int | None:
+    """A status code given as an int (an int subclass too: HTTPStatus) or as its digits; None
+    for anything else. Past nine digits no status (and past Python's int-to-text limit, a
+    ValueError)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value) if -(10**9) < value < 10**9 else None
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def category_of(code: int) -> str:
     """``client_error`` for 404: the class of the code, from its first digit."""
     return CATEGORIES[code // 100 - 1]

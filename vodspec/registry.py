@@ -12,6 +12,7 @@ from vodspec.record import (
     row_problem,
     semver,
     shown,
+    status_number,
 )
 
 # Imported where used: pathlib costs as much as the rest of the accessor.
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from vodspec.documents import DatasetDocument
+    from vodspec.snapshot import Snapshot
 
     R = TypeVar("R", bound=_Record)
 
@@ -57,14 +59,6 @@ def _records(kind: type[R], fields: object, rows: object, where: str | None) -> 
             )
         records.append(kind(*row))
     return records
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    text = value.strip() if isinstance(value, str) else ""
-    # Past nine digits no status (and past Python's int-to-text limit, a ValueError).
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R], str]:
@@ -111,23 +105,13 @@ class Registry:
             raise PublishError("the dataset has a status code that is not an integer")
 
     @classmethod
-    def from_rows(
-        cls,
-        version: object,
-        status_fields: object,
-        status_rows: object,
-        error_fields: object = ErrorCode.__slots__,
-        error_rows: object = (),
-        where: str | None = None,
-    ) -> Registry:
-        """A registry over rows of the records' fields (the snapshot's form), all checked;
-        ``where`` names their file in refusals."""
+    def from_snapshot(cls, snapshot: Snapshot) -> Registry:
+        """A registry over a snapshot's rows, all checked."""
+        version: object = snapshot["data_version"]
         if not isinstance(version, str) or semver(version) is None:
-            raise PublishError(
-                f"the dataset has no version (found {shown(version, 40)})", file=where
-            )
-        statuses = _records(Status, status_fields, status_rows, where)
-        errors = _records(ErrorCode, error_fields, error_rows, where)
+            raise PublishError(f"the dataset has no version (found {shown(version, 40)})")
+        statuses = _records(Status, snapshot["status_codes_fields"], snapshot["status_codes"], None)
+        errors = _records(ErrorCode, snapshot["error_codes_fields"], snapshot["error_codes"], None)
         return cls(version, tuple(statuses), tuple(errors))
 
     @classmethod
@@ -200,7 +184,7 @@ class Registry:
     @staticmethod
     def _registered(query: object) -> str:
         """What a refusal adds for a code the HTTP standard registers but VOD does not list."""
-        code = _int(query) if not isinstance(query, str) else _int(query.split(" ", 1)[0])
+        code = status_number(query.split(" ", 1)[0] if isinstance(query, str) else query)
         if code is None or not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             return ""
         from vodspec.standard import standard_phrase, standard_reference
@@ -236,7 +220,7 @@ class Registry:
         found = self._by_error.get(_code_key(code) or "", [])
         if status is not None:
             wanted = self.get(status)  # 500, "500", HTTPStatus(500), as status() takes them
-            number = wanted.code if wanted else _int(status)
+            number = wanted.code if wanted else status_number(status)
             found = [r for r in found if number is not None and r.http_status == number]
         return tuple(found)
 

@@ -28,6 +28,7 @@ from vodspec.record import (
     ErrorCode,
     Status,
     shown,
+    status_number,
 )
 
 TYPE_CHECKING = False
@@ -124,21 +125,6 @@ def _text(exc: object, name: str) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _status_code(exc: object) -> int | None:
-    """``status_code`` as an int: an int, an int subclass (HTTPStatus) or digits."""
-    value = _attribute(exc, "status_code")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):  # past 9 digits no HTTP status, and maybe past int-to-text
-        return int(value) if -MAX_STATUS < value < MAX_STATUS else None
-    text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
-#: Larger numbers are no HTTP status (and may be too large to write as text).
-MAX_STATUS = 10**9
-
-
 def _network(exc: object) -> bool:
     """Whether the SDK says no HTTP answer came (by class names along the MRO: no import)."""
     names = {cls.__name__ for cls in type(exc).__mro__}
@@ -181,7 +167,7 @@ def explain(exc: BaseException, registry: Registry | None = None) -> Explanation
         import vodspec
 
         registry = vodspec.default_registry()
-    status_code = _status_code(exc)
+    status_code = status_number(_attribute(exc, "status_code"))
     # The SDK's exceptions name their error code as the data does.
     error_code, error_msg = _text(exc, ERROR_CODE), _text(exc, "error_msg")
     if status_code is not None and error_code == str(status_code):

@@ -8,7 +8,7 @@ Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from vodspec.documents import ChangeKind, DatasetDocument, Level
 from vodspec.layout import ERROR_CODES, STATUS_CODES
@@ -24,8 +24,6 @@ from vodspec.record import (
     semver,
 )
 
-#: Fields that say where a record came from; they follow the source and are not record text.
-PROVENANCE_FIELDS = PROVENANCE
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
 #: Record key by dataset kind; rows with the same key are matched in page order.
@@ -36,7 +34,7 @@ RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
 #: Source fields whose change alone is a PATCH (the source's doc id is its records' too).
 SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 
-LEVELS: tuple[Level | None, ...] = (None, "patch", "minor", "major")
+LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def _keyed(
 ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for record in records:
-        groups.setdefault(tuple(record.get(name) for name in key_fields), []).append(record)
+        groups.setdefault(_key(record, key_fields), []).append(record)
     return groups
 
 
@@ -81,10 +79,9 @@ def _field_types(records: list[dict[str, Any]]) -> dict[str, set[str]]:
     types: dict[str, set[str]] = {}
     for record in records:
         for name, value in record.items():
+            types.setdefault(name, set())
             if value is not None:
-                types.setdefault(name, set()).add(type(value).__name__)
-            else:
-                types.setdefault(name, set())
+                types[name].add(type(value).__name__)
     return types
 
 
@@ -145,7 +142,7 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
         fields = {
             name: (old_record.get(name), new_record.get(name))
             for name in dict.fromkeys([*old_record, *new_record])
-            if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
+            if name not in PROVENANCE and old_record.get(name) != new_record.get(name)
         }
         for restated, shown in RESTATED_FIELDS.items():
             if restated in fields and shown in fields:
@@ -163,10 +160,8 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
     changes.sort(key=lambda change: _sort_key(change.key))
 
     schema_changes = []
-    old_types, new_types = (
-        _field_types(old.get("records", [])),
-        _field_types(new.get("records", [])),
-    )
+    old_types = _field_types(old.get("records", []))
+    new_types = _field_types(new.get("records", []))
     if old_types and new_types:
         for name in old_types.keys() - new_types.keys():
             schema_changes.append(f"field {name} removed")
@@ -214,10 +209,7 @@ def diff_packages(
 ) -> dict[str, Diff]:
     """Per kind, the changes between two published packages (a kind may be new or gone)."""
     return {
-        kind: diff_datasets(
-            old.get(kind, _empty(kind)),
-            new.get(kind, _empty(kind)),
-        )
+        kind: diff_datasets(old.get(kind, _empty(kind)), new.get(kind, _empty(kind)))
         for kind in sorted(old.keys() | new.keys())
     }
 

@@ -24,6 +24,7 @@ from vodspec.record import (
     REMEDY,
     RETRY,
 )
+from vodspec.registry import _phrase_key
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 from vodspec.tools.scrape.derived import advice_mentioned_not_given
 
@@ -48,28 +49,34 @@ class Rule:
     summary: str
     reference: str
 
+    def finding(
+        self,
+        code: int | str,
+        vendor: str | None,
+        standard: str | None,
+        message: str,
+        reference: str | None = None,
+    ) -> Finding:
+        """A finding of this rule, citing its reference unless the finding has its own."""
+        return Finding(code, self.id, vendor, standard, reference or self.reference, message)
 
+
+IANA = "IANA HTTP Status Code Registry"
 RULES = {
     rule.id: rule
     for rule in (
-        Rule(
-            "phrase-wording",
-            "the reason phrase is not the registered one",
-            "IANA HTTP Status Code Registry",
-        ),
+        Rule("phrase-wording", "the reason phrase is not the registered one", IANA),
         Rule(
             "phrase-spacing",
             "the reason phrase differs from the registered one only in spacing",
-            "IANA HTTP Status Code Registry",
+            IANA,
         ),
         Rule(
             "phrase-case",
             "the reason phrase differs from the registered one only in letter case",
-            "IANA HTTP Status Code Registry",
+            IANA,
         ),
-        Rule(
-            "unregistered-code", "the code is not in the registry", "IANA HTTP Status Code Registry"
-        ),
+        Rule("unregistered-code", "the code is not in the registry", IANA),
         Rule(
             "retry-contradicts-standard",
             "the page says not to retry a code the standard calls transient",
@@ -120,18 +127,15 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     registered = standard_phrase(code)
     if registered is None:
         return [
-            Finding(
+            RULES["unregistered-code"].finding(
                 code,
-                "unregistered-code",
                 reason,
                 None,
-                RULES["unregistered-code"].reference,
                 f"{code} is not a registered status code",
             )
         ]
     if reason is None or reason == registered:
         return []
-    reference = str(standard_reference(code))
     squash = "".join(reason.split()), "".join(registered.split())
     if squash[0] == squash[1]:
         rule = "phrase-spacing"
@@ -140,13 +144,12 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     else:
         rule = "phrase-wording"
     return [
-        Finding(
+        RULES[rule].finding(
             code,
-            rule,
             reason,
             registered,
-            reference,
             f"{code}: the page says {reason!r}, the registry {registered!r}",
+            str(standard_reference(code)),
         )
     ]
 
@@ -159,26 +162,23 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
         findings += _phrase_findings(code, record.get(REASON))
         if record.get(RETRY) == DO_NOT_RETRY and code in STANDARD_RETRY:
             findings.append(
-                Finding(
+                RULES["retry-contradicts-standard"].finding(
                     code,
-                    "retry-contradicts-standard",
                     record.get(DESCRIPTION),
                     STANDARD_RETRY[code],
-                    STANDARD_RETRY[code].split(":")[0],
                     f"{code}: the page says not to retry;"
                     " the standard view is that a retry may succeed",
+                    STANDARD_RETRY[code].split(":")[0],
                 )
             )
         findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
     codes = {record[CODE] for record in records}
     if 429 not in codes and any(400 <= code < 500 for code in codes):
         findings.append(
-            Finding(
+            RULES["missing-429"].finding(
                 429,
-                "missing-429",
                 None,
                 IANA_STATUS_CODES[429][0],
-                RULES["missing-429"].reference,
                 "429 Too Many Requests is not listed;"
                 " rate-limited APIs return it (with Retry-After)",
             )
@@ -194,22 +194,15 @@ def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
         mentioned = advice_mentioned_not_given(paragraph)
         if mentioned is not None:
             findings.append(
-                Finding(
+                RULES["retry-advice-mentioned-not-given"].finding(
                     code,
-                    "retry-advice-mentioned-not-given",
                     paragraph,
                     None,
-                    RULES["retry-advice-mentioned-not-given"].reference,
                     f"{code}: a paragraph mentions the {mentioned.value} sentence without"
                     " giving it; retry is not taken from it",
                 )
             )
     return findings
-
-
-def _same_text(texts: list[str]) -> bool:
-    keys = {"".join(ch for ch in text.casefold() if ch.isalnum()) for text in texts}
-    return len(keys) == 1
 
 
 def lint_error_records(
@@ -226,37 +219,32 @@ def lint_error_records(
                 by_code[record[ERROR_CODE]].append(status)
         if status is None and record.get(HTTP_STATUS_TEXT):
             findings.append(
-                Finding(
+                RULES["odd-status-cell"].finding(
                     record[ERROR_CODE],
-                    "odd-status-cell",
                     record[HTTP_STATUS_TEXT],
                     None,
-                    RULES["odd-status-cell"].reference,
                     f"{record[ERROR_CODE]}: the status cell"
                     f" {record[HTTP_STATUS_TEXT]!r} is no HTTP status",
                 )
             )
         texts = [record.get(name) for name in (MESSAGE, DESCRIPTION, REMEDY)]
-        if all(isinstance(text, str) and text for text in texts) and _same_text(texts):  # type: ignore[arg-type]
+        given = [text for text in texts if isinstance(text, str) and text]
+        if len(given) == len(texts) and len(set(map(_phrase_key, given))) == 1:
             findings.append(
-                Finding(
+                RULES["error-code-without-remedy"].finding(
                     record[ERROR_CODE],
-                    "error-code-without-remedy",
-                    texts[2],
+                    given[2],
                     None,
-                    RULES["error-code-without-remedy"].reference,
                     f"{record[ERROR_CODE]}: message, description and remedy are the same text",
                 )
             )
     for code, listed in by_code.items():
         if len(listed) > 1:
             findings.append(
-                Finding(
+                RULES["error-code-under-several-statuses"].finding(
                     code,
-                    "error-code-under-several-statuses",
                     " ".join(map(str, listed)),
                     None,
-                    RULES["error-code-under-several-statuses"].reference,
                     f"{code} is listed under HTTP {', '.join(map(str, listed))}",
                 )
             )
@@ -269,12 +257,10 @@ def lint_error_records(
                 used.setdefault(status, []).append(record[ERROR_CODE])
         for status, codes in sorted(used.items()):
             findings.append(
-                Finding(
+                RULES["error-status-not-on-status-page"].finding(
                     status,
-                    "error-status-not-on-status-page",
                     ", ".join(dict.fromkeys(codes)),
                     standard_phrase(status),
-                    RULES["error-status-not-on-status-page"].reference,
                     f"{len(codes)} error code(s) are listed under {status}, which the status"
                     " page does not list",
                 )
@@ -296,12 +282,10 @@ def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
     """One finding per row a dataset keeps as a note only (odd cells kept in a record are
     the record rules' business)."""
     return [
-        Finding(
+        RULES["page-note"].finding(
             f"line {note.get('line')}",
-            "page-note",
             note.get("text"),
             None,
-            RULES["page-note"].reference,
             str(note.get("why")),
         )
         for note in notes

@@ -13,12 +13,12 @@ import io
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 from pydantic import ValidationError
 
 from vodspec import layout, snapshot
-from vodspec.documents import VersionEntry
+from vodspec.documents import Level, VersionEntry
 from vodspec.errors import PublishError, VodspecError, shown_path
 from vodspec.files import DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, is_sha256, semver, shown
@@ -194,17 +194,16 @@ def _check_changes(
         or not all(isinstance(e, dict) for e in entries)
     ):
         return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
-    problems = list(map(Problem, history_problems(entries)))
+    texts = history_problems(entries)
     if data.read(layout.CHANGES_NAME) != dump_json(entries):
-        problems.append(
-            Problem(
-                f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
-                " spaced otherwise: edited by hand)"
-            )
+        texts.append(
+            f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
+            " spaced otherwise: edited by hand)"
         )
-    if problems:
-        return entries, problems
+    if texts:
+        return entries, list(map(Problem, texts))
     newest = entries[0]
+    problems = []
     if HISTORY_KEY not in newest:
         problems.append(
             Problem(
@@ -216,33 +215,10 @@ def _check_changes(
                 "unsealed",
             )
         )
-    if newest["version"] not in versions:
-        problems.append(
-            Problem(
-                f"{layout.CHANGES_NAME}: the newest entry is {_plain(newest['version'])},"
-                " not the published version"
-            )
-        )
-    if sorted(newest["sources"]) != sorted(hashes):
-        problems.append(
-            Problem(
-                f"{layout.CHANGES_NAME}: the newest entry publishes"
-                f" {shown(', '.join(sorted(newest['sources'])), 80)};"
-                f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
-            )
-        )
-    for kind, digest in hashes.items():
-        remembered = newest["sources"].get(kind, {})
-        if digest is not None and remembered.get("sha256") != digest:
-            problems.append(
-                Problem(
-                    f"{layout.CHANGES_NAME}: the newest entry's {kind} source is not the"
-                    " published one"
-                )
-            )
-    problems += map(Problem, _newest_entry_problems(newest, datasets))
-    problems += map(Problem, _check_files(data, newest.get(FILES_KEY)))
-    problems += map(Problem, _newest_changes_problems(newest, datasets))
+    texts = _newest_entry_problems(newest, versions, hashes, datasets)
+    texts += _check_files(data, newest.get(FILES_KEY))
+    texts += _newest_changes_problems(newest, datasets)
+    problems += map(Problem, texts)
     try:
         expected = render_changelog(entries).encode("utf-8")
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -269,12 +245,25 @@ def _check_changes(
 ENTRY_KEYS = frozenset(VersionEntry.__annotations__)
 
 
-def _newest_entry_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
-    """What the newest entry says of the published sources is what the data says of them:
-    the sources' id and doc id, and the new values of a source change; no key vodspec does
-    not write, and no change of a dataset that is not published."""
+def _newest_entry_problems(
+    newest: dict[str, Any], versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
+) -> list[str]:
+    """What the newest entry says of the published data is what the data says: its version,
+    its sources (which, their hash, id and doc id, and the new values of a source change); no
+    key vodspec does not write, and no change of a dataset that is not published."""
     where = f"{layout.CHANGES_NAME}: the newest entry"
-    problems = [
+    problems = []
+    if newest["version"] not in versions:
+        problems.append(f"{where} is {_plain(newest['version'])}, not the published version")
+    if sorted(newest["sources"]) != sorted(hashes):
+        problems.append(
+            f"{where} publishes {shown(', '.join(sorted(newest['sources'])), 80)};"
+            f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
+        )
+    for kind, digest in hashes.items():
+        if digest is not None and newest["sources"].get(kind, {}).get("sha256") != digest:
+            problems.append(f"{where}'s {kind} source is not the published one")
+    problems += [
         f"{where} has a key vodspec does not write: {_plain(key)}"
         for key in sorted(set(newest) - ENTRY_KEYS, key=str)
     ]
@@ -406,16 +395,9 @@ def _joined_sha256(texts: list[str]) -> str:
 
 
 #: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).
-HISTORY_KEY = "history_sha256"
+HISTORY_KEY: Final = "history_sha256"
 #: An entry's hashes of the files its build wrote (entries after 1.1.0).
-FILES_KEY = "files"
-
-
-def _expected_bump(older: str, newer: str) -> str | None:
-    """The bump that leads from version ``older`` to ``newer``; None if none does."""
-    return next(
-        (level for level in ("major", "minor", "patch") if bump(older, level) == newer), None
-    )
+FILES_KEY: Final = "files"
 
 
 def history_problems(entries: list[dict[str, Any]]) -> list[str]:
@@ -433,8 +415,8 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
                     f" {_plain(kind)} has no sha256"
                 )
     for newer, older in itertools.pairwise(entries):
-        level = _expected_bump(older["version"], newer["version"])
-        if level is None or level != newer.get("bump"):
+        level = newer.get("bump")
+        if level not in get_args(Level) or bump(older["version"], level) != newer["version"]:
             problems.append(
                 f"{layout.CHANGES_NAME}: {_plain(newer['version'])}"
                 f" ({_plain(newer.get('bump'))}) does not"
@@ -509,9 +491,8 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
                 f"{layout.PACKAGE_NAME}: resource {shown(path)} is not a published file"
             )
             continue
-        if resource.get("hash") != "sha256:" + hashlib.sha256(data).hexdigest() or resource.get(
-            "bytes"
-        ) != len(data):
+        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        if resource.get("hash") != digest or resource.get("bytes") != len(data):
             problems.append(
                 f"{layout.PACKAGE_NAME}: {path} does not match its recorded hash and size"
             )

@@ -33,7 +33,7 @@ from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import render_all
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
-from vodspec.tools.validate import Problem, history_sha256, validate_dir
+from vodspec.tools.validate import FILES_KEY, HISTORY_KEY, Problem, history_sha256, validate_dir
 
 
 @dataclass(frozen=True)
@@ -174,10 +174,7 @@ def _build(
     entries: list[VersionEntry] = published.json(CHANGES_NAME) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
-    new = {
-        kind: cast("DatasetDocument", dataset.model_dump(mode="json"))
-        for kind, dataset in datasets.items()
-    }
+    new = _documents(datasets)
     diffs = diff_packages(previous, new)
     reread_kinds = check_reread(data_dir, raw_dir, previous, new, diffs, reread)
     check_removals(previous, diffs, allow_removals, force)
@@ -217,8 +214,8 @@ def _build(
     # What this build wrote, so that validate (and the next build) know a file lost, edited
     # or added by hand; and the hash of the history before it, so that an entry deleted,
     # reordered or edited is noticed (this seals the entries that predate the chain too).
-    entry["files"] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
-    entry["history_sha256"] = history_sha256(entries)
+    entry[FILES_KEY] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
+    entry[HISTORY_KEY] = history_sha256(entries)
     entries = [entry, *entries]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
@@ -262,6 +259,13 @@ def check_reread(
 
 def _read_or_none(data: DataDir, name: str) -> bytes | None:
     return data.read(name) if (data.path / name).is_file() else None
+
+
+def _documents(datasets: dict[str, Dataset]) -> dict[str, DatasetDocument]:
+    """The datasets as their published JSON documents."""
+    return {
+        kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()
+    }
 
 
 def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
@@ -371,7 +375,7 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
     if not datasets:
         return problems, notes
     version = _package_version(published)
-    new = {kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()}
+    new = _documents(datasets)
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
     for kind, diff in diffs.items():
         for change in diff.changes:
