@@ -1,6 +1,7 @@
 // What build.mjs checks of a data dir before it packs it: every dataset against its own JSON
-// Schema (the keywords vodspec's generated schemas use, as vodspec/tools/jsonschema_subset.py
-// checks them; any other keyword is refused, never ignored), and what a schema cannot say:
+// Schema (the keywords vodspec's generated schemas use, as JSON Schema 2020-12 defines them;
+// tests/test_npm_package.py checks every keyword of the generated schemas is known here, and
+// any other keyword is refused, never ignored), and what a schema cannot say:
 // each record once, status codes unique and sorted, the dataset's kind its file's.
 
 export const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "default", "examples", "$defs"]);

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vodspec.record import ErrorCode
-from vodspec.tools.diff import PROVENANCE_FIELDS
+from vodspec.record import PROVENANCE, ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -79,7 +78,7 @@ STATUS = Kind(
 )
 
 ERROR_FIELDS = tuple(
-    name for name in ErrorCode.__slots__ if name not in (*PROVENANCE_FIELDS, "placeholders")
+    name for name in ErrorCode.__slots__ if name not in (*PROVENANCE, "placeholders")
 )
 MESSAGE = ERROR_FIELDS.index("message")
 

@@ -13,7 +13,6 @@ from conftest import DATA, run_cli
 
 from vodspec import documents
 from vodspec.tools.lint import Finding
-from vodspec.tools.scrape.models import Source
 
 
 def problems(value: Any, expected: Any, where: str = "$") -> list[str]:
@@ -67,19 +66,6 @@ def test_the_checker_can_fail() -> None:
     assert problems({"bytes": True, "hash": "h"}, documents.FileFacts)
     assert problems([{"bump": "huge"}], list[documents.VersionEntry])
     assert problems({"code": 429, "rule": "missing-429"}, Finding)
-
-
-def test_the_source_agrees_with_its_model_field_by_field() -> None:
-    schema = Source.model_json_schema(mode="serialization")
-    hints = typing.get_type_hints(documents.SourceJSON)
-    assert tuple(hints) == tuple(Source.model_fields)
-    for name, hint in hints.items():
-        prop = schema["properties"][name]
-        nullable = {"type": "null"} in prop.get("anyOf", [])
-        assert (type(None) in typing.get_args(hint)) == nullable, name
-        kinds = {p.get("type") for p in prop.get("anyOf", [prop])} - {"null"}
-        is_list = typing.get_origin(hint) is list
-        assert (kinds == {"array"}) == is_list, name
 
 
 def published(directory: Path) -> dict[str, tuple[Any, Any]]:

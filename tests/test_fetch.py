@@ -21,8 +21,17 @@ from conftest import PAGE_SHAPES, ROOT, SEED, run_cli
 
 import vodspec.tools.fetch
 from vodspec.errors import VodspecError
-from vodspec.tools.fetch import Fetched, FetchError, download, fetch_sources
+from vodspec.tools.fetch import Fetched, FetchError, download, fetch_each
 from vodspec.tools.scrape.pipeline import scrape
+
+
+def fetch_sources(raw: Path, ids: list[str], **options: Any) -> list[tuple[str, str]]:
+    """Each source's outcome as `vodspec fetch` prints it: changed, unchanged, error: why."""
+    return [
+        (name, f"error: {result}" if isinstance(result, VodspecError) else result.status)
+        for name, result in fetch_each(raw, ids, **options)
+    ]
+
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
 ERRORS = (PAGE_SHAPES / "errors_two_columns.md").read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -66,3 +67,42 @@ def test_the_docs_layout_names_every_file_of_the_package() -> None:
         elif f" {path.stem}" not in paragraphs.get(folder, "").replace("(", " "):
             missing.append(str(path.relative_to(ROOT)))
     assert files and missing == []
+
+
+def _spelled_strings(tree: ast.Module) -> list[ast.Constant]:
+    """The string constants of a module but its docstrings and the text of its f-strings."""
+    prose = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            prose |= {id(part) for part in node.values}
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            prose.add(id(body[0].value))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose
+    ]
+
+
+def test_each_field_name_of_a_record_is_spelled_in_one_module() -> None:
+    """One place to add a field: a module spells a field when one of its string constants
+    equals the name of a field of a published record (vodspec.record's tables), whatever it
+    means there (a key, a column role, a group of a pattern); docstrings and the text of
+    f-strings are prose and do not count. Each field name is spelled in one module only;
+    every other module imports its name (CODE, ERROR_CODE, ...) from there."""
+    from vodspec.record import ErrorCode, Status
+
+    names = {*Status.FIELDS, *ErrorCode.FIELDS}
+    spelled: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "vodspec").rglob("*.py")):
+        module = str(path.relative_to(ROOT))
+        for node in _spelled_strings(ast.parse(path.read_text(encoding="utf-8"))):
+            if node.value in names:
+                spelled.setdefault(node.value, set()).add(f"{module}:{node.lineno}")
+    twice = [
+        f"{name} is spelled in {', '.join(sorted(places))}"
+        for name, places in sorted(spelled.items())
+        if len({place.split(":")[0] for place in places}) > 1
+    ]
+    assert not twice, "\n".join(twice)

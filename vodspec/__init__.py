@@ -44,6 +44,7 @@ __all__ = [
     "VodspecError",
     "data_dir",
     "data_version",
+    "default_registry",
     "error",
     "error_codes",
     "explain",
@@ -75,8 +76,9 @@ _lock = _thread.allocate_lock()
 _registry: Registry | None = None
 
 
-def _load() -> Registry:
-    # Lazy and under a lock: the first lookup loads, concurrent first lookups load once.
+def default_registry() -> Registry:
+    """The :class:`Registry` the module's functions answer from: the shipped data, loaded at
+    the first call (concurrent first calls load it once)."""
     global _registry
     if _registry is None:
         with _lock:
@@ -88,19 +90,12 @@ def _load() -> Registry:
 def _read_snapshot() -> Registry:
     from vodspec import snapshot
 
-    data = snapshot.read()
-    return Registry.from_rows(
-        data["data_version"],
-        data["status_codes_fields"],
-        data["status_codes"],
-        data["error_codes_fields"],
-        data["error_codes"],
-    )
+    return Registry.from_snapshot(snapshot.read())
 
 
 def get(query: object) -> Status | None:
     """Like :func:`status`, but return None for anything unknown."""
-    return _load().get(query)
+    return default_registry().get(query)
 
 
 def status(query: object) -> Status:
@@ -109,12 +104,12 @@ def status(query: object) -> Status:
 
     Raises :class:`UnknownStatusError` (a ``LookupError``) when nothing matches.
     """
-    return _load().status(query)
+    return default_registry().status(query)
 
 
 def statuses() -> tuple[Status, ...]:
     """Every record, sorted by code."""
-    return _load().statuses()
+    return default_registry().statuses()
 
 
 def error(code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
@@ -122,22 +117,22 @@ def error(code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
 
     Raises :class:`UnknownErrorCodeError` (a ``LookupError``) when there are none.
     """
-    return _load().error(code, status)
+    return default_registry().error(code, status)
 
 
 def get_error(code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
     """Like :func:`error`, but ``()`` for anything unknown."""
-    return _load().get_error(code, status)
+    return default_registry().get_error(code, status)
 
 
 def error_codes() -> tuple[ErrorCode, ...]:
     """Every error-code record, in page order (empty when none is published)."""
-    return _load().error_codes()
+    return default_registry().error_codes()
 
 
 def data_version() -> str:
     """The version of the dataset the package ships (semver, see the README)."""
-    return _load().data_version()
+    return default_registry().data_version()
 
 
 def data_dir() -> Path:

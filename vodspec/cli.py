@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import sys
 
+import vodspec
 from vodspec.errors import VodspecError
+from vodspec.record import (
+    CATEGORIES,
+    DESCRIPTION,
+    MESSAGE,
+    MODULE,
+    REMEDY,
+    RETRY_ADVICE,
+    category_of,
+    shown,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
     from pathlib import Path
-    from types import TracebackType
     from typing import Any
 
     from vodspec.documents import DatasetDocument, DiffDocument
@@ -52,54 +62,33 @@ def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
 
-class _reported_warnings:  # used like a function: `with _reported_warnings():`
-    """Print what vodspec accepted but wants a maintainer to know, one line each."""
+class _scraping:  # used like a function: `with _scraping(args.strict):`
+    """Print what vodspec accepted but wants a maintainer to know, one line each; under
+    --strict, odd but clear content is refused rather than published (a warning)."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
 
     def __enter__(self) -> None:
         import warnings
 
         from vodspec.errors import VodspecWarning
+        from vodspec.tools.scrape.pipeline import STRICT
 
+        self._token = STRICT.set(self.strict)
         self._catcher = warnings.catch_warnings(record=True)
         self._caught = self._catcher.__enter__()
         warnings.simplefilter("always", VodspecWarning)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: Any) -> None:
         from vodspec.errors import VodspecWarning
+        from vodspec.tools.scrape.pipeline import STRICT
 
-        self._catcher.__exit__(kind, value, tb)
+        self._catcher.__exit__(*exc)
+        STRICT.reset(self._token)
         for warning in self._caught or []:
             if issubclass(warning.category, VodspecWarning):
                 _err(f"warning: {warning.message}")
-
-
-class _strict:  # used like a function: `with _strict(args.strict):`
-    """Under --strict, odd but clear content is refused rather than published (a warning)."""
-
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-
-    def __enter__(self) -> None:
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        self._token = STRICT.set(self.strict)
-
-    def __exit__(self, *exc: object) -> None:
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        STRICT.reset(self._token)
-
-
-def _default_data_dir() -> Path:
-    """The dataset this installation ships (in a checkout: its data/), whatever the folder."""
-    from vodspec import paths
-
-    return paths.shipped_data_dir()
 
 
 class _Args:
@@ -115,15 +104,13 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     Writes nothing. A page that is a source of the manifest beside it (raw/sources.json) is
     read as that source (its id, url, service, kind), and the JSON's version is the one that
     publishes it, or "unpublished"."""
-    from vodspec.files import dump_json
     from vodspec.tools.publish.build import scrape_for_reading
 
-    with _reported_warnings(), _strict(args.strict):
+    with _scraping(args.strict):
         dataset, version = scrape_for_reading(args.file, args.service, args.kind, _stdin_page)
     document = dataset.model_dump(mode="json")
     document["version"] = version
-    sys.stdout.flush()
-    sys.stdout.buffer.write(dump_json(document))
+    _json(document)
     return EXIT_OK
 
 
@@ -153,9 +140,9 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f"{option} holds a control character or a byte that is not UTF-8; expected a"
                 " folder name"
             )
-    before = _published_version(Path(args.data))
+    before = _folder_identity(Path(args.data))
     try:
-        with _reported_warnings(), _strict(args.strict):
+        with _scraping(args.strict):
             report = build(
                 Path(args.raw),
                 Path(args.data),
@@ -165,10 +152,11 @@ def cmd_build(args: argparse.Namespace) -> int:
                 seal_history=args.seal_history,
             )
     except KeyboardInterrupt as exc:
-        # Which outcome the interruption left: a signal may come after the swap too.
-        after = _published_version(Path(args.data))
-        if str(exc) or after == before:
+        # Which outcome the interruption left: a signal may come after the swap too, which
+        # puts a new folder in the data dir's place (told without reading the data twice).
+        if str(exc) or _folder_identity(Path(args.data)) == before:
             raise
+        after = _published_version(Path(args.data))
         raise KeyboardInterrupt(f"{args.data} is published as version {after}") from None
     if report.outcome == "unchanged":
         anew = f" ({', '.join(report.rerendered)} rendered anew)" if report.rerendered else ""
@@ -180,6 +168,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             for line in change_lines(kind, diff):
                 _out(f"  {line}")
     return EXIT_OK
+
+
+def _folder_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _published_version(data_dir: Path) -> str | None:
@@ -198,12 +194,15 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     """Download the manifest's sources (or those named) into the raw dir, if they changed."""
     from pathlib import Path
 
-    from vodspec.tools.fetch import fetch_sources
+    from vodspec.tools.fetch import fetch_each
 
-    outcomes = fetch_sources(Path(args.raw), list(args.ids))
-    for source_id, outcome in outcomes:
-        (_err if outcome.startswith("error") else _out)(f"{source_id}: {outcome}")
-    return EXIT_REFUSED if any(o.startswith("error") for _, o in outcomes) else EXIT_OK
+    results = fetch_each(Path(args.raw), list(args.ids))
+    for source_id, result in results:
+        if isinstance(result, VodspecError):
+            _err(f"{source_id}: error: {result}")
+        else:
+            _out(f"{source_id}: {result.status}")
+    return EXIT_REFUSED if any(isinstance(r, VodspecError) for _, r in results) else EXIT_OK
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -225,7 +224,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     if summary is not None:
         _check_summary_path(summary, Path(args.raw), Path(args.data))
     try:
-        with _reported_warnings():
+        with _scraping():
             report = update(Path(args.raw), Path(args.data))
     except UpdateRefusedError as exc:
         _err(str(exc))
@@ -263,48 +262,42 @@ def cmd_update(args: argparse.Namespace) -> int:
 def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
     """Refuse a summary path that cannot be written, or whose writing would change what it
     must not: a link (written through), a file of the data or raw dir (the dataset itself)."""
-    try:
-        _probe_summary_path(summary, raw, data)
-    except OSError as exc:  # a name too long, a folder that cannot be written…
-        raise VodspecError(
-            f"the summary cannot be written there: {exc.strerror or exc}; nothing was fetched",
-            file=str(summary),
-        ) from None
-
-
-def _probe_summary_path(summary: Path, raw: Path, data: Path) -> None:
     import os
     from pathlib import Path
 
     file = str(summary)
-    if summary.is_symlink():
-        raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
-    if summary.is_dir() or not summary.parent.is_dir():
-        raise VodspecError("expected a file in an existing directory", file=file)
-    target = Path(os.path.realpath(summary))
-    for folder, what in ((data, "data"), (raw, "raw")):
-        inside = Path(os.path.realpath(folder))
-        if target == inside or inside in target.parents:
-            raise VodspecError(
-                f"the summary path lies in the {what} dir {folder}; name a file outside it"
-                " (e.g. in a temporary folder)",
-                file=file,
-            )
-    # What writing it will need: the file made (and removed again), or opened for writing.
-    if os.path.lexists(summary):
-        with open(summary, "ab"):
-            pass
-    else:
-        os.close(os.open(summary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        os.unlink(summary)
+    try:  # a name too long, a folder that cannot be written… raise OSError anywhere here
+        if summary.is_symlink():
+            raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
+        if summary.is_dir() or not summary.parent.is_dir():
+            raise VodspecError("expected a file in an existing directory", file=file)
+        target = Path(os.path.realpath(summary))
+        for folder, what in ((data, "data"), (raw, "raw")):
+            inside = Path(os.path.realpath(folder))
+            if target == inside or inside in target.parents:
+                raise VodspecError(
+                    f"the summary path lies in the {what} dir {folder}; name a file outside it"
+                    " (e.g. in a temporary folder)",
+                    file=file,
+                )
+        # What writing it will need: the file made (and removed again), or opened for writing.
+        if os.path.lexists(summary):
+            with open(summary, "ab"):
+                pass
+        else:
+            os.close(os.open(summary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            os.unlink(summary)
+    except OSError as exc:
+        raise VodspecError(
+            f"the summary cannot be written there: {exc.strerror or exc}; nothing was fetched",
+            file=file,
+        ) from None
 
 
 def _registry(args: argparse.Namespace | _Args) -> Registry:
     """The shipped dataset, or the one ``--data DIR`` names."""
-    import vodspec
-
     data = getattr(args, "data", None)
-    return vodspec.open_dataset(data) if data else vodspec._load()
+    return vodspec.open_dataset(data) if data else vodspec.default_registry()
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -315,62 +308,47 @@ def cmd_show(args: argparse.Namespace) -> int:
     codes, each is shown in turn (--json: a list); an unknown one is refused in its own
     line and the others are still shown (exit 1)."""
     registry = _registry(args)
-    codes = [args.code] if isinstance(args.code, str) else list(args.code)
-    if len(codes) == 1:
-        return _show_one(registry, codes[0], args.json)
-    failed, shown_json, shown_any = False, [], False
-    for number, code in enumerate(codes):
+    found: list[object] = []
+    failed = False
+    for code in args.codes:
         try:
-            if args.json:
-                shown_json.append(_show_json(registry, code))
-            else:
-                # A blank line between the records shown (none for a code refused).
-                text = " ".join(code.split())
-                if number and shown_any and (registry.get(text) or registry.get_error(text)):
-                    _out("")
-                _show_one(registry, code, False)
-                shown_any = True
+            records = _lookup(registry, code)
         except VodspecError as exc:
             _err(str(exc))
             failed = True
-    if args.json:
-        _json(shown_json)
+            continue
+        if args.json:
+            found.append(
+                [r.as_dict() for r in records] if isinstance(records, tuple) else records.as_dict()
+            )
+            continue
+        if found:  # a blank line between the records shown
+            _out("")
+        _out(_error_text(records) if isinstance(records, tuple) else _status_text(records))
+        found.append(records)
+    if args.json and len(args.codes) > 1:
+        _json(found)
+    elif args.json and found:
+        _json(found[0])
     return EXIT_REFUSED if failed else EXIT_OK
 
 
-def _show_json(registry: Registry, code: str) -> object:
-    """What ``show --json`` prints for one code: a status record, or an error code's list."""
+def _lookup(registry: Registry, code: str) -> Status | tuple[ErrorCode, ...]:
+    """The status record ``code`` names, else the records of the error code it names; a code
+    neither knows is refused (a status-like one with the status lookup's words)."""
     text = " ".join(code.split())
     record = registry.get(text)
     if record is not None:
-        return record.as_dict()
-    if registry.get_error(text):
-        return [r.as_dict() for r in registry.error(text)]
-    _unknown(registry, code)
-    return None
-
-
-def _unknown(registry: Registry, code: str) -> None:
-    """Refuse a code neither lookup knows (a status-like one with the status lookup's words)."""
-    from vodspec.record import shown
-
-    text = " ".join(code.split())
+        return record
+    errors = registry.get_error(text)
+    if errors:
+        return errors
     if text[:1].isdigit():
         registry.status(text)  # raises: no VOD status code matches … (and what the standard says)
     raise VodspecError(f"no VOD status code or error code matches {shown(code)}")
 
 
-def _show_one(registry: Registry, code: str, as_json: bool) -> int:
-    if as_json:
-        _json(_show_json(registry, code))
-        return EXIT_OK
-    text = " ".join(code.split())
-    record = registry.get(text)
-    if record is None:
-        if registry.get_error(text):
-            return _show_error_code(registry, text)
-        _unknown(registry, code)
-        return EXIT_REFUSED
+def _status_text(record: Status) -> str:
     lines = [
         f"{record.code} {record.reason or ''}".rstrip(),
         f"  category: {record.category}",
@@ -382,8 +360,7 @@ def _show_one(registry: Registry, code: str, as_json: bool) -> int:
     lines.append(f"  standard: {standard} ({record.standard_reference or 'no reference'})")
     why = f" ({record.standard_retry_reference})" if record.standard_retry_reference else ""
     lines.append(f"  standard retry view: {record.standard_retry}{why}")
-    _out("\n".join(lines))
-    return EXIT_OK
+    return "\n".join(lines)
 
 
 def _where(record: Status | ErrorCode) -> str:
@@ -392,21 +369,19 @@ def _where(record: Status | ErrorCode) -> str:
     return f"{record.doc_id}, line {record.source_line}{row}"
 
 
-def _show_error_code(registry: Registry, code: str) -> int:
-    records = registry.error(code)
+def _error_text(records: tuple[ErrorCode, ...]) -> str:
     blocks = []
     for record in records:
         status = f"HTTP {record.http_status_text}" if record.http_status_text else "no HTTP status"
         lines = [f"{record.error_code}  {status}"]
-        for name in ("message", "description", "remedy", "module"):
+        for name in (MESSAGE, DESCRIPTION, REMEDY, MODULE):
             value = getattr(record, name)
             if value:
                 lines += [f"  {name + ':':<13}{line}" for line in value.splitlines()[:1]]
                 lines += [f"  {'':<13}{line}" for line in value.splitlines()[1:]]
         lines.append(f"  {'source:':<13}{_where(record)}")
         blocks.append("\n".join(lines))
-    _out("\n\n".join(blocks))
-    return EXIT_OK
+    return "\n\n".join(blocks)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -415,11 +390,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     --errors lists the error codes instead; filter with --category and --retry, print JSON
     with --json."""
     registry = _registry(args)
-    if getattr(args, "errors", False):
-        if getattr(args, "retry", None):
+    if args.errors:
+        if args.retry:
             raise VodspecError("--retry filters status codes; error codes have no retry advice")
-        errors = [r for r in registry.error_codes() if _status_matches(r.http_status, args)]
-        if getattr(args, "json", False):
+        # --category: the category of the HTTP status they are listed under.
+        errors = [
+            r
+            for r in registry.error_codes()
+            if args.category is None
+            or (r.http_status is not None and category_of(r.http_status) == args.category)
+        ]
+        if args.json:
             _json([r.as_dict() for r in errors])
             return EXIT_OK
         _out(f"# VOD error codes, dataset version {registry.data_version()}")
@@ -430,10 +411,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     records = [
         r
         for r in registry.statuses()
-        if getattr(args, "category", None) in (None, r.category)
-        and getattr(args, "retry", None) in (None, r.retry)
+        if args.category in (None, r.category) and args.retry in (None, r.retry)
     ]
-    if getattr(args, "json", False):
+    if args.json:
         _json([r.as_dict() for r in records])
         return EXIT_OK
     width = max((len(record.reason or "") for record in records), default=1)
@@ -446,21 +426,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _status_matches(status: int | None, args: argparse.Namespace | _Args) -> bool:
-    """--category for error codes: the category of the HTTP status they are listed under."""
-    category = getattr(args, "category", None)
-    if category is None:
-        return True
-    classes = {
-        "informational": 1,
-        "success": 2,
-        "redirection": 3,
-        "client_error": 4,
-        "server_error": 5,
-    }
-    return status is not None and status // 100 == classes[category]
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a published data dir: files, snapshot, hashes, history, and raw/ gives it.
 
@@ -469,9 +434,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
+    from vodspec.files import DataDir
     from vodspec.tools.validate import raw_notes, validate_dir
 
-    directory = Path(args.dir) if args.dir else _default_data_dir()
+    directory = Path(args.dir) if args.dir else vodspec.data_dir()
     if args.raw and not Path(args.raw).is_dir():
         raise VodspecError(
             "not a directory; expected the raw dir the data was built from", file=args.raw
@@ -483,14 +449,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "a file; expected a data dir (the folder `vodspec build` publishes)", file=args.dir
         )
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
-    problems = validate_dir(directory)
+    data = DataDir(directory)  # read once, for every check below
+    problems = validate_dir(data)
     notes = []
     if not raw.is_dir():
         notes.append(
             f"no raw dir at {raw}: the check that raw/ gives this data was skipped (--raw DIR)"
         )
     elif not problems:
-        newer, older = raw_notes(directory, raw)
+        newer, older = raw_notes(data, raw)
         problems += older
         try:
             from vodspec.tools.publish.build import rescrape_problems
@@ -498,7 +465,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             notes += newer
             notes.append(f"the check that raw/ gives this data was skipped: {SCRAPE_EXTRA_HINT}")
         else:
-            again, skipped = rescrape_problems(directory, raw)
+            again, skipped = rescrape_problems(data, raw)
             problems += again
             notes += skipped  # the pages it could not scrape again, and why
     for problem in problems:
@@ -515,39 +482,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs) and say which bump the changes demand.
 
     Exit 0 same, 1 different, 2 trouble (as diff(1))."""
-    from pathlib import Path
-
-    from vodspec.files import read_data_dir, read_dataset
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
     from vodspec.tools.diff import diff_packages
 
-    def load(name: str) -> dict[str, DatasetDocument]:
-        path = Path(name)
-        try:
-            if not path.is_dir():
-                dataset = read_dataset(path)
-                return {str(dataset.get("kind", "status_codes")): dataset}
-            found = read_data_dir(path)
-        except VodspecError as exc:
-            expected = "a vodspec dataset (a JSON file or a data dir)"
-            message = exc.message.split("; expected ")[0]  # one "expected", the one of diff
-            raise VodspecError(f"{message}; expected {expected}", file=exc.file) from None
-        if not found:
-            raise VodspecError(
-                "no published dataset in this directory; expected a data dir or a dataset JSON",
-                file=str(path),
-            )
-        return found
-
     try:
-        old, new = load(args.old), load(args.new)
-        old, new = _same_kinds(old, new, args.old, args.new)
+        old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
     except VodspecError as exc:
         _err(str(exc))
         return EXIT_USAGE
     diffs = diff_packages(old, new)
-    if not args.json:
-        _out(f"version: {_versions(old)} -> {_versions(new)}")
     if args.json:
         document: DiffDocument = {
             "old_version": _versions(old),
@@ -556,9 +499,33 @@ def cmd_diff(args: argparse.Namespace) -> int:
         }
         _json(document)
     else:
+        _out(f"version: {_versions(old)} -> {_versions(new)}")
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
+
+
+def _datasets(name: str) -> dict[str, DatasetDocument]:
+    """The datasets `diff` compares: a dataset JSON file's, or those of a data dir."""
+    from pathlib import Path
+
+    from vodspec.files import DataDir, read_dataset
+
+    path = Path(name)
+    try:
+        if not path.is_dir():
+            dataset = read_dataset(path)
+            return {str(dataset.get("kind", "status_codes")): dataset}
+        found = DataDir(path).datasets()
+    except VodspecError as exc:
+        exc.hint = "expected a vodspec dataset (a JSON file or a data dir)"  # diff's "expected"
+        raise
+    if not found:
+        raise VodspecError(
+            "no published dataset in this directory; expected a data dir or a dataset JSON",
+            file=str(path),
+        )
+    return found
 
 
 def _same_kinds(
@@ -603,52 +570,42 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.files import read_json
+    from vodspec.files import DataDir, dataset_document, read_json
     from vodspec.tools.lint import RULES, dataset_notes, lint_all
 
-    target = Path(args.target) if args.target else _default_data_dir()
+    target = Path(args.target) if args.target else vodspec.data_dir()
     expected = "expected a data dir or a dataset JSON (status_codes.json, error_codes.json)"
     if not os.path.lexists(target):
         raise VodspecError(f"no such file or folder; {expected}", file=str(target))
     if target.is_dir() and not (target / "status_codes.json").exists():
         raise VodspecError(f"no status_codes.json in this folder; {expected}", file=str(target))
     if target.is_dir():
-        statuses = _lint_records(target / "status_codes.json", "status_codes")
-        errors_path = target / "error_codes.json"
-        errors = _lint_records(errors_path, "error_codes") if errors_path.exists() else []
-        paths = [target / "status_codes.json", *([errors_path] if errors_path.exists() else [])]
-        notes = dataset_notes(*map(read_json, paths))
+        datasets = DataDir(target).datasets()
     else:
         try:
-            dataset = read_json(target)
+            value = read_json(target)
         except VodspecError as exc:
-            message = exc.message.split("; expected ")[0]  # one "expected", the one of lint
-            raise VodspecError(f"{message}; {expected}", file=exc.file) from None
-        kind = dataset.get("kind") if isinstance(dataset, dict) else None
-        statuses = _lint_records(target, "status_codes") if kind != "error_codes" else []
-        errors = _lint_records(target, "error_codes") if kind == "error_codes" else []
-        notes = dataset_notes(dataset)
-    findings = lint_all(statuses, errors, notes)
+            exc.hint = expected  # one "expected", the one of lint
+            raise
+        error_file = isinstance(value, dict) and value.get("kind") == "error_codes"
+        kind = "error_codes" if error_file else "status_codes"
+        datasets = {kind: dataset_document(value, str(target), kind)}
+    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
+    notes = dataset_notes(*datasets.values())
+    findings = lint_all(records.get("status_codes", []), records.get("error_codes"), notes)
     if args.rule:
         if args.rule not in RULES:  # a usage error, as argparse's choices would make it
-            from vodspec.record import shown
-
             _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
             return EXIT_USAGE
         findings = [finding for finding in findings if finding.rule == args.rule]
-    if args.summary:
-        counts: dict[str, int] = {}
-        for finding in findings:
-            counts[finding.rule] = counts.get(finding.rule, 0) + 1
-        if args.json:
-            _json(counts)
-        else:
-            for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                _out(f"{count:>5}  {rule}: {RULES[rule].summary}")
-            _out(f"{len(findings)} finding(s)")
-        return EXIT_REFUSED if findings else EXIT_OK
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
     if args.json:
-        _json([f.as_dict() for f in findings])
+        _json(counts if args.summary else [f.as_dict() for f in findings])
+    elif args.summary:
+        for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            _out(f"{count:>5}  {rule}: {RULES[rule].summary}")
     else:
         for finding in findings:
             _out(
@@ -659,16 +616,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
             _out(f"    vendor:   {vendor}")
             if finding.standard or isinstance(finding.code, int):  # error codes have none
                 _out(f"    standard: {finding.standard or '(no registered phrase)'}")
+    if not args.json:
         _out(f"{len(findings)} finding(s)")
     return EXIT_REFUSED if findings else EXIT_OK
-
-
-def _lint_records(path: Path, kind: str) -> list[dict[str, Any]]:
-    """A dataset's records, refused in one line unless they have what lint reads."""
-    from vodspec.files import read_dataset
-
-    records: list[dict[str, Any]] = read_dataset(path, kind)["records"]
-    return records
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -710,12 +660,25 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
-    strict_help = (
-        "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
-    )
+    # The options several commands take, each worded once.
+    strict = "refuse odd but clear content (a status cell N/A, a note row) instead of a warning"
+    raw_dir: dict[str, Any] = {
+        "default": "raw",
+        "metavar": "DIR",
+        "help": "sources and their manifest (default raw)",
+    }
+    data_dir: dict[str, Any] = {
+        "default": "data",
+        "metavar": "DIR",
+        "help": "where to publish (default data)",
+    }
+    shipped: dict[str, Any] = {
+        "metavar": "DIR",
+        "help": "a published data dir (default: the shipped)",
+    }
     sub = add("scrape", cmd_scrape)
     sub.add_argument("file", metavar="FILE", help="a page (Markdown or HTML), or - for stdin")
-    sub.add_argument("--strict", action="store_true", help=strict_help)
+    sub.add_argument("--strict", action="store_true", help=strict)
     sub.add_argument(
         "--service",
         metavar="NAME|any",
@@ -727,62 +690,46 @@ def _parser() -> argparse.ArgumentParser:
         help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
-    sub.add_argument("--allow-removals", action="store_true", help="accept removing records")
-    sub.add_argument("--strict", action="store_true", help=strict_help)
-    sub.add_argument(
-        "--force",
-        action="store_true",
-        help="accept even a page that lost its table or more than half of its rows",
-    )
-    sub.add_argument(
-        "--reread",
-        action="store_true",
-        help="accept records that differ though their page did not (a new reader)",
-    )
-    sub.add_argument(
-        "--seal-history",
-        action="store_true",
-        help="build on a changes.json whose newest entry has no history hash, and seal it",
-    )
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
-    sub.add_argument(
-        "--data", default="data", metavar="DIR", help="where to publish (default data)"
-    )
+    for flag, text in (
+        ("--allow-removals", "accept removing records"),
+        ("--strict", strict),
+        ("--force", "accept even a page that lost its table or more than half of its rows"),
+        ("--reread", "accept records that differ though their page did not (a new reader)"),
+        (
+            "--seal-history",
+            "build on a changes.json whose newest entry has no history hash, and seal it",
+        ),
+    ):
+        sub.add_argument(flag, action="store_true", help=text)
+    sub.add_argument("--raw", **raw_dir)
+    sub.add_argument("--data", **data_dir)
     sub = add("fetch", cmd_fetch)
     sub.add_argument("ids", nargs="*", metavar="ID", help="source ids (default: all)")
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
+    sub.add_argument("--raw", **raw_dir)
     sub = add("update", cmd_update)
     sub.add_argument(
         "--summary", metavar="FILE", help="where to write the summary (default: print it)"
     )
-    sub.add_argument(
-        "--raw", default="raw", metavar="DIR", help="sources and their manifest (default raw)"
-    )
-    sub.add_argument(
-        "--data", default="data", metavar="DIR", help="where to publish (default data)"
-    )
+    sub.add_argument("--raw", **raw_dir)
+    sub.add_argument("--data", **data_dir)
     sub = add("show", cmd_show)
-    sub.add_argument("code", metavar="CODE", nargs="+")
+    sub.add_argument("codes", metavar="CODE", nargs="+")
     sub.add_argument("--json", action="store_true", help="print the record(s) as JSON")
-    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
+    sub.add_argument("--data", **shipped)
     sub = add("list", cmd_list)
     sub.add_argument("--errors", action="store_true", help="list the error codes instead")
     sub.add_argument(
         "--category",
-        choices=("informational", "success", "redirection", "client_error", "server_error"),
+        choices=CATEGORIES,
         help="only this class of status (for --errors: of the status they are listed under)",
     )
     sub.add_argument(
         "--retry",
-        choices=("do_not_retry", "retry_unchanged", "unspecified"),
+        choices=RETRY_ADVICE,
         help="only status codes with this retry advice of the page",
     )
     sub.add_argument("--json", action="store_true", help="print the records as JSON")
-    sub.add_argument("--data", metavar="DIR", help="a published data dir (default: the shipped)")
+    sub.add_argument("--data", **shipped)
     sub = add("validate", cmd_validate)
     sub.add_argument(
         "dir", nargs="?", metavar="DIR", help="published dir (default: the shipped dataset)"
@@ -803,8 +750,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _version_text() -> str:
-    import vodspec
-
     try:
         data = vodspec.data_version()
     except VodspecError:
@@ -815,13 +760,15 @@ def _version_text() -> str:
 def _fast_path(argv: list[str]) -> _Args | None:
     """`show CODE [--json]` and `list`, parsed without argparse; None for anything else."""
     if argv == ["list"]:
-        return _Args(function=cmd_list, debug=False)
+        return _Args(
+            function=cmd_list, debug=False, errors=False, category=None, retry=None, json=False
+        )
     if argv[:1] == ["show"] and 2 <= len(argv) <= 3:
         rest = argv[1:]
         as_json = "--json" in rest
         codes = [word for word in rest if word != "--json"]
         if len(codes) == 1 and len(rest) == 1 + as_json and not codes[0].startswith("-"):
-            return _Args(function=cmd_show, code=codes[0], json=as_json, debug=False)
+            return _Args(function=cmd_show, codes=codes, json=as_json, debug=False)
     return None
 
 

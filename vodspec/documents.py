@@ -2,9 +2,9 @@
 
 For type checkers and readers of the code; other languages have the JSON Schemas in data/.
 Typing only: the accessor imports this under TYPE_CHECKING (``typing`` would cost it more
-than the rest of ``import vodspec``); the maintainer's tools import it freely. A record's
-fields are not repeated here: the pydantic models (tools.scrape.models) define them and the
-JSON Schemas are generated from those.
+than the rest of ``import vodspec``); the maintainer's tools import it freely. The shapes
+the pydantic models state (tools.scrape.models: a dataset's records, its source, its notes)
+are not repeated here; the JSON Schemas are generated from those models.
 """
 
 # No `from __future__ import annotations`: TypedDict reads NotRequired from evaluated
@@ -16,18 +16,6 @@ Level = Literal["patch", "minor", "major"]
 ChangeKind = Literal["added", "removed", "changed"]
 
 
-class SourceJSON(TypedDict):
-    """The page a dataset was scraped from (its ``source`` object)."""
-
-    id: str
-    doc_id: str | None
-    title: str | None
-    service: str | None
-    url: str | None
-    file: str
-    sha256: str
-
-
 class DatasetDocument(TypedDict):
     """status_codes.json or error_codes.json. Read from a user's file, only ``records`` and
     each record's key are checked (``vodspec diff`` compares partial files too). Records are
@@ -37,7 +25,8 @@ class DatasetDocument(TypedDict):
     name: NotRequired[str]
     kind: NotRequired[Kind]
     version: NotRequired[str]
-    source: NotRequired[SourceJSON]
+    #: The page it was scraped from (tools.scrape.models.Source's fields).
+    source: NotRequired[dict[str, Any]]
     records: list[dict[str, Any]]
     #: Odd but clear content of the page (tools.scrape.models.PageNote's fields).
     notes: NotRequired[list[dict[str, Any]]]

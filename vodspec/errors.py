@@ -14,17 +14,26 @@ class VodspecError(Exception):
         self,
         message: str,
         *,
+        hint: str | None = None,
         file: str | None = None,
         line: int | None = None,
         row: str | None = None,
         column: str | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
+        self.reason = message
+        #: What to do or what was expected, a value of its own so that a caller who knows
+        #: better (the build, `diff`) can say it instead, without editing the text.
+        self.hint = hint
         self.file = file
         self.line = line
         self.row = row
         self.column = column
+
+    @property
+    def message(self) -> str:
+        """The error without its location: what is wrong; what to do (the hint)."""
+        return self.reason if self.hint is None else f"{self.reason}; {self.hint}"
 
     def located(self, file: str) -> VodspecError:
         """Return this error with ``file`` filled in when it was not known yet."""

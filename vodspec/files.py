@@ -1,7 +1,7 @@
 """Reading the user's files safely (regular files only, a size cap, JSON that cannot crash),
 and the one JSON form vodspec writes.
 
-Standard library only (validate, diff and lint use it without extras). A path that names a
+Standard library only (diff and lint use it without extras). A path that names a
 device, a FIFO or a directory is refused before it is read (``/dev/zero`` would never end,
 a FIFO would hang), and never more than the cap plus one byte is read, so a file that
 grows while it is read cannot exhaust memory either.
@@ -16,13 +16,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import InputError, TooLargeError
-from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES, json_name
+from vodspec.record import ErrorCode, Field, Status
 
 if TYPE_CHECKING:
     from vodspec.documents import DatasetDocument
 
 #: Published JSON files and manifests are small; this cap is generous.
 MAX_JSON_BYTES = 64 * 1024 * 1024
+#: What a path that is no regular file is, by its type.
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
@@ -35,8 +44,11 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
             raise InputError(
-                f"not a regular file ({_kind(info.st_mode)}); expected a file", file=str(path)
+                f"not a regular file ({kind})",
+                hint="expected a file",
+                file=str(path),
             )
         if info.st_size > cap:
             raise TooLargeError(
@@ -53,25 +65,14 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
     return data
 
 
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "a special file"
-
-
 def load_json(data: bytes, where: str) -> Any:
     """Parse JSON, refusing bad UTF-8, bad syntax and nesting too deep to parse, in one line."""
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 at byte {exc.start}; expected JSON", file=where) from None
+        raise InputError(
+            f"not UTF-8 at byte {exc.start}", hint="expected JSON", file=where
+        ) from None
     except ValueError as exc:
         raise InputError(f"not valid JSON: {exc}", file=where) from None
     except RecursionError:
@@ -83,44 +84,88 @@ def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
     return load_json(read_regular(path, cap), str(path))
 
 
-#: What every reader of a published dataset relies on: each record's key, and text fields
-#: that are text (or null).
-DATASET_KEYS: dict[str, tuple[str, type]] = {
-    "status_codes": ("code", int),
-    "error_codes": ("error_code", str),
+#: The record type of each kind of dataset: its table in vodspec.record is what a reader
+#: relies on.
+RECORD_TYPES: dict[str, type[Status] | type[ErrorCode]] = {
+    STATUS_CODES: Status,
+    ERROR_CODES: ErrorCode,
 }
-TEXT_FIELDS = ("reason", "retry", "description", "message", "remedy", "module")
+
+
+def _readable(record: object, key: str, fields: tuple[Field, ...]) -> bool:
+    """A record holds its key, and each field it holds is what the accessor's table allows
+    there (a list as the tuple the accessor reads); a field it lacks is not checked."""
+    return (
+        isinstance(record, dict)
+        and key in record
+        and all(
+            field.rule(tuple(value) if isinstance(value, list) else value)
+            for field in fields
+            if field.name in record
+            for value in (record[field.name],)
+        )
+    )
 
 
 def read_dataset(path: Path, kind: str | None = None) -> DatasetDocument:
     """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
     a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
-    value = read_json(path)
-    found = value.get("kind", kind or "status_codes") if isinstance(value, dict) else None
-    if not isinstance(found, str) or found not in DATASET_KEYS or kind not in (None, found):
+    return dataset_document(read_json(path), str(path), kind)
+
+
+def dataset_document(value: Any, where: str, kind: str | None = None) -> DatasetDocument:
+    """A dataset file's JSON value (read from ``where``), checked as :func:`read_dataset` says."""
+    found = value.get("kind", kind or STATUS_CODES) if isinstance(value, dict) else None
+    if not isinstance(found, str) or found not in RECORD_TYPES or kind not in (None, found):
         expected = f"a {kind} dataset" if kind else "a vodspec dataset"
-        raise InputError(f"not {expected} (a JSON object of that kind)", file=str(path))
-    key, key_type = DATASET_KEYS[found]
+        raise InputError(f"not {expected} (a JSON object of that kind)", file=where)
+    key, fields = RECORD_TYPES[found].KEY[0], RECORD_TYPES[found].STORED
     records = value.get("records")
     if not isinstance(records, list) or not all(
-        isinstance(record, dict)
-        and type(record.get(key)) is key_type
-        and all(isinstance(record.get(name), str | None) for name in TEXT_FIELDS)
-        for record in records
+        _readable(record, key, fields) for record in records
     ):
-        name = "a status-code" if found == "status_codes" else "an error-code"
-        raise InputError(f"not {name} dataset: expected records with a {key}", file=str(path))
+        name = "a status-code" if found == STATUS_CODES else "an error-code"
+        raise InputError(f"not {name} dataset: expected records with a {key}", file=where)
     assert isinstance(value, dict)
     return value  # type: ignore[return-value]  # checked as far as readers rely on it
 
 
-def read_data_dir(directory: Path) -> dict[str, DatasetDocument]:
-    """The datasets a data dir holds, by kind (none: {})."""
-    return {
-        kind: read_dataset(directory / f"{kind}.json", kind)
-        for kind in DATASET_KEYS
-        if (directory / f"{kind}.json").exists()
-    }
+class DataDir:
+    """A published data dir, read once per command: each file's bytes (a regular file under
+    the JSON cap, as :func:`read_regular` reads it) and each JSON file's value are kept from
+    the first time a check asks for them, so `build`, `validate` and the accessor's
+    ``open_dataset`` never read a file twice. The values are shared: callers do not change
+    them. A command that publishes into the dir reads what it published through a new one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._bytes: dict[str, bytes] = {}
+        self._values: dict[str, Any] = {}
+
+    def has(self, name: str) -> bool:
+        return (self.path / name).exists()
+
+    def read(self, name: str) -> bytes:
+        if name not in self._bytes:
+            self._bytes[name] = read_regular(self.path / name, MAX_JSON_BYTES)
+        return self._bytes[name]
+
+    def json(self, name: str) -> Any:
+        if name not in self._values:
+            self._values[name] = load_json(self.read(name), str(self.path / name))
+        return self._values[name]
+
+    def kinds(self) -> list[str]:
+        """The kinds of dataset the dir publishes (their JSON file is there)."""
+        return [kind for kind in RECORD_TYPES if self.has(json_name(kind))]
+
+    def datasets(self) -> dict[str, DatasetDocument]:
+        """The datasets the dir holds, by kind (none: {}), checked as :func:`read_dataset`."""
+        return {
+            kind: dataset_document(self.json(name), str(self.path / name), kind)
+            for kind in self.kinds()
+            for name in (json_name(kind),)
+        }
 
 
 def dump_json(value: Any) -> bytes:

@@ -1,12 +1,13 @@
 """The published data dir's layout and CSV conventions, shared by the build and `validate`.
 
-Standard library only: `vodspec validate`, `lint` and `diff` use it without extras.
+Standard library only: `vodspec lint` and `diff` use it without extras.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vodspec.record import PARAGRAPHS
 from vodspec.snapshot import SNAPSHOT_NAME
 
 STATUS_CODES, ERROR_CODES = "status_codes", "error_codes"
@@ -25,7 +26,7 @@ LICENCE_NAME = "LICENSE.md"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 #: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
-CSV_OMITTED = frozenset({"paragraphs"})
+CSV_OMITTED = frozenset({PARAGRAPHS})
 #: Other list fields (``placeholders``) go into one CSV cell, joined by this.
 CSV_LIST_SEPARATOR = " "
 

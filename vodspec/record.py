@@ -1,10 +1,209 @@
-"""The immutable record types the accessor hands out (stdlib only, cheap to import)."""
+"""The published records' one table of fields, their vocabularies, and the immutable record
+types the accessor hands out (stdlib only, cheap to import).
+
+Each field of a record is stated once, in STATUS_FIELDS and ERROR_CODE_FIELDS: its name,
+the rule of what it may hold and what it means. The pydantic models
+(vodspec.tools.scrape.models) are built from these tables, and the JSON Schemas in data/ are
+generated from the models; the accessor checks what it reads by the same rules. To add a
+field: its name and its row here, and its annotation in its record type below.
+"""
 
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Final
+
+#: The class of a code is its first digit (RFC 9110, section 15), as http.HTTPStatus has it.
+CATEGORIES = ("informational", "success", "redirection", "client_error", "server_error")
+#: The page's own retry advice (a status's ``retry``), read from its words.
+DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = "do_not_retry", "retry_unchanged", "unspecified"
+RETRY_ADVICE = (DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED)
+#: The standard's (or the convention's) view (a status's ``standard_retry``): may a retry
+#: cure it?
+MAY_RETRY = "retry"
+STANDARD_RETRY_VIEWS = (MAY_RETRY, UNSPECIFIED)
+#: What an HTTP status code can be (RFC 9110, section 15): what a category is computed from.
+LOWEST_STATUS, HIGHEST_STATUS = 100, 599
+#: A dataset's version, as the JSON Schemas state it: MAJOR.MINOR.PATCH, no leading zeros.
+SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+
+
+def semver(version: object) -> tuple[int, int, int] | None:
+    """``(1, 2, 3)`` for ``"1.2.3"`` (what SEMVER_PATTERN matches); None for anything else.
+    Past nine digits a part is refused: Python will not read an int of 5,000 digits."""
+    parts = version.split(".") if isinstance(version, str) else []
+    if len(parts) != 3 or not all(
+        part.isascii() and part.isdigit() and len(part) <= 9 and part == str(int(part))
+        for part in parts
+    ):
+        return None
+    major, minor, patch = (int(part) for part in parts)
+    return major, minor, patch
+
+
+def status_number(value: object) -> int | None:
+    """A status code given as an int (an int subclass too: HTTPStatus) or as its digits; None
+    for anything else. Past nine digits no status (and past Python's int-to-text limit, a
+    ValueError)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value) if -(10**9) < value < 10**9 else None
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def category_of(code: int) -> str:
+    """``client_error`` for 404: the class of the code, from its first digit."""
+    return CATEGORIES[code // 100 - 1]
+
+
+def _plain(text: str) -> bool:
+    """No control character but line breaks, no lone surrogate: what the scraper publishes
+    (its text normalisation removes the rest), and what a terminal and JSON can take."""
+    return all(
+        ch == "\n" or not (ch < " " or "\x7f" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff")
+        for ch in text
+    )
+
+
+# The rules of what a field may hold (Field.rule), for records read from the snapshot or a
+# data dir (either may be damaged or tampered with): the accessor never serves a value the
+# build could not publish. The pydantic models map each rule to the type they publish.
+def is_string(value: object) -> bool:
+    # isprintable() is true for nearly every published string: the slow check is rare.
+    return type(value) is str and (value.isprintable() or _plain(value))
+
+
+def is_text(value: object) -> bool:
+    return is_string(value) and value != ""
+
+
+def is_optional_text(value: object) -> bool:
+    return value is None or is_text(value)
+
+
+def is_optional_string(value: object) -> bool:
+    return value is None or is_string(value)
+
+
+def is_lines(value: object) -> bool:
+    return type(value) is tuple and all(is_text(item) for item in value)
+
+
+def is_line_number(value: object) -> bool:
+    return type(value) is int and value >= 1  # bool is not an int here
+
+
+def is_sha256(value: object) -> bool:
+    return type(value) is str and len(value) == 64 and not value.strip("0123456789abcdef")
+
+
+def is_status(value: object) -> bool:
+    return type(value) is int and LOWEST_STATUS <= value <= HIGHEST_STATUS
+
+
+def is_optional_status(value: object) -> bool:
+    return value is None or is_status(value)
+
+
+def is_category(value: object) -> bool:
+    return type(value) is str and value in CATEGORIES
+
+
+def is_retry_advice(value: object) -> bool:
+    return type(value) is str and value in RETRY_ADVICE
+
+
+def is_standard_retry_view(value: object) -> bool:
+    return type(value) is str and value in STANDARD_RETRY_VIEWS
+
+
+class Field:
+    """A field of a published record: its name, the rule of what it may hold (the pydantic
+    models map each rule to a type) and what it means (the JSON Schema's description)."""
+
+    __slots__ = ("name", "rule", "description")
+
+    def __init__(self, name: str, rule: Callable[[object], bool], description: str) -> None:
+        self.name, self.rule, self.description = name, rule, description
+
+
+# The field names, each written once here: code that reads a field by name imports its name
+# (Final: a type checker takes each as its literal, so it indexes a TypedDict too).
+DOC_ID: Final = "doc_id"
+SOURCE_ROW: Final = "source_row"
+SOURCE_LINE: Final = "source_line"
+SOURCE_SHA256: Final = "source_sha256"
+CODE: Final = "code"
+REASON: Final = "reason"
+DESCRIPTION: Final = "description"
+PARAGRAPHS: Final = "paragraphs"
+CATEGORY: Final = "category"
+RETRY: Final = "retry"
+STANDARD_PHRASE: Final = "standard_phrase"
+STANDARD_REFERENCE: Final = "standard_reference"
+STANDARD_RETRY: Final = "standard_retry"
+STANDARD_RETRY_REFERENCE: Final = "standard_retry_reference"
+ERROR_CODE: Final = "error_code"
+HTTP_STATUS: Final = "http_status"
+HTTP_STATUS_TEXT: Final = "http_status_text"
+MESSAGE: Final = "message"
+REMEDY: Final = "remedy"
+MODULE: Final = "module"
+PLACEHOLDERS: Final = "placeholders"
+
+# The tables.
+#: Where a record came from: the last fields of every record.
+PROVENANCE_FIELDS = (
+    Field(
+        DOC_ID,
+        is_optional_text,
+        "Doc id of the source page (its heading's anchor, else the manifest's id).",
+    ),
+    Field(SOURCE_ROW, is_optional_string, "The id of the table row (<tr id>), if it has one."),
+    Field(SOURCE_LINE, is_line_number, "Line of the row in the source file."),
+    Field(SOURCE_SHA256, is_sha256, "sha256 of the source file's bytes."),
+)
+PROVENANCE = tuple(field.name for field in PROVENANCE_FIELDS)
+STATUS_FIELDS = (
+    Field(CODE, is_status, "HTTP status code."),
+    Field(REASON, is_optional_text, "Reason phrase as the page writes it, if it gives one."),
+    Field(
+        DESCRIPTION,
+        is_optional_text,
+        "The paragraphs joined with a newline; null when the table has no description.",
+    ),
+    Field(PARAGRAPHS, is_lines, "The description, paragraph by paragraph."),
+    Field(CATEGORY, is_category, "Class of the code, from its first digit."),
+    Field(RETRY, is_retry_advice, "The page's own retry advice, from its words."),
+    Field(
+        STANDARD_PHRASE,
+        is_optional_text,
+        "The IANA-registered reason phrase (RFC 9110); null if unregistered.",
+    ),
+    Field(STANDARD_REFERENCE, is_optional_text, "Where the code is defined."),
+    Field(
+        STANDARD_RETRY,
+        is_standard_retry_view,
+        "The standard's (or convention's) view: may a retry cure it? Not the vendor's.",
+    ),
+    Field(STANDARD_RETRY_REFERENCE, is_optional_text, "Why standard_retry is retry."),
+    *PROVENANCE_FIELDS,
+)
+ERROR_CODE_FIELDS = (
+    Field(ERROR_CODE, is_text, "The service's error code, e.g. VOD.10053."),
+    Field(
+        HTTP_STATUS, is_optional_status, "HTTP status; null when the table has no status column."
+    ),
+    Field(HTTP_STATUS_TEXT, is_optional_text, "The status cell as the page writes it."),
+    Field(MESSAGE, is_optional_text, "Error message (错误信息 / Error Message / 错误提示)."),
+    Field(DESCRIPTION, is_optional_text, "Description (描述 / 语义 / 说明 / 错误说明)."),
+    Field(REMEDY, is_optional_text, "What to do (处理措施 / 解决方案)."),
+    Field(MODULE, is_optional_text, "Module (模块), on pages that group codes by one."),
+    Field(PLACEHOLDERS, is_lines, "Template slots in the message ({0}, %s…), verbatim, in order."),
+    *PROVENANCE_FIELDS,
+)
 
 
 class _Record:
@@ -13,6 +212,10 @@ class _Record:
     __slots__: tuple[str, ...] = ()
     #: The published JSON's fields, in order: the stored ones and those computed from them.
     FIELDS: tuple[str, ...] = ()
+    #: The table's rows of the stored fields (the slots), in order.
+    STORED: tuple[Field, ...] = ()
+    #: The fields that name a record (see vodspec.tools.diff).
+    KEY: tuple[str, ...] = ()
 
     def __init__(self, *values: object) -> None:
         if len(values) != len(self.__slots__):
@@ -34,7 +237,7 @@ class _Record:
         """The record as the published JSON has it (tuples as lists)."""
         return {
             name: list(value) if isinstance(value, tuple) else value
-            for name in self.FIELDS or self.__slots__
+            for name in self.FIELDS
             for value in (getattr(self, name),)
         }
 
@@ -79,14 +282,6 @@ class _Record:
         return self._order() >= other._order()
 
 
-#: The class of a code is its first digit (RFC 9110, section 15), as http.HTTPStatus has it.
-CATEGORIES = ("informational", "success", "redirection", "client_error", "server_error")
-
-
-#: Where a record came from, the last fields of every record (as in the published JSON).
-PROVENANCE = ("doc_id", "source_row", "source_line", "source_sha256")
-
-
 class _SourcedRecord(_Record):
     """A record of a source page: it says where it came from (its subclass's last slots)."""
 
@@ -101,21 +296,11 @@ class _SourcedRecord(_Record):
 class Status(_SourcedRecord):
     """One status code as the VOD documentation describes it."""
 
-    FIELDS = (
-        "code",
-        "reason",
-        "description",
-        "paragraphs",
-        "category",
-        "retry",
-        "standard_phrase",
-        "standard_reference",
-        "standard_retry",
-        "standard_retry_reference",
-        *PROVENANCE,
-    )
+    FIELDS = tuple(field.name for field in STATUS_FIELDS)
     # category is computed from the code (the data keeps the column for CSV and SQL users).
-    __slots__ = tuple(name for name in FIELDS if name != "category")
+    STORED = tuple(field for field in STATUS_FIELDS if field.name != CATEGORY)
+    __slots__ = tuple(field.name for field in STORED)
+    KEY = (CODE,)
 
     code: int
     reason: str | None
@@ -130,7 +315,7 @@ class Status(_SourcedRecord):
     @property
     def category(self) -> str:
         """``client_error`` for 404: the class of the code, from its first digit."""
-        return CATEGORIES[self.code // 100 - 1]
+        return category_of(self.code)
 
     @property
     def name(self) -> str | None:
@@ -147,17 +332,10 @@ class Status(_SourcedRecord):
 class ErrorCode(_SourcedRecord):
     """One row of an error-code table (one per HTTP status where the row lists several)."""
 
-    __slots__ = (
-        "error_code",
-        "http_status",
-        "http_status_text",
-        "message",
-        "description",
-        "remedy",
-        "module",
-        "placeholders",
-        *PROVENANCE,
-    )
+    FIELDS = tuple(field.name for field in ERROR_CODE_FIELDS)
+    STORED = ERROR_CODE_FIELDS
+    __slots__ = FIELDS
+    KEY = (ERROR_CODE, HTTP_STATUS)
 
     error_code: str
     http_status: int | None
@@ -177,86 +355,12 @@ class ErrorCode(_SourcedRecord):
         return (self.error_code, status, self.source_line)
 
 
-def _plain(text: str) -> bool:
-    """No control character but line breaks, no lone surrogate: what the scraper publishes
-    (its text normalisation removes the rest), and what a terminal and JSON can take."""
-    return all(
-        ch == "\n" or not (ch < " " or "\x7f" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff")
-        for ch in text
-    )
-
-
-def _text(value: object) -> bool:
-    # isprintable() is true for nearly every published string: the slow check is rare.
-    return type(value) is str and (value.isprintable() or _plain(value))
-
-
-def _optional_text(value: object) -> bool:
-    return value is None or _text(value)
-
-
-def _lines(value: object) -> bool:
-    return type(value) is tuple and all(_text(item) for item in value)
-
-
-def _line_number(value: object) -> bool:
-    return type(value) is int and value >= 1  # bool is not an int here
-
-
-def _status(value: object) -> bool:
-    # What a category can be computed from (RFC 9110, section 15).
-    return type(value) is int and 100 <= value <= 599
-
-
-def _optional_status(value: object) -> bool:
-    return value is None or _status(value)
-
-
-def _one_of(*allowed: str) -> Callable[[object], bool]:
-    return lambda value: type(value) is str and value in allowed
-
-
-_PROVENANCE_RULES: dict[str, Callable[[object], bool]] = {
-    "doc_id": _optional_text,
-    "source_row": _optional_text,
-    "source_line": _line_number,
-    "source_sha256": _text,
-}
-#: What each field may hold, for records read from the snapshot or a data dir (either may be
-#: damaged or tampered with): the accessor never serves a value the build could not publish.
-FIELD_RULES: dict[type[_Record], dict[str, Callable[[object], bool]]] = {
-    Status: {
-        "code": _status,
-        "reason": _optional_text,
-        "description": _optional_text,
-        "paragraphs": _lines,
-        "retry": _one_of("do_not_retry", "retry_unchanged", "unspecified"),
-        "standard_phrase": _optional_text,
-        "standard_reference": _optional_text,
-        "standard_retry": _one_of("retry", "unspecified"),
-        "standard_retry_reference": _optional_text,
-        **_PROVENANCE_RULES,
-    },
-    ErrorCode: {
-        "error_code": _text,
-        "http_status": _optional_status,
-        "http_status_text": _optional_text,
-        "message": _optional_text,
-        "description": _optional_text,
-        "remedy": _optional_text,
-        "module": _optional_text,
-        "placeholders": _lines,
-        **_PROVENANCE_RULES,
-    },
-}
-
-
 def row_problem(kind: type[_Record], row: tuple[object, ...]) -> str | None:
     """Why ``row`` (values in ``kind.__slots__`` order) cannot be a ``kind`` record; None when
     it can. Runs over every snapshot row at the first lookup, so it stays a plain loop."""
-    for (name, allowed), value in zip(FIELD_RULES[kind].items(), row, strict=True):
-        if not allowed(value):
-            return f"{name} is {shown(value)}"
+    for field, value in zip(kind.STORED, row, strict=True):
+        if not field.rule(value):
+            return f"{field.name} is {shown(value)}"
     return None
 
 

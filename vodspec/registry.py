@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
-from vodspec.record import ErrorCode, Status, _Record, row_problem, shown
+from vodspec.record import (
+    HIGHEST_STATUS,
+    LOWEST_STATUS,
+    ErrorCode,
+    Status,
+    _Record,
+    row_problem,
+    semver,
+    shown,
+    status_number,
+)
 
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
@@ -13,6 +23,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from vodspec.documents import DatasetDocument
+    from vodspec.snapshot import Snapshot
 
     R = TypeVar("R", bound=_Record)
 
@@ -50,19 +61,6 @@ def _records(kind: type[R], fields: object, rows: object, where: str | None) -> 
     return records
 
 
-def _is_version(version: object) -> bool:
-    parts = version.split(".") if isinstance(version, str) else []
-    return len(parts) == 3 and all(part.isascii() and part.isdigit() for part in parts)
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    text = value.strip() if isinstance(value, str) else ""
-    # Past nine digits no status (and past Python's int-to-text limit, a ValueError).
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
 def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R], str]:
     """A published dataset's records, checked, and its version (``path``: its file)."""
     from vodspec.snapshot import rows
@@ -72,7 +70,7 @@ def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R],
     except KeyError as exc:
         raise PublishError(f"cannot load the dataset: no field {exc}", file=str(path)) from None
     version = dataset.get("version")
-    if not isinstance(version, str) or not _is_version(version):
+    if not isinstance(version, str) or semver(version) is None:
         raise PublishError("cannot load the dataset: it has no version", file=str(path))
     return _records(kind, kind.__slots__, found, str(path)), version
 
@@ -107,23 +105,13 @@ class Registry:
             raise PublishError("the dataset has a status code that is not an integer")
 
     @classmethod
-    def from_rows(
-        cls,
-        version: object,
-        status_fields: object,
-        status_rows: object,
-        error_fields: object = ErrorCode.__slots__,
-        error_rows: object = (),
-        where: str | None = None,
-    ) -> Registry:
-        """A registry over rows of the records' fields (the snapshot's form), all checked;
-        ``where`` names their file in refusals."""
-        if not isinstance(version, str) or not _is_version(version):
-            raise PublishError(
-                f"the dataset has no version (found {shown(version, 40)})", file=where
-            )
-        statuses = _records(Status, status_fields, status_rows, where)
-        errors = _records(ErrorCode, error_fields, error_rows, where)
+    def from_snapshot(cls, snapshot: Snapshot) -> Registry:
+        """A registry over a snapshot's rows, all checked."""
+        version: object = snapshot["data_version"]
+        if not isinstance(version, str) or semver(version) is None:
+            raise PublishError(f"the dataset has no version (found {shown(version, 40)})")
+        statuses = _records(Status, snapshot["status_codes_fields"], snapshot["status_codes"], None)
+        errors = _records(ErrorCode, snapshot["error_codes_fields"], snapshot["error_codes"], None)
         return cls(version, tuple(statuses), tuple(errors))
 
     @classmethod
@@ -133,7 +121,7 @@ class Registry:
         from pathlib import Path
 
         from vodspec.errors import VodspecError
-        from vodspec.files import read_data_dir
+        from vodspec.files import DataDir
 
         if not isinstance(directory, str | bytes | os.PathLike):
             raise TypeError(
@@ -147,7 +135,7 @@ class Registry:
         try:
             if directory.is_file():  # a file of the data dir: status_codes.json…
                 directory = directory.parent
-            datasets = read_data_dir(directory)
+            datasets = DataDir(directory).datasets()
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
         except OSError as exc:  # unreadable, a name too long…
@@ -196,8 +184,8 @@ class Registry:
     @staticmethod
     def _registered(query: object) -> str:
         """What a refusal adds for a code the HTTP standard registers but VOD does not list."""
-        code = _int(query) if not isinstance(query, str) else _int(query.split(" ", 1)[0])
-        if code is None or not 100 <= code <= 599:
+        code = status_number(query.split(" ", 1)[0] if isinstance(query, str) else query)
+        if code is None or not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             return ""
         from vodspec.standard import standard_phrase, standard_reference
 
@@ -232,7 +220,7 @@ class Registry:
         found = self._by_error.get(_code_key(code) or "", [])
         if status is not None:
             wanted = self.get(status)  # 500, "500", HTTPStatus(500), as status() takes them
-            number = wanted.code if wanted else _int(status)
+            number = wanted.code if wanted else status_number(status)
             found = [r for r in found if number is not None and r.http_status == number]
         return tuple(found)
 

@@ -16,7 +16,20 @@ that created an asset before its connection dropped would create a second one.
 from __future__ import annotations
 
 from vodspec import standard
-from vodspec.record import ErrorCode, Status, shown
+from vodspec.record import (
+    DO_NOT_RETRY,
+    ERROR_CODE,
+    MAY_RETRY,
+    REMEDY,
+    RETRY_UNCHANGED,
+    STANDARD_REFERENCE,
+    STANDARD_RETRY,
+    UNSPECIFIED,
+    ErrorCode,
+    Status,
+    shown,
+    status_number,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,9 +41,9 @@ if TYPE_CHECKING:
 
 VENDOR, STANDARD = "vendor", "standard"
 _VENDOR_WORDS = {
-    "do_not_retry": "do not retry; fix the request",
-    "retry_unchanged": "may be retried unchanged",
-    "unspecified": "no retry advice",
+    DO_NOT_RETRY: "do not retry; fix the request",
+    RETRY_UNCHANGED: "may be retried unchanged",
+    UNSPECIFIED: "no retry advice",
 }
 #: The SDK's exceptions for a request that got no HTTP answer (by class name: no import).
 NETWORK_EXCEPTIONS = frozenset(
@@ -48,23 +61,6 @@ NETWORK_REFERENCE = "RFC 9110, Section 9.2.2: only idempotent requests may be re
 class Explanation:
     """What vodspec knows about one SDK error: records, both retry views, one log line."""
 
-    __slots__ = (
-        "status_code",
-        "error_code",
-        "error_msg",
-        "request_id",
-        "status",
-        "error_codes",
-        "page_message",
-        "remedy",
-        "vendor_retry",
-        "vendor_source",
-        "standard_retry",
-        "standard_reference",
-        "network",
-        "message",
-    )
-
     status_code: int | None
     error_code: str | None
     error_msg: str | None  # what the server said
@@ -79,6 +75,8 @@ class Explanation:
     standard_reference: str | None  # why the standard says so
     network: bool  # no HTTP answer at all (a connection failure or a timeout)
     message: str  # the one log line, also str(explanation)
+
+    __slots__ = tuple(__annotations__)  # the fields above, in order
 
     def __init__(self, **values: object) -> None:
         for name in self.__slots__:
@@ -127,21 +125,6 @@ def _text(exc: object, name: str) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _status_code(exc: object) -> int | None:
-    """``status_code`` as an int: an int, an int subclass (HTTPStatus) or digits."""
-    value = _attribute(exc, "status_code")
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):  # past 9 digits no HTTP status, and maybe past int-to-text
-        return int(value) if -MAX_STATUS < value < MAX_STATUS else None
-    text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
-
-
-#: Larger numbers are no HTTP status (and may be too large to write as text).
-MAX_STATUS = 10**9
-
-
 def _network(exc: object) -> bool:
     """Whether the SDK says no HTTP answer came (by class names along the MRO: no import)."""
     names = {cls.__name__ for cls in type(exc).__mro__}
@@ -183,9 +166,10 @@ def explain(exc: BaseException, registry: Registry | None = None) -> Explanation
     if registry is None:
         import vodspec
 
-        registry = vodspec._load()
-    status_code = _status_code(exc)
-    error_code, error_msg = _text(exc, "error_code"), _text(exc, "error_msg")
+        registry = vodspec.default_registry()
+    status_code = status_number(_attribute(exc, "status_code"))
+    # The SDK's exceptions name their error code as the data does.
+    error_code, error_msg = _text(exc, ERROR_CODE), _text(exc, "error_msg")
     if status_code is not None and error_code == str(status_code):
         error_code = None  # the SDK's fallback when the body had no error code (nginx 502)
     request_id = _text(exc, "request_id")
@@ -194,30 +178,31 @@ def explain(exc: BaseException, registry: Registry | None = None) -> Explanation
     errors = _error_records(registry, error_code, status_code)
     page_message = _one_line(next((e.message for e in errors if e.message), None))
     remedy = _one_line(next((e.remedy for e in errors if e.remedy), None))
-    vendor = status.retry if status else "unspecified"
+    vendor = status.retry if status else UNSPECIFIED
     vendor_source = (
         _one_line(f"{status.doc_id or 'status page'} {status.code}")
-        if status and vendor != "unspecified"
+        if status and vendor != UNSPECIFIED
         else None
     )
     if status_code is not None:
         standard_view = standard.standard_retry(status_code)
         reference = standard.STANDARD_RETRY.get(status_code)
     else:
-        standard_view, reference = standard.UNSPECIFIED, NETWORK_REFERENCE if network else None
+        standard_view, reference = UNSPECIFIED, NETWORK_REFERENCE if network else None
+    # The fields an explanation takes from a record are named as the record names them.
     fields: dict[str, object] = {
         "status_code": status_code,
-        "error_code": error_code,
+        ERROR_CODE: error_code,
         "error_msg": error_msg,
         "request_id": request_id,
         "status": status,
         "error_codes": errors,
         "page_message": page_message,
-        "remedy": remedy,
+        REMEDY: remedy,
         "vendor_retry": vendor,
         "vendor_source": vendor_source,
-        "standard_retry": standard_view,
-        "standard_reference": reference,
+        STANDARD_RETRY: standard_view,
+        STANDARD_REFERENCE: reference,
         "network": network,
     }
     partial = Explanation(**fields, message="")
@@ -245,7 +230,7 @@ def _line(kind: str, e: Explanation) -> str:
         parts.append(f"remedy: {e.remedy}")
     source = f" ({e.vendor_source})" if e.vendor_source else ""
     parts.append(f"VOD says: {_VENDOR_WORDS.get(e.vendor_retry, e.vendor_retry)}{source}")
-    if e.standard_retry == standard.RETRY:
+    if e.standard_retry == MAY_RETRY:
         parts.append(f"standard: a retry may succeed ({e.standard_reference})")
     elif e.network:
         parts.append("standard: retry only an idempotent request (RFC 9110, Section 9.2.2)")
@@ -280,5 +265,5 @@ def retry_condition(
     if explanation.network:
         return bool(idempotent)
     if follow == VENDOR:
-        return explanation.vendor_retry == "retry_unchanged"
-    return explanation.standard_retry == standard.RETRY
+        return explanation.vendor_retry == RETRY_UNCHANGED
+    return explanation.standard_retry == MAY_RETRY

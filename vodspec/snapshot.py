@@ -55,16 +55,6 @@ MAGIC = b"vodspec snapshot 1\n"
 MAX_BYTES = 16 * 1024 * 1024
 #: Version 2: no back-references (version 3+ writes them by reference count, not by value).
 MARSHAL_VERSION = 2
-KEYS = frozenset(
-    {
-        "data_version",
-        "package_sha256",
-        "status_codes_fields",
-        "status_codes",
-        "error_codes_fields",
-        "error_codes",
-    }
-)
 
 
 def rows(
@@ -91,6 +81,10 @@ def make(
         "error_codes_fields": ErrorCode.__slots__,
         "error_codes": rows(ErrorCode.__slots__, records.get("error_codes", ())),
     }
+
+
+#: The keys of every snapshot: those make() writes.
+KEYS = frozenset(make("", "", {}))
 
 
 def dumps(snapshot: Snapshot) -> bytes:

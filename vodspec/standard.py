@@ -12,9 +12,7 @@ with the text that says so. It is kept apart from the vendor's ``retry``, never 
 
 from __future__ import annotations
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing costs the accessor's first explain() several imports
-    from typing import Literal
+from vodspec.record import MAY_RETRY, UNSPECIFIED
 
 #: code -> (registered reason phrase, reference)
 IANA_STATUS_CODES: dict[int, tuple[str, str]] = {
@@ -99,9 +97,6 @@ EARLIER_PHRASES: dict[int, tuple[str, ...]] = {
     422: ("Unprocessable Entity",),
 }
 
-RETRY: Literal["retry"] = "retry"
-UNSPECIFIED: Literal["unspecified"] = "unspecified"
-
 
 def standard_phrase(code: int) -> str | None:
     entry = IANA_STATUS_CODES.get(code)
@@ -119,6 +114,6 @@ def standard_reference(code: int) -> str | None:
     return entry[1] if entry else None
 
 
-def standard_retry(code: int) -> Literal["retry", "unspecified"]:
+def standard_retry(code: int) -> str:
     """``retry`` where the standard or the convention says a retry may cure it."""
-    return RETRY if code in STANDARD_RETRY else UNSPECIFIED
+    return MAY_RETRY if code in STANDARD_RETRY else UNSPECIFIED

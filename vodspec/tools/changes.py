@@ -8,9 +8,12 @@ give the same bytes. CHANGELOG.md is rendered from changes.json alone.
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
+from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from vodspec.documents import (
@@ -22,6 +25,7 @@ from vodspec.documents import (
     VersionEntry,
 )
 from vodspec.errors import PublishError, VodspecWarning
+from vodspec.record import DOC_ID, MESSAGE, REASON
 from vodspec.tools.diff import Change, Diff, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
@@ -41,6 +45,7 @@ def version_entry(
 ) -> VersionEntry:
     """One version's entry: its bump, its release date, its sources and every change, field
     by field."""
+    listed = diffs_as_json(diffs)
     return {
         "version": version,
         "bump": level or "initial",
@@ -48,26 +53,16 @@ def version_entry(
         "sources": {
             kind: {
                 "id": dataset["source"]["id"],
-                "doc_id": dataset["source"]["doc_id"],
+                DOC_ID: dataset["source"][DOC_ID],
                 "sha256": dataset["source"]["sha256"],
                 "date": iso_date(source_dates.get(kind)),
             }
             for kind, dataset in datasets.items()
         },
-        "changes": [
-            change_as_json(kind, change) for kind, diff in diffs.items() for change in diff.changes
-        ],
-        "schema_changes": [
-            f"{kind}: {text}" for kind, diff in diffs.items() for text in diff.schema_changes
-        ],
-        "source_changes": {
-            kind: {
-                name: {"before": before, "after": after}
-                for name, (before, after) in diff.source_changes.items()
-            }
-            for kind, diff in diffs.items()
-            if diff.source_changes and level is not None
-        },
+        "changes": listed["changes"],
+        "schema_changes": listed["schema_changes"],
+        # A first publication (no level) has no sources before it to compare.
+        "source_changes": listed["source_changes"] if level is not None else {},
     }
 
 
@@ -80,9 +75,6 @@ def release_date(source_dates: dict[str, str | None]) -> str:
     SOURCE_DATE_EPOCH (the reproducible-builds convention) when set, else the newest
     Last-Modified of its pages (which fetch records); else today's, with a warning that says
     so (pages dropped into raw/ by hand have no date of their own)."""
-    import os
-    from datetime import datetime
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
@@ -94,8 +86,6 @@ def release_date(source_dates: dict[str, str | None]) -> str:
     dated = sorted(filter(None, map(iso_date, source_dates.values())))
     if dated:
         return dated[-1][:10]
-    import warnings
-
     warnings.warn(
         VodspecWarning(
             "the release date is today's, from the clock: the pages carry no date (fetch"
@@ -114,19 +104,17 @@ def iso_date(http_date: str | None) -> str | None:
 
     try:
         moment = parsedate_to_datetime(http_date)
-        moment.astimezone(UTC)  # a year past 9999 or an odd offset fails here, not below
+        if moment.tzinfo is None:
+            return None
+        # A year past 9999 or an odd offset fails here: unreadable too.
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
     except (TypeError, ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        return None
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def record_label(record: Mapping[str, Any] | None, markdown: bool = False) -> str:
     """What names a record for people: its reason phrase or message (" Not Found")."""
-    if not record:
-        return ""
-    text = record.get("reason") or record.get("message") or ""
+    text = record and (record.get(REASON) or record.get(MESSAGE))
     if not text:
         return ""
     return f" {markdown_text(str(text))}" if markdown else f" {text}"
@@ -157,10 +145,7 @@ def _transition(values: Transition) -> str:
 
 
 def render_changelog(entries: list[VersionEntry]) -> str:
-    lines = [HEADER]
-    for entry in entries:
-        lines += entry_lines(entry)
-    return "\n".join(lines)
+    return "\n".join([HEADER, *(line for entry in entries for line in entry_lines(entry))])
 
 
 def entry_lines(entry: VersionEntry) -> list[str]:
@@ -170,12 +155,10 @@ def entry_lines(entry: VersionEntry) -> list[str]:
     lines = [f"## {entry['version']} ({entry['bump']}){f' — {shown}' if date else ''}\n"]
     for kind, source in entry["sources"].items():
         date = f", {markdown_text(source['date'])}" if source["date"] else ""
-        doc_id = markdown_text(str(source["doc_id"]))  # a page's anchor: any text
+        doc_id = markdown_text(str(source[DOC_ID]))  # a page's anchor: any text
         lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
     if entry["bump"] == "initial":
-        counts: dict[str, int] = {}
-        for change in entry["changes"]:
-            counts[change["dataset"]] = counts.get(change["dataset"], 0) + 1
+        counts = Counter(change["dataset"] for change in entry["changes"])
         for kind, count in counts.items():
             lines.append(f"- first publication of {kind}: {count} records")
         return [*lines, ""]
@@ -198,13 +181,14 @@ def entry_lines(entry: VersionEntry) -> list[str]:
     return [*lines, ""]
 
 
+def _transitions(pairs: Mapping[str, tuple[Any, Any]]) -> dict[str, Transition]:
+    return {name: {"before": before, "after": after} for name, (before, after) in pairs.items()}
+
+
 def change_as_json(kind: str, change: Change) -> ChangeJSON:
     out: ChangeJSON = {"dataset": kind, "key": list(change.key), "kind": change.kind}
     if change.kind == "changed":
-        out["fields"] = {
-            name: {"before": before, "after": after}
-            for name, (before, after) in change.fields.items()
-        }
+        out["fields"] = _transitions(change.fields)
     else:
         out["record"] = change.record
     return out
@@ -218,7 +202,7 @@ def diffs_as_json(diffs: dict[str, Diff]) -> Changes:
             f"{kind}: {text}" for kind, diff in diffs.items() for text in diff.schema_changes
         ],
         "source_changes": {
-            kind: {name: {"before": b, "after": a} for name, (b, a) in diff.source_changes.items()}
+            kind: _transitions(diff.source_changes)
             for kind, diff in diffs.items()
             if diff.source_changes
         },

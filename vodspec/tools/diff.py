@@ -8,24 +8,33 @@ Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, cast, get_args
 
 from vodspec.documents import ChangeKind, DatasetDocument, Level
-from vodspec.record import PROVENANCE
+from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.record import (
+    CATEGORY,
+    DESCRIPTION,
+    DOC_ID,
+    PARAGRAPHS,
+    PROVENANCE,
+    RETRY,
+    ErrorCode,
+    Status,
+    semver,
+)
 
-#: Fields that say where a record came from; they follow the source and are not record text.
-PROVENANCE_FIELDS = PROVENANCE
 #: Fields consumers act on: changing one breaks them (MAJOR).
-BREAKING_FIELDS = ("retry", "category")
+BREAKING_FIELDS = (RETRY, CATEGORY)
 #: Record key by dataset kind; rows with the same key are matched in page order.
-KEY_FIELDS = {"status_codes": ("code",), "error_codes": ("error_code", "http_status")}
+KEY_FIELDS = {STATUS_CODES: Status.KEY, ERROR_CODES: ErrorCode.KEY}
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
-RESTATED_FIELDS = {"paragraphs": "description"}
-#: Source fields whose change alone is a PATCH.
-SOURCE_FIELDS = ("sha256", "doc_id", "title", "url", "id", "file", "service")
+RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
+#: Source fields whose change alone is a PATCH (the source's doc id is its records' too).
+SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 
-LEVELS: tuple[Level | None, ...] = (None, "patch", "minor", "major")
+LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
 
 
 @dataclass(frozen=True)
@@ -62,7 +71,7 @@ def _keyed(
 ) -> dict[tuple[Any, ...], list[dict[str, Any]]]:
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for record in records:
-        groups.setdefault(tuple(record.get(name) for name in key_fields), []).append(record)
+        groups.setdefault(_key(record, key_fields), []).append(record)
     return groups
 
 
@@ -70,10 +79,9 @@ def _field_types(records: list[dict[str, Any]]) -> dict[str, set[str]]:
     types: dict[str, set[str]] = {}
     for record in records:
         for name, value in record.items():
+            types.setdefault(name, set())
             if value is not None:
-                types.setdefault(name, set()).add(type(value).__name__)
-            else:
-                types.setdefault(name, set())
+                types[name].add(type(value).__name__)
     return types
 
 
@@ -126,7 +134,7 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
 
 def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
-    key_fields = KEY_FIELDS.get(str(new.get("kind", "status_codes")), ("code",))
+    key_fields = KEY_FIELDS.get(str(new.get("kind", STATUS_CODES)), Status.KEY)
     level: Level | None = None
     changes: list[Change] = []
     pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)
@@ -134,7 +142,7 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
         fields = {
             name: (old_record.get(name), new_record.get(name))
             for name in dict.fromkeys([*old_record, *new_record])
-            if name not in PROVENANCE_FIELDS and old_record.get(name) != new_record.get(name)
+            if name not in PROVENANCE and old_record.get(name) != new_record.get(name)
         }
         for restated, shown in RESTATED_FIELDS.items():
             if restated in fields and shown in fields:
@@ -152,10 +160,8 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
     changes.sort(key=lambda change: _sort_key(change.key))
 
     schema_changes = []
-    old_types, new_types = (
-        _field_types(old.get("records", [])),
-        _field_types(new.get("records", [])),
-    )
+    old_types = _field_types(old.get("records", []))
+    new_types = _field_types(new.get("records", []))
     if old_types and new_types:
         for name in old_types.keys() - new_types.keys():
             schema_changes.append(f"field {name} removed")
@@ -184,8 +190,11 @@ def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
 
 
 def bump(version: str, level: Level | None) -> str:
-    """``bump("1.2.3", "minor") == "1.3.0"``."""
-    major, minor, patch = (int(part) for part in version.split("."))
+    """``bump("1.2.3", "minor") == "1.3.0"``; None for a version that is none."""
+    parts = semver(version)
+    if parts is None:
+        raise ValueError(f"not a version: {version!r}")
+    major, minor, patch = parts
     if level == "major":
         return f"{major + 1}.0.0"
     if level == "minor":
@@ -200,10 +209,7 @@ def diff_packages(
 ) -> dict[str, Diff]:
     """Per kind, the changes between two published packages (a kind may be new or gone)."""
     return {
-        kind: diff_datasets(
-            old.get(kind, _empty(kind)),
-            new.get(kind, _empty(kind)),
-        )
+        kind: diff_datasets(old.get(kind, _empty(kind)), new.get(kind, _empty(kind)))
         for kind in sorted(old.keys() | new.keys())
     }
 

@@ -17,7 +17,6 @@ reported as an outcome; the other sources are still fetched.
 from __future__ import annotations
 
 import contextlib
-import functools
 import re
 import socket
 import ssl
@@ -27,10 +26,9 @@ import time
 import urllib.parse
 import warnings
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import httpx
 
@@ -41,11 +39,11 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, inside, read_json, read_regular
+from vodspec.files import dump_json, inside, read_regular
 from vodspec.layout import MAX_PAGE_BYTES
 from vodspec.tools.publish.atomic import replace_file
 from vodspec.tools.publish.build import scrape_source
-from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
+from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, read_manifest
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
@@ -174,19 +172,6 @@ def redirect_target(chain: list[str], location: str) -> str:
     return target
 
 
-def _request_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": ", ".join(ACCEPTED_TYPES),
-        "Accept-Encoding": "gzip, deflate",
-    }
-    for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
-        safe = header_value(value)  # never a CR/LF or non-Latin-1 value from the manifest
-        if safe:
-            headers[name] = safe
-    return headers
-
-
 def download(
     url: str,
     *,
@@ -201,7 +186,14 @@ def download(
 
     An ``etag`` or ``last_modified`` that is not a safe header value is not sent.
     """
-    headers = _request_headers(etag, last_modified)
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": ", ".join(ACCEPTED_TYPES),
+        "Accept-Encoding": "gzip, deflate",
+    }
+    for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
+        if safe := header_value(value):  # never a CR/LF or non-Latin-1 value from the manifest
+            headers[name] = safe
     chain = [url := checked_url(url)]
 
     def follow(response: httpx.Response) -> None:
@@ -253,7 +245,20 @@ def _get(
                 return unchanged
             if not 200 <= code < 300:
                 raise FetchError(f"{url}: HTTP {code} {response.reason_phrase}")
-            return _fetched(response, url, budget, max_bytes)
+            content_type = response.headers.get("Content-Type") or ""
+            content_type = content_type.split(";")[0].strip().lower()
+            if content_type not in ACCEPTED_TYPES:
+                raise FetchError(
+                    f"{url}: content type {content_type or 'none'!r};"
+                    f" expected one of {', '.join(ACCEPTED_TYPES)}"
+                )
+            body = _read_body(response, url, budget, max_bytes)
+            return Fetched(
+                "changed",
+                decode_body(body, response.headers.get("Content-Encoding") or "", max_bytes),
+                header_value(response.headers.get("ETag")),
+                header_value(response.headers.get("Last-Modified")),
+            )
 
 
 def _reason(exc: BaseException, url: str) -> str:
@@ -276,23 +281,6 @@ def _reason(exc: BaseException, url: str) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):  # e.g. a malformed Content-Length
         return f"a bad response from {host} ({exc})"
     return f"{type(exc).__name__}: {exc}"
-
-
-def _fetched(response: httpx.Response, url: str, budget: _Budget, max_bytes: int) -> Fetched:
-    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    if content_type not in ACCEPTED_TYPES:
-        raise FetchError(
-            f"{url}: content type {content_type or 'none'!r};"
-            f" expected one of {', '.join(ACCEPTED_TYPES)}"
-        )
-    body = _read_body(response, url, budget, max_bytes)
-    body = decode_body(body, response.headers.get("Content-Encoding") or "", max_bytes)
-    return Fetched(
-        "changed",
-        body,
-        header_value(response.headers.get("ETag")),
-        header_value(response.headers.get("Last-Modified")),
-    )
 
 
 def _read_body(response: httpx.Response, url: str, budget: _Budget, max_bytes: int) -> bytes:
@@ -353,19 +341,6 @@ def _inflate(data: bytes, wbits: int, max_bytes: int) -> bytes:
     return decoded
 
 
-def _load(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]]]:
-    """The validated entries and, for writing back, the manifest's JSON objects as they are."""
-    entries = load_manifest(raw_dir)
-    path = raw_dir / MANIFEST_NAME
-    stored = read_json(path)
-    ids = [item.get("id") if isinstance(item, dict) else None for item in stored or []]
-    if not isinstance(stored, list) or ids != [entry.id for entry in entries]:
-        raise ManifestError("the manifest changed while fetch was reading it", file=str(path))
-    for entry in entries:
-        _target(raw_dir, entry)
-    return entries, stored
-
-
 def _target(raw_dir: Path, entry: SourceEntry) -> Path:
     """The entry's raw file: inside the raw dir, neither the dir itself nor the manifest."""
     target = raw_dir / entry.file
@@ -386,31 +361,26 @@ def _target(raw_dir: Path, entry: SourceEntry) -> Path:
     return target
 
 
-def _check_page(body: bytes, entry: SourceEntry) -> None:
-    """Refuse a body that the build could not scrape as this entry's page."""
-    try:
+def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
+    target = _target(raw_dir, entry)
+    had = read_regular(target) if target.exists() else None
+    result = download(
+        entry.url,
+        etag=entry.etag if had is not None else None,
+        last_modified=entry.last_modified if had is not None else None,
+        **limits,
+    )
+    if result.body is None or result.body == had:
+        return Fetched("unchanged", None, result.etag, result.last_modified)
+    try:  # a page the build could not scrape as this entry's is refused
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
-            scrape_source(body, entry)
+            scrape_source(result.body, entry)
     except VodspecError as exc:
         raise PageRefusedError(
             f"the downloaded page is not a {entry.kind} page of {entry.service}"
             f" ({exc}); {entry.file} is left as it was"
         ) from None
-
-
-def _fetch_one(raw_dir: Path, entry: SourceEntry, get: Callable[..., Fetched]) -> Fetched:
-    """Download one source (``get`` is :func:`download` with the limits bound)."""
-    target = _target(raw_dir, entry)
-    had = read_regular(target) if target.exists() else None
-    result = get(
-        entry.url,
-        etag=entry.etag if had is not None else None,
-        last_modified=entry.last_modified if had is not None else None,
-    )
-    if result.body is None or result.body == had:
-        return Fetched("unchanged", None, result.etag, result.last_modified)
-    _check_page(result.body, entry)
     _target(raw_dir, entry)  # again: a link leading out may have appeared meanwhile
     try:
         replace_file(target, result.body)
@@ -419,95 +389,52 @@ def _fetch_one(raw_dir: Path, entry: SourceEntry, get: Callable[..., Fetched]) -
     return result
 
 
-def _remember(item: dict[str, Any], result: Fetched) -> bool:
-    """Keep the validators for the next conditional GET; whether anything changed."""
-    changed = False
-    for key, value in (("etag", result.etag), ("last_modified", result.last_modified)):
-        if item.get(key) != value:
-            item[key] = value
-            changed = True
-    return changed
+class Limits(TypedDict, total=False):
+    """What may be set of :func:`download`'s limits (its defaults otherwise)."""
 
-
-def _save(raw_dir: Path, stored: list[dict[str, Any]]) -> None:
-    path = raw_dir / MANIFEST_NAME
-    data = dump_json(stored)
-    try:
-        replace_file(path, data)
-    except OSError as exc:
-        raise ManifestError(
-            f"cannot rewrite the manifest: {exc.strerror}", file=str(path)
-        ) from None
-
-
-def fetch_sources(
-    raw_dir: Path,
-    ids: list[str],
-    *,
-    connect_timeout: float = CONNECT_TIMEOUT,
-    read_timeout: float = READ_TIMEOUT,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_PAGE_BYTES,
-) -> list[tuple[str, str]]:
-    """Fetch the manifest's sources (all, or those in ``ids``): [(id, outcome)] in order.
-
-    The outcome is ``changed``, ``unchanged`` or ``error: why``. A manifest the build
-    would refuse, or an unknown id, raises a VodspecError before anything is fetched.
-    """
-    results = fetch_each(
-        raw_dir,
-        ids,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        deadline=deadline,
-        max_bytes=max_bytes,
-    )
-    return [
-        (source_id, f"error: {result}" if isinstance(result, VodspecError) else result.status)
-        for source_id, result in results
-    ]
+    connect_timeout: float
+    read_timeout: float
+    deadline: float
+    max_bytes: int
 
 
 def fetch_each(
-    raw_dir: Path,
-    ids: list[str],
-    *,
-    connect_timeout: float = CONNECT_TIMEOUT,
-    read_timeout: float = READ_TIMEOUT,
-    deadline: float = DEADLINE,
-    max_bytes: int = MAX_PAGE_BYTES,
+    raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
 ) -> list[tuple[str, Fetched | VodspecError]]:
-    """:func:`fetch_sources` with each source's result as a value: what was fetched, or
-    why not (a :class:`PageRefusedError` when the page came but the build could not read it)."""
-    entries, stored = _load(raw_dir)
+    """Fetch the manifest's sources (all, or those in ``ids``), in order: what was fetched,
+    or why not (a :class:`PageRefusedError` when the page came but the build could not read
+    it). A manifest the build would refuse, or an unknown id, raises before any fetch."""
+    entries, stored = read_manifest(raw_dir)
+    for entry in entries:
+        _target(raw_dir, entry)
+    path = raw_dir / MANIFEST_NAME
     unknown = [name for name in ids if name not in {entry.id for entry in entries}]
     if unknown:
         raise FetchError(
             f"no source with id {', '.join(unknown)} in the manifest",
-            file=str(raw_dir / MANIFEST_NAME),
+            file=str(path),
         )
-    get = functools.partial(
-        download,
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        deadline=deadline,
-        max_bytes=max_bytes,
-    )
     results: list[tuple[str, Fetched | VodspecError]] = []
     changed = False
     for entry, item in zip(entries, stored, strict=True):
         if ids and entry.id not in ids:
             continue
         try:
-            result = _fetch_one(raw_dir, entry, get)
+            result = _fetch_one(raw_dir, entry, limits)
         except VodspecError as exc:
             results.append((entry.id, exc))
             continue
-        changed = _remember(item, result) or changed
         results.append((entry.id, result))
+        # The validators for the next conditional GET, kept in the manifest.
+        for key, value in (("etag", result.etag), ("last_modified", result.last_modified)):
+            if item.get(key) != value:
+                item[key] = value
+                changed = True
     if changed:
-        _save(raw_dir, stored)
+        try:
+            replace_file(path, dump_json(stored))
+        except OSError as exc:
+            raise ManifestError(
+                f"cannot rewrite the manifest: {exc.strerror}", file=str(path)
+            ) from None
     return results
-
-
-__all__ = ["FetchError", "Fetched", "PageRefusedError", "download", "fetch_each", "fetch_sources"]

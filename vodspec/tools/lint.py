@@ -11,6 +11,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from vodspec.record import (
+    CODE,
+    DESCRIPTION,
+    DO_NOT_RETRY,
+    ERROR_CODE,
+    HTTP_STATUS,
+    HTTP_STATUS_TEXT,
+    MESSAGE,
+    PARAGRAPHS,
+    REASON,
+    REMEDY,
+    RETRY,
+)
+from vodspec.registry import _phrase_key
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 from vodspec.tools.scrape.derived import advice_mentioned_not_given
 
@@ -35,28 +49,34 @@ class Rule:
     summary: str
     reference: str
 
+    def finding(
+        self,
+        code: int | str,
+        vendor: str | None,
+        standard: str | None,
+        message: str,
+        reference: str | None = None,
+    ) -> Finding:
+        """A finding of this rule, citing its reference unless the finding has its own."""
+        return Finding(code, self.id, vendor, standard, reference or self.reference, message)
 
+
+IANA = "IANA HTTP Status Code Registry"
 RULES = {
     rule.id: rule
     for rule in (
-        Rule(
-            "phrase-wording",
-            "the reason phrase is not the registered one",
-            "IANA HTTP Status Code Registry",
-        ),
+        Rule("phrase-wording", "the reason phrase is not the registered one", IANA),
         Rule(
             "phrase-spacing",
             "the reason phrase differs from the registered one only in spacing",
-            "IANA HTTP Status Code Registry",
+            IANA,
         ),
         Rule(
             "phrase-case",
             "the reason phrase differs from the registered one only in letter case",
-            "IANA HTTP Status Code Registry",
+            IANA,
         ),
-        Rule(
-            "unregistered-code", "the code is not in the registry", "IANA HTTP Status Code Registry"
-        ),
+        Rule("unregistered-code", "the code is not in the registry", IANA),
         Rule(
             "retry-contradicts-standard",
             "the page says not to retry a code the standard calls transient",
@@ -107,18 +127,15 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     registered = standard_phrase(code)
     if registered is None:
         return [
-            Finding(
+            RULES["unregistered-code"].finding(
                 code,
-                "unregistered-code",
                 reason,
                 None,
-                RULES["unregistered-code"].reference,
                 f"{code} is not a registered status code",
             )
         ]
     if reason is None or reason == registered:
         return []
-    reference = str(standard_reference(code))
     squash = "".join(reason.split()), "".join(registered.split())
     if squash[0] == squash[1]:
         rule = "phrase-spacing"
@@ -127,13 +144,12 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     else:
         rule = "phrase-wording"
     return [
-        Finding(
+        RULES[rule].finding(
             code,
-            rule,
             reason,
             registered,
-            reference,
             f"{code}: the page says {reason!r}, the registry {registered!r}",
+            str(standard_reference(code)),
         )
     ]
 
@@ -142,30 +158,27 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
     """Every finding for a status-code dataset's records, by code then rule."""
     findings: list[Finding] = []
     for record in records:
-        code = record["code"]
-        findings += _phrase_findings(code, record.get("reason"))
-        if record.get("retry") == "do_not_retry" and code in STANDARD_RETRY:
+        code = record[CODE]
+        findings += _phrase_findings(code, record.get(REASON))
+        if record.get(RETRY) == DO_NOT_RETRY and code in STANDARD_RETRY:
             findings.append(
-                Finding(
+                RULES["retry-contradicts-standard"].finding(
                     code,
-                    "retry-contradicts-standard",
-                    record.get("description"),
+                    record.get(DESCRIPTION),
                     STANDARD_RETRY[code],
-                    STANDARD_RETRY[code].split(":")[0],
                     f"{code}: the page says not to retry;"
                     " the standard view is that a retry may succeed",
+                    STANDARD_RETRY[code].split(":")[0],
                 )
             )
-        findings += _mentioned_advice(code, record.get("paragraphs") or [])
-    codes = {record["code"] for record in records}
+        findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
+    codes = {record[CODE] for record in records}
     if 429 not in codes and any(400 <= code < 500 for code in codes):
         findings.append(
-            Finding(
+            RULES["missing-429"].finding(
                 429,
-                "missing-429",
                 None,
                 IANA_STATUS_CODES[429][0],
-                RULES["missing-429"].reference,
                 "429 Too Many Requests is not listed;"
                 " rate-limited APIs return it (with Retry-After)",
             )
@@ -181,22 +194,15 @@ def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
         mentioned = advice_mentioned_not_given(paragraph)
         if mentioned is not None:
             findings.append(
-                Finding(
+                RULES["retry-advice-mentioned-not-given"].finding(
                     code,
-                    "retry-advice-mentioned-not-given",
                     paragraph,
                     None,
-                    RULES["retry-advice-mentioned-not-given"].reference,
                     f"{code}: a paragraph mentions the {mentioned.value} sentence without"
                     " giving it; retry is not taken from it",
                 )
             )
     return findings
-
-
-def _same_text(texts: list[str]) -> bool:
-    keys = {"".join(ch for ch in text.casefold() if ch.isalnum()) for text in texts}
-    return len(keys) == 1
 
 
 def lint_error_records(
@@ -206,62 +212,55 @@ def lint_error_records(
     findings: list[Finding] = []
     by_code: dict[str, list[int]] = {}
     for record in errors:
-        status = record.get("http_status")
+        status = record.get(HTTP_STATUS)
         if isinstance(status, int):
-            by_code.setdefault(record["error_code"], [])
-            if status not in by_code[record["error_code"]]:
-                by_code[record["error_code"]].append(status)
-        if status is None and record.get("http_status_text"):
+            by_code.setdefault(record[ERROR_CODE], [])
+            if status not in by_code[record[ERROR_CODE]]:
+                by_code[record[ERROR_CODE]].append(status)
+        if status is None and record.get(HTTP_STATUS_TEXT):
             findings.append(
-                Finding(
-                    record["error_code"],
-                    "odd-status-cell",
-                    record["http_status_text"],
+                RULES["odd-status-cell"].finding(
+                    record[ERROR_CODE],
+                    record[HTTP_STATUS_TEXT],
                     None,
-                    RULES["odd-status-cell"].reference,
-                    f"{record['error_code']}: the status cell"
-                    f" {record['http_status_text']!r} is no HTTP status",
+                    f"{record[ERROR_CODE]}: the status cell"
+                    f" {record[HTTP_STATUS_TEXT]!r} is no HTTP status",
                 )
             )
-        texts = [record.get(name) for name in ("message", "description", "remedy")]
-        if all(isinstance(text, str) and text for text in texts) and _same_text(texts):  # type: ignore[arg-type]
+        texts = [record.get(name) for name in (MESSAGE, DESCRIPTION, REMEDY)]
+        given = [text for text in texts if isinstance(text, str) and text]
+        if len(given) == len(texts) and len(set(map(_phrase_key, given))) == 1:
             findings.append(
-                Finding(
-                    record["error_code"],
-                    "error-code-without-remedy",
-                    texts[2],
+                RULES["error-code-without-remedy"].finding(
+                    record[ERROR_CODE],
+                    given[2],
                     None,
-                    RULES["error-code-without-remedy"].reference,
-                    f"{record['error_code']}: message, description and remedy are the same text",
+                    f"{record[ERROR_CODE]}: message, description and remedy are the same text",
                 )
             )
     for code, listed in by_code.items():
         if len(listed) > 1:
             findings.append(
-                Finding(
+                RULES["error-code-under-several-statuses"].finding(
                     code,
-                    "error-code-under-several-statuses",
                     " ".join(map(str, listed)),
                     None,
-                    RULES["error-code-under-several-statuses"].reference,
                     f"{code} is listed under HTTP {', '.join(map(str, listed))}",
                 )
             )
-    documented = {record["code"] for record in statuses}
+    documented = {record[CODE] for record in statuses}
     if documented:
         used: dict[int, list[str]] = {}
         for record in errors:
-            status = record.get("http_status")
+            status = record.get(HTTP_STATUS)
             if isinstance(status, int) and status not in documented:
-                used.setdefault(status, []).append(record["error_code"])
+                used.setdefault(status, []).append(record[ERROR_CODE])
         for status, codes in sorted(used.items()):
             findings.append(
-                Finding(
+                RULES["error-status-not-on-status-page"].finding(
                     status,
-                    "error-status-not-on-status-page",
                     ", ".join(dict.fromkeys(codes)),
                     standard_phrase(status),
-                    RULES["error-status-not-on-status-page"].reference,
                     f"{len(codes)} error code(s) are listed under {status}, which the status"
                     " page does not list",
                 )
@@ -283,12 +282,10 @@ def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
     """One finding per row a dataset keeps as a note only (odd cells kept in a record are
     the record rules' business)."""
     return [
-        Finding(
+        RULES["page-note"].finding(
             f"line {note.get('line')}",
-            "page-note",
             note.get("text"),
             None,
-            RULES["page-note"].reference,
             str(note.get("why")),
         )
         for note in notes

@@ -28,7 +28,7 @@ from vodspec.errors import (
     UpdateRefusedError,
     VodspecError,
 )
-from vodspec.files import read_json
+from vodspec.files import DataDir, read_json
 from vodspec.layout import CHANGES_NAME
 from vodspec.tools.changes import entry_lines, markdown_text
 from vodspec.tools.diff import Diff
@@ -51,7 +51,11 @@ class UpdateReport:
 
 def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     """Fetch the manifest's sources into ``raw_dir`` and build ``data_dir`` from them."""
-    check_data_dir(raw_dir, data_dir)
+    try:  # first, a data dir the build would refuse whatever upstream says
+        check_owned(data_dir, raw_dir)
+        load_published(DataDir(data_dir))
+    except VodspecError as exc:
+        raise DataDirStateError(f"nothing was fetched: {exc}") from None
     results = fetch_each(raw_dir, [])
     refused = [f"{name}: {r}" for name, r in results if isinstance(r, PageRefusedError)]
     if refused:
@@ -78,16 +82,6 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     (entry,) = [entry for entry in entries if entry["version"] == report.version]
     summary = render_summary(report.version, entry, report.diffs, fetched)
     return UpdateReport("published", report.version, report.level, fetched, summary)
-
-
-def check_data_dir(raw_dir: Path, data_dir: Path) -> None:
-    """Refuse, before fetching, a data dir the build would refuse whatever upstream says:
-    one it may not replace (a stray file, a link) or not as the last build left it."""
-    try:
-        check_owned(data_dir, raw_dir)
-        load_published(data_dir)
-    except VodspecError as exc:
-        raise DataDirStateError(f"nothing was fetched: {exc}") from None
 
 
 def render_summary(

@@ -13,22 +13,22 @@ import errno
 import fcntl
 import os
 import shutil
+import signal
+import stat
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 from vodspec.errors import BuildLockedError, PublishError, VodspecWarning
+from vodspec.layout import published_names
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _staging(data_dir: Path) -> Path:
-    return data_dir.with_name(f".{data_dir.name}.new-{os.getpid()}")
-
-
-def _retired(data_dir: Path) -> Path:
-    return data_dir.with_name(f".{data_dir.name}.old-{os.getpid()}")
+def _beside(data_dir: Path, suffix: str) -> Path:
+    """``.<data>.<suffix>``: the lock, staging and retired dirs, hidden beside the data dir."""
+    return data_dir.with_name(f".{data_dir.name}.{suffix}")
 
 
 @contextlib.contextmanager
@@ -41,32 +41,23 @@ def build_lock(data_dir: Path) -> Iterator[None]:
     data_dir = data_dir.absolute()
     made = [parent for parent in data_dir.parents if not os.path.lexists(parent)]
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = data_dir.with_name(f".{data_dir.name}.lock")
+    lock = _beside(data_dir, "lock")
+    fd = None
     try:
         fd = _locked(lock, data_dir)
-    except BaseException:
-        _remove_empty(made)
-        raise
-    try:
         _recover(data_dir)
         yield
     finally:
-        # Removed while still held, so the next build starts from a fresh file (no lock file
-        # is left beside the data dir); _locked checks it holds the file still at the path.
-        with contextlib.suppress(OSError):
-            lock.unlink()
-        os.close(fd)  # closing releases the lock
+        if fd is not None:
+            # Removed while still held, so the next build starts from a fresh file (no lock
+            # file is left beside the data dir); _locked checks it holds the file at the path.
+            with contextlib.suppress(OSError):
+                lock.unlink()
+            os.close(fd)  # closing releases the lock
         if not os.path.lexists(data_dir):
-            _remove_empty(made)
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Remove the folders a build made (deepest first), as long as they are empty."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
+            with contextlib.suppress(OSError):  # one not empty: neither are those around it
+                for folder in made:  # deepest first
+                    folder.rmdir()
 
 
 def _locked(lock: Path, data_dir: Path) -> int:
@@ -81,51 +72,43 @@ def _locked(lock: Path, data_dir: Path) -> int:
                 "another vodspec build is publishing this data dir; try again when it is done",
                 file=str(data_dir),
             ) from None
-        try:
-            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            return fd
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                return fd
         os.close(fd)
 
 
-def _leftovers(data_dir: Path, kind: str) -> list[Path]:
-    """``.<data>.<kind>-<pid>`` dirs of builds that are no longer running, oldest first.
-
-    Only names a build makes, with a pid that is not alive, and holding only files a build
-    writes: a folder the user called ``.data.new-backup`` is not ours to touch.
-    """
-    from vodspec.layout import published_names
-
-    found = []
-    for path in data_dir.parent.glob(f".{data_dir.name}.{kind}-*"):
-        pid = path.name.rsplit("-", 1)[1]
-        if not (pid.isascii() and pid.isdigit()) or _alive(int(pid)) or not path.is_dir():
-            continue
-        if all(child.name in published_names() for child in path.iterdir()):
-            found.append(path)
-    return sorted(found, key=lambda path: path.stat().st_mtime_ns)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own name from an earlier run in this process: stale
+def _dead(pid: str) -> bool:
+    """Whether ``pid``, read from a name a build gave, is of no running process."""
+    if not (pid.isascii() and pid.isdigit()):
+        return False  # not a name a build gives
     try:
-        os.kill(pid, 0)
+        os.kill(int(pid), 0)
     except (ProcessLookupError, OverflowError):  # no such process (or no such pid)
-        return False
-    except PermissionError:
         return True
-    return True
+    except PermissionError:  # another user's process
+        return False
+    return int(pid) == os.getpid()  # ours: left by an earlier run in this process
+
+
+def _leftovers(data_dir: Path, kind: str) -> list[Path]:
+    """``.<data>.<kind>-<pid>`` dirs of builds no longer running, oldest first; only those
+    holding nothing but files a build writes (nor is ``.data.new-backup`` ours to touch)."""
+    found = [
+        path
+        for path in data_dir.parent.glob(_beside(data_dir, f"{kind}-*").name)
+        if _dead(path.name.rsplit("-", 1)[1])
+        and path.is_dir()
+        and all(child.name in published_names() for child in path.iterdir())
+    ]
+    return sorted(found, key=lambda path: path.stat().st_mtime_ns)
 
 
 def _recover(data_dir: Path) -> None:
     """Clean up after a build that was killed: put a retired dir back if the swap was cut."""
     retired = _leftovers(data_dir, "old")
     if not data_dir.exists() and retired:
-        os.rename(retired[-1], data_dir)
-        retired = retired[:-1]
+        os.rename(retired.pop(), data_dir)
     for path in [*retired, *_leftovers(data_dir, "new")]:
         with contextlib.suppress(OSError):
             _remove(path)
@@ -140,34 +123,21 @@ def fsync_dir(directory: Path) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write, flush and fsync one file."""
     with open(path, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-def remove_dead_temporaries(path: Path) -> None:
-    """Remove what replace_file left beside ``path`` when its process died between write
-    and rename: regular files named as ``_temporary`` names them, of a process no longer
-    running (a file of the user's with another name, or a link, is never one)."""
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically (temporary file, fsync, rename), first removing what an
+    earlier replacement left when its process died between write and rename (a file of the
+    user's with another name, or a link, is never that)."""
     for found in path.parent.glob(f".{path.name}.*.tmp"):
         pid = found.name[len(path.name) + 2 : -len(".tmp")]
-        if not (pid.isascii() and pid.isdigit()) or found.is_symlink() or not found.is_file():
-            continue
-        if not _alive(int(pid)):
+        if _dead(pid) and found.is_file() and not found.is_symlink():
             found.unlink()
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Replace one file atomically (temporary file, fsync, rename); what an earlier, killed
-    replacement of it left is removed first."""
-    remove_dead_temporaries(path)
-    temporary = _temporary(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write_file(temporary, data)
         os.replace(temporary, path)
@@ -184,6 +154,7 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
+    # Declared, not left to ctypes' defaults: the flags are an unsigned int.
     renameat2.argtypes = [
         ctypes.c_int,
         ctypes.c_char_p,
@@ -217,7 +188,7 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
             " nothing was changed",
             file=str(data_dir),
         )
-    staging = _staging(data_dir)
+    staging = _beside(data_dir, f"new-{os.getpid()}")
     # SIGINT and SIGTERM wait until the publication is whole or abandoned (SIGKILL cannot,
     # and needs not: the swap is one step).
     with _signals_deferred(data_dir):
@@ -246,26 +217,21 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
 def _retire(previous: Path, data_dir: Path) -> None:
     """Remove the old data dir the swap took out, unless files vodspec did not write found
     their way into it while the build ran: then put it back (nothing changed), or keep it."""
-    from vodspec.layout import published_names
-
     try:
         foreign = sorted(set(os.listdir(previous)) - published_names())
     except OSError as exc:
         foreign = [f"(cannot list it: {exc.strerror or exc})"]
+    shown = ", ".join(foreign[:5])
     if not foreign:
         try:
             _remove(previous)
+            return
         except OSError as exc:
-            warnings.warn(
-                VodspecWarning(
-                    f"{data_dir} is published, but the previous version at {previous} could"
-                    f" not be removed ({exc.strerror or exc}); remove it by hand"
-                ),
-                stacklevel=3,
+            warning = (
+                f"{data_dir} is published, but the previous version at {previous} could"
+                f" not be removed ({exc.strerror or exc}); remove it by hand"
             )
-        return
-    shown = ", ".join(foreign[:5])
-    if _exchange(previous, data_dir):  # the new publication out, the user's folder back
+    elif _exchange(previous, data_dir):  # the new publication out, the user's folder back
         _remove(previous)
         raise PublishError(
             f"files that vodspec did not write appeared in the data dir during the build"
@@ -273,21 +239,18 @@ def _retire(previous: Path, data_dir: Path) -> None:
             " build again",
             file=str(data_dir),
         )
-    warnings.warn(
-        VodspecWarning(
+    else:
+        warning = (
             f"{data_dir} is published; the previous data dir held files that vodspec did not"
             f" write ({shown}), so it is kept at {previous}"
-        ),
-        stacklevel=3,
-    )
+        )
+    warnings.warn(VodspecWarning(warning), stacklevel=3)
 
 
 @contextlib.contextmanager
 def _signals_deferred(data_dir: Path) -> Iterator[None]:
     """Hold SIGINT and SIGTERM back for the block; one that came meanwhile is raised after
     it, as a KeyboardInterrupt saying whether the publication happened."""
-    import signal
-
     deferred = {signal.SIGINT, signal.SIGTERM}
     try:
         before = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
@@ -300,9 +263,8 @@ def _signals_deferred(data_dir: Path) -> Iterator[None]:
         published = True
     finally:
         pending = signal.sigpending() & deferred
-        if pending:
-            for number in pending:  # consumed here, so that unblocking does not deliver it
-                signal.sigwait({number})
+        for number in pending:  # consumed here, so that unblocking does not deliver it
+            signal.sigwait({number})
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
         if pending:
             outcome = "is published" if published else "was not changed"
@@ -312,8 +274,6 @@ def _signals_deferred(data_dir: Path) -> Iterator[None]:
 def _keep_mode_and_owner(staging: Path, old: os.stat_result) -> None:
     """The new data dir gets the old one's mode (a group-shared 2775, a 0700…) and, where
     this process may give it (as root), its owner: the swap replaces the folder itself."""
-    import stat
-
     if os.geteuid() == 0 and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         for path in (staging, *staging.iterdir()):
             os.chown(path, old.st_uid, old.st_gid)
@@ -328,7 +288,7 @@ def _swap(staging: Path, data_dir: Path) -> Path | None:
         return None
     if _exchange(staging, data_dir):
         return staging  # it holds the old data now
-    retired = _retired(data_dir)
+    retired = _beside(data_dir, f"old-{os.getpid()}")
     os.rename(data_dir, retired)
     try:
         os.rename(staging, data_dir)

@@ -23,7 +23,7 @@ from vodspec.errors import (
     VodspecWarning,
     shown_path,
 )
-from vodspec.files import dump_json, read_data_dir, read_dataset, read_json, read_regular
+from vodspec.files import DataDir, dump_json, read_dataset, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
@@ -33,7 +33,7 @@ from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import render_all
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
-from vodspec.tools.validate import Problem, history_sha256, validate_dir
+from vodspec.tools.validate import FILES_KEY, HISTORY_KEY, Problem, history_sha256, validate_dir
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ def scrape_sources(
                 raise
             if not force:
                 count = len(previous[entry.kind]["records"])
-                exc.message += (
-                    f"; publishing it would remove all {count} {entry.kind} records"
+                exc.hint = (
+                    f"publishing it would remove all {count} {entry.kind} records"
                     " (--allow-removals --force accepts that)"
                 )
                 raise
@@ -145,12 +145,11 @@ def build(
     data_dir = Path(os.path.realpath(data_dir))
     try:
         with build_lock(data_dir):
-            return _build(raw_dir, data_dir, allow_removals, force, reread, seal_history)
+            # Read under the lock, once: what another build published before is read here.
+            return _build(raw_dir, DataDir(data_dir), allow_removals, force, reread, seal_history)
     except ServiceError as exc:
         # The build reads the service from the manifest, not from a --service option.
-        exc.message = exc.message.split("; pass --service")[0] + (
-            "; if the page is right, set the source's service in the manifest"
-        )
+        exc.hint = "if the page is right, set the source's service in the manifest"
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
         name = str(exc.filename or data_dir)
@@ -163,33 +162,32 @@ def build(
 
 def _build(
     raw_dir: Path,
-    data_dir: Path,
+    published: DataDir,
     allow_removals: bool,
     force: bool,
     reread: bool,
     seal_history: bool,
 ) -> BuildReport:
-    previous = load_published(data_dir, seal_history)
-    entries = _previous_entries(data_dir) if previous else []
+    data_dir = published.path
+    previous = load_published(published, seal_history)
+    # validate_dir found the history a non-empty list of entries, or previous would be {}.
+    entries: list[VersionEntry] = published.json(CHANGES_NAME) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
-    new = {
-        kind: cast("DatasetDocument", dataset.model_dump(mode="json"))
-        for kind, dataset in datasets.items()
-    }
+    new = _documents(datasets)
     diffs = diff_packages(previous, new)
     reread_kinds = check_reread(data_dir, raw_dir, previous, new, diffs, reread)
     check_removals(previous, diffs, allow_removals, force)
     level = package_level(diffs) if previous else None
-    base = _package_version(previous, data_dir) if previous else None
+    base = _package_version(previous) if previous else None
     version = bump(base, level) if base else INITIAL_VERSION
     files = render_all(_versioned(datasets, version))
-    if base and _same_files(data_dir, files):
+    if base and _same_files(published, files):
         changelog = render_changelog(entries).encode("utf-8")
-        if _read_or_none(data_dir / CHANGELOG_NAME) != changelog:
+        if _read_or_none(published, CHANGELOG_NAME) != changelog:
             # An older vodspec rendered it: the same publication, its changelog rendered anew
             # (in one swap, as every publication: never a temporary file inside data/).
-            history = (data_dir / CHANGES_NAME).read_bytes()
+            history = published.read(CHANGES_NAME)
             publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
             return BuildReport("unchanged", version, None, diffs, (CHANGELOG_NAME,))
         return BuildReport("unchanged", version, None, diffs)
@@ -197,7 +195,9 @@ def _build(
     if base and level is None:
         # Same records and sources, different bytes (a new vodspec renders them differently):
         # a patch, and the entry says which files changed.
-        rerendered = _changed_files(data_dir, files)
+        rerendered = [
+            name for name in sorted(files) if _read_or_none(published, name) != files[name]
+        ]
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
@@ -214,8 +214,8 @@ def _build(
     # What this build wrote, so that validate (and the next build) know a file lost, edited
     # or added by hand; and the hash of the history before it, so that an entry deleted,
     # reordered or edited is noticed (this seals the entries that predate the chain too).
-    entry["files"] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
-    entry["history_sha256"] = history_sha256(entries)
+    entry[FILES_KEY] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
+    entry[HISTORY_KEY] = history_sha256(entries)
     entries = [entry, *entries]
     files[CHANGES_NAME] = dump_json(entries)
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
@@ -257,21 +257,15 @@ def check_reread(
     return kinds
 
 
-def _read_or_none(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
+def _read_or_none(data: DataDir, name: str) -> bytes | None:
+    return data.read(name) if (data.path / name).is_file() else None
 
 
-def _previous_entries(data_dir: Path) -> list[VersionEntry]:
-    path = data_dir / CHANGES_NAME
-    if not path.exists():
-        return []
-    try:
-        entries = read_json(path)
-    except VodspecError as exc:
-        raise PublishError(f"unreadable: {exc.message}", file=str(path)) from None
-    if not isinstance(entries, list):
-        raise PublishError("expected a JSON list of versions", file=str(path))
-    return entries
+def _documents(datasets: dict[str, Dataset]) -> dict[str, DatasetDocument]:
+    """The datasets as their published JSON documents."""
+    return {
+        kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()
+    }
 
 
 def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
@@ -280,58 +274,43 @@ def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]
     }
 
 
-def _package_version(previous: dict[str, DatasetDocument], data_dir: Path) -> str:
-    versions = {dataset["version"] for dataset in previous.values()}
-    if len(versions) != 1:
-        raise PublishError(
-            f"the published datasets disagree on the version ({', '.join(sorted(versions))})",
-            file=str(data_dir),
-        )
-    return str(versions.pop())
+def _package_version(published: dict[str, DatasetDocument]) -> str:
+    # Of a dir validate_dir passed: its datasets and its datapackage.json agree on it.
+    return str(next(iter(published.values()))["version"])
 
 
-def load_published(data_dir: Path, seal_history: bool = False) -> dict[str, DatasetDocument]:
-    """The dataset JSON ``data_dir`` holds, by kind; {} when nothing was published there yet.
+def load_published(data: DataDir, seal_history: bool = False) -> dict[str, DatasetDocument]:
+    """The dataset JSON ``data`` holds, by kind; {} when nothing was published there yet.
 
     A dir that holds anything must be exactly what a build left: the history in
     changes.json is the base of the next version, so a lost, edited or added file, or an
     edited history, is refused rather than built upon (versions would go backwards or a
     bump be bogus). What an older vodspec rendered is rendered anew instead.
     """
-    if not data_dir.is_dir() or not any(data_dir.iterdir()):
+    if not data.path.is_dir() or not any(data.path.iterdir()):
         return {}
     try:
         refused = {"damaged"} if seal_history else {"damaged", "unsealed"}
-        problems = [p for p in validate_dir(data_dir) if p.kind in refused]
+        problems = [p for p in validate_dir(data) if p.kind in refused]
     except VodspecError as exc:
         problems = [Problem(str(exc))]
     if problems:
         raise PublishError(
             f"the published data is not as the last build left it ({problems[0]});"
             " restore it (e.g. `git checkout -- data`) and build again",
-            file=str(data_dir),
+            file=str(data.path),
         )
-    return read_data_dir(data_dir)
+    return data.datasets()
 
 
-def _changed_files(data_dir: Path, files: dict[str, bytes]) -> list[str]:
-    """The data files whose bytes differ from what is published, besides the version."""
-    changed = []
-    for name, data in sorted(files.items()):
-        path = data_dir / name
-        if not path.exists() or path.read_bytes() != data:
-            changed.append(name)
-    return changed
-
-
-def _same_files(data_dir: Path, files: dict[str, bytes]) -> bool:
+def _same_files(published: DataDir, files: dict[str, bytes]) -> bool:
     """Whether every data file would be rewritten with the same bytes (and none dropped)."""
-    current = {p.name for p in data_dir.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
+    current = {p.name for p in published.path.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
     if current != set(files):
         return False
     try:
-        return all((data_dir / name).read_bytes() == data for name, data in files.items())
-    except OSError:
+        return all(published.read(name) == data for name, data in files.items())
+    except VodspecError:
         return False
 
 
@@ -358,12 +337,12 @@ def report_formula_values(files: dict[str, bytes]) -> None:
                     )
 
 
-def rescrape_problems(data_dir: Path, raw_dir: Path) -> tuple[list[Problem], list[str]]:
+def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list[str]]:
     """What proves the data is what raw/ says: every source whose page is still the published
     one, scraped again by this vodspec and rendered at the published version, gives the same
     records and the same bytes of every file. Its problems, and notes for the pages it had
     to skip (a page that changed since, a manifest that names another file)."""
-    published = read_data_dir(data_dir)
+    published = data.datasets()
     datasets: dict[str, Dataset] = {}
     problems: list[Problem] = []
     notes: list[str] = []
@@ -395,8 +374,8 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> tuple[list[Problem], lis
             problems.append(Problem(f"{page}: this vodspec cannot read it again: {exc}", "raw"))
     if not datasets:
         return problems, notes
-    version = _package_version(published, data_dir)
-    new = {kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()}
+    version = _package_version(published)
+    new = _documents(datasets)
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
     for kind, diff in diffs.items():
         for change in diff.changes:
@@ -415,8 +394,8 @@ def rescrape_problems(data_dir: Path, raw_dir: Path) -> tuple[list[Problem], lis
     files = render_all(_versioned(datasets, version))
     if set(datasets) != set(published):  # one page changed since: compare the other's files
         files = {name: data for name, data in files.items() if name.split(".")[0] in datasets}
-    for name, data in sorted(files.items()):
-        if _read_or_none(data_dir / name) != data:
+    for name, rendered in sorted(files.items()):
+        if _read_or_none(data, name) != rendered:
             problems.append(
                 Problem(
                     f"{name}: not the bytes this vodspec renders from {raw_dir}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,6 +29,11 @@ class SourceEntry(BaseModel):
 
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
+    return read_manifest(raw_dir)[0]
+
+
+def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]]]:
+    """The validated entries and, for writing back, the manifest's JSON objects as they are."""
     path = raw_dir / MANIFEST_NAME
     expected = f"expected the raw dir (its pages and {MANIFEST_NAME})"
     if not raw_dir.is_dir():
@@ -66,4 +71,4 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     kinds = [source.kind for source in sources]
     if len(set(kinds)) != len(kinds):
         raise ManifestError("expected at most one source of each kind", file=str(path))
-    return sources
+    return sources, entries

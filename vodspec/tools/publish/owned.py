@@ -51,7 +51,8 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             file=str(data_dir),
         )
     for parent in target.parents:
-        if _is_data_dir(parent):
+        # A package description beside a history: a data dir that a build published.
+        if all(_is_file(parent / name) for name in (PACKAGE_NAME, CHANGES_NAME)):
             raise PublishError(
                 f"the data dir lies inside the published data dir {parent}; the next build"
                 " there would find a folder it did not write, so publish beside it instead",
@@ -83,11 +84,6 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
             " publish into a new or empty folder instead",
             file=str(data_dir),
         )
-
-
-def _is_data_dir(folder: Path) -> bool:
-    """Whether a build published ``folder`` (it has the package description and history)."""
-    return all(_is_file(folder / name) for name in (PACKAGE_NAME, CHANGES_NAME))
 
 
 def _is_file(path: Path) -> bool:

@@ -26,6 +26,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.record import Status
 from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
@@ -36,17 +37,17 @@ from vodspec.tools.scrape.models import (
 )
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MODELS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+MODELS: dict[str, tuple[type[StatusDataset] | type[ErrorDataset], type[BaseModel]]] = {
     STATUS_CODES: (StatusDataset, StatusRecord),
     ERROR_CODES: (ErrorDataset, ErrorCodeRecord),
 }
 TITLES = {STATUS_CODES: "status codes", ERROR_CODES: "error codes"}
 #: Table Schema primary keys; error codes have none (a code may repeat under one status).
-PRIMARY_KEYS = {STATUS_CODES: ["code"], ERROR_CODES: []}
+PRIMARY_KEYS = {STATUS_CODES: list(Status.KEY), ERROR_CODES: []}
 
 
-def record_fields(kind: str) -> list[str]:
-    return list(MODELS[kind][1].model_fields)
+def _columns(kind: str) -> list[str]:
+    return csv_columns(list(MODELS[kind][1].model_fields))
 
 
 def render_json(dataset: Dataset) -> bytes:
@@ -54,7 +55,7 @@ def render_json(dataset: Dataset) -> bytes:
 
 
 def render_csv(dataset: Dataset) -> bytes:
-    columns = csv_columns(record_fields(dataset.kind))
+    columns = _columns(dataset.kind)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
     writer.writerow(columns)
@@ -65,45 +66,42 @@ def render_csv(dataset: Dataset) -> bytes:
 
 def json_schema(kind: str) -> dict[str, Any]:
     schema = MODELS[kind][0].model_json_schema(mode="validation")
+    # The model's own title and description are for Python readers: these replace them.
+    header = dict(
+        title=f"vodspec {TITLES[kind]} dataset",
+        description=f"A Huawei Cloud {TITLES[kind]} page as data; see the vodspec README.",
+    )
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "title": f"vodspec {TITLES[kind]} dataset",
-        "description": f"A Huawei Cloud {TITLES[kind]} page as data; see the vodspec README.",
-        **{key: value for key, value in schema.items() if key not in ("title", "description")},
+        **header,
+        **{key: value for key, value in schema.items() if key not in header},
     }
 
 
-def _table_field(
-    name: str, prop: dict[str, Any], defs: dict[str, Any], key: list[str]
-) -> dict[str, Any]:
-    """A Table Schema field for one property of the record's JSON Schema."""
-    options = prop.get("anyOf", [prop])
-    nullable = any(option.get("type") == "null" for option in options)
-    (option,) = [option for option in options if option.get("type") != "null"]
-    if "$ref" in option:
-        option = defs[option["$ref"].rsplit("/", 1)[1]]
-    if option["type"] == "array":  # joined into one cell, empty for [] (see vodspec.layout)
-        option, nullable = {"type": "string"}, True
-    constraints: dict[str, Any] = {} if nullable else {"required": True}
-    for json_key in ("enum", "minimum", "maximum", "pattern", "minLength"):
-        if json_key in option:
-            constraints[json_key] = option[json_key]
-    if key == [name]:
-        constraints["unique"] = True
-    field = {"name": name, "type": option["type"], "description": prop.get("description", "")}
-    if constraints:
-        field["constraints"] = constraints
-    return field
-
-
 def table_schema(kind: str) -> dict[str, Any]:
-    schema = MODELS[kind][1].model_json_schema(mode="validation")
-    defs = schema.get("$defs", {})
+    """The Frictionless Table Schema of a kind's CSV, from its record's JSON Schema."""
+    model = MODELS[kind][1]
+    schema = model.model_json_schema(mode="validation")
     key = PRIMARY_KEYS[kind]
-    fields = [
-        _table_field(name, schema["properties"][name], defs, key)
-        for name in csv_columns(record_fields(kind))
-    ]
+    fields: list[dict[str, Any]] = []
+    for name in _columns(kind):
+        options = schema["properties"][name].get("anyOf", [schema["properties"][name]])
+        nullable = any(option.get("type") == "null" for option in options)
+        (option,) = [option for option in options if option.get("type") != "null"]
+        if "$ref" in option:
+            option = schema["$defs"][option["$ref"].rsplit("/", 1)[1]]
+        if option["type"] == "array":  # joined into one cell, empty for [] (see vodspec.layout)
+            option, nullable = {"type": "string"}, True
+        constraints: dict[str, Any] = {} if nullable else {"required": True}
+        for json_key in ("enum", "minimum", "maximum", "pattern", "minLength"):
+            if json_key in option:
+                constraints[json_key] = option[json_key]
+        if key == [name]:
+            constraints["unique"] = True
+        description = model.model_fields[name].description or ""
+        fields.append(dict(name=name, type=option["type"], description=description))
+        if constraints:
+            fields[-1]["constraints"] = constraints
     table: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if key:
         table["primaryKey"] = key
@@ -141,17 +139,17 @@ def _resources(kind: str, files: dict[str, bytes]) -> list[CsvResource | JsonRes
 
 
 def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
-    first = datasets[next(kind for kind in KINDS if kind in datasets)]
-    package: DataPackage = {
-        "profile": "data-package",
-        "name": "vodspec",
-        "title": "Huawei Cloud VOD API "
-        + " and ".join(TITLES[kind] for kind in KINDS if kind in datasets),
-        "description": "What Huawei Cloud's VOD API documentation says about its HTTP status"
+    kinds = [kind for kind in KINDS if kind in datasets]
+    first = datasets[kinds[0]]
+    package = DataPackage(
+        profile="data-package",
+        name="vodspec",
+        title="Huawei Cloud VOD API " + " and ".join(TITLES[kind] for kind in kinds),
+        description="What Huawei Cloud's VOD API documentation says about its HTTP status"
         " codes (and error codes, where published), as data.",
-        "version": first.version,
-        "homepage": first.source.url,
-        "licenses": [
+        version=first.version,
+        homepage=first.source.url,
+        licenses=[
             {
                 # Open Definition's id for a non-commercial licence of its own: the pages'
                 # licence (attribution, non-commercial, share-alike), shipped as LICENSE.md.
@@ -162,50 +160,39 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
                 "path": LICENCE_NAME,
             }
         ],
-        "sources": [
+        sources=[
             {
-                "title": f"{dataset.source.title} ({dataset.source.doc_id})",
-                "path": dataset.source.url,
+                "title": f"{source.title} ({source.doc_id})",
+                "path": source.url,
             }
-            for kind, dataset in sorted(datasets.items(), key=lambda item: KINDS.index(item[0]))
+            for source in (datasets[kind].source for kind in kinds)
         ],
-        "resources": [
-            resource for kind in KINDS if kind in datasets for resource in _resources(kind, files)
-        ],
-    }
+        resources=[resource for kind in kinds for resource in _resources(kind, files)],
+    )
     return dump_json(package)
-
-
-def render_snapshot(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
-    """The snapshot the accessor loads (see vodspec.snapshot): the records, fast to load."""
-    records = {
-        kind: dataset.model_dump(mode="json")["records"] for kind, dataset in datasets.items()
-    }
-    version = next(iter(datasets.values())).version
-    package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
-    return snapshot.dumps(snapshot.make(version, package_sha256, records))
 
 
 def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
     """Every file of the published data dir, by name (changes.json and CHANGELOG.md, which
     carry the history, aside)."""
     files: dict[str, bytes] = {}
+    documents = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
     for kind in KINDS:
         if kind in datasets:
             files[json_name(kind)] = render_json(datasets[kind])
             files[csv_name(kind)] = render_csv(datasets[kind])
             files[schema_name(kind)] = dump_json(json_schema(kind))
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
+    records = {kind: document["records"] for kind, document in documents.items()}
     if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
-        documents = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
-        errors = documents.get(ERROR_CODES)
-        files[LINT_NAME] = lint_json(
-            documents[STATUS_CODES]["records"],
-            errors["records"] if errors is not None else None,
-            dataset_notes(*documents.values()),
-        )
-    # The accessor's form of the same records travels in the same swap as the files above.
-    files[snapshot.SNAPSHOT_NAME] = render_snapshot(datasets, files)
+        notes = dataset_notes(*documents.values())
+        files[LINT_NAME] = lint_json(records[STATUS_CODES], records.get(ERROR_CODES), notes)
+    # The accessor's form of the same records (see vodspec.snapshot), fast to load, travels
+    # in the same swap as the files above.
+    package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
+    version = next(iter(datasets.values())).version
+    accessor = snapshot.make(version, package_sha256, records)
+    files[snapshot.SNAPSHOT_NAME] = snapshot.dumps(accessor)
     # Its article 4.1: a copy of the licence with every copy of the work (and 4.2: of works
     # derived from it).
     files[LICENCE_NAME] = UPSTREAM_LICENCE.read_bytes()

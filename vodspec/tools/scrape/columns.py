@@ -4,7 +4,7 @@ A table is a code table when one of its columns reads as HTTP statuses (``404``,
 ``404 Not Found``, ``400/500``) or as error codes (``VOD.10053``): such a table is read or
 the page is refused, never skipped. Header cells give the other columns their roles by
 meaning, through words in Chinese and English (a header *containing* 说明, 描述 or
-"description" describes), never through an exact list of wordings. A column with no role
+DESCRIPTION describes), never through an exact list of wordings. A column with no role
 is kept as an extra column of the record, under its header: its text is never lost.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from vodspec import standard
 from vodspec.errors import CellError, HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.record import DESCRIPTION, ERROR_CODE, MESSAGE, MODULE, REASON, REMEDY
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.tables import Cell, Row, Table
@@ -30,24 +31,24 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (role, tuple(words.split()))
     for role, words in (
         (
-            "remedy",
+            REMEDY,
             "处理 解决 措施 建议 修复 应对 排查 solution remed handl action suggest"
             " resolution workaround measure troubleshoot howto",
         ),
-        ("reason", "短语 phrase reason statustext"),
+        (REASON, "短语 phrase reason statustext"),
         (
-            "description",
+            DESCRIPTION,
             "说明 描述 含义 语义 解释 意义 释义 原因 description descr meaning"
             " explanation detail definition cause",
         ),
-        ("message", "信息 提示 消息 报错 message msg info text"),
-        ("module", "模块 module 组件 component 所属服务 分类 category"),
+        (MESSAGE, "信息 提示 消息 报错 message msg info text"),
+        (MODULE, "模块 module 组件 component 所属服务 分类 category"),
         ("reason?", "名称 name 类型 type"),
-        ("error_code", "错误码 错误代码 错误编码 错误编号 errorcode errcode error"),
+        (ERROR_CODE, "错误码 错误代码 错误编码 错误编号 errorcode errcode error"),
         ("status", "状态码 状态 status http 返回码 返回值 响应码 响应 return response result"),
-        # Alone, these name a code whose kind the cells tell: 编码 is the reason phrase on
-        # some status pages ("Continue") and the error code on others.
-        ("code", "编码 代码 编号 code"),
+        # Alone, these name a code whose kind the cells tell ("code?"): 编码 is the reason
+        # phrase on some status pages ("Continue") and the error code on others.
+        ("code?", "编码 代码 编号 code"),
         # A parameter table's columns: never codes, whatever numbers they hold (256, 300).
         ("parameter", "参数 字段 属性 parameter field attribute property"),
         (
@@ -58,10 +59,10 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     )
 )
 #: Roles that name a code column.
-CODE_ROLES = ("status", "code", "error_code")
+CODE_ROLES = ("status", "code?", ERROR_CODE)
 #: What a record keeps of a column, by kind of table.
-STATUS_ROLES = ("status", "reason", "description")
-ERROR_ROLES = ("error_code", "status", "reason", "message", "description", "remedy", "module")
+STATUS_ROLES = ("status", REASON, DESCRIPTION)
+ERROR_ROLES = (ERROR_CODE, "status", REASON, MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: A column is a code column when at least this share of its body cells read as codes.
 CODE_SHARE = 0.5
 
@@ -91,6 +92,10 @@ class CodeTable:
     #: Rows that are a prose note, not a row of codes (one cell across the whole row).
     notes: tuple[Row, ...] = field(default=())
 
+    def name(self, column: int) -> str:
+        """How a refusal or an extra paragraph names a column: its header, else its place."""
+        return self.table.header[column] or f"column {column + 1}"
+
 
 def _is_status(text: str) -> bool:
     """``404``, ``404 Not Found``, ``400/500``: what a status cell starts with (loosely)."""
@@ -109,7 +114,8 @@ def _is_registered_status(text: str) -> bool:
     return _is_status(text) and standard.standard_phrase(int(text[:3])) is not None
 
 
-def _is_class(text: str) -> bool:
+def is_class(text: str) -> bool:
+    """``4xx``: a status class, not a code."""
     return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
 
 
@@ -127,10 +133,6 @@ def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
     if not filled:
         return 0.0
     return sum(1 for text in filled if test(text)) / len(filled)
-
-
-def _column_texts(table: Table, index: int) -> list[str]:
-    return ["\n".join(row.cells[index].words) for row in table.rows]
 
 
 def _all_phrases(table: Table, column: int) -> bool:
@@ -205,8 +207,9 @@ def _status_column(named: list[str | None], texts: list[list[str]]) -> int | Non
     return None
 
 
-#: What a reason cell may hold to say "no phrase".
-NO_PHRASE = ("-", "—", "–", "--")
+def no_phrase(words: tuple[str, ...]) -> bool:
+    """Whether a reason cell says "no phrase": empty, or a dash."""
+    return not words or (len(words) == 1 and words[0] in ("-", "—", "–", "--"))
 
 
 def phrase_column(table: Table, status: int, column: int) -> bool:
@@ -215,7 +218,7 @@ def phrase_column(table: Table, status: int, column: int) -> bool:
     filled = 0
     for row in table.rows:
         words = row.cells[column].words
-        if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        if no_phrase(words):
             continue
         parsed = grammar.statuses(row.cells[status].words)
         if parsed is None:
@@ -233,23 +236,20 @@ def classify(table: Table) -> CodeTable | None:
     named = [header_role(text) for text in table.header]
     notes = tuple(row for row in table.rows if _is_note(row, width))
     body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
-    texts = [_column_texts(body, index) for index in range(width)]
+    texts = [["\n".join(row.cells[i].words) for row in body.rows] for i in range(width)]
     if "parameter" in named and not any(role in CODE_ROLES for role in named):
         return None  # a parameter table: its numbers are limits, not codes
-    classes = [_share(cells, _is_class) >= CODE_SHARE for cells in texts]
+    classes = [_share(cells, is_class) >= CODE_SHARE for cells in texts]
     code_shares = [_share(cells, _is_error_code) for cells in texts]
-    codes = [share >= CODE_SHARE for share in code_shares]
-    all_codes = [share == 1.0 for share in code_shares]
-
     status = _status_column(named, texts)
     if status is None:
         status = next((i for i in range(width) if classes[i]), None)
-    error = _error_column(named, codes, all_codes, status, width)
+    error = _error_column(named, code_shares, status)
     if error is None and status is not None:
         _refuse_partial_codes(body, named, code_shares, status)
     found = None
     if error is not None:
-        found = _assign(ERROR_CODES, body, named, {"error_code": error, "status": status})
+        found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
     elif status is not None:
         found = _assign(STATUS_CODES, body, named, {"status": status})
     if found is None:
@@ -275,14 +275,14 @@ def _check_spans(found: CodeTable) -> None:
                     " per column",
                     line=row.line,
                     row=row.id,
-                    column=found.table.header[index] or f"column {index + 1}",
+                    column=found.name(index),
                 )
 
 
 def _check_header_row(found: CodeTable) -> None:
     """A table whose header row of <th> cells reads as codes: its first row of codes was
     written as the header (a pipe table always has one)."""
-    for role, test in (("status", _is_status), ("error_code", _is_error_code)):
+    for role, test in (("status", _is_status), (ERROR_CODE, _is_error_code)):
         index = found.roles.get(role)
         if index is not None and test(found.table.header[index]):
             cell = found.table.header_cells[index]
@@ -312,29 +312,23 @@ def _refuse_partial_codes(
             )
 
 
-def _error_column(
-    named: list[str | None],
-    codes: list[bool],
-    all_codes: list[bool],
-    status: int | None,
-    width: int,
-) -> int | None:
+def _error_column(named: list[str | None], shares: list[float], status: int | None) -> int | None:
     """The error-code column: named so and holding codes, else a column beside the statuses
     whose header names nothing and whose every cell is code-like (with no word for it, half
     is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
     one named so (OBS's codes are words: ``AccessDenied``)."""
-    others = [i for i in range(width) if i != status]
+    others = [i for i in range(len(named)) if i != status]
     for i in others:
-        if named[i] == "error_code" and codes[i]:
+        if named[i] == ERROR_CODE and shares[i] >= CODE_SHARE:
             return i
     for i in others:
-        if named[i] in ("code", "status") and codes[i]:
+        if named[i] in ("code?", "status") and shares[i] >= CODE_SHARE:
             return i
     if status is not None:
         for i in others:
-            if all_codes[i] and named[i] is None:
+            if shares[i] == 1.0 and named[i] is None:
                 return i
-    return next((i for i in others if named[i] == "error_code"), None)
+    return next((i for i in others if named[i] == ERROR_CODE), None)
 
 
 def _assign(
@@ -352,34 +346,34 @@ def _assign(
         # unless the header names another role (描述: the code's only text is described).
         # On an error page it is the status's phrase, read with the status cell.
         for i in free:
-            if named[i] in (None, "reason", "reason?") and phrase_column(table, status, i):
-                roles["reason"] = i
+            if named[i] in (None, REASON, "reason?") and phrase_column(table, status, i):
+                roles[REASON] = i
                 break
     for i in free:
         role = named[i]
-        if kind == STATUS_CODES and role == "code":
-            role = "reason"  # 编码 on a status page: "Continue", "Bad Request"
-        if role == "reason" and not _all_phrases(table, i):
+        if kind == STATUS_CODES and role == "code?":
+            role = REASON  # 编码 on a status page: "Continue", "Bad Request"
+        if role == REASON and not _all_phrases(table, i):
             continue  # not phrases: kept as an extra column
         if role == "reason?":  # 类型, name: the reason only if its cells are known phrases
             if status is None or not _known_phrases(table, status, i):
                 continue
-            role = "reason"
+            role = REASON
         if role is not None and role in allowed and role not in roles:
             roles[role] = i
-    text_role = "description" if kind == STATUS_CODES else "message"
-    if "description" not in roles and text_role not in roles:
+    text_role = DESCRIPTION if kind == STATUS_CODES else MESSAGE
+    if DESCRIPTION not in roles and text_role not in roles:
         # A code table's text is its description, whatever its header says ("状态码 | 备注",
         # "Code | Message" on a status page): the first unnamed column, else the first left.
         left = [i for i in free if i not in roles.values()]
         unnamed = [i for i in left if named[i] is None]
         if unnamed or left:
-            roles["description"] = (unnamed or left)[0]
-    if kind == STATUS_CODES and "reason" not in roles:
+            roles[DESCRIPTION] = (unnamed or left)[0]
+    if kind == STATUS_CODES and REASON not in roles:
         # Beside a description, another column of known phrases ("Not Found") is the reason.
         for i in free:
             if i not in roles.values() and _known_phrases(table, roles["status"], i):
-                roles["reason"] = i
+                roles[REASON] = i
                 break
     extra = tuple(i for i in range(len(named)) if i not in roles.values())
     return CodeTable(kind, table, roles, extra)

@@ -15,15 +15,12 @@ from vodspec.errors import (
 from vodspec.layout import MAX_PAGE_BYTES
 
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-UTF8_BOM = b"\xef\xbb\xbf"
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 #: A control character between a tag's "<" (before a letter or "/") and its ">": removing
 #: it would change the tag's name or attributes. Each "<" scans to the next "<" or ">" at
 #: most, so the search stays linear.
-_CONTROL_IN_TAG = re.compile(
-    "<[A-Za-z/][^<>\x00-\x08\x0b-\x1f\x7f-\x9f]*[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-)
+_CONTROL_IN_TAG = re.compile(f"<[A-Za-z/][^<>{_CONTROLS}]*[{_CONTROLS}]")
 
 
 def decode(data: bytes) -> str:
@@ -31,8 +28,7 @@ def decode(data: bytes) -> str:
     too: bytes given to scrape() come here without a file's size check)."""
     if len(data) > MAX_PAGE_BYTES:
         raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -6,33 +6,22 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from vodspec.record import CATEGORIES, RETRY_ADVICE
+from vodspec.record import category_of as record_category_of
 
+
+# The vocabularies of vodspec.record as enums, for the models' JSON Schemas. No docstrings:
+# they would become the schemas' descriptions.
 class Category(StrEnum):
-    INFORMATIONAL = "informational"
-    SUCCESS = "success"
-    REDIRECTION = "redirection"
-    CLIENT_ERROR = "client_error"
-    SERVER_ERROR = "server_error"
+    INFORMATIONAL, SUCCESS, REDIRECTION, CLIENT_ERROR, SERVER_ERROR = CATEGORIES
 
 
 class Retry(StrEnum):
-    DO_NOT_RETRY = "do_not_retry"
-    RETRY_UNCHANGED = "retry_unchanged"
-    UNSPECIFIED = "unspecified"
-
-
-#: The class of a code is its first digit (RFC 9110, section 15).
-CATEGORY_BY_CLASS: dict[int, Category] = {
-    1: Category.INFORMATIONAL,
-    2: Category.SUCCESS,
-    3: Category.REDIRECTION,
-    4: Category.CLIENT_ERROR,
-    5: Category.SERVER_ERROR,
-}
+    DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = RETRY_ADVICE
 
 
 def category_of(code: int) -> Category:
-    return CATEGORY_BY_CLASS[code // 100]
+    return Category(record_category_of(code))
 
 
 @dataclass(frozen=True)
@@ -72,17 +61,19 @@ def _advice(sentence: str, phrase: str) -> bool:
     """Whether a sentence gives the advice: it is the phrase, after a known label, or the
     phrase is its last clause after clauses that neither quote nor negate (403's
     "……，建议直接修改该请求，不要重试该请求。")."""
-    text = " ".join(sentence.split())
-    for lead_in in LEAD_INS:
-        text = text.removeprefix(lead_in).strip()
+    text = _without_lead_in(sentence)
     if text == phrase:
         return True
     before, found, after = text.rpartition(phrase)
     return bool(found) and not after and before.endswith("，") and NOT_GIVEN.isdisjoint(before)
 
 
-def sentences(paragraph: str) -> list[str]:
-    return [part.strip() for part in SENTENCE_END.split(paragraph) if part.strip()]
+def _without_lead_in(text: str) -> str:
+    """The text, whitespace folded, without the labels it starts with ("注意：")."""
+    text = " ".join(text.split())
+    for lead_in in LEAD_INS:
+        text = text.removeprefix(lead_in).strip()
+    return text
 
 
 def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
@@ -101,23 +92,14 @@ def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
     """Whether a paragraph gives the rule's advice (see RetryRule)."""
-    text = " ".join(paragraph.split())
-    for lead_in in LEAD_INS:
-        text = text.removeprefix(lead_in).strip()
-    ends = [text[at + len(rule.phrase) :].strip()[:1] for at in _occurrences(text, rule.phrase)]
+    text = _without_lead_in(paragraph)
+    ends = [text[at.end() :].strip()[:1] for at in re.finditer(re.escape(rule.phrase), text)]
     if not any(end in STATEMENT_END for end in ends):
         return False  # asked, not said ("……更改？")
     if rule.alone:
         return text.rstrip("。.！! ") == rule.phrase
-    return any(_advice(sentence, rule.phrase) for sentence in sentences(text))
-
-
-def _occurrences(text: str, phrase: str) -> list[int]:
-    found, at = [], text.find(phrase)
-    while at >= 0:
-        found.append(at)
-        at = text.find(phrase, at + 1)
-    return found
+    sentences = [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
+    return any(_advice(sentence, rule.phrase) for sentence in sentences)
 
 
 def advice_mentioned_not_given(paragraph: str) -> Retry | None:

@@ -190,28 +190,10 @@ class Document:
 
 def render_markdown(text: str) -> str:
     """The page's HTML as GitHub's cmark-gfm renders it (raw HTML kept, tag filter on)."""
-    _check_line_widths(text)
     rendered: str = cmarkgfm.markdown_to_html_with_extensions(
         text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
     )
     return rendered
-
-
-#: More cells than this on one line is no documentation table; the check comes before the
-#: render to keep memory bounded.
-MAX_PIPES_PER_LINE = 1000
-
-
-def _check_line_widths(text: str) -> None:
-    if text.count("|") <= MAX_PIPES_PER_LINE:
-        return
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.count("|") > MAX_PIPES_PER_LINE:
-            raise MarkupError(
-                f"a line with {line.count('|'):,} '|' characters; a table row has at most"
-                f" {MAX_PIPES_PER_LINE:,} cells here",
-                line=number,
-            )
 
 
 def _check_after_html_end(html: str, folded: bytes) -> None:
@@ -305,11 +287,28 @@ def _folded(text: str) -> bytes:
     return text.encode(errors="surrogatepass").lower()
 
 
-def read_document(text: str) -> Document:
-    """Render and parse the page, refusing what the parser could not read whole."""
-    folded_text = _folded(text)
+#: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
+#: reads. Matched from the newline before the line (the page gets one in front): a pattern
+#: that starts with a literal is searched for that character at C speed, where ``^`` with
+#: MULTILINE is tried at every position.
+_DEEP_CONTAINERS = re.compile(
+    r"\n(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}"
+)
+#: No documentation table has this many rows (the corpus's largest has a few hundred).
+MAX_ROWS = 20_000
+#: Pipes in a page: two or three per row of a pipe table, some in text.
+MAX_PIPES = 5 * MAX_ROWS
+#: More cells than this on one line is no documentation table.
+MAX_PIPES_PER_LINE = 1000
+
+
+def _check_source(text: str) -> None:
+    """Refuse, before the render (which would build every row and level in memory), a page
+    that forges the reader's attributes, nests deeper than the HTML parser reads, or has
+    more rows or cells than any documentation table."""
+    folded = _folded(text)
     for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
-        if attribute.encode() not in folded_text:
+        if attribute.encode() not in folded:
             continue  # the common case; else its line is found in the text itself
         at = text.lower().find(attribute)
         if at >= 0:
@@ -318,8 +317,35 @@ def read_document(text: str) -> Document:
                 " rows; refusing rather than trusting it",
                 line=text.count("\n", 0, at) + 1,
             )
-    _check_nesting(text)
-    _check_row_count(text, folded_text)
+    found = _DEEP_CONTAINERS.search("\n" + text)
+    if found is not None:  # the line starts at found.start() in the text
+        raise MarkupError(
+            f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
+            " reads no deeper",
+            line=text.count("\n", 0, found.start()) + 1,
+        )
+    rows = folded.count(b"<tr")
+    pipes = text.count("|")
+    if rows > MAX_ROWS or pipes > MAX_PIPES:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags and {pipes:,} '|' characters; at most"
+            f" {MAX_ROWS:,} table rows ({MAX_PIPES:,} pipes) are read, far more than any"
+            " documentation table has"
+        )
+    if pipes <= MAX_PIPES_PER_LINE:
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count("|") > MAX_PIPES_PER_LINE:
+            raise MarkupError(
+                f"a line with {line.count('|'):,} '|' characters; a table row has at most"
+                f" {MAX_PIPES_PER_LINE:,} cells here",
+                line=number,
+            )
+
+
+def read_document(text: str) -> Document:
+    """Render and parse the page, refusing what the parser could not read whole."""
+    _check_source(text)
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
@@ -348,7 +374,11 @@ def read_document(text: str) -> Document:
     if not at_home:
         _check_parts_in_cells(root, lines)
     _quote_q(root)
-    _check_end(still_open)
+    if still_open is not None:  # only the end of input closed it
+        raise TruncatedError(
+            f"the page ends inside a table (opened at line {line_of(still_open)}): it is cut off",
+            line=line_of(still_open) or None,
+        )
     if not at_home:
         _check_stray_rows(root)
     if "|" in text:
@@ -385,44 +415,6 @@ def _row_position(element: etree._Element, position: str) -> str:
     first = next(iter(element), None)
     cell = first.get(SOURCEPOS) if first is not None else None
     return cell or position
-
-
-#: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
-#: reads: refused before the render, which would build every level in memory.
-#: Matched from the newline before the line (the page gets one in front): a pattern that
-#: starts with a literal is searched for that character at C speed, where ``^`` with
-#: MULTILINE is tried at every position.
-_DEEP_CONTAINERS = re.compile(
-    r"\n(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){" + str(MAX_NESTING) + "}"
-)
-
-
-#: No documentation table has this many rows (the corpus's largest has a few hundred); a
-#: page with more is refused before the render, which would hold every row in memory.
-MAX_ROWS = 20_000
-#: Pipes in a page: two or three per row of a pipe table, some in text.
-MAX_PIPES = 5 * MAX_ROWS
-
-
-def _check_row_count(text: str, folded: bytes) -> None:
-    rows = folded.count(b"<tr")
-    pipes = text.count("|")
-    if rows > MAX_ROWS or pipes > MAX_PIPES:
-        raise MarkupError(
-            f"the page has {rows:,} <tr> tags and {pipes:,} '|' characters; at most"
-            f" {MAX_ROWS:,} table rows ({MAX_PIPES:,} pipes) are read, far more than any"
-            " documentation table has"
-        )
-
-
-def _check_nesting(text: str) -> None:
-    found = _DEEP_CONTAINERS.search("\n" + text)
-    if found is not None:  # the line starts at found.start() in the text
-        raise MarkupError(
-            f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
-            " reads no deeper",
-            line=text.count("\n", 0, found.start()) + 1,
-        )
 
 
 def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
@@ -665,10 +657,7 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
 def line_of(element: etree._Element) -> int:
     """A table element's line in the source, once placed; else the line the HTML parser
     read it on (0 when it does not know it)."""
-    line = _rendered_line(element)
-    if not line:
-        return int(element.get(LINE_ATTRIBUTE) or 0)
-    return line
+    return _rendered_line(element) or int(element.get(LINE_ATTRIBUTE) or 0)
 
 
 def _rendered_line(element: etree._Element) -> int:
@@ -683,8 +672,8 @@ BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
 
 def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
     for entry in log:
+        line = lines[entry.line] if 0 < entry.line < len(lines) else 0
         if entry.message.strip() in BROWSER_MADE:
-            line = lines[entry.line] if 0 < entry.line < len(lines) else 0
             tag = entry.message.rsplit(":", 1)[1].strip()
             raise MarkupError(
                 f"a </{tag}> with no <{tag}> open: a browser shows a break there, the HTML"
@@ -692,7 +681,6 @@ def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
                 line=line or None,
             )
         if entry.type_name == "ERR_RESOURCE_LIMIT":
-            line = lines[entry.line] if 0 < entry.line < len(lines) else 0
             raise MarkupError(
                 "markup nested deeper than the HTML parser reads (it drops what lies below);"
                 " refusing rather than publishing part of the page",
@@ -720,15 +708,6 @@ def _open_at_end(root: etree._Element) -> etree._Element | None:
         parent.text = (parent.text or "")[: -len(END_CLOSERS)]
     remove_keeping_tail(mark)
     return outer
-
-
-def _check_end(open_part: etree._Element | None) -> None:
-    """Refuse a page whose end falls inside a table: only the end of input closed it."""
-    if open_part is not None:
-        raise TruncatedError(
-            f"the page ends inside a table (opened at line {line_of(open_part)}): it is cut off",
-            line=line_of(open_part) or None,
-        )
 
 
 #: Rows outside a table, cells outside a row: what an early end tag leaves behind.

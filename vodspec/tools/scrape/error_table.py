@@ -7,34 +7,40 @@ import warnings
 from collections.abc import Iterable
 
 from vodspec.errors import VodspecWarning
+from vodspec.record import (
+    DESCRIPTION,
+    ERROR_CODE,
+    HIGHEST_STATUS,
+    LOWEST_STATUS,
+    MESSAGE,
+    MODULE,
+    REASON,
+    REMEDY,
+)
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.cells import (
-    NOTE_ROW,
-    Note,
+from vodspec.tools.scrape.columns import CodeTable, no_phrase
+from vodspec.tools.scrape.models import ErrorCodeRecord
+from vodspec.tools.scrape.rows import (
+    Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
-    note_of,
-    provenance,
     validated,
 )
-from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable
-from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.tables import Row
 
-TEXT_ROLES = ("message", "description", "remedy", "module")
+TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
-LOWEST_CODE, HIGHEST_CODE = 100, 599
 
 
-def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int | None], str | None]:
+def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | None], str | None]:
     """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
     (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
     if "status" not in table.roles:
         return [None], None
     index = table.roles["status"]
-    column = table.table.header[index] or f"column {index + 1}"
+    column = table.name(index)
     words = row.cells[index].words
     text = "\n".join(row.cells[index].paragraphs) or None
     reason = _reason(table, row)
@@ -44,7 +50,7 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
     if found is None:
         if words and grammar.odd(" ".join(words)):
             why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
-            notes.append(note_of(row, column, why, in_records=True))
+            origin.note(row, column, why, in_records=True)
             return [None], text
         raise cell_error(
             row,
@@ -54,11 +60,11 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
         )
     codes: list[int | None] = []
     for code, _ in found:
-        if not LOWEST_CODE <= code <= HIGHEST_CODE:
+        if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
                 row,
                 column,
-                f"HTTP status {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}",
+                f"HTTP status {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}",
             )
         if code not in codes:
             codes.append(code)
@@ -68,22 +74,22 @@ def _statuses(table: CodeTable, row: Row, notes: list[Note]) -> tuple[list[int |
 def _reason(table: CodeTable, row: Row) -> str | None:
     """The status's reason phrase from a column of them (found by content), if the row has
     one: it belongs with the status ("400" | "Bad Request" reads as "400 Bad Request")."""
-    if "reason" not in table.roles:
+    if REASON not in table.roles:
         return None
-    words = row.cells[table.roles["reason"]].words
-    if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+    words = row.cells[table.roles[REASON]].words
+    if no_phrase(words):
         return None
     return " ".join(words)
 
 
-def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
+def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
-    column = table.table.header[table.roles["error_code"]]
-    words = row.cells[table.roles["error_code"]].words
+    column = table.table.header[table.roles[ERROR_CODE]]
+    words = row.cells[table.roles[ERROR_CODE]].words
     found = grammar.error_codes(words)
     if found is None and words and grammar.odd(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
-        notes.append(note_of(row, column, why))
+        origin.note(row, column, why)
         return []
     if len(words) == 1:
         check_ascii(words[0], row, column, "the error code")
@@ -97,22 +103,15 @@ def _error_codes(table: CodeTable, row: Row, notes: list[Note]) -> list[str]:
     return found
 
 
-def error_records(
-    tables: Iterable[CodeTable],
-    doc_id: str | None,
-    sha256: str,
-    notes: list[Note] | None = None,
-) -> list[ErrorCodeRecord]:
+def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCodeRecord]:
     """Every row of the page's error tables, in page order; exact repeats kept once. One
-    record per error code and HTTP status a row lists; odd rows and note rows go to
-    ``notes``."""
-    notes = [] if notes is None else notes
+    record per error code and HTTP status a row lists; odd rows and note rows are noted."""
     records: list[ErrorCodeRecord] = []
     seen: dict[tuple[object, ...], int] = {}
     for table in tables:
-        notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
+        origin.note_rows(table)
         for row in table.table.rows:
-            codes = _error_codes(table, row, notes)
+            codes = _error_codes(table, row, origin)
             if not codes:
                 continue
             texts = {
@@ -122,8 +121,9 @@ def error_records(
                 for role in TEXT_ROLES
             }
             if extra := extra_paragraphs(table, row):
-                texts["description"] = "\n".join(filter(None, (texts["description"], *extra)))
-            statuses, status_text = _statuses(table, row, notes)
+                texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
+            statuses, status_text = _statuses(table, row, origin)
+            placeholders = list(dict.fromkeys(PLACEHOLDER.findall(texts[MESSAGE] or "")))
             for code in codes:
                 for status in statuses:
                     content = (code, status, status_text, *texts.values())
@@ -137,28 +137,16 @@ def error_records(
                         )
                         continue
                     seen[content] = row.line
-                    records.append(_record(code, status, status_text, texts, row, doc_id, sha256))
+                    record = validated(
+                        ErrorCodeRecord,
+                        row,
+                        None,
+                        error_code=code,
+                        http_status=status,
+                        http_status_text=status_text,
+                        placeholders=placeholders,
+                        **texts,
+                        **origin.provenance(row),
+                    )
+                    records.append(record)
     return records
-
-
-def _record(
-    code: str,
-    status: int | None,
-    status_text: str | None,
-    texts: dict[str, str | None],
-    row: Row,
-    doc_id: str | None,
-    sha256: str,
-) -> ErrorCodeRecord:
-    message = texts["message"]
-    return validated(
-        ErrorCodeRecord,
-        row,
-        None,
-        error_code=code,
-        http_status=status,
-        http_status_text=status_text,
-        placeholders=list(dict.fromkeys(PLACEHOLDER.findall(message or ""))),
-        **texts,
-        **provenance(row, doc_id, sha256),
-    )

@@ -18,7 +18,7 @@ import re
 #: "NoContent", "I'm a teapot", "Non-Authoritative Information"); a number is no word of it.
 REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
 #: One status: "400" or "400 Bad Request".
-ONE_STATUS = re.compile(rf"(?P<code>[0-9]{{3}})(?: (?P<reason>{REASON_PHRASE.pattern}))?")
+ONE_STATUS = re.compile(rf"(?P<number>[0-9]{{3}})(?: (?P<phrase>{REASON_PHRASE.pattern}))?")
 #: One error code: printable ASCII without spaces or the separators below.
 ONE_ERROR_CODE = re.compile(r"[!-~]+")
 #: How pages separate several values in one cell (besides paragraphs): "400/500",
@@ -48,7 +48,7 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
     for part in values(paragraphs):
         match = ONE_STATUS.fullmatch(part)
         if match is not None:
-            found.append((int(match["code"]), match["reason"]))
+            found.append((int(match["number"]), match["phrase"]))
         elif found and found[-1][1] is None and REASON_PHRASE.fullmatch(part):
             found[-1] = (found[-1][0], part)
         else:
@@ -70,7 +70,8 @@ def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
                 return None
             found.append(part)
     if len(found) > 1 and (
-        not all(_code_like(part) for part in found) or len({_shape(part) for part in found}) > 1
+        not all(looks_like_code(part) for part in found)
+        or len({_shape(part) for part in found}) > 1
     ):
         return None
     return found or None
@@ -81,11 +82,6 @@ CODE_TOKEN = re.compile(r"[A-Za-z0-9](?:[!-~]*[A-Za-z0-9])?")
 
 
 def looks_like_code(text: str) -> bool:
-    """Whether a word is written as an error code is (``VOD.10053``, ``111400002``)."""
-    return _code_like(text)
-
-
-def _code_like(text: str) -> bool:
     """An error code as services write them: holds a digit (VOD.20000, 111400002), starts
     and ends with a letter or digit."""
     return CODE_TOKEN.fullmatch(text) is not None and any(ch.isdigit() for ch in text)

@@ -1,13 +1,14 @@
 """The pydantic models of the published dataset: what the build may publish.
 
-The accessor's records (vodspec.record) are their standard-library twins, field for field
-(tests/test_published_formats.py checks they agree); the JSON Schemas are rendered from
-these models.
+The records' fields are not written here: each record model is built from its table in
+vodspec.record (the accessor's stdlib twin checks what it reads by the same table), each
+rule there mapped to the type published here. The JSON Schemas are rendered from these
+models.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -18,54 +19,54 @@ from pydantic import (
     model_validator,
 )
 
-from vodspec.tools.scrape.derived import Category, Retry, category_of
-
-SEMVER_PATTERN = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
+from vodspec import record
+from vodspec.tools.scrape.derived import Category, Retry
 
 Text = Annotated[str, StringConstraints(min_length=1)]
-Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Semver = Annotated[str, StringConstraints(pattern=record.SEMVER_PATTERN)]
+Status = Annotated[int, Field(ge=record.LOWEST_STATUS, le=record.HIGHEST_STATUS)]
+
+#: The type each rule of the records' table publishes.
+TYPES: dict[Any, Any] = {
+    record.is_text: Text,
+    record.is_optional_text: Text | None,
+    record.is_optional_string: str | None,
+    record.is_lines: list[Text],
+    record.is_line_number: Annotated[int, Field(ge=1)],
+    record.is_sha256: Sha256,
+    record.is_status: Status,
+    record.is_optional_status: Status | None,
+    record.is_category: Category,
+    record.is_retry_advice: Retry,
+    record.is_standard_retry_view: Literal.__getitem__(record.STANDARD_RETRY_VIEWS),
+}
 
 
-# Where a record came from: the last fields of both record models (vodspec.record.PROVENANCE).
-DocId = Annotated[
-    Text | None,
-    Field(description="Doc id of the source page (its heading's anchor, else the manifest's id)."),
-]
-SourceRow = Annotated[
-    str | None, Field(description="The id of the table row (<tr id>), if it has one.")
-]
-SourceLine = Annotated[int, Field(ge=1, description="Line of the row in the source file.")]
-SourceSha256 = Annotated[Sha256, Field(description="sha256 of the source file's bytes.")]
+def _fields(table: tuple[record.Field, ...]) -> dict[str, Any]:
+    """A record model's annotations, from its table in vodspec.record."""
+    return {
+        field.name: Annotated[TYPES[field.rule], Field(description=field.description)]
+        for field in table
+    }
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
 
-class StatusRecord(_Model):
+class _RecordModel(_Model):
+    """A record model: its annotations are built from its table in vodspec.record."""
+
+    if TYPE_CHECKING:  # so a type checker takes the fields it cannot see
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
+class StatusRecord(_RecordModel):
     """One status code as the page documents it, with where it came from."""
 
-    code: int = Field(ge=100, le=599, description="HTTP status code.")
-    reason: Text | None = Field(description="Reason phrase as the page writes it, if it gives one.")
-    description: Text | None = Field(
-        description="The paragraphs joined with a newline; null when the table has no description."
-    )
-    paragraphs: list[Text] = Field(description="The description, paragraph by paragraph.")
-    category: Category = Field(description="Class of the code, from its first digit.")
-    retry: Retry = Field(description="The page's own retry advice, from its words.")
-    standard_phrase: Text | None = Field(
-        description="The IANA-registered reason phrase (RFC 9110); null if unregistered."
-    )
-    standard_reference: Text | None = Field(description="Where the code is defined.")
-    standard_retry: Literal["retry", "unspecified"] = Field(
-        description="The standard's (or convention's) view: may a retry cure it? Not the vendor's."
-    )
-    standard_retry_reference: Text | None = Field(description="Why standard_retry is retry.")
-    doc_id: DocId
-    source_row: SourceRow
-    source_line: SourceLine
-    source_sha256: SourceSha256
+    __annotations__ = _fields(record.STATUS_FIELDS)
 
     @model_validator(mode="after")
     def _derived_fields_agree(self) -> StatusRecord:
@@ -73,30 +74,15 @@ class StatusRecord(_Model):
             raise ValueError("description must be the paragraphs joined with a newline")
         if self.reason is None and self.description is None:
             raise ValueError("a record needs a reason or a description")
-        if self.category != category_of(self.code):
+        if self.category != record.category_of(self.code):
             raise ValueError(f"code {self.code} is not in category {self.category.value}")
         return self
 
 
-class ErrorCodeRecord(_Model):
+class ErrorCodeRecord(_RecordModel):
     """One row of an error-code table (one per HTTP status where a row lists several)."""
 
-    error_code: Text = Field(description="The service's error code, e.g. VOD.10053.")
-    http_status: int | None = Field(
-        ge=100, le=599, description="HTTP status; null when the table has no status column."
-    )
-    http_status_text: Text | None = Field(description="The status cell as the page writes it.")
-    message: Text | None = Field(description="Error message (错误信息 / Error Message / 错误提示).")
-    description: Text | None = Field(description="Description (描述 / 语义 / 说明 / 错误说明).")
-    remedy: Text | None = Field(description="What to do (处理措施 / 解决方案).")
-    module: Text | None = Field(description="Module (模块), on pages that group codes by one.")
-    placeholders: list[Text] = Field(
-        description="Template slots in the message ({0}, %s…), verbatim, in order."
-    )
-    doc_id: DocId
-    source_row: SourceRow
-    source_line: SourceLine
-    source_sha256: SourceSha256
+    __annotations__ = _fields(record.ERROR_CODE_FIELDS)
 
 
 class Source(_Model):
@@ -111,9 +97,6 @@ class Source(_Model):
     url: str | None = Field(description="Where the page is published.")
     file: Text = Field(description="The raw file, relative to the project.")
     sha256: Sha256 = Field(description="sha256 of the raw file's bytes.")
-
-
-Semver = Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
 
 
 class PageNote(_Model):
@@ -161,7 +144,7 @@ class StatusDataset(_Dataset):
 
     @model_validator(mode="after")
     def _codes_unique_and_sorted(self) -> StatusDataset:
-        codes = [record.code for record in self.records]
+        codes = [item.code for item in self.records]
         if len(set(codes)) != len(codes):
             raise ValueError("status codes must be unique")
         if codes != sorted(codes):

@@ -31,20 +31,14 @@ def _anchor(heading: etree._Element) -> str | None:
     return None
 
 
-def _heading(root: etree._Element) -> etree._Element | None:
-    """The page's title heading: the first <h1>, else the first heading of any level.
-
-    Only its own anchor is the doc id: a section heading further down (``### 参考<a
-    name="ref">``) names a section, not the page.
-    """
-    first_h1 = next(root.iter("h1"), None)
-    return first_h1 if first_h1 is not None else next(root.iter(*HEADINGS), None)
-
-
 def page_info(root: etree._Element | None) -> PageInfo:
+    """The title and doc id come from the first <h1>, else the first heading of any level:
+    a section heading further down (``### 参考<a name="ref">``) names a section, not the page."""
     if root is None:
         return PageInfo(None, None, "")
-    heading = _heading(root)
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        heading = next(root.iter(*HEADINGS), None)
     if heading is None:
         return PageInfo(None, None, _intro(root, None))
     title = normalize("".join(cast("Iterator[str]", heading.itertext()))) or None  # HTML: str

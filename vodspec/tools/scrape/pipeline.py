@@ -5,11 +5,13 @@ Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import warnings
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from vodspec.errors import (
     CellError,
@@ -21,30 +23,25 @@ from vodspec.errors import (
 )
 from vodspec.files import read_regular
 from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
-from vodspec.tools.scrape.cells import Note
 from vodspec.tools.scrape.columns import CodeTable, classify
+from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode
 from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
-from vodspec.tools.scrape.markup import conflict_error, find_conflict
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
-from vodspec.tools.scrape.service import ANY_SERVICE, check_service
+from vodspec.tools.scrape.rows import Note, Origin
+from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
 
-__all__ = ["ANY_SERVICE", "ERROR_CODES", "INITIAL_VERSION", "STATUS_CODES", "read_source", "scrape"]
-
+#: How a refusal names a page kind's table.
+TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
 #: The version of a dataset's first publication.
 INITIAL_VERSION = "1.0.0"
 #: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
 #: instead of published with a warning: ``vodspec build --strict`` and ``scrape --strict``.
 STRICT: ContextVar[bool] = ContextVar("strict", default=False)
-
-
-def read_source(path: str | os.PathLike[str]) -> bytes:
-    """A source file's bytes: a regular file under the cap, else a one-line refusal."""
-    return read_regular(Path(path), MAX_PAGE_BYTES)
 
 
 def scrape(
@@ -72,7 +69,7 @@ def scrape(
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"
     else:
-        data, where = read_source(source), str(source)
+        data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     found: list[Note] = []
     try:
         dataset = _scrape(data, service, kind, file or where, source_id, url, doc_id, found)
@@ -135,17 +132,6 @@ def _row_at(text: str, line: int) -> str | None:
     return rows[-1].get("id") if rows else None
 
 
-def _doc_id(info: PageInfo, expected: str | None) -> str | None:
-    """The page's doc id; when the manifest names one too, both must agree."""
-    if info.doc_id is not None and expected is not None and info.doc_id != expected:
-        raise InputError(
-            f"the page's heading names doc id {info.doc_id!r}, the manifest {expected!r};"
-            " expected the same page",
-            line=1,
-        )
-    return info.doc_id or expected
-
-
 def _scrape(
     data: bytes,
     service: str,
@@ -165,63 +151,41 @@ def _scrape(
     # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
     page_kind, tables = code_tables(html_tables(document), kind)
     info = page_info(document.root)
-    doc_id = _doc_id(info, doc_id)
-    info = PageInfo(info.title, doc_id, info.intro)
+    if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
+        raise InputError(
+            f"the page's heading names doc id {info.doc_id!r}, the manifest {doc_id!r};"
+            " expected the same page",
+            line=1,
+        )
+    info = PageInfo(info.title, info.doc_id or doc_id, info.intro)
+    origin = Origin(info.doc_id, sha256, notes)
+    records: list[Any]
     if page_kind == STATUS_CODES:
-        found_service = check_service(info, service)
-        records = status_records(tables, doc_id, sha256, notes)
-        if not records:
-            raise NoTableError("the status table has no rows", line=tables[0].table.line)
-        return StatusDataset(
-            name=f"{found_service or 'unknown'}-status-codes",
-            version=INITIAL_VERSION,
-            source=_source(info, found_service, source_id, url, file, sha256),
-            records=records,
-            notes=_published(notes),
+        found_service = check_service(info, service)  # another service's page: refused first
+        records = status_records(tables, origin)
+    else:
+        records = error_records(tables, origin)
+    if not records:
+        raise NoTableError(
+            f"the {TABLE_WORDS[page_kind]} table has no rows", line=tables[0].table.line
         )
-    error_rows = error_records(tables, doc_id, sha256, notes)
-    if not error_rows:
-        raise NoTableError("the error-code table has no rows", line=tables[0].table.line)
-    found_service = check_service(info, service, (record.error_code for record in error_rows))
-    return ErrorDataset(
-        name=f"{found_service or 'unknown'}-error-codes",
+    if page_kind == ERROR_CODES:  # the codes tell the service too (VOD.*)
+        found_service = check_service(info, service, (record.error_code for record in records))
+    model = StatusDataset if page_kind == STATUS_CODES else ErrorDataset
+    return model(
+        name=f"{found_service or 'unknown'}-{page_kind.replace('_', '-')}",
         version=INITIAL_VERSION,
-        source=_source(info, found_service, source_id, url, file, sha256),
-        records=error_rows,
-        notes=_published(notes),
-    )
-
-
-def _published(notes: list[Note]) -> list[PageNote]:
-    """The notes as the dataset publishes them, in page order."""
-    ordered = sorted(notes, key=lambda note: note.line)
-    return [
-        PageNote(
-            line=note.line,
-            row=note.row,
-            column=note.column,
-            text=note.text,
-            why=note.why,
-            in_records=note.in_records,
-        )
-        for note in ordered
-    ]
-
-
-def _source(
-    info: PageInfo,
-    service: str | None,
-    source_id: str | None,
-    url: str | None,
-    file: str,
-    sha256: str,
-) -> Source:
-    return Source(
-        id=source_id or info.doc_id or file,
-        doc_id=info.doc_id,
-        title=info.title,
-        service=service,
-        url=url,
-        file=file,
-        sha256=sha256,
+        source=Source(
+            id=source_id or info.doc_id or file,
+            doc_id=info.doc_id,
+            title=info.title,
+            service=found_service,
+            url=url,
+            file=file,
+            sha256=sha256,
+        ),
+        records=records,  # type: ignore[arg-type]  # the model that matches page_kind
+        notes=[
+            PageNote(**dataclasses.asdict(note)) for note in sorted(notes, key=lambda n: n.line)
+        ],
     )

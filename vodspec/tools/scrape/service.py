@@ -33,16 +33,22 @@ CODE_PREFIXES: dict[str, tuple[str, ...]] = {
     "aom": ("AOM",),
     "dcs": ("DCS",),
 }
+#: Each prefix of CODE_PREFIXES -> the service it names.
+_PREFIX_SERVICE = {
+    prefix: service for service, prefixes in CODE_PREFIXES.items() for prefix in prefixes
+}
 ANY_SERVICE = "any"
 
 # "vod_04_0133", "live_03_0021", "dcs-api-0312043": the prefix before the first _ or -.
 _DOC_ID_PREFIX = re.compile(r"^([A-Za-z]+)[_-]")
 
 
-def service_signals(info: PageInfo, codes: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """(service, evidence) pairs the page gives.
+def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> str | None:
+    """The page's service; raise unless it is ``expected`` (``any`` accepts every page).
 
-    Neutral doc ids (ErrorCode, ZH-CN_TOPIC_…) give none.
+    Signals are the doc id (a neutral one, ErrorCode or ZH-CN_TOPIC_…, gives none), the
+    introduction and error-code prefixes: at least one must name ``expected`` and none may
+    name another service.
     """
     signals = []
     doc_prefix = _DOC_ID_PREFIX.match(info.doc_id or "")
@@ -52,23 +58,10 @@ def service_signals(info: PageInfo, codes: Iterable[str] = ()) -> list[tuple[str
         for name in names:
             if name in info.intro:
                 signals.append((service, f"introduction names {name}"))
-    by_prefix = {
-        prefix: service for service, prefixes in CODE_PREFIXES.items() for prefix in prefixes
-    }
     for code in dict.fromkeys(codes):
         prefix, dot, _ = code.partition(".")
-        if dot and prefix.upper() in by_prefix:
-            signals.append((by_prefix[prefix.upper()], f"error code {code}"))
-    return signals
-
-
-def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> str | None:
-    """The page's service; raise unless it is ``expected`` (``any`` accepts every page).
-
-    Signals are the doc id, the introduction and error-code prefixes: at least one must
-    name ``expected`` and none may name another service.
-    """
-    signals = service_signals(info, codes)
+        if dot and prefix.upper() in _PREFIX_SERVICE:
+            signals.append((_PREFIX_SERVICE[prefix.upper()], f"error code {code}"))
     found = sorted({service for service, _ in signals})
     if expected == ANY_SERVICE:
         return found[0] if len(found) == 1 else None
@@ -76,12 +69,13 @@ def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> s
     if others:
         service, why = others[0]
         raise ServiceError(
-            f"this is a {service} page ({why}), not {expected}; pass --service {service}"
-            " or --service any if that is intended"
+            f"this is a {service} page ({why}), not {expected}",
+            hint=f"pass --service {service} or --service any if that is intended",
         )
     if expected not in found:
         raise ServiceError(
             f"nothing on the page says it is {expected}'s (doc id {info.doc_id!r}, no service"
-            " named in the introduction or by code prefixes); pass --service any to read it anyway"
+            " named in the introduction or by code prefixes)",
+            hint="pass --service any to read it anyway",
         )
     return expected

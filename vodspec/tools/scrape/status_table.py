@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
+from vodspec.record import DESCRIPTION, HIGHEST_STATUS, LOWEST_STATUS, REASON
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.cells import (
-    NOTE_ROW,
-    Note,
-    cell_error,
-    check_ascii,
-    extra_paragraphs,
-    note_of,
-    provenance,
-    validated,
-)
-from vodspec.tools.scrape.columns import NO_PHRASE, CodeTable, known_phrase
+from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
+from vodspec.tools.scrape.rows import (
+    Origin,
+    cell_error,
+    check_ascii,
+    extra_paragraphs,
+    validated,
+)
 from vodspec.tools.scrape.tables import Cell, Row
 
-CLASS_CELL = re.compile(r"[1-5][xX]{2}")
-LOWEST_CODE, HIGHEST_CODE = 100, 599
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
 
@@ -42,14 +37,14 @@ def _combined(table: CodeTable) -> bool:
     return with_reason * 2 > len(parsed)
 
 
-def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> Statuses:
+def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Statuses:
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
     is odd but clear (``N/A``, ``40``): the row is then a note, not a record."""
     column = table.roles["status"]
-    name = table.table.header[column] or f"column {column + 1}"
+    name = table.name(column)
     words = row.cells[column].words
     text = " ".join(words)
-    if CLASS_CELL.fullmatch(text):
+    if is_class(text):
         raise ClassOnlyError(
             f"the table lists the status class {text!r}, not codes; vodspec publishes codes only",
             line=row.line,
@@ -58,9 +53,7 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
         )
     found = grammar.statuses(words)
     if found is None and words and grammar.odd(text):
-        notes.append(
-            note_of(row, name, f"the status cell {text!r} is not a status code; the row is a note")
-        )
+        origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
     if text:
         check_ascii(text.partition(" ")[0], row, name, "the status code")
@@ -69,9 +62,9 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
         shown = repr(" / ".join(words)) if words else "an empty cell"
         raise cell_error(row, name, f"expected {expected}, found {shown}")
     for code, reason in found:
-        if not LOWEST_CODE <= code <= HIGHEST_CODE:
+        if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
-                row, name, f"status code {code} is outside {LOWEST_CODE}-{HIGHEST_CODE}"
+                row, name, f"status code {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}"
             )
         # Where the column writes "NNN Reason", only success rows may give a bare code (DNS:
         # 200 | 请求成功。): a bare 404 there is a cell cut short.
@@ -83,11 +76,10 @@ def _statuses(table: CodeTable, row: Row, combined: bool, notes: list[Note]) -> 
 def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     """The statuses with the reason column's phrase, or the description's when it is the
     code's own phrase (ECS: 200 | OK)."""
-    if "reason" in table.roles:
-        column = table.roles["reason"]
-        reason_name = table.table.header[column] or f"column {column + 1}"
+    if REASON in table.roles:
+        column = table.roles[REASON]
         words = row.cells[column].words
-        if not words or (len(words) == 1 and words[0] in NO_PHRASE):
+        if no_phrase(words):
             return found
         reason_text = _text(row.cells[column])
         if (
@@ -98,42 +90,36 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
         ):
             raise cell_error(
                 row,
-                reason_name,
+                table.name(column),
                 "expected one reason phrase ('Not Found') for the row's one code, found"
                 f" {' / '.join(words)!r}",
             )
         return [(found[0][0], reason_text)]
-    if len(found) == 1 and found[0][1] is None and "description" in table.roles:
+    if len(found) == 1 and found[0][1] is None and DESCRIPTION in table.roles:
         # code | 描述 tables: the text is the code's reason phrase (ECS: "OK") or prose (reason
         # null): English prose that happens to have no final period is not a phrase.
-        candidate = _text(row.cells[table.roles["description"]])
+        candidate = _text(row.cells[table.roles[DESCRIPTION]])
         if candidate is not None and known_phrase(found[0][0], candidate):
             return [(found[0][0], candidate)]
     return found
 
 
-def status_records(
-    tables: Iterable[CodeTable],
-    doc_id: str | None,
-    sha256: str,
-    notes: list[Note] | None = None,
-) -> list[StatusRecord]:
+def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRecord]:
     """The records of a page's status tables, merged in page order, sorted by code; odd
-    rows and note rows go to ``notes``."""
-    notes = [] if notes is None else notes
+    rows and note rows are noted."""
     merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
     for table in tables:
-        notes += [note_of(row, None, NOTE_ROW) for row in table.notes]
-        has_description = "description" in table.roles
+        origin.note_rows(table)
+        has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
         combined = _combined(table)
         for row in table.table.rows:
-            found = _statuses(table, row, combined, notes)
+            found = _statuses(table, row, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description and found:
-                description_name = table.table.header[table.roles["description"]]
-                paragraphs = row.cells[table.roles["description"]].paragraphs
+                description_name = table.table.header[table.roles[DESCRIPTION]]
+                paragraphs = row.cells[table.roles[DESCRIPTION]].paragraphs
                 if not paragraphs:
                     raise cell_error(row, description_name, "the description cell is empty")
             paragraphs += extra_paragraphs(table, row)
@@ -152,7 +138,7 @@ def status_records(
                     first_paragraphs.extend(paragraphs)
                     continue
                 merged[code] = (reason, list(paragraphs), row, description_name)
-    return [_record(code, *merged[code], doc_id, sha256) for code in sorted(merged)]
+    return [_record(code, *merged[code], origin) for code in sorted(merged)]
 
 
 def _record(
@@ -161,8 +147,7 @@ def _record(
     paragraphs: list[str],
     row: Row,
     description_name: str,
-    doc_id: str | None,
-    sha256: str,
+    origin: Origin,
 ) -> StatusRecord:
     advice = retry_of(paragraphs)
     if len(advice) > 1:
@@ -187,5 +172,5 @@ def _record(
         standard_reference=standard.standard_reference(code),
         standard_retry=standard.standard_retry(code),
         standard_retry_reference=standard.STANDARD_RETRY.get(code),
-        **provenance(row, doc_id, sha256),
+        **origin.provenance(row),
     )

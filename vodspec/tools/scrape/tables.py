@@ -17,6 +17,7 @@ from lxml import etree
 from vodspec.errors import CellError, MarkupError
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import Document, line_of, remove_keeping_tail
+from vodspec.tools.scrape.page import HEADINGS
 from vodspec.tools.scrape.text import normalize
 
 # Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
@@ -27,12 +28,7 @@ BLOCK_TAGS = frozenset(
         "li",
         "dt",
         "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
+        *HEADINGS,
         "pre",
         "blockquote",
         "table",
@@ -174,7 +170,7 @@ def _rows(table: etree._Element) -> tuple[list[list[etree._Element]], list[etree
                 groups.append(group)
             else:
                 footers.append(group)
-    rows = [row for row in table.iter("tr") if _nearest_table(row) is table]
+    rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
     if len(rows) != placed:
         homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
         stray = next(row for row in rows if row.getparent() not in homes)
@@ -210,10 +206,6 @@ def _holds_a_code(row: etree._Element) -> bool:
     return False
 
 
-def _nearest_table(element: etree._Element) -> etree._Element | None:
-    return next(element.iterancestors("table"), None)
-
-
 def _read_table(table: etree._Element, not_simple: frozenset[str]) -> Table | None:
     groups, header_rows = _rows(table)
     if not header_rows:
@@ -231,7 +223,7 @@ def _read_table(table: etree._Element, not_simple: frozenset[str]) -> Table | No
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    kinds = _cell_kinds(table, not_simple)
+    kinds = _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
     header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
@@ -295,14 +287,10 @@ class _CellKinds:
     """The cells of a table that need more than the common reading, found in one pass over
     the table rather than one search in each cell (most tables have none of either)."""
 
-    #: Cells holding an element the fast path of cell_paragraphs does not handle.
+    #: Cells holding an element _plain_paragraphs does not handle.
     not_simple: frozenset[etree._Element]
     #: Cells holding a <sup>, which may be a footnote mark.
     with_sup: frozenset[etree._Element]
-
-
-def _cell_kinds(table: etree._Element, not_simple: frozenset[str]) -> _CellKinds:
-    return _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
 
 
 def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
@@ -358,14 +346,11 @@ def _expand_row(
                 row=row.get("id"),
             )
         line = line_of(element)
-        plain = None if element in kinds.not_simple else _plain_paragraphs(element, line)
-        paragraphs = plain if plain is not None else _walked_paragraphs(element, line)
-        cell = Cell(
-            paragraphs=paragraphs,
-            line=line,
-            unmarked=_unmarked_paragraphs(element, line) if element in kinds.with_sup else None,
-            colspan=colspan,
+        simple = element not in kinds.not_simple
+        unmarked = (
+            _unmarked_paragraphs(element, line, simple) if element in kinds.with_sup else None
         )
+        cell = Cell(_paragraphs(element, line, simple), line, unmarked=unmarked, colspan=colspan)
         if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
             continue
@@ -416,10 +401,10 @@ def _after_a_digit(sup: etree._Element) -> bool:
     return bool(text) and text[-1].isdigit() and any(ch.isalnum() for ch in mark)
 
 
-def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
+def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
     """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
     has none: a footnote mark is never part of a code or a reason phrase."""
-    if next(cell.iter("sup"), None) is None or not any(map(_is_mark, cell.iter("sup"))):
+    if not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
@@ -432,25 +417,18 @@ def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | N
                 line=line,
             )
         remove_keeping_tail(sup)
-    return cell_paragraphs(bare, line)
+    return _paragraphs(bare, line, simple)
 
 
-def cell_paragraphs(cell: etree._Element, line: int | None = None) -> tuple[str, ...]:
-    """The visible text of a cell as paragraphs, in order; a cell without blocks is one."""
-    simple = _simple_paragraphs(cell, line)
-    return simple if simple is not None else _walked_paragraphs(cell, line)
+def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...]:
+    """The visible text of a cell as paragraphs, in order; a cell without blocks is one.
+    ``simple``: the cell holds nothing _NOT_SIMPLE names, so it may be read at C speed."""
+    plain = _plain_paragraphs(cell, line) if simple else None
+    return plain if plain is not None else _walked_paragraphs(cell, line)
 
 
-def _simple_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
-    """The common cell, only <p>s holding inline markup, read at C speed; None otherwise."""
-    # A Python test per descendant: cheaper than lxml's matcher for ~30 tag names per cell.
-    if any(e.tag in _NOT_SIMPLE for e in cell.iterdescendants()):
-        return None
-    return _plain_paragraphs(cell, line)
-
-
-def _plain_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...] | None:
-    """_simple_paragraphs for a cell known to hold only <p>s and inline markup."""
+def _plain_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
+    """The common cell, only <p>s holding inline markup; None for any other."""
     if (cell.text or "").strip():
         return None
     paragraphs = []
@@ -463,7 +441,7 @@ def _plain_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...]
     return tuple(paragraphs)
 
 
-def _walked_paragraphs(cell: etree._Element, line: int | None) -> tuple[str, ...]:
+def _walked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...]:
     """Any cell: walk it, a block element starting a paragraph, invisible ones skipped."""
     paragraphs: list[str] = []
     pending: list[str] = []

@@ -1,4 +1,5 @@
-"""Rules shared by the status and error tables' cells: plain-ASCII codes, extra columns."""
+"""What both table readers do with a row: the page it comes from (provenance, notes of odd
+content), refusals naming its row and column, plain-ASCII codes, extra columns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from vodspec.errors import CellError
+from vodspec.record import PROVENANCE
 from vodspec.tools.scrape.columns import CodeTable
 from vodspec.tools.scrape.models import first_problem
 from vodspec.tools.scrape.tables import Row
@@ -32,32 +34,35 @@ class Note:
     in_records: bool = False
 
 
-#: Why a row that is one cell across the table is a note.
-NOTE_ROW = "a note written as a row of the code table (one cell across it); not a record"
-
-
-def note_of(row: Row, column: str | None, why: str, in_records: bool = False) -> Note:
-    """A note on ``row``: where it is, its text as written and why it is odd."""
-    texts: list[str] = []
-    for cell in row.cells:
-        if not cell.from_left and cell.paragraphs:
-            texts.append(" / ".join(cell.paragraphs))
-    return Note(row.line, row.id, column, " | ".join(texts), why, in_records)
-
-
 def cell_error(row: Row, column: str | None, message: str) -> CellError:
     """A refusal naming the row's line, its id and the column."""
     return CellError(message, line=row.line, row=row.id, column=column)
 
 
-def provenance(row: Row, doc_id: str | None, sha256: str) -> dict[str, object]:
-    """Where a record came from: the fields every record ends with."""
-    return {
-        "doc_id": doc_id,
-        "source_row": row.id,
-        "source_line": row.line,
-        "source_sha256": sha256,
-    }
+@dataclass(frozen=True)
+class Origin:
+    """The page a table reader reads: where its records come from, where its notes go."""
+
+    doc_id: str | None
+    sha256: str
+    #: Odd but clear content, noted as it is met (see Note).
+    notes: list[Note]
+
+    def note(self, row: Row, column: str | None, why: str, in_records: bool = False) -> None:
+        """Note odd but clear content of ``row``, with its text as written (see Note)."""
+        texts = [" / ".join(cell.paragraphs) for cell in row.cells if not cell.from_left]
+        text = " | ".join(text for text in texts if text)
+        self.notes.append(Note(row.line, row.id, column, text, why, in_records))
+
+    def note_rows(self, table: CodeTable) -> None:
+        """Note the table's rows that are notes written as rows (one cell across it)."""
+        for row in table.notes:
+            why = "a note written as a row of the code table (one cell across it); not a record"
+            self.note(row, None, why)
+
+    def provenance(self, row: Row) -> dict[str, object]:
+        """Where a record came from: the fields every record ends with."""
+        return dict(zip(PROVENANCE, (self.doc_id, row.id, row.line, self.sha256), strict=True))
 
 
 def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:
@@ -88,9 +93,8 @@ def extra_paragraphs(table: CodeTable, row: Row) -> tuple[str, ...]:
     """The row's cells in columns without a role, each paragraph as "Header: text" (none lost)."""
     paragraphs: list[str] = []
     for index in table.extra:
-        header = table.table.header[index] or f"column {index + 1}"
         cell = row.cells[index]
         if cell.from_left:
             continue  # a colspan copy of the cell to its left: its text is already there
-        paragraphs += [f"{header}: {text}" for text in cell.paragraphs]
+        paragraphs += [f"{table.name(index)}: {text}" for text in cell.paragraphs]
     return tuple(paragraphs)
