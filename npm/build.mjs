@@ -112,14 +112,16 @@ function packageJson(version, files) {
   };
 }
 
+/** The top folders of `names` (paths relative to the output folder). */
+const foldersOf = (names) => new Set(names.filter((n) => n.includes("/")).map((n) => n.split("/")[0]));
+
 /**
- * Makes `out` ready for `names` (paths relative to it): refused unless it is missing, empty,
- * or an earlier output: real folders and files at exactly those paths, none missing or
- * added, and a package.json naming "vodspec". Those files are then overwritten; nothing else
- * is touched, and no link is followed.
+ * Refuses `out` unless it is missing, empty, or an earlier output for `names` (paths relative
+ * to it): real folders and files at exactly those paths, none missing or added, and a
+ * package.json naming "vodspec". Nothing is touched, and no link is followed.
  */
-function prepare(out, names) {
-  const folders = new Set(names.filter((n) => n.includes("/")).map((n) => n.split("/")[0]));
+function checkOutput(out, names) {
+  const folders = foldersOf(names);
   const wanted = new Set(names);
   const stat = (path) => {
     try {
@@ -172,11 +174,27 @@ function prepare(out, names) {
       throw new Refusal(`${out}/package.json is not this generator's (no "name": "vodspec"); not touched`);
     }
   }
+}
+
+/** Makes `out` ready for `names`, once checkOutput allows it: its files are then overwritten. */
+function prepare(out, names) {
+  checkOutput(out, names);
   try {
-    for (const folder of [...folders].sort()) mkdirSync(join(out, folder), { recursive: true });
+    for (const folder of [...foldersOf(names)].sort()) mkdirSync(join(out, folder), { recursive: true });
   } catch (error) {
     throw new Refusal(`cannot make ${out}: ${error.message}`);
   }
+}
+
+/** Every file the package holds, sorted (what build() writes). */
+function outputNames() {
+  return [
+    ...DATASETS.flatMap((name) => [`data/${name}.json`, `types/${name}.d.ts`]),
+    `data/${LICENCE}`,
+    "LICENSE",
+    ...SOURCES,
+    "package.json",
+  ].sort();
 }
 
 export async function build(dataDir, out) {
@@ -195,6 +213,9 @@ export async function build(dataDir, out) {
     "the package must ship the data's licence text (vodspec build publishes it)",
   );
   const version = dataVersion(dataDir, datasets);
+  // The output folder is checked before the types are generated (the slow part): a folder
+  // that is not the generator's is refused at once.
+  checkOutput(out, outputNames());
   const files = new Map();
   for (const [name, { bytes, schema }] of Object.entries(datasets)) {
     files.set(`data/${name}.json`, bytes);
@@ -207,6 +228,7 @@ export async function build(dataDir, out) {
   const manifest = `${JSON.stringify(packageJson(version, listed), null, 2)}\n`;
   files.set("package.json", Buffer.from(manifest));
   const names = [...files.keys()].sort();
+  if (names.join("\n") !== outputNames().join("\n")) throw new Error("outputNames() is not what is written");
   prepare(out, names);
   try {
     for (const name of names) writeFileSync(join(out, name), files.get(name));
