@@ -36,7 +36,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def _fill(unit: str, head: str = "", tail: str = "") -> bytes:
     """``head``, then ``unit`` repeated to just under the cap, then ``tail``."""
-    from vodspec.layout import MAX_PAGE_BYTES
+    from vodspec.reading import MAX_PAGE_BYTES
 
     room = MAX_PAGE_BYTES - len((head + tail).encode()) - 1
     return (head + unit * (room // len(unit.encode())) + tail).encode()

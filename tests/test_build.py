@@ -99,7 +99,7 @@ def test_bad_manifest(tmp_path: Path, manifest: str, message: str) -> None:
 
 
 def test_the_shipped_manifest_is_valid_and_its_files_exist() -> None:
-    from vodspec.tools.publish.manifest import load_manifest
+    from vodspec.tools.manifest import load_manifest
 
     for entry in load_manifest(RAW):
         assert (RAW / entry.file).is_file(), entry.file

@@ -180,19 +180,19 @@ def test_a_link_loop_where_data_would_be_is_not_a_crash(tmp_path: Path) -> None:
 def test_build_refuses_places_it_may_not_own_in_words(
     tmp_path: Path, target: str, why: str
 ) -> None:
-    from vodspec import paths
+    from vodspec import layout
 
     work = tmp_path / "work"
     raw = raw_dir(work)
     assert run_cli("build", "--raw", str(raw), "--data", str(work / "published")).returncode == 0
     (work / "afile").write_text("mine", encoding="utf-8")
     before = listing(tmp_path)
-    package_before = listing(paths.PACKAGE_DIR)
-    data = target.format(package=paths.PACKAGE_DIR)
+    package_before = listing(layout.PACKAGE_DIR)
+    data = target.format(package=layout.PACKAGE_DIR)
     result = run_cli("build", "--raw", str(raw), "--data", data, cwd=work)
     assert result.returncode == 1 and why in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
-    assert listing(tmp_path) == before and listing(paths.PACKAGE_DIR) == package_before
+    assert listing(tmp_path) == before and listing(layout.PACKAGE_DIR) == package_before
 
 
 def test_an_empty_data_path_is_refused_in_words(tmp_path: Path) -> None:

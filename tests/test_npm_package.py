@@ -507,7 +507,7 @@ def test_a_data_dir_validate_refuses_is_not_packed(
 ) -> None:
     name, edit = case
     data = _edited(published, tmp_path, name, edit)
-    from vodspec.files import DataDir
+    from vodspec.reading import DataDir
     from vodspec.tools.validate import validate_dir
 
     assert [p for p in validate_dir(DataDir(data)) if p.kind == "damaged"]  # validate refuses it

@@ -16,7 +16,7 @@ from vodspec.errors import (
     TruncatedError,
     VodspecWarning,
 )
-from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.reading import MAX_PAGE_BYTES
 from vodspec.tools.scrape.pipeline import scrape
 
 ROW_404 = "zh-cn_topic_0170279165_row5782639793230"

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from conftest import DATA, RAW, edit, frozen_raw, one_line, publish_seed, run_cli
 
-from vodspec.files import dump_json
+from vodspec.reading import dump_json
 from vodspec.tools.changes import render_changelog
 
 PAGE = "vod_04_0133.md"
@@ -201,10 +201,10 @@ def test_a_new_reader_is_published_only_when_asked(
     history: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Records that change though the page did not: --reread publishes them, and says so."""
-    from vodspec.tools.publish import build as build_module
+    from vodspec.tools import manifest  # the build scrapes each page as its entry says
 
     raw, data = copy(history, tmp_path)
-    real = build_module.scrape
+    real = manifest.scrape
 
     def rereading(*args: Any, **kwargs: Any) -> Any:
         dataset = real(*args, **kwargs)
@@ -212,7 +212,7 @@ def test_a_new_reader_is_published_only_when_asked(
         first = first.model_copy(update={"paragraphs": ["读法变了。"]})
         return dataset.model_copy(update={"records": [first, *dataset.records[1:]]})
 
-    monkeypatch.setattr(build_module, "scrape", rereading)
+    monkeypatch.setattr(manifest, "scrape", rereading)
     refused = run_cli("build", "--raw", str(raw), "--data", str(data))
     assert refused.returncode == 1 and "--reread" in refused.stderr
     result = run_cli("build", "--raw", str(raw), "--data", str(data), "--reread")

@@ -138,9 +138,9 @@ def data_version() -> str:
 def data_dir() -> Path:
     """The folder of the published files this installation ships (JSON, CSV, schemas,
     datapackage.json, changes.json, CHANGELOG.md), for loading them with other tools."""
-    from vodspec import paths
+    from vodspec import layout
 
-    return paths.shipped_data_dir()
+    return layout.shipped_data_dir()
 
 
 def open_dataset(path: str | bytes | PathLike[str] | PathLike[bytes]) -> Registry:

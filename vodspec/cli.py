@@ -51,8 +51,8 @@ def _out(text: str) -> None:
 
 
 def _json(value: object) -> None:
-    """Print ``value`` as vodspec writes JSON everywhere (vodspec.files.dump_json)."""
-    from vodspec.files import dump_json
+    """Print ``value`` as vodspec writes JSON everywhere (vodspec.reading.dump_json)."""
+    from vodspec.reading import dump_json
 
     sys.stdout.flush()
     sys.stdout.buffer.write(dump_json(value))
@@ -117,7 +117,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
 def _stdin_page() -> bytes:
     """A page from standard input, under the same cap as a file."""
     from vodspec.errors import TooLargeError
-    from vodspec.layout import MAX_PAGE_BYTES
+    from vodspec.reading import MAX_PAGE_BYTES
 
     data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
     if len(data) > MAX_PAGE_BYTES:
@@ -434,7 +434,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.files import DataDir
+    from vodspec.reading import DataDir
     from vodspec.tools.validate import raw_notes, validate_dir
 
     directory = Path(args.dir) if args.dir else vodspec.data_dir()
@@ -509,7 +509,7 @@ def _datasets(name: str) -> dict[str, DatasetDocument]:
     """The datasets `diff` compares: a dataset JSON file's, or those of a data dir."""
     from pathlib import Path
 
-    from vodspec.files import DataDir, read_dataset
+    from vodspec.reading import DataDir, read_dataset
 
     path = Path(name)
     try:
@@ -570,7 +570,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.files import DataDir, dataset_document, read_json
+    from vodspec.reading import DataDir, dataset_document, read_json
     from vodspec.tools.lint import RULES, dataset_notes, lint_all
 
     target = Path(args.target) if args.target else vodspec.data_dir()

@@ -1,12 +1,15 @@
-"""The published data dir's layout and CSV conventions, shared by the build and `validate`.
+"""Where things are: the published data dir's file names and CSV conventions (shared by the
+build and `validate`), the package's own folder and the data it ships.
 
 Standard library only: `vodspec lint` and `diff` use it without extras.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from vodspec import snapshot
 from vodspec.record import PARAGRAPHS
 from vodspec.snapshot import SNAPSHOT_NAME
 
@@ -19,11 +22,6 @@ CHANGES_NAME = "changes.json"
 LINT_NAME = "lint.json"
 #: The licence of the pages the data is made from, which must travel with every copy of it.
 LICENCE_NAME = "LICENSE.md"
-
-#: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
-#: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
-#: cap keeps a worst case in a few hundred MB.
-MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 #: Left out of the CSV: ``description`` is the paragraphs joined with "\n", losslessly.
 CSV_OMITTED = frozenset({PARAGRAPHS})
@@ -70,3 +68,12 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, list):
         return CSV_LIST_SEPARATOR.join(str(item) for item in value)
     return str(value)
+
+
+#: The installed package (the build never publishes inside it).
+PACKAGE_DIR = Path(snapshot.__file__).resolve().parent
+
+
+def shipped_data_dir() -> Path:
+    """The published dataset this installation carries (the one the accessor reads)."""
+    return Path(snapshot.SHIPPED_DATA_DIR)

@@ -121,7 +121,7 @@ class Registry:
         from pathlib import Path
 
         from vodspec.errors import VodspecError
-        from vodspec.files import DataDir
+        from vodspec.reading import DataDir
 
         if not isinstance(directory, str | bytes | os.PathLike):
             raise TypeError(

@@ -39,11 +39,9 @@ from vodspec.errors import (
     VodspecError,
     VodspecWarning,
 )
-from vodspec.files import dump_json, inside, read_regular
-from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.reading import MAX_PAGE_BYTES, dump_json, inside, read_regular
+from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, read_manifest, scrape_source
 from vodspec.tools.publish.atomic import replace_file
-from vodspec.tools.publish.build import scrape_source
-from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, read_manifest
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0

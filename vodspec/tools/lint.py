@@ -309,6 +309,6 @@ def lint_json(
     notes: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
-    from vodspec.files import dump_json
+    from vodspec.reading import dump_json
 
     return dump_json([finding.as_dict() for finding in lint_all(statuses, errors, notes)])

@@ -28,8 +28,8 @@ from vodspec.errors import (
     UpdateRefusedError,
     VodspecError,
 )
-from vodspec.files import DataDir, read_json
 from vodspec.layout import CHANGES_NAME
+from vodspec.reading import DataDir, read_json
 from vodspec.tools.changes import entry_lines, markdown_text
 from vodspec.tools.diff import Diff
 from vodspec.tools.fetch import fetch_each

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from vodspec import layout, snapshot
 from vodspec.documents import Level, VersionEntry
 from vodspec.errors import PublishError, VodspecError, shown_path
-from vodspec.files import DataDir, dump_json, inside, read_regular
+from vodspec.reading import DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, is_sha256, semver, shown
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import KEY_FIELDS, bump

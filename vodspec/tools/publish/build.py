@@ -23,12 +23,12 @@ from vodspec.errors import (
     VodspecWarning,
     shown_path,
 )
-from vodspec.files import DataDir, dump_json, read_dataset, read_regular
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
+from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
+from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
 from vodspec.tools.publish.atomic import build_lock, publish_dir
-from vodspec.tools.publish.manifest import MANIFEST_NAME, SourceEntry, load_manifest
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import render_all
 from vodspec.tools.scrape.models import Dataset
@@ -55,19 +55,6 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
             file=str(raw_dir / MANIFEST_NAME),
         )
     return dataset
-
-
-def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
-    """A page (its path or its bytes) scraped as its manifest entry says it must read."""
-    return scrape(
-        page,
-        service=entry.service,
-        kind=entry.kind,
-        file=entry.file,
-        source_id=entry.id,
-        url=entry.url,
-        doc_id=entry.doc_id,
-    )
 
 
 def scrape_sources(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vodspec import paths
+from vodspec import layout
 from vodspec.errors import PublishError
 from vodspec.layout import CHANGES_NAME, PACKAGE_NAME, published_names
 
@@ -29,7 +29,7 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
         )
     # os.path.realpath, not Path.resolve: a link loop is a path, not a crash.
     target, raw, cwd, package = (
-        Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd(), paths.PACKAGE_DIR)
+        Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd(), layout.PACKAGE_DIR)
     )
     if target == cwd or target in cwd.parents:
         raise PublishError(

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from vodspec import snapshot
 from vodspec.documents import CsvResource, DataPackage, FileFacts, JsonResource
-from vodspec.files import dump_json
 from vodspec.layout import (
     ERROR_CODES,
     KINDS,
@@ -26,6 +25,7 @@ from vodspec.layout import (
     json_name,
     schema_name,
 )
+from vodspec.reading import dump_json
 from vodspec.record import Status
 from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.scrape.models import (

@@ -12,7 +12,7 @@ from vodspec.errors import (
     TruncatedError,
     VodspecWarning,
 )
-from vodspec.layout import MAX_PAGE_BYTES
+from vodspec.reading import MAX_PAGE_BYTES
 
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"

@@ -21,8 +21,8 @@ from vodspec.errors import (
     VodspecError,
     WrongKindError,
 )
-from vodspec.files import read_regular
-from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES
+from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.reading import MAX_PAGE_BYTES, read_regular
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode

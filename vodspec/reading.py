@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import InputError, TooLargeError
-from vodspec.layout import ERROR_CODES, MAX_PAGE_BYTES, STATUS_CODES, json_name
+from vodspec.layout import ERROR_CODES, STATUS_CODES, json_name
 from vodspec.record import ErrorCode, Field, Status
 
 if TYPE_CHECKING:
     from vodspec.documents import DatasetDocument
+
+#: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
+#: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
+#: cap keeps a worst case in a few hundred MB.
+MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 #: Published JSON files and manifests are small; this cap is generous.
 MAX_JSON_BYTES = 64 * 1024 * 1024

@@ -1,4 +1,5 @@
-"""raw/sources.json: the list of pages vodspec publishes, and where each came from."""
+"""raw/sources.json: the list of pages vodspec publishes and where each came from, and each
+page scraped as its entry says (for fetch, which checks a download, and for the build)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from vodspec.errors import ManifestError, VodspecError
-from vodspec.files import inside, read_json
+from vodspec.reading import inside, read_json
+from vodspec.tools.scrape.models import Dataset
+from vodspec.tools.scrape.pipeline import scrape
 
 MANIFEST_NAME = "sources.json"
 
@@ -72,3 +75,16 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
     if len(set(kinds)) != len(kinds):
         raise ManifestError("expected at most one source of each kind", file=str(path))
     return sources, entries
+
+
+def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
+    """A page (its path or its bytes) scraped as its manifest entry says it must read."""
+    return scrape(
+        page,
+        service=entry.service,
+        kind=entry.kind,
+        file=entry.file,
+        source_id=entry.id,
+        url=entry.url,
+        doc_id=entry.doc_id,
+    )
