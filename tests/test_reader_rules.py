@@ -476,6 +476,17 @@ def test_a_control_character_inside_a_tag_is_refused() -> None:
         "<tr><td>402 Payment Required</td><td><ruby>说明<rp>(</rp></ruby></td></tr>",
         "<tr><td>402 Payment Required</td><td><progress>50</progress></td></tr>",
         "<tr><td>VOD.9348<col>2</td><td>x</td></tr>",
+        "<tr><td>402 Payment Required</td><td>资源<rp>不</rp>存在。</td></tr>",
+        "<tr><td>4<rp>0</rp>2 Payment Required</td><td>x</td></tr>",
+        "<tr><td>402 Payment Required</td><td>说明<rt>注</rt></td></tr>",
+        "<tr><td>402 Payment Required</td><td>资源&#x202E;。在存不</td></tr>",
+        "<tr><td>402 Payment Required</td><td>资源\u2067。在存不\u2069</td></tr>",
+        *(
+            f"<tr><td><{tag}>402<{cell}>Payment Required</{cell}></{tag}></td><td>x</td></tr>"
+            for tag in ("strong", "em", "code", "sup", "small", "div")
+            for cell in ("td", "th")
+        ),
+        "<tr><td>402 Payment Required</td><td><em>资源<td>不存在</td></em></td></tr>",
     ],
 )
 def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:

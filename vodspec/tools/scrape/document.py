@@ -83,14 +83,16 @@ HIDING_ELEMENTS = (
     "audio",
     "video",
     "link",
+    # Hidden wherever it stands (HTML's style sheet: rp { display: none }), not only in <ruby>.
+    "rp",
 )
 #: Elements a browser shows other than as their text is written: struck through (text that
-#: reads as current once published), reversed (<bdo>), annotated (<ruby>: its <rp> hidden),
-#: drawn as a bar (<progress>, <meter>). A page holding one is refused too.
-DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "progress", "meter")
+#: reads as current once published), reversed (<bdo>), annotated (<ruby>, <rt>), drawn as a
+#: bar (<progress>, <meter>). A page holding one is refused too.
+DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "rt", "progress", "meter")
 #: Table parts a browser does not keep inside a cell (it closes the cell, or nests a table
 #: whose rows would be read twice): a cell holding one is refused.
-TABLE_PARTS_IN_CELLS = ("caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr")
+TABLE_PARTS_IN_CELLS = ("caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th")
 #: A saved HTML document may start with these: its <head> is metadata (title, scripts,
 #: styles) that no browser shows, and the fetch step saves such pages.
 DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
@@ -556,7 +558,7 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
         raise MarkupError(
             f"{reason}; renderers disagree about what such a page shows, so it is refused",
             line=_source_line(element, lines),
-            row=element.get("id"),
+            row=_row_id(element),
         )
 
 
@@ -599,6 +601,12 @@ def _parts_at_home(root: etree._Element) -> bool:
     return True
 
 
+def _row_id(element: etree._Element) -> str | None:
+    """The id of the table row an element is or stands in, to name it in a refusal."""
+    row = element if element.tag == "tr" else next(element.iterancestors("tr"), None)
+    return None if row is None else row.get("id")
+
+
 def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
     """Refuse a table part right inside a cell (<col>, <caption>, <tr>…, not within a table
     nested there): a browser closes the cell at it, so the row does not show as written."""
@@ -614,6 +622,7 @@ def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
             f"a <{element.tag}> right inside a table cell: a browser closes the cell there,"
             " so the row does not show as written; refused",
             line=_source_line(element, lines),
+            row=_row_id(element),
         )
 
 

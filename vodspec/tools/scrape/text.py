@@ -10,19 +10,31 @@ from __future__ import annotations
 import unicodedata
 import warnings
 
-from vodspec.errors import VodspecWarning
+from vodspec.errors import MarkupError, VodspecWarning
 
 #: C0 and C1 controls and DEL (whitespace controls are folded into spaces first).
 CONTROL_CHARACTERS = frozenset(
     [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)]
 )
 
+#: Unicode's explicit bidirectional embeddings, overrides and isolates: a browser shows the
+#: text around them reordered (``&#x202E;`` reverses what follows), as ``dir="rtl"`` does.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 
 def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
     folded = " ".join(unicodedata.normalize("NFC", text).split())
     # isprintable() is false for every control character: a fast test of the common text.
-    if not folded.isprintable() and not CONTROL_CHARACTERS.isdisjoint(folded):
+    if folded.isprintable():
+        return folded
+    for char in sorted(BIDI_CONTROLS.intersection(folded)):
+        raise MarkupError(
+            f"U+{ord(char):04X} {unicodedata.name(char)}: a browser shows the text around it"
+            " reordered; refusing rather than publishing it in another order",
+            line=line,
+        )
+    if not CONTROL_CHARACTERS.isdisjoint(folded):
         where = f"line {line}: " if line else ""
         for char in sorted(set(folded) & CONTROL_CHARACTERS):
             warnings.warn(
