@@ -404,3 +404,34 @@ def test_defaults_do_not_depend_on_the_folder(tmp_path: Path) -> None:
     here = run_cli("validate", cwd=tmp_path)
     assert shipped.returncode == 0 and here.returncode == 0
     assert shipped.stdout == here.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"reason": "Not Found"', '"reason": "Gone", "reason": "Not Found"'),  # a key twice
+        ('"reason": "Not Found"', '"reason":"Not Found"'),  # respaced
+    ],
+)
+def test_a_dataset_resealed_in_another_json_form_is_refused(
+    history: tuple[Path, Path], tmp_path: Path, old: str, new: str
+) -> None:
+    """Every hash recomputed, the values unchanged for a reader that keeps the last key: the
+    file still says something else to a reader that keeps the first."""
+    raw, data = copy(history, tmp_path)
+    edit(data / "status_codes.json", old, new)
+    body = (data / "status_codes.json").read_bytes()
+    package = json.loads((data / "datapackage.json").read_bytes())
+    for resource in package["resources"]:
+        if resource["path"] == "status_codes.json":
+            resource["bytes"], resource["hash"] = len(body), f"sha256:{sha(body)}"
+    (data / "datapackage.json").write_bytes(dump_json(package))
+    found = entries(data)
+    for name in ("status_codes.json", "datapackage.json"):
+        found[0]["files"][name] = sha((data / name).read_bytes())
+    write_entries(data, found)
+    refused_everywhere(raw, data, "status_codes.json: not as vodspec writes JSON")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

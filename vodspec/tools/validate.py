@@ -86,6 +86,16 @@ def validate_dir(data: DataDir) -> list[Problem]:
             hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
     package = data.json(layout.PACKAGE_NAME)
     problems += map(Problem, _check_package(package, files, versions))
+    # Read as JSON, a file may still say two things: a repeated key is one value to this
+    # reader (the last) and another to a reader that keeps the first.
+    problems += [
+        Problem(
+            f"{name}: not as vodspec writes JSON (a key repeated, or keys reordered or"
+            " respaced): not the file the build wrote"
+        )
+        for name in sorted(files)
+        if name.endswith(".json") and files[name] != dump_json(data.json(name))
+    ]
     entries, history = _check_changes(data, versions, hashes, datasets)
     problems += history
     if problems:
