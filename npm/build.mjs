@@ -9,7 +9,7 @@
 //
 //   node build.mjs [--data DIR] [--out DIR]     (defaults: ../data and ./dist)
 
-import { lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -231,7 +231,18 @@ export async function build(dataDir, out) {
   if (names.join("\n") !== outputNames().join("\n")) throw new Error("outputNames() is not what is written");
   prepare(out, names);
   try {
-    for (const name of names) writeFileSync(join(out, name), files.get(name));
+    // A new file renamed over the old one: writing into the old file in place would write
+    // through a hard link someone made there, into a file outside the output folder.
+    for (const name of names) {
+      const temporary = join(out, `${name}.${process.pid}.tmp`);
+      try {
+        writeFileSync(temporary, files.get(name), { flag: "wx" });
+        renameSync(temporary, join(out, name));
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
+      }
+    }
   } catch (error) {
     throw new Refusal(`cannot write ${error.path ?? out}: ${error.message}`);
   }

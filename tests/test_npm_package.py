@@ -457,6 +457,22 @@ def test_a_link_inside_an_earlier_output_is_refused_not_followed(
     _refused_untouched(node, published, out, tmp_path, "holds files this generator did not write")
 
 
+def test_a_hard_link_in_an_earlier_output_is_replaced_not_written_through(
+    package: Path, published: Path, node: str, tmp_path: Path
+) -> None:
+    """A file of the output hard-linked to one elsewhere: the generator's new file replaces
+    the link; the file elsewhere keeps its bytes."""
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"the user's own file\n")
+    out = tmp_path / "out"
+    shutil.copytree(package, out)
+    (out / "data" / "status_codes.json").unlink()
+    os.link(victim, out / "data" / "status_codes.json")
+    generated(node, published, out)
+    assert victim.read_bytes() == b"the user's own file\n"
+    assert files(out) == files(package)
+
+
 def _edited(published: Path, tmp_path: Path, name: str, edit: Any) -> Path:
     data = tmp_path / "data"
     shutil.copytree(published, data)
