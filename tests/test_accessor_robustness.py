@@ -3,6 +3,7 @@ wrong answer."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import subprocess
@@ -169,5 +170,35 @@ def test_open_dataset_refuses_tampered_records(tmp_path: Path, field: str, value
     dataset = json.loads((data / "status_codes.json").read_bytes())
     dataset["records"][0][field] = value
     (data / "status_codes.json").write_text(json.dumps(dataset), "utf-8")
+    with pytest.raises(PublishError, match="not the file the last build wrote"):
+        vodspec.open_dataset(data)
+    # Resealed as a careful forger would: the record itself is refused.
+    reseal(data, "status_codes.json")
     with pytest.raises(PublishError, match=f"record 1: {field} is|not a status-code dataset"):
         vodspec.open_dataset(data)
+
+
+def test_open_dataset_refuses_a_field_the_schema_does_not_have(tmp_path: Path) -> None:
+    _, data = publish_seed(tmp_path)
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["records"][0]["evil"] = 1
+    (data / "status_codes.json").write_text(json.dumps(dataset), "utf-8")
+    reseal(data, "status_codes.json")
+    with pytest.raises(PublishError, match="a field 'evil' its schema does not have"):
+        vodspec.open_dataset(data)
+
+
+def test_open_dataset_refuses_a_link_in_the_data_dir(tmp_path: Path) -> None:
+    _, data = publish_seed(tmp_path)
+    outside = tmp_path / "outside.json"
+    (data / "status_codes.json").rename(outside)
+    (data / "status_codes.json").symlink_to(outside)
+    with pytest.raises(PublishError, match="a symbolic link"):
+        vodspec.open_dataset(data)
+
+
+def reseal(data: Path, name: str) -> None:
+    """Record the file's new hash in the newest entry of changes.json, as a build would."""
+    entries = json.loads((data / "changes.json").read_bytes())
+    entries[0]["files"][name] = hashlib.sha256((data / name).read_bytes()).hexdigest()
+    (data / "changes.json").write_text(json.dumps(entries), "utf-8")

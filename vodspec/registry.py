@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     from vodspec.documents import DatasetDocument
+    from vodspec.reading import DataDir
     from vodspec.snapshot import Snapshot
 
     R = TypeVar("R", bound=_Record)
@@ -72,7 +73,42 @@ def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R],
     version = dataset.get("version")
     if not isinstance(version, str) or semver(version) is None:
         raise PublishError("cannot load the dataset: it has no version", file=str(path))
+    for record in dataset["records"]:
+        unknown = sorted(set(record) - set(kind.FIELDS))
+        if unknown:
+            raise PublishError(
+                f"cannot load the dataset: a record has a field {unknown[0][:40]!r} its"
+                " schema does not have",
+                file=str(path),
+            )
     return _records(kind, kind.__slots__, found, str(path)), version
+
+
+def _as_built(data: DataDir, names: list[str]) -> None:
+    """Refuse files that are not those the last build wrote, where its entry of changes.json
+    lists their hashes (edited by hand), and links (what they point at can change): a data
+    dir that ``vodspec validate`` refuses is not served."""
+    import hashlib
+
+    from vodspec.layout import CHANGES_NAME
+
+    for name in names:
+        if (data.path / name).is_symlink():
+            raise PublishError(
+                "a symbolic link; a published data dir holds regular files only",
+                file=str(data.path / name),
+            )
+    entries = data.json(CHANGES_NAME) if data.has(CHANGES_NAME) else None
+    newest = entries[0] if isinstance(entries, list) and entries else None
+    built = newest.get("files") if isinstance(newest, dict) else None
+    if not isinstance(built, dict):
+        return  # a publication from before the hashes were kept
+    for name in names:
+        if built.get(name) != hashlib.sha256(data.read(name)).hexdigest():
+            raise PublishError(
+                "not the file the last build wrote (edited by hand?); `vodspec validate` says more",
+                file=str(data.path / name),
+            )
 
 
 class Registry:
@@ -121,6 +157,7 @@ class Registry:
         from pathlib import Path
 
         from vodspec.errors import VodspecError
+        from vodspec.layout import json_name
         from vodspec.reading import DataDir
 
         if not isinstance(directory, str | bytes | os.PathLike):
@@ -135,7 +172,9 @@ class Registry:
         try:
             if directory.is_file():  # a file of the data dir: status_codes.json…
                 directory = directory.parent
-            datasets = DataDir(directory).datasets()
+            data = DataDir(directory)
+            _as_built(data, [json_name(kind) for kind in data.kinds()])
+            datasets = data.datasets()
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
         except OSError as exc:  # unreadable, a name too long…
