@@ -124,6 +124,8 @@ def test_list_json_and_filters(seed_and_errors: Path) -> None:
     assert "503" in advice and "200" not in advice
     codes = json.loads(run_cli("list", "--errors", "--json", "--data", str(seed_and_errors)).stdout)
     assert {r["error_code"] for r in codes} >= {"VST.10002"}
+    usage = run_cli("list", "--errors", "--retry", "do_not_retry", "--data", str(seed_and_errors))
+    assert usage.returncode == 2 and "no retry advice" in usage.stderr  # a usage error
 
 
 def test_show_an_error_code_from_another_data_dir(seed_and_errors: Path) -> None:

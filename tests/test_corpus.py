@@ -125,9 +125,15 @@ def manifest() -> list[dict[str, Any]]:
     return entries
 
 
-def _entries() -> list[dict[str, Any]]:
+def _entries() -> list[Any]:
+    """The corpus's pages; without the corpus, one skipped case that says why (an empty
+    parameter set would skip with pytest's own, puzzling words)."""
     path = CORPUS / "manifest.json"
-    return json.loads(path.read_bytes()) if path.is_file() else []
+    if not path.is_file():
+        reason = "../shared/corpus/manifest.json is not available"
+        return [pytest.param({"file": "none"}, marks=pytest.mark.skip(reason=reason))]
+    entries: list[Any] = json.loads(path.read_bytes())
+    return entries
 
 
 def _visible(text: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA, one_line, run_cli
+from conftest import DATA, ROOT, one_line, run_cli
 
 import vodspec
 from vodspec.registry import Registry
@@ -154,3 +154,10 @@ def test_lint_by_rule_and_in_sum() -> None:
     assert text[-1] == f"{len(findings)} finding(s)" and len(text) == len(counts) + 1
     unknown = run_cli("lint", "--rule", "no-such-rule")
     assert unknown.returncode == 2 and "expected one of" in unknown.stderr
+
+
+def test_the_docs_name_every_rule() -> None:
+    from vodspec.tools.lint import RULES
+
+    text = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
+    assert [rule for rule in RULES if f"`{rule}`" not in text] == []

@@ -43,7 +43,10 @@ EXIT_UPDATE_REFUSED = 4
 #: cannot be published into: a local problem for a person to fix, never upstream's.
 EXIT_UPDATE_DATA_DIR = 5
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
-SCRAPE_EXTRA_HINT = "this command needs the scrape extra: pip install 'vodspec[scrape]'"
+SCRAPE_EXTRA_HINT = (
+    "this command needs the scrape extra: pip install 'vodspec[scrape]'"
+    " (in a clone of vodspec: pip install '.[scrape]')"
+)
 
 
 def _out(text: str) -> None:
@@ -389,10 +392,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     --errors lists the error codes instead; filter with --category and --retry, print JSON
     with --json."""
+    if args.errors and args.retry:  # a usage error, as argparse would make it
+        _err("--retry filters status codes; error codes have no retry advice")
+        return EXIT_USAGE
     registry = _registry(args)
     if args.errors:
-        if args.retry:
-            raise VodspecError("--retry filters status codes; error codes have no retry advice")
         # --category: the category of the HTTP status they are listed under.
         errors = [
             r
