@@ -1,4 +1,4 @@
-"""The TypedDicts of vodspec.documents say what the published JSON documents really hold."""
+"""The models of vodspec.tools.documents say what the published JSON documents really hold."""
 
 from __future__ import annotations
 
@@ -10,32 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from conftest import DATA, run_cli
+from pydantic import TypeAdapter, ValidationError
 
-from vodspec import documents
+from vodspec.tools import documents
 from vodspec.tools.lint import Finding
+from vodspec.tools.publish.render import MODELS
 
 
 def problems(value: Any, expected: Any, where: str = "$") -> list[str]:
-    """Where ``value`` departs from the type ``expected`` (TypedDicts, lists, dicts, unions,
-    literals and plain types; Any accepts anything)."""
+    """Where ``value`` departs from the type ``expected`` (dataclasses as dicts, lists, dicts,
+    unions, literals and plain types; Any accepts anything): for lint.json, no model's."""
     if expected is Any:
         return []
     if dataclasses.is_dataclass(expected):  # its as_dict(): the fields, in order
         names = [f.name for f in dataclasses.fields(expected)]
         ok = isinstance(value, dict) and list(value) == names
         return [] if ok else [f"{where}: {value!r:.60} is not a {expected.__name__}"]
-    if typing.is_typeddict(expected):
-        if not isinstance(value, dict):
-            return [f"{where}: {value!r:.60} is not an object"]
-        hints = typing.get_type_hints(expected)
-        found = [f"{where}: unexpected key {key!r}" for key in value if key not in hints]
-        found += [
-            f"{where}: missing key {key!r}" for key in expected.__required_keys__ - value.keys()
-        ]
-        for key, item in value.items():
-            if key in hints:
-                found += problems(item, hints[key], f"{where}.{key}")
-        return found
     origin, args = typing.get_origin(expected), typing.get_args(expected)
     if origin in (typing.Union, types.UnionType):
         each = [problems(value, arg, where) for arg in args]
@@ -57,19 +47,40 @@ def problems(value: Any, expected: Any, where: str = "$") -> list[str]:
     return [] if isinstance(value, expected) else [f"{where}: {value!r:.60} is not {expected}"]
 
 
-def test_the_checker_can_fail() -> None:
-    entry = {"id": "x", "doc_id": None, "sha256": "0", "date": None}
-    assert problems(entry, documents.SourceFacts) == []
-    assert problems({**entry, "extra": 1}, documents.SourceFacts)
-    assert problems({k: v for k, v in entry.items() if k != "id"}, documents.SourceFacts)
-    assert problems({**entry, "date": 5}, documents.SourceFacts)
-    assert problems({"bytes": True, "hash": "h"}, documents.FileFacts)
-    assert problems([{"bump": "huge"}], list[documents.VersionEntry])
+def loads(value: Any, model: Any) -> bool:
+    """Whether ``value`` loads through ``model`` (a model or a list of one), as validate does."""
+    try:
+        TypeAdapter(model).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_the_checkers_can_fail() -> None:
+    entry = {"id": "x", "doc_id": None, "sha256": "0" * 64, "date": None}
+    assert loads(entry, documents.SourceFacts)
+    assert not loads({**entry, "extra": 1}, documents.SourceFacts)
+    assert not loads({k: v for k, v in entry.items() if k != "id"}, documents.SourceFacts)
+    assert not loads({**entry, "date": 5}, documents.SourceFacts)
+    assert not loads({**entry, "sha256": "0"}, documents.SourceFacts)
+    version = {
+        "version": "1.0.0",
+        "bump": "initial",
+        "sources": {"status_codes": entry},
+        "changes": [],
+        "schema_changes": [],
+        "source_changes": {},
+    }
+    assert loads([version], list[documents.VersionEntry])  # an old entry: no date, files, hash
+    assert not loads([{**version, "bump": "huge"}], list[documents.VersionEntry])
+    assert not loads([{**version, "date": None}], list[documents.VersionEntry])
+    assert loads([{**version, "date": "2026-01-02"}], list[documents.VersionEntry])
+    assert not loads({"bytes": True, "hash": "h"}, documents.CsvResource)
     assert problems({"code": 429, "rule": "missing-429"}, Finding)
 
 
 def published(directory: Path) -> dict[str, tuple[Any, Any]]:
-    """Every JSON document of a data dir with the type it must have."""
+    """Every JSON document of a data dir with the model (or type) it must load through."""
     found: dict[str, tuple[Any, Any]] = {}
     for path in sorted(directory.glob("*.json")):
         value = json.loads(path.read_bytes())
@@ -80,8 +91,14 @@ def published(directory: Path) -> dict[str, tuple[Any, Any]]:
         elif path.name == "lint.json":
             found[path.name] = (value, list[Finding])
         elif not path.name.endswith(".schema.json"):
-            found[path.name] = (value, documents.DatasetDocument)
+            found[path.name] = (value, MODELS[value["kind"]][0])
     return found
+
+
+def check(value: Any, shape: Any) -> list[str]:
+    if shape is list[Finding]:
+        return problems(value, shape)
+    return [] if loads(value, shape) else [f"does not load through {shape}"]
 
 
 def test_a_fresh_build_matches_the_documents(seed_data: Path) -> None:
@@ -90,12 +107,24 @@ def test_a_fresh_build_matches_the_documents(seed_data: Path) -> None:
         documents_found
     )
     for name, (value, shape) in documents_found.items():
-        assert problems(value, shape) == [], name
+        assert check(value, shape) == [], name
 
 
 def test_the_committed_data_matches_the_documents() -> None:
     for name, (value, shape) in published(DATA).items():
-        assert problems(value, shape) == [], name
+        assert check(value, shape) == [], name
+
+
+def test_the_models_keep_the_written_key_order() -> None:
+    """The writers build plain dicts; the models state their keys in the same order."""
+    package = json.loads((DATA / "datapackage.json").read_bytes())
+    assert list(package) == list(documents.DataPackage.model_fields)
+    for resource in package["resources"]:
+        model = documents.CsvResource if "dialect" in resource else documents.JsonResource
+        fields = model.model_fields
+        assert list(resource) == [fields[name].alias or name for name in fields]
+    newest = json.loads((DATA / "changes.json").read_bytes())[0]
+    assert list(newest) == [k for k in documents.VersionEntry.model_fields if k in newest]
 
 
 def test_diff_json_matches_its_document(tmp_path: Path) -> None:
@@ -111,4 +140,4 @@ def test_diff_json_matches_its_document(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert {change["kind"] for change in document["changes"]} == {"added", "removed", "changed"}
-    assert problems(document, documents.DiffDocument) == []
+    assert loads(document, documents.DiffDocument)

@@ -70,7 +70,7 @@ def write_entries(data: Path, value: list[dict[str, Any]]) -> None:
     from vodspec.tools.changes import render_changelog
 
     (data / "changes.json").write_bytes(dump_json(value))
-    (data / "CHANGELOG.md").write_text(render_changelog(value), encoding="utf-8")  # type: ignore[arg-type]
+    (data / "CHANGELOG.md").write_text(render_changelog(value), encoding="utf-8")
 
 
 def test_every_new_entry_seals_the_history_before_it(history: tuple[Path, Path]) -> None:
@@ -316,6 +316,28 @@ def test_what_the_newest_entry_says_of_its_sources_is_the_data(
         newest["changes"].append({"dataset": "nonsense", "key": [1], "kind": "added"})
     write_entries(data, found)
     refused_everywhere(raw, data, "the newest entry")
+
+
+@pytest.mark.parametrize("damage", ["null-date", "bytes-as-text", "extra-key"])
+def test_changes_and_package_load_through_their_models(
+    history: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    raw, data = copy(history, tmp_path)
+    if damage == "null-date":  # an older entry may lack its date, but not hold null
+        found = entries(data)
+        found[1]["date"] = None
+        write_entries(data, found)
+        expected = "changes.json: entry 2: invalid date"
+    else:
+        package = json.loads((data / "datapackage.json").read_bytes())
+        if damage == "bytes-as-text":
+            package["resources"][0]["bytes"] = str(package["resources"][0]["bytes"])
+            expected = "datapackage.json: invalid resources.0."
+        else:
+            package["signed_by"] = "someone"
+            expected = "datapackage.json: invalid signed_by"
+        (data / "datapackage.json").write_bytes(dump_json(package))
+    refused_everywhere(raw, data, expected)
 
 
 def test_a_long_forged_history_is_refused_without_delay(

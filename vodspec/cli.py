@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from vodspec.documents import DatasetDocument, DiffDocument
     from vodspec.record import ErrorCode, Status
     from vodspec.registry import Registry
 
@@ -496,7 +495,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     diffs = diff_packages(old, new)
     if args.json:
-        document: DiffDocument = {
+        document: dict[str, Any] = {
             "old_version": _versions(old),
             "new_version": _versions(new),
             **diffs_as_json(diffs),
@@ -509,7 +508,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if same else EXIT_REFUSED
 
 
-def _datasets(name: str) -> dict[str, DatasetDocument]:
+def _datasets(name: str) -> dict[str, dict[str, Any]]:
     """The datasets `diff` compares: a dataset JSON file's, or those of a data dir."""
     from pathlib import Path
 
@@ -533,8 +532,8 @@ def _datasets(name: str) -> dict[str, DatasetDocument]:
 
 
 def _same_kinds(
-    old: dict[str, DatasetDocument], new: dict[str, DatasetDocument], old_name: str, new_name: str
-) -> tuple[dict[str, DatasetDocument], dict[str, DatasetDocument]]:
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], old_name: str, new_name: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """What diff compares: two files of one kind, two dirs, or a file against the dataset of
     its kind in a dir (which may hold both kinds); anything else is refused."""
     from pathlib import Path
@@ -557,11 +556,11 @@ def _same_kinds(
     return (old, {kind: new[kind]}) if old_is_file else ({kind: old[kind]}, new)
 
 
-def _kinds(datasets: dict[str, DatasetDocument]) -> str:
+def _kinds(datasets: dict[str, dict[str, Any]]) -> str:
     return " and ".join(sorted(datasets))
 
 
-def _versions(datasets: dict[str, DatasetDocument]) -> str:
+def _versions(datasets: dict[str, dict[str, Any]]) -> str:
     versions = sorted({str(dataset.get("version", "unknown")) for dataset in datasets.values()})
     return "/".join(versions)
 

@@ -13,14 +13,11 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vodspec.errors import InputError, TooLargeError
 from vodspec.layout import ERROR_CODES, STATUS_CODES, json_name
 from vodspec.record import ErrorCode, Field, Status
-
-if TYPE_CHECKING:
-    from vodspec.documents import DatasetDocument
 
 #: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
 #: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
@@ -112,13 +109,13 @@ def _readable(record: object, key: str, fields: tuple[Field, ...]) -> bool:
     )
 
 
-def read_dataset(path: Path, kind: str | None = None) -> DatasetDocument:
+def read_dataset(path: Path, kind: str | None = None) -> dict[str, Any]:
     """A published dataset (``status_codes.json``, ``error_codes.json``): a JSON object with
     a ``records`` list of objects carrying their key; else a one-line refusal naming it."""
     return dataset_document(read_json(path), str(path), kind)
 
 
-def dataset_document(value: Any, where: str, kind: str | None = None) -> DatasetDocument:
+def dataset_document(value: Any, where: str, kind: str | None = None) -> dict[str, Any]:
     """A dataset file's JSON value (read from ``where``), checked as :func:`read_dataset` says."""
     found = value.get("kind", kind or STATUS_CODES) if isinstance(value, dict) else None
     if not isinstance(found, str) or found not in RECORD_TYPES or kind not in (None, found):
@@ -132,7 +129,7 @@ def dataset_document(value: Any, where: str, kind: str | None = None) -> Dataset
         name = "a status-code" if found == STATUS_CODES else "an error-code"
         raise InputError(f"not {name} dataset: expected records with a {key}", file=where)
     assert isinstance(value, dict)
-    return value  # type: ignore[return-value]  # checked as far as readers rely on it
+    return value  # checked as far as readers rely on it
 
 
 class DataDir:
@@ -164,7 +161,7 @@ class DataDir:
         """The kinds of dataset the dir publishes (their JSON file is there)."""
         return [kind for kind in RECORD_TYPES if self.has(json_name(kind))]
 
-    def datasets(self) -> dict[str, DatasetDocument]:
+    def datasets(self) -> dict[str, dict[str, Any]]:
         """The datasets the dir holds, by kind (none: {}), checked as :func:`read_dataset`."""
         return {
             kind: dataset_document(self.json(name), str(self.path / name), kind)

@@ -20,9 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from os import PathLike
     from pathlib import Path
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
-    from vodspec.documents import DatasetDocument
     from vodspec.reading import DataDir
     from vodspec.snapshot import Snapshot
 
@@ -62,7 +61,7 @@ def _records(kind: type[R], fields: object, rows: object, where: str | None) -> 
     return records
 
 
-def _load(path: Path, dataset: DatasetDocument, kind: type[R]) -> tuple[list[R], str]:
+def _load(path: Path, dataset: dict[str, Any], kind: type[R]) -> tuple[list[R], str]:
     """A published dataset's records, checked, and its version (``path``: its file)."""
     from vodspec.snapshot import rows
 

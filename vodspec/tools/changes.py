@@ -16,17 +16,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from vodspec.documents import (
-    ChangeJSON,
-    Changes,
-    DatasetDocument,
-    Level,
-    Transition,
-    VersionEntry,
-)
 from vodspec.errors import PublishError, VodspecWarning
 from vodspec.record import DOC_ID, MESSAGE, REASON
-from vodspec.tools.diff import Change, Diff, key_text, package_level
+from vodspec.tools.diff import Change, Diff, Level, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
 
@@ -38,11 +30,11 @@ docs/versioning.md ("Versioning of the data").
 def version_entry(
     version: str,
     level: Level | None,
-    datasets: dict[str, DatasetDocument],
+    datasets: dict[str, dict[str, Any]],
     diffs: dict[str, Diff],
     source_dates: dict[str, str | None],
     date: str,
-) -> VersionEntry:
+) -> dict[str, Any]:
     """One version's entry: its bump, its release date, its sources and every change, field
     by field."""
     listed = diffs_as_json(diffs)
@@ -140,15 +132,15 @@ def _text(value: Any) -> str:
     return "null" if value is None else markdown_text(str(value))
 
 
-def _transition(values: Transition) -> str:
+def _transition(values: dict[str, Any]) -> str:
     return f"{_text(values['before'])} → {_text(values['after'])}"
 
 
-def render_changelog(entries: list[VersionEntry]) -> str:
+def render_changelog(entries: list[dict[str, Any]]) -> str:
     return "\n".join([HEADER, *(line for entry in entries for line in entry_lines(entry))])
 
 
-def entry_lines(entry: VersionEntry) -> list[str]:
+def entry_lines(entry: dict[str, Any]) -> list[str]:
     """One version's section of CHANGELOG.md (a heading, its items, a blank line)."""
     date = entry.get("date")
     shown = date if isinstance(date, str) and ISO_DAY.fullmatch(date) else markdown_text(str(date))
@@ -181,12 +173,12 @@ def entry_lines(entry: VersionEntry) -> list[str]:
     return [*lines, ""]
 
 
-def _transitions(pairs: Mapping[str, tuple[Any, Any]]) -> dict[str, Transition]:
+def _transitions(pairs: Mapping[str, tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
     return {name: {"before": before, "after": after} for name, (before, after) in pairs.items()}
 
 
-def change_as_json(kind: str, change: Change) -> ChangeJSON:
-    out: ChangeJSON = {"dataset": kind, "key": list(change.key), "kind": change.kind}
+def change_as_json(kind: str, change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"dataset": kind, "key": list(change.key), "kind": change.kind}
     if change.kind == "changed":
         out["fields"] = _transitions(change.fields)
     else:
@@ -194,7 +186,7 @@ def change_as_json(kind: str, change: Change) -> ChangeJSON:
     return out
 
 
-def diffs_as_json(diffs: dict[str, Diff]) -> Changes:
+def diffs_as_json(diffs: dict[str, Diff]) -> dict[str, Any]:
     return {
         "bump": package_level(diffs),
         "changes": [change_as_json(kind, c) for kind, diff in diffs.items() for c in diff.changes],

@@ -8,9 +8,8 @@ Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast, get_args
+from typing import Any, Literal, get_args
 
-from vodspec.documents import ChangeKind, DatasetDocument, Level
 from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.record import (
     CATEGORY,
@@ -34,6 +33,9 @@ RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
 #: Source fields whose change alone is a PATCH (the source's doc id is its records' too).
 SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 
+#: The bumps a change of the data demands (see docs/versioning.md).
+Level = Literal["patch", "minor", "major"]
+ChangeKind = Literal["added", "removed", "changed"]
 LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
 
 
@@ -132,7 +134,7 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
     return "minor" if before is None else "patch"
 
 
-def diff_datasets(old: DatasetDocument, new: DatasetDocument) -> Diff:
+def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
     key_fields = KEY_FIELDS.get(str(new.get("kind", STATUS_CODES)), Status.KEY)
     level: Level | None = None
@@ -205,7 +207,7 @@ def bump(version: str, level: Level | None) -> str:
 
 
 def diff_packages(
-    old: dict[str, DatasetDocument], new: dict[str, DatasetDocument]
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
 ) -> dict[str, Diff]:
     """Per kind, the changes between two published packages (a kind may be new or gone)."""
     return {
@@ -214,9 +216,9 @@ def diff_packages(
     }
 
 
-def _empty(kind: str) -> DatasetDocument:
+def _empty(kind: str) -> dict[str, Any]:
     """A dataset of ``kind`` with no records (a kind one side does not publish)."""
-    return cast("DatasetDocument", {"kind": kind, "records": []})
+    return {"kind": kind, "records": []}
 
 
 def package_level(diffs: dict[str, Diff]) -> Level | None:

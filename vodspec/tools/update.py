@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from vodspec.documents import Level, VersionEntry
 from vodspec.errors import (
     BuildLockedError,
     DataDirStateError,
@@ -31,7 +30,7 @@ from vodspec.errors import (
 from vodspec.layout import CHANGES_NAME
 from vodspec.reading import DataDir, read_json
 from vodspec.tools.changes import entry_lines, markdown_text
-from vodspec.tools.diff import Diff
+from vodspec.tools.diff import Diff, Level
 from vodspec.tools.fetch import fetch_each
 from vodspec.tools.publish.build import build, load_published
 from vodspec.tools.publish.owned import check_owned
@@ -78,14 +77,14 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
         ) from None
     if report.outcome == "unchanged":
         return UpdateReport("unchanged", report.version, None, fetched, None)
-    entries: list[VersionEntry] = read_json(data_dir / CHANGES_NAME)
+    entries: list[dict[str, Any]] = read_json(data_dir / CHANGES_NAME)
     (entry,) = [entry for entry in entries if entry["version"] == report.version]
     summary = render_summary(report.version, entry, report.diffs, fetched)
     return UpdateReport("published", report.version, report.level, fetched, summary)
 
 
 def render_summary(
-    version: str, entry: VersionEntry, diffs: dict[str, Diff], fetched: list[tuple[str, str]]
+    version: str, entry: dict[str, Any], diffs: dict[str, Diff], fetched: list[tuple[str, str]]
 ) -> str:
     """The pull request's body: the version and its bump, what each source did, the counts
     of changes by dataset, and the version's CHANGELOG.md entry."""

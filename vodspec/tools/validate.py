@@ -18,12 +18,12 @@ from typing import Any, Final, Literal, get_args
 from pydantic import ValidationError
 
 from vodspec import layout, snapshot
-from vodspec.documents import Level, VersionEntry
 from vodspec.errors import PublishError, VodspecError, shown_path
 from vodspec.reading import DataDir, dump_json, inside, read_regular
-from vodspec.record import DOC_ID, is_sha256, semver, shown
+from vodspec.record import DOC_ID, semver, shown
 from vodspec.tools.changes import render_changelog
-from vodspec.tools.diff import KEY_FIELDS, bump
+from vodspec.tools.diff import KEY_FIELDS, Level, bump
+from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.publish.render import MODELS
 from vodspec.tools.scrape.models import first_problem
@@ -204,7 +204,7 @@ def _check_changes(
         or not all(isinstance(e, dict) for e in entries)
     ):
         return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
-    texts = history_problems(entries)
+    texts = _entry_problems(entries) or history_problems(entries)
     if data.read(layout.CHANGES_NAME) != dump_json(entries):
         texts.append(
             f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
@@ -251,10 +251,6 @@ def _check_changes(
     return entries, problems
 
 
-#: The keys an entry of changes.json may have (documents.VersionEntry).
-ENTRY_KEYS = frozenset(VersionEntry.__annotations__)
-
-
 def _newest_entry_problems(
     newest: dict[str, Any], versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
 ) -> list[str]:
@@ -273,10 +269,6 @@ def _newest_entry_problems(
     for kind, digest in hashes.items():
         if digest is not None and newest["sources"].get(kind, {}).get("sha256") != digest:
             problems.append(f"{where}'s {kind} source is not the published one")
-    problems += [
-        f"{where} has a key vodspec does not write: {_plain(key)}"
-        for key in sorted(set(newest) - ENTRY_KEYS, key=str)
-    ]
     for kind, dataset in datasets.items():
         source = dataset.get("source") if isinstance(dataset, dict) else None
         if not isinstance(source, dict):
@@ -410,20 +402,25 @@ HISTORY_KEY: Final = "history_sha256"
 FILES_KEY: Final = "files"
 
 
+def _entry_problems(entries: list[dict[str, Any]]) -> list[str]:
+    """The first entry that does not load through its model (strict, no key vodspec does
+    not write), as one line; [] when all do."""
+    for number, entry in enumerate(entries, 1):
+        try:
+            VersionEntry.model_validate(entry)
+        except ValidationError as exc:
+            where = "the newest entry" if number == 1 else f"entry {number}"
+            return [f"{layout.CHANGES_NAME}: {where}: {first_problem(exc)}"]
+    return []
+
+
 def history_problems(entries: list[dict[str, Any]]) -> list[str]:
     """Versions only go forward, one bump at a time, as each entry's bump says; 1.0.0 first."""
     problems = []
     versions = [semver(entry.get("version")) for entry in entries]
-    for number, (entry, version) in enumerate(zip(entries, versions, strict=True), 1):
-        sources = entry.get("sources")
-        if version is None or not isinstance(sources, dict):
-            return [f"{layout.CHANGES_NAME}: entry {number} lacks a semver version or its sources"]
-        for kind, source in sources.items():
-            if not (isinstance(source, dict) and is_sha256(source.get("sha256"))):
-                problems.append(
-                    f"{layout.CHANGES_NAME}: {_plain(entry['version'])}:"
-                    f" {_plain(kind)} has no sha256"
-                )
+    for number, version in enumerate(versions, 1):
+        if version is None:
+            return [f"{layout.CHANGES_NAME}: entry {number} has no semver version"]
     for newer, older in itertools.pairwise(entries):
         level = newer.get("bump")
         if level not in get_args(Level) or bump(older["version"], level) != newer["version"]:
@@ -480,29 +477,30 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
 
 
 def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) -> list[str]:
+    """The package loads through its model, and says what the dir holds: the datasets'
+    version, and every published file (schemas aside) with its hash and size."""
+    try:
+        loaded = DataPackage.model_validate(package)
+    except ValidationError as exc:
+        return [f"{layout.PACKAGE_NAME}: {first_problem(exc)}"]
     problems = []
-    if not isinstance(package, dict):
-        return [f"{layout.PACKAGE_NAME}: expected a JSON object"]
-    if len(versions) != 1 or package.get("version") not in versions:
+    if len(versions) != 1 or loaded.version not in versions:
         problems.append(
-            f"{layout.PACKAGE_NAME}: versions disagree: package {_plain(package.get('version'))},"
+            f"{layout.PACKAGE_NAME}: versions disagree: package {_plain(loaded.version)},"
             f" datasets {shown(sorted(map(str, versions)), 80)}"
         )
     listed = set()
-    resources = package.get("resources")
-    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
-        return [*problems, f"{layout.PACKAGE_NAME}: expected resources to be a list of objects"]
-    for resource in resources:
-        path = resource.get("path")
+    for resource in loaded.resources:
+        path = resource.path
         listed.add(path)
-        data = files.get(path) if isinstance(path, str) else None
+        data = files.get(path)
         if data is None:
             problems.append(
                 f"{layout.PACKAGE_NAME}: resource {shown(path)} is not a published file"
             )
             continue
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
-        if resource.get("hash") != digest or resource.get("bytes") != len(data):
+        if resource.hash != digest or resource.bytes != len(data):
             problems.append(
                 f"{layout.PACKAGE_NAME}: {path} does not match its recorded hash and size"
             )

@@ -10,9 +10,8 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal
 
-from vodspec.documents import DatasetDocument, Level, VersionEntry
 from vodspec.errors import (
     ManifestError,
     NoTableError,
@@ -26,7 +25,7 @@ from vodspec.errors import (
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
-from vodspec.tools.diff import Diff, bump, diff_packages, key_text, package_level
+from vodspec.tools.diff import Diff, Level, bump, diff_packages, key_text, package_level
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
 from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
@@ -58,7 +57,7 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
 
 
 def scrape_sources(
-    raw_dir: Path, entries: list[SourceEntry], previous: dict[str, DatasetDocument], force: bool
+    raw_dir: Path, entries: list[SourceEntry], previous: dict[str, dict[str, Any]], force: bool
 ) -> dict[str, Dataset]:
     """Every source of the manifest, scraped and validated, by kind.
 
@@ -86,7 +85,7 @@ def scrape_sources(
 
 
 def check_removals(
-    previous: dict[str, DatasetDocument], diffs: dict[str, Diff], allow_removals: bool, force: bool
+    previous: dict[str, dict[str, Any]], diffs: dict[str, Diff], allow_removals: bool, force: bool
 ) -> None:
     """The removal gate: removals need --allow-removals; losing over half a dataset, --force
     too (--force alone does not accept removals)."""
@@ -158,7 +157,7 @@ def _build(
     data_dir = published.path
     previous = load_published(published, seal_history)
     # validate_dir found the history a non-empty list of entries, or previous would be {}.
-    entries: list[VersionEntry] = published.json(CHANGES_NAME) if previous else []
+    entries: list[dict[str, Any]] = published.json(CHANGES_NAME) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
     new = _documents(datasets)
@@ -214,8 +213,8 @@ def _build(
 def check_reread(
     data_dir: Path,
     raw_dir: Path,
-    previous: dict[str, DatasetDocument],
-    new: dict[str, DatasetDocument],
+    previous: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
     diffs: dict[str, Diff],
     reread: bool,
 ) -> list[str]:
@@ -248,11 +247,9 @@ def _read_or_none(data: DataDir, name: str) -> bytes | None:
     return data.read(name) if (data.path / name).is_file() else None
 
 
-def _documents(datasets: dict[str, Dataset]) -> dict[str, DatasetDocument]:
+def _documents(datasets: dict[str, Dataset]) -> dict[str, dict[str, Any]]:
     """The datasets as their published JSON documents."""
-    return {
-        kind: cast("DatasetDocument", d.model_dump(mode="json")) for kind, d in datasets.items()
-    }
+    return {kind: d.model_dump(mode="json") for kind, d in datasets.items()}
 
 
 def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
@@ -261,12 +258,12 @@ def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]
     }
 
 
-def _package_version(published: dict[str, DatasetDocument]) -> str:
+def _package_version(published: dict[str, dict[str, Any]]) -> str:
     # Of a dir validate_dir passed: its datasets and its datapackage.json agree on it.
     return str(next(iter(published.values()))["version"])
 
 
-def load_published(data: DataDir, seal_history: bool = False) -> dict[str, DatasetDocument]:
+def load_published(data: DataDir, seal_history: bool = False) -> dict[str, dict[str, Any]]:
     """The dataset JSON ``data`` holds, by kind; {} when nothing was published there yet.
 
     A dir that holds anything must be exactly what a build left: the history in

@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from vodspec import snapshot
-from vodspec.documents import CsvResource, DataPackage, FileFacts, JsonResource
 from vodspec.layout import (
     ERROR_CODES,
     KINDS,
@@ -108,11 +107,11 @@ def table_schema(kind: str) -> dict[str, Any]:
     return table
 
 
-def _file_facts(data: bytes) -> FileFacts:
+def _file_facts(data: bytes) -> dict[str, Any]:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
-def _resources(kind: str, files: dict[str, bytes]) -> list[CsvResource | JsonResource]:
+def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
     return [
         {
             "name": kind,
@@ -141,7 +140,7 @@ def _resources(kind: str, files: dict[str, bytes]) -> list[CsvResource | JsonRes
 def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) -> bytes:
     kinds = [kind for kind in KINDS if kind in datasets]
     first = datasets[kinds[0]]
-    package = DataPackage(
+    package = dict(
         profile="data-package",
         name="vodspec",
         title="Huawei Cloud VOD API " + " and ".join(TITLES[kind] for kind in kinds),
