@@ -3,8 +3,9 @@
 Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error; `update`:
 4 when upstream changed in a way vodspec refuses (EXIT_UPDATE_REFUSED), 5 when the data dir
 is not as the last build left it (EXIT_UPDATE_DATA_DIR).
-The scraping stack is imported only by the commands that scrape, and `show` and `list`
-skip argparse (and the re, gettext… it imports) so that they start about as fast as Python.
+The scraping stack is imported only by the commands that scrape, and `show CODE [--json]`
+and a bare `list` skip argparse (and the re, gettext… it imports) so that they start about
+as fast as Python.
 """
 
 from __future__ import annotations
