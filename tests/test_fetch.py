@@ -99,6 +99,11 @@ class Handler(BaseHTTPRequestHandler):
             ),
             "/rendered.html": lambda: self.send(200, RENDERED, "text/html; charset=utf-8"),
             "/redirect": lambda: self.send(302, Location="/page.md"),
+            # The header's bytes are UTF-8 (send_header writes Latin-1): "/pé.md".
+            "/utf8-location": lambda: self.send(
+                302, Location="/p\u00e9.md".encode().decode("latin-1")
+            ),
+            "/p%C3%A9.md": lambda: self.send(200, SEED.read_bytes()),
             "/loop-a": lambda: self.send(302, Location="/loop-b"),
             "/loop-b": lambda: self.send(302, Location="/loop-a"),
             "/chain": lambda: self.send(302, Location="/chain-1"),
@@ -256,6 +261,10 @@ def test_fetch_then_304_then_build_reads_it(server: str, tmp_path: Path) -> None
 
 def test_redirects_are_followed(server: str) -> None:
     assert download(f"{server}/redirect").body == SEED.read_bytes()
+
+
+def test_a_utf8_location_is_escaped_once_as_a_browser_does(server: str) -> None:
+    assert download(f"{server}/utf8-location").body == SEED.read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -523,6 +532,14 @@ def test_proxies_from_the_environment(
     monkeypatch.setenv(case("no_proxy"), "127.0.0.1")
     assert download(f"{server}/page.md").body == SEED.read_bytes()  # bypassed
     assert len(ProxyHandler.lines) == 1
+
+
+def test_a_proxy_that_cannot_be_reached_is_named_not_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:1")
+    with pytest.raises(FetchError, match=r"127\.0\.0\.1 \(the proxy for docs\.example\.invalid\)"):
+        download("http://docs.example.invalid/page.md", connect_timeout=2.0)
 
 
 def test_https_goes_through_the_proxy_tunnel(proxy: str, monkeypatch: pytest.MonkeyPatch) -> None:

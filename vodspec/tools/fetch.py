@@ -24,6 +24,7 @@ import string
 import threading
 import time
 import urllib.parse
+import urllib.request
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -148,6 +149,16 @@ def _origin(parts: urllib.parse.SplitResult) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
+def _as_a_browser_reads(location: str) -> str:
+    """A Location header read as Latin-1 (as every header is), read as a browser reads it:
+    its bytes as UTF-8 where they are UTF-8 (``/p\u00c3\u00a9`` is ``/p\u00e9``, then
+    escaped once as ``/p%C3%A9``, not twice)."""
+    try:
+        return location.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return location
+
+
 def redirect_target(chain: list[str], location: str) -> str:
     """Where a redirect from ``chain[-1]`` leads, if it is allowed; else a FetchError.
 
@@ -201,7 +212,7 @@ def download(
         if response.status_code in _REDIRECTS:
             if not (location := response.headers.get("Location")):
                 raise FetchError(f"{chain[-1]}: redirect {response.status_code} without a Location")
-            chain.append(redirect_target(chain, location))
+            chain.append(redirect_target(chain, _as_a_browser_reads(location)))
 
     try:
         # Proxies from the environment (trust_env); redirects are followed by _get, not httpx.
@@ -259,9 +270,23 @@ def _get(
             )
 
 
+def _proxy_for(url: str) -> str | None:
+    """The host of the proxy the environment names for ``url`` (its *_PROXY and NO_PROXY
+    variables, as httpx reads them), if any: a network error is then the proxy's."""
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies_environment()
+    if urllib.request.proxy_bypass(parts.hostname or ""):
+        return None
+    found = proxies.get(parts.scheme) or proxies.get("all")
+    return (urllib.parse.urlsplit(found).hostname or found) if found else None
+
+
 def _reason(exc: BaseException, url: str) -> str:
-    """Why a download failed, in words (the host named where the network is the cause)."""
+    """Why a download failed, in words (the host named where the network is the cause: the
+    proxy's, when the environment names one for the URL)."""
     host = urllib.parse.urlsplit(url).hostname or url
+    if (proxy := _proxy_for(url)) is not None:
+        host = f"{proxy} (the proxy for {host})"
     cause = exc
     # httpx's error wraps httpcore's, which was raised while handling the socket's.
     while (inner := cause.__cause__ or cause.__context__) is not None:
