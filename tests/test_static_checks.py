@@ -106,3 +106,20 @@ def test_each_field_name_of_a_record_is_spelled_in_one_module() -> None:
         if len({place.split(":")[0] for place in places}) > 1
     ]
     assert not twice, "\n".join(twice)
+
+
+def test_of_the_top_level_modules_only_the_cli_imports_the_build_side() -> None:
+    """The runtime (vodspec/*.py) never imports vodspec/tools/; the CLI, which serves both
+    sides, does (lazily, inside its commands): docs/layout.md says so."""
+    importers = set()
+    for path in sorted((ROOT / "vodspec").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):  # from vodspec import tools, too
+                names = [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            if any(name == "vodspec.tools" or name.startswith("vodspec.tools.") for name in names):
+                importers.add(path.name)
+    assert importers == {"cli.py"}

@@ -85,8 +85,9 @@ def _load(path: Path, dataset: dict[str, Any], kind: type[R]) -> tuple[list[R], 
 
 def _as_built(data: DataDir, names: list[str]) -> None:
     """Refuse files that are not those the last build wrote, where its entry of changes.json
-    lists their hashes (edited by hand), and links (what they point at can change): a data
-    dir that ``vodspec validate`` refuses is not served."""
+    lists their hashes (edited by hand), and links (what they point at can change): the
+    checks of ``vodspec validate`` the standard library can make cheaply. (A forger who
+    recomputes every hash gets past them; validate's models do not let such a dir pass.)"""
     import hashlib
 
     from vodspec.layout import CHANGES_NAME
