@@ -24,7 +24,7 @@ import pytest
 from conftest import DATA, LOOKUP_CASES, ROOT
 from docblocks import IMPORTS_THE_NPM_PACKAGE, Block, all_blocks
 
-from vodspec.registry import _code_key, _phrase_key
+from vodspec.registry import _code_key, phrase_key
 
 NPM = ROOT / "npm"
 NODE_TESTS = NPM / "test"
@@ -226,7 +226,7 @@ def python_folding() -> dict[str, Any]:
             else:
                 unassigned.append([cp, cp])
             continue
-        phrase, code = _phrase_key(ch), _code_key(ch)
+        phrase, code = phrase_key(ch), _code_key(ch)
         if phrase != ch:
             table["phrase_key"][cp] = phrase
         if code != ch:

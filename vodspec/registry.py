@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     R = TypeVar("R", bound=_Record)
 
 
-def _phrase_key(text: str) -> str:
-    # "Not Found", "not found", "NOT_FOUND" and "not-found" are one key.
+def phrase_key(text: str) -> str:
+    """The key reason phrases are compared by (lookups, and lint's "the same text" test):
+    "Not Found", "not found", "NOT_FOUND" and "not-found" are one key."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
@@ -128,7 +129,7 @@ class Registry:
         self._statuses = statuses
         self._errors = errors
         self._by_code = {record.code: record for record in statuses}
-        phrases = [(_phrase_key(r.reason), r) for r in statuses if r.reason]
+        phrases = [(phrase_key(r.reason), r) for r in statuses if r.reason]
         keys = [key for key, _ in phrases]
         # A phrase two codes share ("Not Found" for 404 and 409) names neither of them.
         self._by_phrase = {key: r for key, r in phrases if keys.count(key) == 1}
@@ -207,10 +208,10 @@ class Registry:
             if record is None or not rest:
                 return record
             # "404 Not Found" must name the phrase the dataset has for that code.
-            if record.reason and _phrase_key(rest) == _phrase_key(record.reason):
+            if record.reason and phrase_key(rest) == phrase_key(record.reason):
                 return record
             return None
-        return self._by_phrase.get(_phrase_key(text)) if text else None
+        return self._by_phrase.get(phrase_key(text)) if text else None
 
     def status(self, query: object) -> Status:
         record = self.get(query)

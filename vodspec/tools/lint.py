@@ -24,7 +24,7 @@ from vodspec.record import (
     REMEDY,
     RETRY,
 )
-from vodspec.registry import _phrase_key
+from vodspec.registry import phrase_key
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
 from vodspec.tools.scrape.derived import advice_mentioned_not_given
 
@@ -229,7 +229,7 @@ def lint_error_records(
             )
         texts = [record.get(name) for name in (MESSAGE, DESCRIPTION, REMEDY)]
         given = [text for text in texts if isinstance(text, str) and text]
-        if len(given) == len(texts) and len(set(map(_phrase_key, given))) == 1:
+        if len(given) == len(texts) and len(set(map(phrase_key, given))) == 1:
             findings.append(
                 RULES["error-code-without-remedy"].finding(
                     record[ERROR_CODE],
