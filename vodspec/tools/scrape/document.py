@@ -185,7 +185,7 @@ class Document:
     """The page as GitHub renders it: one tree, each table element on its source line."""
 
     root: etree._Element | None
-    #: Whether every table part stands right in its home (see _parts_at_home): then a row
+    #: Whether every table part stands right in its home (see _place): then a row
     #: or cell inside a cell always belongs to a table nested there.
     parts_at_home: bool = False
 
@@ -274,7 +274,7 @@ def _find_line(source: list[str], start: int, wanted: str) -> int | None:
     return None
 
 
-def _folded(text: str) -> bytes:
+def _folded(text: str, encoded: bytes | None = None) -> bytes:
     """``text`` to look for ASCII words in any case: its UTF-8, A-Z lower-cased.
 
     It finds (and counts) exactly what ``text.lower()`` does, several times faster on a
@@ -282,11 +282,12 @@ def _folded(text: str) -> bytes:
     bytes.lower() only changes A-Z. Positions in it are bytes, not characters: a check
     that reports a line goes back to the text. Only two characters lower-case into ASCII
     (U+0130 to "i" and a combining dot, U+212A KELVIN SIGN to "k"); a text holding either
-    is lower-cased by str.lower() first, so that nothing is missed.
+    is lower-cased by str.lower() first, so that nothing is missed. ``encoded``: the
+    text's UTF-8 when the caller has it already.
     """
     if "\u0130" in text or "\u212a" in text:
-        text = text.lower()
-    return text.encode(errors="surrogatepass").lower()
+        return text.lower().encode(errors="surrogatepass").lower()
+    return (text.encode(errors="surrogatepass") if encoded is None else encoded).lower()
 
 
 #: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
@@ -351,28 +352,29 @@ def read_document(text: str) -> Document:
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
-    folded = _folded(rendered)  # the checks below look for tags in any case
+    # The parser reads UTF-8 bytes faster than a str (which it would convert first).
+    encoded = rendered.encode()
+    folded = _folded(rendered, encoded)  # the checks below look for tags in any case
     _check_after_html_end(rendered, folded)
     _check_filtered(text, rendered, folded)
     # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused below);
     # no_network: the parser never fetches anything.
     parser = etree.HTMLParser(
-        huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
+        encoding="utf-8", huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
     )
     # The end of the page, marked: an element after it that lands inside a table shows the
     # table was still open when the input ended (only the end of input closed it).
-    root = etree.fromstring(rendered + END_MARK, parser)
+    root = etree.fromstring(encoded + END_MARK.encode(), parser)
     source = text.split("\n")
     lines = line_map(source, rendered.split("\n"))
     _check_depth(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     still_open = _open_at_end(root)
-    _place(root, lines, source)
+    at_home = _place(root, lines, source)
     if _head_end(rendered):
         for head in root.iter("head"):
             remove_keeping_tail(head)
-    at_home = _parts_at_home(root)
     if not at_home:
         _check_parts_in_cells(root, lines)
     _quote_q(root)
@@ -419,18 +421,36 @@ def _row_position(element: etree._Element, position: str) -> str:
     return cell or position
 
 
-def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
-    """Give every table element its source line, or refuse the page.
+#: Where each table part belongs. A part right inside one of its homes is neither stray
+#: nor right inside a cell: the chain from it up to its table holds table parts only.
+PART_HOMES = {
+    "tr": ("table", "thead", "tbody", "tfoot"),
+    "td": ("tr",),
+    "th": ("tr",),
+    **dict.fromkeys(("thead", "tbody", "tfoot", "caption", "colgroup"), ("table",)),
+    "col": ("table", "colgroup"),
+}
+
+
+def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
+    """Give every table element its source line, or refuse the page; return whether every
+    table part stands right inside one of its homes (see PART_HOMES), which spares most
+    pages the exact checks for parts in cells and stray rows (an XPath each, far slower).
 
     A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
     through the line map, and its start tag must be found on (or just above) that line.
     """
-    for element in root.iter(*TABLE_PARTS):
+    at_home = True
+    for element in root.iter("table", *PART_HOMES):
         name = element.tag  # read once: each access builds a new string in lxml
+        parent = element.getparent()
+        if name != "table" and (parent is None or parent.tag not in PART_HOMES[name]):
+            at_home = False
+        if name not in TABLE_PARTS:
+            continue  # <caption>, <colgroup>, <col>: no line is read from them
         position = element.get(SOURCEPOS)
         if position is None and name in ("thead", "tbody"):
             # A Markdown table's row groups are unmarked: they stand where their table does.
-            parent = element.getparent()
             position = parent.get(SOURCEPOS) if parent is not None else None
         if position is not None:
             _set_line(element, _start(source, _row_position(element, position))[0])
@@ -463,6 +483,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> None:
                 row=element.get("id"),
             )
         _set_line(element, found)
+    return at_home
 
 
 def _set_line(element: etree._Element, line: int) -> None:
@@ -579,28 +600,6 @@ def _check_head_styles(text: str, head: str) -> None:
         at = head.find("&lt;style", at + 1)
 
 
-#: Where each table part belongs. A part right inside one of its homes is neither stray
-#: nor right inside a cell: the chain from it up to its table holds table parts only.
-PART_HOMES = {
-    "tr": ("table", "thead", "tbody", "tfoot"),
-    "td": ("tr",),
-    "th": ("tr",),
-    **dict.fromkeys(("thead", "tbody", "tfoot", "caption", "colgroup"), ("table",)),
-    "col": ("table", "colgroup"),
-}
-
-
-def _parts_at_home(root: etree._Element) -> bool:
-    """Whether every table part stands right inside one of its homes: one pass that spares
-    most pages the exact checks for parts in cells and stray rows (an XPath each, several
-    times slower)."""
-    for element in root.iter(*PART_HOMES):
-        parent = element.getparent()
-        if parent is None or parent.tag not in PART_HOMES[element.tag]:
-            return False
-    return True
-
-
 def _row_id(element: etree._Element) -> str | None:
     """The id of the table row an element is or stands in, to name it in a refusal."""
     row = element if element.tag == "tr" else next(element.iterancestors("tr"), None)
@@ -703,10 +702,13 @@ def _open_at_end(root: etree._Element) -> etree._Element | None:
     What the parser has not closed when the input ends, it closes because the input ended:
     lxml would "repair" a page cut off inside a table into a shorter one.
     """
-    marks = list(root.iter(END_TAG))
-    if not marks:
+    last = root  # the mark is the last element in page order: found down the last children
+    while len(last):
+        last = last[-1]
+    # Elsewhere only if the parser moved it: then searched for (the page's own come first).
+    mark = last if last.tag == END_TAG else next(reversed(list(root.iter(END_TAG))), None)
+    if mark is None:
         return None
-    mark = marks[-1]
     outer = None
     for ancestor in mark.iterancestors(*TABLE_PARTS):
         outer = ancestor
