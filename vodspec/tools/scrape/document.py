@@ -51,6 +51,8 @@ MAX_NESTING = 256
 MAX_PARSER_LINE = 65535
 #: Table structure elements: the end of the page must not fall inside one of them.
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
+#: What each part's start tag begins with in the source (built once, not per element).
+START_TAGS = {name: f"<{name}" for name in TABLE_PARTS}
 #: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides
 #: them. Pages that use them are refused rather than read one way or the other.
 FILTERED_TAGS = (
@@ -125,22 +127,13 @@ SAFE_CSS = frozenset(
 )
 #: What no plain declaration holds: escapes, comments, at-rules, external resources.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
-#: What ends a tag or attribute name for the HTML parser: any byte but these.
-_NAME_BYTE = rb"[a-z0-9_:.\-]"
-#: Without one of these words or tags no element of the rendered page can hide its text (a
-#: fast path), looked for in the folded page (see _folded): the words with bytes' own
-#: search, the tags in one pattern (sharing their "<"). A tag counts only as a whole name
-#: (``<s`` of ``<strong>`` is not ``<s>``); ``dir`` is found whatever stands before it
-#: and around its ``=`` (``<td\ndir = "rtl">``).
+#: Without one of these attribute words in the folded page (see _folded), or one of these
+#: elements in the tree, no element of the rendered page can hide its text (a fast path:
+#: bytes' own search, and one walk of the tree in C). ``dir`` is found whatever stands
+#: before it and around its ``=`` (``<td\ndir = "rtl">``).
 _HIDING_WORDS = (b"hidden", b"style", b"popover")
 _DIR_FOLDED = re.compile(rb"dir\s*=")
-_HIDING_TAGS_FOLDED = re.compile(
-    rb"<(?:"
-    + "|".join(("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)).encode()
-    + rb")(?!"
-    + _NAME_BYTE
-    + rb")"
-)
+_HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
 #: The filtered tags as cmark escapes them, searched in the folded page (see _folded).
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
@@ -358,9 +351,15 @@ def read_document(text: str) -> Document:
     _check_after_html_end(rendered, folded)
     _check_filtered(text, rendered, folded)
     # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused below);
-    # no_network: the parser never fetches anything.
+    # no_network: the parser never fetches anything; collect_ids=False: no table of ids is
+    # built (nothing looks an element up by id), a third of the parse's time on the corpus.
     parser = etree.HTMLParser(
-        encoding="utf-8", huge_tree=True, no_network=True, remove_comments=True, remove_pis=True
+        encoding="utf-8",
+        huge_tree=True,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
     )
     # The end of the page, marked: an element after it that lands inside a table shows the
     # table was still open when the input ended (only the end of input closed it).
@@ -372,7 +371,7 @@ def read_document(text: str) -> Document:
         return Document(None)
     still_open = _open_at_end(root)
     at_home = _place(root, lines, source)
-    if _head_end(rendered):
+    if _head_end(rendered, folded):
         for head in root.iter("head"):
             remove_keeping_tail(head)
     if not at_home:
@@ -387,7 +386,7 @@ def read_document(text: str) -> Document:
         _check_stray_rows(root)
     if "|" in text:
         check_pipe_tables(root, text)
-    if _may_hide(folded):
+    if _may_hide(folded, root):
         _check_hiding(root, lines)
     return Document(root, at_home)
 
@@ -463,7 +462,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
                 row=element.get("id"),
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0
-        tag = f"<{name}"
+        tag = START_TAGS[name]
         if line and tag in source[line - 1]:
             _set_line(element, line)  # the common case: the start tag on its line
             continue
@@ -491,14 +490,17 @@ def _set_line(element: etree._Element, line: int) -> None:
     a line from there on is kept in an attribute too."""
     # lxml lets sourceline be set; its stubs do not say so. At its limit libxml2 guesses
     # the line from the text around: such an element's sourceline is cleared instead.
-    big = line >= MAX_PARSER_LINE - 1
-    setattr(element, "sourceline", 0 if big else line)  # noqa: B010
-    if big:
-        element.set(LINE_ATTRIBUTE, str(line))
+    if line < MAX_PARSER_LINE - 1:
+        setattr(element, "sourceline", line)  # noqa: B010
+        return
+    setattr(element, "sourceline", 0)  # noqa: B010
+    element.set(LINE_ATTRIBUTE, str(line))
 
 
-def _head_end(rendered: str) -> int:
+def _head_end(rendered: str, folded: bytes) -> int:
     """Where the <head> of a saved HTML document ends in the rendered page (0 if none)."""
+    if b"</head>" not in folded:
+        return 0  # the common case, told by one search of the folded page (see _folded)
     lowered = rendered[:4096].lower().lstrip()
     if not lowered.startswith(DOCUMENT_STARTS):
         return 0
@@ -514,7 +516,7 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     """
     if "&lt;" not in rendered or _FILTERED_FOLDED.search(folded) is None:
         return  # the common case: one pass over the folded page
-    head_end = _head_end(rendered)
+    head_end = _head_end(rendered, folded)
     _check_head_styles(text, rendered[:head_end].lower())
     found = _FILTERED.search(rendered, head_end)
     if found is None:
@@ -541,13 +543,13 @@ def remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _may_hide(folded: bytes) -> bool:
-    """Whether the page (folded, see _folded) has any element or attribute that hides text
-    (a fast path only)."""
+def _may_hide(folded: bytes, root: etree._Element) -> bool:
+    """Whether the page (folded, see _folded; and its tree) has any element or attribute
+    that hides text (a fast path only)."""
     return (
         any(word in folded for word in _HIDING_WORDS)
         or (b"dir" in folded and _DIR_FOLDED.search(folded) is not None)
-        or _HIDING_TAGS_FOLDED.search(folded) is not None
+        or next(root.iter(*_HIDING_TAGS), None) is not None
     )
 
 
@@ -669,7 +671,8 @@ def line_of(element: etree._Element) -> int:
 
 
 def _rendered_line(element: etree._Element) -> int:
-    return int(getattr(element, "sourceline", None) or 0)
+    line: int | None = getattr(element, "sourceline", None)  # lxml's stubs leave it untyped
+    return line or 0
 
 
 #: End tags with no element open that a browser turns into elements (HTML5: ``</br>`` is a
