@@ -667,7 +667,8 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
 def line_of(element: etree._Element) -> int:
     """A table element's line in the source, once placed; else the line the HTML parser
     read it on (0 when it does not know it)."""
-    return _rendered_line(element) or int(element.get(LINE_ATTRIBUTE) or 0)
+    line: int | None = getattr(element, "sourceline", None)  # not _rendered_line: hot
+    return line or int(element.get(LINE_ATTRIBUTE) or 0)
 
 
 def _rendered_line(element: etree._Element) -> int:
