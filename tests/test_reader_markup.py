@@ -220,6 +220,25 @@ def test_a_page_of_only_a_comment_is_no_table(page: str) -> None:
         scrape(page.encode(), file="p.md")
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<?xml version="1.0" encoding="latin1"?>',
+        '<meta charset="gbk">',
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">',
+    ],
+)
+def test_a_page_declaring_another_encoding_is_still_read_as_utf8(declaration: str) -> None:
+    # The page's bytes are UTF-8 (vodspec reads nothing else): a declaration inside must
+    # neither change how the text reads nor stop the parser (an XML declaration did).
+    page = declaration.encode() + b"\n\n" + SEED_TEXT.encode("utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = scrape(page, file="p.md")
+    found = [r.model_dump(exclude={"source_sha256", "source_line"}) for r in dataset.records]
+    assert found == SEED_RECORDS
+
+
 def test_a_row_wrapped_in_another_element_is_refused() -> None:
     table = (
         "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead><tbody>"
