@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +13,12 @@ from conftest import DATA, PAGE_SHAPES, run_cli
 
 import vodspec
 from vodspec import UnknownErrorCodeError
+from vodspec.errors import CellError
+from vodspec.tools.scrape.error_table import RECORDS
+from vodspec.tools.scrape.models import ErrorCodeRecord
+from vodspec.tools.scrape.pipeline import scrape
+from vodspec.tools.scrape.rows import Batch, validated
+from vodspec.tools.scrape.tables import Row
 
 FIXTURE = PAGE_SHAPES / "errors_five_columns.md"
 
@@ -88,3 +95,21 @@ def test_error_lookups_take_a_status_as_status_does(seed_and_errors: Path) -> No
     registry = vodspec.open_dataset(seed_and_errors)
     assert registry.error("VST.10002", status="500") == registry.error("VST.10002", status=500)
     assert registry.get_error("VST.10002", True) == ()
+
+
+def test_records_validated_together_are_refused_as_the_first_invalid_one_alone() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the page repeats a row: not what is tested here
+        good = scrape(FIXTURE.read_bytes(), file="p.md").records[0].model_dump()
+    empty_code = {**good, "error_code": ""}
+    rows = [Row(f"row-{line}", line, ()) for line in (10, 11, 12)]
+    batch = Batch(ErrorCodeRecord, RECORDS)
+    for row, values in zip(rows, (good, empty_code, {**good, "source_line": 0}), strict=True):
+        batch.add(row, values)
+    with pytest.raises(CellError) as together:
+        batch.validate()
+    with pytest.raises(CellError) as alone:
+        validated(ErrorCodeRecord, rows[1], None, **empty_code)
+    assert (together.value.line, together.value.row) == (11, "row-11")
+    assert str(together.value) == str(alone.value)
+    assert "error_code" in str(together.value)

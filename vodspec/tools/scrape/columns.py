@@ -11,6 +11,7 @@ is kept as an extra column of the record, under its header: its text is never lo
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,13 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
         ),
     )
 )
+#: HEADER_WORDS as one search per role: one regex scan of a header finds any of a role's
+#: words, where testing each word in turn costs a step per word (a hundred in all).
+HEADER_PATTERNS = tuple(
+    (role, re.compile("|".join(re.escape(word) for word in words))) for role, words in HEADER_WORDS
+)
+#: What header_key drops: anything str.isalnum() rejects (re's \w is isalnum() or "_").
+NOT_ALNUM = re.compile(r"[\W_]+")
 #: Roles that name a code column.
 CODE_ROLES = ("status", "code?", ERROR_CODE)
 #: What a record keeps of a column, by kind of table.
@@ -70,13 +78,13 @@ CODE_SHARE = 0.5
 def header_key(text: str) -> str:
     """How header cells compare: width, case, spacing and punctuation do not matter."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    return NOT_ALNUM.sub("", folded)
 
 
 def header_role(text: str) -> str | None:
     key = header_key(text)
-    for role, words in HEADER_WORDS:
-        if any(word in key for word in words):
+    for role, pattern in HEADER_PATTERNS:
+        if pattern.search(key):
             return role
     return None
 
@@ -119,20 +127,53 @@ def is_class(text: str) -> bool:
     return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
 
 
+#: An ASCII digit and letter, what str.isdigit() and str.isalpha() accept in ASCII text: a
+#: search stops at the first one, where counting them visits every character.
+ASCII_DIGIT = re.compile(r"[0-9]")
+ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
 def _is_error_code(text: str) -> bool:
-    """``VOD.10053``, ``SVCSTG_AMS_4000``, ``111400002``: an ASCII token holding digits."""
+    """``VOD.10053``, ``SVCSTG_AMS_4000``, ``111400002``: an ASCII token holding digits
+    and a letter, or four digits or more."""
     if not text.isascii() or " " in text or "\n" in text or _is_status(text):
         return False
-    letters = sum(ch.isalpha() for ch in text)
-    digits = sum(ch.isdigit() for ch in text)
-    return digits > 0 and (letters > 0 or digits >= 4)
+    if ASCII_DIGIT.search(text) is None:
+        return False
+    return ASCII_LETTER.search(text) is not None or len(ASCII_DIGIT.findall(text)) >= 4
 
 
 def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
     filled = [text for text in cells if text]
     if not filled:
         return 0.0
-    return sum(1 for text in filled if test(text)) / len(filled)
+    return sum(map(test, filled)) / len(filled)
+
+
+class _Columns:
+    """A table's column texts (each cell's words joined by newlines) and the share of each
+    column's cells that read as error codes, each worked out when a rule first asks: most
+    columns hold text (a message, a remedy) that no rule reads by content."""
+
+    def __init__(self, table: Table) -> None:
+        self._rows = table.rows
+        self._texts: dict[int, list[str]] = {}
+        self._code_shares: dict[int, float] = {}
+
+    def __getitem__(self, column: int) -> list[str]:
+        texts = self._texts.get(column)
+        if texts is None:
+            texts = ["\n".join(row.cells[column].words) for row in self._rows]
+            self._texts[column] = texts
+        return texts
+
+    def code_share(self, column: int) -> float:
+        """The share of the column's filled cells that read as error codes."""
+        share = self._code_shares.get(column)
+        if share is None:
+            share = _share(self[column], _is_error_code)
+            self._code_shares[column] = share
+        return share
 
 
 def _all_phrases(table: Table, column: int) -> bool:
@@ -159,14 +200,15 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
     return hits > 0 and hits >= CODE_SHARE * len(table.rows)
 
 
-def _is_note(row: Row, width: int) -> bool:
-    """A row that is one cell of prose across the whole table: a note, not a row of codes
+def _notes(table: Table, width: int) -> tuple[Row, ...]:
+    """The rows that are one cell of prose across the whole table: notes, not rows of codes
     (one that reads as a code spans the code and its text: refused as such)."""
-    return (
-        width > 1
-        and bool(row.cells)
-        and row.cells[0].colspan == width
-        and not _reads_as_codes(row.cells[:1])
+    if width < 2:
+        return ()
+    return tuple(
+        row
+        for row in table.rows
+        if row.cells and row.cells[0].colspan == width and not _reads_as_codes(row.cells[:1])
     )
 
 
@@ -191,17 +233,17 @@ def _headerless(table: Table) -> Table:
     return dataclasses.replace(table, header_cells=empty, rows=(first, *table.rows), first_row=None)
 
 
-def _status_column(named: list[str | None], texts: list[list[str]]) -> int | None:
+def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     """The status column: named so (or named a code) with half its cells statuses, else,
     by its content alone, the table's first column when no header word names it and every
     cell is a registered status. Only the first: a code table's codes are its key, while
     the numbers of another table's value column (the 300 of a timeout, the 500 of a
     bitrate) only happen to be statuses. A column a header calls a parameter, a limit or
     anything else is never one."""
-    for i, cells in enumerate(texts):
-        if named[i] in CODE_ROLES and _share(cells, _is_status) >= CODE_SHARE:
+    for i, role in enumerate(named):
+        if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
-    first = texts[0] if texts else []
+    first = columns[0] if named else []
     if named and named[0] is None and any(first) and _share(first, _is_registered_status) == 1.0:
         return 0
     return None
@@ -234,19 +276,19 @@ def classify(table: Table) -> CodeTable | None:
     table = _headerless(table)
     width = len(table.header)
     named = [header_role(text) for text in table.header]
-    notes = tuple(row for row in table.rows if _is_note(row, width))
-    body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
-    texts = [["\n".join(row.cells[i].words) for row in body.rows] for i in range(width)]
+    notes = _notes(table, width)
     if "parameter" in named and not any(role in CODE_ROLES for role in named):
         return None  # a parameter table: its numbers are limits, not codes
-    classes = [_share(cells, is_class) >= CODE_SHARE for cells in texts]
-    code_shares = [_share(cells, _is_error_code) for cells in texts]
-    status = _status_column(named, texts)
-    if status is None:
-        status = next((i for i in range(width) if classes[i]), None)
-    error = _error_column(named, code_shares, status)
+    body = table
+    if notes:
+        body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
+    columns = _Columns(body)
+    status = _status_column(named, columns)
+    if status is None:  # a column of status classes (4xx)
+        status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
+    error = _error_column(named, columns, status)
     if error is None and status is not None:
-        _refuse_partial_codes(body, named, code_shares, status)
+        _refuse_partial_codes(body, named, columns, status)
     found = None
     if error is not None:
         found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
@@ -294,13 +336,16 @@ def _check_header_row(found: CodeTable) -> None:
 
 
 def _refuse_partial_codes(
-    table: Table, named: list[str | None], shares: list[float], status: int
+    table: Table, named: list[str | None], columns: _Columns, status: int
 ) -> None:
     """Beside statuses, a column no header word names whose cells read as error codes in half
     or more, not all: an error-code column with odd cells ("-", a footnote), or ids that only
     look like codes. No rule can tell which: refused, naming the column."""
-    for i, share in enumerate(shares):
-        if i != status and named[i] is None and CODE_SHARE <= share < 1.0:
+    for i, role in enumerate(named):
+        if i == status or role is not None:
+            continue
+        share = columns.code_share(i)
+        if CODE_SHARE <= share < 1.0:
             cell = table.header_cells[i]
             raise HeaderError(
                 f"column {cell.text!r} beside the statuses reads as error codes in"
@@ -312,21 +357,21 @@ def _refuse_partial_codes(
             )
 
 
-def _error_column(named: list[str | None], shares: list[float], status: int | None) -> int | None:
+def _error_column(named: list[str | None], columns: _Columns, status: int | None) -> int | None:
     """The error-code column: named so and holding codes, else a column beside the statuses
     whose header names nothing and whose every cell is code-like (with no word for it, half
     is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
     one named so (OBS's codes are words: ``AccessDenied``)."""
     others = [i for i in range(len(named)) if i != status]
     for i in others:
-        if named[i] == ERROR_CODE and shares[i] >= CODE_SHARE:
+        if named[i] == ERROR_CODE and columns.code_share(i) >= CODE_SHARE:
             return i
     for i in others:
-        if named[i] in ("code?", "status") and shares[i] >= CODE_SHARE:
+        if named[i] in ("code?", "status") and columns.code_share(i) >= CODE_SHARE:
             return i
     if status is not None:
         for i in others:
-            if shares[i] == 1.0 and named[i] is None:
+            if named[i] is None and columns.code_share(i) == 1.0:
                 return i
     return next((i for i in others if named[i] == ERROR_CODE), None)
 

@@ -6,43 +6,44 @@ import re
 import warnings
 from collections.abc import Iterable
 
-from vodspec.errors import VodspecWarning
+from pydantic import TypeAdapter
+
+from vodspec.errors import VodspecError, VodspecWarning
 from vodspec.record import (
     DESCRIPTION,
     ERROR_CODE,
     HIGHEST_STATUS,
+    HTTP_STATUS,
+    HTTP_STATUS_TEXT,
     LOWEST_STATUS,
     MESSAGE,
     MODULE,
+    PLACEHOLDERS,
     REASON,
     REMEDY,
 )
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
-from vodspec.tools.scrape.rows import (
-    Origin,
-    cell_error,
-    check_ascii,
-    extra_paragraphs,
-    validated,
-)
+from vodspec.tools.scrape.rows import Batch, Origin, cell_error, check_ascii, extra_paragraphs
 from vodspec.tools.scrape.tables import Row
 
 TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
+#: Validates a page's records in one call (see Batch).
+RECORDS = TypeAdapter(list[ErrorCodeRecord])
 
 
 def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | None], str | None]:
     """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
     (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
-    if "status" not in table.roles:
+    index = table.roles.get("status")
+    if index is None:
         return [None], None
-    index = table.roles["status"]
-    column = table.name(index)
-    words = row.cells[index].words
-    text = "\n".join(row.cells[index].paragraphs) or None
+    cell = row.cells[index]
+    words = cell.words
+    text = "\n".join(cell.paragraphs) or None
     reason = _reason(table, row)
     if reason is not None:
         words, text = (*words, reason), f"{text} {reason}"
@@ -50,11 +51,11 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
     if found is None:
         if words and grammar.odd(" ".join(words)):
             why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
-            origin.note(row, column, why, in_records=True)
+            origin.note(row, table.name(index), why, in_records=True)
             return [None], text
         raise cell_error(
             row,
-            column,
+            table.name(index),
             "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
             f" found {' / '.join(words) or 'an empty cell'!r}",
         )
@@ -63,7 +64,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
         if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
                 row,
-                column,
+                table.name(index),
                 f"HTTP status {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}",
             )
         if code not in codes:
@@ -84,8 +85,9 @@ def _reason(table: CodeTable, row: Row) -> str | None:
 
 def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
-    column = table.table.header[table.roles[ERROR_CODE]]
-    words = row.cells[table.roles[ERROR_CODE]].words
+    index = table.roles[ERROR_CODE]
+    column = table.table.header[index]
+    words = row.cells[index].words
     found = grammar.error_codes(words)
     if found is None and words and grammar.odd(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
@@ -103,50 +105,67 @@ def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     return found
 
 
+def _placeholders(message: str | None) -> list[str]:
+    """The message's template slots, each once, in order."""
+    if message is None or ("{" not in message and "%" not in message):
+        return []  # no slot: most messages, answered without a regex scan of the text
+    return list(dict.fromkeys(PLACEHOLDER.findall(message)))
+
+
+def _texts(
+    table: CodeTable, columns: list[tuple[str, int | None]], row: Row
+) -> dict[str, str | None]:
+    """The row's texts by role, from ``columns`` (role, column index or None where the table
+    has none); the paragraphs of columns without a role go to the description."""
+    texts: dict[str, str | None] = {}
+    for role, index in columns:  # a loop: cheaper than a dict comprehension (Python 3.11)
+        texts[role] = None if index is None else "\n".join(row.cells[index].paragraphs) or None
+    if extra := extra_paragraphs(table, row):
+        texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
+    return texts
+
+
 def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCodeRecord]:
     """Every row of the page's error tables, in page order; exact repeats kept once. One
     record per error code and HTTP status a row lists; odd rows and note rows are noted."""
-    records: list[ErrorCodeRecord] = []
+    batch = Batch(ErrorCodeRecord, RECORDS)
     seen: dict[tuple[object, ...], int] = {}
-    for table in tables:
-        origin.note_rows(table)
-        for row in table.table.rows:
-            codes = _error_codes(table, row, origin)
-            if not codes:
-                continue
-            texts = {
-                role: "\n".join(row.cells[table.roles[role]].paragraphs) or None
-                if role in table.roles
-                else None
-                for role in TEXT_ROLES
-            }
-            if extra := extra_paragraphs(table, row):
-                texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
-            statuses, status_text = _statuses(table, row, origin)
-            placeholders = list(dict.fromkeys(PLACEHOLDER.findall(texts[MESSAGE] or "")))
-            for code in codes:
-                for status in statuses:
-                    content = (code, status, status_text, *texts.values())
-                    if content in seen:
-                        warnings.warn(
-                            VodspecWarning(
-                                f"line {row.line}: row {code} repeats the row at line"
-                                f" {seen[content]} exactly; kept once"
-                            ),
-                            stacklevel=2,
-                        )
-                        continue
-                    seen[content] = row.line
-                    record = validated(
-                        ErrorCodeRecord,
-                        row,
-                        None,
-                        error_code=code,
-                        http_status=status,
-                        http_status_text=status_text,
-                        placeholders=placeholders,
-                        **texts,
-                        **origin.provenance(row),
-                    )
-                    records.append(record)
-    return records
+    try:
+        for table in tables:
+            origin.note_rows(table)
+            text_columns = [(role, table.roles.get(role)) for role in TEXT_ROLES]
+            for row in table.table.rows:
+                codes = _error_codes(table, row, origin)
+                if not codes:
+                    continue
+                texts = _texts(table, text_columns, row)
+                statuses, status_text = _statuses(table, row, origin)
+                placeholders = _placeholders(texts[MESSAGE])
+                provenance = origin.provenance(row)
+                for code in codes:
+                    for status in statuses:
+                        content = (code, status, status_text, *texts.values())
+                        if content in seen:
+                            batch.validate()  # see Batch: an invalid record is refused first
+                            warnings.warn(
+                                VodspecWarning(
+                                    f"line {row.line}: row {code} repeats the row at line"
+                                    f" {seen[content]} exactly; kept once"
+                                ),
+                                stacklevel=2,
+                            )
+                            continue
+                        seen[content] = row.line
+                        record = {
+                            ERROR_CODE: code,
+                            HTTP_STATUS: status,
+                            HTTP_STATUS_TEXT: status_text,
+                            PLACEHOLDERS: placeholders,
+                            **texts,
+                            **provenance,
+                        }
+                        batch.add(row, record)
+    except VodspecError:
+        batch.validate()  # see Batch: an invalid record of an earlier row is refused first
+        raise
+    return batch.validate()

@@ -22,8 +22,19 @@ ONE_STATUS = re.compile(rf"(?P<number>[0-9]{{3}})(?: (?P<phrase>{REASON_PHRASE.p
 #: One error code: printable ASCII without spaces or the separators below.
 ONE_ERROR_CODE = re.compile(r"[!-~]+")
 #: How pages separate several values in one cell (besides paragraphs): "400/500",
-#: "400, 500", "400、500", "400 或 500", "400 and 500", "400 和 500".
-SEPARATORS = re.compile(r"\s*(?:[/,，、;；&]|\bor\b|\band\b|或|和|及)\s*")
+#: "400, 500", "400、500", "400 或 500", "400 and 500", "400 和 500". A separator is one of
+#: SEPARATOR_MARKS or SEPARATOR_WORDS (whole words), with the spaces around it.
+SEPARATOR_MARKS = "/,，、;；&或和及"
+SEPARATOR_WORDS = ("or", "and")
+SEPARATORS = re.compile(
+    r"\s*(?:["
+    + re.escape(SEPARATOR_MARKS)
+    + "]|"
+    + "|".join(rf"\b{word}\b" for word in SEPARATOR_WORDS)
+    + r")\s*"
+)
+#: SEPARATOR_MARKS as a set, to ask whether a paragraph holds any.
+_MARKS = frozenset(SEPARATOR_MARKS)
 #: Cells that hold no value but say so: placeholders a reader can tell from a code.
 PLACEHOLDER = re.compile(
     r"(?i:n/?a|null|none|nil|tbd|unknown)|[-－—–_*?/.·]+|无|暂无|空|未知|不涉及|不适用"
@@ -32,11 +43,23 @@ PLACEHOLDER = re.compile(
 WRONG_LENGTH_NUMBER = re.compile(r"[0-9]{1,2}|[0-9]{4,5}")
 
 
+def _split(paragraph: str) -> list[str]:
+    """The paragraph split at the separators (SEPARATORS.split). A paragraph without a
+    separator's mark or word, as most are, is one part: found without the regex, whose
+    scan tries every separator at every character."""
+    if not _MARKS.isdisjoint(paragraph):
+        return SEPARATORS.split(paragraph)
+    for word in SEPARATOR_WORDS:
+        if word in paragraph:
+            return SEPARATORS.split(paragraph)
+    return [paragraph]
+
+
 def values(paragraphs: tuple[str, ...]) -> list[str]:
     """The cell's parts: each paragraph split at the separators, empty parts dropped."""
     parts: list[str] = []
     for paragraph in paragraphs:
-        parts += [part for part in SEPARATORS.split(paragraph) if part]
+        parts += [part for part in _split(paragraph) if part]
     return parts
 
 
@@ -44,6 +67,8 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
     """The statuses a cell lists, each (code, reason phrase or None); None when any part
     of it is not a status. A reason written in the paragraph after a bare code ("200" /
     "OK") belongs to that code."""
+    if len(paragraphs) == 1 and _is_bare_status(paragraphs[0]):
+        return [(int(paragraphs[0]), None)]  # the common cell, read without a split
     found: list[tuple[int, str | None]] = []
     for part in values(paragraphs):
         match = ONE_STATUS.fullmatch(part)
@@ -56,6 +81,11 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
     return found or None
 
 
+def _is_bare_status(text: str) -> bool:
+    """Three ASCII digits and nothing else: what ONE_STATUS reads as a code without a phrase."""
+    return len(text) == 3 and text.isascii() and text.isdigit()
+
+
 def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
     """The error codes a cell lists; None when a part holds a space or is not one.
 
@@ -65,7 +95,7 @@ def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
     (``deprecated``, ``(1)``, ``011`` after ``VOD.62``) is no second code."""
     found: list[str] = []
     for paragraph in paragraphs:
-        for part in SEPARATORS.split(paragraph):
+        for part in _split(paragraph):
             if not ONE_ERROR_CODE.fullmatch(part):
                 return None
             found.append(part)

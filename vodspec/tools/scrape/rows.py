@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vodspec.errors import CellError
-from vodspec.record import PROVENANCE
+from vodspec.record import DOC_ID, SOURCE_LINE, SOURCE_ROW, SOURCE_SHA256
 from vodspec.tools.scrape.columns import CodeTable
 from vodspec.tools.scrape.models import first_problem
 from vodspec.tools.scrape.tables import Row
@@ -61,8 +61,13 @@ class Origin:
             self.note(row, None, why)
 
     def provenance(self, row: Row) -> dict[str, object]:
-        """Where a record came from: the fields every record ends with."""
-        return dict(zip(PROVENANCE, (self.doc_id, row.id, row.line, self.sha256), strict=True))
+        """Where a record came from: the fields every record ends with (PROVENANCE)."""
+        return {
+            DOC_ID: self.doc_id,
+            SOURCE_ROW: row.id,
+            SOURCE_LINE: row.line,
+            SOURCE_SHA256: self.sha256,
+        }
 
 
 def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:
@@ -73,12 +78,49 @@ def validated(model: type[M], row: Row, column: str | None, **values: object) ->
         raise cell_error(row, column, first_problem(exc)) from None
 
 
+class Batch(Generic[M]):
+    """Records read but not yet validated, validated together: one pydantic call for many
+    records is cheaper than one each. A reader validates the batch before it reports
+    anything else (a warning, a refusal), so that an invalid record is refused where it
+    was met, as if validated when read."""
+
+    def __init__(self, model: type[M], adapter: TypeAdapter[list[M]]) -> None:
+        #: ``adapter`` validates a ``list[model]`` (made once: making one costs more than a
+        #: page's records save).
+        self.model = model
+        self.adapter = adapter
+        #: The records validated so far, in the order they were read.
+        self.records: list[M] = []
+        self._values: list[dict[str, object]] = []
+        self._rows: list[Row] = []
+
+    def add(self, row: Row, values: dict[str, object]) -> None:
+        """Add the record ``values`` make, read from ``row``."""
+        self._values.append(values)
+        self._rows.append(row)
+
+    def validate(self) -> list[M]:
+        """Every record so far, validated; a refusal as validated() words it (no column) for
+        the first invalid one, validated again alone to word it."""
+        values, rows = self._values, self._rows
+        self._values, self._rows = [], []  # a refusal leaves none to validate again
+        try:
+            self.records += self.adapter.validate_python(values)
+        except ValidationError as exc:
+            first = min(int(error["loc"][0]) for error in exc.errors())
+            validated(self.model, rows[first], None, **values[first])
+            raise  # not reached: a record the batch refuses is refused alone
+        return self.records
+
+
 def check_ascii(text: str, row: Row, column: str, what: str) -> None:
     """Refuse a code holding anything but printable ASCII, naming the character.
 
     Codes are compared and looked up as written: a zero-width space, a Cyrillic О or a
     full-width digit would make a look-alike of a real code.
     """
+    if text.isascii() and text.isprintable():
+        return  # the common code, tested whole: the loop below only finds the character
     for char in text:
         if not (char.isascii() and char.isprintable()):
             name = unicodedata.name(char, "unnamed")
