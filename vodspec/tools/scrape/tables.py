@@ -224,9 +224,7 @@ def _read_table(table: etree._Element, not_simple: frozenset[str]) -> Table | No
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    kinds = _CellKinds(
-        _cells_holding(table, not_simple), _cells_holding(table, ("sup",)), _spanning(table)
-    )
+    kinds = _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
     header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
@@ -294,8 +292,6 @@ class _CellKinds:
     not_simple: frozenset[etree._Element]
     #: Cells holding a <sup>, which may be a footnote mark.
     with_sup: frozenset[etree._Element]
-    #: Cells with a rowspan or colspan attribute.
-    spanning: frozenset[etree._Element]
 
 
 def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
@@ -306,16 +302,6 @@ def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etre
     for element in table.iter(*tags):
         cells.update(element.iterancestors("td", "th"))
     return frozenset(cells)
-
-
-#: Cells with a span attribute, found by libxml2 in one pass over a table.
-_SPANNING = etree.XPath(".//td[@rowspan or @colspan] | .//th[@rowspan or @colspan]")
-
-
-def _spanning(table: etree._Element) -> frozenset[etree._Element]:
-    found = _SPANNING(table)
-    items = found if isinstance(found, list) else []
-    return frozenset(item for item in items if isinstance(item, etree._Element))
 
 
 def _expand(
@@ -351,10 +337,9 @@ def _expand_row(
     for element in _cells(row):
         if carried:  # most tables have no rowspan: skip the call
             _place_carried(out, carried)
-        rowspan = colspan = 1  # most cells: no span attribute to read
-        if element in kinds.spanning:
-            rowspan = _span(element, "rowspan", row)
-            colspan = _span(element, "colspan", row)
+        # Most cells have no span attribute: check one only where it is written.
+        rowspan = 1 if element.get("rowspan") is None else _span(element, "rowspan", row)
+        colspan = 1 if element.get("colspan") is None else _span(element, "colspan", row)
         if len(out) + colspan > width:
             raise CellError(
                 f"row has more cells than the header's {width}",
