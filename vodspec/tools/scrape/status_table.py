@@ -29,17 +29,19 @@ def _text(cell: Cell) -> str | None:
     return cell.words[0] if len(cell.words) == 1 else None
 
 
-def _combined(table: CodeTable) -> bool:
-    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows do."""
-    column = table.roles["status"]
-    parsed = [grammar.statuses(row.cells[column].words) for row in table.table.rows]
+def _combined(parsed: list[Statuses | None]) -> bool:
+    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows
+    do; ``parsed``: each row's code cell as grammar.statuses reads it."""
     with_reason = sum(1 for found in parsed if found and all(reason for _, reason in found))
     return with_reason * 2 > len(parsed)
 
 
-def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Statuses:
+def _statuses(
+    table: CodeTable, row: Row, found: Statuses | None, combined: bool, origin: Origin
+) -> Statuses:
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
-    is odd but clear (``N/A``, ``40``): the row is then a note, not a record."""
+    is odd but clear (``N/A``, ``40``): the row is then a note, not a record. ``found``: the
+    cell as grammar.statuses reads it."""
     column = table.roles["status"]
     name = table.name(column)
     words = row.cells[column].words
@@ -51,7 +53,6 @@ def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Sta
             row=row.id,
             column=name,
         )
-    found = grammar.statuses(words)
     if found is None and words and grammar.odd(text):
         origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
@@ -112,9 +113,12 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
         origin.note_rows(table)
         has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
-        combined = _combined(table)
-        for row in table.table.rows:
-            found = _statuses(table, row, combined, origin)
+        rows = table.table.rows
+        # Each code cell is read once: _combined weighs every row's reading, _statuses checks it.
+        parsed = [grammar.statuses(row.cells[code_column].words) for row in rows]
+        combined = _combined(parsed)
+        for row, cell_statuses in zip(rows, parsed, strict=True):
+            found = _statuses(table, row, cell_statuses, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description and found:
