@@ -417,6 +417,40 @@ def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: 
     assert read(data).records[0].retry == "unspecified"
 
 
+REASON_HEAD = "<table><thead><tr><th>状态码</th><th>原因短语</th></tr></thead><tbody>\n"
+CONTRADICTORY = f"<p>建议直接修改该请求，不要重试该请求。</p><p>{RESUBMIT}</p>"
+
+
+@pytest.mark.parametrize(
+    ("invalid", "contradictory", "refused"),
+    [
+        ("404", "500", "a record needs a reason or a description"),
+        ("500", "404", "contradictory retry advice"),
+    ],
+)
+def test_of_two_refused_records_the_lower_code_is_refused(
+    invalid: str, contradictory: str, refused: str
+) -> None:
+    # Records are refused in code order, whatever the check: a record with neither reason
+    # nor description (line 4), one giving contradictory advice (line 10).
+    data = page(
+        "状态码",
+        REASON_HEAD + row(invalid, "-") + row("405", "Method Not Allowed") + TAIL,
+        STATUS_HEAD + row(contradictory, CONTRADICTORY) + TAIL,
+    )
+    error = refusal(data)
+    assert refused in str(error)
+    assert error.line == (4 if invalid < contradictory else 10)
+
+
+def test_of_two_invalid_records_the_lower_code_is_refused_naming_its_row() -> None:
+    reasons = row("500", "-") + row("404", "-") + row("405", "Method Not Allowed")
+    data = page("状态码", REASON_HEAD + reasons + TAIL)
+    error = refusal(data)
+    assert "a record needs a reason or a description" in str(error)
+    assert error.line == 5
+
+
 def test_lint_reports_advice_mentioned_but_not_given(tmp_path: Any) -> None:
     path = tmp_path / "p.md"
     path.write_bytes(status_page(row("503 Service Unavailable", QUOTED)))

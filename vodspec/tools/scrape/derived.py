@@ -20,8 +20,12 @@ class Retry(StrEnum):
     DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = RETRY_ADVICE
 
 
+#: Each category by its value: a dict lookup costs a fraction of the call Category(value).
+CATEGORY_BY_VALUE = {category.value: category for category in Category}
+
+
 def category_of(code: int) -> Category:
-    return Category(record_category_of(code))
+    return CATEGORY_BY_VALUE[record_category_of(code)]
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,16 @@ RETRY_RULES: tuple[RetryRule, ...] = (
 )
 #: How a statement ends (a question does not advise).
 STATEMENT_END = ("。", ".", "！", "!", "")
-#: Where a sentence ends: the advice is read sentence by sentence.
-SENTENCE_END = re.compile(r"[。！？!?]+|(?<=[.;；])\s")
+#: Where a sentence ends: the advice is read sentence by sentence. A run of end marks, or
+#: a space after . ; or ；: the space is matched first, so that the look-behind is tried
+#: only at a space, not at every character.
+SENTENCE_END = re.compile(r"[。！？!?]+|\s(?<=[.;；]\s)")
 #: Labels a sentence may start with and still be the advice itself.
 LEAD_INS = ("注意：", "注意:", "说明：", "说明:", "建议：", "提示：", "Note:", "注：")
 #: Marks of a quotation or a negation before the advice: a sentence that quotes or negates
-#: it mentions the advice, it does not give it ("不是说，……").
-NOT_GIVEN = frozenset("“”\"「」『』‘’'不非否勿没别未")
+#: it mentions the advice, it does not give it ("不是说，……"). A character class: searched
+#: for at C speed, where a set would be tested against each character of the sentence.
+NOT_GIVEN = re.compile("[“”\"「」『』‘’'不非否勿没别未]")
 
 
 def _advice(sentence: str, phrase: str) -> bool:
@@ -65,12 +72,14 @@ def _advice(sentence: str, phrase: str) -> bool:
     if text == phrase:
         return True
     before, found, after = text.rpartition(phrase)
-    return bool(found) and not after and before.endswith("，") and NOT_GIVEN.isdisjoint(before)
+    return bool(found) and not after and before.endswith("，") and not NOT_GIVEN.search(before)
 
 
 def _without_lead_in(text: str) -> str:
     """The text, whitespace folded, without the labels it starts with ("注意：")."""
     text = " ".join(text.split())
+    if not text.startswith(LEAD_INS):
+        return text  # most texts: folded, they are already stripped and no label goes
     for lead_in in LEAD_INS:
         text = text.removeprefix(lead_in).strip()
     return text
@@ -79,27 +88,42 @@ def _without_lead_in(text: str) -> str:
 def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
     """Every advice the paragraphs give, in rule order; () when they give none. A paragraph
     that only mentions an advice sentence (quotes it, negates it, asks it) gives none."""
-    return tuple(
-        rule.retry
-        for rule in RETRY_RULES
-        if any(
-            _given(text, rule)
-            for text in paragraphs
-            if rule.phrase in text  # most paragraphs: no sentence to split
-        )
-    )
+    # Plain loops: this runs for every record, and nested generators cost more than the
+    # substring tests that decide most paragraphs.
+    found: list[Retry] = []
+    for rule in RETRY_RULES:
+        for text in paragraphs:
+            # Most paragraphs hold no phrase: no sentence to split.
+            if rule.phrase in text and _given(text, rule):
+                found.append(rule.retry)
+                break
+    return tuple(found)
 
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
     """Whether a paragraph gives the rule's advice (see RetryRule)."""
+    if paragraph in (rule.phrase, rule.phrase + "。"):
+        return True  # the sentence as a paragraph of its own, as the doc writes it: no parsing
     text = _without_lead_in(paragraph)
-    ends = [text[at.end() :].strip()[:1] for at in re.finditer(re.escape(rule.phrase), text)]
-    if not any(end in STATEMENT_END for end in ends):
+    if not any(end in STATEMENT_END for end in _ends(text, rule.phrase)):
         return False  # asked, not said ("……更改？")
     if rule.alone:
         return text.rstrip("。.！! ") == rule.phrase
     sentences = [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
     return any(_advice(sentence, rule.phrase) for sentence in sentences)
+
+
+def _ends(text: str, phrase: str) -> list[str]:
+    """What follows each occurrence of ``phrase`` in ``text`` (occurrences that do not
+    overlap, from the left): its first character past whitespace, "" at the end. str.find
+    spares compiling the phrase as a pattern on each call."""
+    ends: list[str] = []
+    at = text.find(phrase)
+    while at != -1:
+        after = at + len(phrase)
+        ends.append(text[after:].strip()[:1])
+        at = text.find(phrase, after)
+    return ends
 
 
 def advice_mentioned_not_given(paragraph: str) -> Retry | None:

@@ -68,15 +68,16 @@ class StatusRecord(_RecordModel):
 
     __annotations__ = _fields(record.STATUS_FIELDS)
 
-    @model_validator(mode="after")
-    def _derived_fields_agree(self) -> StatusRecord:
+    def model_post_init(self, context: Any, /) -> None:
+        """The derived fields agree with the rest. A check here, not a model "after"
+        validator: pydantic re-runs those on every record a StatusDataset is given, this
+        runs once, when the record is made (a failure is refused the same way)."""
         if self.description != ("\n".join(self.paragraphs) or None):
             raise ValueError("description must be the paragraphs joined with a newline")
         if self.reason is None and self.description is None:
             raise ValueError("a record needs a reason or a description")
         if self.category != record.category_of(self.code):
             raise ValueError(f"code {self.code} is not in category {self.category.value}")
-        return self
 
 
 class ErrorCodeRecord(_RecordModel):

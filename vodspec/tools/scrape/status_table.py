@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import TypeAdapter, ValidationError
+
 from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
-from vodspec.record import DESCRIPTION, HIGHEST_STATUS, LOWEST_STATUS, REASON
+from vodspec.record import (
+    CATEGORY,
+    CODE,
+    DESCRIPTION,
+    HIGHEST_STATUS,
+    LOWEST_STATUS,
+    PARAGRAPHS,
+    REASON,
+    RETRY,
+    STANDARD_PHRASE,
+    STANDARD_REFERENCE,
+    STANDARD_RETRY,
+    STANDARD_RETRY_REFERENCE,
+)
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
@@ -21,25 +36,33 @@ from vodspec.tools.scrape.rows import (
 )
 from vodspec.tools.scrape.tables import Cell, Row
 
+#: Validates a page's records in one call (made once: making one costs more than a page's
+#: records save).
+RECORDS = TypeAdapter(list[StatusRecord])
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
+#: A code's record as read from the page: reason, paragraphs, the row it comes from first,
+#: the description column's header ("" if none).
+Merged = tuple[str | None, list[str], Row, str]
 
 
 def _text(cell: Cell) -> str | None:
     return cell.words[0] if len(cell.words) == 1 else None
 
 
-def _combined(table: CodeTable) -> bool:
-    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows do."""
-    column = table.roles["status"]
-    parsed = [grammar.statuses(row.cells[column].words) for row in table.table.rows]
+def _combined(parsed: list[Statuses | None]) -> bool:
+    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows
+    do; ``parsed``: each row's code cell as grammar.statuses reads it."""
     with_reason = sum(1 for found in parsed if found and all(reason for _, reason in found))
     return with_reason * 2 > len(parsed)
 
 
-def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Statuses:
+def _statuses(
+    table: CodeTable, row: Row, found: Statuses | None, combined: bool, origin: Origin
+) -> Statuses:
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
-    is odd but clear (``N/A``, ``40``): the row is then a note, not a record."""
+    is odd but clear (``N/A``, ``40``): the row is then a note, not a record. ``found``: the
+    cell as grammar.statuses reads it."""
     column = table.roles["status"]
     name = table.name(column)
     words = row.cells[column].words
@@ -51,7 +74,6 @@ def _statuses(table: CodeTable, row: Row, combined: bool, origin: Origin) -> Sta
             row=row.id,
             column=name,
         )
-    found = grammar.statuses(words)
     if found is None and words and grammar.odd(text):
         origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
@@ -107,14 +129,17 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
 def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRecord]:
     """The records of a page's status tables, merged in page order, sorted by code; odd
     rows and note rows are noted."""
-    merged: dict[int, tuple[str | None, list[str], Row, str]] = {}
+    merged: dict[int, Merged] = {}
     for table in tables:
         origin.note_rows(table)
         has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
-        combined = _combined(table)
-        for row in table.table.rows:
-            found = _statuses(table, row, combined, origin)
+        rows = table.table.rows
+        # Each code cell is read once: _combined weighs every row's reading, _statuses checks it.
+        parsed = [grammar.statuses(row.cells[code_column].words) for row in rows]
+        combined = _combined(parsed)
+        for row, cell_statuses in zip(rows, parsed, strict=True):
+            found = _statuses(table, row, cell_statuses, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
             if has_description and found:
@@ -138,39 +163,55 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
                     first_paragraphs.extend(paragraphs)
                     continue
                 merged[code] = (reason, list(paragraphs), row, description_name)
-    return [_record(code, *merged[code], origin) for code in sorted(merged)]
+    return _records(merged, origin)
 
 
-def _record(
-    code: int,
-    reason: str | None,
-    paragraphs: list[str],
-    row: Row,
-    description_name: str,
-    origin: Origin,
-) -> StatusRecord:
-    advice = retry_of(paragraphs)
-    if len(advice) > 1:
-        raise cell_error(
-            row,
-            description_name,
-            "the description gives contradictory retry advice ("
-            + ", ".join(a.value for a in advice)
-            + ")",
+def _records(merged: dict[int, Merged], origin: Origin) -> list[StatusRecord]:
+    """The codes' records, sorted by code, validated together; refused at the lowest code
+    with a problem (contradictory advice, an invalid record), as if made one by one."""
+    values: list[dict[str, object]] = []
+    places: list[tuple[Row, str]] = []
+    for code in sorted(merged):
+        reason, paragraphs, row, description_name = merged[code]
+        advice = retry_of(paragraphs)
+        if len(advice) > 1:
+            _validated(values, places)  # a lower code's invalid record is refused first
+            raise cell_error(
+                row,
+                description_name,
+                "the description gives contradictory retry advice ("
+                + ", ".join(a.value for a in advice)
+                + ")",
+            )
+        values.append(
+            {
+                CODE: code,
+                REASON: reason,
+                DESCRIPTION: "\n".join(paragraphs) or None,
+                PARAGRAPHS: paragraphs,
+                CATEGORY: category_of(code),
+                RETRY: advice[0] if advice else Retry.UNSPECIFIED,
+                STANDARD_PHRASE: standard.standard_phrase(code),
+                STANDARD_REFERENCE: standard.standard_reference(code),
+                STANDARD_RETRY: standard.standard_retry(code),
+                STANDARD_RETRY_REFERENCE: standard.STANDARD_RETRY.get(code),
+                **origin.provenance(row),
+            }
         )
-    return validated(
-        StatusRecord,
-        row,
-        description_name,
-        code=code,
-        reason=reason,
-        description="\n".join(paragraphs) or None,
-        paragraphs=paragraphs,
-        category=category_of(code),
-        retry=advice[0] if advice else Retry.UNSPECIFIED,
-        standard_phrase=standard.standard_phrase(code),
-        standard_reference=standard.standard_reference(code),
-        standard_retry=standard.standard_retry(code),
-        standard_retry_reference=standard.STANDARD_RETRY.get(code),
-        **origin.provenance(row),
-    )
+        places.append((row, description_name))
+    return _validated(values, places)
+
+
+def _validated(
+    values: list[dict[str, object]], places: list[tuple[Row, str]]
+) -> list[StatusRecord]:
+    """The records ``values`` make, validated in one pydantic call (cheaper than one each);
+    for the first invalid one, the refusal validated() words when it is made alone, naming
+    its row and column (``places``)."""
+    try:
+        return RECORDS.validate_python(values)
+    except ValidationError as exc:
+        first = min(int(error["loc"][0]) for error in exc.errors())
+        row, column = places[first]
+        validated(StatusRecord, row, column, **values[first])
+        raise  # not reached: a record the batch refuses is refused alone
