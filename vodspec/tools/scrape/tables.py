@@ -117,11 +117,15 @@ def html_tables(document: Document) -> list[Table]:
     be published twice."""
     if document.root is None:
         return []
+    # Where every part is at home, a row or cell inside a cell is a nested table's: the
+    # search for cells holding blocks need not visit the table's own rows and cells.
+    at_home = document.parts_at_home
+    not_simple = _NOT_SIMPLE - {"tr", "td", "th"} if at_home else _NOT_SIMPLE
     tables = []
     for element in document.root.iter("table"):
         if any(ancestor.tag in ("td", "th") for ancestor in element.iterancestors()):
             continue
-        table = _read_table(element, document.parts_at_home)
+        table = _read_table(element, at_home, not_simple)
         if table is not None:
             tables.append(table)
     return tables
@@ -209,7 +213,7 @@ def _holds_a_code(row: etree._Element) -> bool:
     return False
 
 
-def _read_table(table: etree._Element, at_home: bool) -> Table | None:
+def _read_table(table: etree._Element, at_home: bool, not_simple: frozenset[str]) -> Table | None:
     groups, header_rows = _rows(table, at_home)
     if not header_rows:
         # Without <thead>, the first row is the header: column roles come from it. When it
@@ -226,13 +230,11 @@ def _read_table(table: etree._Element, at_home: bool) -> Table | None:
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    # The cells holding a <sup>, which may be a footnote mark: found in one pass over the
-    # table rather than one search in each cell (most tables have none).
-    with_sup = _cells_holding(table, ("sup",))
-    header_grid = _expand([header_rows], width, with_sup)
+    kinds = _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
+    header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
-    for element, cells in _expand(groups, width, with_sup):
+    for element, cells in _expand(groups, width, kinds):
         row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
         if len(cells) != width:
             raise CellError(
@@ -287,6 +289,17 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
     return int(raw)
 
 
+@dataclass(frozen=True)
+class _CellKinds:
+    """The cells of a table that need more than the common reading, found in one pass over
+    the table rather than one search in each cell (most tables have none of either)."""
+
+    #: Cells holding an element _plain_paragraphs does not handle.
+    not_simple: frozenset[etree._Element]
+    #: Cells holding a <sup>, which may be a footnote mark.
+    with_sup: frozenset[etree._Element]
+
+
 def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
     """Every cell that holds an element named in ``tags`` (a nested table's cells and the
     outer ones included). lxml gives one Python object per element while it is referenced,
@@ -298,7 +311,7 @@ def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etre
 
 
 def _expand(
-    groups: list[list[etree._Element]], width: int, with_sup: frozenset[etree._Element]
+    groups: list[list[etree._Element]], width: int, kinds: _CellKinds
 ) -> list[tuple[etree._Element, list[Cell]]]:
     """Rows as full-width lists of cells, with rowspan and colspan copied into place.
 
@@ -310,7 +323,7 @@ def _expand(
     for rows in groups:
         carried: dict[int, tuple[Cell, int]] = {}  # column -> (cell, rows it still covers)
         for row in rows:
-            out = _expand_row(row, width, carried, with_sup)
+            out = _expand_row(row, width, carried, kinds)
             total += len(out)
             if total > MAX_GRID_CELLS:
                 raise MarkupError(
@@ -324,10 +337,7 @@ def _expand(
 
 
 def _expand_row(
-    row: etree._Element,
-    width: int,
-    carried: dict[int, tuple[Cell, int]],
-    with_sup: frozenset[etree._Element],
+    row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]], kinds: _CellKinds
 ) -> list[Cell]:
     out: list[Cell] = []
     for element in _cells(row):
@@ -343,8 +353,11 @@ def _expand_row(
                 row=row.get("id"),
             )
         line = line_of(element)
-        unmarked = _unmarked_paragraphs(element, line) if element in with_sup else None
-        cell = Cell(_paragraphs(element, line), line, unmarked=unmarked, colspan=colspan)
+        simple = element not in kinds.not_simple
+        unmarked = (
+            _unmarked_paragraphs(element, line, simple) if element in kinds.with_sup else None
+        )
+        cell = Cell(_paragraphs(element, line, simple), line, unmarked=unmarked, colspan=colspan)
         if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
             continue
@@ -395,7 +408,7 @@ def _after_a_digit(sup: etree._Element) -> bool:
     return bool(text) and text[-1].isdigit() and any(ch.isalnum() for ch in mark)
 
 
-def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
+def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
     """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
     has none: a footnote mark is never part of a code or a reason phrase."""
     if not any(map(_is_mark, cell.iter("sup"))):
@@ -411,32 +424,30 @@ def _unmarked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | N
                 line=line,
             )
         remove_keeping_tail(sup)
-    return _paragraphs(bare, line)
+    return _paragraphs(bare, line, simple)
 
 
-def _paragraphs(cell: etree._Element, line: int) -> tuple[str, ...]:
-    """The visible text of a cell as paragraphs, in order; a cell without blocks is one."""
-    plain = _plain_paragraphs(cell, line)
+def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...]:
+    """The visible text of a cell as paragraphs, in order; a cell without blocks is one.
+    ``simple``: the cell holds nothing _NOT_SIMPLE names, so it may be read at C speed."""
+    plain = _plain_paragraphs(cell, line) if simple else None
     return plain if plain is not None else _walked_paragraphs(cell, line)
 
 
 def _plain_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
-    """The common cell, only <p>s holding inline markup (nothing _NOT_SIMPLE names), read
-    at C speed; None for any other."""
+    """The common cell, only <p>s holding inline markup; None for any other."""
     if (cell.text or "").strip():
         return None
     paragraphs = []
     for child in cell:
         if child.tag != "p" or (child.tail or "").strip():
             return None
-        # A <p> of plain text (most are) is its .text; one holding inline markup is
-        # serialised, unless it holds a break or a block (the cell is walked then).
-        if not len(child):
-            raw = child.text or ""
-        elif next(child.iter(*_NOT_SIMPLE), None) is None:
-            raw = etree.tostring(child, method="text", encoding=str, with_tail=False)
-        else:
-            return None
+        # A <p> of plain text (most are) is its .text; one holding inline markup is serialised.
+        raw = (
+            etree.tostring(child, method="text", encoding=str, with_tail=False)
+            if len(child)
+            else child.text or ""
+        )
         text = normalize(raw, line)
         if text:
             paragraphs.append(text)
