@@ -67,9 +67,9 @@ def seed() -> tuple[str, float, float]:
     def floor() -> object:
         from lxml import etree
 
-        from vodspec.tools.scrape.document import render_markdown
+        from vodspec.tools.scrape.document import html_parser, render_markdown
 
-        return etree.fromstring(render_markdown(text), etree.HTMLParser())
+        return etree.fromstring(render_markdown(text).encode(), html_parser())
 
     mine, theirs, least = best(read_ours, 100), best(read_pandas, 100), best(floor, 100)
     ratio = mine / theirs

@@ -345,22 +345,11 @@ def read_document(text: str) -> Document:
     rendered = render_markdown(text)
     if not rendered.strip():
         return Document(None)
-    # The parser reads UTF-8 bytes faster than a str (which it would convert first).
-    encoded = rendered.encode()
+    encoded = rendered.encode()  # what the parser reads (see html_parser)
     folded = _folded(rendered, encoded)  # the checks below look for tags in any case
     _check_after_html_end(rendered, folded)
     _check_filtered(text, rendered, folded)
-    # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused below);
-    # no_network: the parser never fetches anything; collect_ids=False: no table of ids is
-    # built (nothing looks an element up by id), a third of the parse's time on the corpus.
-    parser = etree.HTMLParser(
-        encoding="utf-8",
-        huge_tree=True,
-        no_network=True,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    parser = html_parser()
     # The end of the page, marked: an element after it that lands inside a table shows the
     # table was still open when the input ended (only the end of input closed it).
     root = etree.fromstring(encoded + END_MARK.encode(), parser)
@@ -389,6 +378,23 @@ def read_document(text: str) -> Document:
     if _may_hide(folded, root):
         _check_hiding(root, lines)
     return Document(root, at_home)
+
+
+def html_parser() -> etree.HTMLParser:
+    """A parser for one rendered page (one per page: it keeps that page's error log)."""
+    # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused, see
+    # _check_depth); no_network: the parser never fetches anything; collect_ids=False: no
+    # table of ids is built (nothing looks an element up by id), a third of the parse's
+    # time on the corpus. The page is given as UTF-8 bytes, which it reads faster than a
+    # str, and whatever encoding the page declares inside is not followed.
+    return etree.HTMLParser(
+        encoding="utf-8",
+        huge_tree=True,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
 
 
 def _start(source: list[str], position: str) -> tuple[int, int]:
