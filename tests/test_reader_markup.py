@@ -254,6 +254,29 @@ def test_content_after_the_html_end_tag_is_refused() -> None:
         scrape(md_page(STATUS_PIPE, "</html>", "|状态码|说明|\n|--|--|\n|500|c|"), file="p.md")
 
 
+@pytest.mark.parametrize("errors", [0, 99, 100, 500])
+def test_a_stray_end_tag_behind_many_harmless_errors_is_still_refused(errors: int) -> None:
+    # libxml2 reports a hundred markup errors of a page and drops the rest unsaid: a stray
+    # </p> (a browser shows a break, the parser glues the text) must not hide behind them.
+    table = (
+        "<table><tr><th>状态码</th><th>说明</th></tr>\n"
+        f"<tr><td>200 OK</td><td>{'</span>' * errors}请求</p>成功。</td></tr></table>"
+    )
+    with pytest.raises(MarkupError, match=r"</p> with no <p> open|as many as the HTML parser"):
+        scrape(md_page(table), file="p.md", service="any")
+
+
+def test_a_filtered_tag_after_a_saved_pages_head_is_found_whatever_the_title_holds() -> None:
+    # U+0130 lower-cases to two characters: the end of the head was looked for in a
+    # lower-cased copy and its position, used in the page, fell past the <textarea>.
+    page = (
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>" + "\u0130" * 12 + "</title>\n"
+        "</head><textarea>x</textarea>\n<body>\n\n" + md_page(STATUS_PIPE).decode()
+    )
+    with pytest.raises(MarkupError, match="<textarea>"):
+        scrape(page.encode(), file="p.md", service="any")
+
+
 def test_the_doc_id_is_the_title_headings_not_a_sections() -> None:
     page = md_page(STATUS_PIPE, '### 参考<a name="ref"></a>\n\n见上表。')
     assert scrape(page, file="p.md", service="any").source.doc_id is None

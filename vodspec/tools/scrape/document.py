@@ -45,7 +45,7 @@ END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
 SOURCEPOS = "data-sourcepos"
 #: Where the reader keeps a table element's source line (refused in a page, like SOURCEPOS).
 LINE_ATTRIBUTE = "data-vodspec-line"
-#: Nesting deeper than libxml2's default limit is refused (see _check_depth).
+#: Nesting deeper than libxml2's default limit is refused (see _check_parser_log).
 MAX_NESTING = 256
 #: libxml2 counts an element's line up to this and no further.
 MAX_PARSER_LINE = 65535
@@ -191,16 +191,22 @@ def render_markdown(text: str) -> str:
     return rendered
 
 
+#: End tags found in the page itself, in any ASCII case: a position in str.lower()'s copy
+#: is not one in the page (U+0130 lower-cases to two characters).
+_HTML_END = re.compile("</html", re.IGNORECASE | re.ASCII)
+_HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
+
+
 def _check_after_html_end(html: str, folded: bytes) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
     if b"</html" not in folded:
         return  # the common case; else the position is found in the text itself
-    lowered = html.lower()
-    end = lowered.rfind("</html")
-    if end < 0:
+    ends = list(_HTML_END.finditer(html))
+    if not ends:
         return
-    close = lowered.find(">", end)
-    if close >= 0 and not lowered[close + 1 :].strip():
+    end = ends[-1].start()
+    close = html.find(">", end)
+    if close >= 0 and not html[close + 1 :].strip():
         return
     raise MarkupError(
         "content follows </html>; the HTML parser would drop it, a browser shows it",
@@ -355,7 +361,7 @@ def read_document(text: str) -> Document:
     root = etree.fromstring(encoded + END_MARK.encode(), parser)
     source = text.split("\n")
     lines = line_map(source, rendered.split("\n"))
-    _check_depth(parser.error_log, lines)
+    _check_parser_log(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     still_open = _open_at_end(root)
@@ -383,7 +389,7 @@ def read_document(text: str) -> Document:
 def html_parser() -> etree.HTMLParser:
     """A parser for one rendered page (one per page: it keeps that page's error log)."""
     # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused, see
-    # _check_depth); no_network: the parser never fetches anything; collect_ids=False: no
+    # _check_parser_log); no_network: the parser never fetches anything; collect_ids=False: no
     # table of ids is built (nothing looks an element up by id), a third of the parse's
     # time on the corpus. The page is given as UTF-8 bytes, which it reads faster than a
     # str, and whatever encoding the page declares inside is not followed.
@@ -510,8 +516,8 @@ def _head_end(rendered: str, folded: bytes) -> int:
     lowered = rendered[:4096].lower().lstrip()
     if not lowered.startswith(DOCUMENT_STARTS):
         return 0
-    end = rendered.lower().find("</head>")
-    return end if end >= 0 else 0
+    end = _HEAD_END.search(rendered)
+    return end.start() if end is not None else 0
 
 
 def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
@@ -688,7 +694,14 @@ def _rendered_line(element: etree._Element) -> int:
 BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
 
 
-def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
+#: libxml2 reports this many errors of a page and drops the rest without a word.
+PARSER_ERROR_LIMIT = 100
+
+
+def _check_parser_log(log: etree._ListErrorLog, lines: list[int]) -> None:
+    """Refuse what the parser's error log shows it read other than a browser: a stray
+    </p> or </br>, nesting past its limit, or more errors than it reports (a page could
+    hide either behind a hundred harmless ones)."""
     for entry in log:
         line = lines[entry.line] if 0 < entry.line < len(lines) else 0
         if entry.message.strip() in BROWSER_MADE:
@@ -704,6 +717,14 @@ def _check_depth(log: etree._ListErrorLog, lines: list[int]) -> None:
                 " refusing rather than publishing part of the page",
                 line=line or None,
             )
+    if len(log) >= PARSER_ERROR_LIMIT:
+        last = log[len(log) - 1].line
+        raise MarkupError(
+            f"{len(log)} markup errors, as many as the HTML parser reports: what follows"
+            " them (a stray </p>, nesting past its limit) could not be checked; refusing"
+            " rather than trusting what it did not say",
+            line=(lines[last] if 0 < last < len(lines) else 0) or None,
+        )
 
 
 def _open_at_end(root: etree._Element) -> etree._Element | None:
