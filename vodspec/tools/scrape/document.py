@@ -464,6 +464,9 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
             # A Markdown table's row groups are unmarked: they stand where their table does.
             position = parent.get(SOURCEPOS) if parent is not None else None
         if position is not None:
+            if name in ("td", "th") and parent is not None and parent.get(SOURCEPOS):
+                _set_line(element, line_of(parent))  # a pipe-table row is one source line
+                continue
             _set_line(element, _start(source, _row_position(element, position))[0])
             continue
         rendered = _rendered_line(element)

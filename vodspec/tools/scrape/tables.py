@@ -435,9 +435,14 @@ def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...
 
 
 def _plain_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
-    """The common cell, only <p>s holding inline markup; None for any other."""
-    if (cell.text or "").strip():
-        return None
+    """The common cells: text alone (a pipe table's), or only <p>s holding inline markup;
+    None for any other."""
+    text = cell.text or ""
+    if text.strip():
+        if len(cell):
+            return None  # text beside elements: walked, a <p> among them starts a paragraph
+        paragraph = normalize(text, line)
+        return (paragraph,) if paragraph else ()
     paragraphs = []
     for child in cell:
         if child.tag != "p" or (child.tail or "").strip():
