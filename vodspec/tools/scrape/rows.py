@@ -92,23 +92,25 @@ class Batch(Generic[M]):
         #: The records validated so far, in the order they were read.
         self.records: list[M] = []
         self._values: list[dict[str, object]] = []
-        self._rows: list[Row] = []
+        self._places: list[tuple[Row, str | None]] = []
 
-    def add(self, row: Row, values: dict[str, object]) -> None:
-        """Add the record ``values`` make, read from ``row``."""
+    def add(self, row: Row, values: dict[str, object], column: str | None = None) -> None:
+        """Add the record ``values`` make, read from ``row`` (a refusal of it names
+        ``column``)."""
         self._values.append(values)
-        self._rows.append(row)
+        self._places.append((row, column))
 
     def validate(self) -> list[M]:
-        """Every record so far, validated; a refusal as validated() words it (no column) for
-        the first invalid one, validated again alone to word it."""
-        values, rows = self._values, self._rows
-        self._values, self._rows = [], []  # a refusal leaves none to validate again
+        """Every record so far, validated; a refusal as validated() words it for the first
+        invalid one, validated again alone to word it."""
+        values, places = self._values, self._places
+        self._values, self._places = [], []  # a refusal leaves none to validate again
         try:
             self.records += self.adapter.validate_python(values)
         except ValidationError as exc:
             first = min(int(error["loc"][0]) for error in exc.errors())
-            validated(self.model, rows[first], None, **values[first])
+            row, column = places[first]
+            validated(self.model, row, column, **values[first])
             raise  # not reached: a record the batch refuses is refused alone
         return self.records
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
@@ -28,11 +28,11 @@ from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
 from vodspec.tools.scrape.rows import (
+    Batch,
     Origin,
     cell_error,
     check_ascii,
     extra_paragraphs,
-    validated,
 )
 from vodspec.tools.scrape.tables import Cell, Row
 
@@ -169,13 +169,12 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
 def _records(merged: dict[int, Merged], origin: Origin) -> list[StatusRecord]:
     """The codes' records, sorted by code, validated together; refused at the lowest code
     with a problem (contradictory advice, an invalid record), as if made one by one."""
-    values: list[dict[str, object]] = []
-    places: list[tuple[Row, str]] = []
+    batch = Batch(StatusRecord, RECORDS)
     for code in sorted(merged):
         reason, paragraphs, row, description_name = merged[code]
         advice = retry_of(paragraphs)
         if len(advice) > 1:
-            _validated(values, places)  # a lower code's invalid record is refused first
+            batch.validate()  # see Batch: a lower code's invalid record is refused first
             raise cell_error(
                 row,
                 description_name,
@@ -183,7 +182,8 @@ def _records(merged: dict[int, Merged], origin: Origin) -> list[StatusRecord]:
                 + ", ".join(a.value for a in advice)
                 + ")",
             )
-        values.append(
+        batch.add(
+            row,
             {
                 CODE: code,
                 REASON: reason,
@@ -196,22 +196,7 @@ def _records(merged: dict[int, Merged], origin: Origin) -> list[StatusRecord]:
                 STANDARD_RETRY: standard.standard_retry(code),
                 STANDARD_RETRY_REFERENCE: standard.STANDARD_RETRY.get(code),
                 **origin.provenance(row),
-            }
+            },
+            description_name,
         )
-        places.append((row, description_name))
-    return _validated(values, places)
-
-
-def _validated(
-    values: list[dict[str, object]], places: list[tuple[Row, str]]
-) -> list[StatusRecord]:
-    """The records ``values`` make, validated in one pydantic call (cheaper than one each);
-    for the first invalid one, the refusal validated() words when it is made alone, naming
-    its row and column (``places``)."""
-    try:
-        return RECORDS.validate_python(values)
-    except ValidationError as exc:
-        first = min(int(error["loc"][0]) for error in exc.errors())
-        row, column = places[first]
-        validated(StatusRecord, row, column, **values[first])
-        raise  # not reached: a record the batch refuses is refused alone
+    return batch.validate()
