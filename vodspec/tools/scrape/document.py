@@ -228,7 +228,10 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
     floor = 0  # index of the first source line raw HTML may still come from
     leaf_end = ""  # the end of the leaf block being rendered, if any
     leaf_lines = 0  # how many more rendered lines that leaf may take
-    for index, out in enumerate(rendered, 1):
+    index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
+    while index < len(rendered):
+        out = rendered[index]
+        index += 1
         placed = _PLACED.match(out) if SOURCEPOS in out[:24] else None
         if placed is not None and placed[2] != "0":  # cmark writes 0:0 for a block it emptied
             first, last = int(placed[2]), int(placed[3])
@@ -248,13 +251,47 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
             if out.endswith(leaf_end) or leaf_lines <= 0:
                 leaf_end = ""
         elif floor < len(source) and out and source[floor] == out:
-            previous, floor = floor + 1, floor + 1  # the common case: the next source line
+            # The common case: the next source line, and most often a long run of them (a
+            # raw HTML table), mapped at once rather than line by line (the loop's cost).
+            run = 1 + _same_lines(source, floor + 1, rendered, index)
+            lines[index : index + run] = range(floor + 1, floor + run + 1)
+            previous, floor = floor + run, floor + run
+            index += run - 1
+            continue
         elif out.strip() and out.strip() not in RENDERER_LINES:
             found = _find_line(source, floor, out.strip())
             if found is not None:
                 previous, floor = found + 1, found + 1
         lines[index] = previous
     return lines
+
+
+def _same_lines(source: list[str], start: int, rendered: list[str], at: int) -> int:
+    """How many rendered lines from ``at`` on are the source lines from ``start`` on, none
+    of them blank: each such line the loop of line_map would map to the next source line.
+
+    None of them is a line cmark placed: that line holds ``data-sourcepos``, and a source
+    line holding it is refused before the render (_check_source). Lists are compared in C
+    (a slice's equality), in steps that double while they match, then halve.
+    """
+    limit = min(len(rendered) - at, len(source) - start)
+    run, step = 0, 16
+    while (
+        run + step <= limit
+        and rendered[at + run : at + run + step] == source[start + run : start + run + step]
+    ):
+        run += step
+        step *= 2
+    while step > 1:
+        step //= 2
+        if (
+            run + step <= limit
+            and rendered[at + run : at + run + step] == source[start + run : start + run + step]
+        ):
+            run += step
+    if "" in rendered[at : at + run]:  # a blank line maps to the line before, not the next
+        run = rendered.index("", at, at + run) - at
+    return run
 
 
 def _find_line(source: list[str], start: int, wanted: str) -> int | None:
