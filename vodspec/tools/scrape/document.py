@@ -489,11 +489,22 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
     through the line map, and its start tag must be found on (or just above) that line.
     """
     at_home = True
+    # The last row met, kept alive: its cells' getparent() returns this very object, whose
+    # tag is then known without building the string again (most parts are such cells).
+    row = None
     for element in root.iter("table", *PART_HOMES):
         name = element.tag  # read once: each access builds a new string in lxml
         parent = element.getparent()
-        if name != "table" and (parent is None or parent.tag not in PART_HOMES[name]):
+        if parent is None:
+            parent_tag = ""
+        elif parent is row:
+            parent_tag = "tr"
+        else:
+            parent_tag = parent.tag
+        if name != "table" and parent_tag not in PART_HOMES[name]:
             at_home = False
+        if name == "tr":
+            row = element
         if name not in TABLE_PARTS:
             continue  # <caption>, <colgroup>, <col>: no line is read from them
         position = element.get(SOURCEPOS)
@@ -506,7 +517,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
                 continue
             _set_line(element, _start(source, _row_position(element, position))[0])
             continue
-        rendered = _rendered_line(element)
+        rendered: int = getattr(element, "sourceline", None) or 0  # _rendered_line, inline: hot
         if rendered >= MAX_PARSER_LINE:
             raise MarkupError(
                 f"a <{name}> beyond line {MAX_PARSER_LINE:,} of the rendered page, where"
@@ -515,8 +526,11 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = START_TAGS[name]
-        if line and tag in source[line - 1]:
-            _set_line(element, line)  # the common case: the start tag on its line
+        if line and tag in source[line - 1]:  # the common case: the start tag on its line
+            if line < MAX_PARSER_LINE - 1:  # _set_line's own common case, inline: hot
+                setattr(element, "sourceline", line)  # noqa: B010
+            else:
+                _set_line(element, line)
             continue
         found = next(
             (
