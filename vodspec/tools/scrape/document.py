@@ -389,7 +389,7 @@ def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
     _check_source(text)
     rendered = render_markdown(text)
-    if not rendered.strip():
+    if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
         return Document(None)
     encoded = rendered.encode()  # what the parser reads (see html_parser)
     folded = _folded(rendered, encoded)  # the checks below look for tags in any case
