@@ -1,0 +1,45 @@
+"""The line map: each rendered line of raw HTML goes back to its own source line.
+
+line_map maps a run of raw HTML lines that equal the next source lines all at once; these
+cases hold it to what reading one line at a time gives, where such a run stops.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vodspec.tools.scrape.document import line_map
+
+#: Raw HTML lines, each different from every other.
+CELLS = [f"<td>{number}</td>" for number in range(200)]
+
+
+def test_raw_html_copied_verbatim_maps_line_for_line() -> None:
+    assert line_map(CELLS, CELLS) == list(range(len(CELLS) + 1))
+
+
+def test_a_blank_line_keeps_the_line_before_it() -> None:
+    # A raw HTML block that may hold blank lines (<pre>): the blank one belongs to no line
+    # of its own, and the line after it is found again on its own line.
+    source = ["<pre>", "a", "", "b", "</pre>"]
+    assert line_map(source, source) == [0, 1, 2, 2, 4, 5]
+
+
+@pytest.mark.parametrize("changed", [0, 1, 15, 16, 17, 31, 47, 48, 63, 64, 65, 111, 198])
+def test_a_line_not_in_the_source_keeps_the_line_before_it(changed: int) -> None:
+    rendered = [*CELLS[:changed], "<td>not in the source</td>", *CELLS[changed + 1 :]]
+    expected = [0, *range(1, changed + 1), changed, *range(changed + 2, len(CELLS) + 1)]
+    assert line_map(CELLS, rendered) == expected
+
+
+@pytest.mark.parametrize("run", [1, 16, 37, 64])
+def test_lines_skipped_in_the_source_are_passed_over(run: int) -> None:
+    # Link definitions between two raw HTML lines are not rendered.
+    source = [*CELLS[:run], "[a]: /a", "[b]: /b", *CELLS[run:80]]
+    expected = [0, *range(1, run + 1), *range(run + 3, 83)]
+    assert line_map(source, CELLS[:80]) == expected
+
+
+def test_the_map_stops_at_the_end_of_the_source() -> None:
+    rendered = [*CELLS[:50], "", "<td>after the end</td>"]
+    assert line_map(CELLS[:50], rendered) == [*range(51), 50, 50]
