@@ -51,8 +51,11 @@ BLOCK_TAGS = frozenset(
 )
 # Elements whose content is never visible text.
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
-# What the fast path, _plain_paragraphs, does not read: the cell is walked instead.
+# What the fast path of _paragraphs does not read: the cell is walked instead.
 _NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
+# What html_tables looks for in the page: tables, and what makes a cell more than common
+# (rows and cells inside a cell only where parts may stand outside their homes).
+_HELD_TAGS = tuple(sorted(_NOT_SIMPLE - {"tr", "td", "th"} | {"sup"}))
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
 #: No documentation table has more cells than this once spans are expanded; the cap keeps
@@ -117,15 +120,29 @@ def html_tables(document: Document) -> list[Table]:
     be published twice."""
     if document.root is None:
         return []
-    # Where every part is at home, a row or cell inside a cell is a nested table's: the
-    # search for cells holding blocks need not visit the table's own rows and cells.
-    at_home = document.parts_at_home
-    not_simple = _NOT_SIMPLE - {"tr", "td", "th"} if at_home else _NOT_SIMPLE
+    # One walk of the page finds the tables and what their cells hold beyond the common
+    # reading: walking the tables' nodes costs as much as walking the page for tables, and
+    # the page holds few such elements outside tables (about 7 a page in the corpus).
+    outer = []
+    not_simple: set[etree._Element] = set()
+    with_sup: set[etree._Element] = set()
+    for element in document.root.iter(*_HELD_TAGS):
+        cells = list(element.iterancestors("td", "th"))
+        if element.tag == "sup":
+            with_sup.update(cells)
+        elif cells:
+            not_simple.update(cells)
+        elif element.tag == "table":
+            outer.append(element)
+    # Where every part is at home, a row or cell inside a cell is a nested table's, and its
+    # table marks the cell already; else the cells holding one are found table by table.
+    if not document.parts_at_home:
+        for element in outer:
+            not_simple.update(_cells_holding(element, ("tr", "td", "th")))
+    kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup))
     tables = []
-    for element in document.root.iter("table"):
-        if any(ancestor.tag in ("td", "th") for ancestor in element.iterancestors()):
-            continue
-        table = _read_table(element, at_home, not_simple)
+    for element in outer:
+        table = _read_table(element, document.parts_at_home, kinds)
         if table is not None:
             tables.append(table)
     return tables
@@ -213,7 +230,7 @@ def _holds_a_code(row: etree._Element) -> bool:
     return False
 
 
-def _read_table(table: etree._Element, at_home: bool, not_simple: frozenset[str]) -> Table | None:
+def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Table | None:
     groups, header_rows = _rows(table, at_home)
     if not header_rows:
         # Without <thead>, the first row is the header: column roles come from it. When it
@@ -230,7 +247,6 @@ def _read_table(table: etree._Element, at_home: bool, not_simple: frozenset[str]
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    kinds = _CellKinds(_cells_holding(table, not_simple), _cells_holding(table, ("sup",)))
     header_grid = _expand([header_rows], width, kinds)
     header = _header(header_grid, width)
     body = []
@@ -291,10 +307,12 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
 
 @dataclass(frozen=True)
 class _CellKinds:
-    """The cells of a table that need more than the common reading, found in one pass over
-    the table rather than one search in each cell (most tables have none of either)."""
+    """The cells of a page's tables that need more than the common reading, found in one
+    pass over the page rather than one search in each cell (most tables have none of
+    either). lxml gives one Python object per element while it is referenced, so the cells
+    can be looked up in the sets."""
 
-    #: Cells holding an element _plain_paragraphs does not handle.
+    #: Cells holding an element the fast path of _paragraphs does not handle.
     not_simple: frozenset[etree._Element]
     #: Cells holding a <sup>, which may be a footnote mark.
     with_sup: frozenset[etree._Element]
@@ -302,8 +320,7 @@ class _CellKinds:
 
 def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
     """Every cell that holds an element named in ``tags`` (a nested table's cells and the
-    outer ones included). lxml gives one Python object per element while it is referenced,
-    so the cells can be looked up in the set."""
+    outer ones included)."""
     cells: set[etree._Element] = set()
     for element in table.iter(*tags):
         cells.update(element.iterancestors("td", "th"))
@@ -340,7 +357,10 @@ def _expand_row(
     row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]], kinds: _CellKinds
 ) -> list[Cell]:
     out: list[Cell] = []
-    for element in _cells(row):
+    not_simple, with_sup = kinds.not_simple, kinds.with_sup  # looked up once, not per cell
+    for element in row:  # not _cells(row): no list made for every row
+        if element.tag not in ("td", "th"):
+            continue
         if carried:  # most tables have no rowspan: skip the call
             _place_carried(out, carried)
         # Most cells have no span attribute: check one only where it is written.
@@ -353,11 +373,13 @@ def _expand_row(
                 row=row.get("id"),
             )
         line = line_of(element)
-        simple = element not in kinds.not_simple
-        unmarked = (
-            _unmarked_paragraphs(element, line, simple) if element in kinds.with_sup else None
+        simple = element not in not_simple
+        unmarked = _unmarked_paragraphs(element, line, simple) if element in with_sup else None
+        # tuple.__new__, not Cell(...): the named tuple's own __new__ is a Python function,
+        # about three times as slow (0.6 µs against 0.2 µs a cell).
+        cell = tuple.__new__(
+            Cell, (_paragraphs(element, line, simple), line, False, False, unmarked, colspan)
         )
-        cell = Cell(_paragraphs(element, line, simple), line, unmarked=unmarked, colspan=colspan)
         if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
             continue
@@ -429,25 +451,26 @@ def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple
 
 def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...]:
     """The visible text of a cell as paragraphs, in order; a cell without blocks is one.
-    ``simple``: the cell holds nothing _NOT_SIMPLE names, so it may be read at C speed."""
-    plain = _plain_paragraphs(cell, line) if simple else None
-    return plain if plain is not None else _walked_paragraphs(cell, line)
-
-
-def _plain_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...] | None:
-    """The common cells: text alone (a pipe table's), or only <p>s holding inline markup;
-    None for any other."""
-    text = cell.text or ""
-    if text.strip():
+    ``simple``: the cell holds nothing _NOT_SIMPLE names, so the common cells, text alone
+    (a pipe table's) or only <p>s holding inline markup, are read at C speed here; any
+    other cell is walked. One function, not two: it runs for every cell."""
+    if not simple:
+        return _walked_paragraphs(cell, line)
+    text = cell.text
+    # isspace(), not strip(): the same test (both use Unicode's whitespace) without a copy.
+    if text and not text.isspace():
         if len(cell):
-            return None  # text beside elements: walked, a <p> among them starts a paragraph
+            return _walked_paragraphs(cell, line)  # text beside elements: a <p> starts one
         paragraph = normalize(text, line)
         return (paragraph,) if paragraph else ()
     paragraphs = []
-    for child in cell:
-        if child.tag != "p" or (child.tail or "").strip():
-            return None
-        # A <p> of plain text (most are) is its .text; one holding inline markup is serialised.
+    # A cell of one child (most) is read without an iterator: lxml makes one in about three
+    # times the time it takes to fetch the child.
+    for child in (cell[0],) if len(cell) == 1 else cell:
+        tail = child.tail
+        if child.tag != "p" or (tail and not tail.isspace()):
+            return _walked_paragraphs(cell, line)
+        # A <p> of plain text (some are) is its .text; one holding inline markup is serialised.
         raw = (
             etree.tostring(child, method="text", encoding=str, with_tail=False)
             if len(child)
