@@ -530,10 +530,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = START_TAGS[name]
         if line and tag in source[line - 1]:  # the common case: the start tag on its line
-            if line < MAX_PARSER_LINE - 1:  # _set_line's own common case, inline: hot
-                setattr(element, "sourceline", line)  # noqa: B010
-            else:
-                _set_line(element, line)
+            _set_line(element, line)
             continue
         found = next(
             (
