@@ -44,6 +44,15 @@ def test_random_bytes() -> None:
         scrape(bytes(range(256)) * 4, file="page.md")
 
 
+def test_a_binary_file_is_named_by_its_nul_bytes_not_by_a_guessed_encoding() -> None:
+    # Bytes that are no UTF-8 and hold NULs (an executable, UTF-16): named as such, never as
+    # "it decodes as GB18030", which bs4 offers for bytes no encoding reads whole.
+    binary = b"\x7fELF\x02\x01\x01\x00\xd0\x61\x00\x00\xff\xfe" * 50
+    with pytest.raises(EncodingError, match="NUL byte") as refused:
+        scrape(binary, file="bin.md")
+    assert "decodes as" not in str(refused.value)
+
+
 def test_too_large() -> None:
     with pytest.raises(TooLargeError, match="cap"):
         scrape(b" " * (MAX_PAGE_BYTES + 1), file="page.md")

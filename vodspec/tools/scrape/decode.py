@@ -36,6 +36,9 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_PAGE_BYTES:
         raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
+    if b"\x00" in data:  # not a text page at all (UTF-16, a binary): refuse, don't strip
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,9 +53,6 @@ def decode(data: bytes) -> str:
             " expected UTF-8 (re-save the page as UTF-8)",
             line=line,
         ) from None
-    if "\x00" in text:  # not a text page at all (UTF-16, a binary): refuse, don't strip
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
