@@ -18,7 +18,7 @@ from typing import Any
 
 from vodspec.errors import PublishError, VodspecWarning
 from vodspec.record import DOC_ID, MESSAGE, REASON
-from vodspec.tools.diff import Change, Diff, Level, key_text, package_level
+from vodspec.tools.diff import INITIAL, Change, Diff, Level, key_text, package_level
 
 HEADER = """# Changelog of the vodspec data
 
@@ -40,7 +40,7 @@ def version_entry(
     listed = diffs_as_json(diffs)
     return {
         "version": version,
-        "bump": level or "initial",
+        "bump": level or INITIAL,
         "date": date,
         "sources": {
             kind: {
@@ -116,11 +116,7 @@ def markdown_text(text: str) -> str:
     """Page text as a Markdown code span on one line: shown literally, whatever it holds
     (no emphasis, link, autolink, HTML or heading); line breaks are joined with " / "."""
     line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
-    longest = run = 0
-    for ch in line:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
+    fence = "`" * (max(map(len, re.findall("`+", line)), default=0) + 1)
     if line.startswith("`") or line.endswith("`"):
         return f"{fence} {line} {fence}"
     return f"{fence}{line}{fence}" if line else "(empty)"
@@ -149,7 +145,7 @@ def entry_lines(entry: dict[str, Any]) -> list[str]:
         date = f", {markdown_text(source['date'])}" if source["date"] else ""
         doc_id = markdown_text(str(source[DOC_ID]))  # a page's anchor: any text
         lines.append(f"- source {kind}: {doc_id}, sha256 {source['sha256'][:12]}{date}")
-    if entry["bump"] == "initial":
+    if entry["bump"] == INITIAL:
         counts = Counter(change["dataset"] for change in entry["changes"])
         for kind, count in counts.items():
             lines.append(f"- first publication of {kind}: {count} records")

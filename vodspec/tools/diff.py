@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from vodspec.layout import ERROR_CODES, STATUS_CODES
+from vodspec.layout import STATUS_CODES
+from vodspec.reading import RECORD_TYPES
 from vodspec.record import (
     CATEGORY,
     DESCRIPTION,
@@ -18,15 +19,12 @@ from vodspec.record import (
     PARAGRAPHS,
     PROVENANCE,
     RETRY,
-    ErrorCode,
     Status,
     semver,
 )
 
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
-#: Record key by dataset kind; rows with the same key are matched in page order.
-KEY_FIELDS = {STATUS_CODES: Status.KEY, ERROR_CODES: ErrorCode.KEY}
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
 RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
@@ -37,6 +35,9 @@ SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 Level = Literal["patch", "minor", "major"]
 ChangeKind = Literal["added", "removed", "changed"]
 LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
+#: A changes.json entry's bump: a level, or that of the first publication.
+EntryBump = Level | Literal["initial"]
+INITIAL: EntryBump = "initial"
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
 
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """The changes from ``old`` to ``new`` (both parsed dataset JSON of the same kind)."""
-    key_fields = KEY_FIELDS.get(str(new.get("kind", STATUS_CODES)), Status.KEY)
+    # Records are keyed by their type's KEY; rows with the same key match in page order.
+    key_fields = RECORD_TYPES.get(str(new.get("kind", STATUS_CODES)), Status).KEY
     level: Level | None = None
     changes: list[Change] = []
     pairs, removed, added = _match(old.get("records", []), new.get("records", []), key_fields)
@@ -192,7 +194,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
 
 
 def bump(version: str, level: Level | None) -> str:
-    """``bump("1.2.3", "minor") == "1.3.0"``; None for a version that is none."""
+    """``bump("1.2.3", "minor") == "1.3.0"``; a ValueError for a version that is none."""
     parts = semver(version)
     if parts is None:
         raise ValueError(f"not a version: {version!r}")

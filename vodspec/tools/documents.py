@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from vodspec.tools.diff import ChangeKind, Level
+from vodspec.tools.diff import ChangeKind, EntryBump, Level
 from vodspec.tools.scrape.models import Sha256
 
 #: A file's hash in datapackage.json.
@@ -86,7 +86,7 @@ class VersionEntry(_Document):
     """One entry of changes.json (newest first): a version and everything it changed."""
 
     version: str
-    bump: Level | Literal["initial"]
+    bump: EntryBump
     #: The release date, YYYY-MM-DD (entries from 1.1.2 on).
     date: str | None = None
     sources: dict[str, SourceFacts]

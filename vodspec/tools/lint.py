@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from vodspec.reading import dump_json
 from vodspec.record import (
     CODE,
     DESCRIPTION,
@@ -26,7 +27,7 @@ from vodspec.record import (
 )
 from vodspec.registry import phrase_key
 from vodspec.standard import IANA_STATUS_CODES, STANDARD_RETRY, standard_phrase, standard_reference
-from vodspec.tools.scrape.derived import advice_mentioned_not_given
+from vodspec.tools.scrape.derived import Category, advice_mentioned_not_given, category_of
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
             )
         findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
     codes = {record[CODE] for record in records}
-    if 429 not in codes and any(400 <= code < 500 for code in codes):
+    if 429 not in codes and any(category_of(code) is Category.CLIENT_ERROR for code in codes):
         findings.append(
             RULES["missing-429"].finding(
                 429,
@@ -189,20 +190,17 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
 def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
     """Paragraphs that contain a retry-advice sentence but do not give it (quote it, negate
     it): the record's retry stays unspecified, and the maintainer should read them."""
-    findings = []
-    for paragraph in paragraphs:
-        mentioned = advice_mentioned_not_given(paragraph)
-        if mentioned is not None:
-            findings.append(
-                RULES["retry-advice-mentioned-not-given"].finding(
-                    code,
-                    paragraph,
-                    None,
-                    f"{code}: a paragraph mentions the {mentioned.value} sentence without"
-                    " giving it; retry is not taken from it",
-                )
-            )
-    return findings
+    return [
+        RULES["retry-advice-mentioned-not-given"].finding(
+            code,
+            paragraph,
+            None,
+            f"{code}: a paragraph mentions the {mentioned.value} sentence without"
+            " giving it; retry is not taken from it",
+        )
+        for paragraph in paragraphs
+        if (mentioned := advice_mentioned_not_given(paragraph)) is not None
+    ]
 
 
 def lint_error_records(
@@ -210,13 +208,11 @@ def lint_error_records(
 ) -> list[Finding]:
     """Every finding for an error-code dataset's records, by code then rule."""
     findings: list[Finding] = []
-    by_code: dict[str, list[int]] = {}
+    by_code: dict[str, dict[int, None]] = {}  # each code's statuses, in page order
     for record in errors:
         status = record.get(HTTP_STATUS)
         if isinstance(status, int):
-            by_code.setdefault(record[ERROR_CODE], [])
-            if status not in by_code[record[ERROR_CODE]]:
-                by_code[record[ERROR_CODE]].append(status)
+            by_code.setdefault(record[ERROR_CODE], {})[status] = None
         if status is None and record.get(HTTP_STATUS_TEXT):
             findings.append(
                 RULES["odd-status-cell"].finding(
@@ -309,6 +305,4 @@ def lint_json(
     notes: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
-    from vodspec.reading import dump_json
-
     return dump_json([finding.as_dict() for finding in lint_all(statuses, errors, notes)])

@@ -19,10 +19,10 @@ from pydantic import ValidationError
 
 from vodspec import layout, snapshot
 from vodspec.errors import PublishError, VodspecError, shown_path
-from vodspec.reading import DataDir, dump_json, inside, read_regular
+from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, semver, shown
 from vodspec.tools.changes import render_changelog
-from vodspec.tools.diff import KEY_FIELDS, Level, bump
+from vodspec.tools.diff import INITIAL, Level, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import dataset_notes, lint_json
 from vodspec.tools.publish.render import MODELS
@@ -56,6 +56,12 @@ def _plain(value: Any) -> str:
     return shown(value, 40)
 
 
+def _source(dataset: Any) -> dict[str, Any] | None:
+    """A dataset document's source object; None in a damaged one that has none."""
+    source = dataset.get("source") if isinstance(dataset, dict) else None
+    return source if isinstance(source, dict) else None
+
+
 def validate_dir(data: DataDir) -> list[Problem]:
     """Every problem found in a published dir, one line each; [] when it is sound."""
     directory, kinds = data.path, data.kinds()
@@ -82,8 +88,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
         problems += map(Problem, _check_dataset(kind, dataset, files))
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
-            source = dataset.get("source")
-            hashes[kind] = source.get("sha256") if isinstance(source, dict) else None
+            hashes[kind] = (_source(dataset) or {}).get("sha256")
     package = data.json(layout.PACKAGE_NAME)
     problems += map(Problem, _check_package(package, files, versions))
     # Read as JSON, a file may still say two things: a repeated key is one value to this
@@ -116,17 +121,16 @@ def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
     """The sources in ``raw_dir`` that changed since ``data`` was published (a fetch
     not built yet: the data is sound, only not the newest; the next build publishes them),
     as notes; and, as problems, pages that are those of an OLDER version (raw/ reverted, or
-    the data's source hash edited to hide it from the re-scrape)."""
+    the data's source hash edited to hide it from the re-scrape). For a dir that
+    :func:`validate_dir` found sound: its datasets and history loaded through their models."""
     notes: list[str] = []
     problems: list[Problem] = []
     entries = data.json(layout.CHANGES_NAME)
     for kind in data.kinds():
         dataset = data.json(layout.json_name(kind))
-        source = dataset.get("source") if isinstance(dataset, dict) else None
-        if not isinstance(source, dict):
-            continue
-        name = source.get("file")
-        if not isinstance(name, str) or not name.isprintable() or not 0 < len(name) <= 1024:
+        source = dataset["source"]
+        name = source["file"]
+        if not name.isprintable() or len(name) > 1024:
             problems.append(Problem(f"{layout.json_name(kind)}: its source file is no file name"))
             continue
         raw = raw_dir / name
@@ -142,7 +146,7 @@ def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
         older = [
             entry.get("version")
             for entry in entries[1:]
-            if actual == entry.get("sources", {}).get(kind, {}).get("sha256")
+            if actual == entry["sources"].get(kind, {}).get("sha256")
         ]
         if older:
             problems.append(
@@ -179,12 +183,9 @@ def _check_snapshot(
         snapshot.parse(published)  # to say what is wrong with it, if anything
     except VodspecError as exc:
         return [Problem(str(exc))]
-    try:
-        sha = hashlib.sha256(data.read(layout.PACKAGE_NAME)).hexdigest()
-        expected = snapshot.dumps(snapshot.make(package.get("version"), sha, records))
-    except (AttributeError, KeyError, TypeError):
-        expected = b""
-    if published != expected:
+    # The package and the records loaded through their models: make() finds every field.
+    sha = hashlib.sha256(data.read(layout.PACKAGE_NAME)).hexdigest()
+    if published != snapshot.dumps(snapshot.make(package["version"], sha, records)):
         return [Problem(f"{name}: not the records {data.path} publishes (edited or stale)")]
     return []
 
@@ -204,7 +205,8 @@ def _check_changes(
         or not all(isinstance(e, dict) for e in entries)
     ):
         return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
-    texts = _entry_problems(entries) or history_problems(entries)
+    newest, texts = _load_entries(entries)
+    texts = texts or history_problems(entries)
     if data.read(layout.CHANGES_NAME) != dump_json(entries):
         texts.append(
             f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
@@ -212,9 +214,9 @@ def _check_changes(
         )
     if texts:
         return entries, list(map(Problem, texts))
-    newest = entries[0]
+    assert newest is not None  # every entry loaded
     problems = []
-    if HISTORY_KEY not in newest:
+    if newest.history_sha256 is None:
         problems.append(
             Problem(
                 f"{layout.CHANGES_NAME}: the newest entry has no {HISTORY_KEY}, so nothing"
@@ -226,7 +228,7 @@ def _check_changes(
             )
         )
     texts = _newest_entry_problems(newest, versions, hashes, datasets)
-    texts += _check_files(data, newest.get(FILES_KEY))
+    texts += _check_files(data, newest.files)
     texts += _newest_changes_problems(newest, datasets)
     problems += map(Problem, texts)
     try:
@@ -251,74 +253,78 @@ def _check_changes(
     return entries, problems
 
 
+def _load_entries(entries: list[dict[str, Any]]) -> tuple[VersionEntry | None, list[str]]:
+    """The newest entry, loaded; or the first entry that does not load through its model
+    (strict, no key vodspec does not write), as one line."""
+    loaded = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            loaded.append(VersionEntry.model_validate(entry))
+        except ValidationError as exc:
+            where = "the newest entry" if number == 1 else f"entry {number}"
+            return None, [f"{layout.CHANGES_NAME}: {where}: {first_problem(exc)}"]
+    return loaded[0], []
+
+
 def _newest_entry_problems(
-    newest: dict[str, Any], versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
+    newest: VersionEntry, versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
 ) -> list[str]:
     """What the newest entry says of the published data is what the data says: its version,
     its sources (which, their hash, id and doc id, and the new values of a source change); no
     key vodspec does not write, and no change of a dataset that is not published."""
     where = f"{layout.CHANGES_NAME}: the newest entry"
     problems = []
-    if newest["version"] not in versions:
-        problems.append(f"{where} is {_plain(newest['version'])}, not the published version")
-    if sorted(newest["sources"]) != sorted(hashes):
+    if newest.version not in versions:
+        problems.append(f"{where} is {_plain(newest.version)}, not the published version")
+    if sorted(newest.sources) != sorted(hashes):
         problems.append(
-            f"{where} publishes {shown(', '.join(sorted(newest['sources'])), 80)};"
+            f"{where} publishes {shown(', '.join(sorted(newest.sources)), 80)};"
             f" the dir holds {', '.join(sorted(hashes))} (a dataset lost or added by hand?)"
         )
     for kind, digest in hashes.items():
-        if digest is not None and newest["sources"].get(kind, {}).get("sha256") != digest:
+        if digest is not None and getattr(newest.sources.get(kind), "sha256", None) != digest:
             problems.append(f"{where}'s {kind} source is not the published one")
     for kind, dataset in datasets.items():
-        source = dataset.get("source") if isinstance(dataset, dict) else None
-        if not isinstance(source, dict):
+        source = _source(dataset)
+        if source is None:
             continue
-        facts = newest["sources"].get(kind)
+        facts = newest.sources.get(kind)
         for name in ("id", DOC_ID):
-            if isinstance(facts, dict) and facts.get(name) != source.get(name):
+            if facts is not None and getattr(facts, name) != source.get(name):
                 problems.append(f"{where}'s {kind} source {name} is not the published one")
-        by_kind = newest.get("source_changes")
-        changed = by_kind.get(kind) if isinstance(by_kind, dict) else None
-        for name, values in changed.items() if isinstance(changed, dict) else ():
-            if name in source and (
-                not isinstance(values, dict) or values.get("after") != source[name]
-            ):
+        for name, values in newest.source_changes.get(kind, {}).items():
+            if name in source and values.after != source[name]:
                 problems.append(
                     f"{where}'s {kind} source change of {_plain(name)} is not the published value"
                 )
     if any(
-        not isinstance(change, dict)
-        or (change.get("dataset") not in datasets and change.get("kind") != "removed")
-        for change in newest.get("changes") or []
+        change.dataset not in datasets and change.kind != "removed" for change in newest.changes
     ):
         problems.append(f"{where} changes a dataset that is not published")
     return problems
 
 
-def _newest_changes_problems(newest: dict[str, Any], datasets: dict[str, Any]) -> list[str]:
+def _newest_changes_problems(newest: VersionEntry, datasets: dict[str, Any]) -> list[str]:
     """The newest entry's changes are what the data holds: a record it added is published as
     written, and a field it changed has its new value in a record of that code. (What it
     says was removed or was before leaves no trace to check: the next entry seals it.)"""
     problems = []
-    for number, change in enumerate(newest.get("changes") or [], 1):
-        dataset = datasets.get(str(change.get("dataset"))) if isinstance(change, dict) else None
-        if not isinstance(dataset, dict) or dataset.get("kind") not in KEY_FIELDS:
+    for number, change in enumerate(newest.changes, 1):
+        dataset = datasets.get(change.dataset)
+        if not isinstance(dataset, dict) or dataset.get("kind") not in RECORD_TYPES:
             continue
-        records, key = dataset.get("records"), change.get("key")
-        if not isinstance(records, list) or not isinstance(key, list) or not key:
+        records = dataset.get("records")
+        if not isinstance(records, list) or not change.key:
             continue
-        first_key = KEY_FIELDS[dataset["kind"]][0]
-        if change.get("kind") == "added":
-            found = change.get("record") in records
-        elif change.get("kind") == "changed":
-            fields = change.get("fields")
-            found = isinstance(fields, dict) and any(
+        first_key = RECORD_TYPES[dataset["kind"]].KEY[0]
+        if change.kind == "added":
+            found = change.record in records
+        elif change.kind == "changed":
+            fields = change.fields
+            found = fields is not None and any(
                 isinstance(record, dict)
-                and record.get(first_key) == key[0]
-                and all(
-                    isinstance(values, dict) and record.get(name) == values.get("after")
-                    for name, values in fields.items()
-                )
+                and record.get(first_key) == change.key[0]
+                and all(record.get(name) == values.after for name, values in fields.items())
                 for record in records
             )
         else:
@@ -326,17 +332,15 @@ def _newest_changes_problems(newest: dict[str, Any], datasets: dict[str, Any]) -
         if not found:
             problems.append(
                 f"{layout.CHANGES_NAME}: change {number} of the newest entry is not what the"
-                f" data holds ({change.get('kind')} {shown(change['key'])}): edited by hand"
+                f" data holds ({change.kind} {shown(change.key)}): edited by hand"
             )
     return problems
 
 
-def _check_files(data: DataDir, recorded: Any) -> list[str]:
+def _check_files(data: DataDir, recorded: dict[str, str] | None) -> list[str]:
     """Every file the last build wrote is there with its bytes, and no other file is."""
     if recorded is None:
         return []  # published before builds recorded their files
-    if not isinstance(recorded, dict):
-        return [f"{layout.CHANGES_NAME}: the newest entry's files are not an object"]
     present = {p.name for p in data.path.iterdir()} - {layout.CHANGES_NAME, layout.CHANGELOG_NAME}
     problems = [
         f"{name}: not written by the last build" for name in sorted(present - set(recorded))
@@ -402,18 +406,6 @@ HISTORY_KEY: Final = "history_sha256"
 FILES_KEY: Final = "files"
 
 
-def _entry_problems(entries: list[dict[str, Any]]) -> list[str]:
-    """The first entry that does not load through its model (strict, no key vodspec does
-    not write), as one line; [] when all do."""
-    for number, entry in enumerate(entries, 1):
-        try:
-            VersionEntry.model_validate(entry)
-        except ValidationError as exc:
-            where = "the newest entry" if number == 1 else f"entry {number}"
-            return [f"{layout.CHANGES_NAME}: {where}: {first_problem(exc)}"]
-    return []
-
-
 def history_problems(entries: list[dict[str, Any]]) -> list[str]:
     """Versions only go forward, one bump at a time, as each entry's bump says; 1.0.0 first."""
     problems = []
@@ -429,7 +421,7 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
                 f" ({_plain(newer.get('bump'))}) does not"
                 f" follow {older['version']}; versions only go forward, one bump at a time"
             )
-    if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != "initial":
+    if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != INITIAL:
         problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
     return problems or chain_problems(entries)
 
@@ -489,21 +481,19 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
             f"{layout.PACKAGE_NAME}: versions disagree: package {_plain(loaded.version)},"
             f" datasets {shown(sorted(map(str, versions)), 80)}"
         )
-    listed = set()
     for resource in loaded.resources:
-        path = resource.path
-        listed.add(path)
-        data = files.get(path)
+        data = files.get(resource.path)
         if data is None:
             problems.append(
-                f"{layout.PACKAGE_NAME}: resource {shown(path)} is not a published file"
+                f"{layout.PACKAGE_NAME}: resource {shown(resource.path)} is not a published file"
             )
             continue
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if resource.hash != digest or resource.bytes != len(data):
             problems.append(
-                f"{layout.PACKAGE_NAME}: {path} does not match its recorded hash and size"
+                f"{layout.PACKAGE_NAME}: {resource.path} does not match its recorded hash and size"
             )
+    listed = {resource.path for resource in loaded.resources}
     for name in files:
         if name != layout.PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
             problems.append(f"{layout.PACKAGE_NAME}: {name} is published but not listed")
