@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 
 @pytest.fixture
@@ -103,3 +107,44 @@ def test_diff_of_odd_json_is_one_line(tmp_path: Path, value: str) -> None:
     path.write_text(value, "utf-8")
     result = run_cli("diff", str(path), str(path))
     assert result.returncode in (0, 2) and "Traceback" not in result.stderr
+
+
+def run_with_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """`vodspec diff ARGS` in a new interpreter, ``data`` piped to its standard input."""
+    command = [sys.executable, "-m", "vodspec", "diff", *args]
+    return subprocess.run(command, input=data, capture_output=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("options", [(), ("--json",)])
+def test_an_old_file_on_standard_input_is_diffed_as_the_file(
+    tmp_path: Path, data: Path, options: tuple[str, ...]
+) -> None:
+    old, new = data / "status_codes.json", str(edited(tmp_path, data))
+    piped = run_with_stdin(old.read_bytes(), "-", new, *options)
+    named = run_cli("diff", str(old), new, *options)
+    assert (piped.returncode, piped.stderr) == (1, b"")
+    assert piped.stdout.decode("utf-8") == named.stdout and named.returncode == 1
+
+
+def cli_on_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes, *args: str) -> Any:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    return run_cli("diff", *args)
+
+
+def test_standard_input_for_both_files_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, data: Path
+) -> None:
+    result = cli_on_stdin(monkeypatch, (data / "status_codes.json").read_bytes(), "-", "-")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and "both -" in result.stderr
+
+
+def test_standard_input_over_the_cap_is_refused(
+    monkeypatch: pytest.MonkeyPatch, data: Path
+) -> None:
+    from vodspec.reading import MAX_JSON_BYTES
+
+    result = cli_on_stdin(monkeypatch, b" " * (MAX_JSON_BYTES + 1), "-", str(data))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("vodspec: <stdin>: ") and "over the cap" in result.stderr

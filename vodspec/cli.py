@@ -1,11 +1,9 @@
 """The `vodspec` command: one function per subcommand; each docstring is its --help.
 
-Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error; `update`:
-4 when upstream changed in a way vodspec refuses (EXIT_UPDATE_REFUSED), 5 when the data dir
-is not as the last build left it (EXIT_UPDATE_DATA_DIR).
+Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error; `update`
+also 4 and 5 (EXIT_UPDATE_REFUSED, EXIT_UPDATE_DATA_DIR).
 The scraping stack is imported only by the commands that scrape, and `show CODE [--json]`
-and a bare `list` skip argparse (and the re, gettext… it imports) so that they start about
-as fast as Python.
+and a bare `list` skip argparse (and the re, gettext… it imports) so that they start fast.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import sys
 
 import vodspec
-from vodspec.errors import VodspecError
+from vodspec.errors import DataDirStateError, UpdateRefusedError, VodspecError
 from vodspec.record import (
     CATEGORIES,
     DESCRIPTION,
@@ -30,10 +28,12 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
     from pathlib import Path
-    from typing import Any
+    from typing import Any, TypeVar
 
     from vodspec.record import ErrorCode, Status
     from vodspec.registry import Registry
+
+    T = TypeVar("T")
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: `update`: upstream's pages changed but the reader or the build refuses them (a scheduled
@@ -43,6 +43,9 @@ EXIT_UPDATE_REFUSED = 4
 #: cannot be published into: a local problem for a person to fix, never upstream's.
 EXIT_UPDATE_DATA_DIR = 5
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
+#: The exit status of a refusal, where it is not EXIT_REFUSED.
+REFUSAL_EXITS = {UpdateRefusedError: EXIT_UPDATE_REFUSED, DataDirStateError: EXIT_UPDATE_DATA_DIR}
+STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
 SCRAPE_EXTRA_HINT = (
     "this command needs the scrape extra: pip install 'vodspec[scrape]'"
     " (in a clone of vodspec: pip install '.[scrape]')"
@@ -54,7 +57,6 @@ def _out(text: str) -> None:
 
 
 def _json(value: object) -> None:
-    """Print ``value`` as vodspec writes JSON everywhere (vodspec.reading.dump_json)."""
     from vodspec.reading import dump_json
 
     sys.stdout.flush()
@@ -65,33 +67,24 @@ def _err(text: str) -> None:
     sys.stderr.write(f"vodspec: {text}\n")
 
 
-class _scraping:  # used like a function: `with _scraping(args.strict):`
-    """Print what vodspec accepted but wants a maintainer to know, one line each; under
-    --strict, odd but clear content is refused rather than published (a warning)."""
+def _scraping(run: Callable[[], T], strict: bool = False) -> T:
+    """``run()``, printing what vodspec accepted but wants a maintainer to know, one line
+    each; under --strict, odd but clear content is refused rather than published (a warning)."""
+    import warnings
 
-    def __init__(self, strict: bool = False) -> None:
-        self.strict = strict
+    from vodspec.errors import VodspecWarning
+    from vodspec.tools.scrape.pipeline import STRICT
 
-    def __enter__(self) -> None:
-        import warnings
-
-        from vodspec.errors import VodspecWarning
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        self._token = STRICT.set(self.strict)
-        self._catcher = warnings.catch_warnings(record=True)
-        self._caught = self._catcher.__enter__()
+    token = STRICT.set(strict)
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", VodspecWarning)
-
-    def __exit__(self, *exc: Any) -> None:
-        from vodspec.errors import VodspecWarning
-        from vodspec.tools.scrape.pipeline import STRICT
-
-        self._catcher.__exit__(*exc)
-        STRICT.reset(self._token)
-        for warning in self._caught or []:
-            if issubclass(warning.category, VodspecWarning):
-                _err(f"warning: {warning.message}")
+        try:
+            return run()
+        finally:
+            STRICT.reset(token)
+            for warning in caught:
+                if issubclass(warning.category, VodspecWarning):
+                    _err(f"warning: {warning.message}")
 
 
 class _Args:
@@ -107,24 +100,30 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     Writes nothing. A page that is a source of the manifest beside it (raw/sources.json) is
     read as that source (its id, url, service, kind), and the JSON's version is the one that
     publishes it, or "unpublished"."""
+    from vodspec.reading import MAX_PAGE_BYTES
     from vodspec.tools.publish.build import scrape_for_reading
 
-    with _scraping(args.strict):
-        dataset, version = scrape_for_reading(args.file, args.service, args.kind, _stdin_page)
+    def page() -> bytes:
+        return _stdin(MAX_PAGE_BYTES)
+
+    dataset, version = _scraping(
+        lambda: scrape_for_reading(args.file, args.service, args.kind, page), args.strict
+    )
     document = dataset.model_dump(mode="json")
     document["version"] = version
     _json(document)
     return EXIT_OK
 
 
-def _stdin_page() -> bytes:
-    """A page from standard input, under the same cap as a file."""
-    from vodspec.errors import TooLargeError
-    from vodspec.reading import MAX_PAGE_BYTES
+def _stdin(cap: int) -> bytes:
+    """Standard input (a FILE given as -), under the cap of a file of its kind."""
+    from vodspec.errors import InputError, TooLargeError
 
-    data = sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
-    if len(data) > MAX_PAGE_BYTES:
-        raise TooLargeError(f"input is over the cap of {MAX_PAGE_BYTES:,} bytes", file="<stdin>")
+    if sys.stdin is None:  # started with it closed (`<&-`)
+        raise InputError("standard input is closed", file=STDIN)
+    data = sys.stdin.buffer.read(cap + 1)
+    if len(data) > cap:
+        raise TooLargeError(f"input is over the cap of {cap:,} bytes", file=STDIN)
     return data
 
 
@@ -145,15 +144,17 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
     before = _folder_identity(Path(args.data))
     try:
-        with _scraping(args.strict):
-            report = build(
+        report = _scraping(
+            lambda: build(
                 Path(args.raw),
                 Path(args.data),
                 allow_removals=args.allow_removals,
                 force=args.force,
                 reread=args.reread,
                 seal_history=args.seal_history,
-            )
+            ),
+            args.strict,
+        )
     except KeyboardInterrupt as exc:
         # Which outcome the interruption left: a signal may come after the swap too, which
         # puts a new folder in the data dir's place (told without reading the data twice).
@@ -183,12 +184,11 @@ def _folder_identity(path: Path) -> tuple[int, int] | None:
 
 def _published_version(data_dir: Path) -> str | None:
     """The version a data dir publishes now, if it can be told (for an interrupted build)."""
-    import json
+    from vodspec.reading import read_json
 
     try:
-        with open(data_dir / "datapackage.json", "rb") as handle:
-            version = json.loads(handle.read(1 << 20)).get("version")
-    except (OSError, ValueError, AttributeError):
+        version = read_json(data_dir / "datapackage.json", 1 << 20).get("version")
+    except (VodspecError, AttributeError):
         return None
     return version if isinstance(version, str) else None
 
@@ -220,21 +220,12 @@ def cmd_update(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    from vodspec.errors import DataDirStateError, UpdateRefusedError
     from vodspec.tools.update import update
 
     summary = Path(args.summary) if args.summary else None
     if summary is not None:
         _check_summary_path(summary, Path(args.raw), Path(args.data))
-    try:
-        with _scraping():
-            report = update(Path(args.raw), Path(args.data))
-    except UpdateRefusedError as exc:
-        _err(str(exc))
-        return EXIT_UPDATE_REFUSED
-    except DataDirStateError as exc:
-        _err(str(exc))
-        return EXIT_UPDATE_DATA_DIR
+    report = _scraping(lambda: update(Path(args.raw), Path(args.data)))
     for source_id, status in report.fetched:
         _out(f"{source_id}: {status}")
     if report.summary is None:
@@ -485,15 +476,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two datasets (JSON files or data dirs) and say which bump the changes demand.
 
+    One of OLD and NEW may be - (a dataset JSON on standard input, e.g. from `git show`).
     Exit 0 same, 1 different, 2 trouble (as diff(1))."""
     from vodspec.tools.changes import diffs_as_json, diffs_as_text
     from vodspec.tools.diff import diff_packages
 
-    try:
-        old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
-    except VodspecError as exc:
-        _err(str(exc))
+    if args.old == args.new == "-":
+        _err("OLD and NEW are both - (standard input); name a file or a data dir for one of them")
         return EXIT_USAGE
+    old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
     diffs = diff_packages(old, new)
     if args.json:
         document: dict[str, Any] = {
@@ -510,15 +501,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _datasets(name: str) -> dict[str, dict[str, Any]]:
-    """The datasets `diff` compares: a dataset JSON file's, or those of a data dir."""
+    """The datasets `diff` compares: a dataset JSON file's (- : standard input's), or those
+    of a data dir."""
     from pathlib import Path
 
-    from vodspec.reading import DataDir, read_dataset
+    from vodspec.reading import MAX_JSON_BYTES, DataDir, dataset_document, load_json, read_dataset
 
     path = Path(name)
     try:
-        if not path.is_dir():
-            dataset = read_dataset(path)
+        if not _is_dir(name):
+            if name == "-":
+                dataset = dataset_document(load_json(_stdin(MAX_JSON_BYTES), STDIN), STDIN)
+            else:
+                dataset = read_dataset(path)
             return {str(dataset.get("kind", "status_codes")): dataset}
         found = DataDir(path).datasets()
     except VodspecError as exc:
@@ -537,9 +532,8 @@ def _same_kinds(
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """What diff compares: two files of one kind, two dirs, or a file against the dataset of
     its kind in a dir (which may hold both kinds); anything else is refused."""
-    from pathlib import Path
-
-    old_is_file, new_is_file = not Path(old_name).is_dir(), not Path(new_name).is_dir()
+    old_is_file, new_is_file = not _is_dir(old_name), not _is_dir(new_name)
+    old_name, new_name = (STDIN if name == "-" else name for name in (old_name, new_name))
     if old_is_file == new_is_file:
         if old_is_file and old.keys() != new.keys():
             raise VodspecError(
@@ -557,6 +551,13 @@ def _same_kinds(
     return (old, {kind: new[kind]}) if old_is_file else ({kind: old[kind]}, new)
 
 
+def _is_dir(name: str) -> bool:
+    """Whether diff's OLD or NEW names a data dir (- is standard input, as in diff(1))."""
+    from pathlib import Path
+
+    return name != "-" and Path(name).is_dir()
+
+
 def _kinds(datasets: dict[str, dict[str, Any]]) -> str:
     return " and ".join(sorted(datasets))
 
@@ -572,6 +573,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     DIR lints its status and error codes; FILE one dataset. --rule RULE keeps one rule's
     findings, --summary prints how many each rule has. Exit 0 clean, 1 findings."""
     import os
+    from collections import Counter
     from pathlib import Path
 
     from vodspec.reading import DataDir, dataset_document, read_json
@@ -602,9 +604,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
             _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
             return EXIT_USAGE
         findings = [finding for finding in findings if finding.rule == args.rule]
-    counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+    counts = Counter(finding.rule for finding in findings)
     if args.json:
         _json(counts if args.summary else [f.as_dict() for f in findings])
     elif args.summary:
@@ -791,7 +791,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.function(args))
     except VodspecError as exc:
         _err(str(exc))
-        return EXIT_REFUSED
+        if args.function is cmd_diff:  # what diff cannot compare is trouble, as in diff(1)
+            return EXIT_USAGE
+        return REFUSAL_EXITS.get(type(exc), EXIT_REFUSED)
     except ModuleNotFoundError as exc:
         scrape_extra = ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core", "httpx", "httpcore")
         if exc.name in scrape_extra:
@@ -806,9 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.filename is None:  # writing our output failed (`> /dev/full`)
             _err(f"cannot write the output: {exc.strerror or exc}")
-            return EXIT_REFUSED
-        # A file the user named that cannot be read (permissions, a name too long, /proc…).
-        _err(str(VodspecError(f"{exc.strerror or exc}", file=str(exc.filename))))
+        else:  # a file the user named that cannot be read (permissions, a name too long…)
+            _err(str(VodspecError(f"{exc.strerror or exc}", file=str(exc.filename))))
         return EXIT_REFUSED
     except KeyboardInterrupt as exc:
         _err(f"interrupted{f' ({exc})' if str(exc) else ''}")
