@@ -138,9 +138,11 @@ def data_version() -> str:
 def data_dir() -> Path:
     """The folder of the published files this installation ships (JSON, CSV, schemas,
     datapackage.json, changes.json, CHANGELOG.md), for loading them with other tools."""
-    from vodspec import layout
+    from pathlib import Path
 
-    return layout.shipped_data_dir()
+    from vodspec.snapshot import SHIPPED_DATA_DIR
+
+    return Path(SHIPPED_DATA_DIR)
 
 
 def open_dataset(path: str | bytes | PathLike[str] | PathLike[bytes]) -> Registry:

@@ -48,10 +48,9 @@ class VodspecError(Exception):
             where.append(file if self.line is None else f"{file}:{self.line}")
         elif self.line is not None:
             where.append(f"line {self.line}")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
+        for label, value in (("row", self.row), ("column", self.column)):
+            if value is not None:
+                where.append(f"{label} {value}")
         # One line always: a message must never smuggle a newline into the CLI's output.
         text = " ".join(self.message.split())
         return f"{', '.join(where)}: {text}" if where else text

@@ -72,8 +72,3 @@ def csv_cell(value: Any) -> str:
 
 #: The installed package (the build never publishes inside it).
 PACKAGE_DIR = Path(snapshot.__file__).resolve().parent
-
-
-def shipped_data_dir() -> Path:
-    """The published dataset this installation carries (the one the accessor reads)."""
-    return Path(snapshot.SHIPPED_DATA_DIR)

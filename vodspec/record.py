@@ -79,12 +79,12 @@ def is_text(value: object) -> bool:
     return is_string(value) and value != ""
 
 
-def is_optional_text(value: object) -> bool:
-    return value is None or is_text(value)
+def _or_none(rule: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda value: value is None or rule(value)
 
 
-def is_optional_string(value: object) -> bool:
-    return value is None or is_string(value)
+def _one_of(vocabulary: tuple[str, ...]) -> Callable[[object], bool]:
+    return lambda value: type(value) is str and value in vocabulary
 
 
 def is_lines(value: object) -> bool:
@@ -103,20 +103,12 @@ def is_status(value: object) -> bool:
     return type(value) is int and LOWEST_STATUS <= value <= HIGHEST_STATUS
 
 
-def is_optional_status(value: object) -> bool:
-    return value is None or is_status(value)
-
-
-def is_category(value: object) -> bool:
-    return type(value) is str and value in CATEGORIES
-
-
-def is_retry_advice(value: object) -> bool:
-    return type(value) is str and value in RETRY_ADVICE
-
-
-def is_standard_retry_view(value: object) -> bool:
-    return type(value) is str and value in STANDARD_RETRY_VIEWS
+is_optional_text = _or_none(is_text)
+is_optional_string = _or_none(is_string)
+is_optional_status = _or_none(is_status)
+is_category = _one_of(CATEGORIES)
+is_retry_advice = _one_of(RETRY_ADVICE)
+is_standard_retry_view = _one_of(STANDARD_RETRY_VIEWS)
 
 
 class Field:
@@ -207,7 +199,8 @@ ERROR_CODE_FIELDS = (
 
 
 class _Record:
-    """Immutable, hashable, compared by value; fields are the subclass's ``__slots__``."""
+    """A record of a source page, immutable, hashable, compared by value; fields are the
+    subclass's ``__slots__``, the last of them saying where it came from."""
 
     __slots__: tuple[str, ...] = ()
     #: The published JSON's fields, in order: the stored ones and those computed from them.
@@ -216,6 +209,11 @@ class _Record:
     STORED: tuple[Field, ...] = ()
     #: The fields that name a record (see vodspec.tools.diff).
     KEY: tuple[str, ...] = ()
+
+    doc_id: str | None
+    source_row: str | None
+    source_line: int
+    source_sha256: str
 
     def __init__(self, *values: object) -> None:
         if len(values) != len(self.__slots__):
@@ -256,10 +254,10 @@ class _Record:
     def __hash__(self) -> int:
         return hash(self._values())
 
-    # Records order by their key (a status by code; an error code by code, then status), so
-    # that sorted() and min() work on them; records of two types do not compare.
+    # Records order by their key (a status by code; an error code by code, then status), then
+    # by line, so that sorted() and min() work on them; records of two types do not compare.
     def _order(self) -> tuple[object, ...]:
-        return self._values()
+        return (*(getattr(self, name) for name in self.KEY), self.source_line)
 
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -282,18 +280,7 @@ class _Record:
         return self._order() >= other._order()
 
 
-class _SourcedRecord(_Record):
-    """A record of a source page: it says where it came from (its subclass's last slots)."""
-
-    __slots__: tuple[str, ...] = ()
-
-    doc_id: str | None
-    source_row: str | None
-    source_line: int
-    source_sha256: str
-
-
-class Status(_SourcedRecord):
+class Status(_Record):
     """One status code as the VOD documentation describes it."""
 
     FIELDS = tuple(field.name for field in STATUS_FIELDS)
@@ -325,11 +312,8 @@ class Status(_SourcedRecord):
     def __repr__(self) -> str:
         return f"<Status {self.code} {self.reason!r} retry={self.retry}>"
 
-    def _order(self) -> tuple[object, ...]:
-        return (self.code, self.source_line)
 
-
-class ErrorCode(_SourcedRecord):
+class ErrorCode(_Record):
     """One row of an error-code table (one per HTTP status where the row lists several)."""
 
     FIELDS = tuple(field.name for field in ERROR_CODE_FIELDS)

@@ -141,16 +141,6 @@ def _one_line(text: str | None) -> str | None:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip()) if text else None
 
 
-def _error_records(
-    registry: Registry, code: str | None, status: int | None
-) -> tuple[ErrorCode, ...]:
-    """The code's records under this status, else all of its records (the page may list the
-    code under another status than the server sent)."""
-    if code is None:
-        return ()
-    return registry.get_error(code, status) or registry.get_error(code)
-
-
 def explain(exc: BaseException, registry: Registry | None = None) -> Explanation:
     """The status record, the error-code records, the server's message, the page's message
     and remedy, and both retry views with their sources, for an SDK exception (any exception
@@ -175,7 +165,10 @@ def explain(exc: BaseException, registry: Registry | None = None) -> Explanation
     request_id = _text(exc, "request_id")
     network = status_code is None and _network(exc)
     status = registry.get(status_code) if status_code is not None else None
-    errors = _error_records(registry, error_code, status_code)
+    errors: tuple[ErrorCode, ...] = ()
+    if error_code is not None:
+        # Else all of the code's records: the page may list it under another status.
+        errors = registry.get_error(error_code, status_code) or registry.get_error(error_code)
     page_message = _one_line(next((e.message for e in errors if e.message), None))
     remedy = _one_line(next((e.remedy for e in errors if e.remedy), None))
     vendor = status.retry if status else UNSPECIFIED

@@ -93,17 +93,14 @@ def dumps(snapshot: Snapshot) -> bytes:
 
 
 def read(path: str = SNAPSHOT_FILE) -> Snapshot:
-    """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError."""
-    return parse(read_bytes(path))
-
-
-def read_bytes(path: str = SNAPSHOT_FILE) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them (a larger file is not a snapshot)."""
+    """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError. At most
+    MAX_BYTES + 1 bytes are read (a larger file is not a snapshot)."""
     try:
         with open(path, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _unreadable(f"{type(exc).__name__}: {exc.strerror or exc}") from None
+    return parse(data)
 
 
 def parse(data: bytes) -> Snapshot:
