@@ -415,7 +415,7 @@ def read_document(text: str) -> Document:
     if not at_home:
         _check_stray_rows(root)
     if "|" in text:
-        check_pipe_tables(root, text)
+        check_pipe_tables(root, source)
     if _may_hide(folded, root):
         _check_hiding(root, lines)
     return Document(root, at_home)
@@ -813,14 +813,13 @@ def _check_stray_rows(root: etree._Element) -> None:
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def check_pipe_tables(root: etree._Element, text: str) -> None:
+def check_pipe_tables(root: etree._Element, source: list[str]) -> None:
     """Refuse pipe-table rows that GFM would silently pad, cut or end the table at.
 
     cmark-gfm (like GitHub) fills a short row with empty cells and drops extra ones; a row
     written with a different number of cells than the header, or the last row of a file
     cut off without its final newline, is refused instead.
     """
-    source = text.split("\n")
     for table in root.iter("table"):
         if table.get(SOURCEPOS) is None:
             continue
