@@ -56,16 +56,9 @@ def decode(data: bytes) -> str:
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not data.translate(None, _NOT_CONTROL_BYTES):
+    if not data.translate(None, _NOT_CONTROL_BYTES) or _CONTROL.search(text) is None:
         return text
-    return remove_control_characters(text)
-
-
-def remove_control_characters(text: str) -> str:
-    """Drop control characters other than tab and newline, reporting each as a warning."""
-    found = _CONTROL.search(text)
-    if found is None:
-        return text
+    # Control characters other than tab and newline are dropped, each reported as a warning.
     in_tag = _CONTROL_IN_TAG.search(text)
     if in_tag is not None:
         raise MarkupError(
@@ -77,7 +70,7 @@ def remove_control_characters(text: str) -> str:
         line = text.count("\n", 0, match.start()) + 1
         warnings.warn(
             VodspecWarning(f"line {line}: removed control character U+{ord(match[0]):04X}"),
-            stacklevel=3,
+            stacklevel=2,
         )
     return _CONTROL.sub("", text)
 

@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError, TruncatedError
+from vodspec.tools.scrape.page import HEADINGS
 
 #: GitHub's Markdown: CommonMark plus these cmark-gfm extensions ("tagfilter" escapes
 #: <script>, <style>, <iframe>… so that they show as text).
@@ -158,7 +160,7 @@ _PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
 #: with: their rendered lines are theirs until that end (or as many lines as they span).
 LEAF_ENDS = {
     "p": "</p>",
-    **{f"h{level}": f"</h{level}>" for level in range(1, 7)},
+    **{heading: f"</{heading}>" for heading in HEADINGS},
     "pre": "</code></pre>",
     "hr": "",
     "table": "</table>",
@@ -201,10 +203,7 @@ def _check_after_html_end(html: str, folded: bytes) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
     if b"</html" not in folded:
         return  # the common case; else the position is found in the text itself
-    ends = list(_HTML_END.finditer(html))
-    if not ends:
-        return
-    end = ends[-1].start()
+    end = list(_HTML_END.finditer(html))[-1].start()  # there: only A-Z fold into "</html"
     close = html.find(">", end)
     if close >= 0 and not html[close + 1 :].strip():
         return
@@ -275,20 +274,17 @@ def _same_lines(source: list[str], start: int, rendered: list[str], at: int) -> 
     (a slice's equality), in steps that double while they match, then halve.
     """
     limit = min(len(rendered) - at, len(source) - start)
-    run, step = 0, 16
-    while (
-        run + step <= limit
-        and rendered[at + run : at + run + step] == source[start + run : start + run + step]
-    ):
-        run += step
-        step *= 2
-    while step > 1:
-        step //= 2
+    run, step, growing = 0, 16, True
+    while step:
         if (
             run + step <= limit
             and rendered[at + run : at + run + step] == source[start + run : start + run + step]
         ):
             run += step
+            step = step * 2 if growing else step // 2
+        else:
+            growing = False
+            step //= 2
     if "" in rendered[at : at + run]:  # a blank line maps to the line before, not the next
         run = rendered.index("", at, at + run) - at
     return run
@@ -352,13 +348,12 @@ def _check_source(text: str) -> None:
     for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
         if attribute.encode() not in folded:
             continue  # the common case; else its line is found in the text itself
-        at = text.lower().find(attribute)
-        if at >= 0:
-            raise MarkupError(
-                f"the page writes a {attribute} attribute, which the reader uses to place"
-                " rows; refusing rather than trusting it",
-                line=text.count("\n", 0, at) + 1,
-            )
+        at = text.lower().find(attribute)  # there: the folded page finds what lower() does
+        raise MarkupError(
+            f"the page writes a {attribute} attribute, which the reader uses to place"
+            " rows; refusing rather than trusting it",
+            line=text.count("\n", 0, at) + 1,
+        )
     found = _DEEP_CONTAINERS.search("\n" + text)
     if found is not None:  # the line starts at found.start() in the text
         raise MarkupError(
@@ -420,7 +415,7 @@ def read_document(text: str) -> Document:
     if not at_home:
         _check_stray_rows(root)
     if "|" in text:
-        check_pipe_tables(root, text)
+        check_pipe_tables(root, source)
     if _may_hide(folded, root):
         _check_hiding(root, lines)
     return Document(root, at_home)
@@ -520,7 +515,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
                 continue
             _set_line(element, _start(source, _row_position(element, position))[0])
             continue
-        rendered: int = getattr(element, "sourceline", None) or 0  # _rendered_line, inline: hot
+        rendered: int = getattr(element, "sourceline", None) or 0
         if rendered >= MAX_PARSER_LINE:
             raise MarkupError(
                 f"a <{name}> beyond line {MAX_PARSER_LINE:,} of the rendered page, where"
@@ -621,12 +616,8 @@ def _may_hide(folded: bytes, root: etree._Element) -> bool:
 
 def _check_hiding(root: etree._Element, lines: list[int]) -> None:
     """Refuse the first element that hides or embeds content, saying what hides what."""
-    found = _HIDING_XPATH(root)
-    if not isinstance(found, list):
-        return
-    for element in found:
-        if not isinstance(element, etree._Element):
-            continue
+    # The expression selects elements only: lxml's stubs cannot tell.
+    for element in cast("list[etree._Element]", _HIDING_XPATH(root)):
         what = f"<{element.tag}>"
         style = element.get("style")
         if element.tag in HIDING_ELEMENTS:
@@ -677,10 +668,7 @@ def _row_id(element: etree._Element) -> str | None:
 def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
     """Refuse a table part right inside a cell (<col>, <caption>, <tr>…, not within a table
     nested there): a browser closes the cell at it, so the row does not show as written."""
-    found = _PARTS_IN_CELLS_XPATH(root)
-    for element in found if isinstance(found, list) else ():
-        if not isinstance(element, etree._Element):
-            continue
+    for element in cast("list[etree._Element]", _PARTS_IN_CELLS_XPATH(root)):
         cell = next(element.iterancestors("td", "th"))
         table = next(element.iterancestors("table"), None)
         if table is None or cell in table.iterancestors():
@@ -726,20 +714,15 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
     position = element.get(SOURCEPOS)
     if position is not None:
         return int(position.partition(":")[0])
-    rendered = _rendered_line(element)
+    rendered: int = getattr(element, "sourceline", None) or 0  # lxml's stubs leave it untyped
     return (lines[rendered] if 0 < rendered < len(lines) else 0) or None
 
 
 def line_of(element: etree._Element) -> int:
     """A table element's line in the source, once placed; else the line the HTML parser
     read it on (0 when it does not know it)."""
-    line: int | None = getattr(element, "sourceline", None)  # not _rendered_line: hot
-    return line or int(element.get(LINE_ATTRIBUTE) or 0)
-
-
-def _rendered_line(element: etree._Element) -> int:
     line: int | None = getattr(element, "sourceline", None)  # lxml's stubs leave it untyped
-    return line or 0
+    return line or int(element.get(LINE_ATTRIBUTE) or 0)
 
 
 #: End tags with no element open that a browser turns into elements (HTML5: ``</br>`` is a
@@ -814,8 +797,8 @@ _STRAY = etree.XPath(
 
 def _check_stray_rows(root: etree._Element) -> None:
     """A row or cell outside a table: an end tag (or a comment's end) closed the table early."""
-    stray = _STRAY(root)
-    if isinstance(stray, list) and stray and isinstance(stray[0], etree._Element):
+    stray = cast("list[etree._Element]", _STRAY(root))
+    if stray:
         element = stray[0]
         container = "table" if element.tag == "tr" else "tr"
         raise MarkupError(
@@ -830,23 +813,22 @@ def _check_stray_rows(root: etree._Element) -> None:
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def check_pipe_tables(root: etree._Element, text: str) -> None:
+def check_pipe_tables(root: etree._Element, source: list[str]) -> None:
     """Refuse pipe-table rows that GFM would silently pad, cut or end the table at.
 
     cmark-gfm (like GitHub) fills a short row with empty cells and drops extra ones; a row
     written with a different number of cells than the header, or the last row of a file
     cut off without its final newline, is refused instead.
     """
-    source = text.split("\n")
     for table in root.iter("table"):
         if table.get(SOURCEPOS) is None:
             continue
         rows = [row for row in table.iter("tr") if row.get(SOURCEPOS) is not None]
         if not rows:
             continue
-        header = _pipe_cells(source, _row_position(rows[0], rows[0].get(SOURCEPOS) or ""))
+        header = _pipe_cells(source, rows[0])
         for row in rows[1:]:
-            cells = _pipe_cells(source, _row_position(row, row.get(SOURCEPOS) or ""))
+            cells = _pipe_cells(source, row)
             if cells != header:
                 raise CellError(
                     f"pipe-table row has {cells} cells; the header has {header}",
@@ -860,18 +842,17 @@ def check_pipe_tables(root: etree._Element, text: str) -> None:
             )
 
 
-def _pipe_cells(source: list[str], position: str) -> int:
+def _pipe_cells(source: list[str], row: etree._Element) -> int:
     """How many cells a pipe-table row has in the source, from its first cell (in bytes,
     as cmark counts columns; the pipe before the first cell included)."""
-    line, first = _start(source, position)
+    line, first = _start(source, _row_position(row, row.get(SOURCEPOS) or ""))
     data = source[line - 1].encode()
     if first >= 2 and data[first - 2 : first - 1] == b"|":
         first -= 1
-    raw = data[first - 1 :].decode(errors="replace")
-    row = raw.strip()
-    columns = _PIPE.split(row)
-    if columns and not columns[0].strip() and row.startswith("|"):
+    rest = data[first - 1 :].decode(errors="replace").strip()  # the row from its first cell
+    columns = _PIPE.split(rest)
+    if columns and not columns[0].strip() and rest.startswith("|"):
         columns.pop(0)
-    if columns and not columns[-1].strip() and row.endswith("|") and not row.endswith("\\|"):
+    if columns and not columns[-1].strip() and rest.endswith("|") and not rest.endswith("\\|"):
         columns.pop()
     return len(columns)
