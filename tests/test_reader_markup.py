@@ -277,6 +277,25 @@ def test_a_filtered_tag_after_a_saved_pages_head_is_found_whatever_the_title_hol
         scrape(page.encode(), file="p.md", service="any")
 
 
+@pytest.mark.parametrize(
+    ("markup", "what"),
+    [
+        ('<p data-sourcepos="1:1-1:1">x</p>', "data-sourcepos attribute"),
+        ("<SCRIPT>x</SCRIPT>", "<script> element"),
+    ],
+)
+def test_a_refusal_names_the_line_even_after_text_that_lower_cases_longer(
+    markup: str, what: str
+) -> None:
+    # U+0130 lower-cases to two characters: a position found in text.lower() and counted in
+    # the text named a line further down than the markup stands on.
+    page = "# 状态码\n\n" + "\u0130" * 40 + "\n\n" * 5 + markup + "\n\n" + STATUS_PIPE
+    line = page.split("\n").index(markup) + 1
+    with pytest.raises(MarkupError, match=what) as refusal:
+        scrape(page.encode(), file="p.md", service="any")
+    assert refusal.value.line == line
+
+
 def test_the_doc_id_is_the_title_headings_not_a_sections() -> None:
     page = md_page(STATUS_PIPE, '### 参考<a name="ref"></a>\n\n见上表。')
     assert scrape(page, file="p.md", service="any").source.doc_id is None

@@ -348,11 +348,10 @@ def _check_source(text: str) -> None:
     for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
         if attribute.encode() not in folded:
             continue  # the common case; else its line is found in the text itself
-        at = text.lower().find(attribute)  # there: the folded page finds what lower() does
         raise MarkupError(
             f"the page writes a {attribute} attribute, which the reader uses to place"
             " rows; refusing rather than trusting it",
-            line=text.count("\n", 0, at) + 1,
+            line=_line_of_word(text, attribute),
         )
     found = _DEEP_CONTAINERS.search("\n" + text)
     if found is not None:  # the line starts at found.start() in the text
@@ -583,12 +582,19 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     if found is None:
         return
     tag = found[1].lower()
-    at = text.lower().find(f"<{tag}")
     raise MarkupError(
         f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
         " rather than choosing what the page shows",
-        line=text.count("\n", 0, at) + 1 if at >= 0 else None,
+        line=_line_of_word(text, f"<{tag}"),
     )
+
+
+def _line_of_word(text: str, word: str) -> int | None:
+    """The line of the first ``word`` in ``text``, in any case. Searched in the text itself:
+    a position in ``text.lower()`` is not one in the text (U+0130 lower-cases to two
+    characters), so its line would be wrong."""
+    found = re.search(re.escape(word), text, re.IGNORECASE)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def remove_keeping_tail(element: etree._Element) -> None:
@@ -650,11 +656,10 @@ def _check_head_styles(text: str, head: str) -> None:
     while at >= 0:
         end = head.find("&lt;/style", at)
         if HIDING_CSS.search(head, at + len("&lt;style"), end if end >= 0 else len(head)):
-            where = text.lower().find("<style")
             raise MarkupError(
                 "a <style> in the page's head may hide or disguise content in its body;"
                 " renderers disagree about what such a page shows, so it is refused",
-                line=text.count("\n", 0, where) + 1 if where >= 0 else None,
+                line=_line_of_word(text, "<style"),
             )
         at = head.find("&lt;style", at + 1)
 
