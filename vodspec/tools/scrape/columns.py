@@ -240,8 +240,7 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
-    first = columns[0] if named else []
-    if named and named[0] is None and any(first) and _share(first, _is_registered_status) == 1.0:
+    if named and named[0] is None and _share(columns[0], _is_registered_status) == 1.0:
         return 0
     return None
 
