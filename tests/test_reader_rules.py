@@ -325,11 +325,10 @@ def test_an_odd_status_cell_on_an_error_page_is_kept_as_written(cell: str) -> No
 @pytest.mark.parametrize("cell", ["N/A", "--", "***", "NA", "40"])
 def test_an_odd_code_cell_on_a_status_page_is_a_note(cell: str) -> None:
     data = status_page(row("404 Not Found", "不存在。"), row(cell, "保留。"))
-    notes: list[Any] = []
     with pytest.warns(OddContentWarning, match=r"p\.md:5.*not a status code"):
-        dataset = scrape(data, file="p.md", service="any", notes=notes)
+        dataset = scrape(data, file="p.md", service="any")
     assert [r.code for r in dataset.records] == [404]
-    assert [(n.line, n.text) for n in notes] == [(5, f"{cell} | 保留。")]
+    assert [(n.line, n.text) for n in dataset.notes] == [(5, f"{cell} | 保留。")]
 
 
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])

@@ -28,8 +28,10 @@ from vodspec.tools.scrape.tables import Cell, Row, Table
 #: the header wins, so 错误码说明 (a description of codes) describes, 处理建议 remedies and
 #: 原因短语 (reason phrase) is the phrase, not a cause. "reason?" is a weak reason: the column
 #: is the reason only if its cells are known reason phrases (a 类型 column may say "成功").
-HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
-    (role, tuple(words.split()))
+#: Each role's words make one search: one regex scan of a header finds any of them, where
+#: testing each word in turn costs a step per word (a hundred in all).
+HEADER_PATTERNS = tuple(
+    (role, re.compile("|".join(re.escape(word) for word in words.split())))
     for role, words in (
         (
             REMEDY,
@@ -58,11 +60,6 @@ HEADER_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
             " size count default range quota",
         ),
     )
-)
-#: HEADER_WORDS as one search per role: one regex scan of a header finds any of a role's
-#: words, where testing each word in turn costs a step per word (a hundred in all).
-HEADER_PATTERNS = tuple(
-    (role, re.compile("|".join(re.escape(word) for word in words))) for role, words in HEADER_WORDS
 )
 #: What header_key drops: anything str.isalnum() rejects (re's \w is isalnum() or "_").
 NOT_ALNUM = re.compile(r"[\W_]+")
@@ -243,8 +240,7 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
-    first = columns[0] if named else []
-    if named and named[0] is None and any(first) and _share(first, _is_registered_status) == 1.0:
+    if named and named[0] is None and _share(columns[0], _is_registered_status) == 1.0:
         return 0
     return None
 
@@ -289,12 +285,11 @@ def classify(table: Table) -> CodeTable | None:
     error = _error_column(named, columns, status)
     if error is None and status is not None:
         _refuse_partial_codes(body, named, columns, status)
-    found = None
     if error is not None:
         found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
     elif status is not None:
         found = _assign(STATUS_CODES, body, named, {"status": status})
-    if found is None:
+    else:
         return None
     _check_header_row(found)
     _check_spans(found)

@@ -109,8 +109,7 @@ def _given(paragraph: str, rule: RetryRule) -> bool:
         return False  # asked, not said ("……更改？")
     if rule.alone:
         return text.rstrip("。.！! ") == rule.phrase
-    sentences = [part.strip() for part in SENTENCE_END.split(text) if part.strip()]
-    return any(_advice(sentence, rule.phrase) for sentence in sentences)
+    return any(_advice(sentence, rule.phrase) for sentence in SENTENCE_END.split(text))
 
 
 def _ends(text: str, phrase: str) -> list[str]:

@@ -44,8 +44,11 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
     cell = row.cells[index]
     words = cell.words
     text = "\n".join(cell.paragraphs) or None
-    reason = _reason(table, row)
-    if reason is not None:
+    # A reason phrase from a column of them (found by content) belongs with the status:
+    # "400" | "Bad Request" reads as "400 Bad Request".
+    phrase = row.cells[table.roles[REASON]].words if REASON in table.roles else ()
+    if not no_phrase(phrase):
+        reason = " ".join(phrase)
         words, text = (*words, reason), f"{text} {reason}"
     found = grammar.statuses(words)
     if found is None:
@@ -70,17 +73,6 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
         if code not in codes:
             codes.append(code)
     return codes, text
-
-
-def _reason(table: CodeTable, row: Row) -> str | None:
-    """The status's reason phrase from a column of them (found by content), if the row has
-    one: it belongs with the status ("400" | "Bad Request" reads as "400 Bad Request")."""
-    if REASON not in table.roles:
-        return None
-    words = row.cells[table.roles[REASON]].words
-    if no_phrase(words):
-        return None
-    return " ".join(words)
 
 
 def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:

@@ -67,8 +67,9 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
     """The statuses a cell lists, each (code, reason phrase or None); None when any part
     of it is not a status. A reason written in the paragraph after a bare code ("200" /
     "OK") belongs to that code."""
-    if len(paragraphs) == 1 and _is_bare_status(paragraphs[0]):
-        return [(int(paragraphs[0]), None)]  # the common cell, read without a split
+    only = paragraphs[0] if len(paragraphs) == 1 else ""
+    if len(only) == 3 and only.isascii() and only.isdigit():
+        return [(int(only), None)]  # the common cell, a bare code, read without a split
     found: list[tuple[int, str | None]] = []
     for part in values(paragraphs):
         match = ONE_STATUS.fullmatch(part)
@@ -79,11 +80,6 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
         else:
             return None
     return found or None
-
-
-def _is_bare_status(text: str) -> bool:
-    """Three ASCII digits and nothing else: what ONE_STATUS reads as a code without a phrase."""
-    return len(text) == 3 and text.isascii() and text.isdigit()
 
 
 def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:

@@ -53,7 +53,6 @@ def scrape(
     source_id: str | None = None,
     url: str | None = None,
     doc_id: str | None = None,
-    notes: list[Note] | None = None,
 ) -> Dataset:
     """Scrape one page (a path or its bytes) into a validated dataset model.
 
@@ -63,21 +62,65 @@ def scrape(
     source; the doc id is the page heading's anchor, else ``doc_id`` (they must agree).
 
     Odd but clear content is published as written and reported: one OddContentWarning a
-    note (file, line, row), each also appended to ``notes`` when given; under STRICT the
-    first is a refusal instead.
+    note (file, line, row); under STRICT the first is a refusal instead.
     """
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"
     else:
         data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
-    found: list[Note] = []
+    file = file or where
+    notes: list[Note] = []
     try:
-        dataset = _scrape(data, service, kind, file or where, source_id, url, doc_id, found)
-        _report(found, where)
+        sha256 = hashlib.sha256(data).hexdigest()
+        text = decode(data)
+        conflict = find_conflict(text)
+        if conflict is not None:
+            raise conflict_error(conflict, _row_at(text, conflict[0]))
+        document = read_document(text)
+        # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
+        page_kind, tables = code_tables(html_tables(document), kind)
+        info = page_info(document.root)
+        if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
+            raise InputError(
+                f"the page's heading names doc id {info.doc_id!r}, the manifest {doc_id!r};"
+                " expected the same page",
+                line=1,
+            )
+        info = PageInfo(info.title, info.doc_id or doc_id, info.intro)
+        origin = Origin(info.doc_id, sha256, notes)
+        records: list[Any]
+        if page_kind == STATUS_CODES:
+            found_service = check_service(info, service)  # another service's page: refused first
+            records = status_records(tables, origin)
+        else:
+            records = error_records(tables, origin)
+        if not records:
+            raise NoTableError(
+                f"the {TABLE_WORDS[page_kind]} table has no rows", line=tables[0].table.line
+            )
+        if page_kind == ERROR_CODES:  # the codes tell the service too (VOD.*)
+            found_service = check_service(info, service, (record.error_code for record in records))
+        model = StatusDataset if page_kind == STATUS_CODES else ErrorDataset
+        dataset = model(
+            name=f"{found_service or 'unknown'}-{page_kind.replace('_', '-')}",
+            version=INITIAL_VERSION,
+            source=Source(
+                id=source_id or info.doc_id or file,
+                doc_id=info.doc_id,
+                title=info.title,
+                service=found_service,
+                url=url,
+                file=file,
+                sha256=sha256,
+            ),
+            records=records,  # type: ignore[arg-type]  # the model that matches page_kind
+            notes=[
+                PageNote(**dataclasses.asdict(note)) for note in sorted(notes, key=lambda n: n.line)
+            ],
+        )
+        _report(notes, where)
     except VodspecError as exc:
         raise exc.located(where) from None
-    if notes is not None:
-        notes.extend(found)
     return dataset
 
 
@@ -130,62 +173,3 @@ def _row_at(text: str, line: int) -> str | None:
         return None
     rows = [] if root is None else [row for row in root.iter("tr") if line_of(row) <= line]
     return rows[-1].get("id") if rows else None
-
-
-def _scrape(
-    data: bytes,
-    service: str,
-    kind: str | None,
-    file: str,
-    source_id: str | None,
-    url: str | None,
-    doc_id: str | None,
-    notes: list[Note],
-) -> Dataset:
-    sha256 = hashlib.sha256(data).hexdigest()
-    text = decode(data)
-    conflict = find_conflict(text)
-    if conflict is not None:
-        raise conflict_error(conflict, _row_at(text, conflict[0]))
-    document = read_document(text)
-    # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
-    page_kind, tables = code_tables(html_tables(document), kind)
-    info = page_info(document.root)
-    if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
-        raise InputError(
-            f"the page's heading names doc id {info.doc_id!r}, the manifest {doc_id!r};"
-            " expected the same page",
-            line=1,
-        )
-    info = PageInfo(info.title, info.doc_id or doc_id, info.intro)
-    origin = Origin(info.doc_id, sha256, notes)
-    records: list[Any]
-    if page_kind == STATUS_CODES:
-        found_service = check_service(info, service)  # another service's page: refused first
-        records = status_records(tables, origin)
-    else:
-        records = error_records(tables, origin)
-    if not records:
-        raise NoTableError(
-            f"the {TABLE_WORDS[page_kind]} table has no rows", line=tables[0].table.line
-        )
-    if page_kind == ERROR_CODES:  # the codes tell the service too (VOD.*)
-        found_service = check_service(info, service, (record.error_code for record in records))
-    model = StatusDataset if page_kind == STATUS_CODES else ErrorDataset
-    return model(
-        name=f"{found_service or 'unknown'}-{page_kind.replace('_', '-')}",
-        version=INITIAL_VERSION,
-        source=Source(
-            id=source_id or info.doc_id or file,
-            doc_id=info.doc_id,
-            title=info.title,
-            service=found_service,
-            url=url,
-            file=file,
-            sha256=sha256,
-        ),
-        records=records,  # type: ignore[arg-type]  # the model that matches page_kind
-        notes=[
-            PageNote(**dataclasses.asdict(note)) for note in sorted(notes, key=lambda n: n.line)
-        ],
-    )

@@ -35,7 +35,6 @@ class Note:
 
 
 def cell_error(row: Row, column: str | None, message: str) -> CellError:
-    """A refusal naming the row's line, its id and the column."""
     return CellError(message, line=row.line, row=row.id, column=column)
 
 
@@ -49,7 +48,6 @@ class Origin:
     notes: list[Note]
 
     def note(self, row: Row, column: str | None, why: str, in_records: bool = False) -> None:
-        """Note odd but clear content of ``row``, with its text as written (see Note)."""
         texts = [" / ".join(cell.paragraphs) for cell in row.cells if not cell.from_left]
         text = " | ".join(text for text in texts if text)
         self.notes.append(Note(row.line, row.id, column, text, why, in_records))

@@ -21,21 +21,18 @@ SERVICE_NAMES: dict[str, tuple[str, ...]] = {
     "dcs": ("分布式缓存服务",),
     "dgc": ("数据治理中心",),
 }
-#: Error-code prefixes that name a service ("VOD.10053" -> VOD). Shared prefixes (Common,
+#: Error-code prefixes that name a service ("VOD.10053" -> vod). Shared prefixes (Common,
 #: APIGW, SYS, KMS…) name none.
-CODE_PREFIXES: dict[str, tuple[str, ...]] = {
-    "vod": ("VOD", "VST"),
-    "live": ("LIVE",),
-    "ecs": ("ECS",),
-    "bms": ("BMS",),
-    "vpc": ("VPC",),
-    "dns": ("DNS",),
-    "aom": ("AOM",),
-    "dcs": ("DCS",),
-}
-#: Each prefix of CODE_PREFIXES -> the service it names.
 _PREFIX_SERVICE = {
-    prefix: service for service, prefixes in CODE_PREFIXES.items() for prefix in prefixes
+    "VOD": "vod",
+    "VST": "vod",
+    "LIVE": "live",
+    "ECS": "ecs",
+    "BMS": "bms",
+    "VPC": "vpc",
+    "DNS": "dns",
+    "AOM": "aom",
+    "DCS": "dcs",
 }
 ANY_SERVICE = "any"
 

@@ -27,17 +27,10 @@ from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_p
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
-from vodspec.tools.scrape.rows import (
-    Batch,
-    Origin,
-    cell_error,
-    check_ascii,
-    extra_paragraphs,
-)
+from vodspec.tools.scrape.rows import Batch, Origin, cell_error, check_ascii, extra_paragraphs
 from vodspec.tools.scrape.tables import Cell, Row
 
-#: Validates a page's records in one call (made once: making one costs more than a page's
-#: records save).
+#: Validates a page's records in one call (see Batch).
 RECORDS = TypeAdapter(list[StatusRecord])
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]

@@ -8,7 +8,6 @@ are expanded, so a tiny page cannot grow into a huge grid.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
@@ -138,7 +137,8 @@ def html_tables(document: Document) -> list[Table]:
     # table marks the cell already; else the cells holding one are found table by table.
     if not document.parts_at_home:
         for element in outer:
-            not_simple.update(_cells_holding(element, ("tr", "td", "th")))
+            for part in element.iter("tr", "td", "th"):
+                not_simple.update(part.iterancestors("td", "th"))
     kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup))
     tables = []
     for element in outer:
@@ -192,19 +192,18 @@ def _rows(
                 groups.append(group)
             else:
                 footers.append(group)
-    if at_home:
-        return groups + footers, header
-    rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
-    if len(rows) != placed:
-        homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
-        stray = next(row for row in rows if row.getparent() not in homes)
-        parent = stray.getparent()
-        raise MarkupError(
-            f"a table row inside <{parent.tag if parent is not None else '?'}>, not in a row"
-            " group; a browser shows it, so it is refused rather than skipped",
-            line=line_of(stray),
-            row=stray.get("id"),
-        )
+    if not at_home:
+        rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
+        if len(rows) != placed:
+            homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
+            stray = next(row for row in rows if row.getparent() not in homes)
+            parent = stray.getparent()
+            raise MarkupError(
+                f"a table row inside <{parent.tag if parent is not None else '?'}>, not in a"
+                " row group; a browser shows it, so it is refused rather than skipped",
+                line=line_of(stray),
+                row=stray.get("id"),
+            )
     return groups + footers, header
 
 
@@ -273,13 +272,9 @@ def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[
     """One header cell per column; header rows stacked (状态码 / Status Code) are joined."""
     columns = []
     for index in range(width):
+        # Never empty: the widest header row fills every column (one that a rowspan from
+        # above would push wider is refused by _expand_row).
         parts = [cells[index] for _, cells in grid if index < len(cells)]
-        if not parts:
-            raise CellError(
-                f"the header has no cell for column {index + 1}",
-                line=line_of(grid[0][0]),
-                row=grid[0][0].get("id"),
-            )
         texts = list(dict.fromkeys(part.text for part in parts if part.text))
         columns.append(
             Cell(tuple(texts[:1]) if len(texts) < 2 else (" ".join(texts),), parts[0].line)
@@ -318,23 +313,11 @@ class _CellKinds:
     with_sup: frozenset[etree._Element]
 
 
-def _cells_holding(table: etree._Element, tags: Iterable[str]) -> frozenset[etree._Element]:
-    """Every cell that holds an element named in ``tags`` (a nested table's cells and the
-    outer ones included)."""
-    cells: set[etree._Element] = set()
-    for element in table.iter(*tags):
-        cells.update(element.iterancestors("td", "th"))
-    return frozenset(cells)
-
-
 def _expand(
     groups: list[list[etree._Element]], width: int, kinds: _CellKinds
 ) -> list[tuple[etree._Element, list[Cell]]]:
-    """Rows as full-width lists of cells, with rowspan and colspan copied into place.
-
-    A row that would grow wider than the header is refused before its spans are copied,
-    and so is a table whose expanded grid passes MAX_GRID_CELLS.
-    """
+    """Rows as full-width lists of cells, with rowspan and colspan copied into place; a row
+    grows no wider than the header (its spans are checked before they are copied)."""
     grid = []
     total = 0
     for rows in groups:
