@@ -342,6 +342,20 @@ def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: 
     assert "注：以上为常见情况。" in published.text and not published.in_records
 
 
+@pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
+@pytest.mark.parametrize("blank", ["", " ", "<p></p>"])
+def test_an_empty_row_across_the_table_is_refused_in_one_line(
+    make: Any, width: int, blank: str
+) -> None:
+    # It holds no note to keep (a note's text is never empty): it is read as a row of codes
+    # and refused as such, as an empty row of cells is (it was an internal error).
+    cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")
+    empty = f'<tr><td colspan="{width}">{blank}</td></tr>\n'
+    with pytest.raises(CellError) as refusal:
+        scrape(make(row(*cells), empty), file="p.md", service="any")
+    assert refusal.value.line == 5 and "\n" not in str(refusal.value)
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -199,13 +199,17 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
 
 def _notes(table: Table, width: int) -> tuple[Row, ...]:
     """The rows that are one cell of prose across the whole table: notes, not rows of codes
-    (one that reads as a code spans the code and its text: refused as such)."""
+    (one that reads as a code spans the code and its text, and an empty one holds no note:
+    each is read as a row of codes, and refused as such)."""
     if width < 2:
         return ()
     return tuple(
         row
         for row in table.rows
-        if row.cells and row.cells[0].colspan == width and not _reads_as_codes(row.cells[:1])
+        if row.cells
+        and row.cells[0].colspan == width
+        and row.cells[0].paragraphs
+        and not _reads_as_codes(row.cells[:1])
     )
 
 
