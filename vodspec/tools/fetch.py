@@ -191,10 +191,7 @@ def download(
     deadline: float = DEADLINE,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> Fetched:
-    """GET ``url`` (see the module docstring for the rules); 304 means unchanged.
-
-    An ``etag`` or ``last_modified`` that is not a safe header value is not sent.
-    """
+    """GET ``url`` (see the module docstring for the rules); 304 means unchanged."""
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": ", ".join(ACCEPTED_TYPES),
