@@ -27,7 +27,7 @@ from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, Level, bump, diff_packages, key_text, package_level
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
-from vodspec.tools.publish.atomic import build_lock, publish_dir
+from vodspec.tools.publish.atomic import beside, build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
@@ -139,7 +139,7 @@ def build(
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
         name = str(exc.filename or data_dir)
-        ours = name.startswith((str(data_dir), str(data_dir.parent / f".{data_dir.name}.")))
+        ours = name.startswith((str(data_dir), str(beside(data_dir, ""))))
         doing = f"cannot publish into {data_dir}" if ours else "cannot read it"
         raise PublishError(
             f"{doing}: {exc.strerror or exc}; nothing was changed", file=name
