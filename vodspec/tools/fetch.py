@@ -149,16 +149,6 @@ def _origin(parts: urllib.parse.SplitResult) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def _as_a_browser_reads(location: str) -> str:
-    """A Location header read as Latin-1 (as every header is), read as a browser reads it:
-    its bytes as UTF-8 where they are UTF-8 (``/p\u00c3\u00a9`` is ``/p\u00e9``, then
-    escaped once as ``/p%C3%A9``, not twice)."""
-    try:
-        return location.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return location
-
-
 def redirect_target(chain: list[str], location: str) -> str:
     """Where a redirect from ``chain[-1]`` leads, if it is allowed; else a FetchError.
 
@@ -191,10 +181,7 @@ def download(
     deadline: float = DEADLINE,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> Fetched:
-    """GET ``url`` (see the module docstring for the rules); 304 means unchanged.
-
-    An ``etag`` or ``last_modified`` that is not a safe header value is not sent.
-    """
+    """GET ``url`` (see the module docstring for the rules); 304 means unchanged."""
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": ", ".join(ACCEPTED_TYPES),
@@ -212,7 +199,12 @@ def download(
         if response.status_code in _REDIRECTS:
             if not (location := response.headers.get("Location")):
                 raise FetchError(f"{chain[-1]}: redirect {response.status_code} without a Location")
-            chain.append(redirect_target(chain, _as_a_browser_reads(location)))
+            # Read as Latin-1 (as every header is), read as a browser reads it: its bytes as
+            # UTF-8 where they are UTF-8 ("/p\u00c3\u00a9" is "/p\u00e9", then escaped once as
+            # "/p%C3%A9", not twice).
+            with contextlib.suppress(UnicodeError):
+                location = location.encode("latin-1").decode("utf-8")
+            chain.append(redirect_target(chain, location))
 
     try:
         # Proxies from the environment (trust_env); redirects are followed by _get, not httpx.
@@ -270,23 +262,16 @@ def _get(
             )
 
 
-def _proxy_for(url: str) -> str | None:
-    """The host of the proxy the environment names for ``url`` (its *_PROXY and NO_PROXY
-    variables, as httpx reads them), if any: a network error is then the proxy's."""
-    parts = urllib.parse.urlsplit(url)
-    proxies = urllib.request.getproxies_environment()
-    if urllib.request.proxy_bypass(parts.hostname or ""):
-        return None
-    found = proxies.get(parts.scheme) or proxies.get("all")
-    return (urllib.parse.urlsplit(found).hostname or found) if found else None
-
-
 def _reason(exc: BaseException, url: str) -> str:
     """Why a download failed, in words (the host named where the network is the cause: the
     proxy's, when the environment names one for the URL)."""
-    host = urllib.parse.urlsplit(url).hostname or url
-    if (proxy := _proxy_for(url)) is not None:
-        host = f"{proxy} (the proxy for {host})"
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or url
+    # The environment's *_PROXY and NO_PROXY variables, as httpx reads them.
+    proxies = urllib.request.getproxies_environment()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
+        host = f"{urllib.parse.urlsplit(proxy).hostname or proxy} (the proxy for {host})"
     cause = exc
     # httpx's error wraps httpcore's, which was raised while handling the socket's.
     while (inner := cause.__cause__ or cause.__context__) is not None:

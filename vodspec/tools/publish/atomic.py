@@ -26,7 +26,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-def _beside(data_dir: Path, suffix: str) -> Path:
+def beside(data_dir: Path, suffix: str) -> Path:
     """``.<data>.<suffix>``: the lock, staging and retired dirs, hidden beside the data dir."""
     return data_dir.with_name(f".{data_dir.name}.{suffix}")
 
@@ -41,7 +41,7 @@ def build_lock(data_dir: Path) -> Iterator[None]:
     data_dir = data_dir.absolute()
     made = [parent for parent in data_dir.parents if not os.path.lexists(parent)]
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock = _beside(data_dir, "lock")
+    lock = beside(data_dir, "lock")
     fd = None
     try:
         fd = _locked(lock, data_dir)
@@ -96,7 +96,7 @@ def _leftovers(data_dir: Path, kind: str) -> list[Path]:
     holding nothing but files a build writes (nor is ``.data.new-backup`` ours to touch)."""
     found = [
         path
-        for path in data_dir.parent.glob(_beside(data_dir, f"{kind}-*").name)
+        for path in data_dir.parent.glob(beside(data_dir, f"{kind}-*").name)
         if _dead(path.name.rsplit("-", 1)[1])
         and path.is_dir()
         and all(child.name in published_names() for child in path.iterdir())
@@ -154,14 +154,9 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
-    # Declared, not left to ctypes' defaults: the flags are an unsigned int.
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
+    # Declared, not left to ctypes' defaults: (dir fd, path) twice, then the flags, an
+    # unsigned int.
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p) * 2 + (ctypes.c_uint,)
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
     code = ctypes.get_errno()
@@ -188,7 +183,7 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
             " nothing was changed",
             file=str(data_dir),
         )
-    staging = _beside(data_dir, f"new-{os.getpid()}")
+    staging = beside(data_dir, f"new-{os.getpid()}")
     # SIGINT and SIGTERM wait until the publication is whole or abandoned (SIGKILL cannot,
     # and needs not: the swap is one step).
     with _signals_deferred(data_dir):
@@ -288,7 +283,7 @@ def _swap(staging: Path, data_dir: Path) -> Path | None:
         return None
     if _exchange(staging, data_dir):
         return staging  # it holds the old data now
-    retired = _beside(data_dir, f"old-{os.getpid()}")
+    retired = beside(data_dir, f"old-{os.getpid()}")
     os.rename(data_dir, retired)
     try:
         os.rename(staging, data_dir)

@@ -27,9 +27,9 @@ from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import Diff, Level, bump, diff_packages, key_text, package_level
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
-from vodspec.tools.publish.atomic import build_lock, publish_dir
+from vodspec.tools.publish.atomic import beside, build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
-from vodspec.tools.publish.render import render_all
+from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
 from vodspec.tools.validate import FILES_KEY, HISTORY_KEY, Problem, history_sha256, validate_dir
@@ -139,7 +139,7 @@ def build(
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
         name = str(exc.filename or data_dir)
-        ours = name.startswith((str(data_dir), str(data_dir.parent / f".{data_dir.name}.")))
+        ours = name.startswith((str(data_dir), str(beside(data_dir, ""))))
         doing = f"cannot publish into {data_dir}" if ours else "cannot read it"
         raise PublishError(
             f"{doing}: {exc.strerror or exc}; nothing was changed", file=name
@@ -160,7 +160,7 @@ def _build(
     entries: list[dict[str, Any]] = published.json(CHANGES_NAME) if previous else []
     sources = load_manifest(raw_dir)
     datasets = scrape_sources(raw_dir, sources, previous, force)
-    new = _documents(datasets)
+    new = documents(datasets)
     diffs = diff_packages(previous, new)
     reread_kinds = check_reread(data_dir, raw_dir, previous, new, diffs, reread)
     check_removals(previous, diffs, allow_removals, force)
@@ -168,22 +168,23 @@ def _build(
     base = _package_version(previous) if previous else None
     version = bump(base, level) if base else INITIAL_VERSION
     files = render_all(_versioned(datasets, version))
-    if base and _same_files(published, files):
-        changelog = render_changelog(entries).encode("utf-8")
-        if _read_or_none(published, CHANGELOG_NAME) != changelog:
+    rerendered: list[str] = []
+    if base and level is None:
+        rerendered = [
+            name for name in sorted(files) if _read_or_none(published, name) != files[name]
+        ]
+        current = {path.name for path in data_dir.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
+        if not rerendered and current == set(files):
+            changelog = render_changelog(entries).encode("utf-8")
+            if _read_or_none(published, CHANGELOG_NAME) == changelog:
+                return BuildReport("unchanged", version, None, diffs)
             # An older vodspec rendered it: the same publication, its changelog rendered anew
             # (in one swap, as every publication: never a temporary file inside data/).
             history = published.read(CHANGES_NAME)
             publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
             return BuildReport("unchanged", version, None, diffs, (CHANGELOG_NAME,))
-        return BuildReport("unchanged", version, None, diffs)
-    rerendered: list[str] = []
-    if base and level is None:
         # Same records and sources, different bytes (a new vodspec renders them differently):
         # a patch, and the entry says which files changed.
-        rerendered = [
-            name for name in sorted(files) if _read_or_none(published, name) != files[name]
-        ]
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
@@ -247,11 +248,6 @@ def _read_or_none(data: DataDir, name: str) -> bytes | None:
     return data.read(name) if (data.path / name).is_file() else None
 
 
-def _documents(datasets: dict[str, Dataset]) -> dict[str, dict[str, Any]]:
-    """The datasets as their published JSON documents."""
-    return {kind: d.model_dump(mode="json") for kind, d in datasets.items()}
-
-
 def _versioned(datasets: dict[str, Dataset], version: str) -> dict[str, Dataset]:
     return {
         kind: dataset.model_copy(update={"version": version}) for kind, dataset in datasets.items()
@@ -285,17 +281,6 @@ def load_published(data: DataDir, seal_history: bool = False) -> dict[str, dict[
             file=str(data.path),
         )
     return data.datasets()
-
-
-def _same_files(published: DataDir, files: dict[str, bytes]) -> bool:
-    """Whether every data file would be rewritten with the same bytes (and none dropped)."""
-    current = {p.name for p in published.path.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
-    if current != set(files):
-        return False
-    try:
-        return all(published.read(name) == data for name, data in files.items())
-    except VodspecError:
-        return False
 
 
 #: A cell starting with one of these may run as a formula when a spreadsheet opens the CSV.
@@ -359,7 +344,7 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
     if not datasets:
         return problems, notes
     version = _package_version(published)
-    new = _documents(datasets)
+    new = documents(datasets)
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
     for kind, diff in diffs.items():
         for change in diff.changes:

@@ -49,6 +49,11 @@ def _columns(kind: str) -> list[str]:
     return csv_columns(list(MODELS[kind][1].model_fields))
 
 
+def documents(datasets: dict[str, Dataset]) -> dict[str, dict[str, Any]]:
+    """The datasets as their published JSON documents."""
+    return {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
+
+
 def render_json(dataset: Dataset) -> bytes:
     return dump_json(dataset.model_dump(mode="json"))
 
@@ -160,10 +165,7 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
             }
         ],
         sources=[
-            {
-                "title": f"{source.title} ({source.doc_id})",
-                "path": source.url,
-            }
+            {"title": f"{source.title} ({source.doc_id})", "path": source.url}
             for source in (datasets[kind].source for kind in kinds)
         ],
         resources=[resource for kind in kinds for resource in _resources(kind, files)],
@@ -175,16 +177,16 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
     """Every file of the published data dir, by name (changes.json and CHANGELOG.md, which
     carry the history, aside)."""
     files: dict[str, bytes] = {}
-    documents = {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
+    published = documents(datasets)
     for kind in KINDS:
         if kind in datasets:
             files[json_name(kind)] = render_json(datasets[kind])
             files[csv_name(kind)] = render_csv(datasets[kind])
             files[schema_name(kind)] = dump_json(json_schema(kind))
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
-    records = {kind: document["records"] for kind, document in documents.items()}
+    records = {kind: document["records"] for kind, document in published.items()}
     if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
-        notes = dataset_notes(*documents.values())
+        notes = dataset_notes(*published.values())
         files[LINT_NAME] = lint_json(records[STATUS_CODES], records.get(ERROR_CODES), notes)
     # The accessor's form of the same records (see vodspec.snapshot), fast to load, travels
     # in the same swap as the files above.
