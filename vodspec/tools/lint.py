@@ -8,9 +8,11 @@ library only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.reading import dump_json
 from vodspec.record import (
     CODE,
@@ -289,20 +291,19 @@ def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
     ]
 
 
-def dataset_notes(*datasets: Any) -> list[dict[str, Any]]:
-    """The notes of published datasets (JSON documents), one list."""
-    return [
+def lint_datasets(datasets: Mapping[str, dict[str, Any]]) -> list[Finding]:
+    """The findings for published datasets (JSON documents), by kind; the records of a page
+    and the notes of odd content it kept."""
+    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
+    notes = [
         note
-        for dataset in datasets
-        if isinstance(dataset, dict) and isinstance(dataset.get("notes"), list)
+        for dataset in datasets.values()
+        if isinstance(dataset.get("notes"), list)
         for note in dataset["notes"]
     ]
+    return lint_all(records.get(STATUS_CODES, []), records.get(ERROR_CODES), notes)
 
 
-def lint_json(
-    statuses: list[dict[str, Any]],
-    errors: list[dict[str, Any]] | None = None,
-    notes: list[dict[str, Any]] | None = None,
-) -> bytes:
-    """data/lint.json: the findings for the published records (as `vodspec lint --json`)."""
-    return dump_json([finding.as_dict() for finding in lint_all(statuses, errors, notes)])
+def lint_json(datasets: Mapping[str, dict[str, Any]]) -> bytes:
+    """data/lint.json: the findings for the published datasets (as `vodspec lint --json`)."""
+    return dump_json([finding.as_dict() for finding in lint_datasets(datasets)])

@@ -24,7 +24,7 @@ from vodspec.record import DOC_ID, semver, shown
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import INITIAL, Level, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
-from vodspec.tools.lint import dataset_notes, lint_json
+from vodspec.tools.lint import lint_json
 from vodspec.tools.publish.render import MODELS
 from vodspec.tools.scrape.models import first_problem
 
@@ -108,8 +108,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
     records = {kind: dataset["records"] for kind, dataset in datasets.items()}
     problems += _check_snapshot(data, package, records, entries)
     if layout.STATUS_CODES in kinds:
-        errors = records.get(layout.ERROR_CODES)
-        lint = lint_json(records[layout.STATUS_CODES], errors, dataset_notes(*datasets.values()))
+        lint = lint_json(datasets)
         if data.has(layout.LINT_NAME) and data.read(layout.LINT_NAME) != lint:
             problems.append(
                 Problem(f"{layout.LINT_NAME}: not the findings for the published records (rebuild)")

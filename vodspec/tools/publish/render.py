@@ -26,7 +26,7 @@ from vodspec.layout import (
 )
 from vodspec.reading import dump_json
 from vodspec.record import Status
-from vodspec.tools.lint import dataset_notes, lint_json
+from vodspec.tools.lint import lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
     ErrorCodeRecord,
@@ -186,8 +186,7 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
     files[PACKAGE_NAME] = render_datapackage(datasets, files)
     records = {kind: document["records"] for kind, document in published.items()}
     if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
-        notes = dataset_notes(*published.values())
-        files[LINT_NAME] = lint_json(records[STATUS_CODES], records.get(ERROR_CODES), notes)
+        files[LINT_NAME] = lint_json(published)
     # The accessor's form of the same records (see vodspec.snapshot), fast to load, travels
     # in the same swap as the files above.
     package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
