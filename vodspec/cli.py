@@ -505,6 +505,7 @@ def _datasets(name: str) -> dict[str, dict[str, Any]]:
     of a data dir."""
     from pathlib import Path
 
+    from vodspec.layout import STATUS_CODES
     from vodspec.reading import MAX_JSON_BYTES, DataDir, dataset_document, load_json, read_dataset
 
     path = Path(name)
@@ -514,7 +515,7 @@ def _datasets(name: str) -> dict[str, dict[str, Any]]:
                 dataset = dataset_document(load_json(_stdin(MAX_JSON_BYTES), STDIN), STDIN)
             else:
                 dataset = read_dataset(path)
-            return {str(dataset.get("kind", "status_codes")): dataset}
+            return {str(dataset.get("kind", STATUS_CODES)): dataset}
         found = DataDir(path).datasets()
     except VodspecError as exc:
         exc.hint = "expected a vodspec dataset (a JSON file or a data dir)"  # diff's "expected"
@@ -576,15 +577,17 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from collections import Counter
     from pathlib import Path
 
+    from vodspec.layout import ERROR_CODES, STATUS_CODES, json_name
     from vodspec.reading import DataDir, dataset_document, read_json
-    from vodspec.tools.lint import RULES, dataset_notes, lint_all
+    from vodspec.tools.lint import RULES, lint_datasets
 
     target = Path(args.target) if args.target else vodspec.data_dir()
-    expected = "expected a data dir or a dataset JSON (status_codes.json, error_codes.json)"
+    status_file = json_name(STATUS_CODES)
+    expected = f"expected a data dir or a dataset JSON ({status_file}, {json_name(ERROR_CODES)})"
     if not os.path.lexists(target):
         raise VodspecError(f"no such file or folder; {expected}", file=str(target))
-    if target.is_dir() and not (target / "status_codes.json").exists():
-        raise VodspecError(f"no status_codes.json in this folder; {expected}", file=str(target))
+    if target.is_dir() and not (target / status_file).exists():
+        raise VodspecError(f"no {status_file} in this folder; {expected}", file=str(target))
     if target.is_dir():
         datasets = DataDir(target).datasets()
     else:
@@ -593,12 +596,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
         except VodspecError as exc:
             exc.hint = expected  # one "expected", the one of lint
             raise
-        error_file = isinstance(value, dict) and value.get("kind") == "error_codes"
-        kind = "error_codes" if error_file else "status_codes"
+        error_file = isinstance(value, dict) and value.get("kind") == ERROR_CODES
+        kind = ERROR_CODES if error_file else STATUS_CODES
         datasets = {kind: dataset_document(value, str(target), kind)}
-    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
-    notes = dataset_notes(*datasets.values())
-    findings = lint_all(records.get("status_codes", []), records.get("error_codes"), notes)
+    findings = lint_datasets(datasets)
     if args.rule:
         if args.rule not in RULES:  # a usage error, as argparse's choices would make it
             _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
@@ -627,6 +628,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     import argparse
+
+    from vodspec.layout import KINDS
 
     # allow_abbrev=False: `--jso` is a usage error, not `--json`. Global options are
     # accepted after the subcommand too (a parent parser every subcommand shares).
@@ -690,7 +693,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--kind",
-        choices=("status_codes", "error_codes"),
+        choices=KINDS,
         help="kind of codes the page must hold (default: detect it)",
     )
     sub = add("build", cmd_build)
