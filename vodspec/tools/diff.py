@@ -38,6 +38,8 @@ LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
 #: A changes.json entry's bump: a level, or that of the first publication.
 EntryBump = Level | Literal["initial"]
 INITIAL: EntryBump = "initial"
+#: The version of a dataset's first publication.
+INITIAL_VERSION = "1.0.0"
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from vodspec.errors import PublishError, VodspecError, shown_path
 from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, semver, shown
 from vodspec.tools.changes import render_changelog
-from vodspec.tools.diff import INITIAL, Level, bump
+from vodspec.tools.diff import INITIAL, INITIAL_VERSION, Level, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import lint_json
 from vodspec.tools.publish.render import MODELS
@@ -420,8 +420,10 @@ def history_problems(entries: list[dict[str, Any]]) -> list[str]:
                 f" ({_plain(newer.get('bump'))}) does not"
                 f" follow {older['version']}; versions only go forward, one bump at a time"
             )
-    if versions[-1] != (1, 0, 0) or entries[-1].get("bump") != INITIAL:
-        problems.append(f"{layout.CHANGES_NAME}: the oldest entry is not the initial 1.0.0")
+    if versions[-1] != semver(INITIAL_VERSION) or entries[-1].get("bump") != INITIAL:
+        problems.append(
+            f"{layout.CHANGES_NAME}: the oldest entry is not the initial {INITIAL_VERSION}"
+        )
     return problems or chain_problems(entries)
 
 

@@ -25,13 +25,21 @@ from vodspec.errors import (
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
 from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
-from vodspec.tools.diff import Diff, Level, bump, diff_packages, key_text, package_level
+from vodspec.tools.diff import (
+    INITIAL_VERSION,
+    Diff,
+    Level,
+    bump,
+    diff_packages,
+    key_text,
+    package_level,
+)
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
 from vodspec.tools.publish.atomic import beside, build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
-from vodspec.tools.scrape.pipeline import INITIAL_VERSION, scrape
+from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.validate import FILES_KEY, HISTORY_KEY, Problem, history_sha256, validate_dir
 
 

@@ -23,6 +23,7 @@ from vodspec.errors import (
 )
 from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.reading import MAX_PAGE_BYTES, read_regular
+from vodspec.tools.diff import INITIAL_VERSION
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode
@@ -37,8 +38,6 @@ from vodspec.tools.scrape.tables import Table, html_tables
 
 #: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
-#: The version of a dataset's first publication.
-INITIAL_VERSION = "1.0.0"
 #: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
 #: instead of published with a warning: ``vodspec build --strict`` and ``scrape --strict``.
 STRICT: ContextVar[bool] = ContextVar("strict", default=False)
