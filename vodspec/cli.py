@@ -257,7 +257,8 @@ def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
     """Refuse a summary path that cannot be written, or whose writing would change what it
     must not: a link (written through), a file of the data or raw dir (the dataset itself)."""
     import os
-    from pathlib import Path
+
+    from vodspec.reading import inside
 
     file = str(summary)
     try:  # a name too long, a folder that cannot be written… raise OSError anywhere here
@@ -265,10 +266,8 @@ def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
             raise VodspecError("the summary path is a symbolic link; name a plain file", file=file)
         if summary.is_dir() or not summary.parent.is_dir():
             raise VodspecError("expected a file in an existing directory", file=file)
-        target = Path(os.path.realpath(summary))
         for folder, what in ((data, "data"), (raw, "raw")):
-            inside = Path(os.path.realpath(folder))
-            if target == inside or inside in target.parents:
+            if inside(summary, folder):
                 raise VodspecError(
                     f"the summary path lies in the {what} dir {folder}; name a file outside it"
                     " (e.g. in a temporary folder)",
