@@ -138,7 +138,7 @@ _DIR_FOLDED = re.compile(rb"dir\s*=")
 _HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
 #: The filtered tags as cmark escapes them, searched in the folded page (see _folded).
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
-_FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE)
+_FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE | re.ASCII)
 _HIDING_XPATH = etree.XPath(
     "//*[@hidden] | //*[@popover] | //*[@style] | //*[@dir and @dir != 'ltr']"
     " | //font[@color or @size] | "
@@ -590,10 +590,10 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
 
 
 def _line_of_word(text: str, word: str) -> int | None:
-    """The line of the first ``word`` in ``text``, in any case. Searched in the text itself:
-    a position in ``text.lower()`` is not one in the text (U+0130 lower-cases to two
-    characters), so its line would be wrong."""
-    found = re.search(re.escape(word), text, re.IGNORECASE)
+    """The line of the first ``word`` in ``text``, in ASCII case as a browser reads tags (ſ
+    is no s, ı no i). Searched in the text itself: a position in ``text.lower()`` is not one
+    in the text (U+0130 lower-cases to two characters), so its line would be wrong."""
+    found = re.search(re.escape(word), text, re.IGNORECASE | re.ASCII)
     return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
