@@ -343,6 +343,19 @@ def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: 
 
 
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
+@pytest.mark.parametrize("empty_id", ['id=""', 'id="  "'])
+def test_an_empty_row_id_names_no_row(make: Any, width: int, empty_id: str) -> None:
+    # It was published as source_row "" and, on a note row, an internal error (a note's row
+    # is never an empty name).
+    cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")
+    record = row(*cells).replace("<tr>", f"<tr {empty_id}>")
+    note = f'<tr {empty_id}><td colspan="{width}">注：以上为常见情况。</td></tr>\n'
+    dataset = read(make(record, note))
+    assert [r.source_row for r in dataset.records] == [None]
+    assert [n.row for n in dataset.notes] == [None]
+
+
+@pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
 @pytest.mark.parametrize("blank", ["", " ", "<p></p>"])
 def test_an_empty_row_across_the_table_is_refused_in_one_line(
     make: Any, width: int, blank: str

@@ -250,7 +250,7 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
     header = _header(header_grid, width)
     body = []
     for element, cells in _expand(groups, width, kinds):
-        row = Row(id=element.get("id"), line=line_of(element), cells=tuple(cells))
+        row = Row(id=_row_id(element), line=line_of(element), cells=tuple(cells))
         if len(cells) != width:
             raise CellError(
                 f"row has {len(cells)} cell(s); the header has {width}",
@@ -264,8 +264,14 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         rows=tuple(body),
         line=line_of(table),
         header_th=any(_all_th(row) for row in header_rows) or len(header_rows) > 1,
-        first_row=Row(id=top.get("id"), line=line_of(top), cells=tuple(header_grid[0][1])),
+        first_row=Row(id=_row_id(top), line=line_of(top), cells=tuple(header_grid[0][1])),
     )
+
+
+def _row_id(row: etree._Element) -> str | None:
+    """The row's id as written; an empty one (``<tr id="">``, or spaces only) names no row."""
+    value = row.get("id")
+    return value if value and not value.isspace() else None
 
 
 def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
