@@ -148,3 +148,15 @@ def test_standard_input_over_the_cap_is_refused(
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("vodspec: <stdin>: ") and "over the cap" in result.stderr
+
+
+def test_standard_input_that_cannot_be_read_is_refused_as_input(tmp_path: Path, data: Path) -> None:
+    # Opened for writing only (`0>file`): the read fails with EBADF, which was taken for a
+    # failed write of the output (exit 1, "differs" for diff).
+    with (tmp_path / "out").open("wb") as write_only:
+        command = [sys.executable, "-m", "vodspec", "diff", "-", str(data)]
+        result = subprocess.run(
+            command, stdin=write_only, capture_output=True, text=True, cwd=ROOT, timeout=120
+        )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and "cannot read standard input" in result.stderr

@@ -121,7 +121,10 @@ def _stdin(cap: int) -> bytes:
 
     if sys.stdin is None:  # started with it closed (`<&-`)
         raise InputError("standard input is closed", file=STDIN)
-    data = sys.stdin.buffer.read(cap + 1)
+    try:
+        data = sys.stdin.buffer.read(cap + 1)
+    except OSError as exc:  # opened for writing only (`0>file`): main would blame the output
+        raise InputError(f"cannot read standard input: {exc.strerror or exc}", file=STDIN) from None
     if len(data) > cap:
         raise TooLargeError(f"input is over the cap of {cap:,} bytes", file=STDIN)
     return data
