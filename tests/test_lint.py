@@ -161,3 +161,18 @@ def test_the_docs_name_every_rule() -> None:
 
     text = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
     assert [rule for rule in RULES if f"`{rule}`" not in text] == []
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [[{"text": 5, "line": 3, "why": "w"}], [{}], ["note"], {"line": 3}, [{"line": True}]],
+)
+def test_notes_lint_cannot_read_are_refused_in_one_line(tmp_path: Path, notes: Any) -> None:
+    # A note whose text is not a string was an internal error (AttributeError), and an
+    # empty one was listed as "line None".
+    dataset = json.loads((DATA / "status_codes.json").read_bytes())
+    dataset["notes"] = notes
+    path = tmp_path / "status_codes.json"
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    result = run_cli("lint", str(path))
+    assert result.stdout == "" and "expected notes each with" in one_line(result)

@@ -128,8 +128,21 @@ def dataset_document(value: Any, where: str, kind: str | None = None) -> dict[st
     ):
         name = "a status-code" if found == STATUS_CODES else "an error-code"
         raise InputError(f"not {name} dataset: expected records with a {key}", file=where)
+    notes = value.get("notes", [])
+    if not isinstance(notes, list) or not all(map(_readable_note, notes)):
+        raise InputError("expected notes each with a line, a text and a why", file=where)
     assert isinstance(value, dict)
     return value  # checked as far as readers rely on it
+
+
+def _readable_note(note: object) -> bool:
+    """A dataset's note as `lint` reads it (the models check the rest)."""
+    return (
+        isinstance(note, dict)
+        and type(note.get("line")) is int
+        and isinstance(note.get("text"), str)
+        and isinstance(note.get("why"), str)
+    )
 
 
 class DataDir:
