@@ -91,6 +91,45 @@ def test_an_unnamed_column_with_an_unregistered_number_is_not_a_status_column() 
     assert type(refusal(data)).__name__ == "NoTableError"
 
 
+def test_an_unnamed_status_column_with_an_odd_cell_stays_the_status_column() -> None:
+    # One "N/A" in a status column whose header cell is empty made the whole column an
+    # unnamed extra: every record published http_status null, with "column 1: 400" in its
+    # description, and no warning.
+    head = ERROR_HEAD.replace("<th>状态码</th>", "<th></th>")
+    rows = row("400", "APP.1", "一"), row("N/A", "APP.2", "二"), row("500", "APP.3", "三")
+    with pytest.warns(OddContentWarning, match="'N/A' is not an HTTP status"):
+        dataset = scrape(error_page(*rows, head=head), file="p.md", service="any")
+    assert [(r.http_status, r.http_status_text, r.description) for r in dataset.records] == [
+        (400, "400", None),
+        (None, "N/A", None),
+        (500, "500", None),
+    ]
+
+
+def test_an_unnamed_status_column_with_an_odd_cell_on_a_status_page() -> None:
+    head = STATUS_HEAD.replace("<th>状态码</th>", "<th></th>")
+    rows = row("200 OK", "成功。"), row("N/A", "保留。"), row("404 Not Found", "不存在。")
+    with pytest.warns(OddContentWarning, match="not a status code"):
+        dataset = scrape(status_page(*rows, head=head), file="p.md", service="any")
+    assert [r.code for r in dataset.records] == [200, 404]
+    assert [n.text for n in dataset.notes] == ["N/A | 保留。"]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [("400", "N/A", "--"), ("400", "默认"), ("400", "40")],
+    ids=["odd-majority", "half-words", "unregistered-number"],
+)
+def test_an_unnamed_column_is_no_status_column_where_odd_cells_are_many_or_numbers(
+    cells: tuple[str, ...],
+) -> None:
+    head = ERROR_HEAD.replace("<th>状态码</th>", "<th></th>")
+    rows = [row(cell, f"APP.{i}", "一") for i, cell in enumerate(cells)]
+    assert [r.http_status for r in read(error_page(*rows, head=head)).records] == [None] * len(
+        cells
+    )
+
+
 @pytest.mark.parametrize(
     "other",
     [
