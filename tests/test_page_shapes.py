@@ -184,7 +184,8 @@ def test_five_column_error_table_same_code_two_statuses_and_exact_repeat() -> No
         ),
     ]
     assert [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)] == [
-        "line 50: row VOD.10062 repeats the row at line 39 exactly; kept once"
+        f"{PAGE_SHAPES / 'errors_five_columns.md'}:50: row VOD.10062 repeats the row at line 39"
+        " exactly; kept once"
     ]
 
 

@@ -102,8 +102,8 @@ def test_control_characters_are_removed_and_reported() -> None:
     assert next(r for r in dataset.records if r.code == 404).paragraphs[0] == ROW_404_TEXT
     messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
     assert messages == [
-        "line 53: removed control character U+0007",
-        "line 53: removed control character U+001B",
+        "ctl.md:53: removed control character U+0007",
+        "ctl.md:53: removed control character U+001B",
     ]
 
 

@@ -13,6 +13,7 @@ from vodspec.errors import (
     VodspecWarning,
 )
 from vodspec.reading import MAX_PAGE_BYTES
+from vodspec.tools.scrape.text import located
 
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
@@ -69,7 +70,7 @@ def decode(data: bytes) -> str:
     for match in _CONTROL.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         warnings.warn(
-            VodspecWarning(f"line {line}: removed control character U+{ord(match[0]):04X}"),
+            VodspecWarning(f"{located(line)}removed control character U+{ord(match[0]):04X}"),
             stacklevel=2,
         )
     return _CONTROL.sub("", text)

@@ -27,6 +27,7 @@ from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
 from vodspec.tools.scrape.rows import Batch, Origin, cell_error, check_ascii, extra_paragraphs
 from vodspec.tools.scrape.tables import Row
+from vodspec.tools.scrape.text import located
 
 TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
@@ -141,7 +142,7 @@ def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCode
                             batch.validate()  # see Batch: an invalid record is refused first
                             warnings.warn(
                                 VodspecWarning(
-                                    f"line {row.line}: row {code} repeats the row at line"
+                                    f"{located(row.line)}row {code} repeats the row at line"
                                     f" {seen[content]} exactly; kept once"
                                 ),
                                 stacklevel=2,

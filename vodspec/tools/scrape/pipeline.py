@@ -35,6 +35,7 @@ from vodspec.tools.scrape.rows import Note, Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
+from vodspec.tools.scrape.text import PAGE
 
 #: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
@@ -69,6 +70,7 @@ def scrape(
         data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     file = file or where
     notes: list[Note] = []
+    page = PAGE.set(where)  # the warnings of what is found in it name it
     try:
         sha256 = hashlib.sha256(data).hexdigest()
         text = decode(data)
@@ -120,6 +122,8 @@ def scrape(
         _report(notes, where)
     except VodspecError as exc:
         raise exc.located(where) from None
+    finally:
+        PAGE.reset(page)
     return dataset
 
 

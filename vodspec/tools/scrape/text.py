@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 import warnings
+from contextvars import ContextVar
 
 from vodspec.errors import MarkupError, VodspecWarning
 
@@ -20,6 +21,19 @@ CONTROL_CHARACTERS = frozenset(
 #: Unicode's explicit bidirectional embeddings, overrides and isolates: a browser shows the
 #: text around them reordered (``&#x202E;`` reverses what follows), as ``dir="rtl"`` does.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+#: The page scrape() is reading, for the warnings of what it finds there to name.
+PAGE: ContextVar[str | None] = ContextVar("page", default=None)
+
+
+def located(line: int | None) -> str:
+    """A warning's opening: ``FILE:LINE: `` while scrape() reads a page, as its notes and
+    refusals say, else ``line LINE: `` (or what is known of the two, or nothing)."""
+    page = PAGE.get()
+    if page is None:
+        return f"line {line}: " if line else ""
+    return f"{page}:{line}: " if line else f"{page}: "
 
 
 def normalize(text: str, line: int | None = None) -> str:
@@ -35,7 +49,7 @@ def normalize(text: str, line: int | None = None) -> str:
             line=line,
         )
     if not CONTROL_CHARACTERS.isdisjoint(folded):
-        where = f"line {line}: " if line else ""
+        where = located(line)
         for char in sorted(set(folded) & CONTROL_CHARACTERS):
             warnings.warn(
                 VodspecWarning(
