@@ -109,7 +109,7 @@ def test_records_validated_together_are_refused_as_the_first_invalid_one_alone()
     with pytest.raises(CellError) as together:
         batch.validate()
     with pytest.raises(CellError) as alone:
-        validated(ErrorCodeRecord, rows[1], None, **empty_code)
+        validated(ErrorCodeRecord, rows[1], None, empty_code)
     assert (together.value.line, together.value.row) == (11, "row-11")
     assert str(together.value) == str(alone.value)
     assert "error_code" in str(together.value)

@@ -5,7 +5,6 @@ Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import warnings
@@ -31,7 +30,7 @@ from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
-from vodspec.tools.scrape.rows import Note, Origin
+from vodspec.tools.scrape.rows import Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
@@ -69,7 +68,7 @@ def scrape(
     else:
         data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     file = file or where
-    notes: list[Note] = []
+    notes: list[PageNote] = []
     page = PAGE.set(where)  # the warnings of what is found in it name it
     try:
         sha256 = hashlib.sha256(data).hexdigest()
@@ -115,9 +114,7 @@ def scrape(
                 sha256=sha256,
             ),
             records=records,  # type: ignore[arg-type]  # the model that matches page_kind
-            notes=[
-                PageNote(**dataclasses.asdict(note)) for note in sorted(notes, key=lambda n: n.line)
-            ],
+            notes=sorted(notes, key=lambda note: note.line),
         )
         _report(notes, where)
     except VodspecError as exc:
@@ -127,7 +124,7 @@ def scrape(
     return dataset
 
 
-def _report(notes: list[Note], where: str) -> None:
+def _report(notes: list[PageNote], where: str) -> None:
     """Warn of each note, naming file, line and row; refuse the first one under STRICT."""
     for note in notes:
         if STRICT.get():

@@ -4,6 +4,7 @@ content), refusals naming its row and column, plain-ASCII codes, extra columns."
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -12,26 +13,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from vodspec.errors import CellError
 from vodspec.record import DOC_ID, SOURCE_LINE, SOURCE_ROW, SOURCE_SHA256
 from vodspec.tools.scrape.columns import CodeTable
-from vodspec.tools.scrape.models import first_problem
+from vodspec.tools.scrape.models import PageNote, first_problem
 from vodspec.tools.scrape.tables import Row
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Note:
-    """Odd but clear content the reader kept as written rather than refuse the page: a
-    status cell ``N/A``, a prose note written as a row of the code table."""
-
-    line: int
-    row: str | None
-    column: str | None
-    #: The row's text as written, cells joined with " | ".
-    text: str
-    why: str
-    #: Whether the row is published as a record all the same (an odd status cell on an
-    #: error page); else the note is all the dataset keeps of it.
-    in_records: bool = False
 
 
 def cell_error(row: Row, column: str | None, message: str) -> CellError:
@@ -44,13 +29,23 @@ class Origin:
 
     doc_id: str | None
     sha256: str
-    #: Odd but clear content, noted as it is met (see Note).
-    notes: list[Note]
+    #: Odd but clear content, noted as it is met.
+    notes: list[PageNote]
 
     def note(self, row: Row, column: str | None, why: str, in_records: bool = False) -> None:
+        """Keep the row as a note of the page, or refuse it (naming its row and column) when
+        no note can say it."""
         texts = [" / ".join(cell.paragraphs) for cell in row.cells if not cell.from_left]
         text = " | ".join(text for text in texts if text)
-        self.notes.append(Note(row.line, row.id, column, text, why, in_records))
+        note = {
+            "line": row.line,
+            "row": row.id,
+            "column": column,
+            "text": text,
+            "why": why,
+            "in_records": in_records,
+        }
+        self.notes.append(validated(PageNote, row, column, note))
 
     def note_rows(self, table: CodeTable) -> None:
         """Note the table's rows that are notes written as rows (one cell across it)."""
@@ -68,10 +63,10 @@ class Origin:
         }
 
 
-def validated(model: type[M], row: Row, column: str | None, **values: object) -> M:
+def validated(model: type[M], row: Row, column: str | None, values: Mapping[str, object]) -> M:
     """The record ``model`` makes of ``values``, or a refusal naming the row and column."""
     try:
-        return model(**values)
+        return model.model_validate(values)
     except ValidationError as exc:
         raise cell_error(row, column, first_problem(exc)) from None
 
@@ -108,7 +103,7 @@ class Batch(Generic[M]):
         except ValidationError as exc:
             first = min(int(error["loc"][0]) for error in exc.errors())
             row, column = places[first]
-            validated(self.model, row, column, **values[first])
+            validated(self.model, row, column, values[first])
             raise  # not reached: a record the batch refuses is refused alone
         return self.records
 
