@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from vodspec.errors import CellError, MarkupError, OddContentWarning, VodspecError
+from vodspec.errors import (
+    CellError,
+    MarkupError,
+    OddContentWarning,
+    VodspecError,
+    VodspecWarning,
+)
 from vodspec.tools.scrape.pipeline import STRICT, scrape
 
 STATUS_HEAD = "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead><tbody>\n"
@@ -91,43 +97,40 @@ def test_an_unnamed_column_with_an_unregistered_number_is_not_a_status_column() 
     assert type(refusal(data)).__name__ == "NoTableError"
 
 
-def test_an_unnamed_status_column_with_an_odd_cell_stays_the_status_column() -> None:
+@pytest.mark.parametrize(
+    ("cells", "statuses"),
+    [
+        (("400", "N/A", "500"), [400, None, 500]),
+        (("400", "N/A"), [400, None]),
+        (("400", "--", "40"), [400, None, None]),
+        (("400", "默认"), [None, None]),  # a word: the column may be anything
+        (("400", "256"), [None, None]),  # a number no registered status: values
+    ],
+)
+def test_an_unnamed_column_beside_named_error_codes_is_their_status_column_but_for_odd_cells(
+    cells: tuple[str, ...], statuses: list[int | None]
+) -> None:
     # One "N/A" in a status column whose header cell is empty made the whole column an
     # unnamed extra: every record published http_status null, with "column 1: 400" in its
-    # description, and no warning.
-    head = ERROR_HEAD.replace("<th>状态码</th>", "<th></th>")
-    rows = row("400", "APP.1", "一"), row("N/A", "APP.2", "二"), row("500", "APP.3", "三")
-    with pytest.warns(OddContentWarning, match="'N/A' is not an HTTP status"):
-        dataset = scrape(error_page(*rows, head=head), file="p.md", service="any")
-    assert [(r.http_status, r.http_status_text, r.description) for r in dataset.records] == [
-        (400, "400", None),
-        (None, "N/A", None),
-        (500, "500", None),
-    ]
-
-
-def test_an_unnamed_status_column_with_an_odd_cell_on_a_status_page() -> None:
-    head = STATUS_HEAD.replace("<th>状态码</th>", "<th></th>")
-    rows = row("200 OK", "成功。"), row("N/A", "保留。"), row("404 Not Found", "不存在。")
-    with pytest.warns(OddContentWarning, match="not a status code"):
-        dataset = scrape(status_page(*rows, head=head), file="p.md", service="any")
-    assert [r.code for r in dataset.records] == [200, 404]
-    assert [n.text for n in dataset.notes] == ["N/A | 保留。"]
-
-
-@pytest.mark.parametrize(
-    "cells",
-    [("400", "N/A", "--"), ("400", "默认"), ("400", "40")],
-    ids=["odd-majority", "half-words", "unregistered-number"],
-)
-def test_an_unnamed_column_is_no_status_column_where_odd_cells_are_many_or_numbers(
-    cells: tuple[str, ...],
-) -> None:
+    # description, and no warning. The header's 错误码 says the table holds codes.
     head = ERROR_HEAD.replace("<th>状态码</th>", "<th></th>")
     rows = [row(cell, f"APP.{i}", "一") for i, cell in enumerate(cells)]
-    assert [r.http_status for r in read(error_page(*rows, head=head)).records] == [None] * len(
-        cells
+    dataset = read(error_page(*rows, head=head))
+    assert [r.http_status for r in dataset.records] == statuses
+    if statuses[0] is not None:
+        assert [r.http_status_text for r in dataset.records] == list(cells)
+        assert len(dataset.notes) == statuses.count(None)
+
+
+@pytest.mark.parametrize("other", ["--", "不限"])
+def test_a_value_table_with_a_placeholder_row_is_no_status_table(other: str) -> None:
+    # 超时（秒） names no role: its 100 and 300 are timeouts, whatever the "--" row says.
+    timeouts = (
+        "| 超时（秒） | 说明 |\n| --- | --- |\n"
+        f"| 100 | 小文件。 |\n| 300 | 默认。 |\n| {other} | 不限。 |\n"
     )
+    data = status_page(row("200 OK", "请求正常。"), extra=timeouts)
+    assert [code for code, _, _ in statuses(data)] == [200]
 
 
 @pytest.mark.parametrize(
@@ -392,6 +395,23 @@ def test_an_empty_row_id_names_no_row(make: Any, width: int, empty_id: str) -> N
     dataset = read(make(record, note))
     assert [r.source_row for r in dataset.records] == [None]
     assert [n.row for n in dataset.notes] == [None]
+
+
+def test_a_row_id_is_normalised_as_text_is() -> None:
+    # A control character made by a character reference reached the JSON's source_row and,
+    # in warnings and refusals naming the row, the terminal (an escape sequence).
+    record = row("404 Not Found", "不存在。").replace("<tr>", '<tr id="&#27;[31mX&#1;">')
+    with pytest.warns(VodspecWarning, match="removed control character U"):
+        dataset = scrape(status_page(record), file="p.md", service="any")
+    assert [r.source_row for r in dataset.records] == ["[31mX"]
+
+
+@pytest.mark.parametrize(("row_id", "named"), [("", ""), (" ", ""), ("&#27;x", ", row \\x1bx")])
+def test_a_refusal_names_a_row_by_a_printable_id_or_not_at_all(row_id: str, named: str) -> None:
+    # An empty id was named ("row :"), a control character reached the terminal.
+    bad = f'<tr id="{row_id}"><td rowspan="x">404 Not Found</td><td>不存在。</td></tr>\n'
+    message = str(refusal(status_page(bad)))
+    assert message.startswith(f"p.md:4{named}: rowspan='x'") and message.isprintable()
 
 
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])

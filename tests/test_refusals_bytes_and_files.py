@@ -130,3 +130,14 @@ def test_a_fifo_does_not_hang_scrape(tmp_path: Path) -> None:
     fifo = tmp_path / "page.md"
     os.mkfifo(fifo)
     assert "not a regular file (a FIFO)" in one_line(run_cli("scrape", str(fifo)))
+
+
+def test_a_warning_names_the_page_as_a_refusal_does() -> None:
+    # The page's name was printed raw in warnings: a terminal escape or a newline in a file
+    # name reached the terminal (refusals escape it).
+    text = SEED.read_text(encoding="utf-8").replace(ROW_404_TEXT, "所请求的\x07资源不存在。")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scrape(text.encode(), file="we\x1b[31mird\nname.md")
+    (message,) = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert message == "we\\x1b[31mird\\nname.md:53: removed control character U+0007"

@@ -49,8 +49,8 @@ class VodspecError(Exception):
         elif self.line is not None:
             where.append(f"line {self.line}")
         for label, value in (("row", self.row), ("column", self.column)):
-            if value is not None:
-                where.append(f"{label} {value}")
+            if value and not value.isspace():  # `<tr id="">` names no row
+                where.append(f"{label} {shown_path(value)}")
         # One line always: a message must never smuggle a newline into the CLI's output.
         text = " ".join(self.message.split())
         return f"{', '.join(where)}: {text}" if where else text
@@ -62,7 +62,8 @@ MAX_PATH_SHOWN = 200
 
 
 def shown_path(path: str) -> str:
-    """A path for a one-line message: control characters escaped, cut to MAX_PATH_SHOWN."""
+    """A path (or a name the page gives: a row id, a column) for a one-line message:
+    control characters escaped, cut to MAX_PATH_SHOWN."""
     if len(path) > MAX_PATH_SHOWN:
         path = path[: MAX_PATH_SHOWN // 2] + "…" + path[-MAX_PATH_SHOWN // 2 :]
     if path.isprintable():

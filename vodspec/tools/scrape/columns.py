@@ -240,17 +240,22 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     cell is a registered status. Only the first: a code table's codes are its key, while
     the numbers of another table's value column (the 300 of a timeout, the 500 of a
     bitrate) only happen to be statuses. A column a header calls a parameter, a limit or
-    anything else is never one. A minority of odd cells without a digit (``N/A``, ``--``)
-    leaves the column one (their rows are kept and noted as written); a number that is no
-    registered status does not (the column may be values)."""
+    anything else is never one. In a table whose header names its error codes, odd cells
+    (``N/A``, ``--``, ``40``) leave that first column the status column: the header says
+    the table holds codes (their rows are kept and noted as written)."""
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
     if not named or named[0] is not None:
         return None
     filled = [text for text in columns[0] if text]
-    statuses = [text for text in filled if any(char.isdigit() for char in text)]
-    if 2 * len(statuses) > len(filled) and _share(statuses, _is_registered_status) == 1.0:
+    if filled and all(map(_is_registered_status, filled)):
+        return 0
+    error_codes = any(
+        role == ERROR_CODE and columns.code_share(i) >= CODE_SHARE for i, role in enumerate(named)
+    )
+    statuses = [text for text in filled if not grammar.odd(text)]
+    if error_codes and statuses and all(map(_is_registered_status, statuses)):
         return 0
     return None
 

@@ -19,6 +19,7 @@ from vodspec.errors import (
     OddContentWarning,
     VodspecError,
     WrongKindError,
+    shown_path,
 )
 from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.reading import MAX_PAGE_BYTES, read_regular
@@ -69,7 +70,7 @@ def scrape(
         data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     file = file or where
     notes: list[PageNote] = []
-    page = PAGE.set(where)  # the warnings of what is found in it name it
+    page = PAGE.set(shown_path(where))  # the warnings of what is found in it name it
     try:
         sha256 = hashlib.sha256(data).hexdigest()
         text = decode(data)
@@ -116,7 +117,7 @@ def scrape(
             records=records,  # type: ignore[arg-type]  # the model that matches page_kind
             notes=sorted(notes, key=lambda note: note.line),
         )
-        _report(notes, where)
+        _report(notes, shown_path(where))
     except VodspecError as exc:
         raise exc.located(where) from None
     finally:
@@ -134,7 +135,7 @@ def _report(notes: list[PageNote], where: str) -> None:
                 row=note.row,
                 column=note.column,
             )
-        row = f", row {note.row}" if note.row else ""
+        row = f", row {shown_path(note.row)}" if note.row else ""
         warnings.warn(
             OddContentWarning(
                 f"{where}:{note.line}{row}: {note.why} ({note.text!r}); published as written"

@@ -269,9 +269,10 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
 
 
 def _row_id(row: etree._Element) -> str | None:
-    """The row's id as written; an empty one (``<tr id="">``, or spaces only) names no row."""
+    """The row's id, normalised as the page's text is (a control character made by a
+    character reference removed, with a warning); an empty one names no row."""
     value = row.get("id")
-    return value if value and not value.isspace() else None
+    return (normalize(value, line_of(row)) or None) if value else None
 
 
 def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
