@@ -428,6 +428,15 @@ def test_an_empty_row_across_the_table_is_refused_in_one_line(
     assert refusal.value.line == 5 and "\n" not in str(refusal.value)
 
 
+def test_a_long_note_is_published_whole_and_named_short() -> None:
+    note = "注" * 100_000
+    data = status_page(row("404 Not Found", "不存在。"), f'<tr><td colspan="2">{note}</td></tr>\n')
+    with pytest.warns(OddContentWarning) as caught:
+        dataset = scrape(data, file="p.md", service="any")
+    assert [n.text for n in dataset.notes] == [note]
+    assert all(len(str(w.message)) < 500 for w in caught)
+
+
 @pytest.mark.parametrize(
     "data",
     [

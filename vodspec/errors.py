@@ -62,8 +62,8 @@ MAX_PATH_SHOWN = 200
 
 
 def shown_path(path: str) -> str:
-    """A path (or a name the page gives: a row id, a column) for a one-line message:
-    control characters escaped, cut to MAX_PATH_SHOWN."""
+    """A path (or what a page gives: a row id, a column, a note's text) for a one-line
+    message: control characters escaped, cut to MAX_PATH_SHOWN."""
     if len(path) > MAX_PATH_SHOWN:
         path = path[: MAX_PATH_SHOWN // 2] + "…" + path[-MAX_PATH_SHOWN // 2 :]
     if path.isprintable():

@@ -128,9 +128,10 @@ def scrape(
 def _report(notes: list[PageNote], where: str) -> None:
     """Warn of each note, naming file, line and row; refuse the first one under STRICT."""
     for note in notes:
+        text = shown_path(note.text)  # a whole note row may be long: cut as a path is
         if STRICT.get():
             raise CellError(
-                f"{note.why} ({note.text!r}); refused under --strict",
+                f"{note.why} ({text!r}); refused under --strict",
                 line=note.line,
                 row=note.row,
                 column=note.column,
@@ -138,7 +139,7 @@ def _report(notes: list[PageNote], where: str) -> None:
         row = f", row {shown_path(note.row)}" if note.row else ""
         warnings.warn(
             OddContentWarning(
-                f"{where}:{note.line}{row}: {note.why} ({note.text!r}); published as written"
+                f"{where}:{note.line}{row}: {note.why} ({text!r}); published as written"
             ),
             stacklevel=3,
         )
