@@ -298,6 +298,13 @@ def test_a_refusal_names_the_line_even_after_text_that_lower_cases_longer(
     assert refusal.value.line == line
 
 
+def test_a_filtered_tag_is_named_on_its_line_not_where_a_code_span_writes_it() -> None:
+    page = "# 状态码\n\n写法 `<script>` 是文本。\n\n段落\n\n<SCRIPT>x</SCRIPT>\n\n" + STATUS_PIPE
+    with pytest.raises(MarkupError, match="<script> element") as refusal:
+        scrape(page.encode(), file="p.md", service="any")
+    assert refusal.value.line == 7
+
+
 def test_the_doc_id_is_the_title_headings_not_a_sections() -> None:
     page = md_page(STATUS_PIPE, '### 参考<a name="ref"></a>\n\n见上表。')
     assert scrape(page, file="p.md", service="any").source.doc_id is None

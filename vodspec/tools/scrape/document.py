@@ -582,19 +582,27 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     if found is None:
         return
     tag = found[1].lower()
+    # The tag filter rewrote the tag's line, so the line map gives the block before it at
+    # the latest: the tag is the first one from there (one in a code span above is text).
+    source = text.split("\n")
+    after = line_map(source, rendered.split("\n"))[rendered.count("\n", 0, found.start()) + 1]
     raise MarkupError(
         f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
         " rather than choosing what the page shows",
-        line=_line_of_word(text, f"<{tag}"),
+        line=_line_of_word(text, f"<{tag}", after),
     )
 
 
-def _line_of_word(text: str, word: str) -> int | None:
-    """The line of the first ``word`` in ``text``, in ASCII case as a browser reads tags (ſ
-    is no s, ı no i). Searched in the text itself: a position in ``text.lower()`` is not one
-    in the text (U+0130 lower-cases to two characters), so its line would be wrong."""
-    found = re.search(re.escape(word), text, re.IGNORECASE | re.ASCII)
-    return None if found is None else text.count("\n", 0, found.start()) + 1
+def _line_of_word(text: str, word: str, first_line: int = 1) -> int | None:
+    """The line of the first ``word`` in ``text`` from ``first_line`` on, in ASCII case as a
+    browser reads tags (ſ is no s, ı no i). Searched in the text itself: a position in
+    ``text.lower()`` is not one in the text (U+0130 lower-cases to two characters), so its
+    line would be wrong."""
+    start = sum(len(line) + 1 for line in text.split("\n")[: first_line - 1])
+    found = re.compile(re.escape(word), re.IGNORECASE | re.ASCII).search(text, start)
+    if found is None:
+        return None if first_line <= 1 else _line_of_word(text, word)
+    return text.count("\n", 0, found.start()) + 1
 
 
 def remove_keeping_tail(element: etree._Element) -> None:
