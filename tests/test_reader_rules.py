@@ -647,6 +647,18 @@ def test_a_style_in_a_saved_pages_head_that_can_hide_is_refused() -> None:
     assert "<style>" in str(refusal(html.encode()))
 
 
+def test_the_style_of_a_saved_pages_head_that_can_hide_is_named_on_its_line() -> None:
+    # A harmless <style> above it was named instead.
+    html = (
+        "<!DOCTYPE html>\n<html><head>\n<style>.y{color:black}</style>\n"
+        "<STYLE>.x{display:none}</STYLE>\n</head><body>\n"
+        "<table><thead><tr><th>返回值</th><th>说明</th></tr></thead><tbody>\n"
+        "<tr><td>200 OK</td><td>请求正常。</td></tr>\n</tbody></table></body></html>\n"
+    )
+    found = refusal(html.encode())
+    assert "<style>" in str(found) and found.line == 4
+
+
 @pytest.mark.parametrize("cell", ["VOD.20000</br>VOD.20001", "VOD.20000</p>VOD.20001"])
 def test_an_end_tag_a_browser_turns_into_a_break_is_refused_not_glued(cell: str) -> None:
     assert "no <" in str(refusal(error_page(row("400", cell, "m"))))

@@ -20,6 +20,7 @@ No CSS is interpreted: renderers disagree about what a page with hidden content 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import cast
@@ -593,15 +594,16 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     )
 
 
-def _line_of_word(text: str, word: str, first_line: int = 1) -> int | None:
-    """The line of the first ``word`` in ``text`` from ``first_line`` on, in ASCII case as a
-    browser reads tags (ſ is no s, ı no i). Searched in the text itself: a position in
-    ``text.lower()`` is not one in the text (U+0130 lower-cases to two characters), so its
-    line would be wrong."""
+def _line_of_word(text: str, word: str, first_line: int = 1, skip: int = 0) -> int | None:
+    """The line of the first ``word`` in ``text`` from ``first_line`` on (``skip`` of them
+    passed over), in ASCII case as a browser reads tags (ſ is no s, ı no i). Searched in the
+    text itself: a position in ``text.lower()`` is not one in the text (U+0130 lower-cases
+    to two characters), so its line would be wrong."""
     start = sum(len(line) + 1 for line in text.split("\n")[: first_line - 1])
-    found = re.compile(re.escape(word), re.IGNORECASE | re.ASCII).search(text, start)
+    pattern = re.compile(re.escape(word), re.IGNORECASE | re.ASCII)
+    found = next(itertools.islice(pattern.finditer(text, start), skip, None), None)
     if found is None:
-        return None if first_line <= 1 else _line_of_word(text, word)
+        return None if first_line <= 1 else _line_of_word(text, word, skip=skip)
     return text.count("\n", 0, found.start()) + 1
 
 
@@ -667,7 +669,7 @@ def _check_head_styles(text: str, head: str) -> None:
             raise MarkupError(
                 "a <style> in the page's head may hide or disguise content in its body;"
                 " renderers disagree about what such a page shows, so it is refused",
-                line=_line_of_word(text, "<style"),
+                line=_line_of_word(text, "<style", skip=head.count("&lt;style", 0, at)),
             )
         at = head.find("&lt;style", at + 1)
 
