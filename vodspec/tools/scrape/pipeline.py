@@ -35,7 +35,7 @@ from vodspec.tools.scrape.rows import Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
-from vodspec.tools.scrape.text import PAGE
+from vodspec.tools.scrape.text import PAGE, located
 
 #: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
@@ -117,7 +117,7 @@ def scrape(
             records=records,  # type: ignore[arg-type]  # the model that matches page_kind
             notes=sorted(notes, key=lambda note: note.line),
         )
-        _report(notes, shown_path(where))
+        _report(notes)
     except VodspecError as exc:
         raise exc.located(where) from None
     finally:
@@ -125,8 +125,9 @@ def scrape(
     return dataset
 
 
-def _report(notes: list[PageNote], where: str) -> None:
-    """Warn of each note, naming file, line and row; refuse the first one under STRICT."""
+def _report(notes: list[PageNote]) -> None:
+    """Warn of each note, naming file, line and row (see located); refuse the first one
+    under STRICT."""
     for note in notes:
         text = shown_path(note.text)  # a whole note row may be long: cut as a path is
         if STRICT.get():
@@ -136,10 +137,9 @@ def _report(notes: list[PageNote], where: str) -> None:
                 row=note.row,
                 column=note.column,
             )
-        row = f", row {shown_path(note.row)}" if note.row else ""
         warnings.warn(
             OddContentWarning(
-                f"{where}:{note.line}{row}: {note.why} ({text!r}); published as written"
+                f"{located(note.line, note.row)}{note.why} ({text!r}); published as written"
             ),
             stacklevel=3,
         )

@@ -11,7 +11,7 @@ import unicodedata
 import warnings
 from contextvars import ContextVar
 
-from vodspec.errors import MarkupError, VodspecWarning
+from vodspec.errors import MarkupError, VodspecWarning, shown_path
 
 #: C0 and C1 controls and DEL (whitespace controls are folded into spaces first).
 CONTROL_CHARACTERS = frozenset(
@@ -27,13 +27,17 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 PAGE: ContextVar[str | None] = ContextVar("page", default=None)
 
 
-def located(line: int | None) -> str:
-    """A warning's opening: ``FILE:LINE: `` while scrape() reads a page, as its notes and
-    refusals say, else ``line LINE: `` (or what is known of the two, or nothing)."""
+def located(line: int | None, row: str | None = None) -> str:
+    """A warning's opening: ``FILE:LINE, row ROW: `` while scrape() reads a page, as its
+    refusals say, else ``line LINE: `` (or what is known of them, or nothing)."""
     page = PAGE.get()
     if page is None:
-        return f"line {line}: " if line else ""
-    return f"{page}:{line}: " if line else f"{page}: "
+        where = [f"line {line}"] if line else []
+    else:
+        where = [f"{page}:{line}" if line else page]
+    if row:
+        where.append(f"row {shown_path(row)}")
+    return f"{', '.join(where)}: " if where else ""
 
 
 def normalize(text: str, line: int | None = None) -> str:
