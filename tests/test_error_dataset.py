@@ -15,9 +15,9 @@ import vodspec
 from vodspec import UnknownErrorCodeError
 from vodspec.errors import CellError
 from vodspec.tools.scrape.error_table import RECORDS
-from vodspec.tools.scrape.models import ErrorCodeRecord
+from vodspec.tools.scrape.models import ErrorCodeRecord, PageNote
 from vodspec.tools.scrape.pipeline import scrape
-from vodspec.tools.scrape.rows import Batch, validated
+from vodspec.tools.scrape.rows import Batch, Origin, validated
 from vodspec.tools.scrape.tables import Row
 
 FIXTURE = PAGE_SHAPES / "errors_five_columns.md"
@@ -113,3 +113,13 @@ def test_records_validated_together_are_refused_as_the_first_invalid_one_alone()
     assert (together.value.line, together.value.row) == (11, "row-11")
     assert str(together.value) == str(alone.value)
     assert "error_code" in str(together.value)
+
+
+def test_a_note_no_note_can_hold_is_refused_naming_its_row() -> None:
+    # A row whose cells all read empty holds no note text (a note's text is never empty):
+    # refused where it is met, naming the row and column, not an internal error at the end.
+    notes: list[PageNote] = []
+    with pytest.raises(CellError, match="text") as refusal:
+        Origin(None, "0" * 64, notes).note(Row("r7", 7, ()), "状态码", "odd")
+    assert (refusal.value.line, refusal.value.row, refusal.value.column) == (7, "r7", "状态码")
+    assert notes == []
