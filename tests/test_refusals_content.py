@@ -99,6 +99,14 @@ def test_a_stray_end_tag_that_closes_the_table_early_is_refused(seed_text: str) 
         scrape_text(page)
 
 
+def test_a_stray_cell_names_no_row_by_its_own_id(seed_text: str) -> None:
+    """A refusal names the row an element stands in: a stray cell's own id is no row's."""
+    page = seed_text.replace("</table>", '</table>\n<div><td id="c9">400</td></div>', 1)
+    with pytest.raises(MarkupError, match="outside any tr") as info:
+        scrape_text(page)
+    assert info.value.row is None
+
+
 def test_other_service_is_refused(seed_text: str) -> None:
     live = seed_text.replace("视频点播", "视频直播").replace("vod_04_0133", "live_03_0021")
     with pytest.raises(ServiceError, match="live page"):

@@ -520,7 +520,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
             raise MarkupError(
                 f"a <{name}> beyond line {MAX_PARSER_LINE:,} of the rendered page, where"
                 " the HTML parser stops counting lines; its source line cannot be told",
-                row=element.get("id"),
+                row=_row_id(element),
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = START_TAGS[name]
@@ -540,7 +540,7 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
                 f"cannot tell which source line holds a <{name}> (rendered line"
                 f" {rendered}); refusing rather than publishing a wrong line",
                 line=line or None,
-                row=element.get("id"),
+                row=_row_id(element),
             )
         _set_line(element, found)
     return at_home
@@ -820,7 +820,7 @@ def _check_stray_rows(root: etree._Element) -> None:
             f"a <{element.tag}> outside any {container}: the table was closed before it"
             " (a stray end tag, or a comment or CDATA section ending early?)",
             line=line_of(element) or None,
-            row=element.get("id"),
+            row=_row_id(element),
         )
 
 
