@@ -486,7 +486,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.old == args.new == "-":
         _err("OLD and NEW are both - (standard input); name a file or a data dir for one of them")
         return EXIT_USAGE
-    old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
+    try:
+        old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
+    except VodspecError as exc:  # what diff cannot compare is trouble, as in diff(1)
+        _err(str(exc))
+        return EXIT_USAGE
     diffs = diff_packages(old, new)
     if args.json:
         document: dict[str, Any] = {
@@ -796,8 +800,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.function(args))
     except VodspecError as exc:
         _err(str(exc))
-        if args.function is cmd_diff:  # what diff cannot compare is trouble, as in diff(1)
-            return EXIT_USAGE
         return REFUSAL_EXITS.get(type(exc), EXIT_REFUSED)
     except ModuleNotFoundError as exc:
         scrape_extra = ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core", "httpx", "httpcore")
