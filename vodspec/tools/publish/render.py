@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -26,6 +26,7 @@ from vodspec.layout import (
 )
 from vodspec.reading import dump_json
 from vodspec.record import Status
+from vodspec.tools.documents import CsvResource, DataPackage, JsonResource
 from vodspec.tools.lint import lint_json
 from vodspec.tools.scrape.models import (
     Dataset,
@@ -116,15 +117,22 @@ def _file_facts(data: bytes) -> dict[str, Any]:
     return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
 
 
+def _fixed(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields of a datapackage.json model that allow one value (``Literal["csv"]``),
+    with that value: documents.py states them, once."""
+    return {
+        name: get_args(field.annotation)[0]
+        for name, field in model.model_fields.items()
+        if get_origin(field.annotation) is Literal
+    }
+
+
 def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
     return [
         {
             "name": kind,
             "path": csv_name(kind),
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
+            **_fixed(CsvResource),
             **_file_facts(files[csv_name(kind)]),
             "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
             "schema": table_schema(kind),
@@ -132,10 +140,7 @@ def _resources(kind: str, files: dict[str, bytes]) -> list[dict[str, Any]]:
         {
             "name": f"{kind}_json",
             "path": json_name(kind),
-            "profile": "data-resource",
-            "format": "json",
-            "mediatype": "application/json",
-            "encoding": "utf-8",
+            **_fixed(JsonResource),
             **_file_facts(files[json_name(kind)]),
             "jsonSchema": schema_name(kind),
         },
@@ -146,7 +151,7 @@ def render_datapackage(datasets: dict[str, Dataset], files: dict[str, bytes]) ->
     kinds = [kind for kind in KINDS if kind in datasets]
     first = datasets[kinds[0]]
     package = dict(
-        profile="data-package",
+        **_fixed(DataPackage),
         name="vodspec",
         title="Huawei Cloud VOD API " + " and ".join(TITLES[kind] for kind in kinds),
         description="What Huawei Cloud's VOD API documentation says about its HTTP status"
