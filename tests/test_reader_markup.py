@@ -175,6 +175,47 @@ def test_control_characters_made_by_entities_are_removed_and_reported() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "where"),
+    [
+        # cmark-gfm writes these two, made by a reference in Markdown, as bytes no UTF-8 holds
+        ("&#xFFFE;", "markdown"),
+        ("&#65535;", "markdown"),
+        ("\ufffe", "markdown"),
+        ("&#xfffe", "html"),
+        # What the reader sets again in the tree: a text beside a footnote mark, a quotation,
+        # the last text of a page whose block is never closed.
+        ("&#x1B;<sup>1</sup>&#1;", "html"),
+        ("<q>&#27;</q>", "html"),
+        ("&#x0000001b;", "end"),
+        ("&#xFFFF;", "end"),
+    ],
+)
+def test_characters_no_text_holds_are_removed_with_a_warning_naming_the_line(
+    written: str, where: str
+) -> None:
+    """U+FFFE, U+FFFF and C0 controls made by character references were internal errors:
+    cmark-gfm's output did not decode, or lxml refused a text the reader set."""
+    row = f"<tr><td>404 Not Found</td><td>不{written}存在。</td></tr>"
+    if where == "markdown":
+        page = (
+            f"# 状态码\n\n| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不{written}存在。 |\n"
+        )
+    else:
+        page = f"# 状态码\n\n<table><tr><th>状态码</th><th>说明</th></tr>\n{row}\n</table>\n"
+    if where == "end":
+        page = page.replace("不" + written, "不") + f"\n<div>x{written}"
+    line = {"markdown": 5, "html": 4, "end": 7}[where]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = scrape(page.encode(), file="page.md", service="any")
+    description = dataset.records[0].description
+    assert description.startswith("不") and description.endswith("存在。")
+    assert not {"\ufffe", "\uffff", "\x1b", "\x01"} & set(description)
+    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert messages and all(m.startswith(f"page.md:{line}: removed ") for m in messages)
+
+
+@pytest.mark.parametrize(
     ("code", "named"),
     [
         ("VOD.10053\u200b", "U+200B ZERO WIDTH SPACE"),

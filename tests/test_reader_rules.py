@@ -406,7 +406,7 @@ def test_a_row_id_is_normalised_as_text_is() -> None:
     assert [r.source_row for r in dataset.records] == ["[31mX"]
 
 
-@pytest.mark.parametrize(("row_id", "named"), [("", ""), (" ", ""), ("&#27;x", ", row \\x1bx")])
+@pytest.mark.parametrize(("row_id", "named"), [("", ""), (" ", ""), ("&#127;x", ", row \\x7fx")])
 def test_a_refusal_names_a_row_by_a_printable_id_or_not_at_all(row_id: str, named: str) -> None:
     # An empty id was named ("row :"), a control character reached the terminal.
     bad = f'<tr id="{row_id}"><td rowspan="x">404 Not Found</td><td>不存在。</td></tr>\n'

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import warnings
 from dataclasses import dataclass
 from typing import cast
 
@@ -29,8 +30,9 @@ import cmarkgfm
 from cmarkgfm.cmark import Options
 from lxml import etree
 
-from vodspec.errors import CellError, MarkupError, TruncatedError
+from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecWarning
 from vodspec.tools.scrape.page import HEADINGS
+from vodspec.tools.scrape.text import located
 
 #: GitHub's Markdown: CommonMark plus these cmark-gfm extensions ("tagfilter" escapes
 #: <script>, <style>, <iframe>… so that they show as text).
@@ -188,10 +190,50 @@ class Document:
 
 def render_markdown(text: str) -> str:
     """The page's HTML as GitHub's cmark-gfm renders it (raw HTML kept, tag filter on)."""
-    rendered: str = cmarkgfm.markdown_to_html_with_extensions(
-        text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
-    )
+    try:
+        rendered: str = cmarkgfm.markdown_to_html_with_extensions(
+            text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
+        )
+    except UnicodeDecodeError as exc:
+        # cmark-gfm writes U+FFFE and U+FFFF made by a character reference (&#xFFFE;) as
+        # the lone bytes FE and FF, which no UTF-8 text holds: they are put back as those
+        # characters (which _without_unholdable then removes).
+        output = bytes(exc.object)
+        return (
+            output.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode()).decode()
+        )
     return rendered
+
+
+#: What no XML text holds, so lxml refuses a text holding it (as the reader sets some): C0
+#: controls but tab, newline and CR, and the noncharacters U+FFFE and U+FFFF.
+UNHOLDABLE = frozenset([*map(chr, range(0x20)), "\ufffe", "\uffff"]) - frozenset("\t\n\r")
+
+
+def _without_unholdable(root: etree._Element, lines: list[int]) -> None:
+    """Remove from the tree's texts and attributes the characters of UNHOLDABLE, each with a
+    warning naming its line, as text.normalize removes other control characters, but right
+    after the parse: the reader could not set a text holding one. The page's own controls
+    were removed when it was decoded: these come from character references (&#27;)."""
+    for element in root.iter():
+        rendered: int = getattr(element, "sourceline", None) or 0
+        line = (lines[rendered] if 0 < rendered < len(lines) else 0) or None
+        values: list[tuple[str, str | None]] = [("text", element.text), ("tail", element.tail)]
+        values.extend((str(name), str(value)) for name, value in element.attrib.items())
+        for name, value in values:
+            if not value or UNHOLDABLE.isdisjoint(value):
+                continue
+            for char in sorted(UNHOLDABLE.intersection(value)):
+                if char in "\ufffe\uffff":
+                    what = f"noncharacter U+{ord(char):04X}, which no text holds"
+                else:  # as text.normalize says it
+                    what = f"control character U+{ord(char):04X} (from a character reference)"
+                warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
+            kept = "".join(char for char in value if char not in UNHOLDABLE)
+            if name in ("text", "tail"):
+                setattr(element, name, kept)
+            else:
+                element.set(name, kept)
 
 
 #: End tags found in the page itself, in any ASCII case: a position in str.lower()'s copy
@@ -399,6 +441,8 @@ def read_document(text: str) -> Document:
     _check_parser_log(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
+    if "&#" in text or "\ufffe" in rendered or "\uffff" in rendered:  # else none is there
+        _without_unholdable(root, lines)
     still_open = _open_at_end(root)
     at_home = _place(root, lines, source)
     if _head_end(rendered, folded):

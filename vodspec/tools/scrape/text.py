@@ -1,8 +1,9 @@
 """The one text normalisation of vodspec: Unicode NFC, whitespace runs to one space, trimmed.
 
 Control characters are removed wherever they come from: literal ones when the page is
-decoded, those made by character references (``&#27;``) here, after parsing, so that no
-terminal escape reaches the JSON, the CSV or ``vodspec show``.
+decoded, those made by character references (``&#27;``) right after the parse when the tree
+cannot hold them (C0, see document.UNHOLDABLE), else here, so that no terminal escape
+reaches the JSON, the CSV or ``vodspec show``.
 """
 
 from __future__ import annotations
