@@ -373,6 +373,25 @@ def test_an_odd_code_cell_on_a_status_page_is_a_note(cell: str) -> None:
     assert [(n.line, n.text) for n in dataset.notes] == [(5, f"{cell} | 保留。")]
 
 
+@pytest.mark.parametrize("cell", ["--", "***", "-", "?", "...", "TBD", "null", "N/A", "无"])
+def test_a_placeholder_in_the_error_code_cell_is_a_note_not_a_code(cell: str) -> None:
+    # "--", "***", "TBD"… read as codes (any printable ASCII was one) and were published.
+    data = error_page(row("400", "APP.1", "一"), row("404", cell, "二"))
+    with pytest.warns(OddContentWarning, match=r"p\.md:5.*holds no code; the row is a note"):
+        dataset = scrape(data, file="p.md", service="any")
+    assert [r.error_code for r in dataset.records] == ["APP.1"]
+    assert [(n.line, n.text) for n in dataset.notes] == [(5, f"404 | {cell} | 二")]
+
+
+@pytest.mark.parametrize(
+    "cell", ["APP.2*", "APP.2~APP.9", "APP.*", "APP.", "APP.2:", '"APP.2"', "[APP.2]", "(APP.2)"]
+)
+def test_a_code_with_a_mark_or_a_range_is_refused_not_published(cell: str) -> None:
+    error = refusal(error_page(row("400", "APP.1", "一"), row("404", cell, "二")))
+    assert str(error).startswith("p.md:5, column 错误码: expected one error code (")
+    assert str(error).endswith(f"found {cell!r}")
+
+
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
 def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: int) -> None:
     cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")

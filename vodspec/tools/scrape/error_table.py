@@ -25,7 +25,14 @@ from vodspec.record import (
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
-from vodspec.tools.scrape.rows import Batch, Origin, cell_error, check_ascii, extra_paragraphs
+from vodspec.tools.scrape.rows import (
+    Batch,
+    Origin,
+    as_found,
+    cell_error,
+    check_ascii,
+    extra_paragraphs,
+)
 from vodspec.tools.scrape.tables import Row
 from vodspec.tools.scrape.text import located
 
@@ -61,7 +68,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
             row,
             table.name(index),
             "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
-            f" found {' / '.join(words) or 'an empty cell'!r}",
+            f" found {as_found(words)}",
         )
     codes: list[int | None] = []
     for code, _ in found:
@@ -81,19 +88,19 @@ def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     index = table.roles[ERROR_CODE]
     column = table.table.header[index]
     words = row.cells[index].words
-    found = grammar.error_codes(words)
-    if found is None and words and grammar.odd(" ".join(words)):
+    if words and grammar.placeholder(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
         origin.note(row, column, why)
         return []
+    found = grammar.error_codes(words)
     if len(words) == 1:
         check_ascii(words[0], row, column, "the error code")
     if found is None:
         raise cell_error(
             row,
             column,
-            "expected one error code without spaces, found"
-            f" {' / '.join(words) or 'an empty cell'!r}",
+            "expected one error code (letters and digits, with . _ - between them:"
+            f" VOD.10053), found {as_found(words)}",
         )
     return found
 

@@ -19,8 +19,10 @@ import re
 REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
 #: One status: "400" or "400 Bad Request".
 ONE_STATUS = re.compile(rf"(?P<number>[0-9]{{3}})(?: (?P<phrase>{REASON_PHRASE.pattern}))?")
-#: One error code: printable ASCII without spaces or the separators below.
-ONE_ERROR_CODE = re.compile(r"[!-~]+")
+#: One error code: ASCII letters and digits, with dots, underscores or hyphens between them
+#: (VOD.10053, CCE_CM.0001, AccessDenied). A mark at either end (``VOD.10054*``,
+#: ``[VOD.10054]``, ``VOD.*``) or a range (``VOD.10060~VOD.10069``) is no code.
+ONE_ERROR_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 #: How pages separate several values in one cell (besides paragraphs): "400/500",
 #: "400, 500", "400、500", "400 或 500", "400 and 500", "400 和 500". A separator is one of
 #: SEPARATOR_MARKS or SEPARATOR_WORDS (whole words), with the spaces around it.
@@ -85,7 +87,7 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
 def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
     """The error codes a cell lists; None when a part holds a space or is not one.
 
-    One value may be any code (OBS writes words: ``AccessDenied``). Several (split by
+    One value may be a code without a digit (OBS writes words: ``AccessDenied``). Several (split by
     paragraphs or separators) must each be a code as services write them, and all of one
     shape (``VOD.20000/VOD.20001``): a word, a mark or a number left over beside a code
     (``deprecated``, ``(1)``, ``011`` after ``VOD.62``) is no second code."""
@@ -103,14 +105,10 @@ def error_codes(paragraphs: tuple[str, ...]) -> list[str] | None:
     return found or None
 
 
-#: A code as services write them when a cell lists several: letters and digits at both ends.
-CODE_TOKEN = re.compile(r"[A-Za-z0-9](?:[!-~]*[A-Za-z0-9])?")
-
-
 def looks_like_code(text: str) -> bool:
-    """An error code as services write them: holds a digit (VOD.20000, 111400002), starts
-    and ends with a letter or digit."""
-    return CODE_TOKEN.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
+    """An error code as services write them when a cell lists several: one that holds a
+    digit (VOD.20000, 111400002)."""
+    return ONE_ERROR_CODE.fullmatch(text) is not None and any(ch.isdigit() for ch in text)
 
 
 def _shape(code: str) -> str:
@@ -118,7 +116,12 @@ def _shape(code: str) -> str:
     return re.sub(r"[0-9]+", "9", code)
 
 
+def placeholder(text: str) -> bool:
+    """Whether a code cell's text says it holds no value (``N/A``, ``--``, ``无``)."""
+    return PLACEHOLDER.fullmatch(text.strip()) is not None
+
+
 def odd(text: str) -> bool:
-    """Whether a code cell's text is odd but clear: a placeholder or a wrong-length number."""
-    stripped = text.strip()
-    return bool(PLACEHOLDER.fullmatch(stripped) or WRONG_LENGTH_NUMBER.fullmatch(stripped))
+    """Whether a status cell's text is odd but clear: a placeholder or a wrong-length number
+    (an error code may be a number of any length)."""
+    return placeholder(text) or WRONG_LENGTH_NUMBER.fullmatch(text.strip()) is not None

@@ -23,6 +23,11 @@ def cell_error(row: Row, column: str | None, message: str) -> CellError:
     return CellError(message, line=row.line, row=row.id, column=column)
 
 
+def as_found(words: tuple[str, ...]) -> str:
+    """A cell's words as a refusal quotes what it found, or that the cell is empty."""
+    return repr(" / ".join(words)) if words else "an empty cell"
+
+
 @dataclass(frozen=True)
 class Origin:
     """The page a table reader reads: where its records come from, where its notes go."""

@@ -27,7 +27,14 @@ from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_p
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
-from vodspec.tools.scrape.rows import Batch, Origin, cell_error, check_ascii, extra_paragraphs
+from vodspec.tools.scrape.rows import (
+    Batch,
+    Origin,
+    as_found,
+    cell_error,
+    check_ascii,
+    extra_paragraphs,
+)
 from vodspec.tools.scrape.tables import Cell, Row
 
 #: Validates a page's records in one call (see Batch).
@@ -74,8 +81,7 @@ def _statuses(
         check_ascii(text.partition(" ")[0], row, name, "the status code")
     expected = "'NNN Reason Phrase' (e.g. '404 Not Found')" if combined else "a code ('404')"
     if found is None:
-        shown = repr(" / ".join(words)) if words else "an empty cell"
-        raise cell_error(row, name, f"expected {expected}, found {shown}")
+        raise cell_error(row, name, f"expected {expected}, found {as_found(words)}")
     for code, reason in found:
         if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             raise cell_error(
