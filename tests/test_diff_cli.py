@@ -62,6 +62,9 @@ def test_trouble_is_exit_2(tmp_path: Path, data: Path) -> None:
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert run_cli("diff", str(tmp_path / "bad.json"), str(data)).returncode == 2
     assert run_cli("diff", str(tmp_path), str(data)).returncode == 2
+    # What the system refuses to open is trouble too, not "the datasets differ" (it exited 1).
+    too_long = run_cli("diff", str(tmp_path / ("a" * 300)), str(data))
+    assert too_long.returncode == 2 and "File name too long" in too_long.stderr
 
 
 def test_two_kinds_of_dataset_are_refused(tmp_path: Path) -> None:

@@ -486,11 +486,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.old == args.new == "-":
         _err("OLD and NEW are both - (standard input); name a file or a data dir for one of them")
         return EXIT_USAGE
-    try:
-        old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
-    except VodspecError as exc:  # what diff cannot compare is trouble, as in diff(1)
-        _err(str(exc))
-        return EXIT_USAGE
+    old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
     diffs = diff_packages(old, new)
     if args.json:
         document: dict[str, Any] = {
@@ -756,6 +752,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--rule", metavar="RULE", help="only the findings of this rule")
     sub.add_argument("--summary", action="store_true", help="how many findings each rule has")
     sub = add("diff", cmd_diff)
+    sub.set_defaults(refused=EXIT_USAGE)  # 1 says the datasets differ: trouble is 2, as in diff(1)
     sub.add_argument("old", metavar="OLD")
     sub.add_argument("new", metavar="NEW")
     sub.add_argument("--json", action="store_true", help="print the changes as JSON")
@@ -796,11 +793,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args: Any = _fast_path(words) or _parser().parse_args(words)
     args.debug = getattr(args, "debug", False)
+    refused = getattr(args, "refused", EXIT_REFUSED)  # what a command exits with on trouble
     try:
         return int(args.function(args))
     except VodspecError as exc:
         _err(str(exc))
-        return REFUSAL_EXITS.get(type(exc), EXIT_REFUSED)
+        return REFUSAL_EXITS.get(type(exc), refused)
     except ModuleNotFoundError as exc:
         scrape_extra = ("bs4", "lxml", "cmarkgfm", "pydantic", "pydantic_core", "httpx", "httpcore")
         if exc.name in scrape_extra:
@@ -817,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _err(f"cannot write the output: {exc.strerror or exc}")
         else:  # a file the user named that cannot be read (permissions, a name too long…)
             _err(str(VodspecError(f"{exc.strerror or exc}", file=str(exc.filename))))
-        return EXIT_REFUSED
+        return refused
     except KeyboardInterrupt as exc:
         _err(f"interrupted{f' ({exc})' if str(exc) else ''}")
         return 130
