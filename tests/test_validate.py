@@ -197,6 +197,18 @@ def test_a_page_newer_than_the_data_is_a_note_not_a_failure(
     assert "changed since version 1.0.2 was published" in result.stderr
 
 
+def test_a_page_that_cannot_be_read_is_said_so_not_said_changed(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # A lost page was noted as "changed since version … was published".
+    raw, data = copy(history, tmp_path)
+    (raw / PAGE).unlink()
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 0, result.stderr
+    assert f"{raw / PAGE}: cannot read the source (" in result.stderr
+    assert "changed since" not in result.stderr
+
+
 def test_a_new_reader_is_published_only_when_asked(
     history: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

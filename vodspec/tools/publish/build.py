@@ -337,7 +337,14 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
                 " (run `vodspec build` to publish it)"
             )
             continue
-        if _sha256(page) != source.get("sha256"):
+        try:
+            sha256 = hashlib.sha256(read_regular(page)).hexdigest()
+        except VodspecError as exc:
+            notes.append(
+                f"{page}: cannot read the source ({exc.message}); scraping it again was skipped"
+            )
+            continue
+        if sha256 != source.get("sha256"):
             notes.append(
                 f"{page} changed since version {version} was published (run `vodspec build` to"
                 " publish it); scraping it again was skipped"
@@ -381,13 +388,6 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
                 )
             )
     return problems, notes
-
-
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(read_regular(path)).hexdigest()
-    except VodspecError:
-        return None
 
 
 #: What `vodspec scrape` says of a page no published version was made from.
