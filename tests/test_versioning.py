@@ -56,7 +56,7 @@ def changed(**edits: Any) -> dict[str, Any]:
         (dataset(status(200, "OK"), status(404), sha="b" * 64), "patch"),  # source only
         (changed(source_line=99, source_row="x", source_sha256="1" * 64), None),  # provenance only
         (changed(description="e", paragraphs=["e"]), "patch"),  # text
-        (changed(reason="Missing"), "patch"),
+        (changed(reason="Missing"), "major"),  # a lookup by the old phrase finds nothing
         (changed(retry="do_not_retry"), "major"),  # consumers act on retry
         (changed(category="server_error"), "major"),
         (changed(reason=None), "major"),  # a value went away
@@ -71,6 +71,11 @@ def changed(**edits: Any) -> dict[str, Any]:
 )
 def test_bump_level(new: dict[str, Any], level: str | None) -> None:
     assert diff_datasets(BASE, new).level == level
+
+
+def test_a_reason_filled_in_is_minor() -> None:
+    before = changed(reason=None)
+    assert diff_datasets(before, BASE).level == "minor"
 
 
 def test_removed_field_is_major() -> None:
@@ -125,7 +130,7 @@ def test_package_level_is_the_highest() -> None:
     diffs = diff_packages(
         {"status_codes": BASE},
         {
-            "status_codes": changed(reason="X"),
+            "status_codes": changed(description="X", paragraphs=["X"]),
             "error_codes": dataset(error("A.1", 400), kind="error_codes"),
         },
     )

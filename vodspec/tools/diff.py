@@ -18,6 +18,7 @@ from vodspec.record import (
     DOC_ID,
     PARAGRAPHS,
     PROVENANCE,
+    REASON,
     RETRY,
     Status,
     semver,
@@ -25,6 +26,9 @@ from vodspec.record import (
 
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
+#: Fields consumers look a record up by (``vodspec.status("not found")``): a changed value
+#: breaks the lookup by the old one (MAJOR); one filled in is new data (MINOR).
+LOOKUP_FIELDS = (REASON,)
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
 RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
@@ -134,7 +138,9 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
     """The bump one field's change demands (see the README's versioning policy)."""
     if name in BREAKING_FIELDS or after is None:
         return "major"  # consumers act on retry/category; a value that went away breaks readers
-    return "minor" if before is None else "patch"
+    if before is None:
+        return "minor"
+    return "major" if name in LOOKUP_FIELDS else "patch"
 
 
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
