@@ -212,6 +212,16 @@ def test_scrape_says_which_version_publishes_a_source(tmp_path: Path) -> None:
     assert alone["version"] == "unpublished" and alone["source"]["url"] is None
 
 
+def test_scrape_beside_a_broken_manifest_reads_the_page_and_says_so(tmp_path: Path) -> None:
+    # The manifest was ignored without a word: the page read as no source, no one told.
+    raw = frozen_raw(tmp_path / "raw")
+    page = raw / json.loads((raw / "sources.json").read_bytes())[0]["file"]
+    (raw / "sources.json").write_text("{", encoding="utf-8")
+    result = run_cli("scrape", str(page))
+    assert result.returncode == 0 and json.loads(result.stdout)["source"]["url"] is None
+    assert "sources.json" in result.stderr and "read as no source of it" in result.stderr
+
+
 def test_scrape_of_a_manifest_source_still_demands_the_kind_and_service_given(
     tmp_path: Path,
 ) -> None:

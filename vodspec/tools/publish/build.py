@@ -411,7 +411,8 @@ def scrape_for_reading(
     raw_dir = page.parent
     try:
         entries = load_manifest(raw_dir) if (raw_dir / MANIFEST_NAME).is_file() else []
-    except VodspecError:  # a broken manifest beside a page does not stop reading the page
+    except VodspecError as exc:  # a broken manifest beside a page does not stop reading the page
+        warnings.warn(VodspecWarning(f"{exc}; the page is read as no source of it"), stacklevel=2)
         entries = []
     entry = next((e for e in entries if _same_file(raw_dir / e.file, page)), None)
     if entry is None:
