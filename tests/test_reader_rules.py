@@ -323,6 +323,29 @@ def test_a_markdown_footnote_is_a_mark_not_part_of_the_code() -> None:
     assert [code for code, *_ in errors(data)] == ["VOD.10053"]
 
 
+@pytest.mark.parametrize(
+    ("make", "header", "cells"),
+    [
+        (
+            status_page,
+            ("状态码", "说明", "状态码", "说明"),
+            ("200 OK", "好。", "404 Not Found", "无。"),
+        ),
+        (status_page, ("Status Code", "Description") * 2, ("200", "ok", "500", "err")),
+        (error_page, ("状态码", "错误码", "错误码"), ("400", "APP.1", "APP.2")),
+    ],
+)
+def test_a_table_split_side_by_side_is_refused_not_glued(
+    make: Any, header: tuple[str, ...], cells: tuple[str, ...]
+) -> None:
+    # The second pair's codes were glued into the first's description ("状态码: 404 …").
+    head = (
+        "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr></thead><tbody>\n"
+    )
+    error = refusal(make(row(*cells), head=head))
+    assert str(error).startswith(f"p.md:3, column {header[2]}: a second column of codes")
+
+
 # Rule 5: a reason column by content.
 
 

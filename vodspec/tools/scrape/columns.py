@@ -295,7 +295,26 @@ def classify(table: Table) -> CodeTable | None:
         return None
     _check_header_row(found)
     _check_spans(found)
+    _refuse_second_codes(found, named, columns)
     return dataclasses.replace(found, notes=notes)
+
+
+def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
+    """A column whose header names a code role its cells read as, but that is not the
+    table's code column (``状态码 | 说明 | 状态码 | 说明``: a table split side by side): one
+    record per row would glue its codes into a text. Refused, naming it."""
+    code_columns = {found.roles.get("status"), found.roles.get(ERROR_CODE)}
+    for i in (i for i in range(len(named)) if i not in code_columns):
+        codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
+        if named[i] in ("status", ERROR_CODE) and codes >= CODE_SHARE:
+            cell = found.table.header_cells[i]
+            raise HeaderError(
+                f"a second column of codes ({cell.text!r}) beside the table's own: its codes"
+                " would be glued into another record's text; refusing (write one code column"
+                " per table)",
+                line=cell.line,
+                column=cell.text,
+            )
 
 
 def _check_spans(found: CodeTable) -> None:
