@@ -424,6 +424,27 @@ def test_a_code_with_a_mark_or_a_range_is_refused_not_published(cell: str) -> No
     assert str(error).endswith(f"found {cell!r}")
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| {note} | |\n",
+        "| 状态码 | 错误码 | 错误信息 |\n|---|---|---|\n| 400 | APP.1 | m |\n| {note} | | |\n",
+    ],
+)
+@pytest.mark.parametrize("note", ["注：以上为常见情况。", "Note: see the API reference."])
+def test_a_prose_note_in_a_pipe_table_is_a_note_not_a_record(table: str, note: str) -> None:
+    # A pipe table cannot span: prose in the first cell, the others empty, was refused.
+    data = page("状态码", table.format(note=note))
+    with pytest.warns(OddContentWarning, match=r"p\.md:6.*a note written as a row"):
+        dataset = scrape(data, file="p.md", service="any")
+    assert len(dataset.records) == 1 and [n.text for n in dataset.notes] == [note]
+
+
+def test_a_code_cell_gone_wrong_beside_empty_cells_is_no_note() -> None:
+    table = "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| 4O4 | |\n"
+    assert "expected" in str(refusal(page("状态码", table)))
+
+
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
 def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: int) -> None:
     cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")

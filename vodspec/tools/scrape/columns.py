@@ -94,7 +94,7 @@ class CodeTable:
     roles: dict[str, int]
     #: Columns with no role, kept under their header.
     extra: tuple[int, ...] = field(default=())
-    #: Rows that are a prose note, not a row of codes (one cell across the whole row).
+    #: Rows that are a prose note, not a row of codes (see _notes).
     notes: tuple[Row, ...] = field(default=())
 
     def name(self, column: int) -> str:
@@ -187,17 +187,26 @@ def known_phrase(code: int, text: str) -> bool:
 def _notes(table: Table, width: int) -> tuple[Row, ...]:
     """The rows that are one cell of prose across the whole table: notes, not rows of codes
     (one that reads as a code spans the code and its text, and an empty one holds no note:
-    each is read as a row of codes, and refused as such)."""
+    each is read as a row of codes, and refused as such). A pipe table cannot span: there a
+    note is prose in the first cell, the others empty (prose: not ASCII, or words with
+    spaces; ``4O4`` is a code cell gone wrong, refused as such)."""
     if width < 2:
         return ()
     return tuple(
         row
         for row in table.rows
         if row.cells
-        and row.cells[0].colspan == width
         and row.cells[0].paragraphs
         and not _reads_as_codes(row.cells[:1])
+        and (row.cells[0].colspan == width or _prose_alone(row))
     )
+
+
+def _prose_alone(row: Row) -> bool:
+    """Whether the row's first cell is prose and every other cell is empty."""
+    text = row.cells[0].text
+    prose = not text.isascii() or " " in text
+    return prose and not any(cell.paragraphs for cell in row.cells[1:])
 
 
 def _reads_as_codes(cells: Sequence[Cell]) -> bool:

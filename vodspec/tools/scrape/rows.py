@@ -53,9 +53,9 @@ class Origin:
         self.notes.append(validated(PageNote, row, column, note))
 
     def note_rows(self, table: CodeTable) -> None:
-        """Note the table's rows that are notes written as rows (one cell across it)."""
+        """Note the table's rows that are notes written as rows (see columns._notes)."""
         for row in table.notes:
-            why = "a note written as a row of the code table (one cell across it); not a record"
+            why = "a note written as a row of the code table (prose, no code); not a record"
             self.note(row, None, why)
 
     def provenance(self, row: Row) -> dict[str, object]:
