@@ -346,6 +346,14 @@ def test_a_table_split_side_by_side_is_refused_not_glued(
     assert str(error).startswith(f"p.md:3, column {header[2]}: a second column of codes")
 
 
+def test_a_status_column_of_typos_is_no_column_of_error_codes() -> None:
+    # 4O4 and 5OO (letter O) made the 状态码 column a column of error codes: a status page
+    # published as error codes 200, 4O4 and 5OO.
+    table = "| 状态码 | 说明 |\n| --- | --- |\n| 200 | 好。 |\n| 4O4 | 无。 |\n| 5OO | 错。 |\n"
+    with pytest.raises(VodspecError, match="no status-code or error-code table"):
+        scrape(page("状态码", table), file="p.md", service="any")
+
+
 # Rule 5: a reason column by content.
 
 
