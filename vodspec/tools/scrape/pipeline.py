@@ -15,6 +15,7 @@ from typing import Any
 from vodspec.errors import (
     CellError,
     InputError,
+    MarkupError,
     NoTableError,
     OddContentWarning,
     VodspecError,
@@ -27,14 +28,14 @@ from vodspec.tools.diff import INITIAL_VERSION
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode
-from vodspec.tools.scrape.document import line_of, read_document
+from vodspec.tools.scrape.document import Document, line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
 from vodspec.tools.scrape.rows import Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
-from vodspec.tools.scrape.tables import Table, html_tables
+from vodspec.tools.scrape.tables import Table, html_tables, nested_tables
 from vodspec.tools.scrape.text import PAGE, located
 
 #: How a refusal names a page kind's table.
@@ -79,7 +80,9 @@ def scrape(
             raise conflict_error(conflict, _row_at(text, conflict[0]))
         document = read_document(text)
         # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
-        page_kind, tables = code_tables(html_tables(document), kind)
+        outer = html_tables(document)
+        _refuse_nested_codes(document)
+        page_kind, tables = code_tables(outer, kind)
         info = page_info(document.root)
         if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
             raise InputError(
@@ -143,6 +146,22 @@ def _report(notes: list[PageNote]) -> None:
             ),
             stacklevel=3,
         )
+
+
+def _refuse_nested_codes(document: Document) -> None:
+    """A table of codes nested in a cell is that cell's text (see html_tables): its codes
+    would be no records. Refused, naming it."""
+    for table in nested_tables(document):
+        try:
+            code = classify(table)
+        except VodspecError:
+            continue  # no table of codes the reader can tell: it stays its cell's text
+        if code is not None:
+            raise MarkupError(
+                "a table of codes nested in another table's cell: read as that cell's text,"
+                " its codes would be no records; refusing (write it as a table of its own)",
+                line=table.line,
+            )
 
 
 def read_tables(text: str) -> list[Table]:

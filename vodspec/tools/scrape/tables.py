@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from vodspec.errors import CellError, MarkupError
+from vodspec.errors import CellError, MarkupError, VodspecError
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import Document, line_of, remove_keeping_tail
 from vodspec.tools.scrape.page import HEADINGS
@@ -146,6 +146,26 @@ def html_tables(document: Document) -> list[Table]:
         if table is not None:
             tables.append(table)
     return tables
+
+
+def nested_tables(document: Document) -> list[Table]:
+    """The tables nested in a cell that read as tables (see html_tables: they are their
+    cell's text), for the pipeline to ask whether one holds codes."""
+    if document.root is None:
+        return []
+    found = []
+    for element in document.root.iter("table"):
+        if next(element.iterancestors("td", "th"), None) is None:
+            continue  # an outer table (the common case: no table is nested)
+        # Every cell walked (none is taken for a simple one): these tables are rare.
+        kinds = _CellKinds(frozenset(element.iter("td", "th")), frozenset())
+        try:
+            table = _read_table(element, at_home=False, kinds=kinds)
+        except VodspecError:
+            continue  # not readable as a table of its own: it stays its cell's text
+        if table is not None:
+            found.append(table)
+    return found
 
 
 #: Row groups: a rowspan never reaches past its group, as browsers clamp it.
