@@ -122,3 +122,12 @@ def test_a_path_of_the_wrong_kind_is_refused_saying_what_was_expected(
     result = run_cli(*words)
     assert result.returncode in (1, 2) and result.stderr.count("\n") == 1, result.stderr
     assert "expected" in result.stderr, result.stderr
+
+
+def test_a_stray_file_given_as_the_data_dir_is_named_as_given(tmp_path: Path) -> None:
+    # The refusal named the folder the file is in (".: no status_codes.json").
+    stray = tmp_path / "bin.dat"
+    stray.write_bytes(b"\x00\x01")
+    result = run_cli("show", "404", "--data", str(stray))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"vodspec: {stray}: no status_codes.json beside it;")

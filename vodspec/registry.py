@@ -170,9 +170,10 @@ class Registry:
         if not name.strip():
             raise PublishError("cannot load the dataset: the path is empty")
         directory = Path(name)
+        beside = ""
         try:
             if directory.is_file():  # a file of the data dir: status_codes.json…
-                directory = directory.parent
+                directory, beside = directory.parent, " beside it"
             data = DataDir(directory)
             _as_built(data, [json_name(kind) for kind in data.kinds()])
             datasets = data.datasets()
@@ -184,8 +185,8 @@ class Registry:
             ) from None
         if "status_codes" not in datasets:
             raise PublishError(
-                "no status_codes.json; expected a published data dir (or a file in one)",
-                file=str(directory),
+                f"no status_codes.json{beside}; expected a published data dir (or a file in one)",
+                file=name,  # as the user wrote it, not the folder it was taken for
             )
         statuses, version = _load(directory / "status_codes.json", datasets["status_codes"], Status)
         errors: list[ErrorCode] = []
