@@ -131,3 +131,10 @@ def test_a_stray_file_given_as_the_data_dir_is_named_as_given(tmp_path: Path) ->
     result = run_cli("show", "404", "--data", str(stray))
     assert result.returncode == 1
     assert result.stderr.startswith(f"vodspec: {stray}: no status_codes.json beside it;")
+
+
+def test_validate_of_a_device_says_it_is_no_folder() -> None:
+    result = run_cli("validate", "/dev/null")
+    assert (
+        result.returncode == 1 and "/dev/null: not a folder; expected a data dir" in result.stderr
+    )

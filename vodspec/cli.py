@@ -441,9 +441,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
     if args.dir and not os.path.lexists(args.dir):
         raise VodspecError("no such folder; expected a published data dir", file=args.dir)
-    if args.dir and Path(args.dir).is_file():
+    if args.dir and not Path(args.dir).is_dir():  # a file, a device, a dangling link…
         raise VodspecError(
-            "a file; expected a data dir (the folder `vodspec build` publishes)", file=args.dir
+            "not a folder; expected a data dir (the folder `vodspec build` publishes)",
+            file=args.dir,
         )
     raw = Path(args.raw) if args.raw else directory.parent / "raw"
     data = DataDir(directory)  # read once, for every check below
