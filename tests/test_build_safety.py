@@ -49,7 +49,7 @@ def test_build_refuses_a_data_dir_with_a_foreign_file(tmp_path: Path) -> None:
     )
     result = run_cli("build", "--raw", str(raw), "--data", str(data))
     assert result.returncode == 1
-    assert "my-notes.txt" in result.stderr
+    assert "my-notes.txt" in result.stderr and "move them out" in result.stderr
     assert (data / "my-notes.txt").read_text(encoding="utf-8") == "mine"
 
 

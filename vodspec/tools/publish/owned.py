@@ -81,7 +81,7 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
         raise PublishError(
             f"the data dir holds {len(foreign)} entr{'y' if len(foreign) == 1 else 'ies'} that"
             f" vodspec build did not write ({shown}); the build replaces the whole folder, so"
-            " publish into a new or empty folder instead",
+            " move them out, or publish into a new or empty folder",
             file=str(data_dir),
         )
 
