@@ -249,12 +249,21 @@ export async function build(dataDir, out) {
   return { version, files: [...files.keys()].sort() };
 }
 
+const USAGE = `usage: node build.mjs [--data DIR] [--out DIR]
+
+Generate the vodspec npm package from a published data dir (default: ../data) into a folder
+(default: ./dist beside this script) that is missing, empty or an earlier output.`;
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const { values } = parseArgs({
-      options: { data: { type: "string" }, out: { type: "string" } },
+      options: { data: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
       allowPositionals: false,
     });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
     const dataDir = resolve(values.data ?? join(HERE, "..", "data"));
     const out = resolve(values.out ?? join(HERE, "dist"));
     const { version, files } = await build(dataDir, out);

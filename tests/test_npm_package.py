@@ -627,3 +627,12 @@ def test_the_generators_schema_checker_knows_every_keyword_of_the_generated_sche
     used = set().union(*(_keywords(json_schema(kind)) for kind in ("status_codes", "error_codes")))
     assert not set(checked) & set(annotations)
     assert used <= set(checked) | set(annotations), sorted(used - set(checked) - set(annotations))
+
+
+def test_the_generator_says_how_to_use_it(node: str) -> None:
+    # --help was an unknown option (exit 1), and the default output folder was said nowhere.
+    result = subprocess.run(
+        [node, str(NPM / "build.mjs"), "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and result.stdout.startswith("usage: node build.mjs")
+    assert "./dist" in result.stdout
