@@ -469,6 +469,28 @@ def test_a_prose_note_in_a_pipe_table_is_a_note_not_a_record(table: str, note: s
     assert len(dataset.records) == 1 and [n.text for n in dataset.notes] == [note]
 
 
+@pytest.mark.parametrize(
+    ("make", "first", "last", "header"),
+    [
+        (status_page, ("404 Not Found", "无。"), ("500", "错。"), ("状态码", "说明")),
+        (
+            error_page,
+            ("400", "APP.1", "m"),
+            ("400", "APP.2", "n"),
+            ("状态码", "错误码", "错误信息"),
+        ),
+    ],
+)
+def test_the_header_repeated_further_down_is_a_note(
+    make: Any, first: tuple[str, ...], last: tuple[str, ...], header: tuple[str, ...]
+) -> None:
+    # Long tables repeat their header: it was refused ("expected a code, found '状态码'").
+    again = "<tr>" + "".join(f"<th>{text}</th>" for text in header) + "</tr>\n"
+    with pytest.warns(OddContentWarning, match=r"p\.md:5: the table's header repeated"):
+        dataset = scrape(make(row(*first), again, row(*last)), file="p.md", service="any")
+    assert len(dataset.records) == 2 and [n.text for n in dataset.notes] == [" | ".join(header)]
+
+
 def test_a_code_cell_gone_wrong_beside_empty_cells_is_no_note() -> None:
     table = "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| 4O4 | |\n"
     assert "expected" in str(refusal(page("状态码", table)))

@@ -198,8 +198,13 @@ def _notes(table: Table, width: int) -> tuple[Row, ...]:
         if row.cells
         and row.cells[0].paragraphs
         and not _reads_as_codes(row.cells[:1])
-        and (row.cells[0].colspan == width or _prose_alone(row))
+        and (row.cells[0].colspan == width or _prose_alone(row) or repeats_header(table, row))
     )
+
+
+def repeats_header(table: Table, row: Row) -> bool:
+    """Whether the row is the table's header again (long tables repeat it further down)."""
+    return tuple(cell.text for cell in row.cells) == table.header
 
 
 def _prose_alone(row: Row) -> bool:
