@@ -374,3 +374,12 @@ def test_the_folded_page_finds_what_lower_case_finds(text: str) -> None:
     for word in ("<tr", "<link", "data-sourcepos", "data-vodspec-line", "hid", "k"):
         assert (word.encode() in _folded(text)) == (word in text.lower())
         assert _folded(text).count(word.encode()) == text.lower().count(word)
+
+
+def test_a_comment_left_open_by_a_blank_line_is_named_as_a_cause() -> None:
+    # The refusal said only "it is cut off": the page was whole, a comment took its end.
+    page = SEED_TEXT.replace(
+        "</tbody>", "<!-- 以下暂不发布\n\n<tr><td>x</td></tr>\n\n-->\n</tbody>", 1
+    )
+    with pytest.raises(TruncatedError, match="a comment in it is never closed"):
+        records(page)

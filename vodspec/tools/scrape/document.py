@@ -452,8 +452,16 @@ def read_document(text: str) -> Document:
         _check_parts_in_cells(root, lines)
     _quote_q(root)
     if still_open is not None:  # only the end of input closed it
+        # A comment the page never closes runs to its end (a blank line inside one ends the
+        # HTML block: its "-->" is then text), taking the table's end with it.
+        cause = "it is cut off"
+        if folded.rfind(b"<!--") > folded.rfind(b"-->"):
+            cause = (
+                "a comment in it is never closed (a blank line inside <!-- … --> ends it in"
+                " Markdown), or the page is cut off"
+            )
         raise TruncatedError(
-            f"the page ends inside a table (opened at line {line_of(still_open)}): it is cut off",
+            f"the page ends inside a table (opened at line {line_of(still_open)}): {cause}",
             line=line_of(still_open) or None,
         )
     if not at_home:
