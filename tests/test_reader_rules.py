@@ -611,9 +611,6 @@ QUOTED = "注意：“客户端可以随时再次提交该请求而无需进行�
         ("不是说，" + RESUBMIT, "unspecified"),
         (RESUBMIT.rstrip("。") + "的情况很少。", "unspecified"),
         ("请求无效，建议直接修改该请求，不要重试该请求。", "do_not_retry"),
-        ("请求无效。建议直接修改该请求，不要重试该请求。", "do_not_retry"),
-        # What follows the advice may take it back: it was read as given.
-        ("建议直接修改该请求，不要重试该请求。这一说法不适用于本接口。", "unspecified"),
     ],
 )
 def test_retry_advice_comes_from_whole_sentences(paragraph: str, retry: str) -> None:

@@ -109,9 +109,7 @@ def _given(paragraph: str, rule: RetryRule) -> bool:
         return False  # asked, not said ("……更改？")
     if rule.alone:
         return text.rstrip("。.！! ") == rule.phrase
-    # The paragraph's last sentence: one after the advice may take it back ("这一说法不适用…").
-    sentences = [sentence for sentence in SENTENCE_END.split(text) if sentence.strip()]
-    return bool(sentences) and _advice(sentences[-1], rule.phrase)
+    return any(_advice(sentence, rule.phrase) for sentence in SENTENCE_END.split(text))
 
 
 def _ends(text: str, phrase: str) -> list[str]:
