@@ -184,6 +184,19 @@ def known_phrase(code: int, text: str) -> bool:
     return header_key(text) in {header_key(p) for p in standard.known_phrases(code)}
 
 
+def _known_phrases(table: Table, code: int, column: int) -> bool:
+    """Whether a column holds reason phrases, most of them known for the rows' codes."""
+    if not _all_phrases(table, column):
+        return False
+    hits = 0
+    for row in table.rows:
+        status = row.cells[code].words[:1]
+        text = row.cells[column].words
+        if status and _is_status(status[0]) and known_phrase(int(status[0][:3]), text[0]):
+            hits += 1
+    return hits > 0 and hits >= CODE_SHARE * len(table.rows)
+
+
 def _notes(table: Table, width: int) -> tuple[Row, ...]:
     """The rows that are one cell of prose across the whole table: notes, not rows of codes
     (one that reads as a code spans the code and its text, and an empty one holds no note:
@@ -433,8 +446,8 @@ def _assign(
             role = REASON  # 编码 on a status page: "Continue", "Bad Request"
         if role == REASON and not _all_phrases(table, i):
             continue  # not phrases: kept as an extra column
-        if role == "reason?":  # 类型, name: the reason only if each cell is its code's phrase
-            if status is None or not phrase_column(table, status, i):
+        if role == "reason?":  # 类型, name: the reason only if its cells are known phrases
+            if status is None or not _known_phrases(table, status, i):
                 continue
             role = REASON
         if role is not None and role in allowed and role not in roles:
@@ -448,10 +461,9 @@ def _assign(
         if unnamed or left:
             roles[DESCRIPTION] = (unnamed or left)[0]
     if kind == STATUS_CODES and REASON not in roles:
-        # Beside a description, another column of the codes' phrases ("Not Found") is the
-        # reason.
+        # Beside a description, another column of known phrases ("Not Found") is the reason.
         for i in free:
-            if i not in roles.values() and phrase_column(table, roles["status"], i):
+            if i not in roles.values() and _known_phrases(table, roles["status"], i):
                 roles[REASON] = i
                 break
     extra = tuple(i for i in range(len(named)) if i not in roles.values())
