@@ -402,6 +402,26 @@ def test_a_column_of_other_words_is_no_reason_column() -> None:
     assert (code, reason) == (400, None) and "Client Error" in (description or "")
 
 
+@pytest.mark.parametrize("header", ["类型", "Type", ""])
+def test_a_column_naming_classes_of_codes_is_no_reason_column(header: str) -> None:
+    # Half of the cells being their codes' phrases made it one: 404's reason "Client Error".
+    head = f"<table><thead><tr><th>状态码</th><th>{header}</th><th>说明</th></tr></thead><tbody>\n"
+    rows = [("200", "OK"), ("201", "Created"), ("404", "Client Error"), ("500", "Server Error")]
+    data = status_page(*(row(code, word, "说明。") for code, word in rows), head=head)
+    assert [reason for _, reason, _ in statuses(data)] == [None] * 4
+
+
+@pytest.mark.parametrize("header", ["类型", "Name", ""])
+@pytest.mark.parametrize("odd", ["Moved Temporarily", "Client Closed Request", "Not Foud"])
+def test_a_column_of_phrases_keeps_its_odd_one_as_written(header: str, odd: str) -> None:
+    # An older standard's phrase (302), a phrase no standard has, a typo: the column is the
+    # reasons all the same, each as written (a stricter rule dropped every reason of it).
+    head = f"<table><thead><tr><th>状态码</th><th>{header}</th><th>说明</th></tr></thead><tbody>\n"
+    rows = [("200", "OK"), ("400", "Bad Request"), ("404", odd), ("500", "Internal Server Error")]
+    data = status_page(*(row(code, word, "说明。") for code, word in rows), head=head)
+    assert [reason for _, reason, _ in statuses(data)] == [word for _, word in rows]
+
+
 # Rule 6: odd but clear content is published, reported, and refused under --strict.
 
 

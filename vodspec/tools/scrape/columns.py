@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from vodspec import standard
 from vodspec.errors import CellError, HeaderError
 from vodspec.layout import ERROR_CODES, STATUS_CODES
-from vodspec.record import DESCRIPTION, ERROR_CODE, MESSAGE, MODULE, REASON, REMEDY
+from vodspec.record import (
+    CATEGORIES,
+    DESCRIPTION,
+    ERROR_CODE,
+    MESSAGE,
+    MODULE,
+    REASON,
+    REMEDY,
+)
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.tables import Cell, Row, Table
@@ -184,14 +192,23 @@ def known_phrase(code: int, text: str) -> bool:
     return header_key(text) in {header_key(p) for p in standard.known_phrases(code)}
 
 
+#: The classes of status codes, folded as header_key folds: a column naming them for some
+#: rows ("Client Error") is a column of types, however many of its other cells are phrases.
+CLASS_KEYS = frozenset(header_key(category) for category in CATEGORIES)
+
+
 def _known_phrases(table: Table, code: int, column: int) -> bool:
-    """Whether a column holds reason phrases, most of them known for the rows' codes."""
+    """Whether a column holds reason phrases, most of them known for the rows' codes (a
+    phrase of an older standard, 302's "Moved Temporarily", or a typo aside), and none a
+    class of codes."""
     if not _all_phrases(table, column):
         return False
     hits = 0
     for row in table.rows:
         status = row.cells[code].words[:1]
         text = row.cells[column].words
+        if header_key(text[0]) in CLASS_KEYS:
+            return False
         if status and _is_status(status[0]) and known_phrase(int(status[0][:3]), text[0]):
             hits += 1
     return hits > 0 and hits >= CODE_SHARE * len(table.rows)
