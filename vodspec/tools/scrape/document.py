@@ -210,30 +210,50 @@ def render_markdown(text: str) -> str:
 UNHOLDABLE = frozenset([*map(chr, range(0x20)), "\ufffe", "\uffff"]) - frozenset("\t\n\r")
 
 
-def _without_unholdable(root: etree._Element, lines: list[int]) -> None:
-    """Remove from the tree's texts and attributes the characters of UNHOLDABLE, each with a
-    warning naming its line, as text.normalize removes other control characters, but right
-    after the parse: the reader could not set a text holding one. The page's own controls
-    were removed when it was decoded: these come from character references (&#27;)."""
+#: A numeric character reference, as the HTML parser reads it (with or without its ";").
+_NUMERIC_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?P<hex>[0-9a-fA-F]{1,6})(?![0-9a-fA-F])|0*(?P<decimal>[0-9]{1,7})(?![0-9]))"
+)
+
+
+def _without_unholdable(root: etree._Element, text: str) -> None:
+    """Remove from the tree's texts and attributes the characters of UNHOLDABLE, right after
+    the parse: the reader could not set a text holding one. One warning for each character
+    removed, naming its first line in the page (``text``), as text.normalize does for other
+    control characters. The page's own controls were removed when it was decoded: these
+    come from character references (&#27;), U+FFFE and U+FFFF from the page too."""
+    removed: set[str] = set()
     for element in root.iter():
-        rendered: int = getattr(element, "sourceline", None) or 0
-        line = (lines[rendered] if 0 < rendered < len(lines) else 0) or None
         values: list[tuple[str, str | None]] = [("text", element.text), ("tail", element.tail)]
         values.extend((str(name), str(value)) for name, value in element.attrib.items())
         for name, value in values:
             if not value or UNHOLDABLE.isdisjoint(value):
                 continue
-            for char in sorted(UNHOLDABLE.intersection(value)):
-                if char in "\ufffe\uffff":
-                    what = f"noncharacter U+{ord(char):04X}, which no text holds"
-                else:  # as text.normalize says it
-                    what = f"control character U+{ord(char):04X} (from a character reference)"
-                warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
+            removed.update(UNHOLDABLE.intersection(value))
             kept = "".join(char for char in value if char not in UNHOLDABLE)
             if name in ("text", "tail"):
                 setattr(element, name, kept)
             else:
                 element.set(name, kept)
+    for char in sorted(removed):
+        if char in "\ufffe\uffff":
+            what = f"noncharacter U+{ord(char):04X}, which no text holds"
+        else:  # as text.normalize says it
+            what = f"control character U+{ord(char):04X} (from a character reference)"
+        warnings.warn(
+            VodspecWarning(f"{located(_first_line(text, char))}removed {what}"), stacklevel=4
+        )
+
+
+def _first_line(text: str, char: str) -> int | None:
+    """The line of the page where ``char`` is first written, or referred to (&#27;)."""
+    at = text.find(char)
+    for found in _NUMERIC_REFERENCE.finditer(text, 0, at if at >= 0 else len(text)):
+        value = int(found["hex"], 16) if found["hex"] else int(found["decimal"])
+        if value == ord(char):
+            at = found.start()
+            break
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
 
 
 #: End tags found in the page itself, in any ASCII case: a position in str.lower()'s copy
@@ -442,7 +462,7 @@ def read_document(text: str) -> Document:
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     if "&#" in text or "\ufffe" in rendered or "\uffff" in rendered:  # else none is there
-        _without_unholdable(root, lines)
+        _without_unholdable(root, text)
     still_open = _open_at_end(root)
     at_home = _place(root, lines, source)
     if _head_end(rendered, folded):
