@@ -57,6 +57,8 @@ def changed(**edits: Any) -> dict[str, Any]:
         (changed(source_line=99, source_row="x", source_sha256="1" * 64), None),  # provenance only
         (changed(description="e", paragraphs=["e"]), "patch"),  # text
         (changed(reason="Missing"), "major"),  # a lookup by the old phrase finds nothing
+        (changed(reason="NOT FOUND"), "patch"),  # a lookup folds case and spacing: it still finds
+        (changed(reason="Not-Found"), "patch"),
         (changed(retry="do_not_retry"), "major"),  # consumers act on retry
         (changed(category="server_error"), "major"),
         (changed(reason=None), "major"),  # a value went away

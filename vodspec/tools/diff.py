@@ -23,11 +23,13 @@ from vodspec.record import (
     Status,
     semver,
 )
+from vodspec.registry import phrase_key
 
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
 #: Fields consumers look a record up by (``vodspec.status("not found")``): a changed value
-#: breaks the lookup by the old one (MAJOR); one filled in is new data (MINOR).
+#: breaks the lookup by the old one (MAJOR), unless the lookup folds the two into one key
+#: ("NOT FOUND"); one filled in is new data (MINOR).
 LOOKUP_FIELDS = (REASON,)
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
@@ -140,7 +142,9 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
         return "major"  # consumers act on retry/category; a value that went away breaks readers
     if before is None:
         return "minor"
-    return "major" if name in LOOKUP_FIELDS else "patch"
+    if name in LOOKUP_FIELDS and phrase_key(str(before)) != phrase_key(str(after)):
+        return "major"
+    return "patch"
 
 
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
