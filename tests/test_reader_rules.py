@@ -456,7 +456,8 @@ def test_a_placeholder_in_the_error_code_cell_is_a_note_not_a_code(cell: str) ->
 
 
 @pytest.mark.parametrize(
-    "cell", ["APP.2*", "APP.2~APP.9", "APP.*", "APP.", "APP.2:", '"APP.2"', "[APP.2]", "(APP.2)"]
+    "cell",
+    ["APP.2*", "APP.2~APP.9", "APP.*", "APP.", "APP.2:", '"APP.2"', "[APP.2]", "(APP.2)", "APP..2"],
 )
 def test_a_code_with_a_mark_or_a_range_is_refused_not_published(cell: str) -> None:
     error = refusal(error_page(row("400", "APP.1", "一"), row("404", cell, "二")))
@@ -505,6 +506,18 @@ def test_the_header_repeated_further_down_is_a_note(
 def test_a_code_cell_gone_wrong_beside_empty_cells_is_no_note() -> None:
     table = "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| 4O4 | |\n"
     assert "expected" in str(refusal(page("状态码", table)))
+
+
+def test_a_table_of_note_rows_only_is_refused_saying_so() -> None:
+    # It said "the error-code table has no rows": it has two, both notes.
+    error = refusal(error_page(row("400", "--", "一"), row("404", "N/A", "二")))
+    assert str(error) == "p.md:3: the error-code table has 2 note row(s) and no record"
+
+
+def test_a_refusal_in_an_unnamed_code_column_names_it_by_its_place() -> None:
+    head = "<table><thead><tr><th>状态码</th><th></th><th>错误信息</th></tr></thead><tbody>\n"
+    error = refusal(error_page(row("400", "APP.1", "一"), row("404", "APP:2", "二"), head=head))
+    assert str(error).startswith("p.md:5, column column 2: expected one error code (")
 
 
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])

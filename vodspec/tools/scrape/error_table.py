@@ -86,7 +86,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
 def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
     index = table.roles[ERROR_CODE]
-    column = table.table.header[index]
+    column = table.name(index)
     words = row.cells[index].words
     if words and grammar.placeholder(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"

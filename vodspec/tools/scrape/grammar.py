@@ -19,10 +19,10 @@ import re
 REASON_PHRASE = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[ -]+[A-Za-z][A-Za-z0-9']*)*")
 #: One status: "400" or "400 Bad Request".
 ONE_STATUS = re.compile(rf"(?P<number>[0-9]{{3}})(?: (?P<phrase>{REASON_PHRASE.pattern}))?")
-#: One error code: ASCII letters and digits, with dots, underscores or hyphens between them
-#: (VOD.10053, CCE_CM.0001, AccessDenied). A mark at either end (``VOD.10054*``,
+#: One error code: ASCII letters and digits, with one dot, underscore or hyphen between
+#: them (VOD.10053, CCE_CM.0001, AccessDenied). A mark at either end (``VOD.10054*``,
 #: ``[VOD.10054]``, ``VOD.*``) or a range (``VOD.10060~VOD.10069``) is no code.
-ONE_ERROR_CODE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+ONE_ERROR_CODE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 #: How pages separate several values in one cell (besides paragraphs): "400/500",
 #: "400, 500", "400、500", "400 或 500", "400 and 500", "400 和 500". A separator is one of
 #: SEPARATOR_MARKS or SEPARATOR_WORDS (whole words), with the spaces around it.

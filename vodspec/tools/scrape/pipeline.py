@@ -99,8 +99,9 @@ def scrape(
         else:
             records = error_records(tables, origin)
         if not records:
+            held = f"{len(notes)} note row(s) and no record" if notes else "no rows"
             raise NoTableError(
-                f"the {TABLE_WORDS[page_kind]} table has no rows", line=tables[0].table.line
+                f"the {TABLE_WORDS[page_kind]} table has {held}", line=tables[0].table.line
             )
         if page_kind == ERROR_CODES:  # the codes tell the service too (VOD.*)
             found_service = check_service(info, service, (record.error_code for record in records))
