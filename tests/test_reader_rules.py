@@ -736,10 +736,18 @@ def test_a_style_that_cannot_hide_text_is_read() -> None:
     assert statuses(data) == [(409, "Conflict", "冲突。")]
 
 
-def test_a_control_character_inside_a_tag_is_refused() -> None:
-    data = status_page("<tr><td\x0b>404 Not Found</td><td>不存在。</td></tr>\n")
-    error = refusal(data)
+@pytest.mark.parametrize(
+    ("record", "char"),
+    [
+        ("<tr><td\x0b>404 Not Found</td><td>不存在。</td></tr>\n", "U+000B"),
+        ('<tr id="a\x9b"><td>404 Not Found</td><td>不存在。</td></tr>\n', "U+009B"),
+    ],
+)
+def test_a_control_character_inside_a_tag_is_refused(record: str, char: str) -> None:
+    error = refusal(status_page(record))
     assert isinstance(error, MarkupError) and error.line == 4
+    # The message named <td\x0b> whatever the tag and the character were.
+    assert f"{char} inside a tag" in str(error) and "<td" not in str(error)
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,8 @@ def decode(data: bytes) -> str:
     in_tag = _CONTROL_IN_TAG.search(text)
     if in_tag is not None:
         raise MarkupError(
-            f"control character U+{ord(in_tag[0][-1]):04X} inside a tag: a browser reads"
-            " <td\\x0b> as another element than <td>; refusing rather than guessing",
+            f"control character U+{ord(in_tag[0][-1]):04X} inside a tag: a browser reads the"
+            " tag as another than it would be without it; refusing rather than guessing",
             line=text.count("\n", 0, in_tag.end()) + 1,
         )
     for match in _CONTROL.finditer(text):
