@@ -126,6 +126,18 @@ def test_error_lint_rules() -> None:
     }
 
 
+def test_an_error_code_listed_twice_under_one_status_is_reported_once() -> None:
+    # Both rows are published as the page writes them; nothing said that a lookup gives both.
+    records = [
+        error_record("VOD.3", 400, "参数错误", "缺少参数", "补上参数"),
+        error_record("VOD.3", 400, "参数错误", "参数格式错误", "改正格式"),
+        error_record("VOD.3", 400, "参数错误", "参数过长", "缩短参数"),
+        error_record("VOD.4", 400, "a", "b", "c"),
+    ]
+    found = [(f.code, f.rule) for f in lint_error_records(records, [{"code": 400}])]
+    assert found == [("VOD.3", "error-code-listed-twice")]
+
+
 def test_published_lint_covers_the_error_codes(seed_and_errors: Path) -> None:
     findings = json.loads((seed_and_errors / "lint.json").read_bytes())
     assert ("VST.10002", "error-code-under-several-statuses") in {

@@ -96,6 +96,12 @@ RULES = {
             "VOD's error-code page",
         ),
         Rule(
+            "error-code-listed-twice",
+            "the error code is listed twice under one HTTP status, with other texts: a lookup"
+            " gives both rows",
+            "VOD's error-code page",
+        ),
+        Rule(
             "error-code-without-remedy",
             "the row's message, description and remedy say the same thing: no remedy is given",
             "VOD's error-code page",
@@ -211,10 +217,22 @@ def lint_error_records(
     """Every finding for an error-code dataset's records, by code then rule."""
     findings: list[Finding] = []
     by_code: dict[str, dict[int, None]] = {}  # each code's statuses, in page order
+    rows: dict[tuple[str, object], int] = {}  # how many rows list each code and status
     for record in errors:
         status = record.get(HTTP_STATUS)
         if isinstance(status, int):
             by_code.setdefault(record[ERROR_CODE], {})[status] = None
+        key = (record[ERROR_CODE], status)
+        rows[key] = rows.get(key, 0) + 1
+        if rows[key] == 2:  # once, at its second row (exact repeats were kept once)
+            findings.append(
+                RULES["error-code-listed-twice"].finding(
+                    record[ERROR_CODE],
+                    str(status),
+                    None,
+                    f"{record[ERROR_CODE]} is listed more than once under HTTP {status}",
+                )
+            )
         if status is None and record.get(HTTP_STATUS_TEXT):
             findings.append(
                 RULES["odd-status-cell"].finding(
