@@ -227,21 +227,24 @@ def _notes(table: Table, width: int) -> tuple[Row, ...]:
         for row in table.rows
         if row.cells
         and row.cells[0].paragraphs
-        and not _reads_as_codes(row.cells[:1])
+        # The tests of shape first: they turn most rows away at once (they run for each).
         and (row.cells[0].colspan == width or _prose_alone(row) or repeats_header(table, row))
+        and not _reads_as_codes(row.cells[:1])
     )
 
 
 def repeats_header(table: Table, row: Row) -> bool:
     """Whether the row is the table's header again (long tables repeat it further down)."""
-    return tuple(cell.text for cell in row.cells) == table.header
+    first = row.cells[0].text == table.header[0]  # most rows differ there already
+    return first and tuple(cell.text for cell in row.cells) == table.header
 
 
 def _prose_alone(row: Row) -> bool:
     """Whether the row's first cell is prose and every other cell is empty."""
+    if any(cell.paragraphs for cell in row.cells[1:]):
+        return False  # most rows: their other cells are filled
     text = row.cells[0].text
-    prose = not text.isascii() or " " in text
-    return prose and not any(cell.paragraphs for cell in row.cells[1:])
+    return not text.isascii() or " " in text
 
 
 def _reads_as_codes(cells: Sequence[Cell]) -> bool:
@@ -348,9 +351,11 @@ def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Co
     table's code column (``状态码 | 说明 | 状态码 | 说明``: a table split side by side): one
     record per row would glue its codes into a text. Refused, naming it."""
     code_columns = {found.roles.get("status"), found.roles.get(ERROR_CODE)}
-    for i in (i for i in range(len(named)) if i not in code_columns):
+    for i in range(len(named)):
+        if i in code_columns or named[i] not in ("status", ERROR_CODE):
+            continue  # most columns: no header word names them for codes
         codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
-        if named[i] in ("status", ERROR_CODE) and codes >= CODE_SHARE:
+        if codes >= CODE_SHARE:
             cell = found.table.header_cells[i]
             raise HeaderError(
                 f"a second column of codes ({cell.text!r}) beside the table's own: its codes"

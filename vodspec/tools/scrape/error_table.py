@@ -88,11 +88,13 @@ def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
     index = table.roles[ERROR_CODE]
     column = table.name(index)
     words = row.cells[index].words
-    if words and grammar.placeholder(" ".join(words)):
+    found = grammar.error_codes(words)
+    # A placeholder is a code of letters at most (TBD, null): asked only of such cells.
+    maybe = found is None or (len(found) == 1 and found[0].isalpha())
+    if maybe and words and grammar.placeholder(" ".join(words)):
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
         origin.note(row, column, why)
         return []
-    found = grammar.error_codes(words)
     if len(words) == 1:
         check_ascii(words[0], row, column, "the error code")
     if found is None:

@@ -28,14 +28,14 @@ from vodspec.tools.diff import INITIAL_VERSION
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
 from vodspec.tools.scrape.decode import decode
-from vodspec.tools.scrape.document import Document, line_of, read_document
+from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
 from vodspec.tools.scrape.page import PageInfo, page_info
 from vodspec.tools.scrape.rows import Origin
 from vodspec.tools.scrape.service import check_service
 from vodspec.tools.scrape.status_table import status_records
-from vodspec.tools.scrape.tables import Table, html_tables, nested_tables
+from vodspec.tools.scrape.tables import Table, html_tables
 from vodspec.tools.scrape.text import PAGE, located
 
 #: How a refusal names a page kind's table.
@@ -80,9 +80,9 @@ def scrape(
             raise conflict_error(conflict, _row_at(text, conflict[0]))
         document = read_document(text)
         # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
-        outer = html_tables(document)
-        _refuse_nested_codes(document)
-        page_kind, tables = code_tables(outer, kind)
+        found = html_tables(document)
+        _refuse_nested_codes([table for table in found if table.nested])
+        page_kind, tables = code_tables([table for table in found if not table.nested], kind)
         info = page_info(document.root)
         if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
             raise InputError(
@@ -149,10 +149,10 @@ def _report(notes: list[PageNote]) -> None:
         )
 
 
-def _refuse_nested_codes(document: Document) -> None:
+def _refuse_nested_codes(nested: list[Table]) -> None:
     """A table of codes nested in a cell is that cell's text (see html_tables): its codes
     would be no records. Refused, naming it."""
-    for table in nested_tables(document):
+    for table in nested:
         try:
             code = classify(table)
         except VodspecError:
@@ -166,7 +166,7 @@ def _refuse_nested_codes(document: Document) -> None:
 
 
 def read_tables(text: str) -> list[Table]:
-    """Every table of the page, HTML and Markdown pipe tables alike, in page order."""
+    """Every table of the page, HTML and Markdown pipe tables alike (see html_tables)."""
     return html_tables(read_document(text))
 
 
