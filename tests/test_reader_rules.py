@@ -465,61 +465,6 @@ def test_a_code_with_a_mark_or_a_range_is_refused_not_published(cell: str) -> No
     assert str(error).endswith(f"found {cell!r}")
 
 
-@pytest.mark.parametrize(
-    "table",
-    [
-        "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| {note} | |\n",
-        "| 状态码 | 错误码 | 错误信息 |\n|---|---|---|\n| 400 | APP.1 | m |\n| {note} | | |\n",
-    ],
-)
-@pytest.mark.parametrize("note", ["注：以上为常见情况。", "Note: see the API reference."])
-def test_a_prose_note_in_a_pipe_table_is_a_note_not_a_record(table: str, note: str) -> None:
-    # A pipe table cannot span: prose in the first cell, the others empty, was refused.
-    data = page("状态码", table.format(note=note))
-    with pytest.warns(OddContentWarning, match=r"p\.md:6.*a note written as a row"):
-        dataset = scrape(data, file="p.md", service="any")
-    assert len(dataset.records) == 1 and [n.text for n in dataset.notes] == [note]
-
-
-@pytest.mark.parametrize(
-    ("make", "first", "last", "header"),
-    [
-        (status_page, ("404 Not Found", "无。"), ("500", "错。"), ("状态码", "说明")),
-        (
-            error_page,
-            ("400", "APP.1", "m"),
-            ("400", "APP.2", "n"),
-            ("状态码", "错误码", "错误信息"),
-        ),
-    ],
-)
-def test_the_header_repeated_further_down_is_a_note(
-    make: Any, first: tuple[str, ...], last: tuple[str, ...], header: tuple[str, ...]
-) -> None:
-    # Long tables repeat their header: it was refused ("expected a code, found '状态码'").
-    again = "<tr>" + "".join(f"<th>{text}</th>" for text in header) + "</tr>\n"
-    with pytest.warns(OddContentWarning, match=r"p\.md:5: the table's header repeated"):
-        dataset = scrape(make(row(*first), again, row(*last)), file="p.md", service="any")
-    assert len(dataset.records) == 2 and [n.text for n in dataset.notes] == [" | ".join(header)]
-
-
-def test_a_code_cell_gone_wrong_beside_empty_cells_is_no_note() -> None:
-    table = "| 状态码 | 说明 |\n| --- | --- |\n| 404 Not Found | 不存在。 |\n| 4O4 | |\n"
-    assert "expected" in str(refusal(page("状态码", table)))
-
-
-def test_a_table_of_note_rows_only_is_refused_saying_so() -> None:
-    # It said "the error-code table has no rows": it has two, both notes.
-    error = refusal(error_page(row("400", "--", "一"), row("404", "N/A", "二")))
-    assert str(error) == "p.md:3: the error-code table has 2 note row(s) and no record"
-
-
-def test_a_refusal_in_an_unnamed_code_column_names_it_by_its_place() -> None:
-    head = "<table><thead><tr><th>状态码</th><th></th><th>错误信息</th></tr></thead><tbody>\n"
-    error = refusal(error_page(row("400", "APP.1", "一"), row("404", "APP:2", "二"), head=head))
-    assert str(error).startswith("p.md:5, column column 2: expected one error code (")
-
-
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
 def test_a_prose_note_written_as_a_row_is_a_note_not_a_record(make: Any, width: int) -> None:
     cells = ("404 Not Found", "不存在。") if width == 2 else ("404", "APP.1", "m")

@@ -102,7 +102,7 @@ class CodeTable:
     roles: dict[str, int]
     #: Columns with no role, kept under their header.
     extra: tuple[int, ...] = field(default=())
-    #: Rows that are a prose note, not a row of codes (see _notes).
+    #: Rows that are a prose note, not a row of codes (one cell across the whole row).
     notes: tuple[Row, ...] = field(default=())
 
     def name(self, column: int) -> str:
@@ -217,34 +217,17 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
 def _notes(table: Table, width: int) -> tuple[Row, ...]:
     """The rows that are one cell of prose across the whole table: notes, not rows of codes
     (one that reads as a code spans the code and its text, and an empty one holds no note:
-    each is read as a row of codes, and refused as such). A pipe table cannot span: there a
-    note is prose in the first cell, the others empty (prose: not ASCII, or words with
-    spaces; ``4O4`` is a code cell gone wrong, refused as such)."""
+    each is read as a row of codes, and refused as such)."""
     if width < 2:
         return ()
     return tuple(
         row
         for row in table.rows
         if row.cells
+        and row.cells[0].colspan == width
         and row.cells[0].paragraphs
-        # The tests of shape first: they turn most rows away at once (they run for each).
-        and (row.cells[0].colspan == width or _prose_alone(row) or repeats_header(table, row))
         and not _reads_as_codes(row.cells[:1])
     )
-
-
-def repeats_header(table: Table, row: Row) -> bool:
-    """Whether the row is the table's header again (long tables repeat it further down)."""
-    first = row.cells[0].text == table.header[0]  # most rows differ there already
-    return first and tuple(cell.text for cell in row.cells) == table.header
-
-
-def _prose_alone(row: Row) -> bool:
-    """Whether the row's first cell is prose and every other cell is empty."""
-    if any(cell.paragraphs for cell in row.cells[1:]):
-        return False  # most rows: their other cells are filled
-    text = row.cells[0].text
-    return not text.isascii() or " " in text
 
 
 def _reads_as_codes(cells: Sequence[Cell]) -> bool:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vodspec.errors import CellError
 from vodspec.record import DOC_ID, SOURCE_LINE, SOURCE_ROW, SOURCE_SHA256
-from vodspec.tools.scrape.columns import CodeTable, repeats_header
+from vodspec.tools.scrape.columns import CodeTable
 from vodspec.tools.scrape.models import PageNote, first_problem
 from vodspec.tools.scrape.tables import Row
 
@@ -53,12 +53,9 @@ class Origin:
         self.notes.append(validated(PageNote, row, column, note))
 
     def note_rows(self, table: CodeTable) -> None:
-        """Note the table's rows that are notes written as rows (see columns._notes)."""
+        """Note the table's rows that are notes written as rows (one cell across it)."""
         for row in table.notes:
-            if repeats_header(table.table, row):
-                why = "the table's header repeated as a row; not a record"
-            else:
-                why = "a note written as a row of the code table (prose, no code); not a record"
+            why = "a note written as a row of the code table (one cell across it); not a record"
             self.note(row, None, why)
 
     def provenance(self, row: Row) -> dict[str, object]:
