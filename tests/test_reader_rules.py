@@ -367,6 +367,13 @@ def test_a_table_split_side_by_side_is_refused_not_glued(
     assert str(error).startswith(f"p.md:3, column {header[2]}: a second column of codes")
 
 
+def test_a_column_named_for_statuses_holding_only_error_codes_is_read_as_such() -> None:
+    # A first answer to the typos below dropped such a table without a word.
+    head = "<table><thead><tr><th>状态码</th><th>错误信息</th></tr></thead><tbody>\n"
+    data = error_page(row("400", "APP.1", "m"), extra=head + row("APP.2", "n") + TAIL)
+    assert [code for code, *_ in errors(data)] == ["APP.1", "APP.2"]
+
+
 def test_a_status_column_of_typos_is_no_column_of_error_codes() -> None:
     # 4O4 and 5OO (letter O) made the 状态码 column a column of error codes: a status page
     # published as error codes 200, 4O4 and 5OO.

@@ -415,10 +415,12 @@ def _error_column(named: list[str | None], columns: _Columns, status: int | None
         if named[i] == ERROR_CODE and columns.code_share(i) >= CODE_SHARE:
             return i
     for i in others:
-        # A column named for statuses holds error codes only beside the statuses (BMS:
-        # HTTP状态码 | 状态码 = BMS.0001): alone, its cells are statuses gone wrong (4O4).
-        named_code = named[i] == "code?" or (named[i] == "status" and status is not None)
-        if named_code and columns.code_share(i) >= CODE_SHARE:
+        # A column named for statuses may hold error codes (BMS: HTTP状态码 | 状态码 =
+        # BMS.0001); with no status column beside it, not when a cell is a registered status:
+        # then its other cells are statuses gone wrong (200, 4O4, 5OO).
+        if named[i] == "status" and status is None and any(map(_is_registered_status, columns[i])):
+            continue
+        if named[i] in ("code?", "status") and columns.code_share(i) >= CODE_SHARE:
             return i
     if status is not None:
         for i in others:
