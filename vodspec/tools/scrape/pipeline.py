@@ -15,7 +15,6 @@ from typing import Any
 from vodspec.errors import (
     CellError,
     InputError,
-    MarkupError,
     NoTableError,
     OddContentWarning,
     VodspecError,
@@ -80,9 +79,7 @@ def scrape(
             raise conflict_error(conflict, _row_at(text, conflict[0]))
         document = read_document(text)
         # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
-        found = html_tables(document)
-        _refuse_nested_codes([table for table in found if table.nested])
-        page_kind, tables = code_tables([table for table in found if not table.nested], kind)
+        page_kind, tables = code_tables(html_tables(document), kind)
         info = page_info(document.root)
         if info.doc_id is not None and doc_id is not None and info.doc_id != doc_id:
             raise InputError(
@@ -149,24 +146,8 @@ def _report(notes: list[PageNote]) -> None:
         )
 
 
-def _refuse_nested_codes(nested: list[Table]) -> None:
-    """A table of codes nested in a cell is that cell's text (see html_tables): its codes
-    would be no records. Refused, naming it."""
-    for table in nested:
-        try:
-            code = classify(table)
-        except VodspecError:
-            continue  # no table of codes the reader can tell: it stays its cell's text
-        if code is not None:
-            raise MarkupError(
-                "a table of codes nested in another table's cell: read as that cell's text,"
-                " its codes would be no records; refusing (write it as a table of its own)",
-                line=table.line,
-            )
-
-
 def read_tables(text: str) -> list[Table]:
-    """Every table of the page, HTML and Markdown pipe tables alike (see html_tables)."""
+    """Every table of the page, HTML and Markdown pipe tables alike, in page order."""
     return html_tables(read_document(text))
 
 

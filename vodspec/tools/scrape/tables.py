@@ -8,14 +8,13 @@ are expanded, so a tiny page cannot grow into a huge grid.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
 from lxml import etree
 
-from vodspec.errors import CellError, MarkupError, VodspecError
+from vodspec.errors import CellError, MarkupError
 from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import Document, line_of, remove_keeping_tail
 from vodspec.tools.scrape.page import HEADINGS
@@ -108,8 +107,6 @@ class Table:
     header_th: bool = True
     #: The first row as a data row: the table's first row when it has no header.
     first_row: Row | None = None
-    #: Whether the table stands in another table's cell (whose text it is).
-    nested: bool = False
 
     @cached_property  # read for every row and column; see Cell.text
     def header(self) -> tuple[str, ...]:
@@ -117,16 +114,15 @@ class Table:
 
 
 def html_tables(document: Document) -> list[Table]:
-    """Every table with rows, in page order, the tables nested in a cell last and flagged:
-    such a table is its cell's text, as a browser shows it inside the cell (read as codes
-    too, its rows would be published twice), asked only whether it holds codes."""
+    """Every table with rows, in page order. A table nested in a cell is that cell's text,
+    as a browser shows it inside the cell: read as a table of its own too, its rows would
+    be published twice."""
     if document.root is None:
         return []
     # One walk of the page finds the tables and what their cells hold beyond the common
     # reading: walking the tables' nodes costs as much as walking the page for tables, and
     # the page holds few such elements outside tables (about 7 a page in the corpus).
     outer = []
-    nested = []
     not_simple: set[etree._Element] = set()
     with_sup: set[etree._Element] = set()
     for element in document.root.iter(*_HELD_TAGS):
@@ -135,8 +131,6 @@ def html_tables(document: Document) -> list[Table]:
             with_sup.update(cells)
         elif cells:
             not_simple.update(cells)
-            if element.tag == "table":
-                nested.append(element)
         elif element.tag == "table":
             outer.append(element)
     # Where every part is at home, a row or cell inside a cell is a nested table's, and its
@@ -151,13 +145,6 @@ def html_tables(document: Document) -> list[Table]:
         table = _read_table(element, document.parts_at_home, kinds)
         if table is not None:
             tables.append(table)
-    for element in nested:
-        try:
-            table = _read_table(element, document.parts_at_home, kinds)
-        except VodspecError:
-            continue  # no table of its own to read: it stays its cell's text
-        if table is not None:
-            tables.append(dataclasses.replace(table, nested=True))
     return tables
 
 
