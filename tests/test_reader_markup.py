@@ -383,3 +383,16 @@ def test_a_comment_left_open_by_a_blank_line_is_named_as_a_cause() -> None:
     )
     with pytest.raises(TruncatedError, match="a comment in it is never closed"):
         records(page)
+
+
+def test_a_removed_control_character_is_named_on_its_own_line() -> None:
+    # Named at the first "&#27;" of the page: a comment or a code span above it was taken.
+    page = (
+        "# 状态码\n\n<!-- &#27; -->\n\n`&#27;`\n\n| 状态码 | 说明 |\n| --- | --- |\n"
+        "| 404 Not Found | 不&#27;存在。 |\n"
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scrape(page.encode(), file="page.md", service="any")
+    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert messages == ["page.md:9: removed control character U+001B (from a character reference)"]

@@ -216,44 +216,48 @@ _NUMERIC_REFERENCE = re.compile(
 )
 
 
-def _without_unholdable(root: etree._Element, text: str) -> None:
+def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> None:
     """Remove from the tree's texts and attributes the characters of UNHOLDABLE, right after
     the parse: the reader could not set a text holding one. One warning for each character
-    removed, naming its first line in the page (``text``), as text.normalize does for other
-    control characters. The page's own controls were removed when it was decoded: these
-    come from character references (&#27;), U+FFFE and U+FFFF from the page too."""
-    removed: set[str] = set()
+    removed, naming its first line in the page, as text.normalize does for other control
+    characters. The page's own controls were removed when it was decoded: these come from
+    character references (&#27;), U+FFFE and U+FFFF from the page too."""
+    removed: dict[str, int] = {}  # each character, and the line its first element starts on
     for element in root.iter():
         values: list[tuple[str, str | None]] = [("text", element.text), ("tail", element.tail)]
         values.extend((str(name), str(value)) for name, value in element.attrib.items())
         for name, value in values:
             if not value or UNHOLDABLE.isdisjoint(value):
                 continue
-            removed.update(UNHOLDABLE.intersection(value))
+            rendered: int = getattr(element, "sourceline", None) or 0
+            start = lines[rendered] if 0 < rendered < len(lines) else 0
+            for char in UNHOLDABLE.intersection(value):
+                removed.setdefault(char, start)
             kept = "".join(char for char in value if char not in UNHOLDABLE)
             if name in ("text", "tail"):
                 setattr(element, name, kept)
             else:
                 element.set(name, kept)
-    for char in sorted(removed):
+    for char, start in sorted(removed.items()):
         if char in "\ufffe\uffff":
             what = f"noncharacter U+{ord(char):04X}, which no text holds"
         else:  # as text.normalize says it
             what = f"control character U+{ord(char):04X} (from a character reference)"
-        warnings.warn(
-            VodspecWarning(f"{located(_first_line(text, char))}removed {what}"), stacklevel=4
-        )
+        line = _first_line(text, char, start)
+        warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
 
 
-def _first_line(text: str, char: str) -> int | None:
-    """The line of the page where ``char`` is first written, or referred to (&#27;)."""
-    at = text.find(char)
-    for found in _NUMERIC_REFERENCE.finditer(text, 0, at if at >= 0 else len(text)):
+def _first_line(text: str, char: str, start: int) -> int | None:
+    """The first line from ``start`` (where the element holding it starts: one written in a
+    comment or a code span above is not it) where ``char`` is written or referred to."""
+    offset = sum(len(line) + 1 for line in text.split("\n")[: max(start - 1, 0)])
+    at = text.find(char, offset)
+    for found in _NUMERIC_REFERENCE.finditer(text, offset, at if at >= 0 else len(text)):
         value = int(found["hex"], 16) if found["hex"] else int(found["decimal"])
         if value == ord(char):
             at = found.start()
             break
-    return text.count("\n", 0, at) + 1 if at >= 0 else None
+    return text.count("\n", 0, at) + 1 if at >= 0 else start or None
 
 
 #: End tags found in the page itself, in any ASCII case: a position in str.lower()'s copy
@@ -462,7 +466,7 @@ def read_document(text: str) -> Document:
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     if "&#" in text or "\ufffe" in rendered or "\uffff" in rendered:  # else none is there
-        _without_unholdable(root, text)
+        _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
     at_home = _place(root, lines, source)
     if _head_end(rendered, folded):
