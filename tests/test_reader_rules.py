@@ -361,6 +361,23 @@ def test_a_status_column_of_typos_is_no_column_of_error_codes() -> None:
         scrape(page("状态码", table), file="p.md", service="any")
 
 
+@pytest.mark.parametrize(
+    ("make", "header", "cells"),
+    [
+        (error_page, ("状态码", "错误码", "旧错误码"), ("400", "APP.1", "APP.9")),
+        (status_page, ("状态码", "Status Code", "说明"), ("404", "404 Not Found", "无。")),
+    ],
+)
+def test_another_column_of_codes_headed_otherwise_is_kept_as_a_column(
+    make: Any, header: tuple[str, ...], cells: tuple[str, ...]
+) -> None:
+    # A mapping to old codes, the code restated in English: a first rule refused them.
+    head = (
+        "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr></thead><tbody>\n"
+    )
+    assert len(read(make(row(*cells), head=head)).records) == 1
+
+
 # Rule 5: a reason column by content.
 
 

@@ -224,7 +224,9 @@ def lint_error_records(
             by_code.setdefault(record[ERROR_CODE], {})[status] = None
         key = (record[ERROR_CODE], status)
         rows[key] = rows.get(key, 0) + 1
-        if rows[key] == 2:  # once, at its second row (exact repeats were kept once)
+        # Once, at its second row (exact repeats were kept once); a code with no status
+        # (an odd status cell, no status column) is under none to be listed twice.
+        if rows[key] == 2 and isinstance(status, int):
             findings.append(
                 RULES["error-code-listed-twice"].finding(
                     record[ERROR_CODE],
