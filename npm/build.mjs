@@ -249,15 +249,20 @@ export async function build(dataDir, out) {
   return { version, files: [...files.keys()].sort() };
 }
 
-const USAGE = `usage: node build.mjs [--data DIR] [--out DIR]
+const USAGE = `usage: node build.mjs [-h|--help] [--data DIR] [--out DIR]
 
-Generate the vodspec npm package from a published data dir (default: ../data) into a folder
-(default: ./dist beside this script) that is missing, empty or an earlier output.`;
+Generate the vodspec npm package from a published data dir (default: the data folder beside
+this script's folder) into a folder (default: dist beside this script) that is missing,
+empty or an earlier output of this generator.`;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const { values } = parseArgs({
-      options: { data: { type: "string" }, out: { type: "string" }, help: { type: "boolean" } },
+      options: {
+        data: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       allowPositionals: false,
     });
     if (values.help) {

@@ -635,4 +635,4 @@ def test_the_generator_says_how_to_use_it(node: str) -> None:
         [node, str(NPM / "build.mjs"), "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("usage: node build.mjs")
-    assert "./dist" in result.stdout
+    assert "dist beside this script" in result.stdout
