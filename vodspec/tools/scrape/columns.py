@@ -314,7 +314,7 @@ def classify(table: Table) -> CodeTable | None:
     status = _status_column(named, columns)
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
-    error = _error_column(named, columns, status)
+    error = _error_column(body, named, columns, status)
     if error is None and status is not None:
         _refuse_partial_codes(body, named, columns, status)
     if error is not None:
@@ -408,7 +408,33 @@ def _refuse_partial_codes(
             )
 
 
-def _error_column(named: list[str | None], columns: _Columns, status: int | None) -> int | None:
+def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -> None:
+    """A column named for statuses may hold error codes (BMS: HTTP状态码 | 状态码 =
+    BMS.0001); with no status column beside it and a registered status among its cells
+    (``200``, then ``4O4``, ``5OO``; or ``200`` and ``VOD.20001``), no rule can tell which it
+    lists: refused, naming it."""
+    status = next((text for text in columns[column] if _whole_status(text)), None)
+    if status is not None:
+        other = next(text for text in columns[column] if text and not _whole_status(text))
+        cell = table.header_cells[column]
+        raise HeaderError(
+            f"column {cell.text!r} holds an HTTP status ({status!r}) and what reads as error"
+            f" codes ({other!r}): refusing rather than guessing which it lists",
+            line=cell.line,
+            column=cell.text,
+        )
+
+
+def _whole_status(text: str) -> bool:
+    """Whether a cell reads whole as registered HTTP statuses (``200``, ``404 Not Found``;
+    ``404.1`` is no status)."""
+    found = grammar.statuses(tuple(text.split("\n")))
+    return bool(found) and all(standard.standard_phrase(code) for code, _ in found or ())
+
+
+def _error_column(
+    table: Table, named: list[str | None], columns: _Columns, status: int | None
+) -> int | None:
     """The error-code column: named so and holding codes, else a column beside the statuses
     whose header names nothing and whose every cell is code-like (with no word for it, half
     is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
@@ -418,12 +444,9 @@ def _error_column(named: list[str | None], columns: _Columns, status: int | None
         if named[i] == ERROR_CODE and columns.code_share(i) >= CODE_SHARE:
             return i
     for i in others:
-        # A column named for statuses may hold error codes (BMS: HTTP状态码 | 状态码 =
-        # BMS.0001); with no status column beside it, not when a cell is a registered status:
-        # then its other cells are statuses gone wrong (200, 4O4, 5OO).
-        if named[i] == "status" and status is None and any(map(_is_registered_status, columns[i])):
-            continue
         if named[i] in ("code?", "status") and columns.code_share(i) >= CODE_SHARE:
+            if named[i] == "status" and status is None:
+                _refuse_statuses_among_codes(table, columns, i)
             return i
     if status is not None:
         for i in others:
