@@ -332,7 +332,8 @@ def test_a_markdown_footnote_is_a_mark_not_part_of_the_code() -> None:
             ("200 OK", "好。", "404 Not Found", "无。"),
         ),
         (status_page, ("Status Code", "Description") * 2, ("200", "ok", "500", "err")),
-        (error_page, ("状态码", "错误码", "错误码"), ("400", "APP.1", "APP.2")),
+        (error_page, ("错误码", "说明", "Error Code", "说明"), ("APP.1", "a", "APP.2", "b")),
+        (error_page, ("错误码", "说明", "错误码(续)", "说明"), ("APP.1", "a", "APP.2", "b")),
     ],
 )
 def test_a_table_split_side_by_side_is_refused_not_glued(
@@ -373,6 +374,8 @@ def test_a_status_column_holding_statuses_and_error_codes_is_refused(
     [
         (error_page, ("状态码", "错误码", "旧错误码"), ("400", "APP.1", "APP.9")),
         (status_page, ("状态码", "Status Code", "说明"), ("404", "404 Not Found", "无。")),
+        (error_page, ("状态码", "错误码", "错误码"), ("400", "APP.1", "APP.2")),
+        (status_page, ("", "", ""), ("200", "OK", "500")),  # no header: a column of numbers
     ],
 )
 def test_another_column_of_codes_headed_otherwise_is_kept_as_a_column(

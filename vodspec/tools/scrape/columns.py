@@ -330,16 +330,19 @@ def classify(table: Table) -> CodeTable | None:
 
 
 def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
-    """A column headed as the table's code column is (``状态码 | 说明 | 状态码 | 说明``: a
-    table split side by side) whose cells read as such codes: one record per row would glue
-    its codes into a text. Refused, naming it. (A column headed otherwise, ``旧错误码`` or
-    ``Status Code`` beside ``状态码``, is another column of the row.)"""
-    header = found.table.header
-    code_headers = {header[i] for role, i in found.roles.items() if role in ("status", ERROR_CODE)}
-    code_columns = {found.roles.get("status"), found.roles.get(ERROR_CODE)}
-    for i in range(len(named)):
-        if i in code_columns or header[i] not in code_headers:
-            continue  # most columns: headed otherwise than a code column
+    """A table split side by side (``状态码 | 说明 | 状态码 | 说明``, ``错误码 | 说明 | Error
+    Code | 说明``): from a column of codes on, its header words repeat the roles of the
+    columns from the table's first code column up to it, and its cells read as such codes.
+    One record per row would glue its codes into a text: refused, naming it. (Another
+    column of codes that repeats no such run, ``旧错误码`` or ``Status Code`` beside
+    ``状态码``, is another column of the row.)"""
+    code_columns = [i for role, i in found.roles.items() if role in ("status", ERROR_CODE)]
+    first = min(code_columns)
+    for i in range(first + 1, len(named)):
+        if i in code_columns or named[i] not in ("status", ERROR_CODE):
+            continue  # most columns: no header word names them for codes
+        if named[i:] != named[first:i]:
+            continue  # not the first columns' roles again: not a second half
         codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
         if codes >= CODE_SHARE:
             cell = found.table.header_cells[i]
