@@ -133,11 +133,14 @@ def test_an_error_code_listed_twice_under_one_status_is_reported_once() -> None:
         error_record("VOD.3", 400, "参数错误", "参数格式错误", "改正格式"),
         error_record("VOD.3", 400, "参数错误", "参数过长", "缩短参数"),
         error_record("VOD.4", 400, "a", "b", "c"),
-        error_record("VOD.5", None, "a", "b", "c"),  # no status: under none twice
+        error_record("VOD.5", None, "a", "b", "c"),  # no status column: twice all the same
         error_record("VOD.5", None, "d", "e", "f"),
     ]
-    found = [(f.code, f.rule) for f in lint_error_records(records, [{"code": 400}])]
-    assert found == [("VOD.3", "error-code-listed-twice")]
+    found = [(f.code, f.rule, f.message) for f in lint_error_records(records, [{"code": 400}])]
+    assert found == [
+        ("VOD.3", "error-code-listed-twice", "VOD.3 is listed more than once under HTTP 400"),
+        ("VOD.5", "error-code-listed-twice", "VOD.5 is listed more than once with no HTTP status"),
+    ]
 
 
 def test_published_lint_covers_the_error_codes(seed_and_errors: Path) -> None:

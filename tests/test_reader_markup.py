@@ -396,3 +396,17 @@ def test_a_removed_control_character_is_named_on_its_own_line() -> None:
         scrape(page.encode(), file="page.md", service="any")
     messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
     assert messages == ["page.md:9: removed control character U+001B (from a character reference)"]
+
+
+def test_a_control_character_in_an_attribute_above_its_tags_end_is_named_on_its_line() -> None:
+    # The element's line is where its start tag ends: the search from there found nothing,
+    # and the warning named a line with no reference on it.
+    page = (
+        "# 状态码\n\n<table><tr><th>状态码</th><th>说明</th></tr>\n<tr><td>404 Not Found</td><td\n"
+        ' title="x&#27;y"\n>不存在。</td></tr></table>\n'
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scrape(page.encode(), file="page.md", service="any")
+    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    assert [m.partition(": ")[0] for m in messages] == ["page.md:5"]

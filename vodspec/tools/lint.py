@@ -97,8 +97,8 @@ RULES = {
         ),
         Rule(
             "error-code-listed-twice",
-            "the error code is listed twice under one HTTP status, with other texts: a lookup"
-            " gives both rows",
+            "the error code is listed twice under one HTTP status (or with none), with other"
+            " texts: a lookup gives both rows",
             "VOD's error-code page",
         ),
         Rule(
@@ -224,15 +224,14 @@ def lint_error_records(
             by_code.setdefault(record[ERROR_CODE], {})[status] = None
         key = (record[ERROR_CODE], status)
         rows[key] = rows.get(key, 0) + 1
-        # Once, at its second row (exact repeats were kept once); a code with no status
-        # (an odd status cell, no status column) is under none to be listed twice.
-        if rows[key] == 2 and isinstance(status, int):
+        if rows[key] == 2:  # once, at its second row (exact repeats were kept once)
+            under = f"under HTTP {status}" if isinstance(status, int) else "with no HTTP status"
             findings.append(
                 RULES["error-code-listed-twice"].finding(
                     record[ERROR_CODE],
-                    str(status),
+                    None if status is None else str(status),
                     None,
-                    f"{record[ERROR_CODE]} is listed more than once under HTTP {status}",
+                    f"{record[ERROR_CODE]} is listed more than once {under}",
                 )
             )
         if status is None and record.get(HTTP_STATUS_TEXT):

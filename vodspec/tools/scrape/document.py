@@ -238,25 +238,32 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
                 setattr(element, name, kept)
             else:
                 element.set(name, kept)
+    if not removed:
+        return
+    # Where each is written or referred to in the page: one pass over its references.
+    places: dict[str, list[int]] = {}
+    for found in _NUMERIC_REFERENCE.finditer(text):
+        code = int(found["hex"], 16) if found["hex"] else int(found["decimal"])
+        if code <= 0x10FFFF and chr(code) in removed:
+            places.setdefault(chr(code), []).append(found.start())
     for char, start in sorted(removed.items()):
         if char in "\ufffe\uffff":
             what = f"noncharacter U+{ord(char):04X}, which no text holds"
         else:  # as text.normalize says it
             what = f"control character U+{ord(char):04X} (from a character reference)"
-        line = _first_line(text, char, start)
+        line = _first_line(text, places.get(char, []), char, start)
         warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
 
 
-def _first_line(text: str, char: str, start: int) -> int | None:
-    """The first line from ``start`` (where the element holding it starts: one written in a
-    comment or a code span above is not it) where ``char`` is written or referred to."""
+def _first_line(text: str, references: list[int], char: str, start: int) -> int | None:
+    """The line of ``char``'s first place (``references`` or the character written) from
+    line ``start`` on, where its element starts (one in a comment or a code span above is
+    not it), else its first place anywhere (an element's line is where its start tag ends:
+    an attribute's reference may stand above it)."""
     offset = sum(len(line) + 1 for line in text.split("\n")[: max(start - 1, 0)])
-    at = text.find(char, offset)
-    for found in _NUMERIC_REFERENCE.finditer(text, offset, at if at >= 0 else len(text)):
-        value = int(found["hex"], 16) if found["hex"] else int(found["decimal"])
-        if value == ord(char):
-            at = found.start()
-            break
+    written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
+    places = sorted({*references, *written})
+    at = next((place for place in places if place >= offset), places[0] if places else -1)
     return text.count("\n", 0, at) + 1 if at >= 0 else start or None
 
 
