@@ -80,6 +80,18 @@ def test_a_reason_filled_in_is_minor() -> None:
     assert diff_datasets(before, BASE).level == "minor"
 
 
+@pytest.mark.parametrize(
+    "new",
+    [
+        dataset(status(200, "OK"), status(404), status(410)),  # 410 gives 404's phrase too
+        dataset(status(200, "Not Found"), status(404)),  # 200's phrase now 404's
+    ],
+)
+def test_a_phrase_a_second_code_gives_breaks_its_lookup(new: dict[str, Any]) -> None:
+    # vodspec.status("not found") found 404 and finds none: it was MINOR, or PATCH.
+    assert diff_datasets(BASE, new).level == "major"
+
+
 def test_removed_field_is_major() -> None:
     new = copy.deepcopy(BASE)
     for record in new["records"]:

@@ -18,6 +18,7 @@ from vodspec.record import (
 # Imported where used: pathlib costs as much as the rest of the accessor.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from os import PathLike
     from pathlib import Path
     from typing import Any, TypeVar
@@ -26,12 +27,21 @@ if TYPE_CHECKING:
     from vodspec.snapshot import Snapshot
 
     R = TypeVar("R", bound=_Record)
+    T = TypeVar("T")
 
 
 def phrase_key(text: str) -> str:
     """The key reason phrases are compared by (lookups, and lint's "the same text" test):
     "Not Found", "not found", "NOT_FOUND" and "not-found" are one key."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def unique_phrases(named: Iterable[tuple[str | None, T]]) -> dict[str, T]:
+    """Each reason phrase's key (see phrase_key) and what the one record giving it names; a
+    phrase two codes share ("Not Found" for 404 and 409) names neither of them."""
+    phrases = [(phrase_key(reason), value) for reason, value in named if reason]
+    keys = [key for key, _ in phrases]
+    return {key: value for key, value in phrases if keys.count(key) == 1}
 
 
 def _code_key(code: object) -> str | None:
@@ -129,10 +139,7 @@ class Registry:
         self._statuses = statuses
         self._errors = errors
         self._by_code = {record.code: record for record in statuses}
-        phrases = [(phrase_key(r.reason), r) for r in statuses if r.reason]
-        keys = [key for key, _ in phrases]
-        # A phrase two codes share ("Not Found" for 404 and 409) names neither of them.
-        self._by_phrase = {key: r for key, r in phrases if keys.count(key) == 1}
+        self._by_phrase = unique_phrases((r.reason, r) for r in statuses)
         self._by_error: dict[str, list[ErrorCode]] = {}
         for error in errors:
             self._by_error.setdefault(str(_code_key(error.error_code)), []).append(error)

@@ -14,6 +14,7 @@ from vodspec.layout import STATUS_CODES
 from vodspec.reading import RECORD_TYPES
 from vodspec.record import (
     CATEGORY,
+    CODE,
     DESCRIPTION,
     DOC_ID,
     PARAGRAPHS,
@@ -23,14 +24,10 @@ from vodspec.record import (
     Status,
     semver,
 )
-from vodspec.registry import phrase_key
+from vodspec.registry import unique_phrases
 
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
-#: Fields consumers look a record up by (``vodspec.status("not found")``): a changed value
-#: breaks the lookup by the old one (MAJOR), unless the lookup folds the two into one key
-#: ("NOT FOUND"); one filled in is new data (MINOR).
-LOOKUP_FIELDS = (REASON,)
 #: Fields that only restate another one (the paragraphs of the description): a text edit
 #: is reported once, under the field people read.
 RESTATED_FIELDS = {PARAGRAPHS: DESCRIPTION}
@@ -140,11 +137,26 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
     """The bump one field's change demands (see the README's versioning policy)."""
     if name in BREAKING_FIELDS or after is None:
         return "major"  # consumers act on retry/category; a value that went away breaks readers
-    if before is None:
-        return "minor"
-    if name in LOOKUP_FIELDS and phrase_key(str(before)) != phrase_key(str(after)):
-        return "major"
-    return "patch"
+    return "minor" if before is None else "patch"
+
+
+def _phrase_lookups_broken(old: list[Any], new: list[Any]) -> bool:
+    """Whether a lookup by reason phrase that found a status before finds another or none
+    (``vodspec.status("method not allowed")`` after 405's reason changed, or "not found"
+    once a second code gives it): consumers of such lookups break (MAJOR). A change the
+    lookup folds away ("NOT FOUND") breaks none."""
+    before = unique_phrases(_reasons(old))
+    after = unique_phrases(_reasons(new))
+    return any(after.get(key) != code for key, code in before.items())
+
+
+def _reasons(records: list[Any]) -> list[tuple[str | None, object]]:
+    """Each status record's reason phrase and code (error records have no reason)."""
+    return [
+        (record.get(REASON), record.get(CODE))
+        for record in records
+        if isinstance(record, dict) and isinstance(record.get(REASON), str)
+    ]
 
 
 def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
@@ -173,6 +185,8 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     for record in added:
         changes.append(Change(_key(record, key_fields), "added", record=record))
         level = highest(level, "minor")
+    if _phrase_lookups_broken(old.get("records", []), new.get("records", [])):
+        level = "major"
     changes.sort(key=lambda change: _sort_key(change.key))
 
     schema_changes = []
