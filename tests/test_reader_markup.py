@@ -14,6 +14,7 @@ import re
 import signal
 import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from conftest import PAGE_SHAPES, SEED, STATUS_PIPE, codes, md_page
@@ -31,6 +32,14 @@ FAKE_HTML = (
     "<table><thead><tr><th>返回值</th><th>说明</th></tr></thead>\n"
     "<tbody><tr><td>418 I'm a teapot</td><td>假</td></tr></tbody></table>\n"
 )
+
+
+def scrape_warned(page: str, service: str = "vod") -> tuple[Any, list[str]]:
+    """The page's dataset and the messages of vodspec's warnings, in order."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dataset = scrape(page.encode(), file="page.md", service=service)
+    return dataset, [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
 
 
 def records(text: str) -> list[dict[str, object]]:
@@ -164,13 +173,10 @@ def test_hidden_rows_are_refused() -> None:
 
 def test_control_characters_made_by_entities_are_removed_and_reported() -> None:
     page = SEED_TEXT.replace(ROW_504, "网关&#27;[31m超时&#127;。")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        dataset = scrape(page.encode(), file="page.md")
+    dataset, messages = scrape_warned(page)
     published = render_json(dataset).decode("utf-8")
     assert "\x1b" not in published and "\\u001b" not in published and "\x7f" not in published
     assert dataset.records[-1].description == "网关[31m超时。"
-    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
     assert any("U+001B" in m for m in messages) and any("U+007F" in m for m in messages)
 
 
@@ -205,13 +211,10 @@ def test_characters_no_text_holds_are_removed_with_a_warning_naming_the_line(
     if where == "end":
         page = page.replace("不" + written, "不") + f"\n<div>x{written}"
     line = {"markdown": 5, "html": 4, "end": 7}[where]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        dataset = scrape(page.encode(), file="page.md", service="any")
+    dataset, messages = scrape_warned(page, service="any")
     description = dataset.records[0].description
     assert description.startswith("不") and description.endswith("存在。")
     assert not {"\ufffe", "\uffff", "\x1b", "\x01"} & set(description)
-    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
     assert messages and all(m.startswith(f"page.md:{line}: removed ") for m in messages)
 
 
@@ -391,10 +394,7 @@ def test_a_removed_control_character_is_named_on_its_own_line() -> None:
         "# 状态码\n\n<!-- &#27; -->\n\n`&#27;`\n\n| 状态码 | 说明 |\n| --- | --- |\n"
         "| 404 Not Found | 不&#27;存在。 |\n"
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        scrape(page.encode(), file="page.md", service="any")
-    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    _, messages = scrape_warned(page, service="any")
     assert messages == ["page.md:9: removed control character U+001B (from a character reference)"]
 
 
@@ -405,8 +405,5 @@ def test_a_control_character_in_an_attribute_above_its_tags_end_is_named_on_its_
         "# 状态码\n\n<table><tr><th>状态码</th><th>说明</th></tr>\n<tr><td>404 Not Found</td><td\n"
         ' title="x&#27;y"\n>不存在。</td></tr></table>\n'
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        scrape(page.encode(), file="page.md", service="any")
-    messages = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
+    _, messages = scrape_warned(page, service="any")
     assert [m.partition(": ")[0] for m in messages] == ["page.md:5"]
