@@ -418,6 +418,7 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
     lists: refused, naming it."""
     status = next((text for text in columns[column] if _whole_status(text)), None)
     if status is not None:
+        # Half its cells at least read as error codes (its code share): one is no status.
         other = next(text for text in columns[column] if text and not _whole_status(text))
         cell = table.header_cells[column]
         raise HeaderError(
@@ -431,8 +432,8 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
 def _whole_status(text: str) -> bool:
     """Whether a cell reads whole as registered HTTP statuses (``200``, ``404 Not Found``;
     ``404.1`` is no status)."""
-    found = grammar.statuses(tuple(text.split("\n")))
-    return bool(found) and all(standard.standard_phrase(code) for code, _ in found or ())
+    found = grammar.statuses(tuple(text.split("\n"))) or []
+    return bool(found) and all(standard.standard_phrase(code) for code, _ in found)
 
 
 def _error_column(

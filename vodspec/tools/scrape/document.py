@@ -260,7 +260,7 @@ def _first_line(text: str, references: list[int], char: str, start: int) -> int 
     line ``start`` on, where its element starts (one in a comment or a code span above is
     not it), else its first place anywhere (an element's line is where its start tag ends:
     an attribute's reference may stand above it)."""
-    offset = sum(len(line) + 1 for line in text.split("\n")[: max(start - 1, 0)])
+    offset = _line_offset(text, start)
     written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
     places = sorted({*references, *written})
     at = next((place for place in places if place >= offset), places[0] if places else -1)
@@ -677,12 +677,17 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     )
 
 
+def _line_offset(text: str, line: int) -> int:
+    """Where line ``line`` (1-based; 0 and 1 alike) starts in ``text``."""
+    return sum(len(before) + 1 for before in text.split("\n")[: max(line - 1, 0)])
+
+
 def _line_of_word(text: str, word: str, first_line: int = 1, skip: int = 0) -> int | None:
     """The line of the first ``word`` in ``text`` from ``first_line`` on (``skip`` of them
     passed over), in ASCII case as a browser reads tags (ſ is no s, ı no i). Searched in the
     text itself: a position in ``text.lower()`` is not one in the text (U+0130 lower-cases
     to two characters), so its line would be wrong."""
-    start = sum(len(line) + 1 for line in text.split("\n")[: first_line - 1])
+    start = _line_offset(text, first_line)
     pattern = re.compile(re.escape(word), re.IGNORECASE | re.ASCII)
     found = next(itertools.islice(pattern.finditer(text, start), skip, None), None)
     if found is None:
