@@ -78,14 +78,15 @@ def seed() -> tuple[str, float, float]:
     def read_pandas() -> object:
         return pandas_read(SEED.read_bytes())
 
-    text = SEED.read_text(encoding="utf-8")
+    markdown = SEED.read_bytes()
 
     def floor() -> object:
         from lxml import etree
 
-        from vodspec.tools.scrape.document import html_parser, render_markdown
+        from vodspec.tools.scrape.document import html_parser
+        from vodspec.tools.scrape.markdown import render_html
 
-        return etree.fromstring(render_markdown(text).encode(), html_parser())
+        return etree.fromstring(render_html(markdown), html_parser())
 
     mine, theirs = side_by_side(read_ours, read_pandas, 20, repeat=40)
     least = best(floor, 100)

@@ -26,20 +26,13 @@ import warnings
 from dataclasses import dataclass
 from typing import cast
 
-import cmarkgfm
-from cmarkgfm.cmark import Options
 from lxml import etree
 
 from vodspec.errors import CellError, MarkupError, TruncatedError, VodspecWarning
+from vodspec.tools.scrape.markdown import render_html
 from vodspec.tools.scrape.page import HEADINGS
 from vodspec.tools.scrape.text import located
 
-#: GitHub's Markdown: CommonMark plus these cmark-gfm extensions ("tagfilter" escapes
-#: <script>, <style>, <iframe>… so that they show as text).
-GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
-#: Raw HTML is kept (GitHub keeps it, then sanitises); every Markdown block says its lines.
-# Footnotes as GitHub renders them: ``VOD.10053[^1]`` is the code and a footnote mark.
-CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_FOOTNOTES
 #: An element no page uses, put after the page's end (see _open_at_end). Before it, what
 #: ends a quoted attribute value or a comment the page may be cut off in, so that the mark
 #: is always an element of its own; where the page ends cleanly, that is text, removed.
@@ -186,23 +179,6 @@ class Document:
     #: Whether every table part stands right in its home (see _place): then a row
     #: or cell inside a cell always belongs to a table nested there.
     parts_at_home: bool = False
-
-
-def render_markdown(text: str) -> str:
-    """The page's HTML as GitHub's cmark-gfm renders it (raw HTML kept, tag filter on)."""
-    try:
-        rendered: str = cmarkgfm.markdown_to_html_with_extensions(
-            text, options=CMARK_OPTIONS, extensions=GFM_EXTENSIONS
-        )
-    except UnicodeDecodeError as exc:
-        # cmark-gfm writes U+FFFE and U+FFFF made by a character reference (&#xFFFE;) as
-        # the lone bytes FE and FF, which no UTF-8 text holds: they are put back as those
-        # characters (which _without_unholdable then removes).
-        output = bytes(exc.object)
-        return (
-            output.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode()).decode()
-        )
-    return rendered
 
 
 #: What no XML text holds, so lxml refuses a text holding it (as the reader sets some): C0
@@ -414,11 +390,11 @@ MAX_PIPES = 5 * MAX_ROWS
 MAX_PIPES_PER_LINE = 1000
 
 
-def _check_source(text: str) -> None:
+def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render (which would build every row and level in memory), a page
     that forges the reader's attributes, nests deeper than the HTML parser reads, or has
-    more rows or cells than any documentation table."""
-    folded = _folded(text)
+    more rows or cells than any documentation table. ``encoded``: the text's UTF-8."""
+    folded = _folded(text, encoded)
     for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
         if attribute.encode() not in folded:
             continue  # the common case; else its line is found in the text itself
@@ -455,11 +431,12 @@ def _check_source(text: str) -> None:
 
 def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
-    _check_source(text)
-    rendered = render_markdown(text)
+    markdown = text.encode()
+    _check_source(text, markdown)
+    encoded = render_html(markdown)  # what the parser reads (see html_parser)
+    rendered = encoded.decode()
     if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
         return Document(None)
-    encoded = rendered.encode()  # what the parser reads (see html_parser)
     folded = _folded(rendered, encoded)  # the checks below look for tags in any case
     _check_after_html_end(rendered, folded)
     _check_filtered(text, rendered, folded)
