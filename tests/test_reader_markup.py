@@ -155,6 +155,21 @@ def test_reading_pages_again_and_again_keeps_memory_flat() -> None:
     assert _resident_bytes() - before < 8_000_000
 
 
+def test_a_cmark_build_that_exports_no_free_functions_reads_pages_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vodspec.tools.scrape import markdown
+
+    class Unexported:  # a library whose attributes are all missing, as a Windows build's may be
+        pass
+
+    monkeypatch.setattr(markdown.ctypes, "CDLL", lambda path: Unexported())
+    free_tree, free_html = markdown._freeing()
+    monkeypatch.setattr(markdown, "_FREE_TREE", free_tree)
+    monkeypatch.setattr(markdown, "_FREE_HTML", free_html)
+    assert records(SEED_TEXT) == SEED_RECORDS
+
+
 @pytest.mark.parametrize(
     "tail",
     [

@@ -4,12 +4,13 @@ cmarkgfm's own wrapper (``markdown_to_html_with_extensions``) frees neither the 
 tree it parses nor the HTML it renders: about three times the page's size is lost on every
 call (200 MB for 5,000 renders of the seed). Here both are freed. cmark_node_free and
 cmark's allocator are in the module's library but not in its cffi interface, hence ctypes
-for those two calls; every other call is the one cmarkgfm's wrapper makes.
+for those two; every other call is one cmarkgfm's wrapper makes.
 """
 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from typing import Any
 
 from cmarkgfm import _cmark
@@ -38,12 +39,28 @@ class _Allocator(ctypes.Structure):
     ]
 
 
-_LIBRARY = ctypes.CDLL(_cmark.__file__)
-_LIBRARY.cmark_node_free.argtypes = [ctypes.c_void_p]
-_LIBRARY.cmark_node_free.restype = None
-_LIBRARY.cmark_get_default_mem_allocator.restype = ctypes.POINTER(_Allocator)
-#: The parser's allocator (cmark_parser_new takes the default one), which the HTML comes from.
-_ALLOCATOR = _LIBRARY.cmark_get_default_mem_allocator().contents
+def _freeing() -> tuple[Callable[[int], None], Callable[[int], None]]:
+    """(free a document tree, free rendered HTML), each given the pointer's address. A
+    build whose library does not export the two (a Windows one may not) frees nothing, as
+    cmarkgfm's own wrapper: the pages are read the same."""
+    try:
+        library = ctypes.CDLL(_cmark.__file__)
+        free_tree = library.cmark_node_free
+        default_allocator = library.cmark_get_default_mem_allocator
+    except (OSError, AttributeError):
+        return _keep, _keep
+    free_tree.argtypes = [ctypes.c_void_p]
+    free_tree.restype = None
+    default_allocator.restype = ctypes.POINTER(_Allocator)
+    # The parser's allocator (cmark_parser_new takes the default one) made the HTML.
+    return free_tree, default_allocator().contents.free
+
+
+def _keep(address: int) -> None:
+    """What frees nothing."""
+
+
+_FREE_TREE, _FREE_HTML = _freeing()
 
 
 def _address(pointer: Any) -> int:
@@ -70,9 +87,9 @@ def render_html(markdown: bytes) -> bytes:
             try:
                 rendered: bytes = _FFI.string(html)
             finally:
-                _ALLOCATOR.free(_address(html))
+                _FREE_HTML(_address(html))
         finally:
-            _LIBRARY.cmark_node_free(_address(document))
+            _FREE_TREE(_address(document))
     finally:
         _LIB.cmark_parser_free(parser)
     if b"\xfe" in rendered or b"\xff" in rendered:
