@@ -6,8 +6,6 @@ import re
 import warnings
 from collections.abc import Iterable
 
-from pydantic import TypeAdapter
-
 from vodspec.errors import VodspecError, VodspecWarning
 from vodspec.record import (
     DESCRIPTION,
@@ -22,28 +20,20 @@ from vodspec.record import (
     REASON,
     REMEDY,
 )
-from vodspec.tools.scrape import grammar
+from vodspec.tools.scrape import grammar, rows
 from vodspec.tools.scrape.columns import CodeTable, no_phrase
 from vodspec.tools.scrape.models import ErrorCodeRecord
-from vodspec.tools.scrape.rows import (
-    Batch,
-    Origin,
-    as_found,
-    cell_error,
-    check_ascii,
-    extra_paragraphs,
-)
 from vodspec.tools.scrape.tables import Row
 from vodspec.tools.scrape.text import located
 
 TEXT_ROLES = (MESSAGE, DESCRIPTION, REMEDY, MODULE)
 #: Template slots in messages: {0}, {name}, {} and printf's %s / %d.
 PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
-#: Validates a page's records in one call (see Batch).
-RECORDS = TypeAdapter(list[ErrorCodeRecord])
 
 
-def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | None], str | None]:
+def _statuses(
+    table: CodeTable, row: Row, origin: rows.Origin
+) -> tuple[list[int | None], str | None]:
     """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
     (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
     index = table.roles.get("status")
@@ -64,16 +54,16 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
             why = f"the status cell {' '.join(words)!r} is not an HTTP status; http_status is null"
             origin.note(row, table.name(index), why, in_records=True)
             return [None], text
-        raise cell_error(
+        raise rows.cell_error(
             row,
             table.name(index),
             "expected an HTTP status ('400', '400 Bad Request', '400/500'),"
-            f" found {as_found(words)}",
+            f" found {rows.as_found(words)}",
         )
     codes: list[int | None] = []
     for code, _ in found:
         if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
-            raise cell_error(
+            raise rows.cell_error(
                 row,
                 table.name(index),
                 f"HTTP status {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}",
@@ -83,7 +73,7 @@ def _statuses(table: CodeTable, row: Row, origin: Origin) -> tuple[list[int | No
     return codes, text
 
 
-def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
+def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
     """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
     index = table.roles[ERROR_CODE]
     column = table.name(index)
@@ -96,13 +86,13 @@ def _error_codes(table: CodeTable, row: Row, origin: Origin) -> list[str]:
         origin.note(row, column, why)
         return []
     if len(words) == 1:
-        check_ascii(words[0], row, column, "the error code")
+        rows.check_ascii(words[0], row, column, "the error code")
     if found is None:
-        raise cell_error(
+        raise rows.cell_error(
             row,
             column,
             "expected one error code (letters and digits, with . _ - between them:"
-            f" VOD.10053), found {as_found(words)}",
+            f" VOD.10053), found {rows.as_found(words)}",
         )
     return found
 
@@ -122,15 +112,15 @@ def _texts(
     texts: dict[str, str | None] = {}
     for role, index in columns:  # a loop: cheaper than a dict comprehension (Python 3.11)
         texts[role] = None if index is None else "\n".join(row.cells[index].paragraphs) or None
-    if extra := extra_paragraphs(table, row):
+    if extra := rows.extra_paragraphs(table, row):
         texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
     return texts
 
 
-def error_records(tables: Iterable[CodeTable], origin: Origin) -> list[ErrorCodeRecord]:
+def error_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[ErrorCodeRecord]:
     """Every row of the page's error tables, in page order; exact repeats kept once. One
     record per error code and HTTP status a row lists; odd rows and note rows are noted."""
-    batch = Batch(ErrorCodeRecord, RECORDS)
+    batch = rows.Batch(ErrorCodeRecord)
     seen: dict[tuple[object, ...], int] = {}
     try:
         for table in tables:

@@ -3,6 +3,7 @@ content), refusals naming its row and column, plain-ASCII codes, extra columns."
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -76,17 +77,22 @@ def validated(model: type[M], row: Row, column: str | None, values: Mapping[str,
         raise cell_error(row, column, first_problem(exc)) from None
 
 
+@functools.cache
+def _adapter(model: type[M]) -> TypeAdapter[list[M]]:
+    """What validates a ``list[model]``, made once per model: making one costs more than a
+    page's records save."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
 class Batch(Generic[M]):
     """Records read but not yet validated, validated together: one pydantic call for many
     records is cheaper than one each. A reader validates the batch before it reports
     anything else (a warning, a refusal), so that an invalid record is refused where it
     was met, as if validated when read."""
 
-    def __init__(self, model: type[M], adapter: TypeAdapter[list[M]]) -> None:
-        #: ``adapter`` validates a ``list[model]`` (made once: making one costs more than a
-        #: page's records save).
+    def __init__(self, model: type[M]) -> None:
         self.model = model
-        self.adapter = adapter
+        self.adapter: TypeAdapter[list[M]] = _adapter(model)
         #: The records validated so far, in the order they were read.
         self.records: list[M] = []
         self._values: list[dict[str, object]] = []

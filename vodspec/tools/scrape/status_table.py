@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import TypeAdapter
-
 from vodspec import standard
 from vodspec.errors import ClassOnlyError, DuplicateError
 from vodspec.record import (
@@ -22,23 +20,13 @@ from vodspec.record import (
     STANDARD_RETRY,
     STANDARD_RETRY_REFERENCE,
 )
-from vodspec.tools.scrape import grammar
+from vodspec.tools.scrape import grammar, rows
 from vodspec.tools.scrape.columns import CodeTable, is_class, known_phrase, no_phrase
 from vodspec.tools.scrape.derived import Retry, category_of, retry_of
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
-from vodspec.tools.scrape.rows import (
-    Batch,
-    Origin,
-    as_found,
-    cell_error,
-    check_ascii,
-    extra_paragraphs,
-)
 from vodspec.tools.scrape.tables import Cell, Row
 
-#: Validates a page's records in one call (see Batch).
-RECORDS = TypeAdapter(list[StatusRecord])
 #: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
 #: A code's record as read from the page: reason, paragraphs, the row it comes from first,
@@ -58,7 +46,7 @@ def _combined(parsed: list[Statuses | None]) -> bool:
 
 
 def _statuses(
-    table: CodeTable, row: Row, found: Statuses | None, combined: bool, origin: Origin
+    table: CodeTable, row: Row, found: Statuses | None, combined: bool, origin: rows.Origin
 ) -> Statuses:
     """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
     is odd but clear (``N/A``, ``40``): the row is then a note, not a record. ``found``: the
@@ -78,19 +66,19 @@ def _statuses(
         origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
     if text:
-        check_ascii(text.partition(" ")[0], row, name, "the status code")
+        rows.check_ascii(text.partition(" ")[0], row, name, "the status code")
     expected = "'NNN Reason Phrase' (e.g. '404 Not Found')" if combined else "a code ('404')"
     if found is None:
-        raise cell_error(row, name, f"expected {expected}, found {as_found(words)}")
+        raise rows.cell_error(row, name, f"expected {expected}, found {rows.as_found(words)}")
     for code, reason in found:
         if not LOWEST_STATUS <= code <= HIGHEST_STATUS:
-            raise cell_error(
+            raise rows.cell_error(
                 row, name, f"status code {code} is outside {LOWEST_STATUS}-{HIGHEST_STATUS}"
             )
         # Where the column writes "NNN Reason", only success rows may give a bare code (DNS:
         # 200 | 请求成功。): a bare 404 there is a cell cut short.
         if combined and reason is None and code // 100 != 2:
-            raise cell_error(row, name, f"expected {expected}, found {text!r}")
+            raise rows.cell_error(row, name, f"expected {expected}, found {text!r}")
     return _with_reasons(table, row, found)
 
 
@@ -109,7 +97,7 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
             or reason_text is None
             or not REASON_PHRASE.fullmatch(reason_text)
         ):
-            raise cell_error(
+            raise rows.cell_error(
                 row,
                 table.name(column),
                 "expected one reason phrase ('Not Found') for the row's one code, found"
@@ -125,7 +113,7 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     return found
 
 
-def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRecord]:
+def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[StatusRecord]:
     """The records of a page's status tables, merged in page order, sorted by code; odd
     rows and note rows are noted."""
     merged: dict[int, Merged] = {}
@@ -133,11 +121,11 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
         origin.note_rows(table)
         has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
-        rows = table.table.rows
+        body = table.table.rows
         # Each code cell is read once: _combined weighs every row's reading, _statuses checks it.
-        parsed = [grammar.statuses(row.cells[code_column].words) for row in rows]
+        parsed = [grammar.statuses(row.cells[code_column].words) for row in body]
         combined = _combined(parsed)
-        for row, cell_statuses in zip(rows, parsed, strict=True):
+        for row, cell_statuses in zip(body, parsed, strict=True):
             found = _statuses(table, row, cell_statuses, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
@@ -145,8 +133,8 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
                 description_name = table.table.header[table.roles[DESCRIPTION]]
                 paragraphs = row.cells[table.roles[DESCRIPTION]].paragraphs
                 if not paragraphs:
-                    raise cell_error(row, description_name, "the description cell is empty")
-            paragraphs += extra_paragraphs(table, row)
+                    raise rows.cell_error(row, description_name, "the description cell is empty")
+            paragraphs += rows.extra_paragraphs(table, row)
             code_cell = row.cells[code_column]
             for code, reason in found:
                 if code in merged:
@@ -165,16 +153,16 @@ def status_records(tables: Iterable[CodeTable], origin: Origin) -> list[StatusRe
     return _records(merged, origin)
 
 
-def _records(merged: dict[int, Merged], origin: Origin) -> list[StatusRecord]:
+def _records(merged: dict[int, Merged], origin: rows.Origin) -> list[StatusRecord]:
     """The codes' records, sorted by code, validated together; refused at the lowest code
     with a problem (contradictory advice, an invalid record), as if made one by one."""
-    batch = Batch(StatusRecord, RECORDS)
+    batch = rows.Batch(StatusRecord)
     for code in sorted(merged):
         reason, paragraphs, row, description_name = merged[code]
         advice = retry_of(paragraphs)
         if len(advice) > 1:
             batch.validate()  # see Batch: a lower code's invalid record is refused first
-            raise cell_error(
+            raise rows.cell_error(
                 row,
                 description_name,
                 "the description gives contradictory retry advice ("
