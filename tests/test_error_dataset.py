@@ -14,7 +14,6 @@ from conftest import DATA, PAGE_SHAPES, run_cli
 import vodspec
 from vodspec import UnknownErrorCodeError
 from vodspec.errors import CellError
-from vodspec.tools.scrape.error_table import RECORDS
 from vodspec.tools.scrape.models import ErrorCodeRecord, PageNote
 from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.scrape.rows import Batch, Origin, validated
@@ -103,7 +102,7 @@ def test_records_validated_together_are_refused_as_the_first_invalid_one_alone()
         good = scrape(FIXTURE.read_bytes(), file="p.md").records[0].model_dump()
     empty_code = {**good, "error_code": ""}
     rows = [Row(f"row-{line}", line, ()) for line in (10, 11, 12)]
-    batch = Batch(ErrorCodeRecord, RECORDS)
+    batch = Batch(ErrorCodeRecord)
     for row, values in zip(rows, (good, empty_code, {**good, "source_line": 0}), strict=True):
         batch.add(row, values)
     with pytest.raises(CellError) as together:
