@@ -155,19 +155,71 @@ def test_reading_pages_again_and_again_keeps_memory_flat() -> None:
     assert _resident_bytes() - before < 8_000_000
 
 
+class _Unexported:  # a library whose attributes are all missing, as a Windows build's may be
+    pass
+
+
+def _unloadable(path: str) -> object:
+    raise OSError(f"cannot load {path}")
+
+
+@pytest.mark.parametrize("library", [lambda path: _Unexported(), _unloadable])
 def test_a_cmark_build_that_exports_no_free_functions_reads_pages_the_same(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, library: Any
 ) -> None:
     from vodspec.tools.scrape import markdown
 
-    class Unexported:  # a library whose attributes are all missing, as a Windows build's may be
-        pass
-
-    monkeypatch.setattr(markdown.ctypes, "CDLL", lambda path: Unexported())
+    monkeypatch.setattr(markdown.ctypes, "CDLL", library)
     free_tree, free_html = markdown._freeing()
+    assert free_tree is markdown._keep is free_html
     monkeypatch.setattr(markdown, "_FREE_TREE", free_tree)
     monkeypatch.setattr(markdown, "_FREE_HTML", free_html)
     assert records(SEED_TEXT) == SEED_RECORDS
+
+
+def test_one_page_is_rendered_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # cmark-gfm's extensions share one table of special characters between parsers: two
+    # renders at once (cffi lets threads run) can miss a strikethrough or an autolink.
+    from vodspec.tools.scrape import markdown
+
+    held = []
+    render = markdown._render
+
+    def watched(data: bytes) -> bytes:
+        held.append(markdown._RENDERING.locked())
+        return render(data)
+
+    monkeypatch.setattr(markdown, "_render", watched)
+    assert records(SEED_TEXT) == SEED_RECORDS
+    assert held == [True]
+
+
+@pytest.mark.parametrize(
+    "bracket",
+    ["[^a\n错误。[]\n请请请retry later]", "[^\n中文[]\nbbbb]", "[^a\nb]"],
+    ids=["cut-on-a-boundary", "cut-in-a-character", "short"],
+)
+def test_a_footnote_bracket_across_lines_is_refused_not_published_cut(bracket: str) -> None:
+    # cmark-gfm drops part of it ("x [^a\nb] y" renders "x [^] y"), or cuts a character
+    # in two; the page is refused at the bracket's line.
+    page = SEED_TEXT.replace(ROW_504, "网关超时。\n\n参数" + bracket + "\n\n")
+    line = page[: page.index("[^")].count("\n") + 1
+    with pytest.raises(
+        MarkupError, match=rf":{line}: a '\[\^' whose '\]' comes after a line break"
+    ):
+        records(page)
+
+
+def test_a_footnote_on_one_line_is_still_read() -> None:
+    page = SEED_TEXT.replace(ROW_504, "网关超时[^1]。") + "\n[^1]: 见附录。\n"
+    assert [record.code for record in scrape(page.encode(), file="p.md").records] == [
+        record.code for record in scrape(SEED_TEXT.encode(), file="p.md").records
+    ]
+
+
+def test_a_lone_surrogate_given_to_the_reader_is_refused() -> None:
+    with pytest.raises(MarkupError, match="not UTF-8"):
+        read_document(SEED_TEXT + "\ud800")
 
 
 @pytest.mark.parametrize(

@@ -410,6 +410,8 @@ def _check_source(text: str, encoded: bytes) -> None:
             " reads no deeper",
             line=text.count("\n", 0, found.start()) + 1,
         )
+    if b"[^" in folded:
+        _check_footnote_brackets(text)
     rows = folded.count(b"<tr")
     pipes = text.count("|")
     if rows > MAX_ROWS or pipes > MAX_PIPES:
@@ -429,12 +431,42 @@ def _check_source(text: str, encoded: bytes) -> None:
             )
 
 
+def _check_footnote_brackets(text: str) -> None:
+    """Refuse a ``[^`` followed, in its paragraph, by a line break and then a ``]``: where no
+    footnote of that name is defined, GitHub's renderer (cmark-gfm) drops part of such text
+    (``x [^a`` / ``b] y`` shows as ``x [^] y``). Asked of the source as a whole (a raw HTML
+    block is one paragraph here): no real page writes ``[^`` at all."""
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        at = paragraph.find("[^")
+        if at >= 0:
+            newline = paragraph.find("\n", at)
+            if newline >= 0 and "]" in paragraph[newline:]:
+                raise MarkupError(
+                    "a '[^' whose ']' comes after a line break: GitHub's renderer drops part of"
+                    " such text; refusing rather than publishing what it lost (write it on one"
+                    " line)",
+                    line=text.count("\n", 0, offset + at) + 1,
+                )
+        offset += len(paragraph) + 2
+
+
 def read_document(text: str) -> Document:
     """Render and parse the page, refusing what the parser could not read whole."""
-    markdown = text.encode()
+    # surrogatepass: a lone surrogate (only a str given here holds one) is refused below.
+    markdown = text.encode(errors="surrogatepass")
     _check_source(text, markdown)
     encoded = render_html(markdown)  # what the parser reads (see html_parser)
-    rendered = encoded.decode()
+    try:
+        rendered = encoded.decode()
+    except UnicodeDecodeError as exc:
+        at = encoded.count(b"\n", 0, exc.start) + 1
+        lines = line_map(text.split("\n"), encoded.decode(errors="replace").split("\n"))
+        raise MarkupError(
+            "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's"
+            " renderer cut a character in two); refusing rather than guessing what it shows",
+            line=lines[at] if at < len(lines) else None,
+        ) from None
     if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
         return Document(None)
     folded = _folded(rendered, encoded)  # the checks below look for tags in any case

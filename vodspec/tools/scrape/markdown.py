@@ -10,6 +10,7 @@ for those two; every other call is one cmarkgfm's wrapper makes.
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,11 @@ _LIB: Any = _cmark.lib
 _FFI: Any = _cmark.ffi
 _LIB.cmark_gfm_core_extensions_ensure_registered()
 _EXTENSIONS = tuple(_LIB.cmark_find_syntax_extension(name.encode()) for name in GFM_EXTENSIONS)
+if _FFI.NULL in _EXTENSIONS:  # attaching a missing one would crash the interpreter
+    raise ImportError(f"this cmark-gfm build lacks one of the extensions {GFM_EXTENSIONS}")
+#: cmark-gfm adds and removes its extensions' special characters in a table every parser
+#: shares, while cffi lets other threads run: two renders at once can miss a strikethrough.
+_RENDERING = threading.Lock()
 
 
 class _Allocator(ctypes.Structure):
@@ -74,6 +80,14 @@ def render_html(markdown: bytes) -> bytes:
     lone bytes FE and FF, which no UTF-8 text holds: they are put back as those characters
     (the reader removes them from the tree, with a warning).
     """
+    with _RENDERING:
+        rendered = _render(markdown)
+    if b"\xfe" in rendered or b"\xff" in rendered:
+        rendered = rendered.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode())
+    return rendered
+
+
+def _render(markdown: bytes) -> bytes:
     parser = _LIB.cmark_parser_new(CMARK_OPTIONS)
     try:
         for extension in _EXTENSIONS:
@@ -92,6 +106,4 @@ def render_html(markdown: bytes) -> bytes:
             _FREE_TREE(_address(document))
     finally:
         _LIB.cmark_parser_free(parser)
-    if b"\xfe" in rendered or b"\xff" in rendered:
-        rendered = rendered.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode())
     return rendered
