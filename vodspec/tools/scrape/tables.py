@@ -90,8 +90,9 @@ class Cell(NamedTuple):
         return self.paragraphs if self.unmarked is None else self.unmarked
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """One row of a table's grid (a named tuple, as Cell)."""
+
     id: str | None
     line: int
     cells: tuple[Cell, ...]
@@ -250,7 +251,8 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
     header = _header(header_grid, width)
     body = []
     for element, cells in _expand(groups, width, kinds):
-        row = Row(id=_row_id(element), line=line_of(element), cells=tuple(cells))
+        # tuple.__new__, as for cells (see _expand_row): one for every row of the page.
+        row = tuple.__new__(Row, (_row_id(element), line_of(element), tuple(cells)))
         if len(cells) != width:
             raise CellError(
                 f"row has {len(cells)} cell(s); the header has {width}",
