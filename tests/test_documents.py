@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from vodspec.tools import documents
 from vodspec.tools.lint import Finding
-from vodspec.tools.publish.render import MODELS
+from vodspec.tools.scrape.models import MODELS
 
 
 def problems(value: Any, expected: Any, where: str = "$") -> list[str]:

@@ -80,7 +80,7 @@ def _refusals(kind: str, document: Any) -> list[Any]:
     """What the model refuses in ``document``, loaded as `vodspec validate` loads it."""
     from pydantic import ValidationError
 
-    from vodspec.tools.publish.render import MODELS
+    from vodspec.tools.scrape.models import MODELS
 
     try:
         MODELS[kind][0].model_validate_json(json.dumps(document), strict=True)

@@ -25,8 +25,7 @@ from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import INITIAL, INITIAL_VERSION, Level, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import lint_json
-from vodspec.tools.publish.render import MODELS
-from vodspec.tools.scrape.models import first_problem
+from vodspec.tools.scrape.models import MODELS, first_problem
 
 
 @dataclass(frozen=True)

@@ -28,19 +28,9 @@ from vodspec.reading import dump_json
 from vodspec.record import Status
 from vodspec.tools.documents import CsvResource, DataPackage, JsonResource
 from vodspec.tools.lint import lint_json
-from vodspec.tools.scrape.models import (
-    Dataset,
-    ErrorCodeRecord,
-    ErrorDataset,
-    StatusDataset,
-    StatusRecord,
-)
+from vodspec.tools.scrape.models import MODELS, Dataset
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MODELS: dict[str, tuple[type[StatusDataset] | type[ErrorDataset], type[BaseModel]]] = {
-    STATUS_CODES: (StatusDataset, StatusRecord),
-    ERROR_CODES: (ErrorDataset, ErrorCodeRecord),
-}
 TITLES = {STATUS_CODES: "status codes", ERROR_CODES: "error codes"}
 #: Table Schema primary keys; error codes have none (a code may repeat under one status).
 PRIMARY_KEYS = {STATUS_CODES: list(Status.KEY), ERROR_CODES: []}

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from vodspec import record
+from vodspec.layout import ERROR_CODES, STATUS_CODES
 from vodspec.tools.scrape.derived import Category, Retry
 
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -154,6 +155,11 @@ class StatusDataset(_Dataset):
 
 
 Dataset = StatusDataset | ErrorDataset
+#: Each kind's dataset model and record model.
+MODELS: dict[str, tuple[type[StatusDataset] | type[ErrorDataset], type[BaseModel]]] = {
+    STATUS_CODES: (StatusDataset, StatusRecord),
+    ERROR_CODES: (ErrorDataset, ErrorCodeRecord),
+}
 
 
 def first_problem(exc: ValidationError) -> str:
