@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import DATA, ROOT, SEED, frozen_raw, run_cli
 
 import vodspec
@@ -144,6 +145,14 @@ def test_global_options_after_the_subcommand_and_no_abbreviations() -> None:
     assert run_cli("--debug", "show", code).returncode == 0
     abbreviated = run_cli("show", code, "--jso")
     assert abbreviated.returncode == 2 and "unrecognized arguments: --jso" in abbreviated.stderr
+
+
+@pytest.mark.parametrize("command", [["show", "404"], ["list"], ["lint"], ["scrape", "FILE"]])
+def test_an_unknown_option_is_told_under_the_commands_own_usage(command: list[str]) -> None:
+    refused = run_cli(*command, "--jso")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"usage: vodspec {command[0]} ")
+    assert f"vodspec {command[0]}: error: unrecognized arguments: --jso" in refused.stderr
 
 
 def test_help_summaries_are_whole_sentences() -> None:

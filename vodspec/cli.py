@@ -667,7 +667,7 @@ def _parser() -> argparse.ArgumentParser:
             allow_abbrev=False,
             parents=[common],
         )
-        sub.set_defaults(function=function)
+        sub.set_defaults(function=function, command_parser=sub)
         return sub
 
     # The options several commands take, each worded once.
@@ -792,7 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     _on_terminate_clean_up()
     words = list(sys.argv[1:] if argv is None else argv)
-    args: Any = _fast_path(words) or _parser().parse_args(words)
+    args: Any = _fast_path(words)
+    if args is None:
+        args, unknown = _parser().parse_known_args(words)
+        if unknown:  # said under the command's own usage, as a missing argument is
+            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     args.debug = getattr(args, "debug", False)
     refused = getattr(args, "refused", EXIT_REFUSED)  # what a command exits with on trouble
     try:
