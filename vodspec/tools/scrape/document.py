@@ -944,7 +944,7 @@ def check_pipe_tables(root: etree._Element, source: list[str]) -> None:
             cells = _pipe_cells(source, row)
             if cells != header:
                 raise CellError(
-                    f"pipe-table row has {cells} cells; the header has {header}",
+                    f"pipe-table row has {cells} cell(s); the header has {header}",
                     line=line_of(row),
                 )
         last = line_of(rows[-1])
