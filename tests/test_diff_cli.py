@@ -80,6 +80,8 @@ def test_two_kinds_of_dataset_are_refused(tmp_path: Path) -> None:
         result = run_cli("diff", str(old), str(new))
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert "expected" in result.stderr and "kind" in result.stderr
+    mixed = run_cli("diff", str(status), str(errors)).stderr
+    assert f"{errors}: holds error_codes, {status} status_codes;" in mixed
     # A file against a dir that holds its kind (and another): that kind is compared.
     same = run_cli("diff", str(errors), str(DATA))
     assert same.returncode == 0 and "bump: none" in same.stdout

@@ -541,7 +541,7 @@ def _same_kinds(
     if old_is_file == new_is_file:
         if old_is_file and old.keys() != new.keys():
             raise VodspecError(
-                f"is {_kinds(new)}, {old_name} is {_kinds(old)}; expected two datasets of one kind",
+                f"holds {_kinds(new)}, {old_name} {_kinds(old)}; expected two datasets of one kind",
                 file=new_name,
             )
         return old, new
