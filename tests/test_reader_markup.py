@@ -210,6 +210,31 @@ def test_a_footnote_bracket_across_lines_is_refused_not_published_cut(bracket: s
         records(page)
 
 
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("x [\\^a\nb] y", r"'\[\\\^' whose '\]' comes after a line"),
+        ("x [&#94;a] y", r"'\[&#94;': GitHub's renderer reads past"),
+        ("x [&#X5E;a] y", r"'\[&#X5E;': GitHub's renderer reads past"),
+        ("![&Hat;a](u)", r"'\[&Hat;': GitHub's renderer reads past"),
+        ("[a]: /u(", r"definition \[a\] whose destination leaves a '\(' open"),
+        ("> [a]:\n> (/u", r"definition \[a\] whose destination leaves a '\(' open"),
+    ],
+)
+def test_what_githubs_renderer_loses_is_refused_at_its_line(written: str, says: str) -> None:
+    # cmark-gfm cuts the rest of the page off, shows bytes of its memory, or hides the line
+    # (other renderers show the text).
+    page = SEED_TEXT + "\n" + written + "\n\n后记。\n"
+    line = SEED_TEXT.count("\n") + 2
+    with pytest.raises(MarkupError, match=rf":{line}: [^:]*{says}"):
+        records(page)
+
+
+@pytest.mark.parametrize("written", ["x [\\^abc] y", "[a]: /u(b)", "[a]: </u(>", "[a]: /u\\("])
+def test_what_githubs_renderer_shows_whole_is_read(written: str) -> None:
+    assert records(SEED_TEXT + "\n" + written + "\n") == SEED_RECORDS
+
+
 def test_a_footnote_on_one_line_is_still_read() -> None:
     page = SEED_TEXT.replace(ROW_504, "网关超时[^1]。") + "\n[^1]: 见附录。\n"
     assert [record.code for record in scrape(page.encode(), file="p.md").records] == [
