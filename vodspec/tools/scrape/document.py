@@ -410,14 +410,14 @@ def _check_source(text: str, encoded: bytes) -> None:
             " reads no deeper",
             line=text.count("\n", 0, found.start()) + 1,
         )
-    # Where GitHub's renderer (cmark-gfm) is known to lose text: each asked only of a page
-    # holding what sets it off (no real page does).
-    if b"[^" in folded or b"[\\^" in folded:
-        _check_footnote_brackets(text)
-    if b"[&" in folded:
-        _check_caret_references(text)
-    if b"]:" in folded:
-        _check_reference_definitions(text)
+    for trigger, find in _RENDERER_LOSSES:
+        loss = find(text) if trigger in folded else None
+        if loss is not None:
+            at, what = loss
+            raise MarkupError(
+                f"{what}; refusing rather than publishing what it makes of the page",
+                line=text.count("\n", 0, at) + 1,
+            )
     # A page too short to hold more rows than the cap is not searched for them.
     rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
     pipes = text.count("|")
@@ -451,60 +451,65 @@ _REFERENCE_DEFINITION = re.compile(
 )
 
 
-def _check_footnote_brackets(text: str) -> None:
-    """Refuse a ``[^`` (or ``[\\^``) followed, in its paragraph, by a line break and then a
-    ``]``: GitHub's renderer (cmark-gfm) drops part of such text (``x [^a`` / ``b] y`` shows
-    as ``x [^] y``), or cuts a character in two. Asked of the source as a whole (a raw HTML
-    block is one paragraph here)."""
+def _footnote_bracket(text: str) -> tuple[int, str] | None:
+    """A ``[^`` (or ``[\\^``) followed, in its paragraph, by a line break and then a ``]``:
+    GitHub's renderer drops part of such text (``x [^a`` / ``b] y`` shows as ``x [^] y``),
+    or cuts a character in two. Asked of the source as a whole (a raw HTML block is one
+    paragraph here)."""
     offset = 0
     for paragraph in text.split("\n\n"):
         found = _FOOTNOTE_OPEN.search(paragraph)
         if found is not None:
             newline = paragraph.find("\n", found.start())
             if newline >= 0 and "]" in paragraph[newline:]:
-                raise MarkupError(
+                return offset + found.start(), (
                     f"a '{found[0]}' whose ']' comes after a line break: GitHub's renderer"
-                    " drops part of such text; refusing rather than publishing what it lost"
-                    " (write it on one line)",
-                    line=text.count("\n", 0, offset + found.start()) + 1,
+                    " drops part of such text (write it on one line)"
                 )
         offset += len(paragraph) + 2
+    return None
 
 
-def _check_caret_references(text: str) -> None:
-    """Refuse a ``[`` followed by a character reference for ``^`` (``[&#94;a]``): GitHub's
-    renderer reads a footnote label past the end of that character's text, and cuts the
-    rest of the page off or shows bytes of its memory."""
+def _caret_reference(text: str) -> tuple[int, str] | None:
+    """A ``[`` followed by a character reference for ``^`` (``[&#94;a]``): GitHub's renderer
+    reads a footnote label past the end of that character's text, and cuts the rest of the
+    page off or shows bytes of its memory."""
     found = _CARET_REFERENCE.search(text)
-    if found is not None:
-        raise MarkupError(
-            f"'{found[0]}': GitHub's renderer reads past the text of a '^' written as a"
-            " character reference right after '[', cutting the page short; refusing rather"
-            " than publishing part of it (write '^' itself)",
-            line=text.count("\n", 0, found.start()) + 1,
-        )
+    if found is None:
+        return None
+    return found.start(), (
+        f"'{found[0]}': GitHub's renderer reads past the text of a '^' written as a character"
+        " reference right after '[', cutting the page short (write '^' itself)"
+    )
 
 
-def _check_reference_definitions(text: str) -> None:
-    """Refuse a link reference definition whose destination leaves a ``(`` open
-    (``[a]: /u(``): GitHub's renderer takes it for a definition and shows nothing of the
-    line, where CommonMark (and other renderers) show it as text."""
+def _open_destination(text: str) -> tuple[int, str] | None:
+    """A link reference definition whose destination leaves a ``(`` open (``[a]: /u(``):
+    GitHub's renderer takes it for a definition and shows nothing of the line, where
+    CommonMark (and other renderers) show it as text."""
     for found in _REFERENCE_DEFINITION.finditer(text):
         destination = found[2]
-        if not destination:  # on the next line, its first word
-            # (after the quote markers the next line repeats)
+        if not destination:  # on the next line (after the quote markers it repeats)
             rest = text[found.end() + 1 :].lstrip(" \t>").partition("\n")[0]
             destination = rest.split(maxsplit=1)[0] if rest.strip() else ""
-        if destination.startswith("<"):
-            continue
         unescaped = re.sub(r"\\.", "", destination)
-        if unescaped.count("(") > unescaped.count(")"):
-            raise MarkupError(
+        if not destination.startswith("<") and unescaped.count("(") > unescaped.count(")"):
+            return found.start(), (
                 f"a link reference definition [{found[1]}] whose destination leaves a '('"
-                " open: GitHub's renderer hides the line, other renderers show it; refusing"
-                " rather than choosing",
-                line=text.count("\n", 0, found.start()) + 1,
+                " open: GitHub's renderer hides the line, other renderers show it"
             )
+    return None
+
+
+#: Where GitHub's renderer (cmark-gfm) loses text, each found only in a page holding what
+#: sets it off (no real page does). Found by comparing its output with commonmark.js and
+#: markdown-it on random pages.
+_RENDERER_LOSSES = (
+    (b"[^", _footnote_bracket),
+    (b"[\\^", _footnote_bracket),
+    (b"[&", _caret_reference),
+    (b"]:", _open_destination),
+)
 
 
 def read_document(text: str) -> Document:
