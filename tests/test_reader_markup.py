@@ -217,20 +217,33 @@ def test_a_footnote_bracket_across_lines_is_refused_not_published_cut(bracket: s
         ("x [&#94;a] y", r"'\[&#94;': GitHub's renderer reads past"),
         ("x [&#X5E;a] y", r"'\[&#X5E;': GitHub's renderer reads past"),
         ("![&Hat;a](u)", r"'\[&Hat;': GitHub's renderer reads past"),
+        ("x [\\^a] y", r"'\[\\\^' closed on its line: GitHub's renderer shows it with one"),
         ("[a]: /u(", r"definition \[a\] whose destination leaves a '\(' open"),
         ("> [a]:\n> (/u", r"definition \[a\] whose destination leaves a '\(' open"),
+        ("1.  注意\n\n    [注意]: /u(", r"definition \[注意\] whose destination leaves"),
+        ("[a\nb]: /u( 'title'", r"definition \[a b\] whose destination leaves"),
     ],
 )
 def test_what_githubs_renderer_loses_is_refused_at_its_line(written: str, says: str) -> None:
     # cmark-gfm cuts the rest of the page off, shows bytes of its memory, or hides the line
     # (other renderers show the text).
     page = SEED_TEXT + "\n" + written + "\n\n后记。\n"
-    line = SEED_TEXT.count("\n") + 2
+    line = SEED_TEXT.count("\n") + 2 + written[: written.index("[")].count("\n")
     with pytest.raises(MarkupError, match=rf":{line}: [^:]*{says}"):
         records(page)
 
 
-@pytest.mark.parametrize("written", ["x [\\^abc] y", "[a]: /u(b)", "[a]: </u(>", "[a]: /u\\("])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "[a]: /u(b)",
+        "[a]: </u(>",
+        "[a]: /u\\(",
+        "[注意]: 请勿删除(包括 子目录)",  # words after it: GitHub shows the line
+        "取值为 [^a-z] 之一\n见 [1]",  # a pattern closed on its line
+        "<p>不能包含[^\\/:*?]</p>\n<p>见[1]</p>",
+    ],
+)
 def test_what_githubs_renderer_shows_whole_is_read(written: str) -> None:
     assert records(SEED_TEXT + "\n" + written + "\n") == SEED_RECORDS
 

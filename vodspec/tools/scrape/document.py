@@ -20,6 +20,7 @@ No CSS is interpreted: renderers disagree about what a page with hidden content 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import warnings
@@ -440,34 +441,63 @@ def _check_source(text: str, encoded: bytes) -> None:
 
 #: What opens a footnote reference for cmark-gfm: ``[^``, the ``^`` escaped or not.
 _FOOTNOTE_OPEN = re.compile(r"\[\\?\^")
+#: A bracket, or an escaped character (which is neither bracket nor escape).
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 #: A ``[`` followed by a character reference for ``^``.
 _CARET_REFERENCE = re.compile(r"\[(?:&Hat;|&#0*94;|&#[xX]0*5[eE];)")
-#: A link reference definition (``[label]: destination``), after up to three spaces and any
-#: quote or list markers: its label and its destination (empty when on the next line).
+#: A link reference definition (``[label]: destination``), after any indentation and quote or
+#: list markers: its label, its destination (empty when on the next line) and the rest of
+#: its line.
 _REFERENCE_DEFINITION = re.compile(
-    r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]{0,3}"
-    r"\[((?:[^\]\\\n]|\\.){1,999})\]:[ \t]*(\S*)",
+    r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
+    r"\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)",
     re.MULTILINE,
 )
 
 
 def _footnote_bracket(text: str) -> tuple[int, str] | None:
-    """A ``[^`` (or ``[\\^``) followed, in its paragraph, by a line break and then a ``]``:
-    GitHub's renderer drops part of such text (``x [^a`` / ``b] y`` shows as ``x [^] y``),
-    or cuts a character in two. Asked of the source as a whole (a raw HTML block is one
-    paragraph here)."""
+    """A footnote-like ``[^…]`` whose ``]`` comes after a line break: GitHub's renderer drops
+    part of such text (``x [^a`` / ``b] y`` shows as ``x [^] y``) or cuts a character in
+    two; and a ``[\\^…]`` (the ``^`` escaped), which it shows with a ``]`` more on one line
+    and cuts like the other across lines. Brackets are matched in each paragraph (escaped
+    ones aside), so ``[^a-z]`` closed on its line passes whatever follows; a raw HTML block
+    is one paragraph here."""
     offset = 0
     for paragraph in text.split("\n\n"):
-        found = _FOOTNOTE_OPEN.search(paragraph)
-        if found is not None:
-            newline = paragraph.find("\n", found.start())
-            if newline >= 0 and "]" in paragraph[newline:]:
-                return offset + found.start(), (
-                    f"a '{found[0]}' whose ']' comes after a line break: GitHub's renderer"
-                    " drops part of such text (write it on one line)"
-                )
+        opened = list(_FOOTNOTE_OPEN.finditer(paragraph))
+        if opened:
+            closing = _closing_brackets(paragraph)
+            breaks = [found.start() for found in re.finditer("\n", paragraph)]
+            for found in opened:
+                close = closing.get(found.start())
+                if close is None:
+                    continue  # never closed: no footnote reference
+                across = bisect.bisect(breaks, found.start()) != bisect.bisect(breaks, close)
+                if across:
+                    what = "whose ']' comes after a line break: GitHub's renderer drops part of"
+                    return offset + found.start(), (
+                        f"a '{found[0]}' {what} such text (write it on one line)"
+                    )
+                if "\\" in found[0]:
+                    return offset + found.start(), (
+                        f"a '{found[0]}' closed on its line: GitHub's renderer shows it with one"
+                        " ']' more (write '^' unescaped)"
+                    )
         offset += len(paragraph) + 2
     return None
+
+
+def _closing_brackets(paragraph: str) -> dict[int, int]:
+    """Where each ``[`` of the paragraph is closed, brackets matched as nested (escaped ones
+    aside); a ``[`` never closed is not a key."""
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for found in _BRACKET_OR_ESCAPE.finditer(paragraph):
+        if found[0] == "[":
+            opened.append(found.start())
+        elif found[0] == "]" and opened:
+            closing[opened.pop()] = found.start()
+    return closing
 
 
 def _caret_reference(text: str) -> tuple[int, str] | None:
@@ -484,16 +514,22 @@ def _caret_reference(text: str) -> tuple[int, str] | None:
 
 
 def _open_destination(text: str) -> tuple[int, str] | None:
-    """A link reference definition whose destination leaves a ``(`` open (``[a]: /u(``):
-    GitHub's renderer takes it for a definition and shows nothing of the line, where
-    CommonMark (and other renderers) show it as text."""
+    """A link reference definition whose destination leaves a ``(`` open (``[a]: /u(``),
+    with nothing after it on its line but a title: GitHub's renderer takes it for a
+    definition and shows nothing of the line, where CommonMark (and other renderers) show
+    it as text. (With other words after it, GitHub shows the line too.)"""
     for found in _REFERENCE_DEFINITION.finditer(text):
-        destination = found[2]
+        destination, rest = found[2], found[3]
         if not destination:  # on the next line (after the quote markers it repeats)
-            rest = text[found.end() + 1 :].lstrip(" \t>").partition("\n")[0]
-            destination = rest.split(maxsplit=1)[0] if rest.strip() else ""
+            end = text.find("\n", found.end() + 1)
+            words = text[found.end() + 1 : end if end >= 0 else None].lstrip(" \t>").split(None, 1)
+            destination, rest = [*words, "", ""][:2]
         unescaped = re.sub(r"\\.", "", destination)
-        if not destination.startswith("<") and unescaped.count("(") > unescaped.count(")"):
+        if (
+            not destination.startswith("<")
+            and unescaped.count("(") > unescaped.count(")")
+            and rest.strip()[:1] in ("", '"', "'", "(")
+        ):
             return found.start(), (
                 f"a link reference definition [{found[1]}] whose destination leaves a '('"
                 " open: GitHub's renderer hides the line, other renderers show it"
