@@ -411,8 +411,8 @@ def _check_source(text: str, encoded: bytes) -> None:
             " reads no deeper",
             line=text.count("\n", 0, found.start()) + 1,
         )
-    for trigger, find in _RENDERER_LOSSES:
-        loss = find(text) if trigger in folded else None
+    for mark, before, find in _RENDERER_LOSSES:
+        loss = find(text) if _stands_before(folded, mark, before) else None
         if loss is not None:
             at, what = loss
             raise MarkupError(
@@ -541,11 +541,23 @@ def _open_destination(text: str) -> tuple[int, str] | None:
 #: sets it off (no real page does). Found by comparing its output with commonmark.js and
 #: markdown-it on random pages.
 _RENDERER_LOSSES = (
-    (b"[^", _footnote_bracket),
-    (b"[\\^", _footnote_bracket),
-    (b"[&", _caret_reference),
-    (b"]:", _open_destination),
+    (b"[", b"^\\", _footnote_bracket),
+    (b"[", b"&", _caret_reference),
+    (b"]", b":", _open_destination),
 )
+
+
+def _stands_before(folded: bytes, mark: bytes, followers: bytes) -> bool:
+    """Whether ``mark`` (one byte, rare in pages) stands right before a byte of
+    ``followers``: its places found at memchr's speed, where a search for each two-byte
+    word compares at every byte (a third of a millisecond against seven on the corpus)."""
+    at = folded.find(mark)
+    while at >= 0:
+        follower = folded[at + 1 : at + 2]
+        if follower and follower in followers:
+            return True
+        at = folded.find(mark, at + 1)
+    return False
 
 
 def read_document(text: str) -> Document:
