@@ -411,8 +411,8 @@ def _check_source(text: str, encoded: bytes) -> None:
             " reads no deeper",
             line=text.count("\n", 0, found.start()) + 1,
         )
-    for mark, before, find in _RENDERER_LOSSES:
-        loss = find(text) if _stands_before(folded, mark, before) else None
+    for mark, followers, find in _RENDERER_LOSSES:
+        loss = find(text) if _stands_before(folded, mark, followers) else None
         if loss is not None:
             at, what = loss
             raise MarkupError(
