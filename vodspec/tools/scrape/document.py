@@ -474,9 +474,9 @@ def _footnote_bracket(text: str) -> tuple[int, str] | None:
                     continue  # never closed: no footnote reference
                 across = bisect.bisect(breaks, found.start()) != bisect.bisect(breaks, close)
                 if across:
-                    what = "whose ']' comes after a line break: GitHub's renderer drops part of"
                     return offset + found.start(), (
-                        f"a '{found[0]}' {what} such text (write it on one line)"
+                        f"a '{found[0]}' whose ']' comes after a line break: GitHub's"
+                        " renderer drops part of such text (write it on one line)"
                     )
                 if "\\" in found[0]:
                     return offset + found.start(), (
@@ -574,7 +574,7 @@ def read_document(text: str) -> Document:
         raise MarkupError(
             "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's"
             " renderer cut a character in two); refusing rather than guessing what it shows",
-            line=lines[at] if at < len(lines) else None,
+            line=(lines[at] if at < len(lines) else 0) or None,
         ) from None
     if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
         return Document(None)
@@ -778,8 +778,9 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     A saved HTML document's <head> is the exception: its title, scripts and styles are
     metadata, shown by no renderer as part of the page (the reader drops the head).
     """
+    # The common case: no "&l" at the places of "&" (rare in pages), or no escaped tag there.
     if not _stands_before(folded, b"&", b"l") or _FILTERED_FOLDED.search(folded) is None:
-        return  # the common case: one pass over the folded page
+        return
     head_end = _head_end(rendered, folded)
     _check_head_styles(text, rendered[:head_end].lower())
     found = _FILTERED.search(rendered, head_end)
