@@ -13,6 +13,8 @@ import contextlib
 import os
 import re
 import signal
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -175,6 +177,35 @@ def test_a_cmark_build_that_exports_no_free_functions_reads_pages_the_same(
     monkeypatch.setattr(markdown, "_FREE_TREE", free_tree)
     monkeypatch.setattr(markdown, "_FREE_HTML", free_html)
     assert records(SEED_TEXT) == SEED_RECORDS
+
+
+#: A cmark-gfm module whose library finds none of the extensions, put in place of the real
+#: one before the reader's binding is imported.
+_NO_EXTENSIONS = """
+import sys, types
+import cmarkgfm, cmarkgfm.cmark
+real = cmarkgfm._cmark
+lib = types.SimpleNamespace(
+    cmark_gfm_core_extensions_ensure_registered=lambda: None,
+    cmark_find_syntax_extension=lambda name: real.ffi.NULL,
+)
+cmarkgfm._cmark = sys.modules["cmarkgfm._cmark"] = types.SimpleNamespace(
+    lib=lib, ffi=real.ffi, __file__=real.__file__
+)
+try:
+    import vodspec.tools.scrape.markdown
+except ImportError as exc:
+    print(exc)
+"""
+
+
+def test_a_cmark_build_lacking_an_extension_is_refused_at_import() -> None:
+    # Attaching the missing one would crash the interpreter; cmarkgfm's wrapper raised too.
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_EXTENSIONS], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "lacks one of the extensions" in done.stdout
 
 
 def test_one_page_is_rendered_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
