@@ -43,8 +43,13 @@ def located(line: int | None, row: str | None = None) -> str:
 
 def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
-    folded = " ".join(unicodedata.normalize("NFC", text).split())
-    # isprintable() is false for every control character: a fast test of the common text.
+    nfc = unicodedata.normalize("NFC", text)
+    # isprintable() is false for every control character and every whitespace but the space
+    # (Unicode's Other and Separator): such text only needs its spaces folded, without the
+    # list split() makes (most cells need nothing).
+    if nfc.isprintable():
+        return nfc.strip() if "  " not in nfc else " ".join(nfc.split())
+    folded = " ".join(nfc.split())
     if folded.isprintable():
         return folded
     for char in sorted(BIDI_CONTROLS.intersection(folded)):
