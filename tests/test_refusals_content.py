@@ -16,6 +16,7 @@ from vodspec.errors import (
     NoTableError,
     ServiceError,
 )
+from vodspec.tools.manifest import SourceEntry
 from vodspec.tools.scrape.pipeline import scrape
 
 ROW_404 = "zh-cn_topic_0170279165_row5782639793230"
@@ -137,11 +138,23 @@ def test_markup_never_leaks(seed_text: str) -> None:
     assert record.paragraphs[0] == "所请求的资源不存在&。"
 
 
+def _listed(doc_id: str) -> SourceEntry:
+    """A manifest entry naming the page's doc id."""
+    return SourceEntry(
+        id="status",
+        kind="status_codes",
+        service="vod",
+        url="https://x/",
+        file="page.md",
+        doc_id=doc_id,
+    )
+
+
 def test_page_without_a_doc_id_heading(seed_text: str) -> None:
     """No anchor: scrape gives no doc id, or the one the caller (the manifest) names."""
     page = seed_text.replace('<a name="vod_04_0133"></a>', "", 1)
     assert scrape_text(page).source.doc_id is None  # type: ignore[attr-defined]
-    named = scrape(page.encode(), file="page.md", doc_id="vod_04_0133")
+    named = scrape(page.encode(), file="page.md", listed=_listed("vod_04_0133"))
     assert named.source.doc_id == "vod_04_0133"
     assert {record.doc_id for record in named.records} == {"vod_04_0133"}
 
@@ -150,7 +163,7 @@ def test_doc_ids_of_page_and_manifest_must_agree(seed_text: str) -> None:
     from vodspec.errors import InputError
 
     with pytest.raises(InputError, match="manifest"):
-        scrape(seed_text.encode(), file="page.md", doc_id="vod_04_9999")
+        scrape(seed_text.encode(), file="page.md", listed=_listed("vod_04_9999"))
 
 
 @pytest.mark.parametrize("element", ["<script>alert('x')</script>", "<style>p{}</style>"])

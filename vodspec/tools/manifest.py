@@ -79,12 +79,4 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
 
 def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
     """A page (its path or its bytes) scraped as its manifest entry says it must read."""
-    return scrape(
-        page,
-        service=entry.service,
-        kind=entry.kind,
-        file=entry.file,
-        source_id=entry.id,
-        url=entry.url,
-        doc_id=entry.doc_id,
-    )
+    return scrape(page, entry.service, kind=entry.kind, file=entry.file, listed=entry)

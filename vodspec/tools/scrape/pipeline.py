@@ -10,7 +10,7 @@ import os
 import warnings
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vodspec.errors import (
     CellError,
@@ -37,6 +37,9 @@ from vodspec.tools.scrape.status_table import status_records
 from vodspec.tools.scrape.tables import Table, html_tables
 from vodspec.tools.scrape.text import PAGE, located
 
+if TYPE_CHECKING:  # the manifest scrapes its pages through this module
+    from vodspec.tools.manifest import SourceEntry
+
 #: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
 #: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
@@ -50,16 +53,15 @@ def scrape(
     *,
     kind: str | None = None,
     file: str | None = None,
-    source_id: str | None = None,
-    url: str | None = None,
-    doc_id: str | None = None,
+    listed: SourceEntry | None = None,
 ) -> Dataset:
     """Scrape one page (a path or its bytes) into a validated dataset model.
 
     ``service`` is the service the page must belong to, or ``"any"``; ``kind`` the kind of
     codes it must hold (``status_codes`` or ``error_codes``; None accepts either and the
-    dataset says which). ``file``, ``source_id``, ``url`` and ``doc_id`` describe the
-    source; the doc id is the page heading's anchor, else ``doc_id`` (they must agree).
+    dataset says which). ``file`` names the page; ``listed`` is the manifest entry it is
+    published under, whose id, url and doc id describe the source too. The doc id is the
+    page heading's anchor, else the entry's (they must agree).
 
     Odd but clear content is published as written and reported: one OddContentWarning a
     note (file, line, row); under STRICT the first is a refusal instead.
@@ -69,6 +71,7 @@ def scrape(
     else:
         data, where = read_regular(Path(source), MAX_PAGE_BYTES), str(source)
     file = file or where
+    source_id, url, doc_id = (listed.id, listed.url, listed.doc_id) if listed else (None,) * 3
     notes: list[PageNote] = []
     page = PAGE.set(shown_path(where))  # the warnings of what is found in it name it
     try:
