@@ -282,6 +282,18 @@ def test_a_registered_status_vod_does_not_list_is_named_so() -> None:
     assert "registered" not in str(other.value)
 
 
+@pytest.mark.parametrize("written", ["0{code}", " 0{code} ", "{code} No Such Phrase"])
+def test_a_listed_status_written_otherwise_is_named_as_listed(written: str) -> None:
+    """A query that starts with a listed code's number is told what the page lists under it,
+    never that the page does not list it."""
+    listed = vodspec.statuses()[0]
+    with pytest.raises(vodspec.UnknownStatusError) as info:
+        vodspec.status(written.format(code=listed.code))
+    message = str(info.value)
+    assert f"lists {listed.code} {listed.reason or 'without'}" in message
+    assert "does not list" not in message
+
+
 def test_records_sort_by_code() -> None:
     statuses = list(vodspec.statuses())
     assert sorted(reversed(statuses)) == sorted(statuses, key=lambda r: r.code)

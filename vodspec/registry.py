@@ -229,12 +229,17 @@ class Registry:
             )
         return record
 
-    @staticmethod
-    def _registered(query: object) -> str:
-        """What a refusal adds for a code the HTTP standard registers but VOD does not list."""
-        code = status_number(query.split(" ", 1)[0] if isinstance(query, str) else query)
+    def _registered(self, query: object) -> str:
+        """What a refusal adds for a query that starts with a status's number (``0404``, ``404
+        Gone``): what VOD's page lists under it, else what the HTTP standard registers."""
+        words = query.split() if isinstance(query, str) else [query]
+        code = status_number(words[0]) if words else None
         if code is None or not LOWEST_STATUS <= code <= HIGHEST_STATUS:
             return ""
+        listed = self._by_code.get(code)
+        if listed is not None:
+            named = listed.reason or "without a reason phrase"
+            return f" (VOD's status-code page lists {code} {named})"
         from vodspec.standard import standard_phrase, standard_reference
 
         phrase = standard_phrase(code)
