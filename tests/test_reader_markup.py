@@ -509,6 +509,18 @@ def test_the_doc_id_is_the_title_headings_not_a_sections() -> None:
     assert scrape(page, file="p.md", service="any").source.doc_id is None
 
 
+@pytest.mark.parametrize("before", [0, 40])
+def test_the_title_is_the_first_h1_however_far_down_a_section_heading_above(before: int) -> None:
+    """The first <h1> names the page, wherever it stands after a section heading and any
+    number of paragraphs; without one, the first heading of any level does."""
+    section = '## 背景<a name="sec"></a>\n\n' + "段落。\n\n" * before
+    page = f'{section}# 状态码<a name="vod_04_0133"></a>\n\n{STATUS_PIPE}\n'.encode()
+    dataset = scrape(page, file="p.md", service="any")
+    assert (dataset.source.title, dataset.source.doc_id) == ("状态码", "vod_04_0133")
+    untitled = scrape(page.replace("# 状态码".encode(), b"text"), file="p.md", service="any")
+    assert (untitled.source.title, untitled.source.doc_id) == ("背景", "sec")
+
+
 def test_many_hidden_siblings_cost_linear_time() -> None:
     hidden = "<p>" + "<i hidden></i>xxxxxxxx" * 60_000 + "</p>"
     with at_most(30), pytest.raises(MarkupError, match="hidden attribute"):
