@@ -447,6 +447,39 @@ def test_sigterm_while_publishing_finishes_the_publication_and_says_so(tmp_path:
     only_data_and_raw(tmp_path)
 
 
+def test_sigint_before_publishing_says_the_data_was_not_changed(tmp_path: Path) -> None:
+    raw, data, before = published_seed(tmp_path)
+    script = SIGNALLED.replace(
+        "atomic.write_file = write_file",
+        "import vodspec.tools.publish.build as build\n"
+        "scrape = build.scrape_source\n"
+        "def interrupted(*args):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)  # while the pages are read\n"
+        "    return scrape(*args)\n"
+        "build.scrape_source = interrupted",
+    )
+    result = build_with(script, raw, data)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip() == f"vodspec: interrupted ({data} was not changed)"
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    only_data_and_raw(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_signal_the_build_was_started_ignoring_stays_ignored(tmp_path: Path, name: str) -> None:
+    """``trap '' INT`` (or a script's background job): the signal does not end the build."""
+    raw, data, before = published_seed(tmp_path)
+    script = SIGNALLED.replace("signal.SIGTERM", f"signal.{name}").replace(
+        "from vodspec.cli import main",
+        f"signal.signal(signal.{name}, signal.SIG_IGN)\nfrom vodspec.cli import main",
+    )
+    result = build_with(script, raw, data)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"published {data} version"), result.stdout
+    assert {p.name: p.read_bytes() for p in data.iterdir()} != before
+    only_data_and_raw(tmp_path)
+
+
 def test_a_refused_build_leaves_no_folders_it_made(tmp_path: Path) -> None:
     raw = raw_dir(tmp_path)
     (raw / "vod_04_0133.md").write_text("no table here", encoding="utf-8")

@@ -161,8 +161,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except KeyboardInterrupt as exc:
         # Which outcome the interruption left: a signal may come after the swap too, which
         # puts a new folder in the data dir's place (told without reading the data twice).
-        if str(exc) or _folder_identity(Path(args.data)) == before:
+        if str(exc):
             raise
+        if _folder_identity(Path(args.data)) == before:  # the swap had not come
+            raise KeyboardInterrupt(f"{args.data} was not changed") from None
         after = _published_version(Path(args.data))
         raise KeyboardInterrupt(f"{args.data} is published as version {after}") from None
     if report.outcome == "unchanged":
@@ -836,8 +838,11 @@ def _on_terminate_clean_up() -> None:
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    try:  # noqa: SIM105 - contextlib would cost `vodspec show` its fast start
-        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        # A SIGTERM this process was started ignoring (or given a handler for, by a caller
+        # of main()) is left as it is.
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, interrupt)
     except ValueError:  # not the main thread (main() called from a library): leave it
         pass
 

@@ -245,8 +245,14 @@ def _retire(previous: Path, data_dir: Path) -> None:
 @contextlib.contextmanager
 def _signals_deferred(data_dir: Path) -> Iterator[None]:
     """Hold SIGINT and SIGTERM back for the block; one that came meanwhile is raised after
-    it, as a KeyboardInterrupt saying whether the publication happened."""
-    deferred = {signal.SIGINT, signal.SIGTERM}
+    it, as a KeyboardInterrupt saying whether the publication happened. A signal this
+    process ignores (``trap '' INT``, a background job of a script) stays ignored: blocked,
+    it would be held pending instead of dropped."""
+    deferred = {
+        number
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN
+    }
     try:
         before = signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
     except (AttributeError, ValueError, OSError):  # not the main thread, or no such call
