@@ -46,9 +46,11 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed b
 #: The exit status of a refusal, where it is not EXIT_REFUSED.
 REFUSAL_EXITS = {UpdateRefusedError: EXIT_UPDATE_REFUSED, DataDirStateError: EXIT_UPDATE_DATA_DIR}
 STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
+#: Never `pip install 'vodspec[scrape]'`: vodspec is not on PyPI, where that name would
+#: fetch whatever package someone else put there under it.
 SCRAPE_EXTRA_HINT = (
-    "this command needs the scrape extra: pip install 'vodspec[scrape]'"
-    " (in a clone of vodspec: pip install '.[scrape]')"
+    "this command needs the scrape extra: pip install '.[scrape]' in a clone of vodspec, or"
+    " pip install 'WHEEL[scrape]' with the wheel's path (vodspec is not on PyPI)"
 )
 
 

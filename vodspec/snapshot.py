@@ -139,5 +139,5 @@ def _fits(snapshot: object, budget: int) -> bool:
 def _unreadable(why: str) -> PublishError:
     return PublishError(
         f"the packaged dataset ({SNAPSHOT_FILE}) cannot be loaded ({why});"
-        " reinstall vodspec or run `vodspec build`"
+        " reinstall vodspec (in a clone of vodspec, restore its data: `git checkout -- data`)"
     )
