@@ -155,6 +155,22 @@ def test_an_unknown_option_is_told_under_the_commands_own_usage(command: list[st
     assert f"vodspec {command[0]}: error: unrecognized arguments: --jso" in refused.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["list", "--errors", "--retry", "unspecified"], "--retry filters status codes"),
+        (["lint", "--rule", "nosuch"], "no lint rule 'nosuch'; expected one of "),
+    ],
+)
+def test_a_usage_error_found_after_parsing_is_told_under_the_usage(
+    command: list[str], said: str
+) -> None:
+    refused = run_cli(*command)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith(f"usage: vodspec {command[0]} ")
+    assert f"vodspec {command[0]}: error: {said}" in refused.stderr
+
+
 def test_help_summaries_are_whole_sentences() -> None:
     from vodspec import cli
 

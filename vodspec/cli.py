@@ -389,9 +389,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     --errors lists the error codes instead; filter with --category and --retry, print JSON
     with --json."""
-    if args.errors and args.retry:  # a usage error, as argparse would make it
-        _err("--retry filters status codes; error codes have no retry advice")
-        return EXIT_USAGE
+    if args.errors and args.retry:  # a usage error: said under the usage, exit 2
+        args.command_parser.error("--retry filters status codes; error codes have no retry advice")
     registry = _registry(args)
     if args.errors:
         # --category: the category of the HTTP status they are listed under.
@@ -609,8 +608,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     findings = lint_datasets(datasets)
     if args.rule:
         if args.rule not in RULES:  # a usage error, as argparse's choices would make it
-            _err(f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}")
-            return EXIT_USAGE
+            args.command_parser.error(
+                f"no lint rule {shown(args.rule)}; expected one of {', '.join(sorted(RULES))}"
+            )
         findings = [finding for finding in findings if finding.rule == args.rule]
     counts = Counter(finding.rule for finding in findings)
     if args.json:
