@@ -133,6 +133,26 @@ def test_a_stray_file_given_as_the_data_dir_is_named_as_given(tmp_path: Path) ->
     assert result.stderr.startswith(f"vodspec: {stray}: no status_codes.json beside it;")
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["show", "404", "--data", "{missing}"], "a published data dir"),
+        (["validate", "{missing}"], "a published data dir"),
+        (["build", "--raw", "{missing}", "--data", "{tmp}/data"], "the raw dir"),
+    ],
+)
+def test_a_folder_that_does_not_exist_is_said_so(
+    tmp_path: Path, words: list[str], expected: str
+) -> None:
+    missing = tmp_path / "nosuch"
+    result = run_cli(*(word.format(missing=missing, tmp=tmp_path) for word in words))
+    assert result.returncode == 1
+    assert result.stderr == f"vodspec: {missing}: no such folder; expected {expected}" + (
+        " (its pages and sources.json)\n" if expected == "the raw dir" else "\n"
+    )
+    assert sorted(tmp_path.iterdir()) == []
+
+
 def test_validate_of_a_device_says_it_is_no_folder() -> None:
     result = run_cli("validate", "/dev/null")
     assert (

@@ -190,6 +190,8 @@ class Registry:
             raise PublishError(
                 f"cannot load the dataset: {exc.strerror or exc}", file=name
             ) from None
+        if not datasets and not directory.exists():
+            raise PublishError("no such folder; expected a published data dir", file=name)
         if "status_codes" not in datasets:
             raise PublishError(
                 f"no status_codes.json{beside}; expected a published data dir (or a file in one)",

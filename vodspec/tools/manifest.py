@@ -40,7 +40,8 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
     path = raw_dir / MANIFEST_NAME
     expected = f"expected the raw dir (its pages and {MANIFEST_NAME})"
     if not raw_dir.is_dir():
-        raise ManifestError(f"not a folder; {expected}", file=str(raw_dir))
+        what = "not a folder" if raw_dir.exists() else "no such folder"
+        raise ManifestError(f"{what}; {expected}", file=str(raw_dir))
     if not path.exists() and not path.is_symlink():
         raise ManifestError(f"no {MANIFEST_NAME} here; {expected}", file=str(raw_dir))
     if path.is_symlink() and not inside(path, raw_dir):
