@@ -53,6 +53,16 @@ def test_a_binary_file_is_named_by_its_nul_bytes_not_by_a_guessed_encoding() -> 
     assert "decodes as" not in str(refused.value)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_page_is_told_to_be_saved_as_utf8(encoding: str) -> None:
+    page = SEED.read_text(encoding="utf-8").encode(encoding)
+    with pytest.raises(EncodingError, match="NUL byte") as refused:
+        scrape(page, file="page.md")
+    told = str(refused.value)
+    assert "re-save the page as UTF-8" in told
+    assert ("starts as UTF-16 does" in told) == (encoding == "utf-16")  # with its BOM
+
+
 def test_too_large() -> None:
     with pytest.raises(TooLargeError, match="cap"):
         scrape(b" " * (MAX_PAGE_BYTES + 1), file="page.md")

@@ -39,7 +39,12 @@ def decode(data: bytes) -> str:
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
     if b"\x00" in data:  # not a text page at all (UTF-16, a binary): refuse, don't strip
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise EncodingError("NUL byte in a text page; expected UTF-8 text", line=line)
+        # A UTF-16 byte-order mark names what the page is (Windows' "Unicode" saves it so).
+        utf16 = " (it starts as UTF-16 does)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise EncodingError(
+            f"NUL byte in a text page{utf16}; expected UTF-8 text (re-save the page as UTF-8)",
+            line=line,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
