@@ -435,6 +435,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from vodspec.reading import DataDir
+    from vodspec.registry import NO_SUCH_DATA_DIR
     from vodspec.tools.validate import raw_notes, validate_dir
 
     directory = Path(args.dir) if args.dir else vodspec.data_dir()
@@ -443,7 +444,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             "not a directory; expected the raw dir the data was built from", file=args.raw
         )
     if args.dir and not os.path.lexists(args.dir):
-        raise VodspecError("no such folder; expected a published data dir", file=args.dir)
+        raise VodspecError(NO_SUCH_DATA_DIR, file=args.dir)
     if args.dir and not Path(args.dir).is_dir():  # a file, a device, a dangling link…
         raise VodspecError(
             "not a folder; expected a data dir (the folder `vodspec build` publishes)",

@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 
+#: What a path to a data dir that is not there is told (the accessor and `validate`).
+NO_SUCH_DATA_DIR = "no such folder; expected a published data dir"
+
+
 def phrase_key(text: str) -> str:
     """The key reason phrases are compared by (lookups, and lint's "the same text" test):
     "Not Found", "not found", "NOT_FOUND" and "not-found" are one key."""
@@ -190,8 +194,8 @@ class Registry:
             raise PublishError(
                 f"cannot load the dataset: {exc.strerror or exc}", file=name
             ) from None
-        if not datasets and not directory.exists():
-            raise PublishError("no such folder; expected a published data dir", file=name)
+        if not datasets and not os.path.lexists(name):
+            raise PublishError(NO_SUCH_DATA_DIR, file=name)
         if "status_codes" not in datasets:
             raise PublishError(
                 f"no status_codes.json{beside}; expected a published data dir (or a file in one)",
@@ -227,11 +231,11 @@ class Registry:
         record = self.get(query)
         if record is None:
             raise UnknownStatusError(
-                f"no VOD status code matches {shown(query)}{self._registered(query)}"
+                f"no VOD status code matches {shown(query)}{self._about_its_number(query)}"
             )
         return record
 
-    def _registered(self, query: object) -> str:
+    def _about_its_number(self, query: object) -> str:
         """What a refusal adds for a query that starts with a status's number (``0404``, ``404
         Gone``): what VOD's page lists under it, else what the HTTP standard registers."""
         words = query.split() if isinstance(query, str) else [query]
