@@ -584,7 +584,7 @@ def read_document(text: str) -> Document:
     parser = html_parser()
     # The end of the page, marked: an element after it that lands inside a table shows the
     # table was still open when the input ended (only the end of input closed it).
-    root = etree.fromstring(encoded + END_MARK.encode(), parser)
+    root = etree.fromstring(_without_empty_anchors(encoded) + END_MARK.encode(), parser)
     source = text.split("\n")
     lines = line_map(source, rendered.split("\n"))
     _check_parser_log(parser.error_log, lines)
@@ -622,6 +622,32 @@ def read_document(text: str) -> Document:
     if _may_hide(folded, root):
         _check_hiding(root, lines)
     return Document(root, at_home)
+
+
+#: Huawei's pages open each paragraph of a table cell with one or two empty anchors named
+#: as the paragraph (``<p id="p12"><a name="p12"></a><a name="p12"></a>400</p>``): a third
+#: of the page's elements, none of them shown. They are cut from the HTML the parser reads,
+#: which then builds a third less (and the paragraph is read as its text alone). The
+#: paragraph keeps its id, the only thing a reader could want of them (a heading's doc id is
+#: looked for in it before its anchors); no line break is cut, so lines stay as they were.
+_EMPTY_ANCHORS = re.compile(rb'(<p id="([^"<>\n]*)">)(?:<a name="\2"></a>)+')
+#: Where the HTML has a single-quoted attribute value holding "<", the pattern could stand
+#: in that value, which is text (``<tr id='<p id="x"><a name="x"></a>'>``): nothing is cut.
+#: A double-quoted value cannot hold it (it has '"' itself); a comment, whatever it holds,
+#: is dropped anyway, and anywhere else the anchors are elements (checked by
+#: tests/test_reader_markup.py against the parse of the whole HTML).
+_SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
+
+
+def _without_empty_anchors(html: bytes) -> bytes:
+    """The rendered page without the empty anchors of _EMPTY_ANCHORS."""
+    if _SINGLE_QUOTED_LT.search(html) is not None:
+        return html
+    # split() returns the text between matches and both groups of each: the paragraph's
+    # start tag is kept, its id (the second group) dropped; faster than sub() with a function.
+    parts = _EMPTY_ANCHORS.split(html)
+    del parts[2::3]
+    return b"".join(parts)
 
 
 def html_parser() -> etree.HTMLParser:
