@@ -131,6 +131,16 @@ def test_rowspan_code_becomes_one_record_with_every_cause() -> None:
     ]
 
 
+def test_a_span_written_in_capitals_spans_too(tmp_path: Any) -> None:
+    # The reader looks for span attributes only on pages that write one, in any case.
+    page = (PAGE_SHAPES / "status_rowspan.md").read_text("utf-8")
+    assert 'rowspan="2"' in page
+    (tmp_path / "page.md").write_text(page.replace('rowspan="2"', 'ROWSPAN="2"'), "utf-8")
+    expected = records("status_rowspan.md")
+    dataset = scrape(tmp_path / "page.md")
+    assert [r.model_dump(mode="json", exclude=PROVENANCE) for r in dataset.records] == expected
+
+
 def test_class_only_page_is_refused() -> None:
     with pytest.raises(ClassOnlyError, match="2xx"):
         scrape(PAGE_SHAPES / "status_classes_only.md")

@@ -151,3 +151,19 @@ def test_a_warning_names_the_page_as_a_refusal_does() -> None:
         scrape(text.encode(), file="we\x1b[31mird\nname.md")
     (message,) = [str(w.message) for w in caught if issubclass(w.category, VodspecWarning)]
     assert message == "we\\x1b[31mird\\nname.md:53: removed control character U+0007"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"# x\n", b"\xef\xbb\xbf# x\n", b"# x\r\ny\rz\n", "# 状态\x07码\n".encode(), b""],
+    ids=["plain", "bom", "cr", "control", "empty"],
+)
+def test_the_utf8_decode_hands_on_is_the_texts_own(data: bytes) -> None:
+    # The reader renders these bytes instead of encoding the text again: they must be it.
+    from vodspec.tools.scrape.decode import decode_with_utf8
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text, utf8 = decode_with_utf8(data)
+    assert utf8 is None or utf8 == text.encode()
+    assert (utf8 is None) == (data.removeprefix(b"\xef\xbb\xbf") != text.encode())

@@ -34,6 +34,12 @@ _NOT_CONTROL_BYTES = bytes(
 def decode(data: bytes) -> str:
     """Return the text of ``data`` with LF line endings, or refuse it (over the size cap
     too: bytes given to scrape() come here without a file's size check)."""
+    return decode_with_utf8(data)[0]
+
+
+def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
+    """The text decode() returns, and its UTF-8 when that is ``data`` (BOM aside): the page
+    had no CR or control character to change, and the reader need not encode it again."""
     if len(data) > MAX_PAGE_BYTES:
         raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
@@ -60,10 +66,11 @@ def decode(data: bytes) -> str:
             line=line,
         ) from None
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
+    utf8: bytes | None = data
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     if not data.translate(None, _NOT_CONTROL_BYTES) or _CONTROL.search(text) is None:
-        return text
+        return text, utf8
     # Control characters other than tab and newline are dropped, each reported as a warning.
     in_tag = _CONTROL_IN_TAG.search(text)
     if in_tag is not None:
@@ -78,7 +85,7 @@ def decode(data: bytes) -> str:
             VodspecWarning(f"{located(line)}removed control character U+{ord(match[0]):04X}"),
             stacklevel=2,
         )
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", text), None
 
 
 def _guess(data: bytes) -> str:

@@ -180,6 +180,8 @@ class Document:
     #: Whether every table part stands right in its home (see _place): then a row
     #: or cell inside a cell always belongs to a table nested there.
     parts_at_home: bool = False
+    #: Whether the page writes a rowspan or colspan anywhere (most do not).
+    spans: bool = True
 
 
 #: What no XML text holds, so lxml refuses a text holding it (as the reader sets some): C0
@@ -560,10 +562,11 @@ def _stands_before(folded: bytes, mark: bytes, followers: bytes) -> bool:
     return False
 
 
-def read_document(text: str) -> Document:
-    """Render and parse the page, refusing what the parser could not read whole."""
+def read_document(text: str, utf8: bytes | None = None) -> Document:
+    """Render and parse the page, refusing what the parser could not read whole. ``utf8``:
+    the text's UTF-8, when the caller has it."""
     # surrogatepass: a lone surrogate (only a str given here holds one) is refused below.
-    markdown = text.encode(errors="surrogatepass")
+    markdown = text.encode(errors="surrogatepass") if utf8 is None else utf8
     _check_source(text, markdown)
     encoded = render_html(markdown)  # what the parser reads (see html_parser)
     try:
@@ -595,7 +598,7 @@ def read_document(text: str) -> Document:
     if _stands_before(markdown, b"&", b"#") or "\ufffe" in rendered or "\uffff" in rendered:
         _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
-    at_home = _place(root, lines, source)
+    at_home = _place(root, lines, source, marked=_MARKED_TABLE in encoded)
     if _head_end(rendered, folded):
         for head in root.iter("head"):
             remove_keeping_tail(head)
@@ -621,7 +624,7 @@ def read_document(text: str) -> Document:
         check_pipe_tables(root, source)
     if _may_hide(folded, root):
         _check_hiding(root, lines)
-    return Document(root, at_home)
+    return Document(root, at_home, spans=b"rowspan" in folded or b"colspan" in folded)
 
 
 #: Huawei's pages open each paragraph of a table cell with one or two empty anchors named
@@ -707,13 +710,19 @@ PART_HOMES = {
 }
 
 
-def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
+#: How cmark starts a Markdown table: a page without one has no table part carrying
+#: SOURCEPOS (one written in the page itself is refused, see _check_source).
+_MARKED_TABLE = f"<table {SOURCEPOS}=".encode()
+
+
+def _place(root: etree._Element, lines: list[int], source: list[str], marked: bool) -> bool:
     """Give every table element its source line, or refuse the page; return whether every
     table part stands right inside one of its homes (see PART_HOMES), which spares most
     pages the exact checks for parts in cells and stray rows (an XPath each, far slower).
 
     A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
     through the line map, and its start tag must be found on (or just above) that line.
+    ``marked``: the page has a Markdown table (else no part is looked at for the mark).
     """
     at_home = True
     # The last row met, kept alive: its cells' getparent() returns this very object, whose
@@ -734,8 +743,8 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
             row = element
         if name not in TABLE_PARTS:
             continue  # <caption>, <colgroup>, <col>: no line is read from them
-        position = element.get(SOURCEPOS)
-        if position is None and name in ("thead", "tbody"):
+        position = element.get(SOURCEPOS) if marked else None
+        if position is None and marked and name in ("thead", "tbody"):
             # A Markdown table's row groups are unmarked: they stand where their table does.
             position = parent.get(SOURCEPOS) if parent is not None else None
         if position is not None:
@@ -754,7 +763,10 @@ def _place(root: etree._Element, lines: list[int], source: list[str]) -> bool:
         line = lines[rendered] if 0 < rendered < len(lines) else 0
         tag = START_TAGS[name]
         if line and tag in source[line - 1]:  # the common case: the start tag on its line
-            _set_line(element, line)
+            if line < MAX_PARSER_LINE - 1:  # _set_line's common case, without the call
+                setattr(element, "sourceline", line)  # noqa: B010
+            else:
+                _set_line(element, line)
             continue
         found = next(
             (

@@ -26,7 +26,7 @@ from vodspec.reading import MAX_PAGE_BYTES, read_regular
 from vodspec.tools.diff import INITIAL_VERSION
 from vodspec.tools.scrape.columns import CodeTable, classify
 from vodspec.tools.scrape.conflicts import conflict_error, find_conflict
-from vodspec.tools.scrape.decode import decode
+from vodspec.tools.scrape.decode import decode_with_utf8
 from vodspec.tools.scrape.document import line_of, read_document
 from vodspec.tools.scrape.error_table import error_records
 from vodspec.tools.scrape.models import Dataset, ErrorDataset, PageNote, Source, StatusDataset
@@ -76,11 +76,11 @@ def scrape(
     page = PAGE.set(shown_path(where))  # the warnings of what is found in it name it
     try:
         sha256 = hashlib.sha256(data).hexdigest()
-        text = decode(data)
+        text, utf8 = decode_with_utf8(data)
         conflict = find_conflict(text)
         if conflict is not None:
             raise conflict_error(conflict, _row_at(text, conflict[0]))
-        document = read_document(text)
+        document = read_document(text, utf8)
         # Tables first: a cut-off or malformed page is refused as such, whatever else it lacks.
         page_kind, tables = code_tables(html_tables(document), kind)
         info = page_info(document.root)

@@ -140,7 +140,7 @@ def html_tables(document: Document) -> list[Table]:
         for element in outer:
             for part in element.iter("tr", "td", "th"):
                 not_simple.update(part.iterancestors("td", "th"))
-    kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup))
+    kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup), document.spans)
     tables = []
     for element in outer:
         table = _read_table(element, document.parts_at_home, kinds)
@@ -320,6 +320,8 @@ class _CellKinds:
     not_simple: frozenset[etree._Element]
     #: Cells holding a <sup>, which may be a footnote mark.
     with_sup: frozenset[etree._Element]
+    #: Whether a cell may have a rowspan or colspan (see Document.spans).
+    spans: bool = True
 
 
 def _expand(
@@ -349,15 +351,20 @@ def _expand_row(
     row: etree._Element, width: int, carried: dict[int, tuple[Cell, int]], kinds: _CellKinds
 ) -> list[Cell]:
     out: list[Cell] = []
-    not_simple, with_sup = kinds.not_simple, kinds.with_sup  # looked up once, not per cell
+    # Looked up once, not per cell.
+    not_simple, with_sup, spans = kinds.not_simple, kinds.with_sup, kinds.spans
     for element in row:  # not _cells(row): no list made for every row
         if element.tag not in ("td", "th"):
             continue
         if carried:  # most tables have no rowspan: skip the call
             _place_carried(out, carried)
-        # Most cells have no span attribute: check one only where it is written.
-        rowspan = 1 if element.get("rowspan") is None else _span(element, "rowspan", row)
-        colspan = 1 if element.get("colspan") is None else _span(element, "colspan", row)
+        # Most cells have no span attribute (most pages none): check one only where written.
+        rowspan = colspan = 1
+        if spans:
+            if element.get("rowspan") is not None:
+                rowspan = _span(element, "rowspan", row)
+            if element.get("colspan") is not None:
+                colspan = _span(element, "colspan", row)
         if len(out) + colspan > width:
             raise CellError(
                 f"row has more cells than the header's {width}",
