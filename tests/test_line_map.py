@@ -43,3 +43,34 @@ def test_lines_skipped_in_the_source_are_passed_over(run: int) -> None:
 def test_the_map_stops_at_the_end_of_the_source() -> None:
     rendered = [*CELLS[:50], "", "<td>after the end</td>"]
     assert line_map(CELLS[:50], rendered) == [*range(51), 50, 50]
+
+
+def _raw_table(rows: int) -> list[str]:
+    return [
+        "<table>",
+        *(line for n in range(rows) for line in ("<tr>", f"<td>{n}</td>", "</tr>")),
+        "</table>",
+    ]
+
+
+@pytest.mark.parametrize("pipe_rows", [1, 2, 5])
+@pytest.mark.parametrize("between", [[""], ["", "段落。", ""]])
+def test_a_raw_table_after_a_pipe_table_keeps_its_own_lines(
+    pipe_rows: int, between: list[str]
+) -> None:
+    # A pipe table renders several lines a row: past as many as it spans, its "</tr>" lines
+    # were looked for in the source and found in the raw table below, whose elements then
+    # carried the lines of others (a <td> on its </tr>'s line).
+    from vodspec.tools.scrape.document import line_of, read_document
+
+    pipe = ["| a | b |", "|--|--|", *(f"| {n} | x |" for n in range(pipe_rows))]
+    source = ["# t", "", *pipe, *between, *_raw_table(3), ""]
+    root = read_document("\n".join(source)).root
+    assert root is not None
+    raw = list(root.iter("table"))[1]
+    for element in raw.iter("table", "tr", "td"):
+        line = line_of(element)
+        assert source[line - 1].startswith(f"<{element.tag}>"), (element.tag, line)
+    assert [line_of(cell) for cell in raw.iter("td")] == [
+        number for number, line in enumerate(source, 1) if line.startswith("<td>")
+    ]

@@ -154,7 +154,8 @@ HIDING_CSS = re.compile(
 #: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
 _PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
 #: Markdown blocks that hold no raw HTML block, by the end of the line cmark closes them
-#: with: their rendered lines are theirs until that end (or as many lines as they span).
+#: with: their rendered lines are theirs until that end (or as many lines as they span; a
+#: pipe table renders more lines than it spans, and always ends on a "</table>" line).
 LEAF_ENDS = {
     "p": "</p>",
     **{heading: f"</{heading}>" for heading in HEADINGS},
@@ -292,6 +293,8 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
             if placed[1] in LEAF_ENDS:
                 floor = max(floor, last)
                 leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
+                if placed[1] == "table":  # a row a line, each cell a line of its own
+                    leaf_lines = len(rendered)  # all of them the table's, to its end
                 if not leaf_end or out.endswith(leaf_end):
                     leaf_end = ""
             else:  # a container: raw HTML may start on its first line (``> <table>``)
