@@ -646,3 +646,34 @@ def test_a_paragraph_without_its_anchors_reads_as_with_them() -> None:
     bare = re.sub(r'(<p id="([^"]*)">)(?:<a name="\2"></a>)+', r"\1", SEED_TEXT)
     assert bare != SEED_TEXT
     assert records(bare) == SEED_RECORDS
+
+
+@pytest.mark.parametrize(
+    "attribute", ["data-sourcepos", "DATA-SOURCEPOS", "Data-SourcePos", "data-VODSPEC-line"]
+)
+def test_the_readers_own_attributes_are_refused_in_any_case(attribute: str) -> None:
+    page = SEED_TEXT.replace('<tr id="row67486913112">', f'<tr {attribute}="1:1-1:1">', 1)
+    with pytest.raises(MarkupError, match=f"writes a {attribute.lower()} attribute") as refusal:
+        records(page)
+    assert (
+        refusal.value.line
+        == SEED_TEXT.split("\n").index(
+            next(line for line in SEED_TEXT.split("\n") if 'id="row67486913112"' in line)
+        )
+        + 1
+    )
+
+
+@pytest.mark.parametrize("tag", ["<tr>", "<TR>"])
+def test_more_rows_than_any_table_has_are_refused_before_the_parse(tag: str) -> None:
+    page = SEED_TEXT + "\n<table>\n" + f"{tag}<td>x</td></tr>\n" * 20_001 + "</table>\n"
+    says = r"20,0\d\d <tr> tags; at most 20,000 table rows"
+    with at_most(60), pytest.raises(MarkupError, match=says):
+        records(page)
+
+
+def test_rows_written_in_a_code_block_are_no_rows() -> None:
+    # What GitHub shows as code is text: only rows the parser would build are counted.
+    page = SEED_TEXT + "\n```html\n" + "<tr><td>x</td></tr>\n" * 20_001 + "```\n"
+    with at_most(60):
+        assert records(page) == SEED_RECORDS

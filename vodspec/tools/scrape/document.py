@@ -396,19 +396,37 @@ MAX_PIPES = 5 * MAX_ROWS
 MAX_PIPES_PER_LINE = 1000
 
 
+def _any_case(word: str) -> bytes:
+    """A pattern of ``word`` with its ASCII letters in any case (``[dD][aA]…``)."""
+    return b"".join(
+        f"[{char.lower()}{char.upper()}]".encode() if char.isalpha() else re.escape(char).encode()
+        for char in word
+    )
+
+
+#: The reader's own attributes from their first "-" on, in any case: a page without this
+#: writes neither (a pattern that starts with a literal, searched for at memchr's speed,
+#: where folding the page to look for the whole words costs several times more).
+_READER_ATTRIBUTE_TAILS = re.compile(
+    b"-(?:"
+    + b"|".join(_any_case(name.partition("-")[2]) for name in (SOURCEPOS, LINE_ATTRIBUTE))
+    + b")"
+)
+
+
 def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render (which would build every row and level in memory), a page
     that forges the reader's attributes, nests deeper than the HTML parser reads, or has
-    more rows or cells than any documentation table. ``encoded``: the text's UTF-8."""
-    folded = _folded(text, encoded)
-    for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
-        if attribute.encode() not in folded:
-            continue  # the common case; else its line is found in the text itself
-        raise MarkupError(
-            f"the page writes a {attribute} attribute, which the reader uses to place"
-            " rows; refusing rather than trusting it",
-            line=_line_of_word(text, attribute),
-        )
+    more pipe-table cells than any documentation table. ``encoded``: the text's UTF-8."""
+    if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
+        folded = _folded(text, encoded)
+        for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
+            if attribute.encode() in folded:  # its line is found in the text itself
+                raise MarkupError(
+                    f"the page writes a {attribute} attribute, which the reader uses to"
+                    " place rows; refusing rather than trusting it",
+                    line=_line_of_word(text, attribute),
+                )
     found = _DEEP_CONTAINERS.search("\n" + text)
     if found is not None:  # the line starts at found.start() in the text
         raise MarkupError(
@@ -416,22 +434,19 @@ def _check_source(text: str, encoded: bytes) -> None:
             " reads no deeper",
             line=text.count("\n", 0, found.start()) + 1,
         )
-    for mark, followers, find in _RENDERER_LOSSES:
-        loss = find(text) if _stands_before(folded, mark, followers) else None
+    for mark, followers, find in _RENDERER_LOSSES:  # none of them a letter: no folding
+        loss = find(text) if _stands_before(encoded, mark, followers) else None
         if loss is not None:
             at, what = loss
             raise MarkupError(
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
-    # A page too short to hold more rows than the cap is not searched for them.
-    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
     pipes = text.count("|")
-    if rows > MAX_ROWS or pipes > MAX_PIPES:
+    if pipes > MAX_PIPES:
         raise MarkupError(
-            f"the page has {rows:,} <tr> tags and {pipes:,} '|' characters; at most"
-            f" {MAX_ROWS:,} table rows ({MAX_PIPES:,} pipes) are read, far more than any"
-            " documentation table has"
+            f"the page has {pipes:,} '|' characters; at most {MAX_ROWS:,} table rows"
+            f" ({MAX_PIPES:,} pipes) are read, far more than any documentation table has"
         )
     if pipes <= MAX_PIPES_PER_LINE:
         return
@@ -552,16 +567,16 @@ _RENDERER_LOSSES = (
 )
 
 
-def _stands_before(folded: bytes, mark: bytes, followers: bytes) -> bool:
+def _stands_before(page: bytes, mark: bytes, followers: bytes) -> bool:
     """Whether ``mark`` (one byte, rare in pages) stands right before a byte of
     ``followers``: its places found at memchr's speed, where a search for each two-byte
     word compares at every byte (a third of a millisecond against seven on the corpus)."""
-    at = folded.find(mark)
+    at = page.find(mark)
     while at >= 0:
-        follower = folded[at + 1 : at + 2]
+        follower = page[at + 1 : at + 2]
         if follower and follower in followers:
             return True
-        at = folded.find(mark, at + 1)
+        at = page.find(mark, at + 1)
     return False
 
 
@@ -585,6 +600,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
         return Document(None)
     folded = _folded(rendered, encoded)  # the checks below look for tags in any case
+    _check_rows(folded)
     _check_after_html_end(rendered, folded)
     _check_filtered(text, rendered, folded)
     parser = html_parser()
@@ -654,6 +670,19 @@ def _without_empty_anchors(html: bytes) -> bytes:
     parts = _EMPTY_ANCHORS.split(html)
     del parts[2::3]
     return b"".join(parts)
+
+
+def _check_rows(folded: bytes) -> None:
+    """Refuse, before the parse builds them, more rows than any documentation table has.
+    (Counted in the rendered page: raw HTML rows are one block of text to the renderer, and
+    a row in a code block is no row; a pipe table's are capped before the render.)"""
+    # A page too short to hold more rows than the cap is not searched for them.
+    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
+    if rows > MAX_ROWS:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
+            " more than any documentation table has"
+        )
 
 
 def html_parser() -> etree.HTMLParser:
