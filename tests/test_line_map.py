@@ -10,8 +10,8 @@ import pytest
 
 from vodspec.tools.scrape.document import line_map
 
-#: Raw HTML lines, each different from every other.
-CELLS = [f"<td>{number}</td>" for number in range(200)]
+#: Raw HTML lines, each different from every other (the map reads UTF-8 lines).
+CELLS = [f"<td>{number}</td>".encode() for number in range(200)]
 
 
 def test_raw_html_copied_verbatim_maps_line_for_line() -> None:
@@ -21,13 +21,13 @@ def test_raw_html_copied_verbatim_maps_line_for_line() -> None:
 def test_a_blank_line_keeps_the_line_before_it() -> None:
     # A raw HTML block that may hold blank lines (<pre>): the blank one belongs to no line
     # of its own, and the line after it is found again on its own line.
-    source = ["<pre>", "a", "", "b", "</pre>"]
+    source = [b"<pre>", b"a", b"", b"b", b"</pre>"]
     assert line_map(source, source) == [0, 1, 2, 2, 4, 5]
 
 
 @pytest.mark.parametrize("changed", [0, 1, 15, 16, 17, 31, 47, 48, 63, 64, 65, 111, 198])
 def test_a_line_not_in_the_source_keeps_the_line_before_it(changed: int) -> None:
-    rendered = [*CELLS[:changed], "<td>not in the source</td>", *CELLS[changed + 1 :]]
+    rendered = [*CELLS[:changed], b"<td>not in the source</td>", *CELLS[changed + 1 :]]
     expected = [0, *range(1, changed + 1), changed, *range(changed + 2, len(CELLS) + 1)]
     assert line_map(CELLS, rendered) == expected
 
@@ -35,13 +35,13 @@ def test_a_line_not_in_the_source_keeps_the_line_before_it(changed: int) -> None
 @pytest.mark.parametrize("run", [1, 16, 37, 64])
 def test_lines_skipped_in_the_source_are_passed_over(run: int) -> None:
     # Link definitions between two raw HTML lines are not rendered.
-    source = [*CELLS[:run], "[a]: /a", "[b]: /b", *CELLS[run:80]]
+    source = [*CELLS[:run], b"[a]: /a", b"[b]: /b", *CELLS[run:80]]
     expected = [0, *range(1, run + 1), *range(run + 3, 83)]
     assert line_map(source, CELLS[:80]) == expected
 
 
 def test_the_map_stops_at_the_end_of_the_source() -> None:
-    rendered = [*CELLS[:50], "", "<td>after the end</td>"]
+    rendered = [*CELLS[:50], b"", b"<td>after the end</td>"]
     assert line_map(CELLS[:50], rendered) == [*range(51), 50, 50]
 
 
@@ -74,3 +74,15 @@ def test_a_raw_table_after_a_pipe_table_keeps_its_own_lines(
     assert [line_of(cell) for cell in raw.iter("td")] == [
         number for number, line in enumerate(source, 1) if line.startswith("<td>")
     ]
+
+
+def test_a_rendered_line_that_is_not_utf8_is_refused_at_its_line() -> None:
+    # The rendered page is not decoded whole: each line the map does not find in the page
+    # (whose lines are UTF-8) is checked, and one cut in the middle of a character refused.
+    from vodspec.errors import MarkupError
+
+    source = [*CELLS[:5], "<p>状态码</p>".encode(), *CELLS[5:9]]
+    rendered = [*CELLS[:5], b'<p data-sourcepos="6:1-6:14">\xe7\x8a</p>', *CELLS[5:9]]
+    with pytest.raises(MarkupError, match="not UTF-8") as refusal:
+        line_map(source, rendered)
+    assert refusal.value.line == 6

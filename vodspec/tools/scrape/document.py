@@ -51,7 +51,7 @@ MAX_PARSER_LINE = 65535
 #: Table structure elements: the end of the page must not fall inside one of them.
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
 #: What each part's start tag begins with in the source (built once, not per element).
-START_TAGS = {name: f"<{name}" for name in TABLE_PARTS}
+START_TAGS = {name: f"<{name}".encode() for name in TABLE_PARTS}
 #: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides
 #: them. Pages that use them are refused rather than read one way or the other.
 FILTERED_TAGS = (
@@ -152,16 +152,17 @@ HIDING_CSS = re.compile(
     re.IGNORECASE,
 )
 #: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
-_PLACED = re.compile(r'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
+_PLACED = re.compile(rb'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
+_SOURCEPOS_BYTES = SOURCEPOS.encode()
 #: Markdown blocks that hold no raw HTML block, by the end of the line cmark closes them
 #: with: their rendered lines are theirs until that end (or as many lines as they span; a
 #: pipe table renders more lines than it spans, and always ends on a "</table>" line).
 LEAF_ENDS = {
-    "p": "</p>",
-    **{heading: f"</{heading}>" for heading in HEADINGS},
-    "pre": "</code></pre>",
-    "hr": "",
-    "table": "</table>",
+    b"p": b"</p>",
+    **{heading.encode(): f"</{heading}>".encode() for heading in HEADINGS},
+    b"pre": b"</code></pre>",
+    b"hr": b"",
+    b"table": b"</table>",
 }
 #: Lines cmark writes itself to close a container (never the first line of raw HTML).
 RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
@@ -253,10 +254,11 @@ _HTML_END = re.compile("</html", re.IGNORECASE | re.ASCII)
 _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
 
-def _check_after_html_end(html: str, folded: bytes) -> None:
+def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
     if b"</html" not in folded:
         return  # the common case; else the position is found in the text itself
+    html = encoded.decode(errors="replace")
     end = list(_HTML_END.finditer(html))[-1].start()  # there: only A-Z fold into "</html"
     close = html.find(">", end)
     if close >= 0 and not html[close + 1 :].strip():
@@ -267,8 +269,10 @@ def _check_after_html_end(html: str, folded: bytes) -> None:
     )
 
 
-def line_map(source: list[str], rendered: list[str]) -> list[int]:
-    """The source line (1-based) of each rendered line; 0 where none can be told.
+def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
+    """The source line (1-based) of each rendered line; 0 where none can be told. Both are
+    UTF-8 lines; a rendered line that is not (GitHub's renderer cut a character in two) is
+    refused, at the line it maps to.
 
     A line cmark placed (``data-sourcepos``) gives its own line, and the lines of a leaf
     block it opens (a paragraph, a code block, a pipe table) follow it. Any other line is
@@ -279,24 +283,39 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
     lines = [0] * (len(rendered) + 1)
     previous = 0
     floor = 0  # index of the first source line raw HTML may still come from
-    leaf_end = ""  # the end of the leaf block being rendered, if any
+    leaf_end = b""  # the end of the leaf block being rendered, if any
     leaf_lines = 0  # how many more rendered lines that leaf may take
+    not_utf8 = 0  # the first rendered line that is not UTF-8, if any
     index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
     while index < len(rendered):
         out = rendered[index]
         index += 1
-        placed = _PLACED.match(out) if SOURCEPOS in out[:24] else None
-        if placed is not None and placed[2] != "0":  # cmark writes 0:0 for a block it emptied
+        if floor < len(source) and out and source[floor] == out and not leaf_end:
+            # The common case: the next source line, and most often a long run of them (a
+            # raw HTML table), mapped at once rather than line by line (the loop's cost).
+            # The page's lines are UTF-8: so are these.
+            run = 1 + _same_lines(source, floor + 1, rendered, index)
+            lines[index : index + run] = range(floor + 1, floor + run + 1)
+            previous, floor = floor + run, floor + run
+            index += run - 1
+            continue
+        try:  # str's idea of whitespace (Unicode's) strips a line, as the page's text
+            text = out.decode()
+        except UnicodeDecodeError:
+            text = out.decode(errors="replace")
+            not_utf8 = not_utf8 or index
+        placed = _PLACED.match(out) if _SOURCEPOS_BYTES in out[:24] else None
+        if placed is not None and placed[2] != b"0":  # cmark writes 0:0 for a block it emptied
             first, last = int(placed[2]), int(placed[3])
             previous = first
             lines[index] = first
             if placed[1] in LEAF_ENDS:
                 floor = max(floor, last)
                 leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
-                if placed[1] == "table":  # a row a line, each cell a line of its own
+                if placed[1] == b"table":  # a row a line, each cell a line of its own
                     leaf_lines = len(rendered)  # all of them the table's, to its end
                 if not leaf_end or out.endswith(leaf_end):
-                    leaf_end = ""
+                    leaf_end = b""
             else:  # a container: raw HTML may start on its first line (``> <table>``)
                 floor = max(floor, first - 1)
             continue
@@ -304,24 +323,18 @@ def line_map(source: list[str], rendered: list[str]) -> list[int]:
             previous = min(previous + 1, floor)
             leaf_lines -= 1
             if out.endswith(leaf_end) or leaf_lines <= 0:
-                leaf_end = ""
-        elif floor < len(source) and out and source[floor] == out:
-            # The common case: the next source line, and most often a long run of them (a
-            # raw HTML table), mapped at once rather than line by line (the loop's cost).
-            run = 1 + _same_lines(source, floor + 1, rendered, index)
-            lines[index : index + run] = range(floor + 1, floor + run + 1)
-            previous, floor = floor + run, floor + run
-            index += run - 1
-            continue
-        elif out.strip() and out.strip() not in RENDERER_LINES:
-            found = _find_line(source, floor, out.strip())
+                leaf_end = b""
+        elif text.strip() and text.strip() not in RENDERER_LINES:
+            found = _find_line(source, floor, text.strip())
             if found is not None:
                 previous, floor = found + 1, found + 1
         lines[index] = previous
+    if not_utf8:
+        raise MarkupError(NOT_UTF8, line=lines[not_utf8] or None)
     return lines
 
 
-def _same_lines(source: list[str], start: int, rendered: list[str], at: int) -> int:
+def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int) -> int:
     """How many rendered lines from ``at`` on are the source lines from ``start`` on, none
     of them blank: each such line the loop of line_map would map to the next source line.
 
@@ -341,17 +354,17 @@ def _same_lines(source: list[str], start: int, rendered: list[str], at: int) -> 
         else:
             growing = False
             step //= 2
-    if "" in rendered[at : at + run]:  # a blank line maps to the line before, not the next
-        run = rendered.index("", at, at + run) - at
+    if b"" in rendered[at : at + run]:  # a blank line maps to the line before, not the next
+        run = rendered.index(b"", at, at + run) - at
     return run
 
 
-def _find_line(source: list[str], start: int, wanted: str) -> int | None:
+def _find_line(source: list[bytes], start: int, wanted: str) -> int | None:
     """The index of the first source line from ``start`` ending with ``wanted`` (within
     MAX_SKIPPED_LINES non-blank lines), or None."""
     skipped = 0
     for index in range(start, len(source)):
-        line = source[index].rstrip()
+        line = source[index].decode().rstrip()
         if not line:
             continue
         if line.endswith(wanted):
@@ -362,20 +375,23 @@ def _find_line(source: list[str], start: int, wanted: str) -> int | None:
     return None
 
 
-def _folded(text: str, encoded: bytes | None = None) -> bytes:
-    """``text`` to look for ASCII words in any case: its UTF-8, A-Z lower-cased.
+#: The two characters that lower-case into ASCII, in UTF-8 (see _folded).
+_INTO_ASCII = ("\u0130".encode(), "\u212a".encode())
 
-    It finds (and counts) exactly what ``text.lower()`` does, several times faster on a
-    long Chinese page: str.lower() maps every character through Unicode's tables, while
-    bytes.lower() only changes A-Z. Positions in it are bytes, not characters: a check
-    that reports a line goes back to the text. Only two characters lower-case into ASCII
-    (U+0130 to "i" and a combining dot, U+212A KELVIN SIGN to "k"); a text holding either
-    is lower-cased by str.lower() first, so that nothing is missed. ``encoded``: the
-    text's UTF-8 when the caller has it already.
+
+def _folded(encoded: bytes) -> bytes:
+    """A text's UTF-8 to look for ASCII words in any case: A-Z lower-cased.
+
+    It finds (and counts) exactly what the text's ``str.lower()`` does, several times
+    faster on a long Chinese page: str.lower() maps every character through Unicode's
+    tables, while bytes.lower() only changes A-Z. Positions in it are bytes, not
+    characters: a check that reports a line goes back to the text. Only two characters
+    lower-case into ASCII (U+0130 to "i" and a combining dot, U+212A KELVIN SIGN to "k"); a
+    text holding either is lower-cased by str.lower() first, so that nothing is missed.
     """
-    if "\u0130" in text or "\u212a" in text:
-        return text.lower().encode(errors="surrogatepass").lower()
-    return (text.encode(errors="surrogatepass") if encoded is None else encoded).lower()
+    if any(char in encoded for char in _INTO_ASCII):
+        return encoded.decode(errors="replace").lower().encode().lower()
+    return encoded.lower()
 
 
 #: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
@@ -419,7 +435,7 @@ def _check_source(text: str, encoded: bytes) -> None:
     that forges the reader's attributes, nests deeper than the HTML parser reads, or has
     more pipe-table cells than any documentation table. ``encoded``: the text's UTF-8."""
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
-        folded = _folded(text, encoded)
+        folded = _folded(encoded)
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
             if attribute.encode() in folded:  # its line is found in the text itself
                 raise MarkupError(
@@ -580,45 +596,54 @@ def _stands_before(page: bytes, mark: bytes, followers: bytes) -> bool:
     return False
 
 
+#: U+FFFE and U+FFFF in UTF-8 (see _without_unholdable).
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+#: Why a page whose rendering is not UTF-8 is refused.
+NOT_UTF8 = (
+    "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's renderer cut a"
+    " character in two); refusing rather than guessing what it shows"
+)
+
+
+def _utf8(text: str) -> bytes:
+    """The text's UTF-8, or a refusal naming the line of a lone surrogate (only a str given
+    to the reader holds one: no UTF-8 page does)."""
+    try:
+        return text.encode()
+    except UnicodeEncodeError as exc:
+        raise MarkupError(NOT_UTF8, line=text.count("\n", 0, exc.start) + 1) from None
+
+
 def read_document(text: str, utf8: bytes | None = None) -> Document:
     """Render and parse the page, refusing what the parser could not read whole. ``utf8``:
     the text's UTF-8, when the caller has it."""
-    # surrogatepass: a lone surrogate (only a str given here holds one) is refused below.
-    markdown = text.encode(errors="surrogatepass") if utf8 is None else utf8
+    markdown = _utf8(text) if utf8 is None else utf8
     _check_source(text, markdown)
     encoded = render_html(markdown)  # what the parser reads (see html_parser)
-    try:
-        rendered = encoded.decode()
-    except UnicodeDecodeError as exc:
-        at = encoded.count(b"\n", 0, exc.start) + 1
-        lines = line_map(text.split("\n"), encoded.decode(errors="replace").split("\n"))
-        raise MarkupError(
-            "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's"
-            " renderer cut a character in two); refusing rather than guessing what it shows",
-            line=(lines[at] if at < len(lines) else 0) or None,
-        ) from None
-    if not rendered or rendered.isspace():  # not rendered.strip(), without copying the page
+    # The page's lines and the rendered page's are compared as bytes: the rendered page is
+    # not decoded (the map checks that each line it did not find in the page is UTF-8).
+    source = markdown.split(b"\n")
+    lines = line_map(source, encoded.split(b"\n"))
+    if encoded.isspace() or not encoded:
         return Document(None)
-    folded = _folded(rendered, encoded)  # the checks below look for tags in any case
+    folded = _folded(encoded)  # the checks below look for tags in any case
     _check_rows(folded)
-    _check_after_html_end(rendered, folded)
-    _check_filtered(text, rendered, folded)
+    _check_after_html_end(encoded, folded)
+    _check_filtered(text, encoded, folded, lines)
     parser = html_parser()
     # The end of the page, marked: an element after it that lands inside a table shows the
     # table was still open when the input ended (only the end of input closed it).
     root = etree.fromstring(_without_empty_anchors(encoded) + END_MARK.encode(), parser)
-    source = text.split("\n")
-    lines = line_map(source, rendered.split("\n"))
     _check_parser_log(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     # Only a character reference (or the noncharacter itself) puts one there; "&" is rare
     # in pages, so its places are found at memchr's speed.
-    if _stands_before(markdown, b"&", b"#") or "\ufffe" in rendered or "\uffff" in rendered:
+    if _stands_before(markdown, b"&", b"#") or any(char in encoded for char in _NONCHARACTERS):
         _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
     at_home = _place(root, lines, source, marked=_MARKED_TABLE in encoded)
-    if _head_end(rendered, folded):
+    if _head_end(encoded, folded):
         for head in root.iter("head"):
             remove_keeping_tail(head)
     if not at_home:
@@ -702,7 +727,7 @@ def html_parser() -> etree.HTMLParser:
     )
 
 
-def _start(source: list[str], position: str) -> tuple[int, int]:
+def _start(source: list[bytes], position: str) -> tuple[int, int]:
     """The (line, byte column) where a ``data-sourcepos`` starts.
 
     cmark-gfm counts a table's header row from the start of the paragraph it was read
@@ -713,10 +738,7 @@ def _start(source: list[str], position: str) -> tuple[int, int]:
     line_text, _, column_text = start.partition(":")
     line, column = int(line_text), int(column_text)
     while 0 < line < len(source) and column - 1 > len(source[line - 1]):
-        width = len(source[line - 1].encode())
-        if column - 1 <= width:
-            break
-        column -= width + 1
+        column -= len(source[line - 1]) + 1
         line += 1
     return line, column
 
@@ -747,7 +769,7 @@ PART_HOMES = {
 _MARKED_TABLE = f"<table {SOURCEPOS}=".encode()
 
 
-def _place(root: etree._Element, lines: list[int], source: list[str], marked: bool) -> bool:
+def _place(root: etree._Element, lines: list[int], source: list[bytes], marked: bool) -> bool:
     """Give every table element its source line, or refuse the page; return whether every
     table part stands right inside one of its homes (see PART_HOMES), which spares most
     pages the exact checks for parts in cells and stray rows (an XPath each, far slower).
@@ -831,10 +853,12 @@ def _set_line(element: etree._Element, line: int) -> None:
     element.set(LINE_ATTRIBUTE, str(line))
 
 
-def _head_end(rendered: str, folded: bytes) -> int:
-    """Where the <head> of a saved HTML document ends in the rendered page (0 if none)."""
+def _head_end(encoded: bytes, folded: bytes) -> int:
+    """Where the <head> of a saved HTML document ends in the rendered page (0 if none), in
+    characters of the page decoded."""
     if b"</head>" not in folded:
         return 0  # the common case, told by one search of the folded page (see _folded)
+    rendered = encoded.decode(errors="replace")
     lowered = rendered[:4096].lower().lstrip()
     if not lowered.startswith(DOCUMENT_STARTS):
         return 0
@@ -842,7 +866,7 @@ def _head_end(rendered: str, folded: bytes) -> int:
     return end.start() if end is not None else 0
 
 
-def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
+def _check_filtered(text: str, encoded: bytes, folded: bytes, lines: list[int]) -> None:
     """Refuse <script>, <style>, <iframe>…: GitHub shows them as text, a browser does not.
 
     A saved HTML document's <head> is the exception: its title, scripts and styles are
@@ -851,7 +875,8 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     # The common case: no "&l" at the places of "&" (rare in pages), or no escaped tag there.
     if not _stands_before(folded, b"&", b"l") or _FILTERED_FOLDED.search(folded) is None:
         return
-    head_end = _head_end(rendered, folded)
+    rendered = encoded.decode(errors="replace")
+    head_end = _head_end(encoded, folded)
     _check_head_styles(text, rendered[:head_end].lower())
     found = _FILTERED.search(rendered, head_end)
     if found is None:
@@ -859,8 +884,7 @@ def _check_filtered(text: str, rendered: str, folded: bytes) -> None:
     tag = found[1].lower()
     # The tag filter rewrote the tag's line, so the line map gives the block before it at
     # the latest: the tag is the first one from there (one in a code span above is text).
-    source = text.split("\n")
-    after = line_map(source, rendered.split("\n"))[rendered.count("\n", 0, found.start()) + 1]
+    after = lines[rendered.count("\n", 0, found.start()) + 1]
     raise MarkupError(
         f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
         " rather than choosing what the page shows",
@@ -1107,7 +1131,7 @@ def _check_stray_rows(root: etree._Element) -> None:
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
-def check_pipe_tables(root: etree._Element, source: list[str]) -> None:
+def check_pipe_tables(root: etree._Element, source: list[bytes]) -> None:
     """Refuse pipe-table rows that GFM would silently pad, cut or end the table at.
 
     cmark-gfm (like GitHub) fills a short row with empty cells and drops extra ones; a row
@@ -1136,11 +1160,11 @@ def check_pipe_tables(root: etree._Element, source: list[str]) -> None:
             )
 
 
-def _pipe_cells(source: list[str], row: etree._Element) -> int:
+def _pipe_cells(source: list[bytes], row: etree._Element) -> int:
     """How many cells a pipe-table row has in the source, from its first cell (in bytes,
     as cmark counts columns; the pipe before the first cell included)."""
     line, first = _start(source, _row_position(row, row.get(SOURCEPOS) or ""))
-    data = source[line - 1].encode()
+    data = source[line - 1]
     if first >= 2 and data[first - 2 : first - 1] == b"|":
         first -= 1
     rest = data[first - 1 :].decode(errors="replace").strip()  # the row from its first cell
