@@ -527,23 +527,55 @@ def test_many_hidden_siblings_cost_linear_time() -> None:
         codes(md_page(STATUS_PIPE, hidden))
 
 
+#: Every word the reader looks for in a folded page (document._folded).
+FOLDED_WORDS = [
+    "<tr",
+    "</html",
+    "</head>",
+    "rowspan",
+    "colspan",
+    "dir",
+    "<!--",
+    "-->",
+    "data-sourcepos",
+    "data-vodspec-line",
+]
+
+
+def _words_looked_for() -> list[str]:
+    from vodspec.tools.scrape import document
+
+    return [
+        *FOLDED_WORDS,
+        *(word.decode() for word in document._HIDING_WORDS),
+        *(f"&lt;{tag}" for tag in document.FILTERED_TAGS),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "<TR><Tr><tR><tr>",
-        "DATA-SourcePos 錯誤 <LINK>",
-        "<lin\u212a> hid\u0130 x\u0130<tr",  # the two characters that lower-case into ASCII
-        "状态码\u0130data-vodspec-line\u212a",
+        "DATA-SourcePos 錯誤 <Dir> ROWSPAN",
+        "<T\u0130tle> h\u0130dden d\u0130r x\u0130<tr \u212a",
+        "状态码\u0130data-vodspec-line\u212a &LT;SCRIPT &lt;\u0130frame",
     ],
 )
 def test_the_folded_page_finds_what_lower_case_finds(text: str) -> None:
-    # The reader looks for tags in bytes with A-Z lower-cased instead of str.lower()'s copy
+    # The reader looks for words in bytes with A-Z lower-cased instead of str.lower()'s copy
     # (faster): each word must be found, and counted, exactly as str.lower() would.
     from vodspec.tools.scrape.document import _folded
 
-    for word in ("<tr", "<link", "data-sourcepos", "data-vodspec-line", "hid", "k"):
-        assert (word.encode() in _folded(text.encode())) == (word in text.lower())
-        assert _folded(text.encode()).count(word.encode()) == text.lower().count(word)
+    for word in _words_looked_for():
+        assert (word.encode() in _folded(text.encode())) == (word in text.lower()), word
+        assert _folded(text.encode()).count(word.encode()) == text.lower().count(word), word
+
+
+def test_no_word_looked_for_could_be_made_by_a_character_lower_casing_into_ascii() -> None:
+    # U+212A lower-cases into "k", U+0130 into "i" and a combining dot: a word with a "k",
+    # or ending in "i", would be found by str.lower() where the folded page misses it.
+    for word in _words_looked_for():
+        assert "k" not in word and not word.endswith("i"), word
 
 
 def test_a_comment_left_open_by_a_blank_line_is_named_as_a_cause() -> None:

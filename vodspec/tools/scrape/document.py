@@ -174,6 +174,42 @@ MAX_SKIPPED_LINES = 64
 MAX_TAG_LINES = 50
 
 
+#: Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        *HEADINGS,
+        "pre",
+        "blockquote",
+        "table",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "dl",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "hr",
+    ]
+)
+#: Elements whose content is never visible text.
+INVISIBLE_TAGS = frozenset({"script", "style", "template"})
+#: What the table reader asks about besides the table parts: the tables, and what makes a
+#: cell more than its text (a block but a paragraph, an invisible element, a line break, a
+#: superscript). Rows and cells inside a cell are found otherwise (see Document).
+GATHERED_TAGS = frozenset((BLOCK_TAGS - {"p", "tr", "td", "th"}) | INVISIBLE_TAGS | {"br", "sup"})
+
+
 @dataclass(frozen=True)
 class Document:
     """The page as GitHub renders it: one tree, each table element on its source line."""
@@ -184,6 +220,9 @@ class Document:
     parts_at_home: bool = False
     #: Whether the page writes a rowspan or colspan anywhere (most do not).
     spans: bool = True
+    #: The page's elements of GATHERED_TAGS, in page order (found as the parts are placed:
+    #: a walk of the tree costs as much as a fifth of the parse).
+    gathered: tuple[etree._Element, ...] = ()
 
 
 #: What no XML text holds, so lxml refuses a text holding it (as the reader sets some): C0
@@ -377,22 +416,17 @@ def _find_line(source: list[bytes], start: int, wanted: str) -> int | None:
     return None
 
 
-#: The two characters that lower-case into ASCII, in UTF-8 (see _folded).
-_INTO_ASCII = ("\u0130".encode(), "\u212a".encode())
-
-
 def _folded(encoded: bytes) -> bytes:
     """A text's UTF-8 to look for ASCII words in any case: A-Z lower-cased.
 
-    It finds (and counts) exactly what the text's ``str.lower()`` does, several times
-    faster on a long Chinese page: str.lower() maps every character through Unicode's
-    tables, while bytes.lower() only changes A-Z. Positions in it are bytes, not
-    characters: a check that reports a line goes back to the text. Only two characters
-    lower-case into ASCII (U+0130 to "i" and a combining dot, U+212A KELVIN SIGN to "k"); a
-    text holding either is lower-cased by str.lower() first, so that nothing is missed.
+    It finds (and counts) what the text's ``str.lower()`` does of every word the reader
+    looks for, several times faster on a long Chinese page: str.lower() maps every
+    character through Unicode's tables, while bytes.lower() only changes A-Z. Positions in
+    it are bytes, not characters: a check that reports a line goes back to the text. Only
+    two characters lower-case into ASCII: U+212A KELVIN SIGN into "k", which no word
+    looked for holds, and U+0130 into "i" and a combining dot, which no word has after an
+    "i" (tests/test_reader_markup.py holds the words to both).
     """
-    if any(char in encoded for char in _INTO_ASCII):
-        return encoded.decode(errors="replace").lower().encode().lower()
     return encoded.lower()
 
 
@@ -644,10 +678,12 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     if _stands_before(markdown, b"&", b"#") or any(char in encoded for char in _NONCHARACTERS):
         _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
-    at_home = _place(root, lines, source, marked=_MARKED_TABLE in encoded)
-    if _head_end(encoded, folded):
+    if _head_end(encoded, folded):  # metadata: nothing in it is placed or read
         for head in root.iter("head"):
             remove_keeping_tail(head)
+    # A Markdown table needs a "|" in the page: most pages have none, found at memchr's speed.
+    marked = b"|" in markdown and _MARKED_TABLE in encoded
+    at_home, gathered = _place(root, lines, source, marked=marked)
     if not at_home:
         _check_parts_in_cells(root, lines)
     _quote_q(root)
@@ -670,7 +706,8 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
         check_pipe_tables(root, source)
     if _may_hide(folded, root):
         _check_hiding(root, lines)
-    return Document(root, at_home, spans=b"rowspan" in folded or b"colspan" in folded)
+    spans = b"rowspan" in folded or b"colspan" in folded
+    return Document(root, at_home, spans=spans, gathered=tuple(gathered))
 
 
 #: Huawei's pages open each paragraph of a table cell with one or two empty anchors named
@@ -771,21 +808,29 @@ PART_HOMES = {
 _MARKED_TABLE = f"<table {SOURCEPOS}=".encode()
 
 
-def _place(root: etree._Element, lines: list[int], source: list[bytes], marked: bool) -> bool:
+def _place(
+    root: etree._Element, lines: list[int], source: list[bytes], marked: bool
+) -> tuple[bool, list[etree._Element]]:
     """Give every table element its source line, or refuse the page; return whether every
     table part stands right inside one of its homes (see PART_HOMES), which spares most
-    pages the exact checks for parts in cells and stray rows (an XPath each, far slower).
+    pages the exact checks for parts in cells and stray rows (an XPath each, far slower),
+    and the page's elements of GATHERED_TAGS, met on the way.
 
     A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
     through the line map, and its start tag must be found on (or just above) that line.
     ``marked``: the page has a Markdown table (else no part is looked at for the mark).
     """
     at_home = True
+    gathered = []
     # The last row met, kept alive: its cells' getparent() returns this very object, whose
     # tag is then known without building the string again (most parts are such cells).
     row = None
-    for element in root.iter("table", *PART_HOMES):
+    for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
         name = element.tag  # read once: each access builds a new string in lxml
+        if name in GATHERED_TAGS:
+            gathered.append(element)
+            if name != "table" and name not in PART_HOMES:
+                continue  # gathered only: no table part
         parent = element.getparent()
         if parent is None:
             parent_tag = ""
@@ -841,7 +886,7 @@ def _place(root: etree._Element, lines: list[int], source: list[bytes], marked: 
                 row=_row_id(element),
             )
         _set_line(element, found)
-    return at_home
+    return at_home, gathered
 
 
 def _set_line(element: etree._Element, line: int) -> None:
@@ -859,12 +904,12 @@ def _set_line(element: etree._Element, line: int) -> None:
 def _head_end(encoded: bytes, folded: bytes) -> int:
     """Where the <head> of a saved HTML document ends in the rendered page (0 if none), in
     characters of the page decoded."""
-    if b"</head>" not in folded:
-        return 0  # the common case, told by one search of the folded page (see _folded)
-    rendered = encoded.decode(errors="replace")
-    lowered = rendered[:4096].lower().lstrip()
-    if not lowered.startswith(DOCUMENT_STARTS):
+    # The page's first 4,096 characters (16 KiB hold them) tell a saved document; the
+    # search for its head's end runs only then.
+    lowered = encoded[: 4 * 4096].decode(errors="replace")[:4096].lower().lstrip()
+    if not lowered.startswith(DOCUMENT_STARTS) or b"</head>" not in folded:
         return 0
+    rendered = encoded.decode(errors="replace")
     end = _HEAD_END.search(rendered)
     return end.start() if end is not None else 0
 

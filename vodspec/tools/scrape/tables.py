@@ -16,45 +16,17 @@ from lxml import etree
 
 from vodspec.errors import CellError, MarkupError
 from vodspec.tools.scrape import grammar
-from vodspec.tools.scrape.document import Document, line_of, remove_keeping_tail
-from vodspec.tools.scrape.page import HEADINGS
+from vodspec.tools.scrape.document import (
+    BLOCK_TAGS,
+    INVISIBLE_TAGS,
+    Document,
+    line_of,
+    remove_keeping_tail,
+)
 from vodspec.tools.scrape.text import normalize
 
-# Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "li",
-        "dt",
-        "dd",
-        *HEADINGS,
-        "pre",
-        "blockquote",
-        "table",
-        "caption",
-        "tr",
-        "td",
-        "th",
-        "ul",
-        "ol",
-        "dl",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "figure",
-        "figcaption",
-        "hr",
-    ]
-)
-# Elements whose content is never visible text.
-INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 # What the fast path of _paragraphs does not read: the cell is walked instead.
 _NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
-# What html_tables looks for in the page: tables, and what makes a cell more than common
-# (rows and cells inside a cell only where parts may stand outside their homes).
-_HELD_TAGS = tuple(sorted(_NOT_SIMPLE - {"tr", "td", "th"} | {"sup"}))
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
 #: No documentation table has more cells than this once spans are expanded; the cap keeps
@@ -120,13 +92,13 @@ def html_tables(document: Document) -> list[Table]:
     be published twice."""
     if document.root is None:
         return []
-    # One walk of the page finds the tables and what their cells hold beyond the common
-    # reading: walking the tables' nodes costs as much as walking the page for tables, and
-    # the page holds few such elements outside tables (about 7 a page in the corpus).
+    # The walk that placed the table parts gathered the tables and what their cells hold
+    # beyond the common reading (the page holds few such elements outside tables, about 7
+    # a page in the corpus): no walk of the page here.
     outer = []
     not_simple: set[etree._Element] = set()
     with_sup: set[etree._Element] = set()
-    for element in document.root.iter(*_HELD_TAGS):
+    for element in document.gathered:
         cells = list(element.iterancestors("td", "th"))
         if element.tag == "sup":
             with_sup.update(cells)
