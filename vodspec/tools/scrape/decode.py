@@ -67,7 +67,7 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
         ) from None
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
     utf8: bytes | None = data
-    if "\r" in text:
+    if b"\r" in data:
         text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     if not data.translate(None, _NOT_CONTROL_BYTES) or _CONTROL.search(text) is None:
         return text, utf8

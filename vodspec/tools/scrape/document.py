@@ -436,9 +436,9 @@ def _folded(encoded: bytes) -> bytes:
 #: MULTILINE is tried at every position. The lookahead (what the first marker starts with)
 #: turns most lines away before the repetition is set up, a third of the search's time.
 _DEEP_CONTAINERS = re.compile(
-    r"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){"
-    + str(MAX_NESTING)
-    + "}"
+    rb"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){"
+    + str(MAX_NESTING).encode()
+    + b"}"
 )
 #: No documentation table has this many rows (the corpus's largest has a few hundred).
 MAX_ROWS = 20_000
@@ -479,12 +479,14 @@ def _check_source(text: str, encoded: bytes) -> None:
                     " place rows; refusing rather than trusting it",
                     line=_line_of_word(text, attribute),
                 )
-    found = _DEEP_CONTAINERS.search("\n" + text)
-    if found is not None:  # the line starts at found.start() in the text
+    # Searched in the UTF-8 (ASCII markers: a byte is a character here, and a byte
+    # string of one byte a character is searched faster than a str of two).
+    found = _DEEP_CONTAINERS.search(b"\n" + encoded)
+    if found is not None:  # the line starts at found.start() in the page
         raise MarkupError(
             f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
             " reads no deeper",
-            line=text.count("\n", 0, found.start()) + 1,
+            line=encoded.count(b"\n", 0, found.start()) + 1,
         )
     for mark, followers, find in _RENDERER_LOSSES:  # none of them a letter: no folding
         loss = find(text) if _stands_before(encoded, mark, followers) else None
@@ -494,7 +496,7 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
-    pipes = text.count("|")
+    pipes = encoded.count(b"|")
     if pipes > MAX_PIPES:
         raise MarkupError(
             f"the page has {pipes:,} '|' characters; at most {MAX_ROWS:,} table rows"
@@ -632,8 +634,8 @@ def _stands_before(page: bytes, mark: bytes, followers: bytes) -> bool:
     return False
 
 
-#: U+FFFE and U+FFFF in UTF-8 (see _without_unholdable).
-_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+#: U+FFFE or U+FFFF in UTF-8 (see _without_unholdable): one search for both.
+_NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
 #: Why a page whose rendering is not UTF-8 is refused.
 NOT_UTF8 = (
     "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's renderer cut a"
@@ -675,7 +677,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
         return Document(None)
     # Only a character reference (or the noncharacter itself) puts one there; "&" is rare
     # in pages, so its places are found at memchr's speed.
-    if _stands_before(markdown, b"&", b"#") or any(char in encoded for char in _NONCHARACTERS):
+    if _stands_before(markdown, b"&", b"#") or _NONCHARACTER.search(encoded) is not None:
         _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
     if _head_end(encoded, folded):  # metadata: nothing in it is placed or read
