@@ -729,7 +729,8 @@ _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
 
 def _without_empty_anchors(html: bytes) -> bytes:
     """The rendered page without the empty anchors of _EMPTY_ANCHORS."""
-    if _SINGLE_QUOTED_LT.search(html) is not None:
+    # Most pages have no "'" at all, found at memchr's speed; the others are searched.
+    if b"'" in html and _SINGLE_QUOTED_LT.search(html) is not None:
         return html
     # split() returns the text between matches and both groups of each: the paragraph's
     # start tag is kept, its id (the second group) dropped; faster than sub() with a function.
