@@ -139,6 +139,14 @@ def test_show_an_error_code_from_another_data_dir(seed_and_errors: Path) -> None
     assert [r["http_status"] for r in as_json] == [400, 500]
 
 
+def test_a_data_dir_without_error_codes_says_so(tmp_path: Path) -> None:
+    # It said "no VOD status code or error code matches 'VOD.10062'": as if it had looked.
+    shutil.copy(DATA / "status_codes.json", tmp_path)
+    shown = run_cli("show", "VOD.10062", "--data", str(tmp_path))
+    assert shown.returncode == 1
+    assert "no error-code dataset is published here" in shown.stderr
+
+
 def test_global_options_after_the_subcommand_and_no_abbreviations() -> None:
     code = str(vodspec.statuses()[0].code)
     assert run_cli("show", code, "--debug").returncode == 0

@@ -128,8 +128,16 @@ def test_neutral_doc_id_with_vod_intro_is_accepted(seed_text: str) -> None:
 
 def test_no_service_signal_is_refused(seed_text: str) -> None:
     page = seed_text.replace("vod_04_0133", "ZH-CN_TOPIC_1").replace("视频点播", "某服务")
-    with pytest.raises(ServiceError, match="nothing on the page"):
+    with pytest.raises(ServiceError, match=r"nothing on the page .*doc id 'ZH-CN_TOPIC_1'"):
         scrape_text(page)
+
+
+def test_a_page_without_a_doc_id_is_told_so_not_none(seed_text: str) -> None:
+    # The refusal said "(doc id None, …)": Python's None in a message to a user.
+    page = seed_text.replace('<a name="vod_04_0133"></a>', "").replace("视频点播", "某服务")
+    with pytest.raises(ServiceError, match=r"\(no doc id, no service named") as refusal:
+        scrape_text(page)
+    assert "None" not in str(refusal.value)
 
 
 def test_markup_never_leaks(seed_text: str) -> None:

@@ -345,6 +345,11 @@ def _lookup(registry: Registry, code: str) -> Status | tuple[ErrorCode, ...]:
         return errors
     if text[:1].isdigit():
         registry.status(text)  # raises: no VOD status code matches … (and what the standard says)
+    if not registry.error_codes():  # a data dir without error_codes.json: say so
+        raise VodspecError(
+            f"no VOD status code matches {shown(code)}, and no error-code dataset is published"
+            " here to look it up in"
+        )
     raise VodspecError(f"no VOD status code or error code matches {shown(code)}")
 
 

@@ -70,9 +70,10 @@ def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> s
             hint=f"pass --service {service} or --service any if that is intended",
         )
     if expected not in found:
+        doc_id = f"doc id {info.doc_id!r}" if info.doc_id else "no doc id"
         raise ServiceError(
-            f"nothing on the page says it is {expected}'s (doc id {info.doc_id!r}, no service"
-            " named in the introduction or by code prefixes)",
+            f"nothing on the page says it is {expected}'s ({doc_id}, no service named in the"
+            " introduction or by code prefixes)",
             hint="pass --service any to read it anyway",
         )
     return expected
