@@ -709,3 +709,37 @@ def test_rows_written_in_a_code_block_are_no_rows() -> None:
     page = SEED_TEXT + "\n```html\n" + "<tr><td>x</td></tr>\n" * 20_001 + "```\n"
     with at_most(60):
         assert records(page) == SEED_RECORDS
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "textarea",
+        "xmp",
+        "title",
+        "iframe",
+        "noembed",
+        "noframes",
+        "plaintext",
+        "script",
+        "style",
+        "TEXTAREA",
+    ],
+)
+def test_a_filtered_tag_the_tag_filter_lets_through_is_refused_at_its_line(tag: str) -> None:
+    # cmark-gfm's tag filter escapes "<textarea" only before a space, ">" or "/>": written
+    # "<textarea/x>", the element reached the parser, which read its content as text (the
+    # anchors inside it then cut as markup), and a hidden <iframe>'s text was published.
+    cell = f"<{tag}/x>500 Internal Server Error</{tag}>"
+    page = SEED_TEXT.replace(ROW_504, ROW_504 + cell, 1)
+    line = next(number for number, text in enumerate(page.split("\n"), 1) if cell in text)
+    with pytest.raises(MarkupError, match=f"a <{tag.lower()}> element written so") as refusal:
+        records(page)
+    assert refusal.value.line == line
+
+
+def test_a_filtered_tag_slipping_through_in_the_title_is_refused() -> None:
+    page = SEED_TEXT.replace("# 状态码", '# <xmp/x><p id="d"><a name="d"></a>状态码</xmp/x>', 1)
+    assert page != SEED_TEXT
+    with pytest.raises(MarkupError, match="a <xmp> element"):
+        records(page)

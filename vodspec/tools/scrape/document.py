@@ -683,6 +683,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     if _head_end(encoded, folded):  # metadata: nothing in it is placed or read
         for head in root.iter("head"):
             remove_keeping_tail(head)
+    _check_unfiltered(root, lines, source)
     # A Markdown table needs a "|" in the page: most pages have none, found at memchr's speed.
     marked = b"|" in markdown and _MARKED_TABLE in encoded
     at_home, gathered = _place(root, lines, source, marked=marked)
@@ -940,6 +941,34 @@ def _check_filtered(text: str, encoded: bytes, folded: bytes, lines: list[int]) 
         f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
         " rather than choosing what the page shows",
         line=_line_of_word(text, f"<{tag}", after),
+    )
+
+
+def _check_unfiltered(root: etree._Element, lines: list[int], source: list[bytes]) -> None:
+    """Refuse a filtered tag the tag filter let through (``<textarea/x>``: it escapes only
+    a name followed by a space, ">" or "/>"): libxml2 reads what follows as its text, a
+    browser runs, hides or boxes it, GitHub's sanitiser drops it. Escaped, such a tag is
+    text, not an element: any element of that name is one that slipped through. (lxml
+    answers at once when no element or attribute of these names is in the page.)"""
+    found = next(root.iter(*FILTERED_TAGS), None)
+    if found is None:
+        return
+    # libxml2 may count such an element's line a line or so off: its tag, on the source
+    # line nearest the mapped one.
+    mapped = _source_line(found, lines) or 1
+    tag = f"<{found.tag}".encode()
+    near = [
+        number
+        for number in range(
+            max(mapped - MAX_TAG_LINES, 1), min(mapped + MAX_TAG_LINES, len(source)) + 1
+        )
+        if source[number - 1].lower().find(tag) >= 0
+    ]
+    raise MarkupError(
+        f"a <{found.tag}> element written so that GitHub's tag filter lets it through: a"
+        " browser runs or hides it, or shows its markup as text; refusing rather than"
+        " choosing what the page shows",
+        line=min(near, key=lambda number: abs(number - mapped), default=mapped),
     )
 
 
