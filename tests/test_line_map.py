@@ -86,3 +86,14 @@ def test_a_rendered_line_that_is_not_utf8_is_refused_at_its_line() -> None:
     with pytest.raises(MarkupError, match="not UTF-8") as refusal:
         line_map(source, rendered)
     assert refusal.value.line == 6
+
+
+def test_a_raw_row_group_in_a_quote_keeps_its_own_line_beside_a_pipe_table() -> None:
+    # A Markdown table's <thead>/<tbody> take their table's line: a raw one right inside a
+    # quote took the quote's (line 7 here, where the truth is 9).
+    from vodspec.errors import TruncatedError
+    from vodspec.tools.scrape.document import read_document
+
+    page = "# t\n\n| a | b |\n|--|--|\n| 1 | 2 |\n\n> x\n>\n> <tbody><tr><td>200 OK</td></tr>\n"
+    with pytest.raises(TruncatedError, match="opened at line 9"):
+        read_document(page)

@@ -849,8 +849,9 @@ def _place(
         if name not in TABLE_PARTS:
             continue  # <caption>, <colgroup>, <col>: no line is read from them
         position = element.get(SOURCEPOS) if marked else None
-        if position is None and marked and name in ("thead", "tbody"):
-            # A Markdown table's row groups are unmarked: they stand where their table does.
+        if position is None and marked and name in ("thead", "tbody") and parent_tag == "table":
+            # A Markdown table's row groups are unmarked: they stand where their table does
+            # (a raw one inside a quote or a list item is no Markdown table's).
             position = parent.get(SOURCEPOS) if parent is not None else None
         if position is not None:
             if name in ("td", "th") and parent is not None and parent.get(SOURCEPOS):
