@@ -358,6 +358,8 @@ def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Co
 def _check_spans(found: CodeTable) -> None:
     """Refuse a cell spanning two columns with different roles (状态码 and 错误码; a
     status and its description): which one it fills, no rule can tell."""
+    if not found.table.spans:
+        return  # no cell spans a column on this page: its cells are not looked at one by one
     role_of = {index: role for role, index in found.roles.items()}
     for row in found.table.rows:
         for index, cell in enumerate(row.cells):

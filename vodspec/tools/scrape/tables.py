@@ -80,6 +80,8 @@ class Table:
     header_th: bool = True
     #: The first row as a data row: the table's first row when it has no header.
     first_row: Row | None = None
+    #: Whether a cell may span columns (the page writes a rowspan or colspan somewhere).
+    spans: bool = True
 
     @cached_property  # read for every row and column; see Cell.text
     def header(self) -> tuple[str, ...]:
@@ -239,6 +241,7 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         line=line_of(table),
         header_th=any(_all_th(row) for row in header_rows) or len(header_rows) > 1,
         first_row=Row(id=_row_id(top), line=line_of(top), cells=tuple(header_grid[0][1])),
+        spans=kinds.spans,
     )
 
 
