@@ -616,14 +616,11 @@ def _shown(root: Any) -> list[tuple[str, list[tuple[str, str]], str]]:
     in page order, with its attributes and its text, empty name-only anchors removed."""
     from lxml import etree
 
+    from vodspec.tools.scrape.document import remove_keeping_tail
+
     for anchor in list(root.iter("a")):
         if set(anchor.attrib) == {"name"} and not anchor.text and not len(anchor):
-            parent, previous = anchor.getparent(), anchor.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + (anchor.tail or "")
-            else:
-                parent.text = (parent.text or "") + (anchor.tail or "")
-            parent.remove(anchor)
+            remove_keeping_tail(anchor)
     return [
         (
             str(element.tag),
