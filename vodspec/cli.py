@@ -1,14 +1,16 @@
 """The `vodspec` command: one function per subcommand; each docstring is its --help.
 
-Exit status: 0 success, 1 refused input or findings, 2 usage, 3 internal error; `update`
-also 4 and 5 (EXIT_UPDATE_REFUSED, EXIT_UPDATE_DATA_DIR).
-The scraping stack is imported only by the commands that scrape, and `show CODE [--json]`
-and a bare `list` skip argparse (and the re, gettext… it imports) so that they start fast.
+Exit status: 0 success, 1 refused input or findings, 2 usage (and diff's trouble), 3 internal
+error, 130 interrupted, 141 a closed output pipe; `update` also 4 and 5.
+The scraping stack is imported only by scrape, build, fetch, update and validate (pydantic).
+Only `show CODE`, `show CODE --json` and a bare `list` skip argparse (and the gettext it
+imports) so that they start fast: `--data`, `--debug` and any other word go through it.
 """
 
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace  # loaded already: by runpy, or by the script's `import re`
 
 import vodspec
 from vodspec.errors import DataDirStateError, UpdateRefusedError, VodspecError
@@ -36,18 +38,13 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-#: `update`: upstream's pages changed but the reader or the build refuses them (a scheduled
-#: job opens nothing then, and a person must look); 1 is left to failed downloads.
-EXIT_UPDATE_REFUSED = 4
-#: `update`: the data dir is not as the last build left it (edited by hand, a stray file) or
-#: cannot be published into: a local problem for a person to fix, never upstream's.
-EXIT_UPDATE_DATA_DIR = 5
+# `update`'s, for what a person must look at (UpdateRefusedError, DataDirStateError).
+EXIT_UPDATE_REFUSED, EXIT_UPDATE_DATA_DIR = 4, 5
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
 #: The exit status of a refusal, where it is not EXIT_REFUSED.
 REFUSAL_EXITS = {UpdateRefusedError: EXIT_UPDATE_REFUSED, DataDirStateError: EXIT_UPDATE_DATA_DIR}
 STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
-#: Never `pip install 'vodspec[scrape]'`: vodspec is not on PyPI, where that name would
-#: fetch whatever package someone else put there under it.
+#: Never 'vodspec[scrape]': on PyPI that name would fetch someone else's package.
 SCRAPE_EXTRA_HINT = (
     "this command needs the scrape extra: pip install '.[scrape]' in a clone of vodspec, or"
     " pip install 'WHEEL[scrape]' with the wheel's path (vodspec is not on PyPI)"
@@ -89,31 +86,22 @@ def _scraping(run: Callable[[], T], strict: bool = False) -> T:
                     _err(f"warning: {warning.message}")
 
 
-class _Args:
-    """The parsed arguments of the fast path (what argparse.Namespace would hold)."""
-
-    def __init__(self, **values: object) -> None:
-        self.__dict__.update(values)
-
-
 def cmd_scrape(args: argparse.Namespace) -> int:
     """Scrape one page (FILE, or - for standard input) and print its dataset JSON.
 
     Writes nothing. A page that is a source of the manifest beside it (raw/sources.json) is
     read as that source (its id, url, service, kind), and the JSON's version is the one that
     publishes it, or "unpublished"."""
+    from functools import partial
+
     from vodspec.reading import MAX_PAGE_BYTES
     from vodspec.tools.publish.build import scrape_for_reading
 
-    def page() -> bytes:
-        return _stdin(MAX_PAGE_BYTES)
-
+    page = partial(_stdin, MAX_PAGE_BYTES)
     dataset, version = _scraping(
         lambda: scrape_for_reading(args.file, args.service, args.kind, page), args.strict
     )
-    document = dataset.model_dump(mode="json")
-    document["version"] = version
-    _json(document)
+    _json({**dataset.model_dump(mode="json"), "version": version})
     return EXIT_OK
 
 
@@ -294,7 +282,7 @@ def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
         ) from None
 
 
-def _registry(args: argparse.Namespace | _Args) -> Registry:
+def _registry(args: argparse.Namespace) -> Registry:
     """The shipped dataset, or the one ``--data DIR`` names."""
     data = getattr(args, "data", None)
     return vodspec.open_dataset(data) if data else vodspec.default_registry()
@@ -309,40 +297,33 @@ def cmd_show(args: argparse.Namespace) -> int:
     line and the others are still shown (exit 1)."""
     registry = _registry(args)
     found: list[object] = []
-    failed = False
     for code in args.codes:
         try:
-            records = _lookup(registry, code)
+            as_json, text = _lookup(registry, code)
         except VodspecError as exc:
             _err(str(exc))
-            failed = True
             continue
-        if args.json:
-            found.append(
-                [r.as_dict() for r in records] if isinstance(records, tuple) else records.as_dict()
-            )
-            continue
-        if found:  # a blank line between the records shown
-            _out("")
-        _out(_error_text(records) if isinstance(records, tuple) else _status_text(records))
-        found.append(records)
+        if not args.json:
+            _out(f"\n{text}" if found else text)  # a blank line between the records shown
+        found.append(as_json)
     if args.json and len(args.codes) > 1:
         _json(found)
     elif args.json and found:
         _json(found[0])
-    return EXIT_REFUSED if failed else EXIT_OK
+    return EXIT_OK if len(found) == len(args.codes) else EXIT_REFUSED
 
 
-def _lookup(registry: Registry, code: str) -> Status | tuple[ErrorCode, ...]:
-    """The status record ``code`` names, else the records of the error code it names; a code
-    neither knows is refused (a status-like one with the status lookup's words)."""
+def _lookup(registry: Registry, code: str) -> tuple[object, str]:
+    """The JSON and the text of the status record ``code`` names, else of the records of the
+    error code it names; a code neither knows is refused (a status-like one with the status
+    lookup's words)."""
     text = " ".join(code.split())
     record = registry.get(text)
     if record is not None:
-        return record
+        return record.as_dict(), _status_text(record)
     errors = registry.get_error(text)
     if errors:
-        return errors
+        return [r.as_dict() for r in errors], _error_text(errors)
     if text[:1].isdigit():
         registry.status(text)  # raises: no VOD status code matches … (and what the standard says)
     if not registry.error_codes():  # a data dir without error_codes.json: say so
@@ -498,15 +479,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     old, new = _same_kinds(_datasets(args.old), _datasets(args.new), args.old, args.new)
     diffs = diff_packages(old, new)
+    versions = {"old_version": _versions(old), "new_version": _versions(new)}
     if args.json:
-        document: dict[str, Any] = {
-            "old_version": _versions(old),
-            "new_version": _versions(new),
-            **diffs_as_json(diffs),
-        }
-        _json(document)
+        _json({**versions, **diffs_as_json(diffs)})
     else:
-        _out(f"version: {_versions(old)} -> {_versions(new)}")
+        _out(f"version: {versions['old_version']} -> {versions['new_version']}")
         _out(diffs_as_text(diffs))
     same = all(diff.level is None and not diff.changes for diff in diffs.values())
     return EXIT_OK if same else EXIT_REFUSED
@@ -778,18 +755,18 @@ def _version_text() -> str:
     return f"vodspec {data} (data version {data}; the package's version is its data's)"
 
 
-def _fast_path(argv: list[str]) -> _Args | None:
+def _fast_path(argv: list[str]) -> SimpleNamespace | None:
     """`show CODE [--json]` and `list`, parsed without argparse; None for anything else."""
     if argv == ["list"]:
-        return _Args(
-            function=cmd_list, debug=False, errors=False, category=None, retry=None, json=False
+        return SimpleNamespace(
+            function=cmd_list, errors=False, category=None, retry=None, json=False
         )
-    if argv[:1] == ["show"] and 2 <= len(argv) <= 3:
-        rest = argv[1:]
-        as_json = "--json" in rest
-        codes = [word for word in rest if word != "--json"]
-        if len(codes) == 1 and len(rest) == 1 + as_json and not codes[0].startswith("-"):
-            return _Args(function=cmd_show, codes=codes, json=as_json, debug=False)
+    words = argv[1:]
+    as_json = "--json" in words
+    codes = [word for word in words if word != "--json"]
+    one_code = len(codes) == len(words) - as_json == 1 and not codes[0].startswith("-")
+    if argv[:1] == ["show"] and one_code:
+        return SimpleNamespace(function=cmd_show, codes=codes, json=as_json)
     return None
 
 
