@@ -179,10 +179,11 @@ def _folder_identity(path: Path) -> tuple[int, int] | None:
 
 def _published_version(data_dir: Path) -> str | None:
     """The version a data dir publishes now, if it can be told (for an interrupted build)."""
+    from vodspec.layout import PACKAGE_NAME
     from vodspec.reading import read_json
 
     try:
-        version = read_json(data_dir / "datapackage.json", 1 << 20).get("version")
+        version = read_json(data_dir / PACKAGE_NAME, 1 << 20).get("version")
     except (VodspecError, AttributeError):
         return None
     return version if isinstance(version, str) else None
