@@ -46,7 +46,6 @@ class UpdateReport:
 
 
 def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
-    """Fetch the manifest's sources into ``raw_dir`` and build ``data_dir`` from them."""
     try:  # first, a data dir the build would refuse whatever upstream says
         check_owned(data_dir, raw_dir)
         load_published(DataDir(data_dir))

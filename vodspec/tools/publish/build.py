@@ -35,7 +35,7 @@ from vodspec.tools.diff import (
     package_level,
 )
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
-from vodspec.tools.publish.atomic import beside, build_lock, publish_dir
+from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
@@ -144,11 +144,9 @@ def build(
         exc.hint = "if the page is right, set the source's service in the manifest"
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
-        name = str(exc.filename or data_dir)
-        ours = name.startswith((str(data_dir), str(beside(data_dir, ""))))
-        doing = f"cannot publish into {data_dir}" if ours else "cannot read it"
         raise PublishError(
-            f"{doing}: {exc.strerror or exc}; nothing was changed", file=name
+            f"cannot publish into {data_dir}: {exc.strerror or exc}; nothing was changed",
+            file=str(exc.filename or data_dir),
         ) from None
 
 
@@ -242,7 +240,7 @@ def check_reread(
             f" is the one published ({keys}{more}): either the data was edited (restore it,"
             " e.g. `git checkout -- data`) or this vodspec reads the page differently"
             " (`vodspec build --reread` publishes that); nothing was changed",
-            file=str(data_dir / f"{kind}.json"),
+            file=str(data_dir / json_name(kind)),
         )
     return kinds
 
