@@ -387,8 +387,7 @@ def scrape_for_reading(
     says, a service or kind given here demanded all the same), and the version of the data
     dir beside raw/ if that publishes this very page (same sha256), else "unpublished"."""
     if file == "-":
-        service = service or "vod"
-        return scrape(stdin(), service=service, kind=kind, file="<stdin>"), UNPUBLISHED
+        return scrape(stdin(), service=service or "vod", kind=kind, file="<stdin>"), UNPUBLISHED
     page = Path(file)
     raw_dir = page.parent
     try:
