@@ -1,17 +1,14 @@
 """`vodspec fetch`: download each source's page into raw/, safely and only when it changed.
 
-The manifest is read with the build's loader, so fetch refuses what the build refuses, and
-every target must resolve to a file inside the raw dir (no link leading out). Downloads use
-httpx with the proxies of the environment (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY),
-http and https only, separate connect and read timeouts plus an overall deadline per source,
-at most MAX_REDIRECTS redirects and only to the same host (http may upgrade to https), a size
-cap on the body as sent and as decoded (gzip and deflate, decoded here: httpx's decoder
-returns part of a truncated gzip body without an error), and a check that the body is as
-long as its Content-Length. A page replaces its raw file (atomically) only if it scrapes as
-the kind and service its manifest entry names. Conditional GET: the ETag and Last-Modified
-of the last download are kept in raw/sources.json, which is rewritten (atomically, every
-other key and the order kept) only when one of them changed. Each source's failure is
-reported as an outcome; the other sources are still fetched.
+The manifest is read with the build's loader, and every target must be a file inside the raw
+dir. Downloads: httpx with the environment's proxies, http(s) only, connect and read timeouts
+plus a deadline per source, at most MAX_REDIRECTS redirects to the same host (http may
+upgrade to https), a size cap on the body as sent and as decoded (gzip and deflate, decoded
+here: httpx's decoder accepts a truncated gzip body), and the Content-Length checked. A page
+replaces its raw file (atomically) only if it scrapes as its manifest entry says. The ETag
+and Last-Modified for the next conditional GET are kept in raw/sources.json, rewritten (every
+other key and the order kept) only when one changed. A source's failure is its outcome; the
+other sources are still fetched.
 """
 
 from __future__ import annotations
@@ -73,16 +70,12 @@ def header_value(value: str | None) -> str | None:
 
 
 class _Budget:
-    """One source's time: a deadline enforced by shutting its sockets down when it passes.
-
-    Timeouts bound each read, not the sum of them: a server sending one byte a second
-    would never trip them, so a timer cuts the connection off instead.
-    """
+    """One source's time: timeouts bound each read, not their sum (one byte a second never
+    trips them), so a timer shuts the source's sockets down at the deadline."""
 
     def __init__(self, connect_timeout: float, read_timeout: float, deadline: float) -> None:
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.seconds, self.ends = deadline, time.monotonic() + deadline
-        self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(deadline, self._expire)
@@ -91,19 +84,17 @@ class _Budget:
 
     def _expire(self) -> None:
         with self._lock:
-            self.expired = True
             for sock in self._sockets:
                 _shut(sock)
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
-        """httpcore's trace hook: watch each socket once connected, and again once TLS
-        wraps it into a new object (directly or through a proxy's tunnel)."""
+        """httpcore's trace hook: each socket once connected, and again once TLS wraps it."""
         extra = getattr(info.get("return_value"), "get_extra_info", None)
         sock = extra("socket") if extra and event.endswith(".complete") else None
         if isinstance(sock, socket.socket):
             with self._lock:
                 self._sockets.append(sock)
-                if self.expired:
+                if time.monotonic() >= self.ends:  # connected after the timer shut the others
                     _shut(sock)
 
     def timeout(self) -> httpx.Timeout:
@@ -114,7 +105,7 @@ class _Budget:
         )
 
     def check(self, url: str) -> None:
-        if self.expired or time.monotonic() >= self.ends:
+        if time.monotonic() >= self.ends:
             raise FetchError(f"{url}: cut off at the deadline of {self.seconds:g} s")
 
     def stop(self) -> None:
@@ -150,11 +141,8 @@ def _origin(parts: urllib.parse.SplitResult) -> tuple[str, int]:
 
 
 def redirect_target(chain: list[str], location: str) -> str:
-    """Where a redirect from ``chain[-1]`` leads, if it is allowed; else a FetchError.
-
-    Allowed: the host of ``chain[0]`` (same port, or http upgraded to https on 443), no
-    scheme downgrade, no loop, at most MAX_REDIRECTS in all.
-    """
+    """Where a redirect from ``chain[-1]`` leads if allowed: the host of ``chain[0]`` (same
+    port, or http upgraded to https on 443), no downgrade, no loop, MAX_REDIRECTS in all."""
     target = checked_url(location, chain[-1])
     if target in chain:
         raise FetchError(f"redirect loop: {' -> '.join([*chain, target])}")
@@ -193,21 +181,19 @@ def download(
     chain = [url := checked_url(url)]
 
     def follow(response: httpx.Response) -> None:
-        """httpx's response hook: a redirect is checked (and its target put on the chain)
-        before httpx reads its Location, which it would refuse in its own words."""
+        """Check a redirect (its target put on the chain) before httpx reads its Location."""
         response.headers.encoding = _HEADER_ENCODING
         if response.status_code in _REDIRECTS:
             if not (location := response.headers.get("Location")):
                 raise FetchError(f"{chain[-1]}: redirect {response.status_code} without a Location")
-            # Read as Latin-1 (as every header is), read as a browser reads it: its bytes as
-            # UTF-8 where they are UTF-8 ("/p\u00c3\u00a9" is "/p\u00e9", then escaped once as
-            # "/p%C3%A9", not twice).
+            # As a browser reads it: bytes that are UTF-8 as UTF-8 ("/p\u00c3\u00a9" is
+            # "/p\u00e9", escaped once as "/p%C3%A9").
             with contextlib.suppress(UnicodeError):
                 location = location.encode("latin-1").decode("utf-8")
             chain.append(redirect_target(chain, location))
 
     try:
-        # Proxies from the environment (trust_env); redirects are followed by _get, not httpx.
+        # Redirects are followed by _get, not httpx, which would read their bodies uncapped.
         client = httpx.Client(
             headers=httpx.Headers(headers, encoding=_HEADER_ENCODING),
             verify=ssl.create_default_context(),  # the system's CAs, as Python's own clients
@@ -263,8 +249,7 @@ def _get(
 
 
 def _reason(exc: BaseException, url: str) -> str:
-    """Why a download failed, in words (the host named where the network is the cause: the
-    proxy's, when the environment names one for the URL)."""
+    """Why a download failed, naming the host (the proxy's, if it is the environment's)."""
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or url
     # The environment's *_PROXY and NO_PROXY variables, as httpx reads them.
@@ -409,9 +394,8 @@ class Limits(TypedDict, total=False):
 def fetch_each(
     raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
 ) -> list[tuple[str, Fetched | VodspecError]]:
-    """Fetch the manifest's sources (all, or those in ``ids``), in order: what was fetched,
-    or why not (a :class:`PageRefusedError` when the page came but the build could not read
-    it). A manifest the build would refuse, or an unknown id, raises before any fetch."""
+    """Fetch the manifest's sources (all, or those in ``ids``): what each gave, or why not
+    (a PageRefusedError: a page the build cannot read). A bad manifest or id raises first."""
     entries, stored = read_manifest(raw_dir)
     for entry in entries:
         _target(raw_dir, entry)

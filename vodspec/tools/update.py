@@ -1,13 +1,11 @@
-"""`vodspec update`: the upstream watch. Fetch every source, build, and describe the new
-version for a pull request (its body); a scheduled job runs it (.github/workflows/update.yml).
+"""`vodspec update`: the upstream watch (.github/workflows/update.yml). Fetch every source,
+build, and describe the new version for a pull request.
 
-Three outcomes a job can tell apart: upstream did not change (nothing to propose), a new
-version was published (propose it), or upstream changed in a way vodspec refuses
-(:class:`UpdateRefusedError`: a person must look at upstream). A download that failed (no
-network, a server error) is a :class:`FetchError`, and another build holding the lock a
-:class:`BuildLockedError`: nothing is built, the next run tries again. A data dir that is not
-as the last build left it (edited by hand, a stray file) is a :class:`DataDirStateError`,
-found before anything is fetched: a local problem, never reported as upstream's.
+A job tells apart: upstream unchanged, a new version published, or upstream changed in a way
+vodspec refuses (UpdateRefusedError: a person must look). A failed download (FetchError) or
+another build holding the lock (BuildLockedError) builds nothing: the next run tries again. A
+data dir not as the last build left it is a local problem (DataDirStateError), found before
+anything is fetched.
 """
 
 from __future__ import annotations
@@ -27,8 +25,7 @@ from vodspec.errors import (
     UpdateRefusedError,
     VodspecError,
 )
-from vodspec.layout import CHANGES_NAME
-from vodspec.reading import DataDir, read_json
+from vodspec.reading import DataDir
 from vodspec.tools.changes import entry_lines, markdown_text
 from vodspec.tools.diff import Diff, Level
 from vodspec.tools.fetch import fetch_each
@@ -49,7 +46,6 @@ class UpdateReport:
 
 
 def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
-    """Fetch the manifest's sources into ``raw_dir`` and build ``data_dir`` from them."""
     try:  # first, a data dir the build would refuse whatever upstream says
         check_owned(data_dir, raw_dir)
         load_published(DataDir(data_dir))
@@ -77,9 +73,8 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
         ) from None
     if report.outcome == "unchanged":
         return UpdateReport("unchanged", report.version, None, fetched, None)
-    entries: list[dict[str, Any]] = read_json(data_dir / CHANGES_NAME)
-    (entry,) = [entry for entry in entries if entry["version"] == report.version]
-    summary = render_summary(report.version, entry, report.diffs, fetched)
+    assert report.entry is not None  # a published build's
+    summary = render_summary(report.version, report.entry, report.diffs, fetched)
     return UpdateReport("published", report.version, report.level, fetched, summary)
 
 

@@ -33,12 +33,8 @@ def beside(data_dir: Path, suffix: str) -> Path:
 
 @contextlib.contextmanager
 def build_lock(data_dir: Path) -> Iterator[None]:
-    """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once.
-
-    The folders it makes for the data dir's parent are removed again if the build publishes
-    nothing: a refused build leaves no trace.
-    """
-    data_dir = data_dir.absolute()
+    """Hold ``.<data>.lock`` beside the data dir for the whole build, or refuse at once; the
+    folders made for it are removed again if nothing was published (a refusal leaves none)."""
     made = [parent for parent in data_dir.parents if not os.path.lexists(parent)]
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     lock = beside(data_dir, "lock")
@@ -49,8 +45,7 @@ def build_lock(data_dir: Path) -> Iterator[None]:
         yield
     finally:
         if fd is not None:
-            # Removed while still held, so the next build starts from a fresh file (no lock
-            # file is left beside the data dir); _locked checks it holds the file at the path.
+            # Removed while held, so that none is left behind (_locked checks the path's inode).
             with contextlib.suppress(OSError):
                 lock.unlink()
             os.close(fd)  # closing releases the lock
@@ -92,8 +87,8 @@ def _dead(pid: str) -> bool:
 
 
 def _leftovers(data_dir: Path, kind: str) -> list[Path]:
-    """``.<data>.<kind>-<pid>`` dirs of builds no longer running, oldest first; only those
-    holding nothing but files a build writes (nor is ``.data.new-backup`` ours to touch)."""
+    """``.<data>.<kind>-<pid>`` dirs of builds no longer running that hold nothing but files a
+    build writes, oldest first."""
     found = [
         path
         for path in data_dir.parent.glob(beside(data_dir, f"{kind}-*").name)
@@ -130,9 +125,8 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
-    """Replace one file atomically (temporary file, fsync, rename), first removing what an
-    earlier replacement left when its process died between write and rename (a file of the
-    user's with another name, or a link, is never that)."""
+    """Replace one file atomically (temporary file, fsync, rename), first removing the
+    temporary files of earlier replacements whose process died."""
     for found in path.parent.glob(f".{path.name}.*.tmp"):
         pid = found.name[len(path.name) + 2 : -len(".tmp")]
         if _dead(pid) and found.is_file() and not found.is_symlink():
@@ -154,8 +148,7 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
-    # Declared, not left to ctypes' defaults: (dir fd, path) twice, then the flags, an
-    # unsigned int.
+    # (dir fd, path) twice, then the flags: an unsigned int, not ctypes' default int.
     renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p) * 2 + (ctypes.c_uint,)
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
@@ -166,26 +159,20 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
-    """Make ``data_dir`` hold exactly ``files``, atomically. Call under :func:`build_lock`.
-
-    Every failure says which of the two outcomes it left: before the swap, the old
-    publication in place and no staging dir (a PublishError); after it, the new
-    publication complete, and what could not be tidied up a warning.
-    """
-    data_dir = data_dir.absolute()
+    """Make ``data_dir`` hold exactly ``files``, atomically, under :func:`build_lock`. A
+    failure before the swap leaves the old publication (a PublishError); after it, the new
+    one, and what could not be tidied up is a warning."""
     old = os.stat(data_dir) if data_dir.is_dir() else None
     if old and (not os.access(data_dir, os.W_OK) or not old.st_mode & 0o222):
-        # The swap would succeed (it writes the parent), but whoever made the folder
-        # read-only (for this user, or for everyone: root passes os.access) asked for it to
-        # stay as it is.
+        # The swap writes only the parent, but whoever made the folder read-only (for this
+        # user, or for everyone: root passes os.access) asked for it to stay as it is.
         raise PublishError(
             "the data dir is read-only for this user; make it writable to publish into it;"
             " nothing was changed",
             file=str(data_dir),
         )
     staging = beside(data_dir, f"new-{os.getpid()}")
-    # SIGINT and SIGTERM wait until the publication is whole or abandoned (SIGKILL cannot,
-    # and needs not: the swap is one step).
+    # SIGINT and SIGTERM wait until the publication is whole or abandoned (SIGKILL needs not).
     with _signals_deferred(data_dir):
         try:
             _remove(staging)
@@ -210,8 +197,8 @@ def publish_dir(data_dir: Path, files: dict[str, bytes]) -> None:
 
 
 def _retire(previous: Path, data_dir: Path) -> None:
-    """Remove the old data dir the swap took out, unless files vodspec did not write found
-    their way into it while the build ran: then put it back (nothing changed), or keep it."""
+    """Remove the old data dir the swap took out; one that gained files vodspec did not write
+    during the build is put back (nothing changed), or else kept."""
     try:
         foreign = sorted(set(os.listdir(previous)) - published_names())
     except OSError as exc:
@@ -244,10 +231,9 @@ def _retire(previous: Path, data_dir: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_deferred(data_dir: Path) -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for the block; one that came meanwhile is raised after
-    it, as a KeyboardInterrupt saying whether the publication happened. A signal this
-    process ignores (``trap '' INT``, a background job of a script) stays ignored: blocked,
-    it would be held pending instead of dropped."""
+    """Hold SIGINT and SIGTERM back for the block, then raise one that came as a
+    KeyboardInterrupt saying whether it published. An ignored signal (``trap '' INT``) is
+    not blocked: it would be held pending instead of dropped."""
     deferred = {
         number
         for number in (signal.SIGINT, signal.SIGTERM)
@@ -273,8 +259,8 @@ def _signals_deferred(data_dir: Path) -> Iterator[None]:
 
 
 def _keep_mode_and_owner(staging: Path, old: os.stat_result) -> None:
-    """The new data dir gets the old one's mode (a group-shared 2775, a 0700…) and, where
-    this process may give it (as root), its owner: the swap replaces the folder itself."""
+    """The swap replaces the folder itself: give it the old one's mode (a 2775, a 0700…)
+    and, as root, its owner."""
     if os.geteuid() == 0 and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         for path in (staging, *staging.iterdir()):
             os.chown(path, old.st_uid, old.st_gid)
@@ -282,8 +268,7 @@ def _keep_mode_and_owner(staging: Path, old: os.stat_result) -> None:
 
 
 def _swap(staging: Path, data_dir: Path) -> Path | None:
-    """Put ``staging`` in the place of ``data_dir``; the path that now holds the old data
-    dir (None if there was none). On failure, the old data dir is where it was."""
+    """Put ``staging`` in ``data_dir``'s place; where the old data dir is now (None: none)."""
     if not data_dir.exists():
         os.rename(staging, data_dir)
         return None

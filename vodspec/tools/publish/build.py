@@ -22,7 +22,7 @@ from vodspec.errors import (
     VodspecWarning,
     shown_path,
 )
-from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import (
@@ -35,7 +35,7 @@ from vodspec.tools.diff import (
     package_level,
 )
 from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
-from vodspec.tools.publish.atomic import beside, build_lock, publish_dir
+from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
@@ -51,6 +51,7 @@ class BuildReport:
     diffs: dict[str, Diff]  # kind -> changes against the previous publication
     #: Files of an unchanged publication that the build rendered anew (CHANGELOG.md).
     rerendered: tuple[str, ...] = ()
+    entry: dict[str, Any] | None = None  # the history's entry of a new version
 
 
 def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
@@ -67,10 +68,8 @@ def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
 def scrape_sources(
     raw_dir: Path, entries: list[SourceEntry], previous: dict[str, dict[str, Any]], force: bool
 ) -> dict[str, Dataset]:
-    """Every source of the manifest, scraped and validated, by kind.
-
-    A source whose page lost its table is refused; with ``force`` its dataset is dropped.
-    """
+    """Every source of the manifest, scraped and validated, by kind; one whose page lost
+    its table is refused (with ``force``, dropped)."""
     datasets: dict[str, Dataset] = {}
     for entry in entries:
         try:
@@ -133,9 +132,8 @@ def build(
     newest entry has no history hash (published by an older vodspec) and seals it.
     """
     check_owned(data_dir, raw_dir)
-    # The very place check_owned judged (links followed, as the system follows them: a
-    # lexical "link/.." would be another folder), spelled one way for the lock, the staging
-    # dir and the swap ("data/sub/.." is "data", whose name is not "..").
+    # The place check_owned judged (links followed: a lexical "link/.." is another folder),
+    # spelled one way for the lock, the staging dir and the swap ("data/sub/.." is "data").
     data_dir = Path(os.path.realpath(data_dir))
     try:
         with build_lock(data_dir):
@@ -146,11 +144,9 @@ def build(
         exc.hint = "if the page is right, set the source's service in the manifest"
         raise
     except OSError as exc:  # before the swap (publish_dir says what its own failures did)
-        name = str(exc.filename or data_dir)
-        ours = name.startswith((str(data_dir), str(beside(data_dir, ""))))
-        doing = f"cannot publish into {data_dir}" if ours else "cannot read it"
         raise PublishError(
-            f"{doing}: {exc.strerror or exc}; nothing was changed", file=name
+            f"cannot publish into {data_dir}: {exc.strerror or exc}; nothing was changed",
+            file=str(exc.filename or data_dir),
         ) from None
 
 
@@ -186,13 +182,11 @@ def _build(
             changelog = render_changelog(entries).encode("utf-8")
             if _read_or_none(published, CHANGELOG_NAME) == changelog:
                 return BuildReport("unchanged", version, None, diffs)
-            # An older vodspec rendered it: the same publication, its changelog rendered anew
-            # (in one swap, as every publication: never a temporary file inside data/).
+            # An older vodspec rendered it: the same publication, its changelog anew, swapped.
             history = published.read(CHANGES_NAME)
             publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
             return BuildReport("unchanged", version, None, diffs, (CHANGELOG_NAME,))
-        # Same records and sources, different bytes (a new vodspec renders them differently):
-        # a patch, and the entry says which files changed.
+        # Same records and sources, other bytes (rendered by another vodspec): a patch.
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
@@ -206,9 +200,8 @@ def _build(
         f"{kind}: records read anew from the same page (this vodspec reads it differently)"
         for kind in reread_kinds
     ]
-    # What this build wrote, so that validate (and the next build) know a file lost, edited
-    # or added by hand; and the hash of the history before it, so that an entry deleted,
-    # reordered or edited is noticed (this seals the entries that predate the chain too).
+    # What this build wrote and the hash of the history before it, so that validate (and
+    # the next build) notice a file or an older entry lost, edited or added by hand.
     entry[FILES_KEY] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
     entry[HISTORY_KEY] = history_sha256(entries)
     entries = [entry, *entries]
@@ -216,7 +209,7 @@ def _build(
     files[CHANGELOG_NAME] = render_changelog(entries).encode("utf-8")
     report_formula_values(files)
     publish_dir(data_dir, files)
-    return BuildReport("published", version, level, diffs)
+    return BuildReport("published", version, level, diffs, entry=entry)
 
 
 def check_reread(
@@ -247,7 +240,7 @@ def check_reread(
             f" is the one published ({keys}{more}): either the data was edited (restore it,"
             " e.g. `git checkout -- data`) or this vodspec reads the page differently"
             " (`vodspec build --reread` publishes that); nothing was changed",
-            file=str(data_dir / f"{kind}.json"),
+            file=str(data_dir / json_name(kind)),
         )
     return kinds
 
@@ -268,13 +261,8 @@ def _package_version(published: dict[str, dict[str, Any]]) -> str:
 
 
 def load_published(data: DataDir, seal_history: bool = False) -> dict[str, dict[str, Any]]:
-    """The dataset JSON ``data`` holds, by kind; {} when nothing was published there yet.
-
-    A dir that holds anything must be exactly what a build left: the history in
-    changes.json is the base of the next version, so a lost, edited or added file, or an
-    edited history, is refused rather than built upon (versions would go backwards or a
-    bump be bogus). What an older vodspec rendered is rendered anew instead.
-    """
+    """The dataset JSON ``data`` holds, by kind ({} for none yet). Its history is the base
+    of the next version, so a dir not exactly as a build left it is refused, not built on."""
     if not data.path.is_dir() or not any(data.path.iterdir()):
         return {}
     try:
@@ -315,10 +303,8 @@ def report_formula_values(files: dict[str, bytes]) -> None:
 
 
 def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list[str]]:
-    """What proves the data is what raw/ says: every source whose page is still the published
-    one, scraped again by this vodspec and rendered at the published version, gives the same
-    records and the same bytes of every file. Its problems, and notes for the pages it had
-    to skip (a page that changed since, a manifest that names another file)."""
+    """Whether each page still published, scraped again and rendered at the published version,
+    gives the same records and file bytes: its problems, and notes on the pages skipped."""
     published = data.datasets()
     datasets: dict[str, Dataset] = {}
     problems: list[Problem] = []
@@ -397,16 +383,11 @@ UNPUBLISHED = "unpublished"
 def scrape_for_reading(
     file: str, service: str | None, kind: str | None, stdin: Callable[[], bytes]
 ) -> tuple[Dataset, str]:
-    """A page as `vodspec scrape` reads it, and the version that published it.
-
-    A source of the manifest beside it (``raw/sources.json``) is read as its entry says (id,
-    url, service, kind, doc id; a service or kind given here is demanded all the same), and
-    its version is that of the data dir beside raw/ when that publishes this very page (same
-    sha256); any other page is "unpublished". ``service`` None: vod, or the entry's.
-    """
+    """A page as `vodspec scrape` reads it (a source of the manifest beside it as its entry
+    says, a service or kind given here demanded all the same), and the version of the data
+    dir beside raw/ if that publishes this very page (same sha256), else "unpublished"."""
     if file == "-":
-        service = service or "vod"
-        return scrape(stdin(), service=service, kind=kind, file="<stdin>"), UNPUBLISHED
+        return scrape(stdin(), service=service or "vod", kind=kind, file="<stdin>"), UNPUBLISHED
     page = Path(file)
     raw_dir = page.parent
     try:
@@ -419,12 +400,11 @@ def scrape_for_reading(
         return scrape(page, service=service or "vod", kind=kind), UNPUBLISHED
     demanded = {"service": service or entry.service, "kind": kind or entry.kind}
     dataset = scrape_source(page, entry.model_copy(update=demanded))
-    published = raw_dir.parent / "data" / f"{entry.kind}.json"
     try:
-        document = read_dataset(published, entry.kind) if published.is_file() else None
-    except VodspecError:
-        document = None
-    if document and document.get("source", {}).get("sha256") == dataset.source.sha256:
+        document = read_dataset(raw_dir.parent / "data" / json_name(entry.kind), entry.kind)
+    except VodspecError:  # none published there, or not one vodspec can read
+        return dataset, UNPUBLISHED
+    if document.get("source", {}).get("sha256") == dataset.source.sha256:
         return dataset, str(document.get("version", UNPUBLISHED))
     return dataset, UNPUBLISHED
 

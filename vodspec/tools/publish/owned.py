@@ -1,10 +1,6 @@
-"""Which folders `vodspec build` may replace: only a data dir it owns.
-
-The build swaps the whole data dir, so whatever else a folder holds would be deleted. It
-owns a folder that is missing, empty, or holds nothing but the files a build writes; never
-the raw dir or a folder inside it or around it, the package (the accessor reads the data it
-ships, not a copy inside itself), a folder inside a published data dir, or the current
-folder and its parents.
+"""Which folders `vodspec build` may replace: the build swaps the whole data dir, so only
+one that is missing, empty, or holds nothing but the files a build writes, and that is not,
+holds nor lies in the raw dir, the package, a published data dir or the current folder.
 """
 
 from __future__ import annotations
@@ -12,9 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vodspec import layout
 from vodspec.errors import PublishError
-from vodspec.layout import CHANGES_NAME, PACKAGE_NAME, published_names
+from vodspec.layout import CHANGES_NAME, PACKAGE_DIR, PACKAGE_NAME, published_names
 
 
 def check_owned(data_dir: Path, raw_dir: Path) -> None:
@@ -29,7 +24,7 @@ def check_owned(data_dir: Path, raw_dir: Path) -> None:
         )
     # os.path.realpath, not Path.resolve: a link loop is a path, not a crash.
     target, raw, cwd, package = (
-        Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd(), layout.PACKAGE_DIR)
+        Path(os.path.realpath(p)) for p in (data_dir, raw_dir, Path.cwd(), PACKAGE_DIR)
     )
     if target == cwd or target in cwd.parents:
         raise PublishError(

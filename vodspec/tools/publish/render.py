@@ -41,7 +41,6 @@ def _columns(kind: str) -> list[str]:
 
 
 def documents(datasets: dict[str, Dataset]) -> dict[str, dict[str, Any]]:
-    """The datasets as their published JSON documents."""
     return {kind: dataset.model_dump(mode="json") for kind, dataset in datasets.items()}
 
 
@@ -182,14 +181,13 @@ def render_all(datasets: dict[str, Dataset]) -> dict[str, bytes]:
     records = {kind: document["records"] for kind, document in published.items()}
     if STATUS_CODES in datasets:  # where the pages depart from the standard, or each other
         files[LINT_NAME] = lint_json(published)
-    # The accessor's form of the same records (see vodspec.snapshot), fast to load, travels
-    # in the same swap as the files above.
+    # The accessor's snapshot of the same records travels in the same swap.
     package_sha256 = hashlib.sha256(files[PACKAGE_NAME]).hexdigest()
     version = next(iter(datasets.values())).version
     accessor = snapshot.make(version, package_sha256, records)
     files[snapshot.SNAPSHOT_NAME] = snapshot.dumps(accessor)
-    # Its article 4.1: a copy of the licence with every copy of the work (and 4.2: of works
-    # derived from it).
+    # Its articles 4.1 and 4.2: a copy of the licence with every copy of the work or of one
+    # derived from it.
     files[LICENCE_NAME] = UPSTREAM_LICENCE.read_bytes()
     return files
 
