@@ -14,12 +14,7 @@ from __future__ import annotations
 
 import _thread
 
-from vodspec.errors import (
-    PublishError,
-    UnknownErrorCodeError,
-    UnknownStatusError,
-    VodspecError,
-)
+from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError, VodspecError
 from vodspec.record import ErrorCode, Status
 from vodspec.registry import Registry
 

@@ -16,8 +16,7 @@ CATEGORIES = ("informational", "success", "redirection", "client_error", "server
 #: The page's own retry advice (a status's ``retry``), read from its words.
 DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = "do_not_retry", "retry_unchanged", "unspecified"
 RETRY_ADVICE = (DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED)
-#: The standard's (or the convention's) view (a status's ``standard_retry``): may a retry
-#: cure it?
+#: The standard's (or convention's) view, a status's ``standard_retry``: may a retry cure it?
 MAY_RETRY = "retry"
 STANDARD_RETRY_VIEWS = (MAY_RETRY, UNSPECIFIED)
 #: What an HTTP status code can be (RFC 9110, section 15): what a category is computed from.

@@ -131,10 +131,7 @@ class Registry:
     lookups of the ``vodspec`` module."""
 
     def __init__(
-        self,
-        version: str,
-        statuses: tuple[Status, ...],
-        errors: tuple[ErrorCode, ...] = (),
+        self, version: str, statuses: tuple[Status, ...], errors: tuple[ErrorCode, ...] = ()
     ) -> None:
         self._version = version
         self._statuses = statuses

@@ -33,8 +33,7 @@ if TYPE_CHECKING:
 SNAPSHOT_NAME = "snapshot.marshal"
 # os.path, not pathlib: pathlib would double the cost of `import vodspec`.
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-#: The data dir this installation ships: the wheel carries it inside the package as
-#: vodspec/data/; a checkout keeps it beside the package as data/.
+#: The data dir this installation ships: in the package in a wheel, beside it in a checkout.
 SHIPPED_DATA_DIR = (
     os.path.join(_PACKAGE_DIR, "data")
     if os.path.isdir(os.path.join(_PACKAGE_DIR, "data"))
@@ -107,9 +106,8 @@ def parse(data: bytes) -> Snapshot:
 
 
 def _fits(snapshot: object, budget: int) -> bool:
-    """Whether the rows hold no more text than the file's size. Marshal follows
-    back-references, which version 2 never writes: a small file could otherwise hold rows
-    of gigabytes. (What else is not a snapshot's shape, the registry refuses.)"""
+    """Whether the rows hold no more text than the file's size: marshal follows back-references
+    (version 2 never writes them), so a small file could otherwise hold rows of gigabytes."""
     if type(snapshot) is not dict:
         return False
     for key in ("status_codes", "error_codes"):
