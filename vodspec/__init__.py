@@ -6,23 +6,15 @@
 >>> vodspec.error("VOD.10053")[0].http_status
 400
 
-The accessor reads the snapshot the package ships (``vodspec/snapshot.marshal``, generated
-by ``vodspec build`` from ``data/``). It imports only small standard-library modules so that
-``import vodspec`` costs no more than ``import http``; the scraping side (bs4, lxml,
-pydantic) lives in ``vodspec.tools.scrape`` and ``vodspec.tools.publish`` and is never
-imported from here.
+The accessor reads the snapshot ``vodspec build`` ships; it imports only small standard-library
+modules, never the scraping side (``vodspec.tools``), so that ``import vodspec`` stays cheap.
 """
 
 from __future__ import annotations
 
 import _thread
 
-from vodspec.errors import (
-    PublishError,
-    UnknownErrorCodeError,
-    UnknownStatusError,
-    VodspecError,
-)
+from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError, VodspecError
 from vodspec.record import ErrorCode, Status
 from vodspec.registry import Registry
 
@@ -77,8 +69,8 @@ _registry: Registry | None = None
 
 
 def default_registry() -> Registry:
-    """The :class:`Registry` the module's functions answer from: the shipped data, loaded at
-    the first call (concurrent first calls load it once)."""
+    """The :class:`Registry` of the shipped data the module's functions answer from, loaded
+    once at the first call."""
     global _registry
     if _registry is None:
         with _lock:
@@ -99,11 +91,8 @@ def get(query: object) -> Status | None:
 
 
 def status(query: object) -> Status:
-    """The record for a code, given as ``404``, ``"404"``, ``"404 Not Found"``, ``"not found"``
-    or ``"NOT_FOUND"``.
-
-    Raises :class:`UnknownStatusError` (a ``LookupError``) when nothing matches.
-    """
+    """The record for ``404``, ``"404"``, ``"404 Not Found"``, ``"not found"`` or
+    ``"NOT_FOUND"``; :class:`UnknownStatusError` (a ``LookupError``) when nothing matches."""
     return default_registry().status(query)
 
 
@@ -113,10 +102,8 @@ def statuses() -> tuple[Status, ...]:
 
 
 def error(code: str, status: int | None = None) -> tuple[ErrorCode, ...]:
-    """The records of an error code (``"VOD.10053"``), optionally under one HTTP status.
-
-    Raises :class:`UnknownErrorCodeError` (a ``LookupError``) when there are none.
-    """
+    """The records of an error code (``"VOD.10053"``), optionally under one HTTP status;
+    :class:`UnknownErrorCodeError` (a ``LookupError``) when there are none."""
     return default_registry().error(code, status)
 
 
@@ -136,8 +123,7 @@ def data_version() -> str:
 
 
 def data_dir() -> Path:
-    """The folder of the published files this installation ships (JSON, CSV, schemas,
-    datapackage.json, changes.json, CHANGELOG.md), for loading them with other tools."""
+    """The folder of the published files this installation ships, for other tools to load."""
     from pathlib import Path
 
     from vodspec.snapshot import SHIPPED_DATA_DIR
@@ -146,6 +132,5 @@ def data_dir() -> Path:
 
 
 def open_dataset(path: str | bytes | PathLike[str] | PathLike[bytes]) -> Registry:
-    """A :class:`Registry` over another published data dir (or a file in it), e.g. one you
-    built yourself; it answers the same calls as this module."""
+    """A :class:`Registry` over another published data dir (or a file in it)."""
     return Registry.from_dir(path)

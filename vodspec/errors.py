@@ -4,11 +4,8 @@ from __future__ import annotations
 
 
 class VodspecError(Exception):
-    """Base of every error vodspec raises on purpose.
-
-    ``str(error)`` is one line naming where the problem is (file, line, row id,
-    column, as far as they apply) and what was expected.
-    """
+    """Base of every error vodspec raises on purpose; ``str(error)`` is one line naming where
+    the problem is (file, line, row id, column, as far as they apply) and what was expected."""
 
     def __init__(
         self,
@@ -22,8 +19,7 @@ class VodspecError(Exception):
     ) -> None:
         super().__init__(message)
         self.reason = message
-        #: What to do or what was expected, a value of its own so that a caller who knows
-        #: better (the build, `diff`) can say it instead, without editing the text.
+        #: What to do or what was expected: a caller who knows better (`diff`) replaces it.
         self.hint = hint
         self.file = file
         self.line = line
@@ -56,8 +52,7 @@ class VodspecError(Exception):
         return f"{', '.join(where)}: {text}" if where else text
 
 
-#: The most of a path a message shows: a path of thousands of characters is the user's input,
-#: not something to print whole.
+#: The most of a path a message shows: a path of thousands of characters is not printed whole.
 MAX_PATH_SHOWN = 200
 
 
@@ -144,8 +139,7 @@ class FetchError(VodspecError):
 
 
 class PageRefusedError(FetchError):
-    """A downloaded page that the build could not read as its source's page: upstream
-    changed in a way vodspec refuses (as opposed to a download that failed)."""
+    """A downloaded page the build could not read: upstream changed, the download did not fail."""
 
 
 class BuildLockedError(PublishError):
@@ -153,14 +147,12 @@ class BuildLockedError(PublishError):
 
 
 class DataDirStateError(PublishError):
-    """`vodspec update`: the data dir (or the raw dir) is not as the last build left it, or
-    cannot be published into: a local problem, not upstream's; nothing was fetched or built
-    when it was found before fetching."""
+    """`vodspec update`: the data or raw dir is not as the last build left it, or cannot be
+    published into: a local problem, not upstream's."""
 
 
 class UpdateRefusedError(VodspecError):
-    """`vodspec update`: upstream's pages changed in a way vodspec refuses (a page the
-    reader cannot read, or a build refusal): a maintainer must look."""
+    """`vodspec update`: upstream changed in a way vodspec refuses: a maintainer must look."""
 
 
 class VodspecWarning(UserWarning):

@@ -1,7 +1,5 @@
-"""Where things are: the published data dir's file names and CSV conventions (shared by the
-build and `validate`), the package's own folder and the data it ships.
-
-Standard library only: `vodspec lint` and `diff` use it without extras.
+"""Where things are: the published data dir's file names and CSV conventions, and the
+package's own folder (standard library only: `lint` and `diff` use it without extras).
 """
 
 from __future__ import annotations
@@ -44,17 +42,8 @@ def schema_name(kind: str) -> str:
 def published_names() -> frozenset[str]:
     """Every file name a build may write into a data dir (and so may replace)."""
     per_kind = {name(kind) for kind in KINDS for name in (json_name, csv_name, schema_name)}
-    return frozenset(
-        {
-            *per_kind,
-            PACKAGE_NAME,
-            CHANGELOG_NAME,
-            CHANGES_NAME,
-            LINT_NAME,
-            SNAPSHOT_NAME,
-            LICENCE_NAME,
-        }
-    )
+    shared = {PACKAGE_NAME, CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, SNAPSHOT_NAME, LICENCE_NAME}
+    return frozenset(per_kind | shared)
 
 
 def csv_columns(fields: list[str]) -> list[str]:

@@ -1,10 +1,7 @@
-"""Reading the user's files safely (regular files only, a size cap, JSON that cannot crash),
-and the one JSON form vodspec writes.
+"""Reading the user's files safely, and the one JSON form vodspec writes (stdlib only).
 
-Standard library only (diff and lint use it without extras). A path that names a
-device, a FIFO or a directory is refused before it is read (``/dev/zero`` would never end,
-a FIFO would hang), and never more than the cap plus one byte is read, so a file that
-grows while it is read cannot exhaust memory either.
+Only regular files are read (``/dev/zero`` would never end, a FIFO would hang), and never
+more than the cap plus one byte, so a file that grows while it is read cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -19,15 +16,11 @@ from vodspec.errors import InputError, TooLargeError
 from vodspec.layout import ERROR_CODES, STATUS_CODES, json_name
 from vodspec.record import ErrorCode, Field, Status
 
-#: The largest source page vodspec reads or downloads: real pages are 10-300 KB. Parsing
-#: Markdown and HTML costs some hundred bytes of memory per byte of a hostile page, so the
-#: cap keeps a worst case in a few hundred MB.
+#: The largest source page vodspec reads or downloads (real ones are 10-300 KB): parsing costs
+#: some hundred bytes of memory per byte of a hostile page.
 MAX_PAGE_BYTES = 2 * 1024 * 1024
-
-#: Published JSON files and manifests are small; this cap is generous.
 MAX_JSON_BYTES = 64 * 1024 * 1024
-#: What a path that is no regular file is, by its type.
-_KINDS = {
+_SPECIAL_FILES = {
     stat.S_IFDIR: "a directory",
     stat.S_IFIFO: "a FIFO",
     stat.S_IFCHR: "a character device",
@@ -41,27 +34,23 @@ def read_regular(path: Path, cap: int = MAX_PAGE_BYTES) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = _SPECIAL_FILES.get(stat.S_IFMT(info.st_mode), "a special file")
+                raise InputError(
+                    f"not a regular file ({kind})", hint="expected a file", file=str(path)
+                )
+            if info.st_size > cap:
+                raise TooLargeError(
+                    f"input is {info.st_size:,} bytes; the cap is {cap:,} bytes", file=str(path)
+                )
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(cap + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "a special file")
-            raise InputError(
-                f"not a regular file ({kind})",
-                hint="expected a file",
-                file=str(path),
-            )
-        if info.st_size > cap:
-            raise TooLargeError(
-                f"input is {info.st_size:,} bytes; the cap is {cap:,} bytes", file=str(path)
-            )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(cap + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
-    finally:
-        os.close(fd)
     if len(data) > cap:
         raise TooLargeError(f"input grew past the cap of {cap:,} bytes", file=str(path))
     return data
@@ -86,8 +75,6 @@ def read_json(path: Path, cap: int = MAX_JSON_BYTES) -> Any:
     return load_json(read_regular(path, cap), str(path))
 
 
-#: The record type of each kind of dataset: its table in vodspec.record is what a reader
-#: relies on.
 RECORD_TYPES: dict[str, type[Status] | type[ErrorCode]] = {
     STATUS_CODES: Status,
     ERROR_CODES: ErrorCode,
@@ -95,8 +82,7 @@ RECORD_TYPES: dict[str, type[Status] | type[ErrorCode]] = {
 
 
 def _readable(record: object, key: str, fields: tuple[Field, ...]) -> bool:
-    """A record holds its key, and each field it holds is what the accessor's table allows
-    there (a list as the tuple the accessor reads); a field it lacks is not checked."""
+    """A record holds its key, and each field it holds (a list as a tuple) passes its rule."""
     return (
         isinstance(record, dict)
         and key in record
@@ -146,11 +132,8 @@ def _readable_note(note: object) -> bool:
 
 
 class DataDir:
-    """A published data dir, read once per command: each file's bytes (a regular file under
-    the JSON cap, as :func:`read_regular` reads it) and each JSON file's value are kept from
-    the first time a check asks for them, so `build`, `validate` and the accessor's
-    ``open_dataset`` never read a file twice. The values are shared: callers do not change
-    them. A command that publishes into the dir reads what it published through a new one."""
+    """A published data dir, read once per command: each file's bytes and JSON value are kept
+    from the first time they are asked for (shared: callers do not change them)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -184,8 +167,7 @@ class DataDir:
 
 
 def dump_json(value: Any) -> bytes:
-    """vodspec's one JSON form, for every file and every --json output: UTF-8, not
-    ASCII-escaped, two-space indent, final newline, key order as given."""
+    """vodspec's one JSON form, for every file and every --json output."""
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -1,11 +1,7 @@
-"""The published records' one table of fields, their vocabularies, and the immutable record
-types the accessor hands out (stdlib only, cheap to import).
-
-Each field of a record is stated once, in STATUS_FIELDS and ERROR_CODE_FIELDS: its name,
-the rule of what it may hold and what it means. The pydantic models
-(vodspec.tools.scrape.models) are built from these tables, and the JSON Schemas in data/ are
-generated from the models; the accessor checks what it reads by the same rules. To add a
-field: its name and its row here, and its annotation in its record type below.
+"""The records' one table of fields (name, rule, meaning), their vocabularies, and the
+immutable records the accessor hands out. The pydantic models, and from them the JSON Schemas,
+are built from these tables, and the accessor checks what it reads by their rules: a new field
+is a name and a row here and an annotation in its record type.
 """
 
 from __future__ import annotations
@@ -20,8 +16,7 @@ CATEGORIES = ("informational", "success", "redirection", "client_error", "server
 #: The page's own retry advice (a status's ``retry``), read from its words.
 DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = "do_not_retry", "retry_unchanged", "unspecified"
 RETRY_ADVICE = (DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED)
-#: The standard's (or the convention's) view (a status's ``standard_retry``): may a retry
-#: cure it?
+#: The standard's (or convention's) view, a status's ``standard_retry``: may a retry cure it?
 MAY_RETRY = "retry"
 STANDARD_RETRY_VIEWS = (MAY_RETRY, UNSPECIFIED)
 #: What an HTTP status code can be (RFC 9110, section 15): what a category is computed from.
@@ -44,9 +39,8 @@ def semver(version: object) -> tuple[int, int, int] | None:
 
 
 def status_number(value: object) -> int | None:
-    """A status code given as an int (an int subclass too: HTTPStatus) or as its digits; None
-    for anything else. Past nine digits no status (and past Python's int-to-text limit, a
-    ValueError)."""
+    """A status code given as an int (HTTPStatus too) or as its digits; None for anything else,
+    and past nine digits (past Python's int-to-text limit, int() would raise)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value) if -(10**9) < value < 10**9 else None
     text = value.strip() if isinstance(value, str) else ""
@@ -54,7 +48,6 @@ def status_number(value: object) -> int | None:
 
 
 def category_of(code: int) -> str:
-    """``client_error`` for 404: the class of the code, from its first digit."""
     return CATEGORIES[code // 100 - 1]
 
 
@@ -112,8 +105,7 @@ is_standard_retry_view = _one_of(STANDARD_RETRY_VIEWS)
 
 
 class Field:
-    """A field of a published record: its name, the rule of what it may hold (the pydantic
-    models map each rule to a type) and what it means (the JSON Schema's description)."""
+    """A field of a published record: its name, rule and meaning (the schema's description)."""
 
     __slots__ = ("name", "rule", "description")
 
@@ -145,7 +137,6 @@ REMEDY: Final = "remedy"
 MODULE: Final = "module"
 PLACEHOLDERS: Final = "placeholders"
 
-# The tables.
 #: Where a record came from: the last fields of every record.
 PROVENANCE_FIELDS = (
     Field(
@@ -199,8 +190,8 @@ ERROR_CODE_FIELDS = (
 
 
 class _Record:
-    """A record of a source page, immutable, hashable, compared by value; fields are the
-    subclass's ``__slots__``, the last of them saying where it came from."""
+    """A record of a source page, immutable, hashable, compared by value; its fields are the
+    subclass's ``__slots__``."""
 
     __slots__: tuple[str, ...] = ()
     #: The published JSON's fields, in order: the stored ones and those computed from them.
@@ -254,8 +245,8 @@ class _Record:
     def __hash__(self) -> int:
         return hash(self._values())
 
-    # Records order by their key (a status by code; an error code by code, then status), then
-    # by line, so that sorted() and min() work on them; records of two types do not compare.
+    # Records order by their key, then by line, so that sorted() and min() work on them;
+    # records of two types do not compare.
     def _order(self) -> tuple[object, ...]:
         return (*(getattr(self, name) for name in self.KEY), self.source_line)
 
@@ -337,15 +328,6 @@ class ErrorCode(_Record):
         # A record without a status sorts before those with one (-1 < every status).
         status = -1 if self.http_status is None else self.http_status
         return (self.error_code, status, self.source_line)
-
-
-def row_problem(kind: type[_Record], row: tuple[object, ...]) -> str | None:
-    """Why ``row`` (values in ``kind.__slots__`` order) cannot be a ``kind`` record; None when
-    it can. Runs over every snapshot row at the first lookup, so it stays a plain loop."""
-    for field, value in zip(kind.STORED, row, strict=True):
-        if not field.rule(value):
-            return f"{field.name} is {shown(value)}"
-    return None
 
 
 def shown(value: object, width: int = 60) -> str:

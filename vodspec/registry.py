@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError
+from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError, VodspecError
 from vodspec.record import (
     HIGHEST_STATUS,
     LOWEST_STATUS,
     ErrorCode,
     Status,
     _Record,
-    row_problem,
     semver,
     shown,
     status_number,
@@ -67,11 +66,14 @@ def _records(kind: type[R], fields: object, rows: object, where: str | None) -> 
             raise PublishError(
                 f"the dataset has a malformed {kind.__name__} record: {shown(row, 80)}", file=where
             )
-        problem = row_problem(kind, row)
-        if problem:
-            raise PublishError(
-                f"{kind.__name__} record {number}: {problem}; not a valid dataset", file=where
-            )
+        # Runs over every snapshot row at the first lookup, so it stays a plain loop.
+        for field, value in zip(kind.STORED, row, strict=True):
+            if not field.rule(value):
+                raise PublishError(
+                    f"{kind.__name__} record {number}: {field.name} is {shown(value)};"
+                    " not a valid dataset",
+                    file=where,
+                )
         records.append(kind(*row))
     return records
 
@@ -99,10 +101,8 @@ def _load(path: Path, dataset: dict[str, Any], kind: type[R]) -> tuple[list[R], 
 
 
 def _as_built(data: DataDir, names: list[str]) -> None:
-    """Refuse files that are not those the last build wrote, where its entry of changes.json
-    lists their hashes (edited by hand), and links (what they point at can change): the
-    checks of ``vodspec validate`` the standard library can make cheaply. (A forger who
-    recomputes every hash gets past them; validate's models do not let such a dir pass.)"""
+    """Refuse links (what they point at can change) and files edited since the build that
+    listed their hashes in changes.json: the cheap checks of ``vodspec validate``."""
     import hashlib
 
     from vodspec.layout import CHANGES_NAME
@@ -127,17 +127,11 @@ def _as_built(data: DataDir, names: list[str]) -> None:
 
 
 class Registry:
-    """Status codes (and error codes, when published) of one dataset version.
-
-    It speaks as the ``vodspec`` module does: ``status``, ``get``, ``statuses()``,
-    ``error``, ``get_error``, ``error_codes()``, ``data_version()``.
-    """
+    """Status codes (and error codes, when published) of one dataset version, with the
+    lookups of the ``vodspec`` module."""
 
     def __init__(
-        self,
-        version: str,
-        statuses: tuple[Status, ...],
-        errors: tuple[ErrorCode, ...] = (),
+        self, version: str, statuses: tuple[Status, ...], errors: tuple[ErrorCode, ...] = ()
     ) -> None:
         self._version = version
         self._statuses = statuses
@@ -168,7 +162,6 @@ class Registry:
         import os
         from pathlib import Path
 
-        from vodspec.errors import VodspecError
         from vodspec.layout import json_name
         from vodspec.reading import DataDir
 

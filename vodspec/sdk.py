@@ -1,16 +1,10 @@
 """Explain errors from Huawei Cloud's Python SDK, and decide retries, with vodspec's data.
 
-Duck-typed: anything with ``status_code`` (and optionally ``error_code``, ``error_msg``,
-``request_id``), such as ``huaweicloudsdkcore.exceptions.exceptions.ClientRequestException``
-or ``ServerResponseException``, works; the SDK is never imported.
-
-Two retry views are kept apart. The vendor's is what VOD's pages say (a status whose
-description says the request may be resubmitted unchanged). The standard's is the HTTP
-standard's and the common convention's (408, 425, 429, 502, 503, 504), whatever VOD's page
-lists. Network failures (the SDK's ConnectionException, RequestTimeoutException…) carry no
-status: neither view retries them unless the caller says the request is idempotent, since
-RFC 9110 (section 9.2.2) forbids retrying a non-idempotent request automatically: a POST
-that created an asset before its connection dropped would create a second one.
+Duck-typed (anything with ``status_code`` and optionally ``error_code``, ``error_msg``,
+``request_id``, as the SDK's exceptions have them): the SDK is never imported. The vendor's
+retry view (VOD's pages) and the standard's (RFC 9110 and convention) are kept apart. Neither
+retries a network failure unless the request is idempotent: RFC 9110 (section 9.2.2) forbids
+it, since a POST that created an asset before its connection dropped would create a second.
 """
 
 from __future__ import annotations
@@ -142,14 +136,10 @@ def _one_line(text: str | None) -> str | None:
 
 
 def explain(exc: BaseException, registry: Registry | None = None) -> Explanation:
-    """The status record, the error-code records, the server's message, the page's message
-    and remedy, and both retry views with their sources, for an SDK exception (any exception
-    with ``status_code``, ``error_code``, ``error_msg``, ``request_id`` as it has them).
-    ``registry`` is another dataset (``vodspec.open_dataset``).
-
-    Raises TypeError for anything but an exception: ``explain(404)`` is a status lookup
-    (``vodspec.status``), ``explain("VOD.10062")`` an error-code lookup (``vodspec.error``).
-    """
+    """The status and error-code records, the server's and the page's message, the remedy
+    and both retry views with their sources, for an SDK exception; ``registry`` is another
+    dataset (``vodspec.open_dataset``). Anything but an exception is a TypeError: a code is
+    looked up with ``vodspec.status()`` or ``vodspec.error()``."""
     if not isinstance(exc, BaseException):
         hint = " (for a code, use vodspec.status() or vodspec.error())" if exc is not None else ""
         raise TypeError(f"explain() takes an exception, not {type(exc).__name__}{hint}")
@@ -242,14 +232,11 @@ def retry_condition(
     idempotent: bool = False,
     registry: Registry | None = None,
 ) -> bool:
-    """A retry condition for the SDK's ``invoker.with_retry(retry_condition, …)``.
-
-    ``follow="vendor"`` (the default) retries when VOD's page says the request may be
-    resubmitted unchanged; ``follow="standard"`` when the HTTP standard calls the status
-    transient (408, 425, 429, 502, 503, 504), whether or not VOD's page lists it. A network
-    failure (no HTTP answer) is retried under either view only with ``idempotent=True``.
-    No exception means no retry. Pass options with ``functools.partial``.
-    """
+    """A retry condition for the SDK's ``invoker.with_retry(retry_condition, …)``: with
+    ``follow="vendor"`` when VOD's page says the request may be resubmitted unchanged, with
+    ``follow="standard"`` when the HTTP standard calls the status transient (408, 425, 429,
+    502, 503, 504); a network failure only with ``idempotent=True``; no exception, never.
+    Pass options with ``functools.partial``."""
     if follow not in (VENDOR, STANDARD):
         raise ValueError(f"follow must be {VENDOR!r} or {STANDARD!r}, not {shown(follow)}")
     if not isinstance(exc, BaseException):  # the SDK passes None with a response

@@ -1,14 +1,8 @@
 """The accessor's snapshot: the published records as one marshal file in the data dir.
 
-Why marshal rather than a generated module: it is data, so there is no bytecode cache that
-could serve an old dataset after a rebuild, and loading it is one ``open`` and one
-``marshal.loads`` (no import machinery, no parser). Marshal version 2 writes no
-back-references, so the same records give the same bytes on any machine and hash seed.
-
-Why in the data dir (``data/snapshot.marshal``, shipped as ``vodspec/data/`` in the wheel):
-the build publishes it with the other files in the one atomic swap of the data dir, so the
-accessor and the published files are always the same version, whenever a build is killed.
-The build writes it (``vodspec build``); the accessor and ``vodspec validate`` read it.
+Marshal, not a generated module: no bytecode cache can serve an old dataset after a rebuild,
+and loading is one ``open`` and one ``marshal.loads``. In the data dir: the build's one atomic
+swap publishes it with the other files, so the accessor and they are always one version.
 """
 
 from __future__ import annotations
@@ -36,18 +30,15 @@ if TYPE_CHECKING:
         error_codes: tuple[tuple[object, ...], ...]
 
 
-#: Its name in every data dir the build publishes.
 SNAPSHOT_NAME = "snapshot.marshal"
 # os.path, not pathlib: pathlib would double the cost of `import vodspec`.
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-#: The data dir this installation ships: the wheel carries it inside the package as
-#: vodspec/data/; a checkout keeps it beside the package as data/.
+#: The data dir this installation ships: in the package in a wheel, beside it in a checkout.
 SHIPPED_DATA_DIR = (
     os.path.join(_PACKAGE_DIR, "data")
     if os.path.isdir(os.path.join(_PACKAGE_DIR, "data"))
     else os.path.join(os.path.dirname(_PACKAGE_DIR), "data")
 )
-#: The snapshot the accessor loads.
 SNAPSHOT_FILE = os.path.join(SHIPPED_DATA_DIR, SNAPSHOT_NAME)
 #: The file starts with this line, so that nothing else is ever unmarshalled as a snapshot.
 MAGIC = b"vodspec snapshot 1\n"
@@ -60,8 +51,7 @@ MARSHAL_VERSION = 2
 def rows(
     fields: tuple[str, ...], records: Iterable[Mapping[str, object]]
 ) -> tuple[tuple[object, ...], ...]:
-    """Published JSON records as snapshot rows: ``fields`` in order, lists as tuples (KeyError
-    for a missing field)."""
+    """Published JSON records as rows of ``fields``, lists as tuples (KeyError: one is missing)."""
     return tuple(
         tuple(tuple(value) if isinstance(value, list) else value for value in values)
         for values in ([record[name] for name in fields] for record in records)
@@ -71,8 +61,8 @@ def rows(
 def make(
     version: str, package_sha256: str, records: Mapping[str, Iterable[Mapping[str, object]]]
 ) -> Snapshot:
-    """The snapshot of a published package: its version, the sha256 of its datapackage.json
-    and its JSON records by kind (the build writes it; validate compares with it)."""
+    """The snapshot of a published package: its version, its datapackage.json's sha256 and its
+    JSON records by kind."""
     return {
         "data_version": version,
         "package_sha256": package_sha256,
@@ -93,8 +83,7 @@ def dumps(snapshot: Snapshot) -> bytes:
 
 
 def read(path: str = SNAPSHOT_FILE) -> Snapshot:
-    """The snapshot at ``path``; a missing, foreign or mangled file is a PublishError. At most
-    MAX_BYTES + 1 bytes are read (a larger file is not a snapshot)."""
+    """The snapshot at ``path``; a missing, foreign, mangled or too large file is a PublishError."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -117,9 +106,8 @@ def parse(data: bytes) -> Snapshot:
 
 
 def _fits(snapshot: object, budget: int) -> bool:
-    """Whether the rows hold no more text than the file's size. Marshal follows
-    back-references, which version 2 never writes: a small file could otherwise hold rows
-    of gigabytes. (What else is not a snapshot's shape, the registry refuses.)"""
+    """Whether the rows hold no more text than the file's size: marshal follows back-references
+    (version 2 never writes them), so a small file could otherwise hold rows of gigabytes."""
     if type(snapshot) is not dict:
         return False
     for key in ("status_codes", "error_codes"):

@@ -1,13 +1,7 @@
 """The HTTP standard's view of each status code: data, no network.
 
-Phrases and references are those of the IANA "HTTP Status Code Registry" as RFC 9110
-(June 2022) left it, typed in from the RFCs cited. Python's ``http.HTTPStatus`` agrees
-with every phrase but four that RFC 9110 renamed and CPython 3.11 still spells the old way
-(413 Request Entity Too Large, 414 Request-URI Too Long, 416 Requested Range Not
-Satisfiable, 422 Unprocessable Entity); ``tests/test_standard.py`` checks exactly that.
-
-``STANDARD_RETRY`` is the conventional client view of which codes a retry may cure, each
-with the text that says so. It is kept apart from the vendor's ``retry``, never mixed in.
+The IANA "HTTP Status Code Registry" as RFC 9110 (June 2022) left it; not http.HTTPStatus,
+which CPython 3.11 still spells four renamed phrases the old way and which has no references.
 """
 
 from __future__ import annotations
@@ -99,8 +93,7 @@ EARLIER_PHRASES: dict[int, tuple[str, ...]] = {
 
 
 def standard_phrase(code: int) -> str | None:
-    entry = IANA_STATUS_CODES.get(code)
-    return entry[0] if entry else None
+    return IANA_STATUS_CODES.get(code, (None, None))[0]
 
 
 def known_phrases(code: int) -> tuple[str, ...]:
@@ -110,8 +103,7 @@ def known_phrases(code: int) -> tuple[str, ...]:
 
 
 def standard_reference(code: int) -> str | None:
-    entry = IANA_STATUS_CODES.get(code)
-    return entry[1] if entry else None
+    return IANA_STATUS_CODES.get(code, (None, None))[1]
 
 
 def standard_retry(code: int) -> str:
