@@ -57,18 +57,13 @@ class ChangeJSON(_Document):
     record: dict[str, Any] | None = None
 
 
-class Changes(_Document):
-    """The changes between two packages and the bump they demand."""
+class DiffDocument(_Document):
+    """`vodspec diff --json`: the changes between two packages and the bump they demand."""
 
     bump: Level | None
     changes: list[ChangeJSON]
     schema_changes: list[str]
     source_changes: dict[str, dict[str, Transition]]
-
-
-class DiffDocument(Changes):
-    """`vodspec diff --json`."""
-
     old_version: str
     new_version: str
 
