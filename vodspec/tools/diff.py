@@ -151,7 +151,7 @@ def _reasons(records: list[Any]) -> list[tuple[str | None, object]]:
     return [
         (record.get(REASON), record.get(CODE))
         for record in records
-        if isinstance(record, dict) and isinstance(record.get(REASON), str)
+        if isinstance(record.get(REASON), str)
     ]
 
 
