@@ -1,8 +1,6 @@
-"""Compare two published datasets: what changed, and which semver bump that demands.
-
-Only computing: how changes are written for people and machines is vodspec.tools.changes.
-
-Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packages.
+"""Compare two published datasets: what changed, and which semver bump that demands. Only
+computing (vodspec.tools.changes writes it out), on the parsed JSON: ``vodspec diff`` needs
+no extra packages.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """`vodspec lint`: where the vendor's pages depart from the HTTP standard or from each other.
 
 Each rule checks one mechanical thing and cites its reference; a finding shows the
-vendor's words next to the standard's. Status rules read the status page; error-code rules
-read the error-code page (and the status page, for the statuses it lists). Standard
-library only.
+vendor's words next to the standard's. Error-code rules read the status page too, for the
+statuses it lists. Standard library only.
 """
 
 from __future__ import annotations
