@@ -1,14 +1,12 @@
-"""Compare two published datasets: what changed, and which semver bump that demands.
-
-Only computing: how changes are written for people and machines is vodspec.tools.changes.
-
-Works on the parsed JSON (plain dicts), so ``vodspec diff`` needs no extra packages.
+"""Compare two published datasets: what changed, and which semver bump that demands. Only
+computing (vodspec.tools.changes writes it out), on the parsed JSON: ``vodspec diff`` needs
+no extra packages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Final, Literal, get_args
 
 from vodspec.layout import STATUS_CODES
 from vodspec.reading import RECORD_TYPES
@@ -37,10 +35,11 @@ SOURCE_FIELDS = ("sha256", DOC_ID, "title", "url", "id", "file", "service")
 #: The bumps a change of the data demands (see docs/versioning.md).
 Level = Literal["patch", "minor", "major"]
 ChangeKind = Literal["added", "removed", "changed"]
+#: Bump levels, lowest first: None < patch < minor < major.
 LEVELS: tuple[Level | None, ...] = (None, *get_args(Level))
 #: A changes.json entry's bump: a level, or that of the first publication.
 EntryBump = Level | Literal["initial"]
-INITIAL: EntryBump = "initial"
+INITIAL: Final = "initial"
 #: The version of a dataset's first publication.
 INITIAL_VERSION = "1.0.0"
 
@@ -63,11 +62,6 @@ class Diff:
     @property
     def removed(self) -> tuple[Change, ...]:
         return tuple(change for change in self.changes if change.kind == "removed")
-
-
-def highest(a: Level | None, b: Level | None) -> Level | None:
-    """The higher of two bump levels (None < patch < minor < major)."""
-    return a if LEVELS.index(a) >= LEVELS.index(b) else b
 
 
 def _key(record: dict[str, Any], key_fields: tuple[str, ...]) -> tuple[Any, ...]:
@@ -155,7 +149,7 @@ def _reasons(records: list[Any]) -> list[tuple[str | None, object]]:
     return [
         (record.get(REASON), record.get(CODE))
         for record in records
-        if isinstance(record, dict) and isinstance(record.get(REASON), str)
+        if isinstance(record.get(REASON), str)
     ]
 
 
@@ -178,13 +172,13 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
         if fields:
             changes.append(Change(_key(new_record, key_fields), "changed", fields))
             for name, (before, after) in fields.items():
-                level = highest(level, _field_level(name, before, after))
+                level = max(level, _field_level(name, before, after), key=LEVELS.index)
     for record in removed:
         changes.append(Change(_key(record, key_fields), "removed", record=record))
         level = "major"
     for record in added:
         changes.append(Change(_key(record, key_fields), "added", record=record))
-        level = highest(level, "minor")
+        level = max(level, "minor", key=LEVELS.index)
     if _phrase_lookups_broken(old.get("records", []), new.get("records", [])):
         level = "major"
     changes.sort(key=lambda change: _sort_key(change.key))
@@ -198,7 +192,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             level = "major"
         for name in new_types.keys() - old_types.keys():
             schema_changes.append(f"field {name} added")
-            level = highest(level, "minor")
+            level = max(level, "minor", key=LEVELS.index)
         for name in old_types.keys() & new_types.keys():
             if old_types[name] and new_types[name] and old_types[name] != new_types[name]:
                 schema_changes.append(f"field {name} retyped")
@@ -215,7 +209,7 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
         else {}
     )
     if source_changes:
-        level = highest(level, "patch")
+        level = max(level, "patch", key=LEVELS.index)
     return Diff(level, tuple(changes), tuple(sorted(schema_changes)), source_changes)
 
 
@@ -250,10 +244,7 @@ def _empty(kind: str) -> dict[str, Any]:
 
 
 def package_level(diffs: dict[str, Diff]) -> Level | None:
-    level: Level | None = None
-    for diff in diffs.values():
-        level = highest(level, diff.level)
-    return level
+    return max((diff.level for diff in diffs.values()), key=LEVELS.index, default=None)
 
 
 def key_text(key: tuple[Any, ...]) -> str:

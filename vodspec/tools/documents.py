@@ -1,9 +1,7 @@
 """The published documents besides the datasets, as pydantic models: the one statement of
-their shapes (changes.json's entries, datapackage.json, `vodspec diff --json`).
-
-The writers (tools.changes, tools.publish.render) build plain dicts, in these models' key
-order: `vodspec diff` runs without pydantic. validate loads the published files through
-these models. The datasets' own models are tools.scrape.models.
+their shapes (changes.json's entries, datapackage.json, `vodspec diff --json`), which
+validate loads them through. The writers (tools.changes, tools.publish.render) build plain
+dicts in these models' key order, since `vodspec diff` runs without pydantic.
 """
 
 from __future__ import annotations
@@ -57,18 +55,13 @@ class ChangeJSON(_Document):
     record: dict[str, Any] | None = None
 
 
-class Changes(_Document):
-    """The changes between two packages and the bump they demand."""
+class DiffDocument(_Document):
+    """`vodspec diff --json`: the changes between two packages and the bump they demand."""
 
     bump: Level | None
     changes: list[ChangeJSON]
     schema_changes: list[str]
     source_changes: dict[str, dict[str, Transition]]
-
-
-class DiffDocument(Changes):
-    """`vodspec diff --json`."""
-
     old_version: str
     new_version: str
 

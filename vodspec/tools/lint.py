@@ -1,13 +1,13 @@
 """`vodspec lint`: where the vendor's pages depart from the HTTP standard or from each other.
 
 Each rule checks one mechanical thing and cites its reference; a finding shows the
-vendor's words next to the standard's. Status rules read the status page; error-code rules
-read the error-code page (and the status page, for the statuses it lists). Standard
-library only.
+vendor's words next to the standard's. Error-code rules read the status page too, for the
+statuses it lists. Standard library only.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -56,8 +56,9 @@ class Rule:
         self,
         code: int | str,
         vendor: str | None,
-        standard: str | None,
         message: str,
+        *,
+        standard: str | None = None,
         reference: str | None = None,
     ) -> Finding:
         """A finding of this rule, citing its reference unless the finding has its own."""
@@ -137,10 +138,7 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     if registered is None:
         return [
             RULES["unregistered-code"].finding(
-                code,
-                reason,
-                None,
-                f"{code} is not a registered status code",
+                code, reason, f"{code} is not a registered status code"
             )
         ]
     if reason is None or reason == registered:
@@ -148,7 +146,7 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
     squash = "".join(reason.split()), "".join(registered.split())
     if squash[0] == squash[1]:
         rule = "phrase-spacing"
-    elif reason.casefold() == registered.casefold() or squash[0].casefold() == squash[1].casefold():
+    elif squash[0].casefold() == squash[1].casefold():  # casefold() makes no whitespace
         rule = "phrase-case"
     else:
         rule = "phrase-wording"
@@ -156,9 +154,9 @@ def _phrase_findings(code: int, reason: str | None) -> list[Finding]:
         RULES[rule].finding(
             code,
             reason,
-            registered,
             f"{code}: the page says {reason!r}, the registry {registered!r}",
-            str(standard_reference(code)),
+            standard=registered,
+            reference=str(standard_reference(code)),
         )
     ]
 
@@ -174,10 +172,10 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
                 RULES["retry-contradicts-standard"].finding(
                     code,
                     record.get(DESCRIPTION),
-                    STANDARD_RETRY[code],
                     f"{code}: the page says not to retry;"
                     " the standard view is that a retry may succeed",
-                    STANDARD_RETRY[code].split(":")[0],
+                    standard=STANDARD_RETRY[code],
+                    reference=STANDARD_RETRY[code].split(":")[0],
                 )
             )
         findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
@@ -187,9 +185,9 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
             RULES["missing-429"].finding(
                 429,
                 None,
-                IANA_STATUS_CODES[429][0],
                 "429 Too Many Requests is not listed;"
                 " rate-limited APIs return it (with Retry-After)",
+                standard=IANA_STATUS_CODES[429][0],
             )
         )
     return sorted(findings, key=lambda f: (f.code, f.rule))
@@ -202,7 +200,6 @@ def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
         RULES["retry-advice-mentioned-not-given"].finding(
             code,
             paragraph,
-            None,
             f"{code}: a paragraph mentions the {mentioned.value} sentence without"
             " giving it; retry is not taken from it",
         )
@@ -217,31 +214,26 @@ def lint_error_records(
     """Every finding for an error-code dataset's records, by code then rule."""
     findings: list[Finding] = []
     by_code: dict[str, dict[int, None]] = {}  # each code's statuses, in page order
-    rows: dict[tuple[str, object], int] = {}  # how many rows list each code and status
+    rows: Counter[tuple[str, object]] = Counter()  # how many rows list each code and status
     for record in errors:
-        status = record.get(HTTP_STATUS)
+        code, status = record[ERROR_CODE], record.get(HTTP_STATUS)
         if isinstance(status, int):
-            by_code.setdefault(record[ERROR_CODE], {})[status] = None
-        key = (record[ERROR_CODE], status)
-        rows[key] = rows.get(key, 0) + 1
-        if rows[key] == 2:  # once, at its second row (exact repeats were kept once)
+            by_code.setdefault(code, {})[status] = None
+        rows[code, status] += 1
+        if rows[code, status] == 2:  # once, at its second row (exact repeats were kept once)
             under = f"under HTTP {status}" if isinstance(status, int) else "with no HTTP status"
             findings.append(
                 RULES["error-code-listed-twice"].finding(
-                    record[ERROR_CODE],
+                    code,
                     None if status is None else str(status),
-                    None,
-                    f"{record[ERROR_CODE]} is listed more than once {under}",
+                    f"{code} is listed more than once {under}",
                 )
             )
-        if status is None and record.get(HTTP_STATUS_TEXT):
+        cell = record.get(HTTP_STATUS_TEXT)
+        if status is None and cell:
             findings.append(
                 RULES["odd-status-cell"].finding(
-                    record[ERROR_CODE],
-                    record[HTTP_STATUS_TEXT],
-                    None,
-                    f"{record[ERROR_CODE]}: the status cell"
-                    f" {record[HTTP_STATUS_TEXT]!r} is no HTTP status",
+                    code, cell, f"{code}: the status cell {cell!r} is no HTTP status"
                 )
             )
         texts = [record.get(name) for name in (MESSAGE, DESCRIPTION, REMEDY)]
@@ -249,10 +241,7 @@ def lint_error_records(
         if len(given) == len(texts) and len(set(map(phrase_key, given))) == 1:
             findings.append(
                 RULES["error-code-without-remedy"].finding(
-                    record[ERROR_CODE],
-                    given[2],
-                    None,
-                    f"{record[ERROR_CODE]}: message, description and remedy are the same text",
+                    code, given[2], f"{code}: message, description and remedy are the same text"
                 )
             )
     for code, listed in by_code.items():
@@ -261,7 +250,6 @@ def lint_error_records(
                 RULES["error-code-under-several-statuses"].finding(
                     code,
                     " ".join(map(str, listed)),
-                    None,
                     f"{code} is listed under HTTP {', '.join(map(str, listed))}",
                 )
             )
@@ -277,50 +265,32 @@ def lint_error_records(
                 RULES["error-status-not-on-status-page"].finding(
                     status,
                     ", ".join(dict.fromkeys(codes)),
-                    standard_phrase(status),
                     f"{len(codes)} error code(s) are listed under {status}, which the status"
                     " page does not list",
+                    standard=standard_phrase(status),
                 )
             )
     return sorted(findings, key=lambda f: (str(f.code), f.rule))
-
-
-def lint_all(
-    statuses: list[dict[str, Any]],
-    errors: list[dict[str, Any]] | None = None,
-    notes: list[dict[str, Any]] | None = None,
-) -> list[Finding]:
-    """The status page's findings, then the error-code page's, then the pages' notes."""
-    findings = lint_records(statuses) + lint_error_records(errors or [], statuses)
-    return findings + lint_notes(notes or [])
 
 
 def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
     """One finding per row a dataset keeps as a note only (odd cells kept in a record are
     the record rules' business)."""
     return [
-        RULES["page-note"].finding(
-            f"line {note.get('line')}",
-            note.get("text"),
-            None,
-            str(note.get("why")),
-        )
+        RULES["page-note"].finding(f"line {note['line']}", note["text"], note["why"])
         for note in notes
-        if isinstance(note, dict) and not note.get("in_records")
+        if not note.get("in_records")
     ]
 
 
 def lint_datasets(datasets: Mapping[str, dict[str, Any]]) -> list[Finding]:
-    """The findings for published datasets (JSON documents), by kind; the records of a page
-    and the notes of odd content it kept."""
+    """The findings for published datasets (JSON documents): the status page's, then the
+    error-code page's, then the notes of odd content the pages kept."""
     records = {kind: dataset["records"] for kind, dataset in datasets.items()}
-    notes = [
-        note
-        for dataset in datasets.values()
-        if isinstance(dataset.get("notes"), list)
-        for note in dataset["notes"]
-    ]
-    return lint_all(records.get(STATUS_CODES, []), records.get(ERROR_CODES), notes)
+    statuses = records.get(STATUS_CODES, [])
+    notes = [note for dataset in datasets.values() for note in dataset.get("notes", [])]
+    findings = lint_records(statuses) + lint_error_records(records.get(ERROR_CODES, []), statuses)
+    return findings + lint_notes(notes)
 
 
 def lint_json(datasets: Mapping[str, dict[str, Any]]) -> bytes:

@@ -1,8 +1,6 @@
-"""Check a published data dir: its datasets (loaded through the pydantic models, the one
-statement of their shape), JSON/CSV agreement, snapshot, file hashes, history.
-
-Needs the scrape extra (pydantic); the check that raw/ gives the same data, which needs the
-scraper too, lives in the build.
+"""Check a published data dir: its datasets and documents (loaded through their pydantic
+models), JSON/CSV agreement, snapshot, file hashes, history. The check that raw/ gives the
+same data needs the scraper too: it lives in the build.
 """
 
 from __future__ import annotations
@@ -13,32 +11,36 @@ import io
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
 from vodspec import layout, snapshot
 from vodspec.errors import PublishError, VodspecError, shown_path
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, PACKAGE_NAME
 from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, semver, shown
 from vodspec.tools.changes import render_changelog
-from vodspec.tools.diff import INITIAL, INITIAL_VERSION, Level, bump
+from vodspec.tools.diff import INITIAL, INITIAL_VERSION, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import lint_json
 from vodspec.tools.scrape.models import MODELS, first_problem
+
+#: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).
+HISTORY_KEY: Final = "history_sha256"
+#: An entry's hashes of the files its build wrote (entries after 1.1.0).
+FILES_KEY: Final = "files"
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a published dir, for people (``text``) and for the build (``kind``).
 
-    ``damaged``: not what the last build left (edited, lost, added or forged); the build
-    refuses to build on it. ``stale``: a rendering an older vodspec left (CHANGELOG.md, or a
-    publication from before the snapshot travelled in the data dir); the next build renders
-    it anew. ``unsealed``: the newest entry of changes.json carries no history hash (an older
-    vodspec published it, or the hash was stripped to edit older entries unseen); the build
-    goes on only with ``--seal-history``. ``raw``: the data is not what raw/ gives with this
-    vodspec (see :func:`raw_problems` and the build's ``rescrape_problems``).
+    ``damaged``: not what the last build left; the build refuses to build on it. ``stale``:
+    a rendering an older vodspec left; the next build renders it anew. ``unsealed``: the
+    newest entry of changes.json has no history hash (an older vodspec, or a hash stripped);
+    the build goes on only with ``--seal-history``. ``raw``: the data is not what raw/ gives
+    with this vodspec (see :func:`raw_notes` and the build's ``rescrape_problems``).
     """
 
     text: str
@@ -76,7 +78,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
         for path in sorted(directory.iterdir())
         if path.is_symlink()
     ]
-    files = {layout.PACKAGE_NAME: data.read(layout.PACKAGE_NAME)}
+    files = {PACKAGE_NAME: data.read(PACKAGE_NAME)}
     versions = set()
     hashes: dict[str, Any] = {}
     datasets: dict[str, Any] = {}
@@ -88,7 +90,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
             hashes[kind] = (_source(dataset) or {}).get("sha256")
-    package = data.json(layout.PACKAGE_NAME)
+    package = data.json(PACKAGE_NAME)
     problems += map(Problem, _check_package(package, files, versions))
     # Read as JSON, a file may still say two things: a repeated key is one value to this
     # reader (the last) and another to a reader that keeps the first.
@@ -100,30 +102,25 @@ def validate_dir(data: DataDir) -> list[Problem]:
         for name in sorted(files)
         if name.endswith(".json") and files[name] != dump_json(data.json(name))
     ]
-    entries, history = _check_changes(data, versions, hashes, datasets)
-    problems += history
+    problems += _check_changes(data, versions, hashes, datasets)
     if problems:
         return problems
-    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
-    problems += _check_snapshot(data, package, records, entries)
-    if layout.STATUS_CODES in kinds:
-        lint = lint_json(datasets)
-        if data.has(layout.LINT_NAME) and data.read(layout.LINT_NAME) != lint:
-            problems.append(
-                Problem(f"{layout.LINT_NAME}: not the findings for the published records (rebuild)")
-            )
+    problems += _check_snapshot(data, package, datasets)
+    linted = layout.STATUS_CODES in kinds and data.has(LINT_NAME)
+    if linted and data.read(LINT_NAME) != lint_json(datasets):
+        problems.append(
+            Problem(f"{LINT_NAME}: not the findings for the published records (rebuild)")
+        )
     return problems
 
 
 def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
-    """The sources in ``raw_dir`` that changed since ``data`` was published (a fetch
-    not built yet: the data is sound, only not the newest; the next build publishes them),
-    as notes; and, as problems, pages that are those of an OLDER version (raw/ reverted, or
-    the data's source hash edited to hide it from the re-scrape). For a dir that
-    :func:`validate_dir` found sound: its datasets and history loaded through their models."""
+    """As notes, the sources in ``raw_dir`` that changed since ``data`` was published (a
+    fetch not built yet); as problems, pages of an OLDER version (raw/ reverted, or the
+    source hash edited to hide the data from the re-scrape). For a dir validate_dir passed."""
     notes: list[str] = []
     problems: list[Problem] = []
-    entries = data.json(layout.CHANGES_NAME)
+    entries = data.json(CHANGES_NAME)
     for kind in data.kinds():
         dataset = data.json(layout.json_name(kind))
         source = dataset["source"]
@@ -163,17 +160,13 @@ def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
     return notes, problems
 
 
-def _check_snapshot(
-    data: DataDir,
-    package: Any,
-    records: dict[str, list[dict[str, Any]]],
-    entries: list[dict[str, Any]],
-) -> list[Problem]:
+def _check_snapshot(data: DataDir, package: Any, datasets: dict[str, Any]) -> list[Problem]:
     """The accessor's snapshot holds exactly what the dir publishes (version, package hash and
-    every record), byte for byte: 1 == 1.0 == True, and marshal could write them other ways."""
+    every record), byte for byte: 1 == 1.0 == True, and marshal could write them other ways.
+    For a dir whose other files are sound."""
     name = snapshot.SNAPSHOT_NAME
     if not data.has(name):
-        if entries and FILES_KEY not in entries[0]:  # published before it lived in the data dir
+        if FILES_KEY not in data.json(CHANGES_NAME)[0]:  # published before it lived in data/
             return [Problem(f"{name}: missing (an older vodspec published this dir)", "stale")]
         return [Problem(f"{name}: lost (the last build wrote it)")]
     try:
@@ -182,7 +175,8 @@ def _check_snapshot(
     except VodspecError as exc:
         return [Problem(str(exc))]
     # The package and the records loaded through their models: make() finds every field.
-    sha = hashlib.sha256(data.read(layout.PACKAGE_NAME)).hexdigest()
+    sha = hashlib.sha256(data.read(PACKAGE_NAME)).hexdigest()
+    records = {kind: dataset["records"] for kind, dataset in datasets.items()}
     if published != snapshot.dumps(snapshot.make(package["version"], sha, records)):
         return [Problem(f"{name}: not the records {data.path} publishes (edited or stale)")]
     return []
@@ -190,34 +184,34 @@ def _check_snapshot(
 
 def _check_changes(
     data: DataDir, versions: set[Any], hashes: dict[str, Any], datasets: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The history (its entries, and its problems): changes.json is a chain of entries that
-    starts at 1.0.0, its newest entry names the published sources and the files the last
-    build wrote, and CHANGELOG.md is rendered from it."""
-    if not data.has(layout.CHANGES_NAME):
-        return [], [Problem(f"{layout.CHANGES_NAME}: missing; the data's history is lost")]
-    entries = data.json(layout.CHANGES_NAME)
+) -> list[Problem]:
+    """The history's problems: changes.json is a chain of entries that starts at 1.0.0, its
+    newest entry names the published sources and the files the last build wrote, and
+    CHANGELOG.md is rendered from it."""
+    if not data.has(CHANGES_NAME):
+        return [Problem(f"{CHANGES_NAME}: missing; the data's history is lost")]
+    entries = data.json(CHANGES_NAME)
     if (
         not isinstance(entries, list)
         or not entries
         or not all(isinstance(e, dict) for e in entries)
     ):
-        return [], [Problem(f"{layout.CHANGES_NAME}: expected a non-empty list of versions")]
-    newest, texts = _load_entries(entries)
-    texts = texts or history_problems(entries)
-    if data.read(layout.CHANGES_NAME) != dump_json(entries):
+        return [Problem(f"{CHANGES_NAME}: expected a non-empty list of versions")]
+    loaded, texts = _load_entries(entries)
+    texts = texts or history_problems(loaded, entries)
+    if data.read(CHANGES_NAME) != dump_json(entries):
         texts.append(
-            f"{layout.CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
+            f"{CHANGES_NAME}: not as vodspec writes it (keys repeated, reordered or"
             " spaced otherwise: edited by hand)"
         )
     if texts:
-        return entries, list(map(Problem, texts))
-    assert newest is not None  # every entry loaded
+        return list(map(Problem, texts))
+    newest = loaded[0]
     problems = []
     if newest.history_sha256 is None:
         problems.append(
             Problem(
-                f"{layout.CHANGES_NAME}: the newest entry has no {HISTORY_KEY}, so nothing"
+                f"{CHANGES_NAME}: the newest entry has no {HISTORY_KEY}, so nothing"
                 " proves the older entries are as published: the hash was stripped (restore"
                 " the dir, e.g. `git checkout -- data`), or a vodspec older than the chain"
                 " published it (only then, and only for a history you published yourself,"
@@ -231,28 +225,24 @@ def _check_changes(
     problems += map(Problem, texts)
     try:
         expected = render_changelog(entries).encode("utf-8")
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        text = f"{layout.CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"
-        return entries, [*problems, Problem(text)]
-    if not data.has(layout.CHANGELOG_NAME):
+    except KeyError as exc:  # a changed record without its "fields": the model lets it pass
+        text = f"{CHANGES_NAME}: malformed entry ({type(exc).__name__}: {exc})"
+        return [*problems, Problem(text)]
+    if not data.has(CHANGELOG_NAME):
+        problems.append(Problem(f"{CHANGELOG_NAME}: lost (a build renders it from {CHANGES_NAME})"))
+    elif data.read(CHANGELOG_NAME) != expected:
         problems.append(
             Problem(
-                f"{layout.CHANGELOG_NAME}: lost (a build renders it from {layout.CHANGES_NAME})"
-            )
-        )
-    elif data.read(layout.CHANGELOG_NAME) != expected:
-        problems.append(
-            Problem(
-                f"{layout.CHANGELOG_NAME}: not what {layout.CHANGES_NAME} renders to (edited by"
+                f"{CHANGELOG_NAME}: not what {CHANGES_NAME} renders to (edited by"
                 " hand, or rendered by an older vodspec: `vodspec build` renders it again)",
                 "stale",
             )
         )
-    return entries, problems
+    return problems
 
 
-def _load_entries(entries: list[dict[str, Any]]) -> tuple[VersionEntry | None, list[str]]:
-    """The newest entry, loaded; or the first entry that does not load through its model
+def _load_entries(entries: list[dict[str, Any]]) -> tuple[list[VersionEntry], list[str]]:
+    """The entries, loaded; or the first entry that does not load through its model
     (strict, no key vodspec does not write), as one line."""
     loaded = []
     for number, entry in enumerate(entries, 1):
@@ -260,8 +250,8 @@ def _load_entries(entries: list[dict[str, Any]]) -> tuple[VersionEntry | None, l
             loaded.append(VersionEntry.model_validate(entry))
         except ValidationError as exc:
             where = "the newest entry" if number == 1 else f"entry {number}"
-            return None, [f"{layout.CHANGES_NAME}: {where}: {first_problem(exc)}"]
-    return loaded[0], []
+            return [], [f"{CHANGES_NAME}: {where}: {first_problem(exc)}"]
+    return loaded, []
 
 
 def _newest_entry_problems(
@@ -270,7 +260,7 @@ def _newest_entry_problems(
     """What the newest entry says of the published data is what the data says: its version,
     its sources (which, their hash, id and doc id, and the new values of a source change); no
     key vodspec does not write, and no change of a dataset that is not published."""
-    where = f"{layout.CHANGES_NAME}: the newest entry"
+    where = f"{CHANGES_NAME}: the newest entry"
     problems = []
     if newest.version not in versions:
         problems.append(f"{where} is {_plain(newest.version)}, not the published version")
@@ -329,7 +319,7 @@ def _newest_changes_problems(newest: VersionEntry, datasets: dict[str, Any]) -> 
             continue
         if not found:
             problems.append(
-                f"{layout.CHANGES_NAME}: change {number} of the newest entry is not what the"
+                f"{CHANGES_NAME}: change {number} of the newest entry is not what the"
                 f" data holds ({change.kind} {shown(change.key)}): edited by hand"
             )
     return problems
@@ -339,7 +329,7 @@ def _check_files(data: DataDir, recorded: dict[str, str] | None) -> list[str]:
     """Every file the last build wrote is there with its bytes, and no other file is."""
     if recorded is None:
         return []  # published before builds recorded their files
-    present = {p.name for p in data.path.iterdir()} - {layout.CHANGES_NAME, layout.CHANGELOG_NAME}
+    present = {p.name for p in data.path.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
     problems = [
         f"{name}: not written by the last build" for name in sorted(present - set(recorded))
     ]
@@ -378,13 +368,13 @@ def chain_problems(entries: list[dict[str, Any]]) -> list[str]:
                 since.setdefault(key, version)
             elif key in since:
                 problems.append(
-                    f"{layout.CHANGES_NAME}: {version} has no {key} though {since[key]}, older,"
+                    f"{CHANGES_NAME}: {version} has no {key} though {since[key]}, older,"
                     " has one (the history was edited)"
                 )
         recorded = entry.get(HISTORY_KEY)
         if recorded is not None and recorded != _joined_sha256(texts[number + 1 :]):
             problems.append(
-                f"{layout.CHANGES_NAME}: the history before {version} is not the one it was"
+                f"{CHANGES_NAME}: the history before {version} is not the one it was"
                 " published on (an entry deleted, reordered or edited)"
             )
         if problems:
@@ -398,31 +388,21 @@ def _joined_sha256(texts: list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-#: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).
-HISTORY_KEY: Final = "history_sha256"
-#: An entry's hashes of the files its build wrote (entries after 1.1.0).
-FILES_KEY: Final = "files"
-
-
-def history_problems(entries: list[dict[str, Any]]) -> list[str]:
-    """Versions only go forward, one bump at a time, as each entry's bump says; 1.0.0 first."""
+def history_problems(loaded: list[VersionEntry], entries: list[dict[str, Any]]) -> list[str]:
+    """Versions (of the ``entries`` loaded) only go forward, one bump at a time, as each
+    entry's bump says; 1.0.0 first."""
     problems = []
-    versions = [semver(entry.get("version")) for entry in entries]
-    for number, version in enumerate(versions, 1):
-        if version is None:
-            return [f"{layout.CHANGES_NAME}: entry {number} has no semver version"]
-    for newer, older in itertools.pairwise(entries):
-        level = newer.get("bump")
-        if level not in get_args(Level) or bump(older["version"], level) != newer["version"]:
+    for number, entry in enumerate(loaded, 1):
+        if semver(entry.version) is None:
+            return [f"{CHANGES_NAME}: entry {number} has no semver version"]
+    for newer, older in itertools.pairwise(loaded):
+        if newer.bump == INITIAL or bump(older.version, newer.bump) != newer.version:
             problems.append(
-                f"{layout.CHANGES_NAME}: {_plain(newer['version'])}"
-                f" ({_plain(newer.get('bump'))}) does not"
-                f" follow {older['version']}; versions only go forward, one bump at a time"
+                f"{CHANGES_NAME}: {_plain(newer.version)} ({newer.bump}) does not"
+                f" follow {older.version}; versions only go forward, one bump at a time"
             )
-    if versions[-1] != semver(INITIAL_VERSION) or entries[-1].get("bump") != INITIAL:
-        problems.append(
-            f"{layout.CHANGES_NAME}: the oldest entry is not the initial {INITIAL_VERSION}"
-        )
+    if loaded[-1].version != INITIAL_VERSION or loaded[-1].bump != INITIAL:
+        problems.append(f"{CHANGES_NAME}: the oldest entry is not the initial {INITIAL_VERSION}")
     return problems or chain_problems(entries)
 
 
@@ -453,11 +433,7 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
         return [f"{name}: {len(rows)} rows, the JSON has {len(records)} records"]
     problems = []
     for number, (row, record) in enumerate(zip(rows, records, strict=True), 1):
-        expected = {
-            key: layout.csv_cell(value)
-            for key, value in record.items()
-            if key not in layout.CSV_OMITTED
-        }
+        expected = {key: layout.csv_cell(record[key]) for key in layout.csv_columns([*record])}
         if set(row) != set(expected):
             return [f"{name}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"]
         for key, text in expected.items():
@@ -474,27 +450,27 @@ def _check_package(package: Any, files: dict[str, bytes], versions: set[Any]) ->
     try:
         loaded = DataPackage.model_validate(package)
     except ValidationError as exc:
-        return [f"{layout.PACKAGE_NAME}: {first_problem(exc)}"]
+        return [f"{PACKAGE_NAME}: {first_problem(exc)}"]
     problems = []
     if len(versions) != 1 or loaded.version not in versions:
         problems.append(
-            f"{layout.PACKAGE_NAME}: versions disagree: package {_plain(loaded.version)},"
+            f"{PACKAGE_NAME}: versions disagree: package {_plain(loaded.version)},"
             f" datasets {shown(sorted(map(str, versions)), 80)}"
         )
     for resource in loaded.resources:
         data = files.get(resource.path)
         if data is None:
             problems.append(
-                f"{layout.PACKAGE_NAME}: resource {shown(resource.path)} is not a published file"
+                f"{PACKAGE_NAME}: resource {shown(resource.path)} is not a published file"
             )
             continue
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if resource.hash != digest or resource.bytes != len(data):
             problems.append(
-                f"{layout.PACKAGE_NAME}: {resource.path} does not match its recorded hash and size"
+                f"{PACKAGE_NAME}: {resource.path} does not match its recorded hash and size"
             )
     listed = {resource.path for resource in loaded.resources}
     for name in files:
-        if name != layout.PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
-            problems.append(f"{layout.PACKAGE_NAME}: {name} is published but not listed")
+        if name != PACKAGE_NAME and not name.endswith(".schema.json") and name not in listed:
+            problems.append(f"{PACKAGE_NAME}: {name} is published but not listed")
     return problems
