@@ -1,9 +1,8 @@
 """One reading of a page, as GitHub renders it: cmark-gfm to HTML, HTML to one lxml tree.
 
-cmark-gfm decides what is structure, raw HTML, code or comment, and every later step reads
-the one tree, never the raw text with its own idea of the syntax. Each table element gets
-its source line (:func:`line_map`) or the page is refused, as is one the parser could not
-read whole, or whose hidden content renderers would show differently.
+Every later step reads that tree, never the raw text with its own idea of the syntax. Each
+table element gets its source line (:func:`line_map`) or the page is refused, as is one the
+parser could not read whole or whose hidden content renderers would show differently.
 """
 
 from __future__ import annotations
@@ -48,7 +47,8 @@ FILTERED_TAGS = (
     "noframes",
     "plaintext",
 )
-#: Elements whose text a browser does not show as written (embedded, fallbacks, widgets).
+#: Elements whose text a browser does not show as written (embedded, fallbacks, widgets;
+#: <rp> wherever it stands, not only in <ruby>: HTML's style sheet hides it).
 HIDING_ELEMENTS = (
     "svg",
     "math",
@@ -66,7 +66,6 @@ HIDING_ELEMENTS = (
     "audio",
     "video",
     "link",
-    # HTML's style sheet hides it wherever it stands, not only in <ruby>.
     "rp",
 )
 #: Elements a browser shows other than as written: struck through, reversed, annotated, a bar.
@@ -85,15 +84,9 @@ SAFE_CSS = frozenset(
         "font-weight",
         "font-style",
         "border",
-        "border-collapse",
-        "border-width",
-        "border-style",
-        "border-color",
+        *(f"border-{part}" for part in ("collapse", "width", "style", "color")),
         "padding",
-        "padding-left",
-        "padding-right",
-        "padding-top",
-        "padding-bottom",
+        *(f"padding-{side}" for side in ("left", "right", "top", "bottom")),
     }
 )
 #: What could spell another property (``display:n\6f ne``), or load one.
@@ -220,18 +213,14 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
             what = f"noncharacter U+{ord(char):04X}, which no text holds"
         else:  # as text.normalize says it
             what = f"control character U+{ord(char):04X} (from a character reference)"
-        line = _first_line(text, places.get(char, []), char, start)
+        # Its first place from its element's line on, else anywhere (an attribute may stand
+        # above the line where its start tag ends).
+        offset = _line_offset(text, start)
+        written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
+        every = sorted({*places.get(char, []), *written})
+        at = next((place for place in every if place >= offset), every[0] if every else -1)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else start or None
         warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
-
-
-def _first_line(text: str, references: list[int], char: str, start: int) -> int | None:
-    """The line of ``char``'s first place (``references`` or itself) from its element's
-    line ``start`` on, else anywhere (an attribute may stand above where its tag ends)."""
-    offset = _line_offset(text, start)
-    written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
-    places = sorted({*references, *written})
-    at = next((place for place in places if place >= offset), places[0] if places else -1)
-    return text.count("\n", 0, at) + 1 if at >= 0 else start or None
 
 
 #: Searched in the page itself: U+0130 lower-cases to two characters, shifting positions.
@@ -347,9 +336,7 @@ def _find_line(source: list[bytes], start: int, wanted: str) -> int | None:
 #: Container markers opening a line deeper than the parser reads: the leading literal is
 #: searched for at C speed (``^`` is tried everywhere), the lookahead turns lines away early.
 _DEEP_CONTAINERS = re.compile(
-    rb"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){"
-    + str(MAX_NESTING).encode()
-    + b"}"
+    rb"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){%d}" % MAX_NESTING
 )
 #: No documentation table has this many rows (the corpus's largest has a few hundred).
 MAX_ROWS = 20_000
@@ -538,7 +525,13 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     # Where the checks find words in any case: on a Chinese page several times faster than
     # str.lower(), the same words (tests/test_reader_markup.py checks); positions in bytes.
     folded = encoded.lower()
-    _check_rows(folded)
+    # Before the parse builds them; counted rendered, as a row in a code block is no row.
+    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
+    if rows > MAX_ROWS:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
+            " more than any documentation table has"
+        )
     _check_after_html_end(encoded, folded)
     head_end = _head_end(encoded, folded)
     _check_filtered(text, encoded, folded, lines, head_end)
@@ -597,17 +590,6 @@ def _without_empty_anchors(html: bytes) -> bytes:
     parts = _EMPTY_ANCHORS.split(html)
     del parts[2::3]
     return b"".join(parts)
-
-
-def _check_rows(folded: bytes) -> None:
-    """Refuse, before the parse builds them, more rows than any documentation table has
-    (in the rendered page: a row in a code block is no row)."""
-    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
-    if rows > MAX_ROWS:
-        raise MarkupError(
-            f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
-            " more than any documentation table has"
-        )
 
 
 def html_parser() -> etree.HTMLParser:
@@ -748,11 +730,20 @@ def _head_end(encoded: bytes, folded: bytes) -> int:
 def _check_filtered(
     text: str, encoded: bytes, folded: bytes, lines: list[int], head_end: int
 ) -> None:
-    """Refuse FILTERED_TAGS, but in a saved document's <head>, which no renderer shows."""
+    """Refuse FILTERED_TAGS, but in a saved document's <head>, which no renderer shows: there
+    only a <style> that can hide text is refused, as it applies to the body."""
     if not _stands_before(folded, b"&", b"l") or _FILTERED_FOLDED.search(folded) is None:
         return
     rendered = encoded.decode(errors="replace")
-    _check_head_styles(text, rendered[:head_end].lower())
+    head = rendered[:head_end].lower()
+    for before, style in enumerate(re.finditer("&lt;style", head)):
+        end = head.find("&lt;/style", style.start())
+        if HIDING_CSS.search(head, style.end(), end if end >= 0 else len(head)):
+            raise MarkupError(
+                "a <style> in the page's head may hide or disguise content in its body;"
+                " renderers disagree about what such a page shows, so it is refused",
+                line=_line_of_word(text, "<style", skip=before),
+            )
     found = _FILTERED.search(rendered, head_end)
     if found is None:
         return
@@ -771,8 +762,7 @@ def _check_unfiltered(root: etree._Element, lines: list[int], source: list[bytes
     found = next(root.iter(*FILTERED_TAGS), None)
     if found is None:
         return
-    # libxml2 may count its line a line or so off.
-    mapped = _source_line(found, lines) or 1
+    mapped = _source_line(found, lines) or 1  # libxml2 may count its line a line or so off
     tag = f"<{found.tag}".encode()
     raise MarkupError(
         f"a <{found.tag}> element written so that GitHub's tag filter lets it through: a"
@@ -844,21 +834,6 @@ def _check_hiding(root: etree._Element, lines: list[int], folded: bytes) -> None
             line=_source_line(element, lines),
             row=_row_id(element),
         )
-
-
-def _check_head_styles(text: str, head: str) -> None:
-    """Refuse a <style> in a saved page's ``head`` (lower-cased, escaped) that can hide text
-    in the body."""
-    at = head.find("&lt;style")
-    while at >= 0:
-        end = head.find("&lt;/style", at)
-        if HIDING_CSS.search(head, at + len("&lt;style"), end if end >= 0 else len(head)):
-            raise MarkupError(
-                "a <style> in the page's head may hide or disguise content in its body;"
-                " renderers disagree about what such a page shows, so it is refused",
-                line=_line_of_word(text, "<style", skip=head.count("&lt;style", 0, at)),
-            )
-        at = head.find("&lt;style", at + 1)
 
 
 def _row_id(element: etree._Element) -> str | None:
