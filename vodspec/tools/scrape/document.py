@@ -1,21 +1,8 @@
 """One reading of a page, as GitHub renders it: cmark-gfm to HTML, HTML to one lxml tree.
 
-cmark-gfm (GitHub's own Markdown library, in C) decides what is Markdown structure, raw HTML,
-code or comment, with GFM's extensions (tables, strikethrough, autolinks) and its tag filter;
-its HTML goes to lxml, and every later step reads that one tree. Nothing reads structure
-from the raw text with its own idea of the syntax, so a table inside a code fence or a
-comment is code or a comment here too.
-
-Source lines: cmark marks each Markdown block with ``data-sourcepos`` but copies raw HTML
-blocks verbatim, unmarked. A raw HTML line is found again in the source, the first
-non-blank line after the previous block that ends with it (:func:`line_map`); each table
-element then carries its source line, and one that cannot be placed with certainty is
-refused. The checks for truncation and loss ask the same parser: once it has read the
-whole page, no table may still be open, no row or cell may stand outside a table, and
-libxml2 must not have hit its nesting limit (it drops what lies deeper).
-
-No CSS is interpreted: renderers disagree about what a page with hidden content shows
-(GitHub drops ``style`` and ``hidden``; a browser applies them), so such a page is refused.
+Every later step reads that tree, never the raw text with its own idea of the syntax. Each
+table element gets its source line (:func:`line_map`) or the page is refused, as is one the
+parser could not read whole or whose hidden content renderers would show differently.
 """
 
 from __future__ import annotations
@@ -34,9 +21,7 @@ from vodspec.tools.scrape.markdown import render_html
 from vodspec.tools.scrape.page import HEADINGS
 from vodspec.tools.scrape.text import located
 
-#: An element no page uses, put after the page's end (see _open_at_end). Before it, what
-#: ends a quoted attribute value or a comment the page may be cut off in, so that the mark
-#: is always an element of its own; where the page ends cleanly, that is text, removed.
+#: Put after the page's end (see _open_at_end), behind what ends a value or comment left open.
 END_TAG = "vodspec-end-of-page"
 END_CLOSERS = "\"'-->"
 END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
@@ -44,16 +29,13 @@ END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
 SOURCEPOS = "data-sourcepos"
 #: Where the reader keeps a table element's source line (refused in a page, like SOURCEPOS).
 LINE_ATTRIBUTE = "data-vodspec-line"
-#: Nesting deeper than libxml2's default limit is refused (see _check_parser_log).
+#: libxml2's default nesting limit: deeper nesting is refused.
 MAX_NESTING = 256
 #: libxml2 counts an element's line up to this and no further.
 MAX_PARSER_LINE = 65535
-#: Table structure elements: the end of the page must not fall inside one of them.
 TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
-#: What each part's start tag begins with in the source (built once, not per element).
 START_TAGS = {name: f"<{name}".encode() for name in TABLE_PARTS}
-#: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides
-#: them. Pages that use them are refused rather than read one way or the other.
+#: Elements cmark's tag filter escapes: GitHub shows them as text, a browser runs or hides them.
 FILTERED_TAGS = (
     "script",
     "style",
@@ -65,8 +47,8 @@ FILTERED_TAGS = (
     "noframes",
     "plaintext",
 )
-#: Elements whose text a browser does not show as written (embedded documents, fallbacks,
-#: closed widgets): a page holding one is refused.
+#: Elements whose text a browser does not show as written (embedded, fallbacks, widgets;
+#: <rp> wherever it stands, not only in <ruby>: HTML's style sheet hides it).
 HIDING_ELEMENTS = (
     "svg",
     "math",
@@ -84,24 +66,13 @@ HIDING_ELEMENTS = (
     "audio",
     "video",
     "link",
-    # Hidden wherever it stands (HTML's style sheet: rp { display: none }), not only in <ruby>.
     "rp",
 )
-#: Elements a browser shows other than as their text is written: struck through (text that
-#: reads as current once published), reversed (<bdo>), annotated (<ruby>, <rt>), drawn as a
-#: bar (<progress>, <meter>). A page holding one is refused too.
+#: Elements a browser shows other than as written: struck through, reversed, annotated, a bar.
 DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "rt", "progress", "meter")
-#: Table parts a browser does not keep inside a cell (it closes the cell, or nests a table
-#: whose rows would be read twice): a cell holding one is refused.
-TABLE_PARTS_IN_CELLS = ("caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th")
-#: A saved HTML document may start with these: its <head> is metadata (title, scripts,
-#: styles) that no browser shows, and the fetch step saves such pages.
+#: How a saved HTML document starts (the fetch step saves some): no browser shows its <head>.
 DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
-#: CSS is not interpreted: a ``style`` is accepted only when each declaration sets one of
-#: these properties, which cannot hide or disguise text; any other (display, visibility,
-#: opacity, font-size, color, clip, position, overflow, height, text-indent, transform…),
-#: and any escape or comment that could spell one (``display:n\6f ne``, ``/**/``), is
-#: refused. None of the real pages uses a style at all.
+#: The only properties a ``style`` may set: they cannot hide or disguise text.
 SAFE_CSS = frozenset(
     {
         "text-align",
@@ -113,27 +84,17 @@ SAFE_CSS = frozenset(
         "font-weight",
         "font-style",
         "border",
-        "border-collapse",
-        "border-width",
-        "border-style",
-        "border-color",
+        *(f"border-{part}" for part in ("collapse", "width", "style", "color")),
         "padding",
-        "padding-left",
-        "padding-right",
-        "padding-top",
-        "padding-bottom",
+        *(f"padding-{side}" for side in ("left", "right", "top", "bottom")),
     }
 )
-#: What no plain declaration holds: escapes, comments, at-rules, external resources.
+#: What could spell another property (``display:n\6f ne``), or load one.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
-#: Without one of these attribute words in the folded page (see _folded), or one of these
-#: elements in the tree, no element of the rendered page can hide its text (a fast path:
-#: bytes' own search, and one walk of the tree in C). ``dir`` is found whatever stands
-#: before it and around its ``=`` (``<td\ndir = "rtl">``).
+#: A fast path: without these words in the folded page, or these elements, nothing hides.
 _HIDING_WORDS = (b"hidden", b"style", b"popover")
 _DIR_FOLDED = re.compile(rb"dir\s*=")
 _HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
-#: The filtered tags as cmark escapes them, searched in the folded page (see _folded).
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE | re.ASCII)
 _HIDING_XPATH = etree.XPath(
@@ -141,11 +102,7 @@ _HIDING_XPATH = etree.XPath(
     " | //font[@color or @size] | "
     + " | ".join(f"//{tag}" for tag in (*HIDING_ELEMENTS, *DISGUISING_ELEMENTS))
 )
-_PARTS_IN_CELLS_XPATH = etree.XPath(
-    " | ".join(f"//td//{tag} | //th//{tag}" for tag in TABLE_PARTS_IN_CELLS)
-)
-#: CSS words of a <style> that hide text outright (the head of a saved page may hold one;
-#: the doc site's own styles set colours and fonts, which hide nothing by themselves).
+#: CSS in a saved page's <style> that hides text (its colours and fonts alone do not).
 HIDING_CSS = re.compile(
     r"display|visibility|opacity|font-size|clip|position|content|height|width"
     r"|overflow|indent|transform|hidden|\\|/\*|@import",
@@ -154,9 +111,7 @@ HIDING_CSS = re.compile(
 #: A rendered line that starts with a Markdown block cmark placed: tag, first line, last line.
 _PLACED = re.compile(rb'<(\w+) data-sourcepos="(\d+):\d+-(\d+):\d+"')
 _SOURCEPOS_BYTES = SOURCEPOS.encode()
-#: Markdown blocks that hold no raw HTML block, by the end of the line cmark closes them
-#: with: their rendered lines are theirs until that end (or as many lines as they span; a
-#: pipe table renders more lines than it spans, and always ends on a "</table>" line).
+#: Markdown blocks that hold no raw HTML, by the end of the line cmark closes them with.
 LEAF_ENDS = {
     b"p": b"</p>",
     **{heading.encode(): f"</{heading}>".encode() for heading in HEADINGS},
@@ -164,16 +119,11 @@ LEAF_ENDS = {
     b"hr": b"",
     b"table": b"</table>",
 }
-#: Lines cmark writes itself to close a container (never the first line of raw HTML).
 RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
-#: How many non-blank lines (link definitions, a tight list item's text) may stand between
-#: a block and the raw HTML after it before the reader gives up placing it (and refuses).
+#: Non-blank lines (link definitions…) that may stand between a block and raw HTML after it.
 MAX_SKIPPED_LINES = 64
-#: How far above its parsed line an element's start tag may begin (attributes on lines
-#: of their own: libxml2 reports the line where the start tag ends).
+#: How far above its parsed line (where it ends) a start tag may begin, or be looked for.
 MAX_TAG_LINES = 50
-
-
 #: Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
 BLOCK_TAGS = frozenset(
     [
@@ -202,11 +152,9 @@ BLOCK_TAGS = frozenset(
         "hr",
     ]
 )
-#: Elements whose content is never visible text.
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
-#: What the table reader asks about besides the table parts: the tables, and what makes a
-#: cell more than its text (a block but a paragraph, an invisible element, a line break, a
-#: superscript). Rows and cells inside a cell are found otherwise (see Document).
+#: What the table reader asks about besides table parts: tables, and what makes a cell more
+#: than its text.
 GATHERED_TAGS = frozenset((BLOCK_TAGS - {"p", "tr", "td", "th"}) | INVISIBLE_TAGS | {"br", "sup"})
 
 
@@ -215,33 +163,31 @@ class Document:
     """The page as GitHub renders it: one tree, each table element on its source line."""
 
     root: etree._Element | None
-    #: Whether every table part stands right in its home (see _place): then a row
-    #: or cell inside a cell always belongs to a table nested there.
+    #: Whether every table part stands right in its home (see _place).
     parts_at_home: bool = False
-    #: Whether the page writes a rowspan or colspan anywhere (most do not).
+    #: Whether the page writes a rowspan or colspan anywhere.
     spans: bool = True
-    #: The page's elements of GATHERED_TAGS, in page order (found as the parts are placed:
-    #: a walk of the tree costs as much as a fifth of the parse).
+    #: The page's elements of GATHERED_TAGS, met while placing the parts (a walk of the tree
+    #: costs a fifth of the parse).
     gathered: tuple[etree._Element, ...] = ()
 
 
-#: What no XML text holds, so lxml refuses a text holding it (as the reader sets some): C0
-#: controls but tab, newline and CR, and the noncharacters U+FFFE and U+FFFF.
+#: What lxml refuses to set in a text.
 UNHOLDABLE = frozenset([*map(chr, range(0x20)), "\ufffe", "\uffff"]) - frozenset("\t\n\r")
-
-
-#: A numeric character reference, as the HTML parser reads it (with or without its ";").
+#: A numeric character reference, with or without its ";" as the HTML parser reads it.
 _NUMERIC_REFERENCE = re.compile(
     r"&#(?:[xX]0*(?P<hex>[0-9a-fA-F]{1,6})(?![0-9a-fA-F])|0*(?P<decimal>[0-9]{1,7})(?![0-9]))"
 )
 
 
+def _mapped(lines: list[int], rendered: int) -> int:
+    """The source line of a rendered line, else 0."""
+    return lines[rendered] if 0 < rendered < len(lines) else 0
+
+
 def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> None:
-    """Remove from the tree's texts and attributes the characters of UNHOLDABLE, right after
-    the parse: the reader could not set a text holding one. One warning for each character
-    removed, naming its first line in the page, as text.normalize does for other control
-    characters. The page's own controls were removed when it was decoded: these come from
-    character references (&#27;), U+FFFE and U+FFFF from the page too."""
+    """Remove UNHOLDABLE's characters from the parsed tree (the reader could not set a text
+    holding one), warning once for each at its first line, as text.normalize does."""
     removed: dict[str, int] = {}  # each character, and the line its first element starts on
     for element in root.iter():
         values: list[tuple[str, str | None]] = [("text", element.text), ("tail", element.tail)]
@@ -249,8 +195,7 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
         for name, value in values:
             if not value or UNHOLDABLE.isdisjoint(value):
                 continue
-            rendered: int = getattr(element, "sourceline", None) or 0
-            start = lines[rendered] if 0 < rendered < len(lines) else 0
+            start = _mapped(lines, getattr(element, "sourceline", None) or 0)
             for char in UNHOLDABLE.intersection(value):
                 removed.setdefault(char, start)
             kept = "".join(char for char in value if char not in UNHOLDABLE)
@@ -260,8 +205,7 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
                 element.set(name, kept)
     if not removed:
         return
-    # Where each is written or referred to in the page: one pass over its references.
-    places: dict[str, list[int]] = {}
+    places: dict[str, list[int]] = {}  # where each is referred to, in one pass
     for found in _NUMERIC_REFERENCE.finditer(text):
         code = int(found["hex"], 16) if found["hex"] else int(found["decimal"])
         if code <= 0x10FFFF and chr(code) in removed:
@@ -271,24 +215,17 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
             what = f"noncharacter U+{ord(char):04X}, which no text holds"
         else:  # as text.normalize says it
             what = f"control character U+{ord(char):04X} (from a character reference)"
-        line = _first_line(text, places.get(char, []), char, start)
+        # Its first place from its element's line on, else anywhere (an attribute may stand
+        # above the line where its start tag ends).
+        offset = _line_offset(text, start)
+        written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
+        every = sorted({*places.get(char, []), *written})
+        at = next((place for place in every if place >= offset), every[0] if every else -1)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else start or None
         warnings.warn(VodspecWarning(f"{located(line)}removed {what}"), stacklevel=4)
 
 
-def _first_line(text: str, references: list[int], char: str, start: int) -> int | None:
-    """The line of ``char``'s first place (``references`` or the character written) from
-    line ``start`` on, where its element starts (one in a comment or a code span above is
-    not it), else its first place anywhere (an element's line is where its start tag ends:
-    an attribute's reference may stand above it)."""
-    offset = _line_offset(text, start)
-    written = [at for at in (text.find(char, offset), text.find(char)) if at >= 0]
-    places = sorted({*references, *written})
-    at = next((place for place in places if place >= offset), places[0] if places else -1)
-    return text.count("\n", 0, at) + 1 if at >= 0 else start or None
-
-
-#: End tags found in the page itself, in any ASCII case: a position in str.lower()'s copy
-#: is not one in the page (U+0130 lower-cases to two characters).
+#: Searched in the page itself: U+0130 lower-cases to two characters, shifting positions.
 _HTML_END = re.compile("</html", re.IGNORECASE | re.ASCII)
 _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
@@ -296,7 +233,7 @@ _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
     if b"</html" not in folded:
-        return  # the common case; else the position is found in the text itself
+        return
     html = encoded.decode(errors="replace")
     end = list(_HTML_END.finditer(html))[-1].start()  # there: only A-Z fold into "</html"
     close = html.find(">", end)
@@ -309,16 +246,10 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
 
 
 def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
-    """The source line (1-based) of each rendered line; 0 where none can be told. Both are
-    UTF-8 lines; a rendered line that is not (GitHub's renderer cut a character in two) is
-    refused, at the line it maps to.
-
-    A line cmark placed (``data-sourcepos``) gives its own line, and the lines of a leaf
-    block it opens (a paragraph, a code block, a pipe table) follow it. Any other line is
-    raw HTML copied verbatim (after the quote or list markers of its container), found
-    again in the source from just after the previous block, blank lines skipped; a line
-    cmark wrote itself (a container's closing tag) keeps the line before it.
-    """
+    """The source line (1-based) of each rendered line, 0 where none can be told (one that
+    is not UTF-8 is refused). A line cmark placed (``data-sourcepos``) gives its own line,
+    and a leaf block's next lines follow it; any other is raw HTML, found again in the
+    source after the previous block, or a line cmark wrote itself (the line before)."""
     lines = [0] * (len(rendered) + 1)
     previous = 0
     floor = 0  # index of the first source line raw HTML may still come from
@@ -330,9 +261,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
         out = rendered[index]
         index += 1
         if floor < len(source) and out and source[floor] == out and not leaf_end:
-            # The common case: the next source line, and most often a long run of them (a
-            # raw HTML table), mapped at once rather than line by line (the loop's cost).
-            # The page's lines are UTF-8: so are these.
+            # The common case, often a long run (a raw HTML table): mapped at once.
             run = 1 + _same_lines(source, floor + 1, rendered, index)
             lines[index : index + run] = range(floor + 1, floor + run + 1)
             previous, floor = floor + run, floor + run
@@ -343,8 +272,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
         except UnicodeDecodeError:
             text = out.decode(errors="replace")
             not_utf8 = not_utf8 or index
-        # find(), not "in": bytes' "in" raises and clears a TypeError each time (it first
-        # asks whether the operand is an integer), a tenth of the reader's time on a page.
+        # find(), not "in": bytes' "in" raises and clears a TypeError inside each time.
         placed = _PLACED.match(out) if out.find(_SOURCEPOS_BYTES, 0, 24) >= 0 else None
         if placed is not None and placed[2] != b"0":  # cmark writes 0:0 for a block it emptied
             first, last = int(placed[2]), int(placed[3])
@@ -353,8 +281,8 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
             if placed[1] in LEAF_ENDS:
                 floor = max(floor, last)
                 leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
-                if placed[1] == b"table":  # a row a line, each cell a line of its own
-                    leaf_lines = len(rendered)  # all of them the table's, to its end
+                if placed[1] == b"table":  # more lines than it spans, to its end tag
+                    leaf_lines = len(rendered)
                 if not leaf_end or out.endswith(leaf_end):
                     leaf_end = b""
             else:  # a container: raw HTML may start on its first line (``> <table>``)
@@ -376,13 +304,9 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
 
 
 def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int) -> int:
-    """How many rendered lines from ``at`` on are the source lines from ``start`` on, none
-    of them blank: each such line the loop of line_map would map to the next source line.
-
-    None of them is a line cmark placed: that line holds ``data-sourcepos``, and a source
-    line holding it is refused before the render (_check_source). Lists are compared in C
-    (a slice's equality), in steps that double while they match, then halve.
-    """
+    """How many rendered lines from ``at`` on are the non-blank source lines from ``start``
+    on (none placed by cmark: _check_source refuses a page writing SOURCEPOS), compared as
+    slices in C, in steps that double while they match, then halve."""
     limit = min(len(rendered) - at, len(source) - start)
     run, step, growing = 0, 16, True
     while step:
@@ -401,88 +325,48 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
 
 
 def _find_line(source: list[bytes], start: int, wanted: str) -> int | None:
-    """The index of the first source line from ``start`` ending with ``wanted`` (within
-    MAX_SKIPPED_LINES non-blank lines), or None."""
-    skipped = 0
-    for index in range(start, len(source)):
-        line = source[index].decode().rstrip()
-        if not line:
-            continue
+    """The index of the first source line from ``start`` ending with ``wanted``, past at
+    most MAX_SKIPPED_LINES non-blank others, or None."""
+    lines = (source[index].decode().rstrip() for index in range(start, len(source)))
+    non_blank = ((index, line) for index, line in enumerate(lines, start) if line)
+    for index, line in itertools.islice(non_blank, MAX_SKIPPED_LINES + 1):
         if line.endswith(wanted):
             return index
-        skipped += 1
-        if skipped > MAX_SKIPPED_LINES:
-            return None
     return None
 
 
-def _folded(encoded: bytes) -> bytes:
-    """A text's UTF-8 to look for ASCII words in any case: A-Z lower-cased.
-
-    It finds (and counts) what the text's ``str.lower()`` does of every word the reader
-    looks for, several times faster on a long Chinese page: str.lower() maps every
-    character through Unicode's tables, while bytes.lower() only changes A-Z. Positions in
-    it are bytes, not characters: a check that reports a line goes back to the text. Only
-    two characters lower-case into ASCII: U+212A KELVIN SIGN into "k", which no word
-    looked for holds, and U+0130 into "i" and a combining dot, which no word has after an
-    "i" (tests/test_reader_markup.py holds the words to both).
-    """
-    return encoded.lower()
-
-
-#: Container markers (``>``, ``-``, ``1.``) opening a line deeper than the HTML parser
-#: reads. Matched from the newline before the line (the page gets one in front): a pattern
-#: that starts with a literal is searched for that character at C speed, where ``^`` with
-#: MULTILINE is tried at every position. The lookahead (what the first marker starts with)
-#: turns most lines away before the repetition is set up, a third of the search's time.
+#: Container markers opening a line deeper than the parser reads: the leading literal is
+#: searched for at C speed (``^`` is tried everywhere), the lookahead turns lines away early.
 _DEEP_CONTAINERS = re.compile(
-    rb"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){"
-    + str(MAX_NESTING).encode()
-    + b"}"
+    rb"\n(?=[ \t]*[>\-+*0-9])(?:[ \t]*(?:>|[-+*][ \t]|[0-9]{1,9}[.)][ \t])){%d}" % MAX_NESTING
 )
 #: No documentation table has this many rows (the corpus's largest has a few hundred).
 MAX_ROWS = 20_000
-#: Pipes in a page: two or three per row of a pipe table, some in text.
 MAX_PIPES = 5 * MAX_ROWS
-#: More cells than this on one line is no documentation table.
 MAX_PIPES_PER_LINE = 1000
-
-
-def _any_case(word: str) -> bytes:
-    """A pattern of ``word`` with its ASCII letters in any case (``[dD][aA]…``)."""
-    return b"".join(
-        f"[{char.lower()}{char.upper()}]".encode() if char.isalpha() else re.escape(char).encode()
-        for char in word
-    )
-
-
-#: The reader's own attributes from their first "-" on, in any case: a page without this
-#: writes neither (a pattern that starts with a literal, searched for at memchr's speed,
-#: where folding the page to look for the whole words costs several times more).
+#: The reader's own attributes from their first "-": a leading literal is found at C speed.
 _READER_ATTRIBUTE_TAILS = re.compile(
     b"-(?:"
-    + b"|".join(_any_case(name.partition("-")[2]) for name in (SOURCEPOS, LINE_ATTRIBUTE))
-    + b")"
+    + b"|".join(re.escape(name.partition("-")[2].encode()) for name in (SOURCEPOS, LINE_ATTRIBUTE))
+    + b")",
+    re.IGNORECASE,
 )
 
 
 def _check_source(text: str, encoded: bytes) -> None:
-    """Refuse, before the render (which would build every row and level in memory), a page
-    that forges the reader's attributes, nests deeper than the HTML parser reads, or has
-    more pipe-table cells than any documentation table. ``encoded``: the text's UTF-8."""
+    """Refuse, before the render builds it all in memory, a page that forges the reader's
+    attributes, nests too deep, or has more pipe-table cells than any documentation table."""
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
-        folded = _folded(encoded)
+        folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
-            if attribute.encode() in folded:  # its line is found in the text itself
+            if attribute.encode() in folded:
                 raise MarkupError(
                     f"the page writes a {attribute} attribute, which the reader uses to"
                     " place rows; refusing rather than trusting it",
                     line=_line_of_word(text, attribute),
                 )
-    # Searched in the UTF-8 (ASCII markers: a byte is a character here, and a byte
-    # string of one byte a character is searched faster than a str of two).
     found = _DEEP_CONTAINERS.search(b"\n" + encoded)
-    if found is not None:  # the line starts at found.start() in the page
+    if found is not None:
         raise MarkupError(
             f"a line opens more than {MAX_NESTING} nested quotes or lists; the HTML parser"
             " reads no deeper",
@@ -513,15 +397,11 @@ def _check_source(text: str, encoded: bytes) -> None:
             )
 
 
-#: What opens a footnote reference for cmark-gfm: ``[^``, the ``^`` escaped or not.
+#: What opens a footnote reference for cmark-gfm, the ``^`` escaped or not.
 _FOOTNOTE_OPEN = re.compile(r"\[\\?\^")
-#: A bracket, or an escaped character (which is neither bracket nor escape).
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
-#: A ``[`` followed by a character reference for ``^``.
 _CARET_REFERENCE = re.compile(r"\[(?:&Hat;|&#0*94;|&#[xX]0*5[eE];)")
-#: A link reference definition (``[label]: destination``), after any indentation and quote or
-#: list markers: its label, its destination (empty when on the next line) and the rest of
-#: its line.
+#: A link reference definition after any container markers: label, destination, rest of line.
 _REFERENCE_DEFINITION = re.compile(
     r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
     r"\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)",
@@ -530,12 +410,8 @@ _REFERENCE_DEFINITION = re.compile(
 
 
 def _footnote_bracket(text: str) -> tuple[int, str] | None:
-    """A footnote-like ``[^…]`` whose ``]`` comes after a line break: GitHub's renderer drops
-    part of such text (``x [^a`` / ``b] y`` shows as ``x [^] y``) or cuts a character in
-    two; and a ``[\\^…]`` (the ``^`` escaped), which it shows with a ``]`` more on one line
-    and cuts like the other across lines. Brackets are matched in each paragraph (escaped
-    ones aside), so ``[^a-z]`` closed on its line passes whatever follows; a raw HTML block
-    is one paragraph here."""
+    """A footnote-like ``[^…]`` whose ``]`` comes after a line break, or a ``[\\^…]``: GitHub's
+    renderer loses part of either. Brackets are matched in each paragraph."""
     offset = 0
     for paragraph in text.split("\n\n"):
         opened = list(_FOOTNOTE_OPEN.finditer(paragraph))
@@ -546,8 +422,7 @@ def _footnote_bracket(text: str) -> tuple[int, str] | None:
                 close = closing.get(found.start())
                 if close is None:
                     continue  # never closed: no footnote reference
-                across = bisect.bisect(breaks, found.start()) != bisect.bisect(breaks, close)
-                if across:
+                if bisect.bisect(breaks, found.start()) != bisect.bisect(breaks, close):
                     return offset + found.start(), (
                         f"a '{found[0]}' whose ']' comes after a line break: GitHub's"
                         " renderer drops part of such text (write it on one line)"
@@ -562,8 +437,7 @@ def _footnote_bracket(text: str) -> tuple[int, str] | None:
 
 
 def _closing_brackets(paragraph: str) -> dict[int, int]:
-    """Where each ``[`` of the paragraph is closed, brackets matched as nested (escaped ones
-    aside); a ``[`` never closed is not a key."""
+    """Where each ``[`` of the paragraph is closed (escaped brackets aside), if it is."""
     closing: dict[int, int] = {}
     opened: list[int] = []
     for found in _BRACKET_OR_ESCAPE.finditer(paragraph):
@@ -575,9 +449,7 @@ def _closing_brackets(paragraph: str) -> dict[int, int]:
 
 
 def _caret_reference(text: str) -> tuple[int, str] | None:
-    """A ``[`` followed by a character reference for ``^`` (``[&#94;a]``): GitHub's renderer
-    reads a footnote label past the end of that character's text, and cuts the rest of the
-    page off or shows bytes of its memory."""
+    """A ``[`` followed by a character reference for ``^``: GitHub's renderer cuts the page."""
     found = _CARET_REFERENCE.search(text)
     if found is None:
         return None
@@ -588,10 +460,8 @@ def _caret_reference(text: str) -> tuple[int, str] | None:
 
 
 def _open_destination(text: str) -> tuple[int, str] | None:
-    """A link reference definition whose destination leaves a ``(`` open (``[a]: /u(``),
-    with nothing after it on its line but a title: GitHub's renderer takes it for a
-    definition and shows nothing of the line, where CommonMark (and other renderers) show
-    it as text. (With other words after it, GitHub shows the line too.)"""
+    """A link reference definition whose destination leaves a ``(`` open, with at most a
+    title after it: GitHub's renderer hides the line, CommonMark shows it."""
     for found in _REFERENCE_DEFINITION.finditer(text):
         destination, rest = found[2], found[3]
         if not destination:  # on the next line (after the quote markers it repeats)
@@ -611,9 +481,7 @@ def _open_destination(text: str) -> tuple[int, str] | None:
     return None
 
 
-#: Where GitHub's renderer (cmark-gfm) loses text, each found only in a page holding what
-#: sets it off (no real page does). Found by comparing its output with commonmark.js and
-#: markdown-it on random pages.
+#: Where GitHub's renderer loses text, each looked for only in a page holding what sets it off.
 _RENDERER_LOSSES = (
     (b"[", b"^\\", _footnote_bracket),
     (b"[", b"&", _caret_reference),
@@ -623,8 +491,7 @@ _RENDERER_LOSSES = (
 
 def _stands_before(page: bytes, mark: bytes, followers: bytes) -> bool:
     """Whether ``mark`` (one byte, rare in pages) stands right before a byte of
-    ``followers``: its places found at memchr's speed, where a search for each two-byte
-    word compares at every byte (a third of a millisecond against seven on the corpus)."""
+    ``followers``: found at memchr's speed, twenty times faster than a search for words."""
     at = page.find(mark)
     last = len(page) - 1
     while 0 <= at < last:
@@ -634,65 +501,63 @@ def _stands_before(page: bytes, mark: bytes, followers: bytes) -> bool:
     return False
 
 
-#: U+FFFE or U+FFFF in UTF-8 (see _without_unholdable): one search for both.
+#: U+FFFE or U+FFFF in UTF-8.
 _NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
-#: Why a page whose rendering is not UTF-8 is refused.
 NOT_UTF8 = (
     "the rendered page is not UTF-8 (a lone surrogate in the text, or GitHub's renderer cut a"
     " character in two); refusing rather than guessing what it shows"
 )
 
 
-def _utf8(text: str) -> bytes:
-    """The text's UTF-8, or a refusal naming the line of a lone surrogate (only a str given
-    to the reader holds one: no UTF-8 page does)."""
-    try:
-        return text.encode()
-    except UnicodeEncodeError as exc:
-        raise MarkupError(NOT_UTF8, line=text.count("\n", 0, exc.start) + 1) from None
-
-
 def read_document(text: str, utf8: bytes | None = None) -> Document:
-    """Render and parse the page, refusing what the parser could not read whole. ``utf8``:
-    the text's UTF-8, when the caller has it."""
-    markdown = _utf8(text) if utf8 is None else utf8
+    """Render and parse the page (``utf8``: its UTF-8, if the caller has it), or refuse it."""
+    markdown = utf8
+    if markdown is None:
+        try:  # only a str given to the reader can hold a lone surrogate
+            markdown = text.encode()
+        except UnicodeEncodeError as exc:
+            raise MarkupError(NOT_UTF8, line=text.count("\n", 0, exc.start) + 1) from None
     _check_source(text, markdown)
-    encoded = render_html(markdown)  # what the parser reads (see html_parser)
-    # The page's lines and the rendered page's are compared as bytes: the rendered page is
-    # not decoded (the map checks that each line it did not find in the page is UTF-8).
+    encoded = render_html(markdown)
+    # Compared as bytes, undecoded: line_map checks the rendered lines it decodes.
     source = markdown.split(b"\n")
     lines = line_map(source, encoded.split(b"\n"))
     if encoded.isspace() or not encoded:
         return Document(None)
-    folded = _folded(encoded)  # the checks below look for tags in any case
-    _check_rows(folded)
+    # Where the checks find words in any case: on a Chinese page several times faster than
+    # str.lower(), the same words (tests/test_reader_markup.py checks); positions in bytes.
+    folded = encoded.lower()
+    # Before the parse builds them; counted rendered, as a row in a code block is no row.
+    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
+    if rows > MAX_ROWS:
+        raise MarkupError(
+            f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
+            " more than any documentation table has"
+        )
     _check_after_html_end(encoded, folded)
-    _check_filtered(text, encoded, folded, lines)
+    head_end = _head_end(encoded, folded)
+    _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
-    # The end of the page, marked: an element after it that lands inside a table shows the
-    # table was still open when the input ended (only the end of input closed it).
+    # The mark landing inside a table shows the table was still open when the input ended.
     root = etree.fromstring(_without_empty_anchors(encoded) + END_MARK.encode(), parser)
     _check_parser_log(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
-    # Only a character reference (or the noncharacter itself) puts one there; "&" is rare
-    # in pages, so its places are found at memchr's speed.
+    # Only a character reference, or a noncharacter itself, puts one there.
     if _stands_before(markdown, b"&", b"#") or _NONCHARACTER.search(encoded) is not None:
         _without_unholdable(root, text, lines)
     still_open = _open_at_end(root)
-    if _head_end(encoded, folded):  # metadata: nothing in it is placed or read
+    if head_end:  # metadata: nothing in it is placed or read
         for head in root.iter("head"):
             remove_keeping_tail(head)
     _check_unfiltered(root, lines, source)
-    # A Markdown table needs a "|" in the page: most pages have none, found at memchr's speed.
+    # A Markdown table needs a "|", found at memchr's speed.
     marked = b"|" in markdown and _MARKED_TABLE in encoded
     at_home, gathered = _place(root, lines, source, marked=marked)
     if not at_home:
         _check_parts_in_cells(root, lines)
     _quote_q(root)
-    if still_open is not None:  # only the end of input closed it
-        # A comment the page never closes runs to its end (a blank line inside one ends the
-        # HTML block: its "-->" is then text), taking the table's end with it.
+    if still_open is not None:
         cause = "it is cut off"
         if folded.rfind(b"<!--") > folded.rfind(b"-->"):
             cause = (
@@ -707,59 +572,31 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
         _check_stray_rows(root)
     if "|" in text:
         check_pipe_tables(root, source)
-    if _may_hide(folded, root):
-        _check_hiding(root, lines)
+    _check_hiding(root, lines, folded)
     spans = b"rowspan" in folded or b"colspan" in folded
     return Document(root, at_home, spans=spans, gathered=tuple(gathered))
 
 
-#: Huawei's pages open each paragraph of a table cell with one or two empty anchors named
-#: as the paragraph (``<p id="p12"><a name="p12"></a><a name="p12"></a>400</p>``): a third
-#: of the page's elements, none of them shown. They are cut from the HTML the parser reads,
-#: which then builds a third less (and the paragraph is read as its text alone). The
-#: paragraph keeps its id, the only thing a reader could want of them (a heading's doc id is
-#: looked for in it before its anchors); no line break is cut, so lines stay as they were.
+#: Huawei's pages open each paragraph of a cell with empty anchors named as it, a third of
+#: the elements: cut before the parse, which then builds a third less.
 _EMPTY_ANCHORS = re.compile(rb'(<p id="([^"<>\n]*)">)(?:<a name="\2"></a>)+')
-#: Where the HTML has a single-quoted attribute value holding "<", the pattern could stand
-#: in that value, which is text (``<tr id='<p id="x"><a name="x"></a>'>``): nothing is cut.
-#: A double-quoted value cannot hold it (it has '"' itself); a comment, whatever it holds,
-#: is dropped anyway, and anywhere else the anchors are elements (checked by
-#: tests/test_reader_markup.py against the parse of the whole HTML).
+#: Only a single-quoted attribute value can hold them as text: such a page is cut nowhere.
 _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
 
 
 def _without_empty_anchors(html: bytes) -> bytes:
-    """The rendered page without the empty anchors of _EMPTY_ANCHORS."""
-    # Most pages have no "'" at all, found at memchr's speed; the others are searched.
+    # Most pages have no "'" at all, found at memchr's speed.
     if b"'" in html and _SINGLE_QUOTED_LT.search(html) is not None:
         return html
-    # split() returns the text between matches and both groups of each: the paragraph's
-    # start tag is kept, its id (the second group) dropped; faster than sub() with a function.
+    # split() gives the text between matches and both groups: faster than sub() with a function.
     parts = _EMPTY_ANCHORS.split(html)
     del parts[2::3]
     return b"".join(parts)
 
 
-def _check_rows(folded: bytes) -> None:
-    """Refuse, before the parse builds them, more rows than any documentation table has.
-    (Counted in the rendered page: raw HTML rows are one block of text to the renderer, and
-    a row in a code block is no row; a pipe table's are capped before the render.)"""
-    # A page too short to hold more rows than the cap is not searched for them.
-    rows = folded.count(b"<tr") if len(folded) > 3 * MAX_ROWS else 0
-    if rows > MAX_ROWS:
-        raise MarkupError(
-            f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
-            " more than any documentation table has"
-        )
-
-
 def html_parser() -> etree.HTMLParser:
     """A parser for one rendered page (one per page: it keeps that page's error log)."""
-    # huge_tree lifts libxml2's 256-level nesting limit (deeper pages are refused, see
-    # _check_parser_log); no_network: the parser never fetches anything; collect_ids=False: no
-    # table of ids is built (nothing looks an element up by id), a third of the parse's
-    # time on the corpus. The page is given as UTF-8 bytes, which it reads faster than a
-    # str, and whatever encoding the page declares inside is not followed.
+    # huge_tree: _check_parser_log refuses deep pages; collect_ids=False: a third faster.
     return etree.HTMLParser(
         encoding="utf-8",
         huge_tree=True,
@@ -770,15 +607,13 @@ def html_parser() -> etree.HTMLParser:
     )
 
 
-def _start(source: list[bytes], position: str) -> tuple[int, int]:
-    """The (line, byte column) where a ``data-sourcepos`` starts.
-
-    cmark-gfm counts a table's header row from the start of the paragraph it was read
-    out of (``<a name="t"></a>`` on the line above): a column past the end of its line
-    runs on into the next lines.
-    """
-    start = position.partition("-")[0]
-    line_text, _, column_text = start.partition(":")
+def _start(source: list[bytes], element: etree._Element, position: str) -> tuple[int, int]:
+    """The (line, byte column) where a Markdown element at ``position`` starts. cmark may
+    start a header row on the line above (its paragraph's), so a row's is its first cell's,
+    and a column past its line's end runs on into the next lines."""
+    if element.tag == "tr" and len(element):
+        position = element[0].get(SOURCEPOS) or position
+    line_text, _, column_text = position.partition("-")[0].partition(":")
     line, column = int(line_text), int(column_text)
     while 0 < line < len(source) and column - 1 > len(source[line - 1]):
         column -= len(source[line - 1]) + 1
@@ -786,18 +621,8 @@ def _start(source: list[bytes], position: str) -> tuple[int, int]:
     return line, column
 
 
-def _row_position(element: etree._Element, position: str) -> str:
-    """A Markdown row's position is its first cell's: cmark may start a header row's own
-    on the line above it (the paragraph it was read out of)."""
-    if element.tag != "tr":
-        return position
-    first = next(iter(element), None)
-    cell = first.get(SOURCEPOS) if first is not None else None
-    return cell or position
-
-
-#: Where each table part belongs. A part right inside one of its homes is neither stray
-#: nor right inside a cell: the chain from it up to its table holds table parts only.
+#: Where each table part belongs: right inside one, it is neither stray nor in a cell. A
+#: browser keeps none inside a cell (it closes the cell, or nests a table there).
 PART_HOMES = {
     "tr": ("table", "thead", "tbody", "tfoot"),
     "td": ("tr",),
@@ -805,36 +630,26 @@ PART_HOMES = {
     **dict.fromkeys(("thead", "tbody", "tfoot", "caption", "colgroup"), ("table",)),
     "col": ("table", "colgroup"),
 }
-
-
-#: How cmark starts a Markdown table: a page without one has no table part carrying
-#: SOURCEPOS (one written in the page itself is refused, see _check_source).
+_PARTS_IN_CELLS_XPATH = etree.XPath(" | ".join(f"//td//{tag} | //th//{tag}" for tag in PART_HOMES))
 _MARKED_TABLE = f"<table {SOURCEPOS}=".encode()
 
 
 def _place(
     root: etree._Element, lines: list[int], source: list[bytes], marked: bool
 ) -> tuple[bool, list[etree._Element]]:
-    """Give every table element its source line, or refuse the page; return whether every
-    table part stands right inside one of its homes (see PART_HOMES), which spares most
-    pages the exact checks for parts in cells and stray rows (an XPath each, far slower),
-    and the page's elements of GATHERED_TAGS, met on the way.
-
-    A Markdown table's parts carry cmark's ``data-sourcepos``; a raw HTML one is placed
-    through the line map, and its start tag must be found on (or just above) that line.
-    ``marked``: the page has a Markdown table (else no part is looked at for the mark).
-    """
+    """Give every table element its source line, or refuse the page. Return whether every
+    part stands right in a home (sparing most pages the slower exact checks) and the
+    elements of GATHERED_TAGS. A raw HTML part's start tag is found on its mapped line."""
     at_home = True
     gathered = []
-    # The last row met, kept alive: its cells' getparent() returns this very object, whose
-    # tag is then known without building the string again (most parts are such cells).
+    # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
     for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
         name = element.tag  # read once: each access builds a new string in lxml
         if name in GATHERED_TAGS:
             gathered.append(element)
             if name != "table" and name not in PART_HOMES:
-                continue  # gathered only: no table part
+                continue
         parent = element.getparent()
         if parent is None:
             parent_tag = ""
@@ -850,14 +665,13 @@ def _place(
             continue  # <caption>, <colgroup>, <col>: no line is read from them
         position = element.get(SOURCEPOS) if marked else None
         if position is None and marked and name in ("thead", "tbody") and parent_tag == "table":
-            # A Markdown table's row groups are unmarked: they stand where their table does
-            # (a raw one inside a quote or a list item is no Markdown table's).
+            # A Markdown table's row groups are unmarked.
             position = parent.get(SOURCEPOS) if parent is not None else None
         if position is not None:
             if name in ("td", "th") and parent is not None and parent.get(SOURCEPOS):
                 _set_line(element, line_of(parent))  # a pipe-table row is one source line
                 continue
-            _set_line(element, _start(source, _row_position(element, position))[0])
+            _set_line(element, _start(source, element, position)[0])
             continue
         rendered: int = getattr(element, "sourceline", None) or 0
         if rendered >= MAX_PARSER_LINE:
@@ -866,23 +680,14 @@ def _place(
                 " the HTML parser stops counting lines; its source line cannot be told",
                 row=_row_id(element),
             )
-        line = lines[rendered] if 0 < rendered < len(lines) else 0
-        tag = START_TAGS[name]
-        # The common case: the start tag on its line (find(): see line_map).
-        if line and source[line - 1].find(tag) >= 0:
+        line = lines[rendered] if 0 < rendered < len(lines) else 0  # _mapped, without the call
+        if line and source[line - 1].find(START_TAGS[name]) >= 0:
             if line < MAX_PARSER_LINE - 1:  # _set_line's common case, without the call
                 setattr(element, "sourceline", line)  # noqa: B010
             else:
                 _set_line(element, line)
             continue
-        found = next(
-            (
-                number
-                for number in range(line, max(line - MAX_TAG_LINES, 0), -1)
-                if source[number - 1].lower().find(tag) >= 0
-            ),
-            None,
-        )
+        found = _nearest_tag(source, START_TAGS[name], line, MAX_TAG_LINES - 1, 0)
         if found is None:
             raise MarkupError(
                 f"cannot tell which source line holds a <{name}> (rendered line"
@@ -894,11 +699,19 @@ def _place(
     return at_home, gathered
 
 
+def _nearest_tag(source: list[bytes], tag: bytes, line: int, above: int, below: int) -> int | None:
+    """The source line from ``above`` lines above ``line`` to ``below`` lines below it that
+    holds ``tag``, the nearest to ``line``."""
+    holding = [
+        number
+        for number in range(max(line - above, 1), min(line + below, len(source)) + 1)
+        if source[number - 1].lower().find(tag) >= 0
+    ]
+    return min(holding, key=lambda number: abs(number - line), default=None)
+
+
 def _set_line(element: etree._Element, line: int) -> None:
-    """Record a table element's source line: in lxml's sourceline, which stops at 65,535;
-    a line from there on is kept in an attribute too."""
-    # lxml lets sourceline be set; its stubs do not say so. At its limit libxml2 guesses
-    # the line from the text around: such an element's sourceline is cleared instead.
+    """Record a table element's source line: past lxml's limit, in an attribute instead."""
     if line < MAX_PARSER_LINE - 1:
         setattr(element, "sourceline", line)  # noqa: B010
         return
@@ -907,10 +720,8 @@ def _set_line(element: etree._Element, line: int) -> None:
 
 
 def _head_end(encoded: bytes, folded: bytes) -> int:
-    """Where the <head> of a saved HTML document ends in the rendered page (0 if none), in
-    characters of the page decoded."""
-    # The page's first 4,096 characters (16 KiB hold them) tell a saved document; the
-    # search for its head's end runs only then.
+    """Where a saved HTML document's <head> ends, in characters of the page (0 if none)."""
+    # The first 4,096 characters (16 KiB hold them) tell a saved document.
     lowered = encoded[: 4 * 4096].decode(errors="replace")[:4096].lower().lstrip()
     if not lowered.startswith(DOCUMENT_STARTS) or b"</head>" not in folded:
         return 0
@@ -919,24 +730,28 @@ def _head_end(encoded: bytes, folded: bytes) -> int:
     return end.start() if end is not None else 0
 
 
-def _check_filtered(text: str, encoded: bytes, folded: bytes, lines: list[int]) -> None:
-    """Refuse <script>, <style>, <iframe>…: GitHub shows them as text, a browser does not.
-
-    A saved HTML document's <head> is the exception: its title, scripts and styles are
-    metadata, shown by no renderer as part of the page (the reader drops the head).
-    """
-    # The common case: no "&l" at the places of "&" (rare in pages), or no escaped tag there.
+def _check_filtered(
+    text: str, encoded: bytes, folded: bytes, lines: list[int], head_end: int
+) -> None:
+    """Refuse FILTERED_TAGS, but in a saved document's <head>, which no renderer shows: there
+    only a <style> that can hide text is refused, as it applies to the body."""
     if not _stands_before(folded, b"&", b"l") or _FILTERED_FOLDED.search(folded) is None:
         return
     rendered = encoded.decode(errors="replace")
-    head_end = _head_end(encoded, folded)
-    _check_head_styles(text, rendered[:head_end].lower())
+    head = rendered[:head_end].lower()
+    for before, style in enumerate(re.finditer("&lt;style", head)):
+        end = head.find("&lt;/style", style.start())
+        if HIDING_CSS.search(head, style.end(), end if end >= 0 else len(head)):
+            raise MarkupError(
+                "a <style> in the page's head may hide or disguise content in its body;"
+                " renderers disagree about what such a page shows, so it is refused",
+                line=_line_of_word(text, "<style", skip=before),
+            )
     found = _FILTERED.search(rendered, head_end)
     if found is None:
         return
     tag = found[1].lower()
-    # The tag filter rewrote the tag's line, so the line map gives the block before it at
-    # the latest: the tag is the first one from there (one in a code span above is text).
+    # The map gives the block before the tag's rewritten line: the tag is the first from there.
     after = lines[rendered.count("\n", 0, found.start()) + 1]
     raise MarkupError(
         f"a <{tag}> element: GitHub shows it as text, a browser runs or hides it; refusing"
@@ -946,30 +761,17 @@ def _check_filtered(text: str, encoded: bytes, folded: bytes, lines: list[int]) 
 
 
 def _check_unfiltered(root: etree._Element, lines: list[int], source: list[bytes]) -> None:
-    """Refuse a filtered tag the tag filter let through (``<textarea/x>``: it escapes only
-    a name followed by a space, ">" or "/>"): libxml2 reads what follows as its text, a
-    browser runs, hides or boxes it, GitHub's sanitiser drops it. Escaped, such a tag is
-    text, not an element: any element of that name is one that slipped through. (lxml
-    answers at once when no element or attribute of these names is in the page.)"""
+    """Refuse a filtered tag the tag filter let through (``<textarea/x>``): an element."""
     found = next(root.iter(*FILTERED_TAGS), None)
     if found is None:
         return
-    # libxml2 may count such an element's line a line or so off: its tag, on the source
-    # line nearest the mapped one.
-    mapped = _source_line(found, lines) or 1
+    mapped = _source_line(found, lines) or 1  # libxml2 may count its line a line or so off
     tag = f"<{found.tag}".encode()
-    near = [
-        number
-        for number in range(
-            max(mapped - MAX_TAG_LINES, 1), min(mapped + MAX_TAG_LINES, len(source)) + 1
-        )
-        if source[number - 1].lower().find(tag) >= 0
-    ]
     raise MarkupError(
         f"a <{found.tag}> element written so that GitHub's tag filter lets it through: a"
         " browser runs or hides it, or shows its markup as text; refusing rather than"
         " choosing what the page shows",
-        line=min(near, key=lambda number: abs(number - mapped), default=mapped),
+        line=_nearest_tag(source, tag, mapped, MAX_TAG_LINES, MAX_TAG_LINES) or mapped,
     )
 
 
@@ -980,9 +782,7 @@ def _line_offset(text: str, line: int) -> int:
 
 def _line_of_word(text: str, word: str, first_line: int = 1, skip: int = 0) -> int | None:
     """The line of the first ``word`` in ``text`` from ``first_line`` on (``skip`` of them
-    passed over), in ASCII case as a browser reads tags (ſ is no s, ı no i). Searched in the
-    text itself: a position in ``text.lower()`` is not one in the text (U+0130 lower-cases
-    to two characters), so its line would be wrong."""
+    passed over), else anywhere, in ASCII case as a browser reads tags (ſ is no s)."""
     start = _line_offset(text, first_line)
     pattern = re.compile(re.escape(word), re.IGNORECASE | re.ASCII)
     found = next(itertools.islice(pattern.finditer(text, start), skip, None), None)
@@ -1004,22 +804,17 @@ def remove_keeping_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _may_hide(folded: bytes, root: etree._Element) -> bool:
-    """Whether the page (folded, see _folded; and its tree) has any element or attribute
-    that hides text (a fast path only)."""
-    return (
+def _check_hiding(root: etree._Element, lines: list[int], folded: bytes) -> None:
+    """Refuse the first element that hides or embeds content, saying what hides what."""
+    if not (
         any(word in folded for word in _HIDING_WORDS)
         or (b"dir" in folded and _DIR_FOLDED.search(folded) is not None)
         or next(root.iter(*_HIDING_TAGS), None) is not None
-    )
-
-
-def _check_hiding(root: etree._Element, lines: list[int]) -> None:
-    """Refuse the first element that hides or embeds content, saying what hides what."""
+    ):
+        return
     # The expression selects elements only: lxml's stubs cannot tell.
     for element in cast("list[etree._Element]", _HIDING_XPATH(root)):
         what = f"<{element.tag}>"
-        style = element.get("style")
         if element.tag in HIDING_ELEMENTS:
             reason = f"a {what} element, whose content a browser does not show as text"
         elif element.tag in DISGUISING_ELEMENTS:
@@ -1029,7 +824,7 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
             reason = f"a {what} with the {attribute} attribute hides its content"
         elif element.get("dir") not in (None, "ltr"):
             reason = f"a {what} with dir={element.get('dir')!r} shows its text reordered"
-        elif style is not None and not _harmless_style(style):
+        elif (style := element.get("style")) is not None and not _harmless_style(style):
             reason = f"a {what} with style={style!r} may hide or disguise its content"
         elif element.tag == "font" and (element.get("color") or element.get("size")):
             reason = f"a {what} with a color or size may hide or disguise its content"
@@ -1042,22 +837,6 @@ def _check_hiding(root: etree._Element, lines: list[int]) -> None:
         )
 
 
-def _check_head_styles(text: str, head: str) -> None:
-    """A saved page's head is metadata, but its <style> applies to the body: one that can
-    hide text (display, visibility, color…) is refused, as a style attribute would be.
-    (``head``: the rendered head, lower-cased, where the tag filter escaped <style>.)"""
-    at = head.find("&lt;style")
-    while at >= 0:
-        end = head.find("&lt;/style", at)
-        if HIDING_CSS.search(head, at + len("&lt;style"), end if end >= 0 else len(head)):
-            raise MarkupError(
-                "a <style> in the page's head may hide or disguise content in its body;"
-                " renderers disagree about what such a page shows, so it is refused",
-                line=_line_of_word(text, "<style", skip=head.count("&lt;style", 0, at)),
-            )
-        at = head.find("&lt;style", at + 1)
-
-
 def _row_id(element: etree._Element) -> str | None:
     """The id of the table row an element is or stands in, to name it in a refusal."""
     row = element if element.tag == "tr" else next(element.iterancestors("tr"), None)
@@ -1065,8 +844,7 @@ def _row_id(element: etree._Element) -> str | None:
 
 
 def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
-    """Refuse a table part right inside a cell (<col>, <caption>, <tr>…, not within a table
-    nested there): a browser closes the cell at it, so the row does not show as written."""
+    """Refuse a table part right inside a cell, not within a table nested there."""
     for element in cast("list[etree._Element]", _PARTS_IN_CELLS_XPATH(root)):
         cell = next(element.iterancestors("td", "th"))
         table = next(element.iterancestors("table"), None)
@@ -1081,13 +859,11 @@ def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
 
 
 def _quote_q(root: etree._Element) -> None:
-    """<q> text gets the quotation marks a browser shows around it: a quoted sentence is
-    not the page's own."""
+    """<q> text gets the quotation marks a browser shows: a quotation is not the page's own."""
     for quote in root.iter("q"):
         quote.text = "“" + (quote.text or "")
         if len(quote):
-            last = quote[-1]
-            last.tail = (last.tail or "") + "”"
+            quote[-1].tail = (quote[-1].tail or "") + "”"
         else:
             quote.text += "”"
 
@@ -1097,13 +873,8 @@ def _harmless_style(style: str) -> bool:
     lowered = style.lower()
     if any(trick in lowered for trick in CSS_TRICKS):
         return False
-    for declaration in lowered.split(";"):
-        name, colon, _ = declaration.partition(":")
-        if not declaration.strip():
-            continue
-        if not colon or name.strip() not in SAFE_CSS:
-            return False
-    return True
+    declarations = [part.partition(":") for part in lowered.split(";") if part.strip()]
+    return all(colon and name.strip() in SAFE_CSS for name, colon, _ in declarations)
 
 
 def _source_line(element: etree._Element, lines: list[int]) -> int | None:
@@ -1113,82 +884,68 @@ def _source_line(element: etree._Element, lines: list[int]) -> int | None:
     position = element.get(SOURCEPOS)
     if position is not None:
         return int(position.partition(":")[0])
-    rendered: int = getattr(element, "sourceline", None) or 0  # lxml's stubs leave it untyped
-    return (lines[rendered] if 0 < rendered < len(lines) else 0) or None
+    return _mapped(lines, getattr(element, "sourceline", None) or 0) or None
 
 
 def line_of(element: etree._Element) -> int:
-    """A table element's line in the source, once placed; else the line the HTML parser
-    read it on (0 when it does not know it)."""
+    """A table element's source line once placed, else its parsed line (0 if unknown)."""
     line: int | None = getattr(element, "sourceline", None)  # lxml's stubs leave it untyped
     return line or int(element.get(LINE_ATTRIBUTE) or 0)
 
 
-#: End tags with no element open that a browser turns into elements (HTML5: ``</br>`` is a
-#: line break, a stray ``</p>`` an empty paragraph) while the HTML parser drops them: the
-#: text on both sides would be glued into one value.
+#: Stray end tags a browser turns into elements and libxml2 drops, gluing the text around.
 BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
-
-
 #: libxml2 reports this many errors of a page and drops the rest without a word.
 PARSER_ERROR_LIMIT = 100
 
 
 def _check_parser_log(log: etree._ListErrorLog, lines: list[int]) -> None:
-    """Refuse what the parser's error log shows it read other than a browser: a stray
-    </p> or </br>, nesting past its limit, or more errors than it reports (a page could
-    hide either behind a hundred harmless ones)."""
+    """Refuse what the parser read other than a browser, or more errors than it reports (a
+    page could hide one behind a hundred harmless ones)."""
     for entry in log:
-        line = lines[entry.line] if 0 < entry.line < len(lines) else 0
+        line = _mapped(lines, entry.line) or None
         if entry.message.strip() in BROWSER_MADE:
             tag = entry.message.rsplit(":", 1)[1].strip()
             raise MarkupError(
                 f"a </{tag}> with no <{tag}> open: a browser shows a break there, the HTML"
                 " parser glues the text on both sides; refusing rather than choosing",
-                line=line or None,
+                line=line,
             )
         if entry.type_name == "ERR_RESOURCE_LIMIT":
             raise MarkupError(
                 "markup nested deeper than the HTML parser reads (it drops what lies below);"
                 " refusing rather than publishing part of the page",
-                line=line or None,
+                line=line,
             )
     if len(log) >= PARSER_ERROR_LIMIT:
-        last = log[len(log) - 1].line
         raise MarkupError(
             f"{len(log)} markup errors, as many as the HTML parser reports: what follows"
             " them (a stray </p>, nesting past its limit) could not be checked; refusing"
             " rather than trusting what it did not say",
-            line=(lines[last] if 0 < last < len(lines) else 0) or None,
+            line=_mapped(lines, log[len(log) - 1].line) or None,
         )
 
 
 def _open_at_end(root: etree._Element) -> etree._Element | None:
-    """The outermost table element the end-of-page mark fell into (then removed), if any.
-
-    What the parser has not closed when the input ends, it closes because the input ended:
-    lxml would "repair" a page cut off inside a table into a shorter one.
-    """
-    last = root  # the mark is the last element in page order: found down the last children
+    """The outermost table element the end-of-page mark fell into (then removed), if any:
+    lxml would "repair" a table cut off into a shorter one."""
+    last = root  # the mark is the last element in page order
     while len(last):
         last = last[-1]
-    # Elsewhere only if the parser moved it: then searched for (the page's own come first).
+    # Elsewhere only if the parser moved it (the page's own come first).
     mark = last if last.tag == END_TAG else next(reversed(list(root.iter(END_TAG))), None)
     if mark is None:
         return None
-    outer = None
-    for ancestor in mark.iterancestors(*TABLE_PARTS):
-        outer = ancestor
+    outer = next(reversed(list(mark.iterancestors(*TABLE_PARTS))), None)
     previous, parent = mark.getprevious(), mark.getparent()
-    if previous is not None and (previous.tail or "").endswith(END_CLOSERS):
-        previous.tail = (previous.tail or "")[: -len(END_CLOSERS)]
-    elif previous is None and parent is not None and (parent.text or "").endswith(END_CLOSERS):
-        parent.text = (parent.text or "")[: -len(END_CLOSERS)]
+    if previous is not None:
+        previous.tail = (previous.tail or "").removesuffix(END_CLOSERS)
+    elif parent is not None:
+        parent.text = (parent.text or "").removesuffix(END_CLOSERS)
     remove_keeping_tail(mark)
     return outer
 
 
-#: Rows outside a table, cells outside a row: what an early end tag leaves behind.
 _STRAY = etree.XPath(
     "//tr[not(ancestor::table)] | //td[not(ancestor::tr)] | //th[not(ancestor::tr)]"
 )
@@ -1208,17 +965,11 @@ def _check_stray_rows(root: etree._Element) -> None:
         )
 
 
-#: A pipe-table row's cells: split at pipes not escaped with a backslash.
 _PIPE = re.compile(r"(?<!\\)\|")
 
 
 def check_pipe_tables(root: etree._Element, source: list[bytes]) -> None:
-    """Refuse pipe-table rows that GFM would silently pad, cut or end the table at.
-
-    cmark-gfm (like GitHub) fills a short row with empty cells and drops extra ones; a row
-    written with a different number of cells than the header, or the last row of a file
-    cut off without its final newline, is refused instead.
-    """
+    """Refuse pipe-table rows that GFM would silently pad, cut or end the table at."""
     for table in root.iter("table"):
         if table.get(SOURCEPOS) is None:
             continue
@@ -1242,13 +993,12 @@ def check_pipe_tables(root: etree._Element, source: list[bytes]) -> None:
 
 
 def _pipe_cells(source: list[bytes], row: etree._Element) -> int:
-    """How many cells a pipe-table row has in the source, from its first cell (in bytes,
-    as cmark counts columns; the pipe before the first cell included)."""
-    line, first = _start(source, _row_position(row, row.get(SOURCEPOS) or ""))
+    """How many cells a pipe-table row has in the source (its column in bytes, as cmark's)."""
+    line, first = _start(source, row, row.get(SOURCEPOS) or "")
     data = source[line - 1]
     if first >= 2 and data[first - 2 : first - 1] == b"|":
         first -= 1
-    rest = data[first - 1 :].decode(errors="replace").strip()  # the row from its first cell
+    rest = data[first - 1 :].decode(errors="replace").strip()
     columns = _PIPE.split(rest)
     if columns and not columns[0].strip() and rest.startswith("|"):
         columns.pop(0)
