@@ -1,8 +1,6 @@
-"""Which tables hold codes, and what each column means: decided by content and header together.
-
-A table with a column of HTTP statuses or error codes is read or refused, never skipped.
-Header words (a header *containing* 说明 or DESCRIPTION describes) give the other columns
-their roles; a column with no role is kept under its header, so no text is lost.
+"""Which tables hold codes (read or refused, never skipped), and what each column means, by
+content and header words (a header *containing* 说明 describes); a column with no role is
+kept under its header, so no text is lost.
 """
 
 from __future__ import annotations
@@ -29,10 +27,9 @@ from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.tables import Cell, Row, Table
 
-#: Roles a header names by its words, tried in this order: the first role with a word in
-#: the header wins, so 错误码说明 describes and 原因短语 is the phrase, not a cause. "reason?"
-#: is the reason only if its cells are known phrases (a 类型 column may say "成功"). One
-#: regex a role: a scan finds any word, where testing each costs a step per word.
+#: Roles by header words, in order: the first role with a word in the header wins (错误码说明
+#: describes). "reason?" needs known phrases in its cells. One regex a role: testing each
+#: word costs a step per word.
 HEADER_PATTERNS = tuple(
     (role, re.compile("|".join(re.escape(word) for word in words.split())))
     for role, words in (
@@ -234,9 +231,8 @@ def _headerless(table: Table) -> Table:
 
 def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     """The status column: named for codes with half its cells statuses, else an unnamed
-    first column of registered statuses (only the first: a code table's codes are its key,
-    while a value column's 300 or 500 only happen to be statuses). Beside a named error-code
-    column, odd cells (``N/A``, ``40``) leave it the status column."""
+    first column of registered statuses (a code table's key; a value column's 300 only
+    happens to be one), odd cells (``N/A``) allowed beside a named error-code column."""
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
@@ -307,10 +303,8 @@ def classify(table: Table) -> CodeTable | None:
 
 
 def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
-    """Refuse a table split side by side (``状态码 | 说明 | 状态码 | 说明``): from a column
-    of codes on, the header repeats the roles from the first code column, and one record a
-    row would glue the second codes into a text. (``旧错误码`` beside ``状态码`` repeats no
-    such run: another column of the row.)"""
+    """Refuse a table split side by side (``状态码 | 说明 | 状态码 | 说明``): one record a row
+    would glue the second half's codes into a text (``旧错误码`` repeats no run of roles)."""
     code_columns = [i for role, i in found.roles.items() if role in ("status", ERROR_CODE)]
     first = min(code_columns)
     for i in range(first + 1, len(named)):

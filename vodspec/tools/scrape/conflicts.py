@@ -1,8 +1,5 @@
-"""Refuse a page with unresolved merge-conflict markers: it holds two versions at once.
-
-A conflict is a line ``<<<<<<< …`` followed by a line ``>>>>>>> …`` (a lone ``=======`` is
-a setext underline, a lone ``>>>>>>>`` a nested quote).
-"""
+"""Refuse a page with unresolved merge-conflict markers: a line ``<<<<<<< …``, later one
+``>>>>>>> …`` (a lone ``=======`` is a setext underline, a lone ``>>>>>>>`` a quote)."""
 
 from __future__ import annotations
 

@@ -29,10 +29,8 @@ def category_of(code: int) -> Category:
 
 @dataclass(frozen=True)
 class RetryRule:
-    """A sentence that is ``phrase`` gives the advice ``retry``. ``alone``: only as a paragraph
-    of its own (after a known label): the permission to resubmit reads the same when quoted
-    ("以下为错误说法，客户端可以……"), and a client would retry on a quotation; not to retry
-    is also given as a sentence's last clause, misread at the cost of a retry only.
+    """A sentence that is ``phrase`` gives the advice ``retry``; ``alone``: only as a paragraph
+    of its own, as the permission to resubmit reads the same when quoted ("以下为错误说法，……").
     """
 
     retry: Retry
@@ -92,9 +90,6 @@ def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
 
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
-    """Whether a paragraph gives the rule's advice (see RetryRule)."""
-    if paragraph in (rule.phrase, rule.phrase + "。"):
-        return True  # the sentence as a paragraph of its own, as the doc writes it: no parsing
     text = _without_lead_in(paragraph)
     if not any(end in STATEMENT_END for end in _ends(text, rule.phrase)):
         return False  # asked, not said ("……更改？")
@@ -104,15 +99,8 @@ def _given(paragraph: str, rule: RetryRule) -> bool:
 
 
 def _ends(text: str, phrase: str) -> list[str]:
-    """The first character past whitespace after each occurrence of ``phrase`` ("" at the
-    end). str.find spares compiling the phrase as a pattern on each call."""
-    ends: list[str] = []
-    at = text.find(phrase)
-    while at != -1:
-        after = at + len(phrase)
-        ends.append(text[after:].strip()[:1])
-        at = text.find(phrase, after)
-    return ends
+    """The first character past whitespace after each occurrence of ``phrase`` ("" at the end)."""
+    return [text[match.end() :].strip()[:1] for match in re.finditer(re.escape(phrase), text)]
 
 
 def advice_mentioned_not_given(paragraph: str) -> Retry | None:

@@ -97,7 +97,6 @@ def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
 
 
 def _placeholders(message: str | None) -> list[str]:
-    """The message's template slots, each once, in order."""
     if message is None or ("{" not in message and "%" not in message):
         return []  # most messages, answered without a regex scan
     return list(dict.fromkeys(PLACEHOLDER.findall(message)))

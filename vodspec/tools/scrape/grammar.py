@@ -1,8 +1,6 @@
 """The grammars of code cells: a cell is consumed whole, as one value or several of one kind
-(``400 和 500``, ``VOD.20000/VOD.20001``); what is left over is never glued into another field.
-
-An *odd* cell (a placeholder such as ``N/A``, or a number of the wrong length such as ``40``)
-is told apart from a value: its row is kept as written and noted, not the page refused.
+(``400 和 500``); what is left over is never glued into another field. An *odd* cell (``N/A``,
+``40``) is told from a value: its row is kept as written and noted, not the page refused.
 """
 
 from __future__ import annotations

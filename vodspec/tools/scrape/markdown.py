@@ -1,8 +1,6 @@
-"""GitHub's Markdown renderer, cmark-gfm, called through cmarkgfm's C module.
-
-cmarkgfm's own wrapper frees neither the tree it parses nor the HTML it renders (200 MB
-lost for 5,000 renders of the seed). Here both are freed, through ctypes: cmark_node_free and
-cmark's allocator are not in cmarkgfm's cffi interface.
+"""GitHub's Markdown renderer, cmark-gfm, through cmarkgfm's C module: its own wrapper frees
+neither the tree nor the HTML (200 MB lost for 5,000 renders), freed here through ctypes, as
+cmarkgfm's cffi interface lacks cmark_node_free and cmark's allocator.
 """
 
 from __future__ import annotations

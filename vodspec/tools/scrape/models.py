@@ -1,8 +1,5 @@
-"""The pydantic models of the published dataset, from which its JSON Schemas are rendered.
-
-The record models are built from their tables in vodspec.record (which the accessor checks
-by too), each rule there mapped to a type here.
-"""
+"""The pydantic models of the published dataset (its JSON Schemas are rendered from them);
+the record models are built from their tables in vodspec.record, each rule mapped to a type."""
 
 from __future__ import annotations
 

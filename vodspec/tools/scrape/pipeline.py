@@ -53,10 +53,8 @@ def scrape(
 ) -> Dataset:
     """Scrape one page (a path or its bytes) into a validated dataset model.
 
-    ``service``: the page's service, or ``"any"``; ``kind``: the kind of codes it must hold
-    (None accepts either); ``file`` names the page; ``listed``: the manifest entry it is
-    published under, whose id, url and doc id (which must agree with the page's) describe
-    the source too. Each note is an OddContentWarning, or under STRICT a refusal.
+    ``service`` may be ``"any"``, ``kind`` None (either); ``listed``: the manifest entry the
+    page is published under, whose id, url and doc id describe the source too.
     """
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"

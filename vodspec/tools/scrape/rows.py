@@ -56,7 +56,6 @@ class Origin:
             self.note(row, None, why)
 
     def provenance(self, row: Row) -> dict[str, object]:
-        """The fields every record ends with (PROVENANCE)."""
         return {
             DOC_ID: self.doc_id,
             SOURCE_ROW: row.id,
@@ -80,9 +79,8 @@ def _adapter(model: type[M]) -> TypeAdapter[list[M]]:
 
 
 class Batch(Generic[M]):
-    """Records validated together, one pydantic call being cheaper than one each. A reader
-    validates the batch before it reports anything else (a warning, a refusal), so that an
-    invalid record is refused where it was met."""
+    """Records validated in one pydantic call, cheaper than one each; a reader validates the
+    batch before it reports anything else, so that an invalid record is refused first."""
 
     def __init__(self, model: type[M]) -> None:
         self.model = model

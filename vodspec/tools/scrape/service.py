@@ -40,11 +40,8 @@ _DOC_ID_PREFIX = re.compile(r"^([A-Za-z]+)[_-]")
 
 
 def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> str | None:
-    """The page's service; raise unless it is ``expected`` (``any`` accepts every page).
-
-    Of the doc id (ErrorCode or ZH-CN_TOPIC_… gives none), the introduction and error-code
-    prefixes, one must name ``expected`` and none another service.
-    """
+    """The page's service; raise unless the doc id, the introduction or a code prefix names
+    ``expected`` and none another service (``any`` accepts every page)."""
     signals = []
     doc_prefix = _DOC_ID_PREFIX.match(info.doc_id or "")
     if doc_prefix and doc_prefix[1].lower() in SERVICE_NAMES:

@@ -118,10 +118,8 @@ def _all_th(row: etree._Element) -> bool:
 def _rows(
     table: etree._Element, at_home: bool
 ) -> tuple[list[list[etree._Element]], list[etree._Element]]:
-    """(body row groups, header rows) of a table as a browser shows them: <tfoot> last, and
-    a <tr> wrapped in an <a> or a <div> refused rather than skipped. ``at_home``: every
-    table part of the page stands right in one of its homes (see Document).
-    """
+    """(body row groups, header rows) as a browser shows them: a <tr> wrapped in an <a> or a
+    <div> is refused rather than skipped. ``at_home``: see Document.parts_at_home."""
     groups: list[list[etree._Element]] = []
     header: list[etree._Element] = []
     footers: list[list[etree._Element]] = []
@@ -231,10 +229,8 @@ def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[
     for index in range(width):
         # Never empty: the widest header row fills every column.
         parts = [cells[index] for _, cells in grid if index < len(cells)]
-        texts = list(dict.fromkeys(part.text for part in parts if part.text))
-        columns.append(
-            Cell(tuple(texts[:1]) if len(texts) < 2 else (" ".join(texts),), parts[0].line)
-        )
+        text = " ".join(dict.fromkeys(part.text for part in parts if part.text))
+        columns.append(Cell((text,) if text else (), parts[0].line))
     return tuple(columns)
 
 
@@ -327,13 +323,7 @@ def _expand_row(
             out.append(cell)
             continue
         for offset in range(colspan):
-            copy = Cell(
-                cell.paragraphs,
-                cell.line,
-                spanned=True,
-                from_left=offset > 0,
-                unmarked=cell.unmarked,
-            )
+            copy = cell._replace(spanned=True, from_left=offset > 0, colspan=1)
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
             out.append(cell if offset == 0 else copy)
@@ -343,7 +333,6 @@ def _expand_row(
 
 
 def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None:
-    """Fill the next columns of ``out`` that a rowspan from above still covers."""
     while len(out) in carried:
         cell, left = carried.pop(len(out))
         if left > 1:
@@ -373,7 +362,6 @@ def _after_a_digit(sup: etree._Element) -> bool:
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
-    """The cell's paragraphs without its footnote marks, or None when it has none."""
     if not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
@@ -441,9 +429,7 @@ def _walked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...]:
             if tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS and element is not cell:
-                flush()
-            if tag == "br":  # a line break shows as one: it starts a paragraph
+            if tag in BLOCK_TAGS or tag == "br":  # a line break shows as one
                 flush()
             if element.text:
                 pending.append(element.text)

@@ -1,8 +1,5 @@
-"""The one text normalisation of vodspec: Unicode NFC, whitespace runs to one space, trimmed.
-
-Control characters are removed wherever they come from (literal ones in decode, references
-the tree cannot hold in document, the rest here): no terminal escape reaches the outputs.
-"""
+"""The one text normalisation of vodspec: NFC, whitespace runs to one space, trimmed; control
+characters removed (here, if decode and document left any): no terminal escape gets out."""
 
 from __future__ import annotations
 
