@@ -9,7 +9,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vodspec import standard
 from vodspec.errors import CellError, HeaderError
@@ -92,9 +92,9 @@ class CodeTable:
     #: Role -> column index.
     roles: dict[str, int]
     #: Columns with no role, kept under their header.
-    extra: tuple[int, ...] = field(default=())
+    extra: tuple[int, ...] = ()
     #: Rows that are a prose note, not a row of codes (one cell across the whole row).
-    notes: tuple[Row, ...] = field(default=())
+    notes: tuple[Row, ...] = ()
 
     def name(self, column: int) -> str:
         return self.table.header[column] or f"column {column + 1}"
@@ -288,11 +288,10 @@ def classify(table: Table) -> CodeTable | None:
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
     error = _error_column(body, named, columns, status)
-    if error is None and status is not None:
-        _refuse_partial_codes(body, named, columns, status)
     if error is not None:
         found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
     elif status is not None:
+        _refuse_partial_codes(body, named, columns, status)
         found = _assign(STATUS_CODES, body, named, {"status": status})
     else:
         return None
