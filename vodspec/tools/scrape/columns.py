@@ -1,11 +1,6 @@
-"""Which tables hold codes, and what each column means: decided by content and header together.
-
-A table is a code table when one of its columns reads as HTTP statuses (``404``,
-``404 Not Found``, ``400/500``) or as error codes (``VOD.10053``): such a table is read or
-the page is refused, never skipped. Header cells give the other columns their roles by
-meaning, through words in Chinese and English (a header *containing* 说明, 描述 or
-DESCRIPTION describes), never through an exact list of wordings. A column with no role
-is kept as an extra column of the record, under its header: its text is never lost.
+"""Which tables hold codes (read or refused, never skipped), and what each column means, by
+content and header words (a header *containing* 说明 describes); a column with no role is
+kept under its header, so no text is lost.
 """
 
 from __future__ import annotations
@@ -14,7 +9,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from vodspec import standard
 from vodspec.errors import CellError, HeaderError
@@ -32,12 +27,9 @@ from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.tables import Cell, Row, Table
 
-#: Roles a header names by its words, tried in this order: the first role with a word in
-#: the header wins, so 错误码说明 (a description of codes) describes, 处理建议 remedies and
-#: 原因短语 (reason phrase) is the phrase, not a cause. "reason?" is a weak reason: the column
-#: is the reason only if its cells are known reason phrases (a 类型 column may say "成功").
-#: Each role's words make one search: one regex scan of a header finds any of them, where
-#: testing each word in turn costs a step per word (a hundred in all).
+#: Roles by header words, in order: the first role with a word in the header wins (错误码说明
+#: describes). "reason?" needs known phrases in its cells. One regex a role: testing each
+#: word costs a step per word.
 HEADER_PATTERNS = tuple(
     (role, re.compile("|".join(re.escape(word) for word in words.split())))
     for role, words in (
@@ -69,9 +61,8 @@ HEADER_PATTERNS = tuple(
         ),
     )
 )
-#: What header_key drops: anything str.isalnum() rejects (re's \w is isalnum() or "_").
+#: What str.isalnum() rejects (re's \w is isalnum() or "_").
 NOT_ALNUM = re.compile(r"[\W_]+")
-#: Roles that name a code column.
 CODE_ROLES = ("status", "code?", ERROR_CODE)
 #: What a record keeps of a column, by kind of table.
 STATUS_ROLES = ("status", REASON, DESCRIPTION)
@@ -101,17 +92,16 @@ class CodeTable:
     #: Role -> column index.
     roles: dict[str, int]
     #: Columns with no role, kept under their header.
-    extra: tuple[int, ...] = field(default=())
+    extra: tuple[int, ...] = ()
     #: Rows that are a prose note, not a row of codes (one cell across the whole row).
-    notes: tuple[Row, ...] = field(default=())
+    notes: tuple[Row, ...] = ()
 
     def name(self, column: int) -> str:
-        """How a refusal or an extra paragraph names a column: its header, else its place."""
         return self.table.header[column] or f"column {column + 1}"
 
 
 def _is_status(text: str) -> bool:
-    """``404``, ``404 Not Found``, ``400/500``: what a status cell starts with (loosely)."""
+    """Whether a cell starts as a status does (loosely): ``404``, ``404 Not Found``, ``400/500``."""
     head = text[:3]
     return (
         len(head) == 3
@@ -123,24 +113,23 @@ def _is_status(text: str) -> bool:
 
 
 def _is_registered_status(text: str) -> bool:
-    """A status cell naming a registered HTTP code: 128 or 256 in a limits column do not."""
+    """Not 128 or 256 in a limits column."""
     return _is_status(text) and standard.standard_phrase(int(text[:3])) is not None
 
 
 def is_class(text: str) -> bool:
-    """``4xx``: a status class, not a code."""
+    """``4xx``."""
     return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
 
 
-#: An ASCII digit and letter, what str.isdigit() and str.isalpha() accept in ASCII text: a
-#: search stops at the first one, where counting them visits every character.
+#: A search stops at the first one, where counting them visits every character.
 ASCII_DIGIT = re.compile(r"[0-9]")
 ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _is_error_code(text: str) -> bool:
-    """``VOD.10053``, ``SVCSTG_AMS_4000``, ``111400002``: an ASCII token holding digits
-    and a letter, or four digits or more."""
+    """An ASCII token holding digits and a letter, or four digits or more: ``VOD.10053``,
+    ``SVCSTG_AMS_4000``, ``111400002``."""
     if not text.isascii() or " " in text or "\n" in text or _is_status(text):
         return False
     if ASCII_DIGIT.search(text) is None:
@@ -155,52 +144,44 @@ def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:
     return sum(map(test, filled)) / len(filled)
 
 
-class _Columns:
-    """A table's column texts (each cell's words joined by newlines) and the share of each
-    column's cells that read as error codes, each worked out when a rule first asks: most
-    columns hold text (a message, a remedy) that no rule reads by content."""
+class _Columns(dict[int, list[str]]):
+    """A table's column texts (a cell's words joined by newlines) and shares of error codes,
+    each worked out when a rule first asks: most columns hold text no rule reads."""
 
     def __init__(self, table: Table) -> None:
+        super().__init__()
         self._rows = table.rows
-        self._texts: dict[int, list[str]] = {}
         self._code_shares: dict[int, float] = {}
 
-    def __getitem__(self, column: int) -> list[str]:
-        texts = self._texts.get(column)
-        if texts is None:
-            texts = ["\n".join(row.cells[column].words) for row in self._rows]
-            self._texts[column] = texts
+    def __missing__(self, column: int) -> list[str]:
+        texts = ["\n".join(row.cells[column].words) for row in self._rows]
+        self[column] = texts
         return texts
 
     def code_share(self, column: int) -> float:
-        """The share of the column's filled cells that read as error codes."""
-        share = self._code_shares.get(column)
-        if share is None:
-            share = _share(self[column], _is_error_code)
-            self._code_shares[column] = share
-        return share
+        if column not in self._code_shares:
+            self._code_shares[column] = _share(self[column], _is_error_code)
+        return self._code_shares[column]
 
 
 def _all_phrases(table: Table, column: int) -> bool:
-    """Whether every cell of a column is one reason phrase ("Bad Request", "NoContent")."""
+    """Whether every cell of a column is one reason phrase ("NoContent")."""
     cells = [row.cells[column].words for row in table.rows]
     return all(len(cell) == 1 and REASON_PHRASE.fullmatch(cell[0]) for cell in cells)
 
 
 def known_phrase(code: int, text: str) -> bool:
-    """Whether ``text`` is a name the HTTP standards gave ``code`` (now or before RFC 9110)."""
+    """Whether the HTTP standards named ``code`` so (now or before RFC 9110)."""
     return header_key(text) in {header_key(p) for p in standard.known_phrases(code)}
 
 
-#: The classes of status codes, folded as header_key folds: a column naming them for some
-#: rows ("Client Error") is a column of types, however many of its other cells are phrases.
+#: A column naming them for some rows ("Client Error") is one of types, whatever else it holds.
 CLASS_KEYS = frozenset(header_key(category) for category in CATEGORIES)
 
 
 def _known_phrases(table: Table, code: int, column: int) -> bool:
-    """Whether a column holds reason phrases, most of them known for the rows' codes (a
-    phrase of an older standard, 302's "Moved Temporarily", or a typo aside), and none a
-    class of codes."""
+    """Whether a column holds reason phrases, half of them or more known for the rows'
+    codes (others may be older or misspelt), and no class of codes."""
     if not _all_phrases(table, column):
         return False
     hits = 0
@@ -215,9 +196,8 @@ def _known_phrases(table: Table, code: int, column: int) -> bool:
 
 
 def _notes(table: Table, width: int) -> tuple[Row, ...]:
-    """The rows that are one cell of prose across the whole table: notes, not rows of codes
-    (one that reads as a code spans the code and its text, and an empty one holds no note:
-    each is read as a row of codes, and refused as such)."""
+    """The rows that are one cell of prose across the table (a cell that reads as a code, or
+    an empty one, is read as a row of codes and refused as such)."""
     if width < 2:
         return ()
     return tuple(
@@ -231,17 +211,15 @@ def _notes(table: Table, width: int) -> tuple[Row, ...]:
 
 
 def _reads_as_codes(cells: Sequence[Cell]) -> bool:
-    """Whether a row of <td> cells reads as a row of codes, not as a header."""
+    """Whether a row of cells reads as codes, not as a header."""
     return any(
         _is_status(text) or _is_error_code(text) for cell in cells for text in cell.words[:1]
     )
 
 
 def _headerless(table: Table) -> Table:
-    """A table whose first row is data: written with <td> cells that read as codes.
-
-    A browser shows such a table without a header; its columns get roles by content.
-    """
+    """The table with its first row as data when it is <td> cells that read as codes: a
+    browser shows no header there, so the columns get roles by content."""
     first = table.first_row
     if table.header_th or first is None or len(first.cells) != len(table.header_cells):
         return table
@@ -252,14 +230,9 @@ def _headerless(table: Table) -> Table:
 
 
 def _status_column(named: list[str | None], columns: _Columns) -> int | None:
-    """The status column: named so (or named a code) with half its cells statuses, else,
-    by its content alone, the table's first column when no header word names it and every
-    cell is a registered status. Only the first: a code table's codes are its key, while
-    the numbers of another table's value column (the 300 of a timeout, the 500 of a
-    bitrate) only happen to be statuses. A column a header calls a parameter, a limit or
-    anything else is never one. In a table whose header names its error codes, odd cells
-    (``N/A``, ``--``, ``40``) leave that first column the status column: the header says
-    the table holds codes (their rows are kept and noted as written)."""
+    """The status column: named for codes with half its cells statuses, else an unnamed
+    first column of registered statuses (a code table's key; a value column's 300 only
+    happens to be one), odd cells (``N/A``) allowed beside a named error-code column."""
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
@@ -278,13 +251,13 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
 
 
 def no_phrase(words: tuple[str, ...]) -> bool:
-    """Whether a reason cell says "no phrase": empty, or a dash."""
+    """Whether a reason cell is empty or a dash."""
     return not words or (len(words) == 1 and words[0] in ("-", "—", "–", "--"))
 
 
 def phrase_column(table: Table, status: int, column: int) -> bool:
-    """Whether every non-empty cell of ``column`` is the registered phrase (now or before
-    RFC 9110) of its row's one status ("-" for none), and at least one is."""
+    """Whether every non-empty cell of ``column`` is a known phrase of its row's one status
+    ("-" for none), and at least one is."""
     filled = 0
     for row in table.rows:
         words = row.cells[column].words
@@ -315,11 +288,10 @@ def classify(table: Table) -> CodeTable | None:
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
     error = _error_column(body, named, columns, status)
-    if error is None and status is not None:
-        _refuse_partial_codes(body, named, columns, status)
     if error is not None:
         found = _assign(ERROR_CODES, body, named, {ERROR_CODE: error, "status": status})
     elif status is not None:
+        _refuse_partial_codes(body, named, columns, status)
         found = _assign(STATUS_CODES, body, named, {"status": status})
     else:
         return None
@@ -330,12 +302,8 @@ def classify(table: Table) -> CodeTable | None:
 
 
 def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
-    """A table split side by side (``状态码 | 说明 | 状态码 | 说明``, ``错误码 | 说明 | Error
-    Code | 说明``): from a column of codes on, its header words repeat the roles of the
-    columns from the table's first code column up to it, and its cells read as such codes.
-    One record per row would glue its codes into a text: refused, naming it. (Another
-    column of codes that repeats no such run, ``旧错误码`` or ``Status Code`` beside
-    ``状态码``, is another column of the row.)"""
+    """Refuse a table split side by side (``状态码 | 说明 | 状态码 | 说明``): one record a row
+    would glue the second half's codes into a text (``旧错误码`` repeats no run of roles)."""
     code_columns = [i for role, i in found.roles.items() if role in ("status", ERROR_CODE)]
     first = min(code_columns)
     for i in range(first + 1, len(named)):
@@ -356,10 +324,9 @@ def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Co
 
 
 def _check_spans(found: CodeTable) -> None:
-    """Refuse a cell spanning two columns with different roles (状态码 and 错误码; a
-    status and its description): which one it fills, no rule can tell."""
+    """Refuse a cell spanning columns of two roles: which one it fills, no rule can tell."""
     if not found.table.spans:
-        return  # no cell spans a column on this page: its cells are not looked at one by one
+        return  # no cell spans a column on this page: no cell is looked at
     role_of = {index: role for role, index in found.roles.items()}
     for row in found.table.rows:
         for index, cell in enumerate(row.cells):
@@ -378,8 +345,8 @@ def _check_spans(found: CodeTable) -> None:
 
 
 def _check_header_row(found: CodeTable) -> None:
-    """A table whose header row of <th> cells reads as codes: its first row of codes was
-    written as the header (a pipe table always has one)."""
+    """Refuse a header of <th> cells that reads as codes: the first row of codes written as
+    the header (a pipe table always has one)."""
     for role, test in (("status", _is_status), (ERROR_CODE, _is_error_code)):
         index = found.roles.get(role)
         if index is not None and test(found.table.header[index]):
@@ -394,9 +361,8 @@ def _check_header_row(found: CodeTable) -> None:
 def _refuse_partial_codes(
     table: Table, named: list[str | None], columns: _Columns, status: int
 ) -> None:
-    """Beside statuses, a column no header word names whose cells read as error codes in half
-    or more, not all: an error-code column with odd cells ("-", a footnote), or ids that only
-    look like codes. No rule can tell which: refused, naming the column."""
+    """Refuse an unnamed column beside statuses that is error codes in half its cells or
+    more, not all: odd codes or ids that look like codes, no rule can tell which."""
     for i, role in enumerate(named):
         if i == status or role is not None:
             continue
@@ -414,10 +380,8 @@ def _refuse_partial_codes(
 
 
 def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -> None:
-    """A column named for statuses may hold error codes (BMS: HTTP状态码 | 状态码 =
-    BMS.0001); with no status column beside it and a registered status among its cells
-    (``200``, then ``4O4``, ``5OO``; or ``200`` and ``VOD.20001``), no rule can tell which it
-    lists: refused, naming it."""
+    """Refuse a column named for statuses that holds error codes (as BMS's 状态码 may) and a
+    registered status (``200`` beside ``4O4``): no rule can tell which it lists."""
     status = next((text for text in columns[column] if _whole_status(text)), None)
     if status is not None:
         # Half its cells at least read as error codes (its code share): one is no status.
@@ -432,8 +396,7 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
 
 
 def _whole_status(text: str) -> bool:
-    """Whether a cell reads whole as registered HTTP statuses (``200``, ``404 Not Found``;
-    ``404.1`` is no status)."""
+    """Whether a cell reads whole as registered HTTP statuses (``404.1`` does not)."""
     found = grammar.statuses(tuple(text.split("\n"))) or []
     return bool(found) and all(standard.standard_phrase(code) for code, _ in found)
 
@@ -441,10 +404,9 @@ def _whole_status(text: str) -> bool:
 def _error_column(
     table: Table, named: list[str | None], columns: _Columns, status: int | None
 ) -> int | None:
-    """The error-code column: named so and holding codes, else a column beside the statuses
-    whose header names nothing and whose every cell is code-like (with no word for it, half
-    is not enough: ids such as ``missing-429`` in a list of rules are not error codes), else
-    one named so (OBS's codes are words: ``AccessDenied``)."""
+    """The error-code column: named so and holding codes, else an unnamed column beside the
+    statuses all of whose cells are code-like (half is not enough unnamed: ``missing-429``
+    is an id), else one named so (OBS's codes are words: ``AccessDenied``)."""
     others = [i for i in range(len(named)) if i != status]
     for i in others:
         if named[i] == ERROR_CODE and columns.code_share(i) >= CODE_SHARE:

@@ -1,8 +1,5 @@
-"""Refuse a page with unresolved merge-conflict markers: it holds two versions at once.
-
-A conflict is a line ``<<<<<<< …`` followed, later, by a line ``>>>>>>> …``: a lone
-``=======`` is a Markdown setext underline, and a lone ``>>>>>>>`` a nested quote.
-"""
+"""Refuse a page with unresolved merge-conflict markers: a line ``<<<<<<< …``, later one
+``>>>>>>> …`` (a lone ``=======`` is a setext underline, a lone ``>>>>>>>`` a quote)."""
 
 from __future__ import annotations
 
@@ -12,7 +9,7 @@ MARKER_LENGTH = 7
 
 
 def _marker(line: str, char: str) -> bool:
-    """``<<<<<<<`` alone or followed by a space and a label, as git writes it."""
+    """``<<<<<<<`` alone or before a space and a label, as git writes it."""
     return line.startswith(char * MARKER_LENGTH) and (
         len(line) == MARKER_LENGTH or line[MARKER_LENGTH] in " \t"
     )

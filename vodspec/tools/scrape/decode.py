@@ -18,28 +18,25 @@ from vodspec.tools.scrape.text import located
 # C0 and C1 controls and DEL, except tab and newline (CR is already gone).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 _CONTROL = re.compile(f"[{_CONTROLS}]")
-#: A control character between a tag's "<" (before a letter or "/") and its ">": removing
-#: it would change the tag's name or attributes. Each "<" scans to the next "<" or ">" at
-#: most, so the search stays linear.
+#: A control character inside a tag, whose removal would change the tag. Each "<" scans to
+#: the next "<" or ">" at most, so the search stays linear.
 _CONTROL_IN_TAG = re.compile(f"<[A-Za-z/][^<>{_CONTROLS}]*[{_CONTROLS}]")
-#: Every byte but the C0 controls (tab, newline and CR aside), DEL and 0xC2, the first byte
-#: of the C1 controls in UTF-8 (and of U+00A0-U+00BF): deleted from a page, they leave
-#: nothing when it has no control character. One pass in C, several times faster than the
-#: pattern's search of the text, which runs only when something is left.
+#: Every byte but the controls, and 0xC2 (which starts the C1 controls in UTF-8): deleted
+#: from a page without control characters they leave nothing, in one pass in C several
+#: times faster than _CONTROL's search, which runs only when something is left.
 _NOT_CONTROL_BYTES = bytes(
     byte for byte in range(256) if byte in b"\t\n\r" or not (byte < 0x20 or byte in b"\x7f\xc2")
 )
 
 
 def decode(data: bytes) -> str:
-    """Return the text of ``data`` with LF line endings, or refuse it (over the size cap
-    too: bytes given to scrape() come here without a file's size check)."""
+    """The text of ``data`` with LF line endings, or a refusal."""
     return decode_with_utf8(data)[0]
 
 
 def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
-    """The text decode() returns, and its UTF-8 when that is ``data`` (BOM aside): the page
-    had no CR or control character to change, and the reader need not encode it again."""
+    """The text decode() returns, and ``data`` (BOM aside) when that is its UTF-8: the reader
+    need not encode it again. Bytes given to scrape() had no file size check: done here."""
     if len(data) > MAX_PAGE_BYTES:
         raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
@@ -89,11 +86,8 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
 
 
 def _guess(data: bytes) -> str:
-    """What the bytes probably are, for the refusal message only; never used to decode.
-
-    bs4's encoding detective earns its place here, off the hot path: it reads a charset the
-    page declares (<meta charset>) and tries the encodings Chinese pages come in.
-    """
+    """What the bytes probably are, for the refusal message only, as bs4 reads a declared
+    charset and tries the encodings Chinese pages come in."""
     import logging
 
     from bs4.dammit import EncodingDetector, UnicodeDammit

@@ -10,8 +10,7 @@ from vodspec.record import CATEGORIES, RETRY_ADVICE
 from vodspec.record import category_of as record_category_of
 
 
-# The vocabularies of vodspec.record as enums, for the models' JSON Schemas. No docstrings:
-# they would become the schemas' descriptions.
+# vodspec.record's vocabularies as enums, for the schemas (a docstring would be published).
 class Category(StrEnum):
     INFORMATIONAL, SUCCESS, REDIRECTION, CLIENT_ERROR, SERVER_ERROR = CATEGORIES
 
@@ -20,7 +19,7 @@ class Retry(StrEnum):
     DO_NOT_RETRY, RETRY_UNCHANGED, UNSPECIFIED = RETRY_ADVICE
 
 
-#: Each category by its value: a dict lookup costs a fraction of the call Category(value).
+#: A dict lookup costs a fraction of the call Category(value).
 CATEGORY_BY_VALUE = {category.value: category for category in Category}
 
 
@@ -30,14 +29,8 @@ def category_of(code: int) -> Category:
 
 @dataclass(frozen=True)
 class RetryRule:
-    """A sentence that is ``phrase`` gives the advice ``retry``.
-
-    ``alone``: only a paragraph that is the sentence itself (after a known label) gives it.
-    The permission to resubmit unchanged is a statement that reads the same when reported
-    ("以下为错误说法，客户端可以……", "禁止认为，……"): taken from anything but a paragraph
-    of its own, a client would retry on a quotation. The recommendation not to retry is an
-    instruction of its own, also as the last clause of a sentence (403's "……，建议直接修改
-    该请求，不要重试该请求。"), and misread it costs a retry, not a duplicate request.
+    """A sentence that is ``phrase`` gives the advice ``retry``; ``alone``: only as a paragraph
+    of its own, as the permission to resubmit reads the same when quoted ("以下为错误说法，……").
     """
 
     retry: Retry
@@ -52,22 +45,19 @@ RETRY_RULES: tuple[RetryRule, ...] = (
 )
 #: How a statement ends (a question does not advise).
 STATEMENT_END = ("。", ".", "！", "!", "")
-#: Where a sentence ends: the advice is read sentence by sentence. A run of end marks, or
-#: a space after . ; or ；: the space is matched first, so that the look-behind is tried
-#: only at a space, not at every character.
+#: A run of end marks, or a space after . ; or ；(the space matched first, so that the
+#: look-behind is tried only at a space).
 SENTENCE_END = re.compile(r"[。！？!?]+|\s(?<=[.;；]\s)")
 #: Labels a sentence may start with and still be the advice itself.
 LEAD_INS = ("注意：", "注意:", "说明：", "说明:", "建议：", "提示：", "Note:", "注：")
-#: Marks of a quotation or a negation before the advice: a sentence that quotes or negates
-#: it mentions the advice, it does not give it ("不是说，……"). A character class: searched
-#: for at C speed, where a set would be tested against each character of the sentence.
+#: Marks of a quotation or a negation: a sentence holding one before the advice only
+#: mentions it ("不是说，……"). A class: searched at C speed, not tested char by char.
 NOT_GIVEN = re.compile("[“”\"「」『』‘’'不非否勿没别未]")
 
 
 def _advice(sentence: str, phrase: str) -> bool:
-    """Whether a sentence gives the advice: it is the phrase, after a known label, or the
-    phrase is its last clause after clauses that neither quote nor negate (403's
-    "……，建议直接修改该请求，不要重试该请求。")."""
+    """Whether a sentence is the phrase (after a known label), or ends with it as a clause
+    after clauses that neither quote nor negate."""
     text = _without_lead_in(sentence)
     if text == phrase:
         return True
@@ -76,7 +66,7 @@ def _advice(sentence: str, phrase: str) -> bool:
 
 
 def _without_lead_in(text: str) -> str:
-    """The text, whitespace folded, without the labels it starts with ("注意：")."""
+    """The text, whitespace folded, without its leading labels ("注意：")."""
     text = " ".join(text.split())
     if not text.startswith(LEAD_INS):
         return text  # most texts: folded, they are already stripped and no label goes
@@ -86,10 +76,9 @@ def _without_lead_in(text: str) -> str:
 
 
 def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
-    """Every advice the paragraphs give, in rule order; () when they give none. A paragraph
-    that only mentions an advice sentence (quotes it, negates it, asks it) gives none."""
-    # Plain loops: this runs for every record, and nested generators cost more than the
-    # substring tests that decide most paragraphs.
+    """Every advice the paragraphs give, in rule order; a paragraph that only mentions one
+    (quotes, negates or asks it) gives none."""
+    # Plain loops: this runs for every record, and generators cost more than the tests.
     found: list[Retry] = []
     for rule in RETRY_RULES:
         for text in paragraphs:
@@ -101,9 +90,6 @@ def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
 
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
-    """Whether a paragraph gives the rule's advice (see RetryRule)."""
-    if paragraph in (rule.phrase, rule.phrase + "。"):
-        return True  # the sentence as a paragraph of its own, as the doc writes it: no parsing
     text = _without_lead_in(paragraph)
     if not any(end in STATEMENT_END for end in _ends(text, rule.phrase)):
         return False  # asked, not said ("……更改？")
@@ -113,16 +99,8 @@ def _given(paragraph: str, rule: RetryRule) -> bool:
 
 
 def _ends(text: str, phrase: str) -> list[str]:
-    """What follows each occurrence of ``phrase`` in ``text`` (occurrences that do not
-    overlap, from the left): its first character past whitespace, "" at the end. str.find
-    spares compiling the phrase as a pattern on each call."""
-    ends: list[str] = []
-    at = text.find(phrase)
-    while at != -1:
-        after = at + len(phrase)
-        ends.append(text[after:].strip()[:1])
-        at = text.find(phrase, after)
-    return ends
+    """The first character past whitespace after each occurrence of ``phrase`` ("" at the end)."""
+    return [text[match.end() :].strip()[:1] for match in re.finditer(re.escape(phrase), text)]
 
 
 def advice_mentioned_not_given(paragraph: str) -> Retry | None:

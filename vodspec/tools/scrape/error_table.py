@@ -34,15 +34,14 @@ PLACEHOLDER = re.compile(r"\{[^{}\s]*\}|%[sd]")
 def _statuses(
     table: CodeTable, row: Row, origin: rows.Origin
 ) -> tuple[list[int | None], str | None]:
-    """The HTTP statuses a row gives, and the cell's text as written. An odd but clear cell
-    (``N/A``, ``--``, ``40``) gives one status, null, and a note."""
+    """The HTTP statuses a row gives, and the cell's text as written; an odd cell (``N/A``,
+    ``40``) gives one status, null, and a note."""
     index = table.roles.get("status")
     if index is None:
         return [None], None
     cell = row.cells[index]
     words = cell.words
     text = "\n".join(cell.paragraphs) or None
-    # A reason phrase from a column of them (found by content) belongs with the status:
     # "400" | "Bad Request" reads as "400 Bad Request".
     phrase = row.cells[table.roles[REASON]].words if REASON in table.roles else ()
     if not no_phrase(phrase):
@@ -74,7 +73,7 @@ def _statuses(
 
 
 def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
-    """The error codes the row's code cell lists ([] for an odd cell: the row is a note)."""
+    """The row's error codes ([] for an odd cell: the row is a note)."""
     index = table.roles[ERROR_CODE]
     column = table.name(index)
     words = row.cells[index].words
@@ -98,17 +97,16 @@ def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
 
 
 def _placeholders(message: str | None) -> list[str]:
-    """The message's template slots, each once, in order."""
     if message is None or ("{" not in message and "%" not in message):
-        return []  # no slot: most messages, answered without a regex scan of the text
+        return []  # most messages, answered without a regex scan
     return list(dict.fromkeys(PLACEHOLDER.findall(message)))
 
 
 def _texts(
     table: CodeTable, columns: list[tuple[str, int | None]], row: Row
 ) -> dict[str, str | None]:
-    """The row's texts by role, from ``columns`` (role, column index or None where the table
-    has none); the paragraphs of columns without a role go to the description."""
+    """The row's texts by role, from ``columns`` (role, index or None); the paragraphs of
+    columns without a role go to the description."""
     texts: dict[str, str | None] = {}
     for role, index in columns:  # a loop: cheaper than a dict comprehension (Python 3.11)
         texts[role] = None if index is None else "\n".join(row.cells[index].paragraphs) or None
@@ -118,8 +116,8 @@ def _texts(
 
 
 def error_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[ErrorCodeRecord]:
-    """Every row of the page's error tables, in page order; exact repeats kept once. One
-    record per error code and HTTP status a row lists; odd rows and note rows are noted."""
+    """One record per error code and HTTP status of each row, in page order; exact repeats
+    kept once, odd rows and note rows noted."""
     batch = rows.Batch(ErrorCodeRecord)
     seen: dict[tuple[object, ...], int] = {}
     try:

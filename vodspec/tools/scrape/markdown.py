@@ -1,10 +1,6 @@
-"""GitHub's Markdown renderer, cmark-gfm, called through cmarkgfm's C module.
-
-cmarkgfm's own wrapper (``markdown_to_html_with_extensions``) frees neither the document
-tree it parses nor the HTML it renders: about three times the page's size is lost on every
-call (200 MB for 5,000 renders of the seed). Here both are freed. cmark_node_free and
-cmark's allocator are in the module's library but not in its cffi interface, hence ctypes
-for those two; every other call is one cmarkgfm's wrapper makes.
+"""GitHub's Markdown renderer, cmark-gfm, through cmarkgfm's C module: its own wrapper frees
+neither the tree nor the HTML (200 MB lost for 5,000 renders), freed here through ctypes, as
+cmarkgfm's cffi interface lacks cmark_node_free and cmark's allocator.
 """
 
 from __future__ import annotations
@@ -17,11 +13,10 @@ from typing import Any
 from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
 
-#: GitHub's Markdown: CommonMark plus these cmark-gfm extensions ("tagfilter" escapes
-#: <script>, <style>, <iframe>… so that they show as text).
+#: GitHub's Markdown ("tagfilter" escapes <script>, <iframe>… so that they show as text).
 GFM_EXTENSIONS = ("table", "strikethrough", "autolink", "tagfilter")
-#: Raw HTML is kept (GitHub keeps it, then sanitises); every Markdown block says its lines.
-# Footnotes as GitHub renders them: ``VOD.10053[^1]`` is the code and a footnote mark.
+#: Raw HTML is kept (GitHub keeps it, then sanitises); every block says its lines;
+#: ``VOD.10053[^1]`` is a code and a footnote mark.
 CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS | Options.CMARK_OPT_FOOTNOTES
 
 _LIB: Any = _cmark.lib
@@ -30,13 +25,13 @@ _LIB.cmark_gfm_core_extensions_ensure_registered()
 _EXTENSIONS = tuple(_LIB.cmark_find_syntax_extension(name.encode()) for name in GFM_EXTENSIONS)
 if _FFI.NULL in _EXTENSIONS:  # attaching a missing one would crash the interpreter
     raise ImportError(f"this cmark-gfm build lacks one of the extensions {GFM_EXTENSIONS}")
-#: cmark-gfm adds and removes its extensions' special characters in a table every parser
-#: shares, while cffi lets other threads run: two renders at once can miss a strikethrough.
+#: cmark-gfm's extensions change a table every parser shares: two renders at once can miss
+#: a strikethrough.
 _RENDERING = threading.Lock()
 
 
 class _Allocator(ctypes.Structure):
-    """cmark's ``cmark_mem``: what it allocates the rendered HTML with, and frees it with."""
+    """cmark's ``cmark_mem``."""
 
     _fields_ = [
         ("calloc", ctypes.c_void_p),
@@ -46,9 +41,8 @@ class _Allocator(ctypes.Structure):
 
 
 def _freeing() -> tuple[Callable[[int], None], Callable[[int], None]]:
-    """(free a document tree, free rendered HTML), each given the pointer's address. A
-    build whose library does not export the two (a Windows one may not) frees nothing, as
-    cmarkgfm's own wrapper: the pages are read the same."""
+    """(free a document tree, free rendered HTML), each given an address; a library that
+    does not export them (on Windows) frees nothing, as cmarkgfm's own wrapper."""
     try:
         library = ctypes.CDLL(_cmark.__file__)
         free_tree = library.cmark_node_free
@@ -74,12 +68,8 @@ def _address(pointer: Any) -> int:
 
 
 def render_html(markdown: bytes) -> bytes:
-    """The page's HTML (UTF-8) as GitHub's cmark-gfm renders it: raw HTML kept, tag filter on.
-
-    cmark-gfm writes U+FFFE and U+FFFF made by a character reference (``&#xFFFE;``) as the
-    lone bytes FE and FF, which no UTF-8 text holds: they are put back as those characters
-    (the reader removes them from the tree, with a warning).
-    """
+    """The page's HTML (UTF-8) as GitHub's cmark-gfm renders it. cmark-gfm writes U+FFFE and
+    U+FFFF made by a reference as the lone bytes FE and FF, put back as those characters."""
     with _RENDERING:
         rendered = _render(markdown)
     if b"\xfe" in rendered or b"\xff" in rendered:

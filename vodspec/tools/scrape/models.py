@@ -1,10 +1,5 @@
-"""The pydantic models of the published dataset: what the build may publish.
-
-The records' fields are not written here: each record model is built from its table in
-vodspec.record (the accessor's stdlib twin checks what it reads by the same table), each
-rule there mapped to the type published here. The JSON Schemas are rendered from these
-models.
-"""
+"""The pydantic models of the published dataset (its JSON Schemas are rendered from them);
+the record models are built from their tables in vodspec.record, each rule mapped to a type."""
 
 from __future__ import annotations
 
@@ -45,7 +40,6 @@ TYPES: dict[Any, Any] = {
 
 
 def _fields(table: tuple[record.Field, ...]) -> dict[str, Any]:
-    """A record model's annotations, from its table in vodspec.record."""
     return {
         field.name: Annotated[TYPES[field.rule], Field(description=field.description)]
         for field in table
@@ -57,8 +51,6 @@ class _Model(BaseModel):
 
 
 class _RecordModel(_Model):
-    """A record model: its annotations are built from its table in vodspec.record."""
-
     if TYPE_CHECKING:  # so a type checker takes the fields it cannot see
 
         def __getattr__(self, name: str) -> Any: ...
@@ -70,9 +62,8 @@ class StatusRecord(_RecordModel):
     __annotations__ = _fields(record.STATUS_FIELDS)
 
     def model_post_init(self, context: Any, /) -> None:
-        """The derived fields agree with the rest. A check here, not a model "after"
-        validator: pydantic re-runs those on every record a StatusDataset is given, this
-        runs once, when the record is made (a failure is refused the same way)."""
+        """The derived fields agree with the rest. Not an "after" validator: pydantic re-runs
+        those on every record a StatusDataset is given."""
         if self.description != ("\n".join(self.paragraphs) or None):
             raise ValueError("description must be the paragraphs joined with a newline")
         if self.reason is None and self.description is None:
@@ -117,8 +108,6 @@ class PageNote(_Model):
 
 
 class _Dataset(_Model):
-    """A page's records with the page they came from; the fields every dataset has."""
-
     name: Text
     kind: str
     version: Semver
@@ -163,7 +152,7 @@ MODELS: dict[str, tuple[type[StatusDataset] | type[ErrorDataset], type[BaseModel
 
 
 def first_problem(exc: ValidationError) -> str:
-    """The first thing pydantic refused, as "invalid FIELD: why" for a one-line refusal."""
+    """The first thing pydantic refused, as "invalid FIELD: why"."""
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"]) or "record"
     return f"invalid {field}: {error['msg']}"

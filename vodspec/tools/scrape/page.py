@@ -1,4 +1,4 @@
-"""What a page says about itself: its title, its doc id and its introduction, from the tree."""
+"""What a page says about itself: its title, its doc id and its introduction."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class PageInfo:
 
 
 def _anchor(heading: etree._Element) -> str | None:
-    """The doc id a heading carries: ``# 状态码<a name="vod_04_0133"></a>`` or an id."""
+    """``# 状态码<a name="vod_04_0133"></a>``, or an id."""
     for element in heading.iter():
         for attribute in ("name", "id"):
             value = (element.get(attribute) or "").strip()
@@ -32,8 +32,8 @@ def _anchor(heading: etree._Element) -> str | None:
 
 
 def page_info(root: etree._Element | None) -> PageInfo:
-    """The title and doc id come from the first <h1>, else the first heading of any level:
-    a section heading further down (``### 参考<a name="ref">``) names a section, not the page."""
+    """The title and doc id come from the first <h1>, else the first heading: one further
+    down (``### 参考<a name="ref">``) names a section, not the page."""
     if root is None:
         return PageInfo(None, None, "")
     heading = _first(root, ("h1",))
@@ -45,16 +45,13 @@ def page_info(root: etree._Element | None) -> PageInfo:
     return PageInfo(title=title, doc_id=_anchor(heading), intro=_intro(root, heading))
 
 
-#: How many of the page's first elements are looked at one by one for its heading.
 NEAR_THE_TOP = 16
 
 
 def _first(root: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
-    """The first element of these tags, in page order. A page's heading is nearly always
-    among its first elements, looked at here one by one: lxml's iter(tags) finds the match
-    after the one it returns before returning it, a walk of the rest of the page when the
-    heading is the only one (a third of a millisecond a page). Past them, the page is
-    searched in C (a walk, at most as that one)."""
+    """The first element of these tags. The page's first elements are looked at one by one:
+    lxml's iter(tags) finds the next match before it returns one, a walk of the page when
+    the heading is the only one."""
     for count, element in enumerate(root.iter()):
         if element.tag in tags:
             return element

@@ -1,7 +1,4 @@
-"""The scraping pipeline: a source page in, a validated dataset model out.
-
-Needs the ``scrape`` extra (beautifulsoup4, lxml, cmarkgfm, pydantic).
-"""
+"""The scraping pipeline: a source page in, a validated dataset model out."""
 
 from __future__ import annotations
 
@@ -40,10 +37,9 @@ from vodspec.tools.scrape.text import PAGE, located
 if TYPE_CHECKING:  # the manifest scrapes its pages through this module
     from vodspec.tools.manifest import SourceEntry
 
-#: How a refusal names a page kind's table.
 TABLE_WORDS = {STATUS_CODES: "status", ERROR_CODES: "error-code"}
-#: Whether odd but clear content (a status cell "N/A", a note written as a row) is refused
-#: instead of published with a warning: ``vodspec build --strict`` and ``scrape --strict``.
+#: Whether odd but clear content (a status cell "N/A") is refused instead of published with
+#: a warning (``--strict``).
 STRICT: ContextVar[bool] = ContextVar("strict", default=False)
 
 
@@ -57,14 +53,8 @@ def scrape(
 ) -> Dataset:
     """Scrape one page (a path or its bytes) into a validated dataset model.
 
-    ``service`` is the service the page must belong to, or ``"any"``; ``kind`` the kind of
-    codes it must hold (``status_codes`` or ``error_codes``; None accepts either and the
-    dataset says which). ``file`` names the page; ``listed`` is the manifest entry it is
-    published under, whose id, url and doc id describe the source too. The doc id is the
-    page heading's anchor, else the entry's (they must agree).
-
-    Odd but clear content is published as written and reported: one OddContentWarning a
-    note (file, line, row); under STRICT the first is a refusal instead.
+    ``service`` may be ``"any"``, ``kind`` None (either); ``listed``: the manifest entry the
+    page is published under, whose id, url and doc id describe the source too.
     """
     if isinstance(source, bytes):
         data, where = source, file or "<bytes>"
@@ -73,7 +63,7 @@ def scrape(
     file = file or where
     source_id, url, doc_id = (listed.id, listed.url, listed.doc_id) if listed else (None,) * 3
     notes: list[PageNote] = []
-    page = PAGE.set(shown_path(where))  # the warnings of what is found in it name it
+    page = PAGE.set(shown_path(where))  # for the warnings to name it
     try:
         sha256 = hashlib.sha256(data).hexdigest()
         text, utf8 = decode_with_utf8(data)
@@ -130,8 +120,7 @@ def scrape(
 
 
 def _report(notes: list[PageNote]) -> None:
-    """Warn of each note, naming file, line and row (see located); refuse the first one
-    under STRICT."""
+    """Warn of each note (see located); refuse the first one under STRICT."""
     for note in notes:
         text = shown_path(note.text)  # a whole note row may be long: cut as a path is
         if STRICT.get():
@@ -172,7 +161,7 @@ def code_tables(tables: list[Table], kind: str | None) -> tuple[str, list[CodeTa
 
 
 def _row_at(text: str, line: int) -> str | None:
-    """The id of the table row holding ``line``, to name it in a refusal (None if unknown)."""
+    """The id of the table row holding ``line``, to name it in a refusal."""
     try:
         root = read_document(text).root
     except VodspecError:

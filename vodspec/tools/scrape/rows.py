@@ -1,5 +1,4 @@
-"""What both table readers do with a row: the page it comes from (provenance, notes of odd
-content), refusals naming its row and column, plain-ASCII codes, extra columns."""
+"""What both table readers do with a row: provenance, notes, refusals, extra columns."""
 
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ def cell_error(row: Row, column: str | None, message: str) -> CellError:
 
 
 def as_found(words: tuple[str, ...]) -> str:
-    """A cell's words as a refusal quotes what it found, or that the cell is empty."""
+    """A cell's words as a refusal quotes them."""
     return repr(" / ".join(words)) if words else "an empty cell"
 
 
@@ -35,12 +34,10 @@ class Origin:
 
     doc_id: str | None
     sha256: str
-    #: Odd but clear content, noted as it is met.
     notes: list[PageNote]
 
     def note(self, row: Row, column: str | None, why: str, in_records: bool = False) -> None:
-        """Keep the row as a note of the page, or refuse it (naming its row and column) when
-        no note can say it."""
+        """Keep the row as a note of the page (refused when no note can say it)."""
         texts = [" / ".join(cell.paragraphs) for cell in row.cells if not cell.from_left]
         text = " | ".join(text for text in texts if text)
         note = {
@@ -54,13 +51,11 @@ class Origin:
         self.notes.append(validated(PageNote, row, column, note))
 
     def note_rows(self, table: CodeTable) -> None:
-        """Note the table's rows that are notes written as rows (one cell across it)."""
         for row in table.notes:
             why = "a note written as a row of the code table (one cell across it); not a record"
             self.note(row, None, why)
 
     def provenance(self, row: Row) -> dict[str, object]:
-        """Where a record came from: the fields every record ends with (PROVENANCE)."""
         return {
             DOC_ID: self.doc_id,
             SOURCE_ROW: row.id,
@@ -79,34 +74,28 @@ def validated(model: type[M], row: Row, column: str | None, values: Mapping[str,
 
 @functools.cache
 def _adapter(model: type[M]) -> TypeAdapter[list[M]]:
-    """What validates a ``list[model]``, made once per model: making one costs more than a
-    page's records save."""
+    """Made once per model: making one costs more than a page's records save."""
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 class Batch(Generic[M]):
-    """Records read but not yet validated, validated together: one pydantic call for many
-    records is cheaper than one each. A reader validates the batch before it reports
-    anything else (a warning, a refusal), so that an invalid record is refused where it
-    was met, as if validated when read."""
+    """Records validated in one pydantic call, cheaper than one each; a reader validates the
+    batch before it reports anything else, so that an invalid record is refused first."""
 
     def __init__(self, model: type[M]) -> None:
         self.model = model
         self.adapter: TypeAdapter[list[M]] = _adapter(model)
-        #: The records validated so far, in the order they were read.
         self.records: list[M] = []
         self._values: list[dict[str, object]] = []
         self._places: list[tuple[Row, str | None]] = []
 
     def add(self, row: Row, values: dict[str, object], column: str | None = None) -> None:
-        """Add the record ``values`` make, read from ``row`` (a refusal of it names
-        ``column``)."""
+        """Add a record read from ``row`` (a refusal of it names ``column``)."""
         self._values.append(values)
         self._places.append((row, column))
 
     def validate(self) -> list[M]:
-        """Every record so far, validated; a refusal as validated() words it for the first
-        invalid one, validated again alone to word it."""
+        """Every record so far; the first invalid one validated again alone to word its refusal."""
         values, places = self._values, self._places
         self._values, self._places = [], []  # a refusal leaves none to validate again
         try:
@@ -120,11 +109,8 @@ class Batch(Generic[M]):
 
 
 def check_ascii(text: str, row: Row, column: str, what: str) -> None:
-    """Refuse a code holding anything but printable ASCII, naming the character.
-
-    Codes are compared and looked up as written: a zero-width space, a Cyrillic О or a
-    full-width digit would make a look-alike of a real code.
-    """
+    """Refuse a code holding anything but printable ASCII (a zero-width space, a Cyrillic О):
+    codes are looked up as written, so it would make a look-alike of a real code."""
     if text.isascii() and text.isprintable():
         return  # the common code, tested whole: the loop below only finds the character
     for char in text:
@@ -138,7 +124,7 @@ def check_ascii(text: str, row: Row, column: str, what: str) -> None:
 
 
 def extra_paragraphs(table: CodeTable, row: Row) -> tuple[str, ...]:
-    """The row's cells in columns without a role, each paragraph as "Header: text" (none lost)."""
+    """The paragraphs of the row's columns without a role, as "Header: text"."""
     paragraphs: list[str] = []
     for index in table.extra:
         cell = row.cells[index]

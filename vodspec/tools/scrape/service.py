@@ -21,8 +21,7 @@ SERVICE_NAMES: dict[str, tuple[str, ...]] = {
     "dcs": ("分布式缓存服务",),
     "dgc": ("数据治理中心",),
 }
-#: Error-code prefixes that name a service ("VOD.10053" -> vod). Shared prefixes (Common,
-#: APIGW, SYS, KMS…) name none.
+#: Shared prefixes (Common, APIGW, SYS, KMS…) name no service.
 _PREFIX_SERVICE = {
     "VOD": "vod",
     "VST": "vod",
@@ -41,12 +40,8 @@ _DOC_ID_PREFIX = re.compile(r"^([A-Za-z]+)[_-]")
 
 
 def check_service(info: PageInfo, expected: str, codes: Iterable[str] = ()) -> str | None:
-    """The page's service; raise unless it is ``expected`` (``any`` accepts every page).
-
-    Signals are the doc id (a neutral one, ErrorCode or ZH-CN_TOPIC_…, gives none), the
-    introduction and error-code prefixes: at least one must name ``expected`` and none may
-    name another service.
-    """
+    """The page's service; raise unless the doc id, the introduction or a code prefix names
+    ``expected`` and none another service (``any`` accepts every page)."""
     signals = []
     doc_prefix = _DOC_ID_PREFIX.match(info.doc_id or "")
     if doc_prefix and doc_prefix[1].lower() in SERVICE_NAMES:

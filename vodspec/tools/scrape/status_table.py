@@ -27,10 +27,8 @@ from vodspec.tools.scrape.grammar import REASON_PHRASE
 from vodspec.tools.scrape.models import StatusRecord
 from vodspec.tools.scrape.tables import Cell, Row
 
-#: A row's statuses: (code, reason phrase or None), one per status its code cell lists.
 Statuses = list[tuple[int, str | None]]
-#: A code's record as read from the page: reason, paragraphs, the row it comes from first,
-#: the description column's header ("" if none).
+#: A code's reason, paragraphs, first row and description header ("" if none).
 Merged = tuple[str | None, list[str], Row, str]
 
 
@@ -39,8 +37,7 @@ def _text(cell: Cell) -> str | None:
 
 
 def _combined(parsed: list[Statuses | None]) -> bool:
-    """Whether the code column writes the reason phrase too ("404 Not Found"), as most rows
-    do; ``parsed``: each row's code cell as grammar.statuses reads it."""
+    """Whether most code cells (as grammar.statuses reads them) write the phrase too."""
     with_reason = sum(1 for found in parsed if found and all(reason for _, reason in found))
     return with_reason * 2 > len(parsed)
 
@@ -48,9 +45,8 @@ def _combined(parsed: list[Statuses | None]) -> bool:
 def _statuses(
     table: CodeTable, row: Row, found: Statuses | None, combined: bool, origin: rows.Origin
 ) -> Statuses:
-    """The statuses the row's code cell lists, each with its reason phrase; [] when the cell
-    is odd but clear (``N/A``, ``40``): the row is then a note, not a record. ``found``: the
-    cell as grammar.statuses reads it."""
+    """The statuses the row's code cell lists (``found``, as grammar.statuses reads it), each
+    with its reason phrase; [] for an odd cell (``N/A``, ``40``): the row is a note."""
     column = table.roles["status"]
     name = table.name(column)
     words = row.cells[column].words
@@ -84,7 +80,7 @@ def _statuses(
 
 def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
     """The statuses with the reason column's phrase, or the description's when it is the
-    code's own phrase (ECS: 200 | OK)."""
+    code's known phrase (ECS: 200 | OK)."""
     if REASON in table.roles:
         column = table.roles[REASON]
         words = row.cells[column].words
@@ -105,8 +101,7 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
             )
         return [(found[0][0], reason_text)]
     if len(found) == 1 and found[0][1] is None and DESCRIPTION in table.roles:
-        # code | 描述 tables: the text is the code's reason phrase (ECS: "OK") or prose (reason
-        # null): English prose that happens to have no final period is not a phrase.
+        # English prose that happens to have no final period is not a phrase.
         candidate = _text(row.cells[table.roles[DESCRIPTION]])
         if candidate is not None and known_phrase(found[0][0], candidate):
             return [(found[0][0], candidate)]
@@ -114,15 +109,14 @@ def _with_reasons(table: CodeTable, row: Row, found: Statuses) -> Statuses:
 
 
 def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[StatusRecord]:
-    """The records of a page's status tables, merged in page order, sorted by code; odd
-    rows and note rows are noted."""
+    """The records of a page's status tables, sorted by code; odd rows and note rows noted."""
     merged: dict[int, Merged] = {}
     for table in tables:
         origin.note_rows(table)
         has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
         body = table.table.rows
-        # Each code cell is read once: _combined weighs every row's reading, _statuses checks it.
+        # Each code cell is read once, for _combined and _statuses.
         parsed = [grammar.statuses(row.cells[code_column].words) for row in body]
         combined = _combined(parsed)
         for row, cell_statuses in zip(body, parsed, strict=True):
@@ -154,8 +148,8 @@ def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[Sta
 
 
 def _records(merged: dict[int, Merged], origin: rows.Origin) -> list[StatusRecord]:
-    """The codes' records, sorted by code, validated together; refused at the lowest code
-    with a problem (contradictory advice, an invalid record), as if made one by one."""
+    """The codes' records, sorted by code; refused at the lowest code with a problem, as if
+    made one by one."""
     batch = rows.Batch(StatusRecord)
     for code in sorted(merged):
         reason, paragraphs, row, description_name = merged[code]

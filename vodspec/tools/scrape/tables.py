@@ -1,8 +1,6 @@
-"""Turn the tables of the page's tree into grids of cells, each cell a list of paragraphs.
-
-The tree is :mod:`vodspec.tools.scrape.document`'s: HTML tables and Markdown pipe tables alike
-are ``<table>`` elements there. Spans are checked against the header's width before they
-are expanded, so a tiny page cannot grow into a huge grid.
+"""Turn the tables of the page's tree (HTML and pipe tables alike) into grids of cells, each
+cell a tuple of paragraphs. Spans are checked against the header's width before they are
+expanded, so a tiny page cannot grow into a huge grid.
 """
 
 from __future__ import annotations
@@ -25,31 +23,26 @@ from vodspec.tools.scrape.document import (
 )
 from vodspec.tools.scrape.text import normalize
 
-# What the fast path of _paragraphs does not read: the cell is walked instead.
-_NOT_SIMPLE = (BLOCK_TAGS - {"p"}) | INVISIBLE_TAGS | {"br"}
 # Larger spans than this are not documentation, and would let a tiny page expand to a huge grid.
 MAX_SPAN = 1000
-#: No documentation table has more cells than this once spans are expanded; the cap keeps
-#: memory bounded whatever the markup (a row of rowspans repeated down a long table).
+#: Keeps memory bounded whatever the markup (a row of rowspans repeated down a long table).
 MAX_GRID_CELLS = 1_000_000
 #: Real code tables have up to seven columns.
 MAX_COLUMNS = 100
 
 
 class Cell(NamedTuple):
-    """One cell of a table's grid. A named tuple: tens of thousands are made per corpus
-    run, and a tuple is made several times faster than a frozen dataclass."""
+    """A named tuple: made several times faster than a frozen dataclass, for every cell."""
 
     paragraphs: tuple[str, ...]
     line: int
-    #: True where the cell is a copy made by expanding a rowspan or colspan.
+    #: A copy made by expanding a rowspan or colspan.
     spanned: bool = False
-    #: True where the copy repeats the cell to its left (colspan): not new text in the row.
+    #: A copy of the cell to its left (colspan): no new text in the row.
     from_left: bool = False
-    #: The paragraphs without footnote marks (``Unauthorized<sup>1</sup>``); None when the
-    #: cell has none. Codes and reason phrases are read from these.
+    #: The paragraphs without footnote marks (``Unauthorized<sup>1</sup>``); None if none.
     unmarked: tuple[str, ...] | None = None
-    #: How many columns the cell spans (1 for a copy).
+    #: 1 for a copy.
     colspan: int = 1
 
     @property
@@ -58,13 +51,11 @@ class Cell(NamedTuple):
 
     @property
     def words(self) -> tuple[str, ...]:
-        """What a code or a reason phrase is read from: the paragraphs, footnote marks out."""
+        """What codes and reason phrases are read from: the paragraphs, footnote marks out."""
         return self.paragraphs if self.unmarked is None else self.unmarked
 
 
 class Row(NamedTuple):
-    """One row of a table's grid (a named tuple, as Cell)."""
-
     id: str | None
     line: int
     cells: tuple[Cell, ...]
@@ -75,12 +66,11 @@ class Table:
     header_cells: tuple[Cell, ...]
     rows: tuple[Row, ...]
     line: int
-    #: Whether the header row is written with <th> cells (a pipe table's always is): a
-    #: first row of <td> cells may be data, in a table without a header.
+    #: A header row of <td> cells may be data, in a table without a header.
     header_th: bool = True
-    #: The first row as a data row: the table's first row when it has no header.
+    #: The header row read as data, for a table without a header.
     first_row: Row | None = None
-    #: Whether a cell may span columns (the page writes a rowspan or colspan somewhere).
+    #: Whether the page writes a rowspan or colspan somewhere.
     spans: bool = True
 
     @cached_property  # read for every row and column; see Cell.text
@@ -89,14 +79,12 @@ class Table:
 
 
 def html_tables(document: Document) -> list[Table]:
-    """Every table with rows, in page order. A table nested in a cell is that cell's text,
-    as a browser shows it inside the cell: read as a table of its own too, its rows would
-    be published twice."""
+    """Every table with rows, in page order. A table nested in a cell is that cell's text
+    only: read as a table of its own too, its rows would be published twice."""
     if document.root is None:
         return []
-    # The walk that placed the table parts gathered the tables and what their cells hold
-    # beyond the common reading (the page holds few such elements outside tables, about 7
-    # a page in the corpus): no walk of the page here.
+    # The parse gathered the tables and what their cells hold beyond the common reading:
+    # no walk of the page here.
     outer = []
     not_simple: set[etree._Element] = set()
     with_sup: set[etree._Element] = set()
@@ -108,19 +96,14 @@ def html_tables(document: Document) -> list[Table]:
             not_simple.update(cells)
         elif element.tag == "table":
             outer.append(element)
-    # Where every part is at home, a row or cell inside a cell is a nested table's, and its
-    # table marks the cell already; else the cells holding one are found table by table.
+    # Where every part is at home, a nested table's own element marks its cell already.
     if not document.parts_at_home:
         for element in outer:
             for part in element.iter("tr", "td", "th"):
                 not_simple.update(part.iterancestors("td", "th"))
     kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup), document.spans)
-    tables = []
-    for element in outer:
-        table = _read_table(element, document.parts_at_home, kinds)
-        if table is not None:
-            tables.append(table)
-    return tables
+    tables = (_read_table(element, document.parts_at_home, kinds) for element in outer)
+    return [table for table in tables if table is not None]
 
 
 #: Row groups: a rowspan never reaches past its group, as browsers clamp it.
@@ -135,15 +118,8 @@ def _all_th(row: etree._Element) -> bool:
 def _rows(
     table: etree._Element, at_home: bool
 ) -> tuple[list[list[etree._Element]], list[etree._Element]]:
-    """(body row groups, header rows) of a table, in the order a browser shows them, not
-    looking into nested tables. ``at_home``: every table part of the page stands right in
-    one of its homes (see Document), so no row of the table stands anywhere else.
-
-    Every row a browser shows is a row here: <thead> rows after the first that are not all
-    <th> cells are data (a browser shows them as rows), and <tfoot> rows come last, as a
-    browser draws them. A <tr> wrapped in an <a> or a <div> shows in a browser too, so it
-    is refused rather than skipped.
-    """
+    """(body row groups, header rows) as a browser shows them: a <tr> wrapped in an <a> or a
+    <div> is refused rather than skipped. ``at_home``: see Document.parts_at_home."""
     groups: list[list[etree._Element]] = []
     header: list[etree._Element] = []
     footers: list[list[etree._Element]] = []
@@ -185,9 +161,8 @@ def _rows(
 def _split_head(
     group: list[etree._Element], header: list[etree._Element], groups: list[list[etree._Element]]
 ) -> None:
-    """A <thead>'s rows: its first row and the all-<th> rows stacked under it are the
-    header (状态码 / Status Code); from the first row holding a <td>, or a cell that reads
-    as a code (``<th>400</th><th>VOD.10053</th>``: a row a browser shows), they are data."""
+    """A <thead>'s first row and the all-<th> rows under it are the header (状态码 / Status
+    Code); from a row holding a <td> or a code (``<th>400</th>``) on, they are data."""
     for index, row in enumerate(group):
         if header and (not _all_th(row) or _holds_a_code(row)):
             groups.append(group[index:])
@@ -196,7 +171,6 @@ def _split_head(
 
 
 def _holds_a_code(row: etree._Element) -> bool:
-    """Whether a cell of the row reads as a status or an error code (no header word does)."""
     for cell in _cells(row):
         words = tuple(etree.tostring(cell, method="text", encoding=str).split())
         if words and (grammar.statuses(words[:1]) or grammar.looks_like_code(words[0])):
@@ -207,9 +181,7 @@ def _holds_a_code(row: etree._Element) -> bool:
 def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Table | None:
     groups, header_rows = _rows(table, at_home)
     if not header_rows:
-        # Without <thead>, the first row is the header: column roles come from it. When it
-        # is written with <td> cells and reads as codes, the table has no header; that is
-        # decided when the table is classified (the first row becomes data again).
+        # Without <thead>, the first row is the header (columns.classify may make it data).
         first = next((group for group in groups if group), None)
         if first is None:
             return None
@@ -246,23 +218,19 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
 
 
 def _row_id(row: etree._Element) -> str | None:
-    """The row's id, normalised as the page's text is (a control character made by a
-    character reference removed, with a warning); an empty one names no row."""
+    """The row's id, normalised as the page's text is; an empty one names no row."""
     value = row.get("id")
     return (normalize(value, line_of(row)) or None) if value else None
 
 
 def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
-    """One header cell per column; header rows stacked (状态码 / Status Code) are joined."""
+    """One header cell per column, stacked header rows (状态码 / Status Code) joined."""
     columns = []
     for index in range(width):
-        # Never empty: the widest header row fills every column (one that a rowspan from
-        # above would push wider is refused by _expand_row).
+        # Never empty: the widest header row fills every column.
         parts = [cells[index] for _, cells in grid if index < len(cells)]
-        texts = list(dict.fromkeys(part.text for part in parts if part.text))
-        columns.append(
-            Cell(tuple(texts[:1]) if len(texts) < 2 else (" ".join(texts),), parts[0].line)
-        )
+        text = " ".join(dict.fromkeys(part.text for part in parts if part.text))
+        columns.append(Cell((text,) if text else (), parts[0].line))
     return tuple(columns)
 
 
@@ -286,24 +254,21 @@ def _span(cell: etree._Element, name: str, row: etree._Element) -> int:
 
 @dataclass(frozen=True)
 class _CellKinds:
-    """The cells of a page's tables that need more than the common reading, found in one
-    pass over the page rather than one search in each cell (most tables have none of
-    either). lxml gives one Python object per element while it is referenced, so the cells
-    can be looked up in the sets."""
+    """The cells that need more than the common reading, found in one pass over the page
+    (lxml keeps one Python object per referenced element, so sets find them)."""
 
     #: Cells holding an element the fast path of _paragraphs does not handle.
     not_simple: frozenset[etree._Element]
     #: Cells holding a <sup>, which may be a footnote mark.
     with_sup: frozenset[etree._Element]
-    #: Whether a cell may have a rowspan or colspan (see Document.spans).
     spans: bool = True
 
 
 def _expand(
     groups: list[list[etree._Element]], width: int, kinds: _CellKinds
 ) -> list[tuple[etree._Element, list[Cell]]]:
-    """Rows as full-width lists of cells, with rowspan and colspan copied into place; a row
-    grows no wider than the header (its spans are checked before they are copied)."""
+    """Rows as full-width lists of cells, spans copied into place (checked first: no row
+    grows wider than the header)."""
     grid = []
     total = 0
     for rows in groups:
@@ -358,13 +323,7 @@ def _expand_row(
             out.append(cell)
             continue
         for offset in range(colspan):
-            copy = Cell(
-                cell.paragraphs,
-                cell.line,
-                spanned=True,
-                from_left=offset > 0,
-                unmarked=cell.unmarked,
-            )
+            copy = cell._replace(spanned=True, from_left=offset > 0, colspan=1)
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
             out.append(cell if offset == 0 else copy)
@@ -374,7 +333,6 @@ def _expand_row(
 
 
 def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None:
-    """Fill the next columns of ``out`` that a rowspan from above still covers."""
     while len(out) in carried:
         cell, left = carried.pop(len(out))
         if left > 1:
@@ -382,12 +340,12 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
-#: The longest superscript read as a footnote mark (``1``, ``a``, ``Note``, ``[12]``).
+#: The longest superscript read as a footnote mark (``Note``, ``[12]``).
 MAX_MARK = 12
 
 
 def _is_mark(sup: etree._Element) -> bool:
-    """A superscript is a footnote mark: short text without spaces, or Markdown's own."""
+    """Short text without spaces, or Markdown's own footnote."""
     if "footnote-ref" in (sup.get("class") or ""):
         return True
     text = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
@@ -395,9 +353,8 @@ def _is_mark(sup: etree._Element) -> bool:
 
 
 def _after_a_digit(sup: etree._Element) -> bool:
-    """Whether a superscript of letters or digits follows a digit with nothing between
-    (``VOD.1005<sup>3</sup>`` reads as VOD.10053 and as VOD.1005 with a mark: no reader can
-    tell which; ``APP.1<sup>*</sup>`` is clear)."""
+    """Whether a superscript of letters or digits follows a digit: ``VOD.1005<sup>3</sup>``
+    reads as VOD.10053 and as VOD.1005 with a mark (``APP.1<sup>*</sup>`` is clear)."""
     before = sup.getprevious()
     text = (before.tail if before is not None else sup.getparent().text) or ""  # type: ignore[union-attr]
     mark = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
@@ -405,8 +362,6 @@ def _after_a_digit(sup: etree._Element) -> bool:
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
-    """The cell's paragraphs without its footnote marks (``<sup>1</sup>``), or None when it
-    has none: a footnote mark is never part of a code or a reason phrase."""
     if not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
@@ -424,10 +379,9 @@ def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple
 
 
 def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...]:
-    """The visible text of a cell as paragraphs, in order; a cell without blocks is one.
-    ``simple``: the cell holds nothing _NOT_SIMPLE names, so the common cells, text alone
-    (a pipe table's) or only <p>s holding inline markup, are read at C speed here; any
-    other cell is walked. One function, not two: it runs for every cell."""
+    """The visible text of a cell as paragraphs; a cell without blocks is one. ``simple``
+    cells (text alone, or <p>s of inline markup) are read at C speed, the others walked.
+    One function, not two: it runs for every cell."""
     if not simple:
         return _walked_paragraphs(cell, line)
     text = cell.text
@@ -457,7 +411,7 @@ def _paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...
 
 
 def _walked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...]:
-    """Any cell: walk it, a block element starting a paragraph, invisible ones skipped."""
+    """Any cell, walked: a block element starts a paragraph, invisible ones are skipped."""
     paragraphs: list[str] = []
     pending: list[str] = []
 
@@ -475,9 +429,7 @@ def _walked_paragraphs(cell: etree._Element, line: int) -> tuple[str, ...]:
             if tag in INVISIBLE_TAGS:
                 walker.skip_subtree()
                 continue
-            if tag in BLOCK_TAGS and element is not cell:
-                flush()
-            if tag == "br":  # a line break shows as one: it starts a paragraph
+            if tag in BLOCK_TAGS or tag == "br":  # a line break shows as one
                 flush()
             if element.text:
                 pending.append(element.text)

@@ -1,10 +1,5 @@
-"""The one text normalisation of vodspec: Unicode NFC, whitespace runs to one space, trimmed.
-
-Control characters are removed wherever they come from: literal ones when the page is
-decoded, those made by character references (``&#27;``) right after the parse when the tree
-cannot hold them (C0, see document.UNHOLDABLE), else here, so that no terminal escape
-reaches the JSON, the CSV or ``vodspec show``.
-"""
+"""The one text normalisation of vodspec: NFC, whitespace runs to one space, trimmed; control
+characters removed (here, if decode and document left any): no terminal escape gets out."""
 
 from __future__ import annotations
 
@@ -19,18 +14,17 @@ CONTROL_CHARACTERS = frozenset(
     [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)]
 )
 
-#: Unicode's explicit bidirectional embeddings, overrides and isolates: a browser shows the
-#: text around them reordered (``&#x202E;`` reverses what follows), as ``dir="rtl"`` does.
+#: Unicode's explicit bidirectional controls: a browser shows the text around them reordered.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-#: The page scrape() is reading, for the warnings of what it finds there to name.
+#: The page scrape() is reading, for warnings to name.
 PAGE: ContextVar[str | None] = ContextVar("page", default=None)
 
 
 def located(line: int | None, row: str | None = None) -> str:
     """A warning's opening: ``FILE:LINE, row ROW: `` while scrape() reads a page, as its
-    refusals say, else ``line LINE: `` (or what is known of them, or nothing)."""
+    refusals say, else ``line LINE: `` (what is known of them)."""
     page = PAGE.get()
     if page is None:
         where = [f"line {line}"] if line else []
@@ -44,9 +38,8 @@ def located(line: int | None, row: str | None = None) -> str:
 def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
     nfc = unicodedata.normalize("NFC", text)
-    # isprintable() is false for every control character and every whitespace but the space
-    # (Unicode's Other and Separator): such text only needs its spaces folded, without the
-    # list split() makes (most cells need nothing).
+    # isprintable() is false for every control and whitespace but the space: such text only
+    # needs its spaces folded, without the list split() makes (most cells need nothing).
     if nfc.isprintable():
         return nfc.strip() if "  " not in nfc else " ".join(nfc.split())
     folded = " ".join(nfc.split())
