@@ -54,6 +54,15 @@ def test_explain_shows_both_views_when_they_disagree() -> None:
     )
 
 
+def test_an_explanation_is_immutable() -> None:
+    explanation = vodspec.explain(client_error(404))
+    with pytest.raises(AttributeError):
+        explanation.message = "edited"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del explanation.message  # type: ignore[misc]
+    assert str(explanation).startswith("HTTP 404")
+
+
 def test_unknown_status_and_plain_exceptions() -> None:
     class Plain(Exception):
         status_code, error_code, error_msg, request_id = 418, None, "teapot", None

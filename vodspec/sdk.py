@@ -79,6 +79,9 @@ class Explanation:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Explanation is immutable")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Explanation is immutable")
+
     def __str__(self) -> str:
         return self.message
 
