@@ -95,7 +95,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from functools import partial
 
     from vodspec.reading import MAX_PAGE_BYTES
-    from vodspec.tools.publish.build import scrape_for_reading
+    from vodspec.tools.manifest import scrape_for_reading
 
     page = partial(_stdin, MAX_PAGE_BYTES)
     dataset, version = _scraping(

@@ -1,15 +1,19 @@
 """raw/sources.json: the list of pages vodspec publishes and where each came from, and each
-page scraped as its entry says (for fetch, which checks a download, and for the build)."""
+page scraped as its entry says (for fetch, which checks a download, for the build, and for
+`vodspec scrape`, which reads a page of the manifest as its source)."""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vodspec.errors import ManifestError, VodspecError
-from vodspec.reading import inside, read_json
+from vodspec.errors import ManifestError, VodspecError, VodspecWarning
+from vodspec.layout import json_name
+from vodspec.reading import inside, read_dataset, read_json
 from vodspec.tools.scrape.models import Dataset
 from vodspec.tools.scrape.pipeline import scrape
 
@@ -81,3 +85,43 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
 def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
     """A page (its path or its bytes) scraped as its manifest entry says it must read."""
     return scrape(page, entry.service, kind=entry.kind, file=entry.file, listed=entry)
+
+
+#: What `vodspec scrape` says of a page no published version was made from.
+UNPUBLISHED = "unpublished"
+
+
+def scrape_for_reading(
+    file: str, service: str | None, kind: str | None, stdin: Callable[[], bytes]
+) -> tuple[Dataset, str]:
+    """A page as `vodspec scrape` reads it (a source of the manifest beside it as its entry
+    says, a service or kind given here demanded all the same), and the version of the data
+    dir beside raw/ if that publishes this very page (same sha256), else "unpublished"."""
+    if file == "-":
+        return scrape(stdin(), service=service or "vod", kind=kind, file="<stdin>"), UNPUBLISHED
+    page = Path(file)
+    raw_dir = page.parent
+    try:
+        entries = load_manifest(raw_dir) if (raw_dir / MANIFEST_NAME).is_file() else []
+    except VodspecError as exc:  # a broken manifest beside a page does not stop reading the page
+        warnings.warn(VodspecWarning(f"{exc}; the page is read as no source of it"), stacklevel=2)
+        entries = []
+    entry = next((e for e in entries if _same_file(raw_dir / e.file, page)), None)
+    if entry is None:
+        return scrape(page, service=service or "vod", kind=kind), UNPUBLISHED
+    demanded = {"service": service or entry.service, "kind": kind or entry.kind}
+    dataset = scrape_source(page, entry.model_copy(update=demanded))
+    try:
+        document = read_dataset(raw_dir.parent / "data" / json_name(entry.kind), entry.kind)
+    except VodspecError:  # none published there, or not one vodspec can read
+        return dataset, UNPUBLISHED
+    if document.get("source", {}).get("sha256") == dataset.source.sha256:
+        return dataset, str(document.get("version", UNPUBLISHED))
+    return dataset, UNPUBLISHED
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False

@@ -1,4 +1,5 @@
-"""`vodspec build`: scrape the manifest's sources, version the result, publish data/."""
+"""`vodspec build`: scrape the manifest's sources, version the result, publish data/; and the
+same build left unpublished, which `vodspec validate` compares a data dir with."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import hashlib
 import io
 import os
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +23,7 @@ from vodspec.errors import (
     shown_path,
 )
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
-from vodspec.reading import DataDir, dump_json, read_dataset, read_regular
+from vodspec.reading import DataDir, dump_json, read_regular
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import (
     INITIAL_VERSION,
@@ -39,7 +39,6 @@ from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
 from vodspec.tools.scrape.models import Dataset
-from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.validate import FILES_KEY, HISTORY_KEY, Problem, history_sha256, validate_dir
 
 
@@ -374,43 +373,3 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
                 )
             )
     return problems, notes
-
-
-#: What `vodspec scrape` says of a page no published version was made from.
-UNPUBLISHED = "unpublished"
-
-
-def scrape_for_reading(
-    file: str, service: str | None, kind: str | None, stdin: Callable[[], bytes]
-) -> tuple[Dataset, str]:
-    """A page as `vodspec scrape` reads it (a source of the manifest beside it as its entry
-    says, a service or kind given here demanded all the same), and the version of the data
-    dir beside raw/ if that publishes this very page (same sha256), else "unpublished"."""
-    if file == "-":
-        return scrape(stdin(), service=service or "vod", kind=kind, file="<stdin>"), UNPUBLISHED
-    page = Path(file)
-    raw_dir = page.parent
-    try:
-        entries = load_manifest(raw_dir) if (raw_dir / MANIFEST_NAME).is_file() else []
-    except VodspecError as exc:  # a broken manifest beside a page does not stop reading the page
-        warnings.warn(VodspecWarning(f"{exc}; the page is read as no source of it"), stacklevel=2)
-        entries = []
-    entry = next((e for e in entries if _same_file(raw_dir / e.file, page)), None)
-    if entry is None:
-        return scrape(page, service=service or "vod", kind=kind), UNPUBLISHED
-    demanded = {"service": service or entry.service, "kind": kind or entry.kind}
-    dataset = scrape_source(page, entry.model_copy(update=demanded))
-    try:
-        document = read_dataset(raw_dir.parent / "data" / json_name(entry.kind), entry.kind)
-    except VodspecError:  # none published there, or not one vodspec can read
-        return dataset, UNPUBLISHED
-    if document.get("source", {}).get("sha256") == dataset.source.sha256:
-        return dataset, str(document.get("version", UNPUBLISHED))
-    return dataset, UNPUBLISHED
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.samefile(b)
-    except OSError:
-        return False
