@@ -47,13 +47,30 @@ PACKED = {
 LICENCE = "LICENSE.md"
 
 
+#: The oldest Node.js the package supports (npm/build.mjs writes it as "engines").
+OLDEST_NODE = (20, 10)
+
+
 def _required(name: str) -> str:
     path = shutil.which(name)
-    if path is None:
+    missing = None if path else f"{name} is not installed"
+    if path and name == "node":
+        # "v20.10.0" -> (20, 10)
+        found = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
+        version = tuple(int(part) for part in found.stdout.strip().lstrip("v").split(".")[:2])
+        if version < OLDEST_NODE:
+            missing = f"node {found.stdout.strip()} is older than the package supports"
+    if missing is not None:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed")  # CI must run these tests, not skip them
-        pytest.skip(f"{name} is not installed (Node.js 20 or later runs the npm package's tests)")
+            pytest.fail(missing)  # CI must run these tests, not skip them
+        pytest.skip(f"{missing} (Node.js 20.10 or later runs the npm package's tests)")
+    assert path is not None
     return path
+
+
+def test_the_oldest_node_is_the_packages_engines(package: Path) -> None:
+    manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    assert manifest["engines"]["node"] == ">={}.{}".format(*OLDEST_NODE)
 
 
 @pytest.fixture(scope="session")

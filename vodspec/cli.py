@@ -13,7 +13,7 @@ import sys
 from types import SimpleNamespace  # loaded already: by runpy, or by the script's `import re`
 
 import vodspec
-from vodspec.errors import DataDirStateError, UpdateRefusedError, VodspecError
+from vodspec.errors import DataDirStateError, UpdateRefusedError, VodspecError, shown
 from vodspec.record import (
     CATEGORIES,
     DESCRIPTION,
@@ -22,7 +22,6 @@ from vodspec.record import (
     REMEDY,
     RETRY_ADVICE,
     category_of,
-    shown,
 )
 
 TYPE_CHECKING = False

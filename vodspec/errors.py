@@ -1,4 +1,5 @@
-"""The one exception hierarchy of vodspec: every refusal is a VodspecError."""
+"""The one exception hierarchy of vodspec (every refusal is a VodspecError), and how its
+messages show what they name (a path, a value from a damaged file) on one short line."""
 
 from __future__ import annotations
 
@@ -64,6 +65,19 @@ def shown_path(path: str) -> str:
     if path.isprintable():
         return path
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path)
+
+
+def shown(value: object, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width``, for refusals: safe for any value a damaged file holds
+    (an int of 5,000 digits, a tuple nested 2,000 deep)."""
+    if isinstance(value, str | bytes) and len(value) > width:
+        value = value[:width]  # the repr of a 10 MB string is not built to show 60 of it
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        kind = type(value).__name__
+        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} too large to show"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class InputError(VodspecError):

@@ -1,4 +1,5 @@
-"""Reading the user's files safely, and the one JSON form vodspec writes (stdlib only).
+"""Reading the user's files safely (and whether a path stays inside a folder), and the one
+JSON form vodspec writes (stdlib only).
 
 Only regular files are read (``/dev/zero`` would never end, a FIFO would hang), and never
 more than the cap plus one byte, so a file that grows while it is read cannot exhaust memory.

@@ -1,7 +1,7 @@
-"""The records' one table of fields (name, rule, meaning), their vocabularies, and the
-immutable records the accessor hands out. The pydantic models, and from them the JSON Schemas,
-are built from these tables, and the accessor checks what it reads by their rules: a new field
-is a name and a row here and an annotation in its record type.
+"""The records' one table of fields (name, rule, meaning), their vocabularies (with the
+version form, semver), and the immutable records the accessor hands out. The pydantic models,
+and from them the JSON Schemas, are built from these tables, and the accessor checks what it
+reads by their rules: a new field is a name and a row here and an annotation in its record type.
 """
 
 from __future__ import annotations
@@ -328,19 +328,6 @@ class ErrorCode(_Record):
         # A record without a status sorts before those with one (-1 < every status).
         status = -1 if self.http_status is None else self.http_status
         return (self.error_code, status, self.source_line)
-
-
-def shown(value: object, width: int = 60) -> str:
-    """``repr(value)`` cut to ``width``, for refusals: safe for any value a damaged file holds
-    (an int of 5,000 digits, a tuple nested 2,000 deep)."""
-    if isinstance(value, str | bytes) and len(value) > width:
-        value = value[:width]  # the repr of a 10 MB string is not built to show 60 of it
-    try:
-        text = repr(value)
-    except (ValueError, RecursionError):
-        kind = type(value).__name__
-        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} too large to show"
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def constant_name(phrase: str) -> str:

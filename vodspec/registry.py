@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from vodspec.errors import PublishError, UnknownErrorCodeError, UnknownStatusError, VodspecError
+from vodspec.errors import (
+    PublishError,
+    UnknownErrorCodeError,
+    UnknownStatusError,
+    VodspecError,
+    shown,
+)
 from vodspec.record import (
     HIGHEST_STATUS,
     LOWEST_STATUS,
@@ -10,7 +16,6 @@ from vodspec.record import (
     Status,
     _Record,
     semver,
-    shown,
     status_number,
 )
 

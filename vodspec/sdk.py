@@ -10,6 +10,7 @@ it, since a POST that created an asset before its connection dropped would creat
 from __future__ import annotations
 
 from vodspec import standard
+from vodspec.errors import shown
 from vodspec.record import (
     DO_NOT_RETRY,
     ERROR_CODE,
@@ -21,7 +22,6 @@ from vodspec.record import (
     UNSPECIFIED,
     ErrorCode,
     Status,
-    shown,
     status_number,
 )
 

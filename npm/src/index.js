@@ -35,7 +35,7 @@ const PHRASES = STATUSES.filter((record) => record.reason).map((record) => [
   phraseKey(record.reason),
   record,
 ]);
-// A phrase two codes share names neither of them.
+// A phrase that two codes share finds neither of them.
 const BY_PHRASE = new Map(
   PHRASES.filter(([key]) => PHRASES.filter(([other]) => other === key).length === 1),
 );

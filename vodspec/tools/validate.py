@@ -16,10 +16,10 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError
 
 from vodspec import layout, snapshot
-from vodspec.errors import PublishError, VodspecError, shown_path
+from vodspec.errors import PublishError, VodspecError, shown, shown_path
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, PACKAGE_NAME
 from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
-from vodspec.record import DOC_ID, semver, shown
+from vodspec.record import DOC_ID, semver
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import INITIAL, INITIAL_VERSION, bump
 from vodspec.tools.documents import DataPackage, VersionEntry
