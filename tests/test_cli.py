@@ -245,6 +245,28 @@ def test_scrape_says_which_version_publishes_a_source(tmp_path: Path) -> None:
     assert alone["version"] == "unpublished" and alone["source"]["url"] is None
 
 
+@pytest.mark.parametrize("damage", ["not json", "a source that is no object"])
+def test_scrape_beside_a_damaged_dataset_says_it_cannot_tell_the_version(
+    tmp_path: Path, damage: str
+) -> None:
+    # It said "unpublished" without a word (or crashed on a source that is no object).
+    raw = frozen_raw(tmp_path / "raw")
+    manifest = json.loads((raw / "sources.json").read_bytes())[0]
+    assert run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data")).returncode == 0
+    published = tmp_path / "data" / f"{manifest['kind']}.json"
+    if damage == "not json":
+        published.write_text("{", encoding="utf-8")
+    else:
+        document = json.loads(published.read_bytes())
+        published.write_text(json.dumps({**document, "source": "x"}), encoding="utf-8")
+    result = run_cli("scrape", str(raw / manifest["file"]))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["version"] == "unpublished"
+    if damage == "not json":
+        assert "which version publishes the page cannot be told" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+
+
 def test_scrape_beside_a_broken_manifest_reads_the_page_and_says_so(tmp_path: Path) -> None:
     # The manifest was ignored without a word: the page read as no source, no one told.
     raw = frozen_raw(tmp_path / "raw")

@@ -111,11 +111,23 @@ def scrape_for_reading(
         return scrape(page, service=service or "vod", kind=kind), UNPUBLISHED
     demanded = {"service": service or entry.service, "kind": kind or entry.kind}
     dataset = scrape_source(page, entry.model_copy(update=demanded))
+    published = raw_dir.parent / "data" / json_name(entry.kind)
     try:
-        document = read_dataset(raw_dir.parent / "data" / json_name(entry.kind), entry.kind)
-    except VodspecError:  # none published there, or not one vodspec can read
+        published.lstat()
+    except (FileNotFoundError, NotADirectoryError):  # nothing published beside raw/
         return dataset, UNPUBLISHED
-    if document.get("source", {}).get("sha256") == dataset.source.sha256:
+    except OSError:
+        pass  # read_dataset says why it cannot be read
+    try:
+        document = read_dataset(published, entry.kind)
+    except VodspecError as exc:  # "unpublished" is then a guess: said so
+        warnings.warn(
+            VodspecWarning(f"{exc}; which version publishes the page cannot be told"),
+            stacklevel=2,
+        )
+        return dataset, UNPUBLISHED
+    source = document.get("source")
+    if isinstance(source, dict) and source.get("sha256") == dataset.source.sha256:
         return dataset, str(document.get("version", UNPUBLISHED))
     return dataset, UNPUBLISHED
 
