@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import SEED, frozen_raw, run_cli
+from conftest import PAGE_SHAPES, SEED, frozen_raw, run_cli, two_sources
 
 
 def setup(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
@@ -65,3 +65,19 @@ def test_losing_the_table_needs_force(tmp_path: Path) -> None:
     # With --force the only dataset would go: nothing is left to publish, still refused.
     forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals", "--force")
     assert forced.returncode == 1 and "every source lost its table" in forced.stderr
+
+
+def test_one_page_losing_its_table_is_a_removal_of_its_kind(tmp_path: Path) -> None:
+    # With --force, a kind whose page lost its table was looked up among the new datasets
+    # (an internal error, exit 3) instead of being refused as a removal, or published.
+    raw = two_sources(tmp_path / "raw", SEED, PAGE_SHAPES / "errors_five_columns.md")
+    data = tmp_path / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    (raw / "e.md").write_text("# 错误码\n\nNo table any more.\n", encoding="utf-8")
+    alone = run_cli("build", "--raw", str(raw), "--data", str(data), "--force")
+    assert alone.returncode == 1 and "--allow-removals accepts removals" in alone.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    forced = run_cli("build", "--raw", str(raw), "--data", str(data), "--allow-removals", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not (data / "error_codes.json").exists() and (data / "status_codes.json").exists()

@@ -226,6 +226,7 @@ def check_reread(
         for kind, diff in diffs.items()
         if diff.changes
         and kind in previous
+        and kind in new  # a kind whose page lost its table (--force) is a removal
         and previous[kind].get("source", {}).get("sha256") == new[kind]["source"]["sha256"]
     ]
     if kinds and not reread:
