@@ -114,7 +114,7 @@ def dataset_document(value: Any, where: str, kind: str | None = None) -> dict[st
         _readable(record, key, fields) for record in records
     ):
         name = "a status-code" if found == STATUS_CODES else "an error-code"
-        raise InputError(f"not {name} dataset: expected records with a {key}", file=where)
+        raise InputError(f"not {name} dataset: expected each record to give its {key}", file=where)
     notes = value.get("notes", [])
     if not isinstance(notes, list) or not all(map(_readable_note, notes)):
         raise InputError("expected notes each with a line, a text and a why", file=where)
