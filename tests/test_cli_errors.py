@@ -158,3 +158,18 @@ def test_validate_of_a_device_says_it_is_no_folder() -> None:
     assert (
         result.returncode == 1 and "/dev/null: not a folder; expected a data dir" in result.stderr
     )
+
+
+def test_a_signal_while_the_arguments_are_parsed_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # SIGTERM (made a KeyboardInterrupt) while argparse was still being imported printed a
+    # traceback: parsing ran outside the command's handlers.
+    from vodspec import cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_parser", interrupted)
+    assert cli.main(["validate"]) == 130
+    assert capsys.readouterr().err == "vodspec: interrupted\n"

@@ -779,11 +779,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     _on_terminate_clean_up()
     words = list(sys.argv[1:] if argv is None else argv)
-    args: Any = _fast_path(words)
-    if args is None:
-        args, unknown = _parser().parse_known_args(words)
-        if unknown:  # said under the command's own usage, as a missing argument is
-            args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    try:  # argparse's imports take a while: a signal may come before the command runs
+        args: Any = _fast_path(words)
+        if args is None:
+            args, unknown = _parser().parse_known_args(words)
+            if unknown:  # said under the command's own usage, as a missing argument is
+                args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
     args.debug = getattr(args, "debug", False)
     refused = getattr(args, "refused", EXIT_REFUSED)  # what a command exits with on trouble
     try:
