@@ -273,6 +273,27 @@ def test_stripping_the_newest_hash_to_edit_older_entries_is_refused(
     assert run_cli("validate", str(data), "--raw", str(raw)).returncode == 0
 
 
+def test_sealing_a_history_publishes_an_entry_that_seals_it_when_nothing_else_changed(
+    tmp_path: Path,
+) -> None:
+    # With the pages and the data unchanged, the build said "unchanged" and sealed nothing:
+    # validate still asked for the --seal-history that had just run.
+    raw, data = frozen_raw(tmp_path / "raw"), tmp_path / "data"
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    found = entries(data)
+    for entry in found:  # as a vodspec older than the chain published them
+        entry.pop("history_sha256")
+    write_entries(data, found)
+    unsealed = run_cli("validate", str(data), "--raw", str(raw))
+    assert unsealed.returncode == 1 and "has no history_sha256" in unsealed.stderr
+    sealed = run_cli("build", "--raw", str(raw), "--data", str(data), "--seal-history")
+    assert sealed.returncode == 0 and "1.0.1 (patch)" in sealed.stdout, sealed.stderr
+    assert "history_sha256" in entries(data)[0]
+    assert run_cli("validate", str(data), "--raw", str(raw)).returncode == 0
+    again = run_cli("build", "--raw", str(raw), "--data", str(data), "--seal-history")
+    assert again.returncode == 0 and again.stdout.startswith("unchanged"), again.stderr
+
+
 @pytest.mark.parametrize("damage", ["duplicate-key", "newest-change"])
 def test_the_newest_entry_is_checked_against_the_data(
     history: tuple[Path, Path], tmp_path: Path, damage: str

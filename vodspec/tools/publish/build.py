@@ -172,12 +172,14 @@ def _build(
     version = bump(base, level) if base else INITIAL_VERSION
     files = render_all(_versioned(datasets, version))
     rerendered: list[str] = []
+    # A history to seal needs an entry that seals it, even where nothing else changed.
+    unsealed = seal_history and bool(entries) and HISTORY_KEY not in entries[0]
     if base and level is None:
         rerendered = [
             name for name in sorted(files) if _read_or_none(published, name) != files[name]
         ]
         current = {path.name for path in data_dir.iterdir()} - {CHANGES_NAME, CHANGELOG_NAME}
-        if not rerendered and current == set(files):
+        if not rerendered and current == set(files) and not unsealed:
             changelog = render_changelog(entries).encode("utf-8")
             if _read_or_none(published, CHANGELOG_NAME) == changelog:
                 return BuildReport("unchanged", version, None, diffs)
@@ -185,7 +187,8 @@ def _build(
             history = published.read(CHANGES_NAME)
             publish_dir(data_dir, {**files, CHANGES_NAME: history, CHANGELOG_NAME: changelog})
             return BuildReport("unchanged", version, None, diffs, (CHANGELOG_NAME,))
-        # Same records and sources, other bytes (rendered by another vodspec): a patch.
+        # Same records and sources, other bytes (rendered by another vodspec) or a history
+        # sealed: a patch.
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
@@ -199,6 +202,10 @@ def _build(
         f"{kind}: records read anew from the same page (this vodspec reads it differently)"
         for kind in reread_kinds
     ]
+    if unsealed:
+        entry["schema_changes"].append(
+            "changes.json: the entries before this one sealed (build --seal-history)"
+        )
     # What this build wrote and the hash of the history before it, so that validate (and
     # the next build) notice a file or an older entry lost, edited or added by hand.
     entry[FILES_KEY] = {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)}
