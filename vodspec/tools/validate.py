@@ -22,8 +22,8 @@ from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regul
 from vodspec.record import DOC_ID, semver
 from vodspec.tools.changes import render_changelog
 from vodspec.tools.diff import INITIAL, INITIAL_VERSION, bump
-from vodspec.tools.documents import DataPackage, VersionEntry
 from vodspec.tools.lint import lint_json
+from vodspec.tools.metadata import DataPackage, VersionEntry
 from vodspec.tools.scrape.models import MODELS, first_problem
 
 #: An entry's history hash (entries from 1.1.1 on; the first one seals those before it).

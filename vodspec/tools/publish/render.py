@@ -26,8 +26,8 @@ from vodspec.layout import (
 )
 from vodspec.reading import dump_json
 from vodspec.record import Status
-from vodspec.tools.documents import CsvResource, DataPackage, JsonResource
 from vodspec.tools.lint import lint_json
+from vodspec.tools.metadata import CsvResource, DataPackage, JsonResource
 from vodspec.tools.scrape.models import MODELS, Dataset
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -108,7 +108,7 @@ def _file_facts(data: bytes) -> dict[str, Any]:
 
 def _fixed(model: type[BaseModel]) -> dict[str, Any]:
     """The fields of a datapackage.json model that allow one value (``Literal["csv"]``),
-    with that value: documents.py states them, once."""
+    with that value: metadata.py states them, once."""
     return {
         name: get_args(field.annotation)[0]
         for name, field in model.model_fields.items()

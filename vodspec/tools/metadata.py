@@ -1,7 +1,7 @@
-"""The published documents besides the datasets, as pydantic models: the one statement of
-their shapes (changes.json's entries, datapackage.json, `vodspec diff --json`), which
-validate loads them through. The writers (tools.changes, tools.publish.render) build plain
-dicts in these models' key order, since `vodspec diff` runs without pydantic.
+"""The published metadata beside the datasets (datapackage.json, changes.json's entries) and
+`vodspec diff --json`'s report of changes, as pydantic models: the one statement of their
+shapes, which validate loads them through. The writers (tools.changes, tools.publish.render)
+build plain dicts in these models' key order, since `vodspec diff` runs without pydantic.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The models of vodspec.tools.documents say what the published JSON documents really hold."""
+"""The models of vodspec.tools.metadata say what the published JSON documents really hold."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from conftest import DATA, run_cli
 from pydantic import TypeAdapter, ValidationError
 
-from vodspec.tools import documents
+from vodspec.tools import metadata
 from vodspec.tools.lint import Finding
 from vodspec.tools.scrape.models import MODELS
 
@@ -58,11 +58,11 @@ def loads(value: Any, model: Any) -> bool:
 
 def test_the_checkers_can_fail() -> None:
     entry = {"id": "x", "doc_id": None, "sha256": "0" * 64, "date": None}
-    assert loads(entry, documents.SourceFacts)
-    assert not loads({**entry, "extra": 1}, documents.SourceFacts)
-    assert not loads({k: v for k, v in entry.items() if k != "id"}, documents.SourceFacts)
-    assert not loads({**entry, "date": 5}, documents.SourceFacts)
-    assert not loads({**entry, "sha256": "0"}, documents.SourceFacts)
+    assert loads(entry, metadata.SourceFacts)
+    assert not loads({**entry, "extra": 1}, metadata.SourceFacts)
+    assert not loads({k: v for k, v in entry.items() if k != "id"}, metadata.SourceFacts)
+    assert not loads({**entry, "date": 5}, metadata.SourceFacts)
+    assert not loads({**entry, "sha256": "0"}, metadata.SourceFacts)
     version = {
         "version": "1.0.0",
         "bump": "initial",
@@ -71,11 +71,11 @@ def test_the_checkers_can_fail() -> None:
         "schema_changes": [],
         "source_changes": {},
     }
-    assert loads([version], list[documents.VersionEntry])  # an old entry: no date, files, hash
-    assert not loads([{**version, "bump": "huge"}], list[documents.VersionEntry])
-    assert not loads([{**version, "date": None}], list[documents.VersionEntry])
-    assert loads([{**version, "date": "2026-01-02"}], list[documents.VersionEntry])
-    assert not loads({"bytes": True, "hash": "h"}, documents.CsvResource)
+    assert loads([version], list[metadata.VersionEntry])  # an old entry: no date, files, hash
+    assert not loads([{**version, "bump": "huge"}], list[metadata.VersionEntry])
+    assert not loads([{**version, "date": None}], list[metadata.VersionEntry])
+    assert loads([{**version, "date": "2026-01-02"}], list[metadata.VersionEntry])
+    assert not loads({"bytes": True, "hash": "h"}, metadata.CsvResource)
     assert problems({"code": 429, "rule": "missing-429"}, Finding)
 
 
@@ -85,9 +85,9 @@ def published(directory: Path) -> dict[str, tuple[Any, Any]]:
     for path in sorted(directory.glob("*.json")):
         value = json.loads(path.read_bytes())
         if path.name == "datapackage.json":
-            found[path.name] = (value, documents.DataPackage)
+            found[path.name] = (value, metadata.DataPackage)
         elif path.name == "changes.json":
-            found[path.name] = (value, list[documents.VersionEntry])
+            found[path.name] = (value, list[metadata.VersionEntry])
         elif path.name == "lint.json":
             found[path.name] = (value, list[Finding])
         elif not path.name.endswith(".schema.json"):
@@ -118,13 +118,13 @@ def test_the_committed_data_matches_the_documents() -> None:
 def test_the_models_keep_the_written_key_order() -> None:
     """The writers build plain dicts; the models state their keys in the same order."""
     package = json.loads((DATA / "datapackage.json").read_bytes())
-    assert list(package) == list(documents.DataPackage.model_fields)
+    assert list(package) == list(metadata.DataPackage.model_fields)
     for resource in package["resources"]:
-        model = documents.CsvResource if "dialect" in resource else documents.JsonResource
+        model = metadata.CsvResource if "dialect" in resource else metadata.JsonResource
         fields = model.model_fields
         assert list(resource) == [fields[name].alias or name for name in fields]
     newest = json.loads((DATA / "changes.json").read_bytes())[0]
-    assert list(newest) == [k for k in documents.VersionEntry.model_fields if k in newest]
+    assert list(newest) == [k for k in metadata.VersionEntry.model_fields if k in newest]
 
 
 def test_diff_json_matches_its_document(tmp_path: Path) -> None:
@@ -140,4 +140,4 @@ def test_diff_json_matches_its_document(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
     assert {change["kind"] for change in document["changes"]} == {"added", "removed", "changed"}
-    assert loads(document, documents.DiffDocument)
+    assert loads(document, metadata.DiffDocument)
