@@ -76,6 +76,13 @@ def test_the_checkers_can_fail() -> None:
     assert not loads([{**version, "date": None}], list[metadata.VersionEntry])
     assert loads([{**version, "date": "2026-01-02"}], list[metadata.VersionEntry])
     assert not loads({"bytes": True, "hash": "h"}, metadata.CsvResource)
+    change = {"dataset": "status_codes", "key": [404], "kind": "changed"}
+    transition = {"before": "a", "after": "b"}
+    assert loads({**change, "fields": {"reason": transition}}, metadata.ChangeJSON)
+    assert not loads(change, metadata.ChangeJSON)  # the changelog has nothing to say of it
+    assert not loads({**change, "record": {"code": 404}}, metadata.ChangeJSON)
+    assert loads({**change, "kind": "added", "record": {"code": 404}}, metadata.ChangeJSON)
+    assert not loads({**change, "kind": "removed"}, metadata.ChangeJSON)
     assert problems({"code": 429, "rule": "missing-429"}, Finding)
 
 

@@ -273,6 +273,21 @@ def test_stripping_the_newest_hash_to_edit_older_entries_is_refused(
     assert run_cli("validate", str(data), "--raw", str(raw)).returncode == 0
 
 
+def test_a_change_without_its_fields_is_refused_by_the_entrys_model(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    # The changelog is rendered from the entries: one it cannot render is refused as such.
+    raw, data = copy(history, tmp_path)
+    found = entries(data)
+    change = next(c for c in found[0]["changes"] if c["kind"] == "changed")
+    del change["fields"]
+    (data / "changes.json").write_bytes(dump_json(found))
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1, result.stderr
+    assert "changed record gives its fields" in result.stderr
+    assert "internal error" not in result.stderr
+
+
 def test_sealing_a_history_publishes_an_entry_that_seals_it_when_nothing_else_changed(
     tmp_path: Path,
 ) -> None:

@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from vodspec.tools.diff import ChangeKind, EntryBump, Level
@@ -53,6 +54,15 @@ class ChangeJSON(_Document):
     kind: ChangeKind
     fields: dict[str, Transition] | None = None
     record: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _holds_what_its_kind_says(self) -> ChangeJSON:
+        changed = self.kind == "changed"
+        if (self.fields is not None) != changed or (self.record is not None) == changed:
+            raise ValueError(
+                "a changed record gives its fields, an added or removed one its record"
+            )
+        return self
 
 
 class DiffDocument(_Document):
