@@ -40,6 +40,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # `update`'s, for what a person must look at (UpdateRefusedError, DataDirStateError).
 EXIT_UPDATE_REFUSED, EXIT_UPDATE_DATA_DIR = 4, 5
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed by it
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 #: The exit status of a refusal, where it is not EXIT_REFUSED.
 REFUSAL_EXITS = {UpdateRefusedError: EXIT_UPDATE_REFUSED, DataDirStateError: EXIT_UPDATE_DATA_DIR}
 STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
@@ -761,11 +762,13 @@ def _fast_path(argv: list[str]) -> SimpleNamespace | None:
         return SimpleNamespace(
             function=cmd_list, errors=False, category=None, retry=None, json=False
         )
+    if argv[:1] != ["show"]:
+        return None
     words = argv[1:]
     as_json = "--json" in words
     codes = [word for word in words if word != "--json"]
-    one_code = len(codes) == len(words) - as_json == 1 and not codes[0].startswith("-")
-    if argv[:1] == ["show"] and one_code:
+    # One code, and --json at most once beside it.
+    if len(codes) == 1 and len(words) == 1 + as_json and not codes[0].startswith("-"):
         return SimpleNamespace(function=cmd_show, codes=codes, json=as_json)
     return None
 
@@ -787,7 +790,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     except KeyboardInterrupt:
         _err("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
     args.debug = getattr(args, "debug", False)
     refused = getattr(args, "refused", EXIT_REFUSED)  # what a command exits with on trouble
     try:
@@ -814,7 +817,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return refused
     except KeyboardInterrupt as exc:
         _err(f"interrupted{f' ({exc})' if str(exc) else ''}")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         return _internal(exc, args.debug)
 
