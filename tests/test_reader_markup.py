@@ -305,6 +305,23 @@ def test_inputs_that_made_regexes_backtrack_read_in_linear_time(tail: str) -> No
         assert records(SEED_TEXT + "\n" + tail) == SEED_RECORDS
 
 
+def test_blank_lines_below_a_footnote_block_cost_linear_time() -> None:
+    # A footnote's block is rendered at the page's end, its lines long passed: each of them
+    # was looked for again across every blank line below (53 s here, hours on 2 MiB).
+    footnote = "[^1]: 注\n\n    <div>\n" + "    a\n" * 2_000 + "    </div>\n\n见[^1]。\n\n"
+    with at_most(20):
+        assert records(footnote + SEED_TEXT + "\n" * 200_000) == SEED_RECORDS
+
+
+def test_a_page_of_brackets_is_searched_for_link_definitions_in_linear_time() -> None:
+    # A link label holds no unescaped bracket: each "[" was tried as a label's start across
+    # the next 999 characters (27 s here, a minute on 2 MiB).
+    from vodspec.tools.scrape.document import _open_destination
+
+    with at_most(10):
+        assert _open_destination("[\n" * 500_000 + "[a]: /u") is None
+
+
 @pytest.mark.parametrize(
     "hidden",
     [

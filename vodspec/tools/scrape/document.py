@@ -256,6 +256,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
     leaf_end = b""  # the end of the leaf block being rendered, if any
     leaf_lines = 0  # how many more rendered lines that leaf may take
     not_utf8 = 0  # the first rendered line that is not UTF-8, if any
+    non_blank: list[int] | None = None  # see _find_line
     index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
     while index < len(rendered):
         out = rendered[index]
@@ -294,7 +295,9 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
             if out.endswith(leaf_end) or leaf_lines <= 0:
                 leaf_end = b""
         elif text.strip() and text.strip() not in RENDERER_LINES:
-            found = _find_line(source, floor, text.strip())
+            if non_blank is None:  # most pages never look a line up
+                non_blank = [index for index, line in enumerate(source) if line.decode().strip()]
+            found = _find_line(source, floor, text.strip(), non_blank)
             if found is not None:
                 previous, floor = found + 1, found + 1
         lines[index] = previous
@@ -324,13 +327,14 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
     return run
 
 
-def _find_line(source: list[bytes], start: int, wanted: str) -> int | None:
+def _find_line(source: list[bytes], start: int, wanted: str, non_blank: list[int]) -> int | None:
     """The index of the first source line from ``start`` ending with ``wanted``, past at
-    most MAX_SKIPPED_LINES non-blank others, or None."""
-    lines = (source[index].decode().rstrip() for index in range(start, len(source)))
-    non_blank = ((index, line) for index, line in enumerate(lines, start) if line)
-    for index, line in itertools.islice(non_blank, MAX_SKIPPED_LINES + 1):
-        if line.endswith(wanted):
+    most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the indexes of the
+    source's non-blank lines (a walk over the blank ones, at each call, took hours on a page
+    of blank lines)."""
+    first = bisect.bisect_left(non_blank, start)
+    for index in non_blank[first : first + MAX_SKIPPED_LINES + 1]:
+        if source[index].decode().rstrip().endswith(wanted):
             return index
     return None
 
@@ -401,10 +405,11 @@ def _check_source(text: str, encoded: bytes) -> None:
 _FOOTNOTE_OPEN = re.compile(r"\[\\?\^")
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _CARET_REFERENCE = re.compile(r"\[(?:&Hat;|&#0*94;|&#[xX]0*5[eE];)")
-#: A link reference definition after any container markers: label, destination, rest of line.
+#: A link reference definition after any container markers: label, destination, rest of line
+#: (a label holds no unescaped bracket: each try stops at the next one, not 999 characters on).
 _REFERENCE_DEFINITION = re.compile(
     r"^(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
-    r"\[((?:[^\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)",
+    r"\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)",
     re.MULTILINE,
 )
 
