@@ -244,6 +244,37 @@ def test_a_status_cell_listing_two_statuses_gives_two_records(cell: str) -> None
     ]
 
 
+#: What the HTML standard's rendering section shows as a block (a line break before and
+#: after), written here apart from the reader's list: <details> and <dialog>, which may hide
+#: their content, are refused instead.
+SPEC_BLOCKS = [
+    "address", "blockquote", "center", "div", "figure", "figcaption", "footer", "form",
+    "header", "hr", "legend", "listing", "main", "p", "pre", "search", "article", "aside",
+    "h1", "h6", "hgroup", "nav", "section", "dir", "dd", "dl", "dt", "menu", "ol", "ul", "li",
+    "summary", "fieldset", "optgroup", "option",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("tag", SPEC_BLOCKS)
+def test_a_block_element_in_a_cell_starts_a_paragraph_as_a_browser_shows_it(tag: str) -> None:
+    shown = ["甲", "乙", "丙"] if tag != "hr" else ["甲", "丙"]
+    cell = f"甲<{tag}>乙</{tag}>丙" if tag != "hr" else "甲<hr>丙"
+    [status] = read(status_page(row("404 Not Found", cell))).records
+    assert status.paragraphs == shown
+    # In a code cell, what follows the block is no part of the code.
+    assert "VOD.10054" not in [
+        record.error_code
+        for record in _read_or_none(error_page(row("400", f"VOD.100<{tag}>54</{tag}>", "m")))
+    ]
+
+
+def _read_or_none(data: bytes) -> list[Any]:
+    try:
+        return list(read(data).records)
+    except VodspecError:
+        return []
+
+
 @pytest.mark.parametrize("cell", ["400 and 500", "400 和 500", "<p>400</p><p>500</p>", "400/500"])
 def test_an_error_rows_statuses_give_one_record_each(cell: str) -> None:
     assert [status for _, status, _, _ in errors(error_page(row(cell, "APP.1", "m")))] == [

@@ -124,32 +124,20 @@ RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
 MAX_SKIPPED_LINES = 64
 #: How far above its parsed line (where it ends) a start tag may begin, or be looked for.
 MAX_TAG_LINES = 50
-#: Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not.
+#: Elements that start a new paragraph inside a cell; inline elements (a, b, span…) do not:
+#: what the HTML standard's rendering section (its user-agent style sheet) shows as a block.
 BLOCK_TAGS = frozenset(
     [
-        "p",
-        "div",
-        "li",
-        "dt",
-        "dd",
-        *HEADINGS,
-        "pre",
-        "blockquote",
-        "table",
-        "caption",
-        "tr",
-        "td",
-        "th",
-        "ul",
-        "ol",
-        "dl",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "figure",
-        "figcaption",
-        "hr",
+        # flow content
+        *("address", "blockquote", "center", "dialog", "div", "figure", "figcaption"),
+        *("footer", "form", "header", "hr", "legend", "listing", "main", "p", "plaintext"),
+        *("pre", "search", "xmp"),
+        # sections and headings, lists, details, form controls, tables
+        *("article", "aside", *HEADINGS, "hgroup", "nav", "section"),
+        *("dir", "dd", "dl", "dt", "menu", "ol", "ul", "li"),
+        *("details", "summary"),
+        *("fieldset", "optgroup", "option"),
+        *("table", "caption", "tr", "td", "th"),
     ]
 )
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
