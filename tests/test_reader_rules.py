@@ -91,6 +91,41 @@ def test_an_unnamed_column_of_registered_statuses_is_still_a_status_column() -> 
     assert [code for code, _, _ in statuses(data)] == [200, 404]
 
 
+def _head(*names: str) -> str:
+    return "<table><thead><tr>" + "".join(f"<th>{name}</th>" for name in names) + "</tr></thead>\n"
+
+
+@pytest.mark.parametrize("header", ["响应码及说明", "返回值说明", "Status and meaning"])
+def test_a_header_naming_the_codes_and_another_role_is_a_code_column_by_its_cells(
+    header: str,
+) -> None:
+    data = status_page(
+        row("201 Created", "已创建。"), row("409 Conflict", "冲突。"), head=_head(header, "含义")
+    )
+    assert statuses(data) == [(201, "Created", "已创建。"), (409, "Conflict", "冲突。")]
+
+
+def test_a_status_column_headed_as_a_description_keeps_its_statuses_on_an_error_page() -> None:
+    head = _head("响应码说明", "错误码", "错误信息")
+    data = error_page(row("503", "APP.7", "忙。"), row("404", "APP.8", "无。"), head=head)
+    assert errors(data) == [("APP.7", 503, "503", "忙。"), ("APP.8", 404, "404", "无。")]
+
+
+def test_an_error_code_column_headed_with_a_description_word_is_read_by_its_cells() -> None:
+    data = error_page(
+        row("APP.31", "重试。"), row("APP.32", "检查。"), head=_head("错误码含义", "处理措施")
+    )
+    assert [code for code, *_ in errors(data)] == ["APP.31", "APP.32"]
+
+
+@pytest.mark.parametrize("header", ["类型", "名称", "Name"])
+def test_a_first_column_named_as_phrases_but_holding_statuses_is_the_status_column(
+    header: str,
+) -> None:
+    data = status_page(row("302", "跳转。"), row("503", "繁忙。"), head=_head(header, "含义"))
+    assert [code for code, _, _ in statuses(data)] == [302, 503]
+
+
 def test_an_unnamed_column_with_an_unregistered_number_is_not_a_status_column() -> None:
     head = "<table><thead><tr><th>项</th><th>说明</th></tr></thead><tbody>\n"
     data = status_page(row("200", "成功。"), row("256", "上限。"), head=head)

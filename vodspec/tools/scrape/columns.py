@@ -78,11 +78,13 @@ def header_key(text: str) -> str:
 
 
 def header_role(text: str) -> str | None:
+    return next(iter(header_roles(text)), None)
+
+
+def header_roles(text: str) -> list[str]:
+    """Every role a header's words name, in HEADER_PATTERNS' order."""
     key = header_key(text)
-    for role, pattern in HEADER_PATTERNS:
-        if pattern.search(key):
-            return role
-    return None
+    return [role for role, pattern in HEADER_PATTERNS if pattern.search(key)]
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,20 @@ def _headerless(table: Table) -> Table:
     return dataclasses.replace(table, header_cells=empty, rows=(first, *table.rows), first_row=None)
 
 
+def _code_role_by_content(
+    role: str | None, words: list[str], columns: _Columns, column: int
+) -> str | None:
+    """A header naming a code and another role (状态码及说明, 错误码说明) names the code
+    when its cells read as codes: the cells decide between the words."""
+    if role in CODE_ROLES or not any(word in CODE_ROLES for word in words):
+        return role
+    if "status" in words and _share(columns[column], _is_status) >= CODE_SHARE:
+        return "status"
+    if columns.code_share(column) >= CODE_SHARE:
+        return ERROR_CODE
+    return role
+
+
 def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     """The status column: named for codes with half its cells statuses, else an unnamed
     first column of registered statuses (a code table's key; a value column's 300 only
@@ -236,8 +252,8 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
-    if not named or named[0] is not None:
-        return None
+    if not named or named[0] not in (None, "reason?"):
+        return None  # a first column of 名称 or 类型 may be the codes: its cells tell
     filled = [text for text in columns[0] if text]
     if filled and all(map(_is_registered_status, filled)):
         return 0
@@ -276,7 +292,8 @@ def classify(table: Table) -> CodeTable | None:
     """The table's kind and column roles; None for tables that hold no codes."""
     table = _headerless(table)
     width = len(table.header)
-    named = [header_role(text) for text in table.header]
+    header_words = [header_roles(text) for text in table.header]
+    named = [words[0] if words else None for words in header_words]
     notes = _notes(table, width)
     if "parameter" in named and not any(role in CODE_ROLES for role in named):
         return None  # a parameter table: its numbers are limits, not codes
@@ -284,6 +301,8 @@ def classify(table: Table) -> CodeTable | None:
     if notes:
         body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
     columns = _Columns(body)
+    for i, words in enumerate(header_words):
+        named[i] = _code_role_by_content(named[i], words, columns, i)
     status = _status_column(named, columns)
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
