@@ -684,6 +684,33 @@ def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: 
     assert read(data).records[0].retry == "unspecified"
 
 
+@pytest.mark.parametrize("between", ["<br>", "</p><p>", "<br><br>"])
+@pytest.mark.parametrize(
+    ("introduction", "retry"),
+    [
+        ("下列说法已过时：", "unspecified"),
+        ("Old wording:", "unspecified"),
+        ("注意：", "retry_unchanged"),  # a label on its own line: the page's own voice
+        ("网关超时。", "retry_unchanged"),
+    ],
+)
+def test_advice_on_a_line_after_an_introduction_is_not_given(
+    introduction: str, retry: str, between: str
+) -> None:
+    cell = f"<p>{introduction}{between}{RESUBMIT}</p>"
+    data = status_page(row("504 Gateway Timeout", cell))
+    assert read(data).records[0].retry == retry
+
+
+def test_lint_reports_advice_introduced_on_the_line_before(tmp_path: Any) -> None:
+    path = tmp_path / "p.md"
+    path.write_bytes(status_page(row("503 Service Unavailable", f"旧文档写道：<br>{RESUBMIT}")))
+    dataset = run_cli("scrape", str(path), "--service", "any")
+    (tmp_path / "statuses.json").write_text(dataset.stdout, encoding="utf-8")
+    lint = run_cli("lint", str(tmp_path / "statuses.json"))
+    assert "retry-advice-mentioned-not-given" in lint.stdout
+
+
 REASON_HEAD = "<table><thead><tr><th>状态码</th><th>原因短语</th></tr></thead><tbody>\n"
 CONTRADICTORY = f"<p>建议直接修改该请求，不要重试该请求。</p><p>{RESUBMIT}</p>"
 

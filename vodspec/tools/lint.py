@@ -203,8 +203,7 @@ def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
             f"{code}: a paragraph mentions the {mentioned.value} sentence without"
             " giving it; retry is not taken from it",
         )
-        for paragraph in paragraphs
-        if (mentioned := advice_mentioned_not_given(paragraph)) is not None
+        for paragraph, mentioned in advice_mentioned_not_given(paragraphs)
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -75,18 +76,28 @@ def _without_lead_in(text: str) -> str:
     return text
 
 
-def retry_of(paragraphs: tuple[str, ...] | list[str]) -> tuple[Retry, ...]:
+def retry_of(paragraphs: Sequence[str]) -> tuple[Retry, ...]:
     """Every advice the paragraphs give, in rule order; a paragraph that only mentions one
     (quotes, negates or asks it) gives none."""
     # Plain loops: this runs for every record, and generators cost more than the tests.
     found: list[Retry] = []
     for rule in RETRY_RULES:
-        for text in paragraphs:
+        for index, text in enumerate(paragraphs):
             # Most paragraphs hold no phrase: no sentence to split.
-            if rule.phrase in text and _given(text, rule):
+            if rule.phrase in text and _gives(paragraphs, index, rule):
                 found.append(rule.retry)
                 break
     return tuple(found)
+
+
+def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
+    """Whether the paragraph at ``index`` gives the rule's advice: said, not introduced by
+    the paragraph before (``以下为错误说法：`` then the sentence on a line of its own: what
+    follows a colon is quoted or listed; a label alone, ``注意：``, is the page's own voice)."""
+    before = paragraphs[index - 1].strip() if index else ""
+    if before.endswith(("：", ":")) and before not in LEAD_INS:
+        return False
+    return _given(paragraphs[index], rule)
 
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
@@ -103,9 +114,13 @@ def _ends(text: str, phrase: str) -> list[str]:
     return [text[match.end() :].strip()[:1] for match in re.finditer(re.escape(phrase), text)]
 
 
-def advice_mentioned_not_given(paragraph: str) -> Retry | None:
-    """The advice a paragraph mentions without giving it (lint reports such paragraphs)."""
-    for rule in RETRY_RULES:
-        if rule.phrase in paragraph and rule.retry not in retry_of([paragraph]):
-            return rule.retry
-    return None
+def advice_mentioned_not_given(paragraphs: Sequence[str]) -> list[tuple[str, Retry]]:
+    """Each paragraph that mentions an advice without giving it, and the first such advice
+    (lint reports them)."""
+    mentioned = []
+    for index, text in enumerate(paragraphs):
+        for rule in RETRY_RULES:
+            if rule.phrase in text and not _gives(paragraphs, index, rule):
+                mentioned.append((text, rule.retry))
+                break
+    return mentioned
