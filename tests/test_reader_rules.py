@@ -385,6 +385,28 @@ def test_a_superscript_digit_after_a_code_is_refused_not_guessed() -> None:
     assert "superscript" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("make", "cell", "where"),
+    [
+        (status_page, "<sup>5</sup>03 Service Unavailable", "superscript right before"),
+        (error_page, "APP<sup>.2001</sup>", "superscript continuing a code"),
+        (error_page, "APP.200<sub>1</sub>", "subscript right after"),
+        (status_page, "50<sub>3</sub> Service Unavailable", "subscript right after"),
+        (status_page, "<sub>5</sub>03", "subscript right before"),
+    ],
+)
+def test_a_raised_or_lowered_text_glued_to_a_value_is_refused_not_guessed(
+    make: Any, cell: str, where: str
+) -> None:
+    cells = (cell, "忙。") if make is status_page else ("503", cell, "忙。")
+    assert where in str(refusal(make(row(*cells))))
+
+
+def test_a_subscript_beside_letters_reads_as_the_page_shows_it() -> None:
+    data = status_page(row("201 Created", "H<sub>2</sub>O 已创建。"))
+    assert statuses(data) == [(201, "Created", "H2O 已创建。")]
+
+
 def test_a_markdown_footnote_is_a_mark_not_part_of_the_code() -> None:
     table = "| 状态码 | 错误码 | 错误信息 |\n|---|---|---|\n| 400 | VOD.10053[^1] | 参数非法 |\n"
     data = page("错误码", table, "[^1]: 已废弃。")

@@ -143,7 +143,9 @@ BLOCK_TAGS = frozenset(
 INVISIBLE_TAGS = frozenset({"script", "style", "template"})
 #: What the table reader asks about besides table parts: tables, and what makes a cell more
 #: than its text.
-GATHERED_TAGS = frozenset((BLOCK_TAGS - {"p", "tr", "td", "th"}) | INVISIBLE_TAGS | {"br", "sup"})
+GATHERED_TAGS = frozenset(
+    (BLOCK_TAGS - {"p", "tr", "td", "th"}) | INVISIBLE_TAGS | {"br", "sup", "sub"}
+)
 
 
 @dataclass(frozen=True)

@@ -87,11 +87,11 @@ def html_tables(document: Document) -> list[Table]:
     # no walk of the page here.
     outer = []
     not_simple: set[etree._Element] = set()
-    with_sup: set[etree._Element] = set()
+    with_scripts: set[etree._Element] = set()
     for element in document.gathered:
         cells = list(element.iterancestors("td", "th"))
-        if element.tag == "sup":
-            with_sup.update(cells)
+        if element.tag in ("sup", "sub"):
+            with_scripts.update(cells)
         elif cells:
             not_simple.update(cells)
         elif element.tag == "table":
@@ -101,7 +101,7 @@ def html_tables(document: Document) -> list[Table]:
         for element in outer:
             for part in element.iter("tr", "td", "th"):
                 not_simple.update(part.iterancestors("td", "th"))
-    kinds = _CellKinds(frozenset(not_simple), frozenset(with_sup), document.spans)
+    kinds = _CellKinds(frozenset(not_simple), frozenset(with_scripts), document.spans)
     tables = (_read_table(element, document.parts_at_home, kinds) for element in outer)
     return [table for table in tables if table is not None]
 
@@ -259,8 +259,8 @@ class _CellKinds:
 
     #: Cells holding an element the fast path of _paragraphs does not handle.
     not_simple: frozenset[etree._Element]
-    #: Cells holding a <sup>, which may be a footnote mark.
-    with_sup: frozenset[etree._Element]
+    #: Cells holding a <sup> (maybe a footnote mark) or a <sub>.
+    with_scripts: frozenset[etree._Element]
     spans: bool = True
 
 
@@ -292,7 +292,7 @@ def _expand_row(
 ) -> list[Cell]:
     out: list[Cell] = []
     # Looked up once, not per cell.
-    not_simple, with_sup, spans = kinds.not_simple, kinds.with_sup, kinds.spans
+    not_simple, with_scripts, spans = kinds.not_simple, kinds.with_scripts, kinds.spans
     for element in row:  # not _cells(row): no list made for every row
         if element.tag not in ("td", "th"):
             continue
@@ -313,7 +313,7 @@ def _expand_row(
             )
         line = line_of(element)
         simple = element not in not_simple
-        unmarked = _unmarked_paragraphs(element, line, simple) if element in with_sup else None
+        unmarked = _unmarked_paragraphs(element, line, simple) if element in with_scripts else None
         # tuple.__new__, not Cell(...): the named tuple's own __new__ is a Python function,
         # about three times as slow (0.6 µs against 0.2 µs a cell).
         cell = tuple.__new__(
@@ -352,26 +352,45 @@ def _is_mark(sup: etree._Element) -> bool:
     return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
 
 
-def _after_a_digit(sup: etree._Element) -> bool:
-    """Whether a superscript of letters or digits follows a digit: ``VOD.1005<sup>3</sup>``
-    reads as VOD.10053 and as VOD.1005 with a mark (``APP.1<sup>*</sup>`` is clear)."""
-    before = sup.getprevious()
-    text = (before.tail if before is not None else sup.getparent().text) or ""  # type: ignore[union-attr]
-    mark = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
-    return bool(text) and text[-1].isdigit() and any(ch.isalnum() for ch in mark)
+def _glued(raised: etree._Element) -> str | None:
+    """Where a superscript or subscript of letters or digits stands so that it reads both as
+    part of the value and apart: right after a number (``VOD.1005<sup>3</sup>``: VOD.10053,
+    or VOD.1005 and a mark), right before one (``<sup>4</sup>04``), or opening a code's next
+    part (``VOD<sup>.10053</sup>``); None where it is clear (``APP.1<sup>*</sup>``)."""
+    text = etree.tostring(raised, method="text", encoding=str, with_tail=False).strip()
+    if not any(ch.isalnum() for ch in text):
+        return None
+    before = raised.getprevious()
+    preceding = (before.tail if before is not None else raised.getparent().text) or ""  # type: ignore[union-attr]
+    following = raised.tail or ""
+    if preceding[-1:].isdigit():
+        return "right after a number"
+    if following[:1].isdigit():
+        return "right before a number"
+    if preceding[-1:].isalnum() and text[0] in "._-":
+        return "continuing a code"
+    return None
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
+    for sub in cell.iter("sub"):  # never a mark: only glued to a number, or clear
+        where = _glued(sub)
+        if where is not None and where != "continuing a code":
+            raise MarkupError(
+                f"a subscript {where}: part of the number or not? (write it apart from the value)",
+                line=line,
+            )
     if not any(map(_is_mark, cell.iter("sup"))):
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
         if not _is_mark(sup):
             continue
-        if _after_a_digit(sup) and "footnote-ref" not in (sup.get("class") or ""):
+        where = _glued(sup)
+        if where is not None and "footnote-ref" not in (sup.get("class") or ""):
             raise MarkupError(
-                "a superscript right after a number: a footnote mark, or part of the value?"
-                " (write the mark after a space, or as a Markdown footnote)",
+                f"a superscript {where}: a footnote mark, or part of the value? (write the"
+                " mark after a space, or as a Markdown footnote)",
                 line=line,
             )
         remove_keeping_tail(sup)
