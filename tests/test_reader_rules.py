@@ -907,6 +907,18 @@ def test_source_lines_are_exact_through_markdown_and_html() -> None:
     assert [r.source_line for r in read(data).records] == expected
 
 
+def test_source_lines_are_exact_for_a_table_ending_a_tight_list_item() -> None:
+    # Rows that open with an anchor continue the item's paragraph, and the renderer glues
+    # the item's </li> to its last line.
+    rows = [f'<a name="r{code}"></a>' + row(f"{code} X", "y").strip() for code in (201, 404, 503)]
+    item = "- 见下表。<table><tr><th>状态码</th><th>说明</th></tr>\n  " + "\n  ".join(rows)
+    item += "</table>"
+    data = page("状态码", item + "\n- 另一项")
+    lines = data.decode().split("\n")
+    expected = [number for number, line in enumerate(lines, 1) if "<tr><td>" in line]
+    assert [r.source_line for r in read(data).records] == expected
+
+
 @pytest.mark.parametrize(
     "hostile",
     [

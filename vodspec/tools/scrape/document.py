@@ -287,7 +287,10 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
         elif text.strip() and text.strip() not in RENDERER_LINES:
             if non_blank is None:  # most pages never look a line up
                 non_blank = [index for index, line in enumerate(source) if line.decode().strip()]
-            found = _find_line(source, floor, text.strip(), non_blank)
+            wanted = text.strip()
+            found = _find_line(source, floor, wanted, non_blank)
+            if found is None and wanted.endswith("</li>"):  # a tight list item's end, glued
+                found = _find_line(source, floor, wanted.removesuffix("</li>"), non_blank)
             if found is not None:
                 previous, floor = found + 1, found + 1
         lines[index] = previous
