@@ -197,6 +197,10 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
     header = _header(header_grid, width)
     body = []
     for element, cells in _expand(groups, width, kinds):
+        # A spacer row (empty cells, or none) shows nothing to read; the first cell's text
+        # spares most rows the loop.
+        if not (cells and cells[0].paragraphs) and not any(cell.paragraphs for cell in cells):
+            continue
         # tuple.__new__, as for cells (see _expand_row): one for every row of the page.
         row = tuple.__new__(Row, (_row_id(element), line_of(element), tuple(cells)))
         if len(cells) != width:
