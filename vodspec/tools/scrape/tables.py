@@ -326,11 +326,15 @@ def _expand_row(
         if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
             continue
+        # The cell's copy in the rows below, and one copy for all the columns to its right
+        # (a copy each made a hostile table of wide spans take hundreds of megabytes).
+        below = cell._replace(spanned=True, colspan=1)
+        beside = below._replace(from_left=True)
         for offset in range(colspan):
-            copy = cell._replace(spanned=True, from_left=offset > 0, colspan=1)
+            copy = beside if offset else below
             if rowspan > 1:
                 carried[len(out)] = (copy, rowspan - 1)
-            out.append(cell if offset == 0 else copy)
+            out.append(copy if offset else cell)
     if carried:
         _place_carried(out, carried)
     return out
