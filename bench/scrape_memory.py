@@ -2,10 +2,11 @@
 
 Each page is built to be close to MAX_PAGE_BYTES and to cost the reader as much as it can:
 deep nesting, more rows than any table has, rows up to the cap that are read, one huge
-cell, many hidden siblings, many spans. The peak resident memory of a process that only
-imports the reader and scrapes the page (read or refused) is compared with the same process
-scraping nothing: the growth must stay under a fixed multiple of the page's size, whatever
-its shape (bounded, not growing with what the markup could expand to).
+cell, many hidden siblings, many spans, as many lines and inline marks as are read. The
+peak resident memory of a process that only imports the reader and scrapes the page (read
+or refused) is compared with the same process scraping nothing: the growth must stay under
+a fixed multiple of the page's size, whatever its shape (bounded, not growing with what the
+markup could expand to).
 """
 
 from __future__ import annotations
@@ -55,6 +56,14 @@ def pages() -> dict[str, bytes]:
         "hidden siblings": _fill("<i hidden></i>xx", "# 状态码\n\n<p>", "</p>\n"),
         "spans": _fill('<tr><td rowspan="1000" colspan="2">200</td></tr>\n', table, "</table>\n"),
         "pipes": _fill("|", "# 状态码\n\n"),
+        "wide spans": _fill(
+            '<tr><td colspan="100">' + "x" * 180 + "</td></tr>\n",  # 1,000,000 cells
+            "# 状态码\n\n<table><tr>" + "<th>说明</th>" * 100 + "</tr>\n",
+            "</table>\n",
+        ),
+        # As many lines, and inline marks, as the reader takes: the renderer's nodes.
+        "lines": _fill("a" * 21 + "\n", "# 状态码\n\n"),
+        "inline marks": _fill("*" + "a" * 41 + " ", "# 状态码\n\n"),
     }
 
 

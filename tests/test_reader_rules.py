@@ -929,14 +929,19 @@ def test_source_lines_are_exact_for_a_table_ending_a_tight_list_item() -> None:
         "1. " * 300_000,
         "|a|b|\n|-|-|\n" + "|1|2|\n" * 40_000,
         "<table><tr><th>a</th></tr>" + "<tr><td>200</td></tr>\n" * 30_000 + "</table>\n",
+        "a\n" * 120_000,
+        "*a " * 60_000,
+        "[\n" * 60_000,
+        "www.a.b " * 60_000,
     ],
-    ids=["quotes", "lists", "pipe-rows", "html-rows"],
+    ids=["quotes", "lists", "pipe-rows", "html-rows", "lines", "stars", "brackets", "links"],
 )
 def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
-    """Deep nesting and more rows than any table has are refused before cmark and lxml hold
-    every level or row in memory."""
+    """Deep nesting, more rows than any table has, and more lines or inline marks than any
+    page has are refused before cmark and lxml hold every level, row or node in memory."""
     error = refusal(page("状态码", hostile))
-    assert isinstance(error, MarkupError) and ("nested" in str(error) or "rows" in str(error))
+    assert isinstance(error, MarkupError)
+    assert any(word in str(error) for word in ("nested", "rows", "lines", "marks")), error
 
 
 def test_lines_past_65535_stay_exact_in_a_pipe_table() -> None:

@@ -341,6 +341,15 @@ _DEEP_CONTAINERS = re.compile(
 MAX_ROWS = 20_000
 MAX_PIPES = 5 * MAX_ROWS
 MAX_PIPES_PER_LINE = 1000
+#: GitHub's renderer holds a few hundred bytes for each line and each inline mark or link (a
+#: page of a million ``a`` lines or ``*`` took 500 MB): a cap on both bounds it. The corpus's
+#: largest page has under 3,000 lines and 2,200 marks; lxml counts lines to 65,535, so
+#: pages past that are still read (their rows' lines kept apart).
+MAX_LINES = 100_000
+MAX_MARKS = 50_000
+INLINE_MARKS = b"[]*_~`!\\@"
+#: What starts a link without a mark (``www.a.b``, ``https://a.b``; ``a@b.c`` has its "@").
+AUTOLINK_MARKS = (b"www.", b"://")
 #: The reader's own attributes from their first "-": a leading literal is found at C speed.
 _READER_ATTRIBUTE_TAILS = re.compile(
     b"-(?:"
@@ -377,6 +386,19 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
+    if len(encoded) > min(MAX_LINES, MAX_MARKS):  # a shorter page holds fewer of both
+        lines = encoded.count(b"\n") + 1
+        marks = len(encoded) - len(encoded.translate(None, INLINE_MARKS))
+        marks += sum(map(encoded.count, AUTOLINK_MARKS))
+        for count, limit, what in (
+            (lines, MAX_LINES, "lines"),
+            (marks, MAX_MARKS, "Markdown marks ([ ] * _ ~ ` ! \\ @ www. ://)"),
+        ):
+            if count > limit:
+                raise MarkupError(
+                    f"the page has {count:,} {what}; at most {limit:,} are read, far more"
+                    " than any documentation page has"
+                )
     pipes = encoded.count(b"|")
     if pipes > MAX_PIPES:
         raise MarkupError(
