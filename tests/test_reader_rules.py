@@ -892,6 +892,23 @@ def test_the_style_of_a_saved_pages_head_that_can_hide_is_named_on_its_line() ->
     assert "<style>" in str(found) and found.line == 4
 
 
+@pytest.mark.parametrize("make", [status_page, error_page])
+def test_header_rows_of_th_cells_stack_without_a_thead(make: Any) -> None:
+    # A browser shows both rows as the header: the second is no row of codes.
+    if make is status_page:
+        header = [("状态码", "说明"), ("Status", "Description")]
+        cells, expected = ("404 Not Found", "不存在。"), [(404, "Not Found", "不存在。")]
+        found: Any = statuses
+    else:
+        header = [("状态码", "错误码", "错误信息"), ("Status", "Code", "Message")]
+        cells, expected = ("404", "APP.1", "m"), [("APP.1", 404, "404", "m")]
+        found = errors
+    head = "<table>" + "".join(
+        "<tr>" + "".join(f"<th>{name}</th>" for name in names) + "</tr>\n" for names in header
+    )
+    assert found(make(row(*cells), head=head)) == expected
+
+
 @pytest.mark.parametrize(("make", "head"), [(status_page, STATUS_HEAD), (error_page, ERROR_HEAD)])
 def test_a_caption_line_right_above_a_table_does_not_refuse_it(make: Any, head: str) -> None:
     # No blank line between them: the table is inline HTML of the caption's paragraph, whose

@@ -186,6 +186,11 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         if first is None:
             return None
         header_rows = [first.pop(0)]
+        # All-<th> rows right under an all-<th> first row are its header too (状态码 / Status).
+        while (
+            first and _all_th(header_rows[0]) and _all_th(first[0]) and not _holds_a_code(first[0])
+        ):
+            header_rows.append(first.pop(0))
     width = max(sum(_span(cell, "colspan", row) for cell in _cells(row)) for row in header_rows)
     if width > MAX_COLUMNS:
         raise MarkupError(
