@@ -34,6 +34,19 @@ def test_truncated_just_before_the_closing_tag(seed_text: str) -> None:
         scrape_text(seed_text.rstrip()[: -len("</table>")])
 
 
+@pytest.mark.parametrize(
+    "cut_after",
+    ['width="', "width=", "width= ", 'width="2', "<td ", "<td", "<", "</", "<!-", "<!--"],
+)
+def test_a_page_cut_inside_a_tag_of_its_last_row_is_refused(seed_text: str, cut_after: str) -> None:
+    # Cut right after an "=", the page took the quote put after it for a value's start: the
+    # end mark went into the value and was lost with the cut tag (the rows before were read).
+    last_row = seed_text.rindex("<tr ")
+    at = seed_text.index('width="' if cut_after.startswith("width") else "<td ", last_row)
+    with pytest.raises(TruncatedError):
+        scrape_text(seed_text[:at] + cut_after)
+
+
 def test_non_utf8_bytes(seed_text: str) -> None:
     with pytest.raises(EncodingError, match=r"not UTF-8.*GB18030"):
         scrape(seed_text.encode("gb18030"), file="page.md")

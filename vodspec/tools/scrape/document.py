@@ -21,9 +21,11 @@ from vodspec.tools.scrape.markdown import render_html
 from vodspec.tools.scrape.page import HEADINGS
 from vodspec.tools.scrape.text import located
 
-#: Put after the page's end (see _open_at_end), behind what ends a value or comment left open.
+#: Put after the page's end (see _open_at_end), behind what ends a value or comment left open
+#: (the "x" first: a page cut right after an attribute's "=" took the quote for its value's
+#: start, and the mark went into the value, lost with the cut tag).
 END_TAG = "vodspec-end-of-page"
-END_CLOSERS = "\"'-->"
+END_CLOSERS = "x\"'-->"
 END_MARK = f"{END_CLOSERS}<{END_TAG}></{END_TAG}>"
 #: The attribute cmark writes; a page writing it itself could forge a row's line.
 SOURCEPOS = "data-sourcepos"
