@@ -626,6 +626,15 @@ def test_an_empty_row_shows_nothing_and_gives_nothing(
     assert shown(make(row(*cells), empty)) == shown(make(row(*cells)))
 
 
+@pytest.mark.parametrize("shown", ['<img src="x.png" alt="404">', '<input value="404">'])
+def test_a_row_of_no_text_that_shows_something_is_refused_not_skipped(shown: str) -> None:
+    for data in (
+        status_page(row("404 Not Found", "不存在。"), row(shown, "")),
+        error_page(row("404", "APP.1", "m"), row("", shown, "")),
+    ):
+        assert refusal(data).line == 5
+
+
 def test_a_long_note_is_published_whole_and_named_short() -> None:
     note = "注" * 100_000
     data = status_page(row("404 Not Found", "不存在。"), f'<tr><td colspan="2">{note}</td></tr>\n')

@@ -204,7 +204,7 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
     for element, cells in _expand(groups, width, kinds):
         # A spacer row (empty cells, or none) shows nothing to read; the first cell's text
         # spares most rows the loop.
-        if not (cells and cells[0].paragraphs) and not any(cell.paragraphs for cell in cells):
+        if not (cells and cells[0].paragraphs) and _spacer(element, cells):
             continue
         # tuple.__new__, as for cells (see _expand_row): one for every row of the page.
         row = tuple.__new__(Row, (_row_id(element), line_of(element), tuple(cells)))
@@ -224,6 +224,17 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         first_row=Row(id=_row_id(top), line=line_of(top), cells=tuple(header_grid[0][1])),
         spans=kinds.spans,
     )
+
+
+#: What an empty cell may hold and still show nothing (an <img> or an <input> shows something).
+_EMPTY_CELL_TAGS = frozenset({"td", "th", "p", "br"})
+
+
+def _spacer(row: etree._Element, cells: list[Cell]) -> bool:
+    """Whether a row shows nothing: no text in its cells, no element but empty paragraphs."""
+    if any(cell.paragraphs for cell in cells):
+        return False
+    return all(element.tag in _EMPTY_CELL_TAGS for element in row.iterdescendants())
 
 
 def _row_id(row: etree._Element) -> str | None:
