@@ -918,25 +918,15 @@ def test_header_rows_of_th_cells_stack_without_a_thead(make: Any) -> None:
     assert found(make(row(*cells), head=head)) == expected
 
 
-@pytest.mark.parametrize(("make", "head"), [(status_page, STATUS_HEAD), (error_page, ERROR_HEAD)])
-def test_a_caption_line_right_above_a_table_does_not_refuse_it(make: Any, head: str) -> None:
-    # No blank line between them: the table is inline HTML of the caption's paragraph, whose
-    # </p> lands after the header row; a browser makes an empty paragraph of it.
-    data = make(
-        row("404 Not Found", "不存在。") if make is status_page else row("404", "APP.1", "m")
-    )
-    text = data.decode()
-    captioned = text.replace(head, '**表 1**  码表\n<a name="t1"></a>' + head, 1).encode()
-
-    def shown(page: bytes) -> list[dict[str, Any]]:
-        return [r.model_dump(exclude={"source_sha256", "source_line"}) for r in read(page).records]
-
-    assert shown(captioned) == shown(data)
-
-
 @pytest.mark.parametrize(
     "cell",
-    ["VOD.20000</br>VOD.20001", "VOD.20000</p>VOD.20001", "<div>VOD.20000</div></p>VOD.20001"],
+    [
+        "VOD.20000</br>VOD.20001",
+        "VOD.20000</p>VOD.20001",
+        "<div>VOD.20000</div></p>VOD.20001",
+        "VOD.200</div></p></div>01",
+        "VOD.200</p\n>01",
+    ],
 )
 def test_an_end_tag_a_browser_turns_into_a_break_is_refused_not_glued(cell: str) -> None:
     assert "no <" in str(refusal(error_page(row("400", cell, "m"))))

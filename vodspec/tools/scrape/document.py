@@ -543,8 +543,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     encoded = render_html(markdown)
     # Compared as bytes, undecoded: line_map checks the rendered lines it decodes.
     source = markdown.split(b"\n")
-    rendered = encoded.split(b"\n")
-    lines = line_map(source, rendered)
+    lines = line_map(source, encoded.split(b"\n"))
     if encoded.isspace() or not encoded:
         return Document(None)
     # Where the checks find words in any case: on a Chinese page several times faster than
@@ -563,7 +562,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     parser = html_parser()
     # The mark landing inside a table shows the table was still open when the input ended.
     root = etree.fromstring(_without_empty_anchors(encoded) + END_MARK.encode(), parser)
-    _check_parser_log(parser.error_log, lines, rendered)
+    _check_parser_log(parser.error_log, lines)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     # Only a character reference, or a noncharacter itself, puts one there.
@@ -922,15 +921,13 @@ BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
 PARSER_ERROR_LIMIT = 100
 
 
-def _check_parser_log(log: etree._ListErrorLog, lines: list[int], rendered: list[bytes]) -> None:
+def _check_parser_log(log: etree._ListErrorLog, lines: list[int]) -> None:
     """Refuse what the parser read other than a browser, or more errors than it reports (a
     page could hide one behind a hundred harmless ones)."""
     for entry in log:
         line = _mapped(lines, entry.line) or None
         if entry.message.strip() in BROWSER_MADE:
             tag = entry.message.rsplit(":", 1)[1].strip()
-            if tag == "p" and _between_blocks(rendered, entry.line):
-                continue  # a browser's empty paragraph there shows nothing
             raise MarkupError(
                 f"a </{tag}> with no <{tag}> open: a browser shows a break there, the HTML"
                 " parser glues the text on both sides; refusing rather than choosing",
@@ -949,30 +946,6 @@ def _check_parser_log(log: etree._ListErrorLog, lines: list[int], rendered: list
             " rather than trusting what it did not say",
             line=_mapped(lines, log[len(log) - 1].line) or None,
         )
-
-
-_END_P = re.compile(rb"</p\s*>", re.IGNORECASE)
-_TAG_BEFORE = re.compile(rb"</?([a-zA-Z][a-zA-Z0-9]*)[^<>]*>\s*\Z")
-_TAG_AFTER = re.compile(rb"\s*</?([a-zA-Z][a-zA-Z0-9]*)")
-
-
-def _between_blocks(rendered: list[bytes], line: int) -> bool:
-    """Whether every </p> on a rendered line stands right after a block's or table part's
-    tag and before the line's end or another such tag (``**表 1**`` then ``<table>`` on the
-    next line: the paragraph's </p> lands inside the table): no text to glue or break."""
-    if not 0 < line <= len(rendered):
-        return False
-    blocks = BLOCK_TAGS.union(PART_HOMES)
-    text = rendered[line - 1]
-    for found in _END_P.finditer(text):
-        before = _TAG_BEFORE.search(text, 0, found.start())
-        if before is None or before[1].decode().lower() not in blocks:
-            return False
-        after = text[found.end() :]
-        tag = _TAG_AFTER.match(after)
-        if after.strip() and (tag is None or tag[1].decode().lower() not in blocks):
-            return False
-    return True
 
 
 def _open_at_end(root: etree._Element) -> etree._Element | None:
