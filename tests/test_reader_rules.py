@@ -393,6 +393,12 @@ def test_a_superscript_digit_after_a_code_is_refused_not_guessed() -> None:
         (error_page, "APP.200<sub>1</sub>", "subscript right after"),
         (status_page, "50<sub>3</sub> Service Unavailable", "subscript right after"),
         (status_page, "<sub>5</sub>03", "subscript right before"),
+        (error_page, "APP<sub>.2001</sub>", "subscript continuing a code"),
+        # through inline markup, which shows nothing of its own
+        (error_page, "<b>APP.200</b><sup>1</sup>", "superscript right after"),
+        (error_page, "APP.200<span><sup>1</sup></span>", "superscript right after"),
+        (error_page, "<span>APP.2001</span><sub>1</sub>", "subscript right after"),
+        (status_page, "<sup>5</sup><b>03</b>", "superscript right before"),
     ],
 )
 def test_a_raised_or_lowered_text_glued_to_a_value_is_refused_not_guessed(

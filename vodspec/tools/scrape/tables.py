@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from lxml import etree
 
@@ -376,7 +376,24 @@ def _is_mark(sup: etree._Element) -> bool:
     return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
 
 
-def _glued(raised: etree._Element) -> str | None:
+#: The text nodes right before and right after an element, through the elements around it.
+_TEXT_BEFORE = etree.XPath("preceding::text()[1]")
+_TEXT_AFTER = etree.XPath("following::text()[1]")
+
+
+def _beside(raised: etree._Element, cell: etree._Element, axis: etree.XPath) -> str:
+    """The text next to ``raised`` on ``axis`` (inline markup between them shows nothing of
+    its own: ``<b>VOD.1005</b><sup>3</sup>``), "" past the cell."""
+    found = cast("list[Any]", axis(raised))  # the expression selects text nodes
+    if not found:
+        return ""
+    node = found[0]
+    holder = node.getparent()  # the element whose text, or tail, it is
+    within = cell in holder.iterancestors() or (holder is cell and not node.is_tail)
+    return str(node) if within else ""
+
+
+def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
     """Where a superscript or subscript of letters or digits stands so that it reads both as
     part of the value and apart: right after a number (``VOD.1005<sup>3</sup>``: VOD.10053,
     or VOD.1005 and a mark), right before one (``<sup>4</sup>04``), or opening a code's next
@@ -384,9 +401,8 @@ def _glued(raised: etree._Element) -> str | None:
     text = etree.tostring(raised, method="text", encoding=str, with_tail=False).strip()
     if not any(ch.isalnum() for ch in text):
         return None
-    before = raised.getprevious()
-    preceding = (before.tail if before is not None else raised.getparent().text) or ""  # type: ignore[union-attr]
-    following = raised.tail or ""
+    preceding = _beside(raised, cell, _TEXT_BEFORE)
+    following = _beside(raised, cell, _TEXT_AFTER)
     if preceding[-1:].isdigit():
         return "right after a number"
     if following[:1].isdigit():
@@ -397,11 +413,11 @@ def _glued(raised: etree._Element) -> str | None:
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
-    for sub in cell.iter("sub"):  # never a mark: only glued to a number, or clear
-        where = _glued(sub)
-        if where is not None and where != "continuing a code":
+    for sub in cell.iter("sub"):  # never a mark: glued to a value, or clear
+        where = _glued(sub, cell)
+        if where is not None:
             raise MarkupError(
-                f"a subscript {where}: part of the number or not? (write it apart from the value)",
+                f"a subscript {where}: part of the value or not? (write it apart from the value)",
                 line=line,
             )
     if not any(map(_is_mark, cell.iter("sup"))):
@@ -410,7 +426,7 @@ def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple
     for sup in list(bare.iter("sup")):
         if not _is_mark(sup):
             continue
-        where = _glued(sup)
+        where = _glued(sup, bare)
         if where is not None and "footnote-ref" not in (sup.get("class") or ""):
             raise MarkupError(
                 f"a superscript {where}: a footnote mark, or part of the value? (write the"
