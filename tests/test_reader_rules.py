@@ -126,6 +126,23 @@ def test_a_first_column_named_as_phrases_but_holding_statuses_is_the_status_colu
     assert [code for code, _, _ in statuses(data)] == [302, 503]
 
 
+@pytest.mark.parametrize("sizes", [("100 GB", "500 GB"), ("200 GB", "300 GB")])
+def test_a_first_column_of_types_starting_with_numbers_is_no_status_column(
+    sizes: tuple[str, str],
+) -> None:
+    # 名称/类型 columns take statuses only with no phrase or their registered one.
+    types = _head("类型", "说明") + row(sizes[0], "小。") + row(sizes[1], "大。") + TAIL
+    data = status_page(row("200 OK", "成功。"), extra=types)
+    assert statuses(data) == [(200, "OK", "成功。")]
+
+
+def test_a_description_headed_with_a_status_word_stays_a_description() -> None:
+    # Its cells start with three digits, but do not read as statuses.
+    head = _head("状态码", "返回值说明")
+    data = status_page(row("200 OK", "100个以内的结果。"), row("404", "300秒后过期。"), head=head)
+    assert [code for code, _, _ in statuses(data)] == [200, 404]
+
+
 def test_an_unnamed_column_with_an_unregistered_number_is_not_a_status_column() -> None:
     head = "<table><thead><tr><th>项</th><th>说明</th></tr></thead><tbody>\n"
     data = status_page(row("200", "成功。"), row("256", "上限。"), head=head)

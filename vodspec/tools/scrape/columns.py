@@ -238,7 +238,8 @@ def _code_role_by_content(
     when its cells read as codes: the cells decide between the words."""
     if role in CODE_ROLES or not any(word in CODE_ROLES for word in words):
         return role
-    if "status" in words and _share(columns[column], _is_status) >= CODE_SHARE:
+    # Read whole, not by their first digits: a description may start "100个以内".
+    if "status" in words and _share(columns[column], _whole_status) >= CODE_SHARE:
         return "status"
     if columns.code_share(column) >= CODE_SHARE:
         return ERROR_CODE
@@ -253,9 +254,12 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
     if not named or named[0] not in (None, "reason?"):
-        return None  # a first column of 名称 or 类型 may be the codes: its cells tell
+        return None
     filled = [text for text in columns[0] if text]
-    if filled and all(map(_is_registered_status, filled)):
+    # A first column of 名称 or 类型 is the codes when each cell is one with at most its
+    # registered phrase (not "100 GB").
+    registered = _is_registered_status if named[0] is None else _registered_with_phrase
+    if filled and all(map(registered, filled)):
         return 0
     error_codes = any(
         role == ERROR_CODE and columns.code_share(i) >= CODE_SHARE for i, role in enumerate(named)
@@ -412,6 +416,16 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
             line=cell.line,
             column=cell.text,
         )
+
+
+def _registered_with_phrase(text: str) -> bool:
+    """``404`` or ``404 Not Found``: a registered status, alone or with a phrase the standards
+    gave it."""
+    found = grammar.statuses(tuple(text.split("\n"))) or []
+    return len(found) == 1 and all(
+        standard.standard_phrase(code) and (phrase is None or known_phrase(code, phrase))
+        for code, phrase in found
+    )
 
 
 def _whole_status(text: str) -> bool:
