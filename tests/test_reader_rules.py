@@ -746,6 +746,7 @@ def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: 
     ("introduction", "retry"),
     [
         ("下列说法已过时：", "unspecified"),
+        ("下列说法已过时︰", "unspecified"),
         ("Old wording:", "unspecified"),
         ("注意：", "retry_unchanged"),  # a label on its own line: the page's own voice
         ("网关超时。", "retry_unchanged"),
