@@ -63,7 +63,10 @@ def pages() -> dict[str, bytes]:
         ),
         # As many lines, and inline marks, as the reader takes: the renderer's nodes.
         "lines": _fill("a" * 21 + "\n", "# 状态码\n\n"),
-        "inline marks": _fill("*" + "a" * 41 + " ", "# 状态码\n\n"),
+        "inline marks": _fill("*" + "a" * 10 + " ", "# 状态码\n\n"),
+        "paragraphs in a cell": _fill(
+            "<p>a", table + "<tr><td>200</td><td>", "</td></tr></table>\n"
+        ),
     }
 
 
@@ -82,7 +85,7 @@ def main() -> list[tuple[str, float, float]]:
         ratio = growth * 1024 / len(data)
         worst = max(worst, ratio)
         print(
-            f"memory: {name:<18} {len(data) / 2**20:.2f} MiB page, peak +{growth / 1024:6.1f} MiB"
+            f"memory: {name:<20} {len(data) / 2**20:.2f} MiB page, peak +{growth / 1024:6.1f} MiB"
             f" ({ratio:5.1f}x the page)"
         )
     print(f"memory: worst peak growth {worst:.1f}x the page (bounded: <= {TARGET:.0f}x)")

@@ -989,9 +989,9 @@ def test_source_lines_are_exact_for_a_table_ending_a_tight_list_item() -> None:
         "|a|b|\n|-|-|\n" + "|1|2|\n" * 40_000,
         "<table><tr><th>a</th></tr>" + "<tr><td>200</td></tr>\n" * 30_000 + "</table>\n",
         "a\n" * 120_000,
-        "*a " * 60_000,
-        "[\n" * 60_000,
-        "www.a.b " * 60_000,
+        "*a " * 210_000,
+        "[ " * 210_000,
+        "www.a.b " * 210_000,
     ],
     ids=["quotes", "lists", "pipe-rows", "html-rows", "lines", "stars", "brackets", "links"],
 )
