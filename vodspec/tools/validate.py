@@ -15,21 +15,9 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from vodspec import snapshot
+from vodspec import layout, snapshot
 from vodspec.errors import PublishError, VodspecError, shown, shown_path
-from vodspec.layout import (
-    CHANGELOG_NAME,
-    CHANGES_NAME,
-    KINDS,
-    LINT_NAME,
-    PACKAGE_NAME,
-    STATUS_CODES,
-    csv_cell,
-    csv_columns,
-    csv_name,
-    json_name,
-    schema_name,
-)
+from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, PACKAGE_NAME
 from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, semver
 from vodspec.tools.changes import render_changelog
@@ -80,7 +68,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
     directory, kinds = data.path, data.kinds()
     if not kinds:
         raise PublishError(
-            f"no published dataset ({', '.join(map(json_name, KINDS))});"
+            f"no published dataset ({', '.join(map(layout.json_name, layout.KINDS))});"
             " expected a data dir that `vodspec build` published",
             file=str(directory),
         )
@@ -95,9 +83,9 @@ def validate_dir(data: DataDir) -> list[Problem]:
     hashes: dict[str, Any] = {}
     datasets: dict[str, Any] = {}
     for kind in kinds:
-        for name in (json_name(kind), csv_name(kind), schema_name(kind)):
+        for name in (layout.json_name(kind), layout.csv_name(kind), layout.schema_name(kind)):
             files[name] = data.read(name)
-        dataset = datasets[kind] = data.json(json_name(kind))
+        dataset = datasets[kind] = data.json(layout.json_name(kind))
         problems += map(Problem, _check_dataset(kind, dataset, files))
         if isinstance(dataset, dict):
             versions.add(dataset.get("version"))
@@ -118,7 +106,7 @@ def validate_dir(data: DataDir) -> list[Problem]:
     if problems:
         return problems
     problems += _check_snapshot(data, package, datasets)
-    linted = STATUS_CODES in kinds and data.has(LINT_NAME)
+    linted = layout.STATUS_CODES in kinds and data.has(LINT_NAME)
     if linted and data.read(LINT_NAME) != lint_json(datasets):
         problems.append(
             Problem(f"{LINT_NAME}: not the findings for the published records (rebuild)")
@@ -134,11 +122,11 @@ def raw_notes(data: DataDir, raw_dir: Path) -> tuple[list[str], list[Problem]]:
     problems: list[Problem] = []
     entries = data.json(CHANGES_NAME)
     for kind in data.kinds():
-        dataset = data.json(json_name(kind))
+        dataset = data.json(layout.json_name(kind))
         source = dataset["source"]
         name = source["file"]
         if not name.isprintable() or len(name) > 1024:
-            problems.append(Problem(f"{json_name(kind)}: its source file is no file name"))
+            problems.append(Problem(f"{layout.json_name(kind)}: its source file is no file name"))
             continue
         raw = raw_dir / name
         try:
@@ -417,7 +405,7 @@ def history_problems(loaded: list[VersionEntry], entries: list[dict[str, Any]]) 
 def _check_dataset(kind: str, dataset: Any, files: dict[str, bytes]) -> list[str]:
     """The dataset loads through its model (whatever the dir's own schema says: it may be
     edited), its records name its source, and the CSV says what the JSON says."""
-    name = json_name(kind)
+    name = layout.json_name(kind)
     try:
         # Strict, from the JSON: "404" or 404.0 is no code, as the JSON Schema has it.
         loaded = MODELS[kind][0].model_validate_json(files[name], strict=True)
@@ -428,8 +416,8 @@ def _check_dataset(kind: str, dataset: Any, files: dict[str, bytes]) -> list[str
         for number, record in enumerate(loaded.records, 1)
         if record.source_sha256 != loaded.source.sha256
     ]
-    csv_file = csv_name(kind)
-    return problems + _check_csv(csv_file, files[csv_file], dataset["records"])
+    csv_name = layout.csv_name(kind)
+    return problems + _check_csv(csv_name, files[csv_name], dataset["records"])
 
 
 def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[str]:
@@ -441,7 +429,7 @@ def _check_csv(name: str, data: bytes, records: list[dict[str, Any]]) -> list[st
         return [f"{name}: {len(rows)} rows, the JSON has {len(records)} records"]
     problems = []
     for number, (row, record) in enumerate(zip(rows, records, strict=True), 1):
-        expected = {key: csv_cell(record[key]) for key in csv_columns([*record])}
+        expected = {key: layout.csv_cell(record[key]) for key in layout.csv_columns([*record])}
         if set(row) != set(expected):
             return [f"{name}: columns {sorted(row)} differ from the JSON fields {sorted(expected)}"]
         for key, text in expected.items():
