@@ -127,13 +127,25 @@ def test_a_first_column_named_as_phrases_but_holding_statuses_is_the_status_colu
 
 
 @pytest.mark.parametrize("sizes", [("100 GB", "500 GB"), ("200 GB", "300 GB")])
-def test_a_first_column_of_types_starting_with_numbers_is_no_status_column(
+def test_a_first_column_of_types_starting_like_statuses_is_refused_not_guessed(
     sizes: tuple[str, str],
 ) -> None:
-    # 名称/类型 columns take statuses only with no phrase or their registered one.
+    # 名称/类型 columns are the statuses only with no phrase or their registered one; cells
+    # like these could be sizes or statuses with other phrases: neither read nor skipped.
     types = _head("类型", "说明") + row(sizes[0], "小。") + row(sizes[1], "大。") + TAIL
-    data = status_page(row("200 OK", "成功。"), extra=types)
-    assert statuses(data) == [(200, "OK", "成功。")]
+    error = refusal(status_page(row("200 OK", "成功。"), extra=types))
+    assert "column '类型' starts each cell as an HTTP status" in str(error)
+
+
+@pytest.mark.parametrize("header", ["状态码及说明", "Status and description"])
+def test_a_code_table_headed_with_a_code_and_a_description_is_read_or_refused(
+    header: str,
+) -> None:
+    # Its only code column: never skipped (cells of a status and its description: refused).
+    table = _head(header, "处理建议") + row("<p>400 Bad Request</p><p>参数错误。</p>", "检查。")
+    assert "expected a code" in str(
+        refusal(status_page(row("200 OK", "成功。"), extra=table + TAIL))
+    )
 
 
 def test_a_description_headed_with_a_status_word_stays_a_description() -> None:

@@ -232,14 +232,16 @@ def _headerless(table: Table) -> Table:
 
 
 def _code_role_by_content(
-    role: str | None, words: list[str], columns: _Columns, column: int
+    role: str | None, words: list[str], columns: _Columns, column: int, codes_elsewhere: bool
 ) -> str | None:
     """A header naming a code and another role (状态码及说明, 错误码说明) names the code
-    when its cells read as codes: the cells decide between the words."""
+    when its cells read as codes: the cells decide between the words. Beside a column named
+    for codes alone, its statuses must read whole (a description may start "100个以内");
+    without one, they are the table's codes, read by their grammar or refused."""
     if role in CODE_ROLES or not any(word in CODE_ROLES for word in words):
         return role
-    # Read whole, not by their first digits: a description may start "100个以内".
-    if "status" in words and _share(columns[column], _whole_status) >= CODE_SHARE:
+    statuses = _whole_status if codes_elsewhere else _is_status
+    if "status" in words and _share(columns[column], statuses) >= CODE_SHARE:
         return "status"
     if columns.code_share(column) >= CODE_SHARE:
         return ERROR_CODE
@@ -305,9 +307,12 @@ def classify(table: Table) -> CodeTable | None:
     if notes:
         body = dataclasses.replace(table, rows=tuple(r for r in table.rows if r not in notes))
     columns = _Columns(body)
+    plain = [i for i, role in enumerate(named) if role in CODE_ROLES]
     for i, words in enumerate(header_words):
-        named[i] = _code_role_by_content(named[i], words, columns, i)
+        named[i] = _code_role_by_content(named[i], words, columns, i, bool(set(plain) - {i}))
     status = _status_column(named, columns)
+    if status is None and named and named[0] == "reason?":
+        _refuse_phrases_like_statuses(body, columns)
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
     error = _error_column(body, named, columns, status)
@@ -418,11 +423,30 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
         )
 
 
+def _refuse_phrases_like_statuses(table: Table, columns: _Columns) -> None:
+    """Refuse a first column of 名称 or 类型 whose cells all start as registered statuses
+    but do not all read as one with its registered phrase (``500 Server Error`` beside
+    ``100 GB``): statuses or sizes, no rule can tell, and skipping it could lose codes."""
+    filled = [text for text in columns[0] if text]
+    if not filled or not all(map(_is_registered_status, filled)):
+        return
+    odd = next((text for text in filled if not _registered_with_phrase(text)), None)
+    if odd is not None:
+        cell = table.header_cells[0]
+        raise HeaderError(
+            f"column {cell.text!r} starts each cell as an HTTP status, but {odd!r} reads as"
+            " no status with its registered phrase: if the column lists status codes, name"
+            " it so (状态码, status code); if not, this table is not one vodspec reads",
+            line=cell.line,
+            column=cell.text,
+        )
+
+
 def _registered_with_phrase(text: str) -> bool:
-    """``404`` or ``404 Not Found``: a registered status, alone or with a phrase the standards
-    gave it."""
+    """``404``, ``404 Not Found``, ``500/503``: registered statuses, each alone or with a
+    phrase the standards gave it."""
     found = grammar.statuses(tuple(text.split("\n"))) or []
-    return len(found) == 1 and all(
+    return bool(found) and all(
         standard.standard_phrase(code) and (phrase is None or known_phrase(code, phrase))
         for code, phrase in found
     )
