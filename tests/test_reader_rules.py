@@ -437,6 +437,20 @@ def test_a_raised_or_lowered_text_glued_to_a_value_is_refused_not_guessed(
     assert where in str(refusal(make(row(*cells))))
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        "<p>取值1~100</p><p><sup>注1</sup> 超出时报错。</p>",
+        "<ul><li>最多 100</li><li><sup>a</sup> 见附录。</li></ul>",
+        "请见第3章<br><sub>x</sub> 为变量。",
+        "上限为<b>100</b><sup>[1]</sup>个。",
+    ],
+)
+def test_a_mark_on_another_line_or_in_brackets_is_not_glued_to_a_number(description: str) -> None:
+    [record] = read(status_page(row("201 Created", description))).records
+    assert record.code == 201
+
+
 def test_a_subscript_beside_letters_reads_as_the_page_shows_it() -> None:
     data = status_page(row("201 Created", "H<sub>2</sub>O 已创建。"))
     assert statuses(data) == [(201, "Created", "H2O 已创建。")]

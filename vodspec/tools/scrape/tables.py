@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -376,21 +376,53 @@ def _is_mark(sup: etree._Element) -> bool:
     return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
 
 
-#: The text nodes right before and right after an element, through the elements around it.
-_TEXT_BEFORE = etree.XPath("preceding::text()[1]")
-_TEXT_AFTER = etree.XPath("following::text()[1]")
+def _breaks(element: etree._Element) -> bool:
+    return element.tag in BLOCK_TAGS or element.tag == "br"
 
 
-def _beside(raised: etree._Element, cell: etree._Element, axis: etree.XPath) -> str:
-    """The text next to ``raised`` on ``axis`` (inline markup between them shows nothing of
-    its own: ``<b>VOD.1005</b><sup>3</sup>``), "" past the cell."""
-    found = cast("list[Any]", axis(raised))  # the expression selects text nodes
-    if not found:
-        return ""
-    node = found[0]
-    holder = node.getparent()  # the element whose text, or tail, it is
-    within = cell in holder.iterancestors() or (holder is cell and not node.is_tail)
-    return str(node) if within else ""
+def _inner_text(element: etree._Element) -> str:
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def _text_before(node: etree._Element, cell: etree._Element) -> str:
+    """The text right before ``node`` on its line: through inline markup, which shows
+    nothing of its own (``<b>VOD.1005</b><sup>3</sup>``), not past a block or a break."""
+    while node is not cell:
+        previous = node.getprevious()
+        if previous is None:
+            parent = node.getparent()
+            if parent is None or parent.text:  # the parent's own text comes first
+                return (parent.text or "") if parent is not None else ""
+            if parent is cell or _breaks(parent):
+                return ""
+            node = parent
+        elif _breaks(previous):
+            return ""
+        elif previous.tail or _inner_text(previous):
+            return previous.tail or _inner_text(previous)
+        else:
+            node = previous
+    return ""
+
+
+def _text_after(node: etree._Element, cell: etree._Element) -> str:
+    """The text right after ``node`` on its line (see _text_before)."""
+    while node is not cell:
+        if node.tail:
+            return node.tail
+        following = node.getnext()
+        if following is None:
+            parent = node.getparent()
+            if parent is None or parent is cell or _breaks(parent):
+                return ""
+            node = parent
+        elif _breaks(following):
+            return ""
+        elif _inner_text(following):
+            return _inner_text(following)
+        else:
+            node = following
+    return ""
 
 
 def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
@@ -399,10 +431,10 @@ def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
     or VOD.1005 and a mark), right before one (``<sup>4</sup>04``), or opening a code's next
     part (``VOD<sup>.10053</sup>``); None where it is clear (``APP.1<sup>*</sup>``)."""
     text = etree.tostring(raised, method="text", encoding=str, with_tail=False).strip()
-    if not any(ch.isalnum() for ch in text):
-        return None
-    preceding = _beside(raised, cell, _TEXT_BEFORE)
-    following = _beside(raised, cell, _TEXT_AFTER)
+    if not any(ch.isalnum() for ch in text) or text[0] in "[(（【":
+        return None  # a bracket keeps it apart: [1], (a)
+    preceding = _text_before(raised, cell)
+    following = _text_after(raised, cell)
     if preceding[-1:].isdigit():
         return "right after a number"
     if following[:1].isdigit():
