@@ -775,6 +775,9 @@ def test_the_resubmit_advice_is_given_only_by_a_paragraph_that_is_it(paragraph: 
         ("下列说法已过时︰", "unspecified"),
         ("Old wording:", "unspecified"),
         ("注意：", "retry_unchanged"),  # a label on its own line: the page's own voice
+        ("注意︰", "retry_unchanged"),
+        ("提示:", "retry_unchanged"),
+        ("下列说法已过时∶", "unspecified"),
         ("网关超时。", "retry_unchanged"),
     ],
 )

@@ -52,7 +52,9 @@ SENTENCE_END = re.compile(r"[。！？!?]+|\s(?<=[.;；]\s)")
 #: Labels a sentence may start with and still be the advice itself.
 LEAD_INS = ("注意：", "注意:", "说明：", "说明:", "建议：", "提示：", "Note:", "注：")
 #: What ends a line that introduces the next (ASCII, full-width, vertical and small forms).
-COLONS = (":", "：", "︰", "﹕")
+COLONS = (":", "：", "︰", "﹕", "∶")
+#: LEAD_INS without their colons: a label alone on the line before, whatever its colon.
+LABELS = frozenset(lead_in.rstrip(":：") for lead_in in LEAD_INS)
 #: Marks of a quotation or a negation: a sentence holding one before the advice only
 #: mentions it ("不是说，……"). A class: searched at C speed, not tested char by char.
 NOT_GIVEN = re.compile("[“”\"「」『』‘’'不非否勿没别未]")
@@ -97,7 +99,7 @@ def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
     the paragraph before (``以下为错误说法：`` then the sentence on a line of its own: what
     follows a colon is quoted or listed; a label alone, ``注意：``, is the page's own voice)."""
     before = paragraphs[index - 1].strip() if index else ""
-    if before.endswith(COLONS) and before not in LEAD_INS:
+    if before.endswith(COLONS) and before.rstrip("".join(COLONS)).strip() not in LABELS:
         return False
     return _given(paragraphs[index], rule)
 
