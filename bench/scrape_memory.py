@@ -64,6 +64,8 @@ def pages() -> dict[str, bytes]:
         # As many lines, and inline marks, as the reader takes: the renderer's nodes.
         "lines": _fill("a" * 21 + "\n", "# 状态码\n\n"),
         "inline marks": _fill("*" + "a" * 10 + " ", "# 状态码\n\n"),
+        # A letter GitHub's autolinks stop at ("www."): a text node each, in the renderer.
+        "a paragraph of w": _fill("w", "# 状态码\n\n"),
         "paragraphs in a cell": _fill(
             "<p>a", table + "<tr><td>200</td><td>", "</td></tr></table>\n"
         ),
