@@ -451,6 +451,13 @@ def test_a_mark_on_another_line_or_in_brackets_is_not_glued_to_a_number(descript
     assert record.code == 201
 
 
+@pytest.mark.parametrize("mark", [".2001", "1"])
+def test_a_footnote_class_written_by_hand_makes_no_footnote(mark: str) -> None:
+    # Only cmark-gfm's own reference (its link marked data-footnote-ref) is a footnote.
+    cell = f'APP{"" if mark[0] == "." else ".200"}<sup class="footnote-ref">{mark}</sup>'
+    assert "superscript" in str(refusal(error_page(row("400", cell, "m"))))
+
+
 def test_a_subscript_beside_letters_reads_as_the_page_shows_it() -> None:
     data = status_page(row("201 Created", "H<sub>2</sub>O 已创建。"))
     assert statuses(data) == [(201, "Created", "H2O 已创建。")]

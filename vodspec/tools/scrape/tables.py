@@ -368,9 +368,17 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
 MAX_MARK = 12
 
 
+def _footnote(sup: etree._Element) -> bool:
+    """Whether it is a Markdown footnote's reference as cmark-gfm writes it (its link marked
+    data-footnote-ref); a class written by hand in raw HTML is not one."""
+    return "footnote-ref" in (sup.get("class") or "") and (
+        sup.find(".//a[@data-footnote-ref]") is not None
+    )
+
+
 def _is_mark(sup: etree._Element) -> bool:
     """Short text without spaces, or Markdown's own footnote."""
-    if "footnote-ref" in (sup.get("class") or ""):
+    if _footnote(sup):
         return True
     text = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
     return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
@@ -459,7 +467,7 @@ def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple
         if not _is_mark(sup):
             continue
         where = _glued(sup, bare)
-        if where is not None and "footnote-ref" not in (sup.get("class") or ""):
+        if where is not None and not _footnote(sup):
             raise MarkupError(
                 f"a superscript {where}: a footnote mark, or part of the value? (write the"
                 " mark after a space, or as a Markdown footnote)",
