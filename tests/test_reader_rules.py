@@ -428,6 +428,9 @@ def test_a_superscript_digit_after_a_code_is_refused_not_guessed() -> None:
         (error_page, "APP.200<span><sup>1</sup></span>", "superscript right after"),
         (error_page, "<span>APP.2001</span><sub>1</sub>", "subscript right after"),
         (status_page, "<sup>5</sup><b>03</b>", "superscript right before"),
+        # too long or spaced for a mark: read with the text, glued all the same
+        (status_page, "50<sup>3 Service Unavailable</sup>", "superscript right after"),
+        (error_page, "APP.200<sup>1111111111111</sup>", "superscript right after"),
     ],
 )
 def test_a_raised_or_lowered_text_glued_to_a_value_is_refused_not_guessed(

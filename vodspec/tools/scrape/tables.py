@@ -453,14 +453,21 @@ def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
-    for sub in cell.iter("sub"):  # never a mark: glued to a value, or clear
-        where = _glued(sub, cell)
+    marks = []
+    # A subscript, or a superscript too long to be a mark, is read with the text: glued to a
+    # value, it reads as part of it and apart (40<sup>3 Forbidden</sup>).
+    for raised in cell.iter("sub", "sup"):
+        if raised.tag == "sup" and _is_mark(raised):
+            marks.append(raised)
+            continue
+        where = _glued(raised, cell)
         if where is not None:
+            name = "subscript" if raised.tag == "sub" else "superscript"
             raise MarkupError(
-                f"a subscript {where}: part of the value or not? (write it apart from the value)",
+                f"a {name} {where}: part of the value or not? (write it apart from the value)",
                 line=line,
             )
-    if not any(map(_is_mark, cell.iter("sup"))):
+    if not marks:
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
