@@ -342,12 +342,11 @@ def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Co
         codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
         if codes >= CODE_SHARE:
             cell = found.table.header_cells[i]
-            raise HeaderError(
+            raise _header_error(
+                cell,
                 f"a second column of codes ({cell.text!r}) beside the table's own: its codes"
                 " would be glued into another record's text; refusing (write one code column"
                 " per table)",
-                line=cell.line,
-                column=cell.text,
             )
 
 
@@ -397,13 +396,12 @@ def _refuse_partial_codes(
         share = columns.code_share(i)
         if CODE_SHARE <= share < 1.0:
             cell = table.header_cells[i]
-            raise HeaderError(
+            raise _header_error(
+                cell,
                 f"column {cell.text!r} beside the statuses reads as error codes in"
                 f" {share:.0%} of its cells, not all: if it holds error codes, name it so"
                 " (错误码, error code) and check its other cells; if not, this table is not"
                 " one vodspec reads",
-                line=cell.line,
-                column=cell.text,
             )
 
 
@@ -415,11 +413,10 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
         # Half its cells at least read as error codes (its code share): one is no status.
         other = next(text for text in columns[column] if text and not _whole_status(text))
         cell = table.header_cells[column]
-        raise HeaderError(
+        raise _header_error(
+            cell,
             f"column {cell.text!r} holds an HTTP status ({status!r}) and what reads as error"
             f" codes ({other!r}): refusing rather than guessing which it lists",
-            line=cell.line,
-            column=cell.text,
         )
 
 
@@ -433,13 +430,17 @@ def _refuse_phrases_like_statuses(table: Table, columns: _Columns) -> None:
     odd = next((text for text in filled if not _registered_with_phrase(text)), None)
     if odd is not None:
         cell = table.header_cells[0]
-        raise HeaderError(
+        raise _header_error(
+            cell,
             f"column {cell.text!r} starts each cell as an HTTP status, but {odd!r} reads as"
             " no status with its registered phrase: if the column lists status codes, name"
             " it so (状态码, status code); if not, this table is not one vodspec reads",
-            line=cell.line,
-            column=cell.text,
         )
+
+
+def _header_error(cell: Cell, message: str) -> HeaderError:
+    """A refusal naming the header cell of the column it is about."""
+    return HeaderError(message, line=cell.line, column=cell.text)
 
 
 def _registered_with_phrase(text: str) -> bool:
