@@ -9,7 +9,7 @@ from conftest import STATUS_PIPE, codes, md_page
 from test_unseen_wordings import ERROR_FIVE
 
 from vodspec.errors import HeaderError, VodspecWarning
-from vodspec.tools.scrape.columns import classify, header_key, header_role
+from vodspec.tools.scrape.columns import classify, header_key, header_roles
 from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.scrape.tables import Cell, Row, Table
 
@@ -152,8 +152,8 @@ def test_other_tables_are_ignored(headers: tuple[str, ...], row: tuple[str, ...]
 
 def test_header_keys_ignore_width_case_spacing_and_punctuation() -> None:
     assert header_key("HTTP 状态码 ") == header_key("ｈｔｔｐ状态码") == header_key("http_状态码")
-    assert header_role("错误码说明") == "description"
-    assert header_role("Error Message") == "message"
+    assert header_roles("错误码说明")[0] == "description"
+    assert header_roles("Error Message")[0] == "message"
 
 
 def test_a_column_of_standard_phrases_is_the_reason() -> None:

@@ -77,10 +77,6 @@ def header_key(text: str) -> str:
     return NOT_ALNUM.sub("", folded)
 
 
-def header_role(text: str) -> str | None:
-    return next(iter(header_roles(text)), None)
-
-
 def header_roles(text: str) -> list[str]:
     """Every role a header's words name, in HEADER_PATTERNS' order."""
     key = header_key(text)
@@ -260,7 +256,7 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     filled = [text for text in columns[0] if text]
     # A first column of 名称 or 类型 is the codes when each cell is one with at most its
     # registered phrase (not "100 GB").
-    registered = _is_registered_status if named[0] is None else _registered_with_phrase
+    registered = _is_registered_status if named[0] is None else _with_known_phrases
     if filled and all(map(registered, filled)):
         return 0
     error_codes = any(
@@ -427,7 +423,7 @@ def _refuse_phrases_like_statuses(table: Table, columns: _Columns) -> None:
     filled = [text for text in columns[0] if text]
     if not filled or not all(map(_is_registered_status, filled)):
         return
-    odd = next((text for text in filled if not _registered_with_phrase(text)), None)
+    odd = next((text for text in filled if not _with_known_phrases(text)), None)
     if odd is not None:
         cell = table.header_cells[0]
         raise _header_error(
@@ -443,20 +439,19 @@ def _header_error(cell: Cell, message: str) -> HeaderError:
     return HeaderError(message, line=cell.line, column=cell.text)
 
 
-def _registered_with_phrase(text: str) -> bool:
-    """``404``, ``404 Not Found``, ``500/503``: registered statuses, each alone or with a
-    phrase the standards gave it."""
+def _whole_status(text: str, known_phrases: bool = False) -> bool:
+    """Whether a cell reads whole as registered HTTP statuses (``404.1`` does not), with
+    ``known_phrases`` each alone or with a phrase the standards gave it (not ``100 GB``)."""
     found = grammar.statuses(tuple(text.split("\n"))) or []
     return bool(found) and all(
-        standard.standard_phrase(code) and (phrase is None or known_phrase(code, phrase))
+        standard.standard_phrase(code)
+        and (not known_phrases or phrase is None or known_phrase(code, phrase))
         for code, phrase in found
     )
 
 
-def _whole_status(text: str) -> bool:
-    """Whether a cell reads whole as registered HTTP statuses (``404.1`` does not)."""
-    found = grammar.statuses(tuple(text.split("\n"))) or []
-    return bool(found) and all(standard.standard_phrase(code) for code, _ in found)
+def _with_known_phrases(text: str) -> bool:
+    return _whole_status(text, known_phrases=True)
 
 
 def _error_column(

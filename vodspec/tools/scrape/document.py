@@ -288,7 +288,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
                 leaf_end = b""
         elif text.strip() and text.strip() not in RENDERER_LINES:
             if non_blank is None:  # most pages never look a line up
-                non_blank = [index for index, line in enumerate(source) if line.decode().strip()]
+                non_blank = [number for number, line in enumerate(source) if line.decode().strip()]
             wanted = text.strip()
             found = _find_line(source, floor, wanted, non_blank)
             if found is None and wanted.endswith("</li>"):  # a tight list item's end, glued
@@ -353,6 +353,7 @@ MAX_MARKS = 200_000
 INLINE_MARKS = b"[]*_~`!\\@"
 #: What starts a link without a mark (``www.a.b``, ``https://a.b``; ``a@b.c`` has its "@").
 AUTOLINK_MARKS = (b"www.", b"://")
+_MARKS_SHOWN = " ".join([*map(chr, INLINE_MARKS), *(mark.decode() for mark in AUTOLINK_MARKS)])
 #: The reader's own attributes from their first "-": a leading literal is found at C speed.
 _READER_ATTRIBUTE_TAILS = re.compile(
     b"-(?:"
@@ -395,7 +396,7 @@ def _check_source(text: str, encoded: bytes) -> None:
         marks += sum(map(encoded.count, AUTOLINK_MARKS))
         for count, limit, what in (
             (lines, MAX_LINES, "lines"),
-            (marks, MAX_MARKS, "Markdown marks ([ ] * _ ~ ` ! \\ @ www. ://)"),
+            (marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})"),
         ):
             if count > limit:
                 raise MarkupError(

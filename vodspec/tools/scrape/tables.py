@@ -399,8 +399,10 @@ def _text_before(node: etree._Element, cell: etree._Element) -> str:
         previous = node.getprevious()
         if previous is None:
             parent = node.getparent()
-            if parent is None or parent.text:  # the parent's own text comes first
-                return (parent.text or "") if parent is not None else ""
+            if parent is None:
+                return ""
+            if parent.text:  # the parent's own text comes before its first child
+                return parent.text
             if parent is cell or _breaks(parent):
                 return ""
             node = parent
@@ -453,12 +455,12 @@ def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
 
 
 def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple[str, ...] | None:
-    marks = []
+    marked = False
     # A subscript, or a superscript too long to be a mark, is read with the text: glued to a
     # value, it reads as part of it and apart (40<sup>3 Forbidden</sup>).
     for raised in cell.iter("sub", "sup"):
         if raised.tag == "sup" and _is_mark(raised):
-            marks.append(raised)
+            marked = True
             continue
         where = _glued(raised, cell)
         if where is not None:
@@ -467,7 +469,7 @@ def _unmarked_paragraphs(cell: etree._Element, line: int, simple: bool) -> tuple
                 f"a {name} {where}: part of the value or not? (write it apart from the value)",
                 line=line,
             )
-    if not marks:
+    if not marked:
         return None
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
