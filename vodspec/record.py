@@ -1,7 +1,7 @@
-"""The records' one table of fields (name, rule, meaning), their vocabularies (with the
-version form, semver), and the immutable records the accessor hands out. The pydantic models,
-and from them the JSON Schemas, are built from these tables, and the accessor checks what it
-reads by their rules: a new field is a name and a row here and an annotation in its record type.
+"""The records' one table of fields (name, rule, records, meaning), their vocabularies (with
+the version form, semver), and the immutable records the accessor hands out. The pydantic
+models, and from them the JSON Schemas, are built from that table, and the accessor checks what
+it reads by its rules: a new field is a name and a row here and an annotation in its record type.
 """
 
 from __future__ import annotations
@@ -105,12 +105,15 @@ is_standard_retry_view = _one_of(STANDARD_RETRY_VIEWS)
 
 
 class Field:
-    """A field of a published record: its name, rule and meaning (the schema's description)."""
+    """A field of a published record: its name, rule, the records that hold it, and its
+    meaning (the schema's description)."""
 
-    __slots__ = ("name", "rule", "description")
+    __slots__ = ("name", "rule", "records", "description")
 
-    def __init__(self, name: str, rule: Callable[[object], bool], description: str) -> None:
-        self.name, self.rule, self.description = name, rule, description
+    def __init__(
+        self, name: str, rule: Callable[[object], bool], records: tuple[str, ...], description: str
+    ) -> None:
+        self.name, self.rule, self.records, self.description = name, rule, records, description
 
 
 # The field names, each written once here: code that reads a field by name imports its name
@@ -137,56 +140,63 @@ REMEDY: Final = "remedy"
 MODULE: Final = "module"
 PLACEHOLDERS: Final = "placeholders"
 
-#: Where a record came from: the last fields of every record.
-PROVENANCE_FIELDS = (
-    Field(
-        DOC_ID,
-        is_optional_text,
-        "Doc id of the source page (its heading's anchor, else the manifest's id).",
-    ),
-    Field(SOURCE_ROW, is_optional_string, "The id of the table row (<tr id>), if it has one."),
-    Field(SOURCE_LINE, is_line_number, "Line of the row in the source file."),
-    Field(SOURCE_SHA256, is_sha256, "sha256 of the source file's bytes."),
+#: Field.records: the record types holding a field.
+STATUS, ERROR = ("status",), ("error code",)
+BOTH = STATUS + ERROR
+#: Every field of the two records, in each record's order: a status record's own fields, an
+#: error-code record's, then where a record came from, the last fields of both.
+# fmt: off
+FIELDS = (
+    Field(CODE, is_status, STATUS,
+          "HTTP status code."),
+    Field(REASON, is_optional_text, STATUS,
+          "Reason phrase as the page writes it, if it gives one."),
+    Field(DESCRIPTION, is_optional_text, STATUS,
+          "The paragraphs joined with a newline; null when the table has no description."),
+    Field(PARAGRAPHS, is_lines, STATUS,
+          "The description, paragraph by paragraph."),
+    Field(CATEGORY, is_category, STATUS,
+          "Class of the code, from its first digit."),
+    Field(RETRY, is_retry_advice, STATUS,
+          "The page's own retry advice, from its words."),
+    Field(STANDARD_PHRASE, is_optional_text, STATUS,
+          "The IANA-registered reason phrase (RFC 9110); null if unregistered."),
+    Field(STANDARD_REFERENCE, is_optional_text, STATUS,
+          "Where the code is defined."),
+    Field(STANDARD_RETRY, is_standard_retry_view, STATUS,
+          "The standard's (or convention's) view: may a retry cure it? Not the vendor's."),
+    Field(STANDARD_RETRY_REFERENCE, is_optional_text, STATUS,
+          "Why standard_retry is retry."),
+    Field(ERROR_CODE, is_text, ERROR,
+          "The service's error code, e.g. VOD.10053."),
+    Field(HTTP_STATUS, is_optional_status, ERROR,
+          "HTTP status; null when the table has no status column."),
+    Field(HTTP_STATUS_TEXT, is_optional_text, ERROR,
+          "The status cell as the page writes it."),
+    Field(MESSAGE, is_optional_text, ERROR,
+          "Error message (错误信息 / Error Message / 错误提示)."),
+    Field(DESCRIPTION, is_optional_text, ERROR,
+          "Description (描述 / 语义 / 说明 / 错误说明)."),
+    Field(REMEDY, is_optional_text, ERROR,
+          "What to do (处理措施 / 解决方案)."),
+    Field(MODULE, is_optional_text, ERROR,
+          "Module (模块), on pages that group codes by one."),
+    Field(PLACEHOLDERS, is_lines, ERROR,
+          "Template slots in the message ({0}, %s…), verbatim, in order."),
+    Field(DOC_ID, is_optional_text, BOTH,
+          "Doc id of the source page (its heading's anchor, else the manifest's id)."),
+    Field(SOURCE_ROW, is_optional_string, BOTH,
+          "The id of the table row (<tr id>), if it has one."),
+    Field(SOURCE_LINE, is_line_number, BOTH,
+          "Line of the row in the source file."),
+    Field(SOURCE_SHA256, is_sha256, BOTH,
+          "sha256 of the source file's bytes."),
 )
-PROVENANCE = tuple(field.name for field in PROVENANCE_FIELDS)
-STATUS_FIELDS = (
-    Field(CODE, is_status, "HTTP status code."),
-    Field(REASON, is_optional_text, "Reason phrase as the page writes it, if it gives one."),
-    Field(
-        DESCRIPTION,
-        is_optional_text,
-        "The paragraphs joined with a newline; null when the table has no description.",
-    ),
-    Field(PARAGRAPHS, is_lines, "The description, paragraph by paragraph."),
-    Field(CATEGORY, is_category, "Class of the code, from its first digit."),
-    Field(RETRY, is_retry_advice, "The page's own retry advice, from its words."),
-    Field(
-        STANDARD_PHRASE,
-        is_optional_text,
-        "The IANA-registered reason phrase (RFC 9110); null if unregistered.",
-    ),
-    Field(STANDARD_REFERENCE, is_optional_text, "Where the code is defined."),
-    Field(
-        STANDARD_RETRY,
-        is_standard_retry_view,
-        "The standard's (or convention's) view: may a retry cure it? Not the vendor's.",
-    ),
-    Field(STANDARD_RETRY_REFERENCE, is_optional_text, "Why standard_retry is retry."),
-    *PROVENANCE_FIELDS,
-)
-ERROR_CODE_FIELDS = (
-    Field(ERROR_CODE, is_text, "The service's error code, e.g. VOD.10053."),
-    Field(
-        HTTP_STATUS, is_optional_status, "HTTP status; null when the table has no status column."
-    ),
-    Field(HTTP_STATUS_TEXT, is_optional_text, "The status cell as the page writes it."),
-    Field(MESSAGE, is_optional_text, "Error message (错误信息 / Error Message / 错误提示)."),
-    Field(DESCRIPTION, is_optional_text, "Description (描述 / 语义 / 说明 / 错误说明)."),
-    Field(REMEDY, is_optional_text, "What to do (处理措施 / 解决方案)."),
-    Field(MODULE, is_optional_text, "Module (模块), on pages that group codes by one."),
-    Field(PLACEHOLDERS, is_lines, "Template slots in the message ({0}, %s…), verbatim, in order."),
-    *PROVENANCE_FIELDS,
-)
+# fmt: on
+STATUS_FIELDS = tuple(field for field in FIELDS if field.records in (STATUS, BOTH))
+ERROR_CODE_FIELDS = tuple(field for field in FIELDS if field.records in (ERROR, BOTH))
+#: Where a record came from.
+PROVENANCE = tuple(field.name for field in FIELDS if field.records == BOTH)
 
 
 class _Record:
