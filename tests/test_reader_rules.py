@@ -461,6 +461,29 @@ def test_a_footnote_class_written_by_hand_makes_no_footnote(mark: str) -> None:
     assert "superscript" in str(refusal(error_page(row("400", cell, "m"))))
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "VOD<sup>10053</sup>",  # VOD and a mark, or VOD10053?
+        "<sup>A</sup>ccessDenied",
+        "AccessDenied<sup>1</sup>",
+        "VOD.ABC<sub>D1</sub>",
+        "<b>VOD</b><sup>10053</sup>",
+    ],
+)
+def test_a_raised_text_touching_an_error_code_is_refused_not_guessed(cell: str) -> None:
+    # In a reason it is a mark (Unauthorized<sup>1</sup>); in a code, part of it or not.
+    error = refusal(error_page(row("400", cell, "m")))
+    assert "touches the code" in str(error)
+    assert error.column == "错误码"
+
+
+@pytest.mark.parametrize("cell", ["VOD.10053 <sup>1</sup>", "AccessDenied<sup>[1]</sup>"])
+def test_a_mark_apart_from_an_error_code_is_not_part_of_it(cell: str) -> None:
+    [code] = [code for code, *_ in errors(error_page(row("400", cell, "m")))]
+    assert code == cell.partition("<")[0].strip()
+
+
 def test_a_subscript_beside_letters_reads_as_the_page_shows_it() -> None:
     data = status_page(row("201 Created", "H<sub>2</sub>O 已创建。"))
     assert statuses(data) == [(201, "Created", "H2O 已创建。")]

@@ -76,7 +76,8 @@ def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
     """The row's error codes ([] for an odd cell: the row is a note)."""
     index = table.roles[ERROR_CODE]
     column = table.name(index)
-    words = row.cells[index].words
+    cell = row.cells[index]
+    words = cell.words
     found = grammar.error_codes(words)
     # A placeholder is a code of letters at most (TBD, null): asked only of such cells.
     maybe = found is None or (len(found) == 1 and found[0].isalpha())
@@ -92,6 +93,14 @@ def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
             column,
             "expected one error code (letters and digits, with . _ - between them:"
             f" VOD.10053), found {rows.as_found(words)}",
+        )
+    if cell.glued:  # VOD<sup>10053</sup>: the code VOD and a mark, or VOD10053?
+        raise rows.cell_error(
+            row,
+            column,
+            f"a superscript or subscript touches the code in {rows.as_found(cell.paragraphs)}:"
+            " part of the code or a mark? (write a mark after a space, or as a Markdown"
+            " footnote)",
         )
     return found
 
