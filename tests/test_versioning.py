@@ -100,6 +100,20 @@ def test_removed_field_is_major() -> None:
     assert diff.level == "major" and "field description removed" in diff.schema_changes
 
 
+@pytest.mark.parametrize(
+    ("new", "level", "said"),
+    [
+        ({**BASE, "notes": []}, "minor", "field notes added"),  # 1.1.3 said patch
+        ({k: v for k, v in BASE.items() if k != "source"}, "major", "field source removed"),
+    ],
+)
+def test_a_dataset_field_added_or_removed_is_a_schema_change(
+    new: dict[str, Any], level: str, said: str
+) -> None:
+    diff = diff_datasets(BASE, new)
+    assert diff.level == level and f"top-level {said}" in diff.schema_changes
+
+
 def test_changes_are_field_level() -> None:
     diff = diff_datasets(BASE, changed(reason="Gone", retry="do_not_retry"))
     (change,) = diff.changes

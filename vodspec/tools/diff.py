@@ -198,6 +198,14 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
                 schema_changes.append(f"field {name} retyped")
                 level = "major"
 
+    if "version" in old and "version" in new:  # two datasets, not a kind's empty stand-in
+        for name in old.keys() - new.keys():
+            schema_changes.append(f"top-level field {name} removed")
+            level = "major"
+        for name in new.keys() - old.keys():
+            schema_changes.append(f"top-level field {name} added")
+            level = max(level, "minor", key=LEVELS.index)
+
     old_source, new_source = old.get("source"), new.get("source")
     source_changes = (
         {
