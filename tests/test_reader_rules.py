@@ -949,6 +949,82 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
     refusal(status_page(row("200 OK", "请求正常。"), markup))
 
 
+@pytest.mark.parametrize(
+    ("markup", "says"),
+    [
+        # A slash closes only a void element: a browser keeps <sup/> open over the 1.
+        ("<tr><td>VOD.10053<sup/>1</td><td>m</td></tr>", "<sup/>"),
+        ("<tr><td>VOD.1005<sub/>3</td><td>m</td></tr>", "<sub/>"),
+        ("<tr><td>VOD.10053</td><td/>检查参数</tr>", "<td/>"),
+        ("<tr><td>VOD.10053<table/></td><td>m</td></tr>", "<table/>"),
+        ('<tr><td>VOD.10053</td><td><span class="x" title="a/>b"/>m</td></tr>', "<span/>"),
+        # A browser ends the row at a <col> or <caption>, the table at a <table> in a row.
+        ("<tr><td>VOD.10053</td><col><td>m</td></tr>", "<col> right inside a <tr>"),
+        ("<tr><td>VOD.10053</td><caption>c</caption><td>m</td></tr>", "<caption> right"),
+        ("<tr><td>VOD.10053</td><td>m</td></tr><table><tr><td>x</td></tr></table>", "<table>"),
+        # The attributes of a later <body> or <html> are the page's in a browser.
+        ("<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body hidden>", "<body>"),
+        ('<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<html style="">', "<html>"),
+        ('<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body text="white">', "text"),
+        ('<tr bgcolor="black"><td>VOD.10053</td><td>m</td></tr>', "bgcolor"),
+        # A right-to-left mark reorders the text around it.
+        ("<tr><td>VOD.10053</td><td>请等待 10\u200f/20 秒。</td></tr>", "U+200F"),
+        ("<tr><td>VOD.10053</td><td>请等待 10&#x61c;/20 秒。</td></tr>", "U+061C"),
+    ],
+)
+def test_markup_the_parser_reads_otherwise_than_a_browser_is_refused(
+    markup: str, says: str
+) -> None:
+    head = "<table><thead><tr><th>错误码</th><th>错误信息</th></tr></thead><tbody>\n"
+    error = refusal(page("错误码", head + markup + "\n" + TAIL))
+    assert says in str(error)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<br/>",  # void elements close themselves
+        '<img src="x.png" alt="a"/>',
+        "<!-- <sup/> in a comment -->",
+        "<tr><td/>",  # written as text
+    ],
+)
+def test_a_slash_that_closes_nothing_differently_is_read(markup: str) -> None:
+    markup = markup.replace("<tr><td/>", "&lt;tr&gt;&lt;td/&gt;")
+    data = error_page(row("400", "VOD.10053", f"参数{markup}错误"))
+    assert [code for code, *_ in errors(data)] == ["VOD.10053"]
+
+
+def test_only_the_first_thead_heads_the_table() -> None:
+    # A browser shows a later <thead> as rows in place (CSS 2.1, 17.2): merged into the
+    # header, its 处理措施 made the 说明 column the remedy. As a row, it has no code.
+    table = (
+        "<table><thead><tr><th>错误码</th><th>说明</th></tr></thead>\n"
+        "<tbody><tr><td>VOD.10053</td><td>参数错误</td></tr></tbody>\n"
+        "<thead><tr><th></th><th>处理措施</th></tr></thead>\n</table>"
+    )
+    assert "found an empty cell" in str(refusal(page("错误码", table)))
+    later = table.replace("<th></th><th>处理措施</th>", "<th>VOD.10054</th><th>不存在</th>")
+    records = read(page("错误码", later)).records
+    assert [(r.error_code, r.description, r.remedy) for r in records] == [
+        ("VOD.10053", "参数错误", None),
+        ("VOD.10054", "不存在", None),
+    ]
+
+
+def test_a_table_in_a_footnote_is_refused_its_line_unknown() -> None:
+    data = page(
+        "状态码",
+        "视频点播[^1]",
+        "[^1]: <table><tr><th>返回值</th><th>说明</th></tr>"
+        "<tr><td>500 Internal Server Error</td><td>A</td></tr></table>",
+        "<table><tr><th>返回值</th><th>说明</th></tr><tr><td>404 Not Found</td><td>B</td></tr>"
+        "</table>",
+    )
+    error = refusal(data)
+    assert "footnote" in str(error) and error.line is None
+
+
 @pytest.mark.parametrize("space", ["\n", "\t", " ", "\r\n", "/"])
 @pytest.mark.parametrize("after", ["", " ", "\n"])
 def test_a_hiding_attribute_is_found_whatever_surrounds_it(space: str, after: str) -> None:

@@ -72,6 +72,16 @@ HIDING_ELEMENTS = (
 )
 #: Elements a browser shows other than as written: struck through, reversed, annotated, a bar.
 DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "rt", "progress", "meter")
+#: The elements without an end tag: only they close themselves (``<br/>``). A browser reads
+#: the slash of any other (``<sup/>``) as nothing, the element open over what follows, where
+#: libxml2 closes it at once.
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta"}
+    | {"param", "source", "track", "wbr"}
+)
+#: A <body> or <html> tag's attributes a page may write (a browser gives a later such tag's
+#: attributes to the page's own, where libxml2 drops them: any other could hide the page).
+PAGE_TAG_ATTRIBUTES = frozenset({"lang", "class", "id", "xmlns"})
 #: How a saved HTML document starts (the fetch step saves some): no browser shows its <head>.
 DOCUMENT_STARTS = ("<!doctype html", "<html", "<head")
 #: The only properties a ``style`` may set: they cannot hide or disguise text.
@@ -94,13 +104,13 @@ SAFE_CSS = frozenset(
 #: What could spell another property (``display:n\6f ne``), or load one.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: A fast path: without these words in the folded page, or these elements, nothing hides.
-_HIDING_WORDS = (b"hidden", b"style", b"popover")
+_HIDING_WORDS = (b"hidden", b"style", b"popover", b"bgcolor")
 _DIR_FOLDED = re.compile(rb"dir\s*=")
 _HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE | re.ASCII)
 _HIDING_XPATH = etree.XPath(
-    "//*[@hidden] | //*[@popover] | //*[@style] | //*[@dir and @dir != 'ltr']"
+    "//*[@hidden] | //*[@popover] | //*[@style] | //*[@bgcolor] | //*[@dir and @dir != 'ltr']"
     " | //font[@color or @size] | "
     + " | ".join(f"//{tag}" for tag in (*HIDING_ELEMENTS, *DISGUISING_ELEMENTS))
 )
@@ -237,6 +247,51 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     )
 
 
+_SELF_CLOSING = re.compile(rb"""<([a-z][a-z0-9-]*)(?:\s(?:[^<>"']|"[^"]*"|'[^']*')*)?/>""")
+
+
+def _check_self_closing(folded: bytes, lines: list[int]) -> None:
+    """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open."""
+    at = folded.find(b"/>")  # most pages have none, or a few <br />: found at memchr's speed
+    while at >= 0:
+        start = folded.rfind(b"<", 0, at)
+        tag = _SELF_CLOSING.match(folded, start) if start >= 0 else None
+        if (
+            tag is not None
+            and tag.end() == at + 2
+            and tag[1].decode() not in VOID_TAGS
+            and folded.rfind(b"<!--", 0, start) <= folded.rfind(b"-->", 0, start)
+        ):
+            raise MarkupError(
+                f"<{tag[1].decode()}/>: a browser ignores the slash and keeps the element open"
+                " over what follows, the HTML parser closes it at once; refusing rather than"
+                f" choosing (write <{tag[1].decode()}></{tag[1].decode()}>)",
+                line=_mapped(lines, folded.count(b"\n", 0, start) + 1) or None,
+            )
+        at = folded.find(b"/>", at + 2)
+
+
+_PAGE_TAG = re.compile(rb"<(body|html)(\s[^<>]*)>")
+_ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def _check_page_tags(folded: bytes, lines: list[int]) -> None:
+    """Refuse a <body> or <html> tag with an attribute that could hide the page: a browser
+    applies it wherever the tag stands (``<body hidden>`` after the table hides the table)."""
+    if b"<body" not in folded and b"<html" not in folded:
+        return
+    for tag in _PAGE_TAG.finditer(folded):
+        for attribute in _ATTRIBUTE.finditer(tag[2]):
+            name = attribute[1].decode(errors="replace")
+            if name not in PAGE_TAG_ATTRIBUTES and not name.startswith(("data-", "xmlns:")):
+                raise MarkupError(
+                    f"a <{tag[1].decode()}> with the {name} attribute: a browser applies it to"
+                    " the whole page wherever the tag stands (it may hide it), the HTML parser"
+                    " keeps only the first such tag's; refused",
+                    line=_mapped(lines, folded.count(b"\n", 0, tag.start()) + 1) or None,
+                )
+
+
 def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
     """The source line (1-based) of each rendered line, 0 where none can be told (one that
     is not UTF-8 is refused). A line cmark placed (``data-sourcepos``) gives its own line,
@@ -346,8 +401,8 @@ MAX_PIPES_PER_LINE = 1000
 #: GitHub's renderer holds a few hundred bytes for each line and each inline mark or link (a
 #: page of a million ``a`` lines or ``*`` took 500 MB): a cap on both bounds it. The corpus's
 #: largest page has under 3,000 lines and 2,200 marks (75 a KB: Huawei's ids hold "_", so a
-#: page of theirs near the 2 MiB cap would have 150,000); lxml counts lines to 65,535, so
-#: pages past that are still read (their rows' lines kept apart).
+#: page of theirs near the 2 MiB cap would have 150,000); lxml counts lines to 65,535: a
+#: pipe table past that is still read (cmark gives its lines), an HTML table part refused.
 MAX_LINES = 100_000
 MAX_MARKS = 200_000
 INLINE_MARKS = b"[]*_~`!\\@"
@@ -559,6 +614,8 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             " more than any documentation table has"
         )
     _check_after_html_end(encoded, folded)
+    _check_self_closing(folded, lines)
+    _check_page_tags(folded, lines)
     head_end = _head_end(encoded, folded)
     _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
@@ -594,6 +651,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
         )
     if not at_home:
         _check_stray_rows(root)
+        _check_homes(root, lines)
     if "|" in text:
         check_pipe_tables(root, source)
     _check_hiding(root, lines, folded)
@@ -647,13 +705,19 @@ def _start(source: list[bytes], element: etree._Element, position: str) -> tuple
 
 #: Where each table part belongs: right inside one, it is neither stray nor in a cell. A
 #: browser keeps none inside a cell (it closes the cell, or nests a table there).
+#: Row groups: a rowspan never reaches past its group, as browsers clamp it.
+ROW_GROUP_TAGS = ("thead", "tbody", "tfoot")
 PART_HOMES = {
     "tr": ("table", "thead", "tbody", "tfoot"),
     "td": ("tr",),
     "th": ("tr",),
-    **dict.fromkeys(("thead", "tbody", "tfoot", "caption", "colgroup"), ("table",)),
+    **dict.fromkeys((*ROW_GROUP_TAGS, "caption", "colgroup"), ("table",)),
     "col": ("table", "colgroup"),
 }
+#: The table parts that hold other parts, not content: a table part in one of them that is
+#: not its home (``<col>`` between two cells), or a table, ends the row or the table there
+#: in a browser, where libxml2 keeps it in place.
+TABLE_STRUCTURE = ("table", "thead", "tbody", "tfoot", "tr", "colgroup")
 _PARTS_IN_CELLS_XPATH = etree.XPath(" | ".join(f"//td//{tag} | //th//{tag}" for tag in PART_HOMES))
 _MARKED_TABLE = f"<table {SOURCEPOS}=".encode()
 
@@ -681,7 +745,10 @@ def _place(
             parent_tag = "tr"
         else:
             parent_tag = parent.tag
-        if name != "table" and parent_tag not in PART_HOMES[name]:
+        if name != "table":
+            if parent_tag not in PART_HOMES[name]:
+                at_home = False
+        elif parent_tag in TABLE_STRUCTURE:  # a table right inside a row: see _check_homes
             at_home = False
         if name == "tr":
             row = element
@@ -852,6 +919,8 @@ def _check_hiding(root: etree._Element, lines: list[int], folded: bytes) -> None
             reason = f"a {what} with style={style!r} may hide or disguise its content"
         elif element.tag == "font" and (element.get("color") or element.get("size")):
             reason = f"a {what} with a color or size may hide or disguise its content"
+        elif element.get("bgcolor") is not None:
+            reason = f"a {what} with a bgcolor may hide its text (a colour like the text's)"
         else:
             continue
         raise MarkupError(
@@ -880,6 +949,23 @@ def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
             line=_source_line(element, lines),
             row=_row_id(element),
         )
+
+
+def _check_homes(root: etree._Element, lines: list[int]) -> None:
+    """Refuse a table, or a part of a table other than a row or a cell (see _rows and
+    _check_stray_rows), standing in TABLE_STRUCTURE where it has no home."""
+    for element in root.iter("table", "caption", "colgroup", "col", *ROW_GROUP_TAGS):
+        parent = element.getparent()
+        if parent is None or parent.tag not in TABLE_STRUCTURE:
+            continue
+        if element.tag == "table" or parent.tag not in PART_HOMES[element.tag]:
+            raise MarkupError(
+                f"a <{element.tag}> right inside a <{parent.tag}>: a browser ends the"
+                f" {'table' if element.tag == 'table' else parent.tag} there, so the table"
+                " does not show as written; refused",
+                line=_source_line(element, lines),
+                row=_row_id(element),
+            )
 
 
 def _quote_q(root: etree._Element) -> None:

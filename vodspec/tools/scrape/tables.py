@@ -17,6 +17,7 @@ from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import (
     BLOCK_TAGS,
     INVISIBLE_TAGS,
+    ROW_GROUP_TAGS,
     Document,
     line_of,
     remove_keeping_tail,
@@ -98,6 +99,12 @@ def html_tables(document: Document) -> list[Table]:
         elif cells:
             not_simple.update(cells)
         elif element.tag == "table":
+            if any(part.get("data-footnotes") is not None for part in element.iterancestors()):
+                raise MarkupError(
+                    "a table in a footnote: it is shown with the footnotes at the page's end,"
+                    " away from where it is written, and its source line cannot be told;"
+                    " refused",
+                )
             outer.append(element)
     # Where every part is at home, a nested table's own element marks its cell already.
     if not document.parts_at_home:
@@ -107,10 +114,6 @@ def html_tables(document: Document) -> list[Table]:
     kinds = _CellKinds(frozenset(not_simple), frozenset(with_scripts), document.spans)
     tables = (_read_table(element, document.parts_at_home, kinds) for element in outer)
     return [table for table in tables if table is not None]
-
-
-#: Row groups: a rowspan never reaches past its group, as browsers clamp it.
-ROW_GROUPS = ("thead", "tbody", "tfoot")
 
 
 def _all_th(row: etree._Element) -> bool:
@@ -128,6 +131,7 @@ def _rows(
     footers: list[list[etree._Element]] = []
     placed = 0
     loose: list[etree._Element] | None = None  # a group of <tr>s written straight in <table>
+    headed = False
     for child in table:
         if child.tag == "tr":
             if loose is None:
@@ -137,19 +141,22 @@ def _rows(
             placed += 1
             continue
         loose = None
-        if child.tag in ROW_GROUPS:
+        if child.tag in ROW_GROUP_TAGS:
             group = [row for row in child if row.tag == "tr"]
             placed += len(group)
-            if child.tag == "thead":
+            # Only the first <thead> heads the table: a browser shows a later one as rows,
+            # in place (CSS 2.1, 17.2).
+            if child.tag == "thead" and not headed:
+                headed = True
                 _split_head(group, header, groups)
-            elif child.tag == "tbody":
+            elif child.tag != "tfoot":
                 groups.append(group)
             else:
                 footers.append(group)
     if not at_home:
         rows = [row for row in table.iter("tr") if next(row.iterancestors("table")) is table]
         if len(rows) != placed:
-            homes = {table, *(child for child in table if child.tag in ROW_GROUPS)}
+            homes = {table, *(child for child in table if child.tag in ROW_GROUP_TAGS)}
             stray = next(row for row in rows if row.getparent() not in homes)
             parent = stray.getparent()
             raise MarkupError(

@@ -14,8 +14,9 @@ CONTROL_CHARACTERS = frozenset(
     [chr(code) for code in range(0x20)] + [chr(code) for code in range(0x7F, 0xA0)]
 )
 
-#: Unicode's explicit bidirectional controls: a browser shows the text around them reordered.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Unicode's explicit bidirectional controls and right-to-left marks: a browser shows the
+#: text around them reordered (``10\u200f/20`` may show as ``1020/``).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u061c")
 
 
 #: The page scrape() is reading, for warnings to name.
