@@ -9,6 +9,7 @@
 //
 //   node build.mjs [--data DIR] [--out DIR]     (defaults: ../data and ./dist)
 
+import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,10 +51,8 @@ function json(path, bytes) {
   }
 }
 
-/** The data version: the one every dataset and datapackage.json carry. */
-function dataVersion(dataDir, datasets) {
-  const path = join(dataDir, "datapackage.json");
-  const manifest = json(path, read(path, "expected a vodspec data dir"));
+/** The data version: the one every dataset and datapackage.json (at `path`) carry. */
+function dataVersion(path, manifest, dataDir, datasets) {
   const versions = new Map([[path, manifest?.version]]);
   for (const [name, { document }] of Object.entries(datasets)) {
     versions.set(join(dataDir, `${name}.json`), document.version);
@@ -65,6 +64,23 @@ function dataVersion(dataDir, datasets) {
     throw new Refusal(`the data dir does not carry one semver version (${listed})`);
   }
   return version;
+}
+
+/**
+ * Refuses a dataset whose bytes are not those datapackage.json lists, as `vodspec validate`
+ * does: a data dir edited by hand is not packed under the published version.
+ */
+function checkHashes(path, manifest, dataDir, datasets) {
+  const resources = Array.isArray(manifest?.resources) ? manifest.resources : [];
+  const listed = new Map(resources.map((resource) => [resource?.path, resource?.hash]));
+  for (const [name, { bytes }] of Object.entries(datasets)) {
+    const file = `${name}.json`;
+    if (listed.get(file) !== `sha256:${createHash("sha256").update(bytes).digest("hex")}`) {
+      throw new Refusal(
+        `${join(dataDir, file)} is not the file ${path} lists (another sha256: edited by hand?); not packed`,
+      );
+    }
+  }
 }
 
 async function declarations(name, schema) {
@@ -212,7 +228,10 @@ export async function build(dataDir, out) {
     join(dataDir, LICENCE),
     "the package must ship the data's licence text (vodspec build publishes it)",
   );
-  const version = dataVersion(dataDir, datasets);
+  const packagePath = join(dataDir, "datapackage.json");
+  const dataPackage = json(packagePath, read(packagePath, "expected a vodspec data dir"));
+  const version = dataVersion(packagePath, dataPackage, dataDir, datasets);
+  checkHashes(packagePath, dataPackage, dataDir, datasets);
   // The output folder is checked before the types are generated (the slow part): a folder
   // that is not the generator's is refused at once.
   checkOutput(out, outputNames());

@@ -338,8 +338,32 @@ def test_a_field_added_to_the_schema_reaches_the_types(
     dataset = json.loads((data / "status_codes.json").read_bytes())  # the data has it too
     dataset["records"] = [{**r, "retry_count": 0} for r in dataset["records"]]
     (data / "status_codes.json").write_text(json.dumps(dataset), encoding="utf-8")
+    relisted(data, "status_codes.json")  # as a build would list it
     widened = generated(node, data, tmp_path / "widened")
     assert typecheck(installed, node, widened, tmp_path / "consumer", UNKNOWN_FIELD) == ""
+
+
+def relisted(data: Path, name: str) -> None:
+    """datapackage.json lists the file ``name`` as it now is."""
+    package = json.loads((data / "datapackage.json").read_bytes())
+    for resource in package["resources"]:
+        if resource["path"] == name:
+            resource["hash"] = "sha256:" + hashlib.sha256((data / name).read_bytes()).hexdigest()
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+
+
+def test_a_dataset_edited_by_hand_is_not_packed(published: Path, node: str, tmp_path: Path) -> None:
+    # `vodspec validate` refuses such a data dir; the package would ship it as the release.
+    data = tmp_path / "data"
+    shutil.copytree(published, data)
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["records"][0]["description"] = "edited"
+    (data / "status_codes.json").write_text(json.dumps(dataset), encoding="utf-8")
+    result = generate(node, data, tmp_path / "out")
+    _one_line_refusal(result, "is not the file")
+    assert not (tmp_path / "out").exists()
+    relisted(data, "status_codes.json")
+    assert generate(node, data, tmp_path / "out").returncode == 0
 
 
 def _one_line_refusal(result: subprocess.CompletedProcess[str], expected: str) -> None:
