@@ -85,10 +85,13 @@ def test_clean_dataset_exits_0(tmp_path: Any) -> None:
     assert result.returncode == 0 and result.stdout.strip() == "0 finding(s)"
 
 
-def test_lint_refuses_records_that_are_not_a_list(tmp_path: Path) -> None:
+@pytest.mark.parametrize("document", [{"records": 5}, {"a": 1}])
+def test_lint_refuses_records_that_are_not_a_list(tmp_path: Path, document: object) -> None:
     path = tmp_path / "s.json"
-    path.write_text(json.dumps({"records": 5}), "utf-8")
-    assert "not a status-code dataset" in one_line(run_cli("lint", str(path)))
+    path.write_text(json.dumps(document), "utf-8")
+    # Not "each record to give its code": there are no records to give one.
+    said = one_line(run_cli("lint", str(path)))
+    assert "not a status-code dataset: expected a list of records" in said
 
 
 def test_lint_names_an_unregistered_code_plainly(tmp_path: Path) -> None:

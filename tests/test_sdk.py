@@ -251,3 +251,13 @@ def test_the_first_explain_stays_light() -> None:
         "assert not heavy & (set(sys.modules) - before), heavy & set(sys.modules)\n"
     )
     subprocess.run([sys.executable, "-S", "-c", code], check=True, timeout=60)
+
+
+def test_help_and_dir_show_the_names_loaded_on_first_use() -> None:
+    import pydoc
+
+    names = dir(vodspec)
+    assert {"explain", "retry_condition", "__version__"} <= set(names)
+    assert not {"TYPE_CHECKING", "annotations"} & set(names)
+    shown = pydoc.render_doc(vodspec, renderer=pydoc.plaintext)
+    assert "explain(" in shown and "retry_condition(" in shown

@@ -64,6 +64,12 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'vodspec' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    # The names loaded on first use too (help() and tab completion list them), not the
+    # module's typing switches.
+    return sorted({*globals(), *__all__, "__version__"} - {"TYPE_CHECKING", "annotations"})
+
+
 _lock = _thread.allocate_lock()
 _registry: Registry | None = None
 

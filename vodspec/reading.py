@@ -110,10 +110,10 @@ def dataset_document(value: Any, where: str, kind: str | None = None) -> dict[st
         raise InputError(f"not {expected} (a JSON object of that kind)", file=where)
     key, fields = RECORD_TYPES[found].KEY[0], RECORD_TYPES[found].STORED
     records = value.get("records")
-    if not isinstance(records, list) or not all(
-        _readable(record, key, fields) for record in records
-    ):
-        name = "a status-code" if found == STATUS_CODES else "an error-code"
+    name = "a status-code" if found == STATUS_CODES else "an error-code"
+    if not isinstance(records, list):
+        raise InputError(f"not {name} dataset: expected a list of records", file=where)
+    if not all(_readable(record, key, fields) for record in records):
         raise InputError(f"not {name} dataset: expected each record to give its {key}", file=where)
     notes = value.get("notes", [])
     if not isinstance(notes, list) or not all(map(_readable_note, notes)):
