@@ -186,25 +186,24 @@ def diff_datasets(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     schema_changes = []
     old_types = _field_types(old.get("records", []))
     new_types = _field_types(new.get("records", []))
+    # The names of the records' fields and of the dataset's own (notes, in 1.1.3), compared
+    # where both sides have them (a kind one side lacks is an empty stand-in).
+    named: list[tuple[str, set[str], set[str]]] = []
     if old_types and new_types:
-        for name in old_types.keys() - new_types.keys():
-            schema_changes.append(f"field {name} removed")
+        named.append(("field", set(old_types), set(new_types)))
+    if "version" in old and "version" in new:
+        named.append(("top-level field", set(old), set(new)))
+    for what, before, after in named:
+        for name in before - after:
+            schema_changes.append(f"{what} {name} removed")
             level = "major"
-        for name in new_types.keys() - old_types.keys():
-            schema_changes.append(f"field {name} added")
+        for name in after - before:
+            schema_changes.append(f"{what} {name} added")
             level = max(level, "minor", key=LEVELS.index)
-        for name in old_types.keys() & new_types.keys():
-            if old_types[name] and new_types[name] and old_types[name] != new_types[name]:
-                schema_changes.append(f"field {name} retyped")
-                level = "major"
-
-    if "version" in old and "version" in new:  # two datasets, not a kind's empty stand-in
-        for name in old.keys() - new.keys():
-            schema_changes.append(f"top-level field {name} removed")
+    for name in old_types.keys() & new_types.keys():
+        if old_types[name] and new_types[name] and old_types[name] != new_types[name]:
+            schema_changes.append(f"field {name} retyped")
             level = "major"
-        for name in new.keys() - old.keys():
-            schema_changes.append(f"top-level field {name} added")
-            level = max(level, "minor", key=LEVELS.index)
 
     old_source, new_source = old.get("source"), new.get("source")
     source_changes = (
