@@ -1119,6 +1119,18 @@ def test_source_lines_are_exact_for_a_table_ending_a_tight_list_item() -> None:
     assert [r.source_line for r in read(data).records] == expected
 
 
+@pytest.mark.parametrize("prefix", ["x", "注：", "a "])
+def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
+    # A link definition's title is not shown: its lines, ending as the table's do, took
+    # the lines of the table written below it.
+    table = (STATUS_HEAD + row("404 Not Found", "y") + TAIL).strip()
+    title = "\n".join(prefix + line for line in table.split("\n"))
+    data = page("状态码", f"[a]: /u '\n{title}\n'\n{table}")
+    lines = data.decode().split("\n")
+    expected = [number for number, line in enumerate(lines, 1) if line.startswith("<tr><td>")]
+    assert [r.source_line for r in read(data).records] == expected
+
+
 @pytest.mark.parametrize(
     "hostile",
     [

@@ -377,14 +377,20 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
     return run
 
 
+#: What may stand before raw HTML on its source line: the markers of the blockquotes and
+#: list items holding it (``> - <table>``), not text (a link definition's title, unshown).
+_CONTAINER_MARKERS = re.compile(r"[ \t>*+\-0-9.)]*")
+
+
 def _find_line(source: list[bytes], start: int, wanted: str, non_blank: list[int]) -> int | None:
-    """The index of the first source line from ``start`` ending with ``wanted``, past at
-    most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the indexes of the
-    source's non-blank lines (a walk over the blank ones, at each call, took hours on a page
-    of blank lines)."""
+    """The index of the first source line from ``start`` that is ``wanted`` after container
+    markers, past at most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the
+    indexes of the source's non-blank lines (a walk over the blank ones, at each call, took
+    hours on a page of blank lines)."""
     first = bisect.bisect_left(non_blank, start)
     for index in non_blank[first : first + MAX_SKIPPED_LINES + 1]:
-        if source[index].decode().rstrip().endswith(wanted):
+        line = source[index].decode().rstrip()
+        if line.endswith(wanted) and _CONTAINER_MARKERS.fullmatch(line, 0, len(line) - len(wanted)):
             return index
     return None
 
