@@ -958,14 +958,38 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
         ("<tr><td>VOD.10053</td><td/>检查参数</tr>", "<td/>"),
         ("<tr><td>VOD.10053<table/></td><td>m</td></tr>", "<table/>"),
         ('<tr><td>VOD.10053</td><td><span class="x" title="a/>b"/>m</td></tr>', "<span/>"),
+        # however the tag is written, and wherever (a comment's end is a tokenizer's to tell)
+        ("<tr><td>VOD.10053<SUP//>1</td><td>m</td></tr>", "<sup/>"),
+        ("<tr><td>VOD.10053<sup/x/>1</td><td>m</td></tr>", "<sup/>"),
+        ('<tr><td>VOD.10053<sup title="<"/>1</td><td>m</td></tr>', "<sup/>"),
+        ("<tr><td>VOD.10053<!-- x --!><sup/>1</td><td>m</td></tr>", "<sup/>"),
         # A browser ends the row at a <col> or <caption>, the table at a <table> in a row.
-        ("<tr><td>VOD.10053</td><col><td>m</td></tr>", "<col> right inside a <tr>"),
-        ("<tr><td>VOD.10053</td><caption>c</caption><td>m</td></tr>", "<caption> right"),
+        ("<tr><td>VOD.10053</td><col><td>m</td></tr>", "<col> inside a <tr>"),
+        ("<tr><td>VOD.10053</td><caption>c</caption><td>m</td></tr>", "<caption> inside"),
         ("<tr><td>VOD.10053</td><td>m</td></tr><table><tr><td>x</td></tr></table>", "<table>"),
+        (
+            "<tr><td>VOD.10053</td><td>m</td></tr><div><table><tr><td>注</td></tr></table></div>",
+            "<table> inside a <tbody>",
+        ),
+        # An end tag libxml2 ignores in a cell, a browser may take as closing the cell.
+        ("<tr><td>VOD.1</tbody>0053</td><td>m</td></tr>", "in a cell, with no <"),
+        ("<tr><td>VOD.10053</td><td>m</body>x</td></tr>", "content follows </body>"),
         # The attributes of a later <body> or <html> are the page's in a browser.
         ("<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body hidden>", "<body>"),
         ('<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<html style="">', "<html>"),
         ('<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body text="white">', "text"),
+        ("<tr><td>VOD.10053</td><td>m<body/hidden></td></tr>", "hidden attribute"),
+        ('<tr><td>VOD.10053</td><td>m<body data-x="a>" hidden></td></tr>', "hidden attribute"),
+        # Raised by CSS as by <sup>; a footnote reference written by hand.
+        (
+            '<tr><td>VOD.1005<span style="vertical-align:super">3</span></td><td>m</td></tr>',
+            "vertical-align",
+        ),
+        (
+            '<tr><td>VOD.10053<sup class="footnote-ref"><a data-footnote-ref>/VOD.10054</a></sup>'
+            "</td><td>m</td></tr>",
+            "data-footnote-ref",
+        ),
         ('<tr bgcolor="black"><td>VOD.10053</td><td>m</td></tr>', "bgcolor"),
         # A right-to-left mark reorders the text around it.
         ("<tr><td>VOD.10053</td><td>请等待 10\u200f/20 秒。</td></tr>", "U+200F"),
@@ -985,7 +1009,8 @@ def test_markup_the_parser_reads_otherwise_than_a_browser_is_refused(
     [
         "<br/>",  # void elements close themselves
         '<img src="x.png" alt="a"/>',
-        "<!-- <sup/> in a comment -->",
+        "<a href=https://support.huaweicloud.com/>文档</a>",  # an unquoted value's slash
+        '<span style="vertical-align:top">参数</span>',
         "<tr><td/>",  # written as text
     ],
 )
@@ -993,6 +1018,44 @@ def test_a_slash_that_closes_nothing_differently_is_read(markup: str) -> None:
     markup = markup.replace("<tr><td/>", "&lt;tr&gt;&lt;td/&gt;")
     data = error_page(row("400", "VOD.10053", f"参数{markup}错误"))
     assert [code for code, *_ in errors(data)] == ["VOD.10053"]
+
+
+def test_an_end_tag_in_a_cell_is_refused_one_between_rows_is_read() -> None:
+    # No <tbody> written: a browser implies one, and a </tbody> in a cell closes it there.
+    table = (
+        "<table>\n<tr><th>状态码</th><th>错误码</th><th>错误信息</th></tr>\n"
+        "<tr><td>400</td><td>VOD.1</tbody>0053</td><td>请求参数非法</td></tr>\n</table>"
+    )
+    assert "</tbody> in a cell" in str(refusal(page("错误码", table)))
+    between = table.replace(
+        "VOD.1</tbody>0053</td><td>请求参数非法</td></tr>",
+        "VOD.10053</td><td>请求参数非法</td></tr></tbody>",
+    )
+    assert [code for code, *_ in errors(page("错误码", between))] == ["VOD.10053"]
+
+
+@pytest.mark.parametrize(
+    ("make", "cell", "read_as"),
+    [
+        (status_page, "40<sup>*</sup>4 Not Found", None),  # not 404
+        (error_page, "VOD.10053<sup>/</sup>VOD.10054", ["VOD.10053", "VOD.10054"]),
+        (error_page, "VOD.100<sup>*</sup>53", None),  # not VOD.10053
+    ],
+)
+def test_a_mark_between_two_letters_or_digits_does_not_join_them(
+    make: Any, cell: str, read_as: list[str] | None
+) -> None:
+    cells = (cell, "说明。") if make is status_page else ("400", cell, "m")
+    if read_as is None:
+        refusal(make(row(*cells)))
+    else:
+        assert [code for code, *_ in errors(make(row(*cells)))] == read_as
+
+
+def test_a_mark_between_two_words_of_a_reason_is_kept_not_glued() -> None:
+    assert statuses(status_page(row("404 Not<sup>-</sup>Found", "说明。"))) == [
+        (404, "Not-Found", "说明。")
+    ]
 
 
 def test_only_the_first_thead_heads_the_table() -> None:

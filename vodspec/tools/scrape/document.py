@@ -101,6 +101,8 @@ SAFE_CSS = frozenset(
         *(f"padding-{side}" for side in ("left", "right", "top", "bottom")),
     }
 )
+#: The values of vertical-align that place a cell's content, not raise or lower text.
+CELL_ALIGNMENTS = frozenset({"top", "middle", "bottom", "baseline"})
 #: What could spell another property (``display:n\6f ne``), or load one.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: A fast path: without these words in the folded page, or these elements, nothing hides.
@@ -232,8 +234,23 @@ _HTML_END = re.compile("</html", re.IGNORECASE | re.ASCII)
 _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
 
+#: What may follow ``</body>``: libxml2 closes every element there (a table, a cell), a
+#: browser ignores it.
+_BODY_END = re.compile(rb"</body[^>]*>(?:\s|</html[^>]*>)*")
+
+
 def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
-    """libxml2 drops everything after ``</html>`` (a browser does not): refuse such a page."""
+    """libxml2 drops everything after ``</html>`` and closes every element at ``</body>``
+    (a browser does neither): refuse a page with content after either."""
+    body_end = folded.find(b"</body")
+    if body_end >= 0:
+        after = _BODY_END.match(folded, body_end)
+        if after is None or after.end() < len(folded):
+            raise MarkupError(
+                "content follows </body>; the HTML parser closes every element there (a"
+                " table, a cell), a browser ignores it",
+                line=folded.count(b"\n", 0, body_end) + 1,
+            )
     if b"</html" not in folded:
         return
     html = encoded.decode(errors="replace")
@@ -247,20 +264,31 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     )
 
 
-_SELF_CLOSING = re.compile(rb"""<([a-z][a-z0-9-]*)(?:\s(?:[^<>"']|"[^"]*"|'[^']*')*)?/>""")
+#: A start tag (its attributes, quoted values holding anything), up to its "/>".
+_SELF_CLOSING = re.compile(rb"""<([a-z][a-z0-9-]*)(?:[\s/](?:[^<>"']|"[^"]*"|'[^']*')*)?/>""")
+#: An unquoted attribute value running into the "/" (``<a href=/x/>``): no self-closing.
+_UNQUOTED_VALUE_END = re.compile(rb"=\s*[^\s\"'=<>`]+$")
+#: How many "<" back from a "/>" its tag's start is looked for (those in quoted values).
+_TAG_STARTS_BACK = 8
 
 
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
-    """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open."""
+    """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
+    One in a comment too: telling where a comment ends takes a tokenizer, not a search."""
     at = folded.find(b"/>")  # most pages have none, or a few <br />: found at memchr's speed
     while at >= 0:
-        start = folded.rfind(b"<", 0, at)
-        tag = _SELF_CLOSING.match(folded, start) if start >= 0 else None
+        start = at
+        for _ in range(_TAG_STARTS_BACK):  # the tag's "<", past those in its quoted values
+            start = folded.rfind(b"<", 0, start)
+            tag = _SELF_CLOSING.match(folded, start) if start >= 0 else None
+            if tag is not None and tag.end() == at + 2:
+                break
+        else:
+            tag = None
         if (
             tag is not None
-            and tag.end() == at + 2
             and tag[1].decode() not in VOID_TAGS
-            and folded.rfind(b"<!--", 0, start) <= folded.rfind(b"-->", 0, start)
+            and _UNQUOTED_VALUE_END.search(folded, start, at) is None
         ):
             raise MarkupError(
                 f"<{tag[1].decode()}/>: a browser ignores the slash and keeps the element open"
@@ -271,13 +299,14 @@ def _check_self_closing(folded: bytes, lines: list[int]) -> None:
         at = folded.find(b"/>", at + 2)
 
 
-_PAGE_TAG = re.compile(rb"<(body|html)(\s[^<>]*)>")
+_PAGE_TAG = re.compile(rb"""<(body|html)((?:[\s/](?:[^<>"']|"[^"]*"|'[^']*')*)?)>""")
 _ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 
 
 def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     """Refuse a <body> or <html> tag with an attribute that could hide the page: a browser
-    applies it wherever the tag stands (``<body hidden>`` after the table hides the table)."""
+    applies it wherever the tag stands (``<body hidden>`` after the table hides the table).
+    One in a comment too (see _check_self_closing)."""
     if b"<body" not in folded and b"<html" not in folded:
         return
     for tag in _PAGE_TAG.finditer(folded):
@@ -424,9 +453,19 @@ _READER_ATTRIBUTE_TAILS = re.compile(
 )
 
 
+#: What cmark-gfm writes on a footnote reference (tables.py's _footnote trusts it).
+_FOOTNOTE_REFERENCE = re.compile(rb"data-footnote-ref", re.IGNORECASE)
+
+
 def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render builds it all in memory, a page that forges the reader's
     attributes, nests too deep, or has more pipe-table cells than any documentation table."""
+    if _FOOTNOTE_REFERENCE.search(encoded) is not None:
+        raise MarkupError(
+            "the page writes a data-footnote-ref attribute, which marks GitHub's own footnote"
+            " references (dropped from codes and phrases); refusing rather than trusting it",
+            line=_line_of_word(text, "data-footnote-ref"),
+        )
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
         folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
@@ -627,7 +666,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     parser = html_parser()
     # The mark landing inside a table shows the table was still open when the input ended.
     root = etree.fromstring(_without_empty_anchors(encoded) + END_MARK.encode(), parser)
-    _check_parser_log(parser.error_log, lines)
+    _check_parser_log(parser.error_log, lines, folded)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
     # Only a character reference, or a noncharacter itself, puts one there.
@@ -754,7 +793,7 @@ def _place(
         if name != "table":
             if parent_tag not in PART_HOMES[name]:
                 at_home = False
-        elif parent_tag in TABLE_STRUCTURE:  # a table right inside a row: see _check_homes
+        elif parent_tag not in CELL_TAGS and _in_structure(element):  # see _check_homes
             at_home = False
         if name == "tr":
             row = element
@@ -957,17 +996,36 @@ def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
         )
 
 
+#: Where a table may stand inside another: in a cell or the caption.
+CELL_TAGS = ("td", "th", "caption")
+
+
+def _in_structure(table: etree._Element) -> etree._Element | None:
+    """The table part a table stands in, through any other element (``<tr><div><table>``),
+    not in a cell: a browser ends the outer table there."""
+    for ancestor in table.iterancestors():
+        if ancestor.tag in CELL_TAGS:
+            return None
+        if ancestor.tag in TABLE_STRUCTURE:
+            return ancestor
+    return None
+
+
 def _check_homes(root: etree._Element, lines: list[int]) -> None:
-    """Refuse a table, or a part of a table other than a row or a cell (see _rows and
-    _check_stray_rows), standing in TABLE_STRUCTURE where it has no home."""
+    """Refuse a table standing in another's structure, or a part of a table other than a
+    row or a cell (see _rows and _check_stray_rows) in TABLE_STRUCTURE but not its home."""
     for element in root.iter("table", "caption", "colgroup", "col", *ROW_GROUP_TAGS):
-        parent = element.getparent()
-        if parent is None or parent.tag not in TABLE_STRUCTURE:
-            continue
-        if element.tag == "table" or parent.tag not in PART_HOMES[element.tag]:
+        if element.tag == "table":
+            holder = _in_structure(element)
+        else:
+            parent = element.getparent()
+            holder = None
+            if parent is not None and parent.tag in TABLE_STRUCTURE:
+                holder = None if parent.tag in PART_HOMES[element.tag] else parent
+        if holder is not None:
             raise MarkupError(
-                f"a <{element.tag}> right inside a <{parent.tag}>: a browser ends the"
-                f" {'table' if element.tag == 'table' else parent.tag} there, so the table"
+                f"a <{element.tag}> inside a <{holder.tag}>: a browser ends the"
+                f" {'table' if element.tag == 'table' else holder.tag} there, so the table"
                 " does not show as written; refused",
                 line=_source_line(element, lines),
                 row=_row_id(element),
@@ -985,12 +1043,18 @@ def _quote_q(root: etree._Element) -> None:
 
 
 def _harmless_style(style: str) -> bool:
-    """Whether every declaration of a ``style`` sets a property that cannot hide text."""
+    """Whether every declaration of a ``style`` sets a property that cannot hide text (nor
+    raise it: ``vertical-align: super`` reads as <sup>)."""
     lowered = style.lower()
     if any(trick in lowered for trick in CSS_TRICKS):
         return False
     declarations = [part.partition(":") for part in lowered.split(";") if part.strip()]
-    return all(colon and name.strip() in SAFE_CSS for name, colon, _ in declarations)
+    return all(
+        colon
+        and name.strip() in SAFE_CSS
+        and (name.strip() != "vertical-align" or value.strip() in CELL_ALIGNMENTS)
+        for name, colon, value in declarations
+    )
 
 
 def _source_line(element: etree._Element, lines: list[int]) -> int | None:
@@ -1011,20 +1075,34 @@ def line_of(element: etree._Element) -> int:
 
 #: Stray end tags a browser turns into elements and libxml2 drops, gluing the text around.
 BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
+UNEXPECTED_END = "Unexpected end tag :"
+#: The end tags of table parts: one libxml2 ignores, a browser may take as closing its own.
+TABLE_END_TAGS = frozenset({"table", "caption", "colgroup", "col", "tr", "td", "th"}) | set(
+    ROW_GROUP_TAGS
+)
 #: libxml2 reports this many errors of a page and drops the rest without a word.
 PARSER_ERROR_LIMIT = 100
 
 
-def _check_parser_log(log: etree._ListErrorLog, lines: list[int]) -> None:
+def _check_parser_log(log: etree._ListErrorLog, lines: list[int], folded: bytes) -> None:
     """Refuse what the parser read other than a browser, or more errors than it reports (a
     page could hide one behind a hundred harmless ones)."""
     for entry in log:
         line = _mapped(lines, entry.line) or None
-        if entry.message.strip() in BROWSER_MADE:
-            tag = entry.message.rsplit(":", 1)[1].strip()
+        message = entry.message.strip()
+        tag = message.rsplit(":", 1)[-1].strip()
+        if message in BROWSER_MADE:
             raise MarkupError(
                 f"a </{tag}> with no <{tag}> open: a browser shows a break there, the HTML"
                 " parser glues the text on both sides; refusing rather than choosing",
+                line=line,
+            )
+        in_a_cell = tag in TABLE_END_TAGS and message.startswith(UNEXPECTED_END)
+        if in_a_cell and _in_a_cell(folded, entry.line, tag):
+            raise MarkupError(
+                f"a </{tag}> in a cell, with no <{tag}> open: the HTML parser ignores it, a"
+                " browser may close the cell there (and an implied row group or row);"
+                " refusing rather than choosing",
                 line=line,
             )
         if entry.type_name == "ERR_RESOURCE_LIMIT":
@@ -1040,6 +1118,24 @@ def _check_parser_log(log: etree._ListErrorLog, lines: list[int]) -> None:
             " rather than trusting what it did not say",
             line=_mapped(lines, log[len(log) - 1].line) or None,
         )
+
+
+#: The tags that open or close a cell or a row.
+_CELL_EDGES = re.compile(r"<(/?)(td|th|tr)(?=[\s/>])")
+
+
+def _in_a_cell(folded: bytes, rendered: int, tag: str) -> bool:
+    """Whether an end tag ``tag`` on the rendered line stands after a cell's start tag, with
+    no cell or row tag between: text after it stays in the cell for libxml2, not a browser.
+    (One between rows or before </table> closes what a browser implied, showing the same.)"""
+    page = folded.decode(errors="replace")  # a rare page: the parser reported such a tag
+    start = _line_offset(page, rendered)
+    end = page.find("\n", start)
+    for end_tag in re.finditer(f"</{tag}", page[start:] if end < 0 else page[start:end]):
+        edges = list(_CELL_EDGES.finditer(page, 0, start + end_tag.start()))
+        if edges and not edges[-1][1] and edges[-1][2] in ("td", "th"):
+            return True
+    return False
 
 
 def _open_at_end(root: etree._Element) -> etree._Element | None:

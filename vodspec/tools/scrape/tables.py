@@ -514,6 +514,8 @@ def _unmarked_paragraphs(
                     line=line,
                 )
             glued = glued or _touches(sup, bare)
+        if _text_before(sup, bare)[-1:].isalnum() and _text_after(sup, bare)[:1].isalnum():
+            continue  # between two letters or digits: out, it would join them (40<sup>*</sup>4)
         remove_keeping_tail(sup)
     return _paragraphs(bare, line, simple), glued
 
