@@ -460,12 +460,6 @@ _FOOTNOTE_REFERENCE = re.compile(rb"data-footnote-ref", re.IGNORECASE)
 def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render builds it all in memory, a page that forges the reader's
     attributes, nests too deep, or has more pipe-table cells than any documentation table."""
-    if _FOOTNOTE_REFERENCE.search(encoded) is not None:
-        raise MarkupError(
-            "the page writes a data-footnote-ref attribute, which marks GitHub's own footnote"
-            " references (dropped from codes and phrases); refusing rather than trusting it",
-            line=_line_of_word(text, "data-footnote-ref"),
-        )
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
         folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
@@ -659,6 +653,13 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             " more than any documentation table has"
         )
     _check_after_html_end(encoded, folded)
+    # Rendered, found at memchr's speed: GitHub's own footnotes, or one written by hand.
+    if b"data-footnote-ref" in folded and _FOOTNOTE_REFERENCE.search(markdown) is not None:
+        raise MarkupError(
+            "the page writes a data-footnote-ref attribute, which marks GitHub's own footnote"
+            " references (dropped from codes and phrases); refusing rather than trusting it",
+            line=_line_of_word(text, "data-footnote-ref"),
+        )
     _check_self_closing(folded, lines)
     _check_page_tags(folded, lines)
     head_end = _head_end(encoded, folded)
