@@ -1020,6 +1020,12 @@ def test_a_slash_that_closes_nothing_differently_is_read(markup: str) -> None:
     assert [code for code, *_ in errors(data)] == ["VOD.10053"]
 
 
+def test_many_slashes_are_refused_before_the_looks_for_their_tags_multiply() -> None:
+    # Each "/>" in a long quoted value looks back for its tag: a page of them took minutes.
+    cell = '<a title="' + "/>" * 300_000 + '">x</a>'
+    assert "tags ending in '/>'" in str(refusal(status_page(row("404 Not Found", cell))))
+
+
 def test_an_end_tag_in_a_cell_is_refused_one_between_rows_is_read() -> None:
     # No <tbody> written: a browser implies one, and a </tbody> in a cell closes it there.
     table = (

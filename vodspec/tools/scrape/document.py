@@ -268,22 +268,36 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
 _SELF_CLOSING = re.compile(rb"""<([a-z][a-z0-9-]*)(?:[\s/](?:[^<>"']|"[^"]*"|'[^']*')*)?/>""")
 #: An unquoted attribute value running into the "/" (``<a href=/x/>``): no self-closing.
 _UNQUOTED_VALUE_END = re.compile(rb"=\s*[^\s\"'=<>`]+$")
-#: How many "<" back from a "/>" its tag's start is looked for (those in quoted values).
-_TAG_STARTS_BACK = 8
+#: How many "<" back from a "/>" its tag's start is looked for (those in quoted values),
+#: and how far: no documentation tag is longer (each look is bounded by both).
+_TAG_STARTS_BACK, MAX_TAG_BYTES = 8, 16_384
+#: More "/>" than this, besides those cmark-gfm writes itself (<br />, <hr />, an image's or
+#: a task's), is no documentation page: refused before the looks multiply.
+MAX_SELF_CLOSING = 2_000
+_RENDERER_SELF_CLOSING = (b"<br />", b"<hr />", b"<img ", b"<input ")
 
 
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
     """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
     One in a comment too: telling where a comment ends takes a tokenizer, not a search."""
     at = folded.find(b"/>")  # most pages have none, or a few <br />: found at memchr's speed
+    if at < 0:
+        return
+    written = folded.count(b"/>") - sum(map(folded.count, _RENDERER_SELF_CLOSING))
+    if written > MAX_SELF_CLOSING:
+        raise MarkupError(
+            f"the page has {written:,} tags ending in '/>'; at most {MAX_SELF_CLOSING:,} are"
+            " checked, far more than any documentation page has",
+        )
     while at >= 0:
-        start = at
+        start, tag = at, None
         for _ in range(_TAG_STARTS_BACK):  # the tag's "<", past those in its quoted values
-            start = folded.rfind(b"<", 0, start)
-            tag = _SELF_CLOSING.match(folded, start) if start >= 0 else None
+            start = folded.rfind(b"<", max(0, at - MAX_TAG_BYTES), start)
+            if start < 0:
+                break
+            tag = _SELF_CLOSING.match(folded, start, at + 2)
             if tag is not None and tag.end() == at + 2:
                 break
-        else:
             tag = None
         if (
             tag is not None
