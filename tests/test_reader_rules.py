@@ -969,10 +969,10 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
         ("<tr><td>VOD.10053</td><td>m</td></tr><table><tr><td>x</td></tr></table>", "<table>"),
         (
             "<tr><td>VOD.10053</td><td>m</td></tr><div><table><tr><td>注</td></tr></table></div>",
-            "<table> inside a <tbody>",
+            "<table> inside a <div> in a <tbody>",
         ),
         # An end tag libxml2 ignores in a cell, a browser may take as closing the cell.
-        ("<tr><td>VOD.1</tbody>0053</td><td>m</td></tr>", "in a cell, with no <"),
+        ("<tr><td>VOD.1</tbody>0053</td><td>m</td></tr>", "with no <"),
         ("<tr><td>VOD.10053</td><td>m</body>x</td></tr>", "content follows </body>"),
         # The attributes of a later <body> or <html> are the page's in a browser.
         ("<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body hidden>", "<body>"),
@@ -1026,13 +1026,13 @@ def test_many_slashes_are_refused_before_the_looks_for_their_tags_multiply() -> 
     assert "tags ending in '/>'" in str(refusal(status_page(row("404 Not Found", cell))))
 
 
-def test_an_end_tag_in_a_cell_is_refused_one_between_rows_is_read() -> None:
+def test_a_stray_end_tag_in_a_cell_is_refused_one_before_the_tables_end_is_read() -> None:
     # No <tbody> written: a browser implies one, and a </tbody> in a cell closes it there.
     table = (
         "<table>\n<tr><th>状态码</th><th>错误码</th><th>错误信息</th></tr>\n"
         "<tr><td>400</td><td>VOD.1</tbody>0053</td><td>请求参数非法</td></tr>\n</table>"
     )
-    assert "</tbody> in a cell" in str(refusal(page("错误码", table)))
+    assert "</tbody> with no <tbody> open" in str(refusal(page("错误码", table)))
     between = table.replace(
         "VOD.1</tbody>0053</td><td>请求参数非法</td></tr>",
         "VOD.10053</td><td>请求参数非法</td></tr></tbody>",
@@ -1062,6 +1062,51 @@ def test_a_mark_between_two_words_of_a_reason_is_kept_not_glued() -> None:
     assert statuses(status_page(row("404 Not<sup>-</sup>Found", "说明。"))) == [
         (404, "Not-Found", "说明。")
     ]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<tr><th>状态码</th><th>错误码</th><em><th>错误描述</th></em><th>处理措施</th></tr>",
+        "<tr><th>状态码</th><th>错误码</th><div><th>错误描述</th></div><th>处理措施</th></tr>",
+    ],
+)
+def test_a_cell_wrapped_in_a_row_is_refused_not_lost(head: str) -> None:
+    # libxml2 keeps the <th> in the <em>, out of the row: the header lost a column, and
+    # 请求参数非法 went under 处理措施. A browser moves the <em> out and keeps the cell.
+    table = (
+        f"<table><thead>{head}</thead>\n<tbody><tr id='r1'><td>400</td><td>VOD.10053</td>"
+        "<td>请求参数非法。</td><td>检查。</td></tr>\n</tbody></table>"
+    )
+    assert "<th> inside a <" in str(refusal(page("错误码", table)))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "VOD.1</tbody\n>0053",
+        "VOD.1<!-- </td> --></tbody>0053",
+        'VOD.1<b title="<tr">x</b></tbody>0053',
+    ],
+)
+def test_a_stray_end_tag_is_refused_however_written(cell: str) -> None:
+    table = (
+        "<table><tr><th>状态码</th><th>错误码</th><th>错误描述</th></tr>\n"
+        f"<tr><td>400</td><td>{cell}</td><td>请求参数非法。</td></tr>\n</table>"
+    )
+    assert "</tbody> with no <tbody> open" in str(refusal(page("错误码", table)))
+
+
+def test_text_outside_a_nested_tables_cells_is_refused() -> None:
+    # A browser shows 是否存在 before the nested table: 请检查是否存在 / 对象名.
+    cell = "请检查<table><tr><td>对象名</td></tr>是否存在</table>"
+    assert "outside the cells" in str(refusal(status_page(row("404 Not Found", cell))))
+
+
+@pytest.mark.parametrize("cell", ["404 Not Found 和", "404 Not Found /", "404、", "/ 404"])
+def test_a_separator_without_a_value_is_refused(cell: str) -> None:
+    # Not 404 with the separator dropped: what is left over is a value or a refusal.
+    assert refusal(status_page(row(cell, "资源不存在。"))).column == "状态码"
 
 
 def test_only_the_first_thead_heads_the_table() -> None:

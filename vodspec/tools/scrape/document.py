@@ -1015,10 +1015,10 @@ def _check_parts_in_cells(root: etree._Element, lines: list[int]) -> None:
 CELL_TAGS = ("td", "th", "caption")
 
 
-def _in_structure(table: etree._Element) -> etree._Element | None:
-    """The table part a table stands in, through any other element (``<tr><div><table>``),
-    not in a cell: a browser ends the outer table there."""
-    for ancestor in table.iterancestors():
+def _in_structure(element: etree._Element) -> etree._Element | None:
+    """The table part an element stands in, through any other (``<tr><div><table>``), not
+    in a cell: a browser moves or ends what stands there otherwise than in its home."""
+    for ancestor in element.iterancestors():
         if ancestor.tag in CELL_TAGS:
             return None
         if ancestor.tag in TABLE_STRUCTURE:
@@ -1027,24 +1027,24 @@ def _in_structure(table: etree._Element) -> etree._Element | None:
 
 
 def _check_homes(root: etree._Element, lines: list[int]) -> None:
-    """Refuse a table standing in another's structure, or a part of a table other than a
-    row or a cell (see _rows and _check_stray_rows) in TABLE_STRUCTURE but not its home."""
-    for element in root.iter("table", "caption", "colgroup", "col", *ROW_GROUP_TAGS):
-        if element.tag == "table":
-            holder = _in_structure(element)
-        else:
-            parent = element.getparent()
-            holder = None
-            if parent is not None and parent.tag in TABLE_STRUCTURE:
-                holder = None if parent.tag in PART_HOMES[element.tag] else parent
-        if holder is not None:
-            raise MarkupError(
-                f"a <{element.tag}> inside a <{holder.tag}>: a browser ends the"
-                f" {'table' if element.tag == 'table' else holder.tag} there, so the table"
-                " does not show as written; refused",
-                line=_source_line(element, lines),
-                row=_row_id(element),
-            )
+    """Refuse a table standing in another's structure, and a part of a table (but a row:
+    see _rows) in TABLE_STRUCTURE not right in its home (``<tr><em><th>``: a browser moves
+    the <em> out and keeps the cell; libxml2 keeps the cell in it, out of the row)."""
+    for element in root.iter("table", "caption", "colgroup", "col", "td", "th", *ROW_GROUP_TAGS):
+        holder = _in_structure(element)
+        if holder is None:
+            continue  # in a cell (see _check_parts_in_cells), or in no table (_check_stray_rows)
+        parent = element.getparent()
+        if element.tag != "table" and parent is holder and holder.tag in PART_HOMES[element.tag]:
+            continue
+        wrapped = f"<{parent.tag}> in a " if parent is not None and parent is not holder else ""
+        raise MarkupError(
+            f"a <{element.tag}> inside a {wrapped}<{holder.tag}>: a browser does not keep it"
+            " there (it ends the row or the table, or moves what wraps it out), so the table"
+            " does not show as written; refused",
+            line=_source_line(element, lines),
+            row=_row_id(element),
+        )
 
 
 def _quote_q(root: etree._Element) -> None:
@@ -1112,11 +1112,11 @@ def _check_parser_log(log: etree._ListErrorLog, lines: list[int], folded: bytes)
                 " parser glues the text on both sides; refusing rather than choosing",
                 line=line,
             )
-        in_a_cell = tag in TABLE_END_TAGS and message.startswith(UNEXPECTED_END)
-        if in_a_cell and _in_a_cell(folded, entry.line, tag):
+        stray = tag in TABLE_END_TAGS and message.startswith(UNEXPECTED_END)
+        if stray and not _ends_the_table(folded, entry.line, tag):
             raise MarkupError(
-                f"a </{tag}> in a cell, with no <{tag}> open: the HTML parser ignores it, a"
-                " browser may close the cell there (and an implied row group or row);"
+                f"a </{tag}> with no <{tag}> open, not right before </table>: the HTML parser"
+                " ignores it, a browser may close a cell, a row or an implied row group there;"
                 " refusing rather than choosing",
                 line=line,
             )
@@ -1135,22 +1135,22 @@ def _check_parser_log(log: etree._ListErrorLog, lines: list[int], folded: bytes)
         )
 
 
-#: The tags that open or close a cell or a row.
-_CELL_EDGES = re.compile(r"<(/?)(td|th|tr)(?=[\s/>])")
+#: Stray end tags right before the table's own: they close nothing a browser shows.
+_ENDING_THE_TABLE = re.compile(r"(?:\s*</(?:tbody|thead|tfoot|tr)\s*>)*\s*</table\s*>")
 
 
-def _in_a_cell(folded: bytes, rendered: int, tag: str) -> bool:
-    """Whether an end tag ``tag`` on the rendered line stands after a cell's start tag, with
-    no cell or row tag between: text after it stays in the cell for libxml2, not a browser.
-    (One between rows or before </table> closes what a browser implied, showing the same.)"""
+def _ends_the_table(folded: bytes, rendered: int, tag: str) -> bool:
+    """Whether each ``</tag`` on the rendered line stands right before ``</table>`` (the
+    page's own, or others such): anywhere else, in a cell above all, a browser may close
+    there what libxml2 keeps open (``VOD.1</tbody>0053``: the cell, and its row group)."""
     page = folded.decode(errors="replace")  # a rare page: the parser reported such a tag
     start = _line_offset(page, rendered)
     end = page.find("\n", start)
-    for end_tag in re.finditer(f"</{tag}", page[start:] if end < 0 else page[start:end]):
-        edges = list(_CELL_EDGES.finditer(page, 0, start + end_tag.start()))
-        if edges and not edges[-1][1] and edges[-1][2] in ("td", "th"):
-            return True
-    return False
+    found = [
+        start + match.end()
+        for match in re.finditer(f"</{tag}\\s*>", page[start:] if end < 0 else page[start:end])
+    ]
+    return bool(found) and all(_ENDING_THE_TABLE.match(page, at) for at in found)
 
 
 def _open_at_end(root: etree._Element) -> etree._Element | None:

@@ -56,7 +56,7 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
                 found.append((int(match["number"]), match["phrase"]))
             elif found and found[-1][1] is None and REASON_PHRASE.fullmatch(part):
                 found[-1] = (found[-1][0], part)
-            elif part:  # an empty part (between two separators) is no value
+            else:  # another word, or none where a separator promised one ("404 和")
                 return None
     return found or None
 

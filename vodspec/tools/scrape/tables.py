@@ -17,7 +17,9 @@ from vodspec.tools.scrape import grammar
 from vodspec.tools.scrape.document import (
     BLOCK_TAGS,
     INVISIBLE_TAGS,
+    PART_HOMES,
     ROW_GROUP_TAGS,
+    TABLE_STRUCTURE,
     Document,
     line_of,
     remove_keeping_tail,
@@ -98,6 +100,8 @@ def html_tables(document: Document) -> list[Table]:
             with_scripts.update(cells)
         elif cells:
             not_simple.update(cells)
+            if element.tag == "table":
+                _check_loose(element)
         elif element.tag == "table":
             if any(part.get("data-footnotes") is not None for part in element.iterancestors()):
                 raise MarkupError(
@@ -114,6 +118,22 @@ def html_tables(document: Document) -> list[Table]:
     kinds = _CellKinds(frozenset(not_simple), frozenset(with_scripts), document.spans)
     tables = (_read_table(element, document.parts_at_home, kinds) for element in outer)
     return [table for table in tables if table is not None]
+
+
+def _check_loose(table: etree._Element) -> None:
+    """Refuse a table nested in a cell that holds text or an element outside its cells (a
+    browser shows it before the nested table; read in page order, it would come after)."""
+    for part in table.iter(*TABLE_STRUCTURE):
+        loose = bool(part.text and not part.text.isspace())
+        for child in part:
+            loose = loose or child.tag not in PART_HOMES or bool(child.tail and child.tail.strip())
+        if loose:
+            raise MarkupError(
+                "text or an element outside the cells of a table nested in a cell: a browser"
+                " shows it before the nested table, not where it is written; refused",
+                line=line_of(table) or None,
+                row=next((_row_id(row) for row in table.iterancestors("tr")), None),
+            )
 
 
 def _all_th(row: etree._Element) -> bool:
