@@ -963,6 +963,17 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
         ("<tr><td>VOD.10053<sup/x/>1</td><td>m</td></tr>", "<sup/>"),
         ('<tr><td>VOD.10053<sup title="<"/>1</td><td>m</td></tr>', "<sup/>"),
         ("<tr><td>VOD.10053<!-- x --!><sup/>1</td><td>m</td></tr>", "<sup/>"),
+        # an unquoted value holds quotes and "<": the tag ends at its "/>" all the same
+        ("<tr><td>VOD.1005<sup class=a' />3</td><td>m</td></tr>", "<sup/>"),
+        ("<tr><td>VOD.1005<sup title=<<<<<<<<< />3</td><td>m</td></tr>", "cannot be told"),
+        (
+            "<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body class=x' hidden>",
+            "hidden attribute",
+        ),
+        (
+            "<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body class=a<b hidden>",
+            "hidden attribute",
+        ),
         # A browser ends the row at a <col> or <caption>, the table at a <table> in a row.
         ("<tr><td>VOD.10053</td><col><td>m</td></tr>", "<col> inside a <tr>"),
         ("<tr><td>VOD.10053</td><caption>c</caption><td>m</td></tr>", "<caption> inside"),

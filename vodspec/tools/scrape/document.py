@@ -264,17 +264,26 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     )
 
 
-#: A start tag (its attributes, quoted values holding anything), up to its "/>".
-_SELF_CLOSING = re.compile(rb"""<([a-z][a-z0-9-]*)(?:[\s/](?:[^<>"']|"[^"]*"|'[^']*')*)?/>""")
-#: An unquoted attribute value running into the "/" (``<a href=/x/>``): no self-closing.
-_UNQUOTED_VALUE_END = re.compile(rb"=\s*[^\s\"'=<>`]+$")
-#: How many "<" back from a "/>" its tag's start is looked for (those in quoted values),
-#: and how far: no documentation tag is longer (each look is bounded by both).
+#: An attribute as HTML's tokenizer reads one, after the spaces and stray slashes before it:
+#: a name, maybe "=" and a value, quoted or not (an unquoted one holds quotes, "<" and "/",
+#: up to a space or ">"). Possessive: a value never gives a character back to a pattern.
+_ATTRIBUTE = (
+    rb"""(?:\s++|/(?!>))*+([^\s/>=][^\s/>=]*+)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+)
+_ATTRIBUTE_AT = re.compile(_ATTRIBUTE)
+#: A start tag: its name, its attributes, and the "/" of a "/>".
+_START_TAG = re.compile(
+    rb"<(?P<name>[a-z][^\s/>]*+)(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+(?P<slash>/?)>"
+)
+#: How many "<" back from a "/>" its tag's start is looked for (those in values), and how
+#: far: no documentation tag is longer (each look is bounded by both).
 _TAG_STARTS_BACK, MAX_TAG_BYTES = 8, 16_384
 #: More "/>" than this, besides those cmark-gfm writes itself (<br />, <hr />, an image's or
 #: a task's), is no documentation page: refused before the looks multiply.
 MAX_SELF_CLOSING = 2_000
 _RENDERER_SELF_CLOSING = (b"<br />", b"<hr />", b"<img ", b"<input ")
+#: What _closed_by says of a "/>" whose tag it could not find.
+UNTOLD = "?"
 
 
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
@@ -290,31 +299,36 @@ def _check_self_closing(folded: bytes, lines: list[int]) -> None:
             " checked, far more than any documentation page has",
         )
     while at >= 0:
-        start, tag = at, None
-        for _ in range(_TAG_STARTS_BACK):  # the tag's "<", past those in its quoted values
-            start = folded.rfind(b"<", max(0, at - MAX_TAG_BYTES), start)
-            if start < 0:
-                break
-            tag = _SELF_CLOSING.match(folded, start, at + 2)
-            if tag is not None and tag.end() == at + 2:
-                break
-            tag = None
-        if (
-            tag is not None
-            and tag[1].decode() not in VOID_TAGS
-            and _UNQUOTED_VALUE_END.search(folded, start, at) is None
-        ):
+        name = _closed_by(folded, at)
+        if name is not None:
+            shown = f"<{name}/>" if name != UNTOLD else "a '/>' whose tag cannot be told"
             raise MarkupError(
-                f"<{tag[1].decode()}/>: a browser ignores the slash and keeps the element open"
-                " over what follows, the HTML parser closes it at once; refusing rather than"
-                f" choosing (write <{tag[1].decode()}></{tag[1].decode()}>)",
-                line=_mapped(lines, folded.count(b"\n", 0, start) + 1) or None,
+                f"{shown}: a browser ignores the slash of any element but a void one"
+                " (<br/>) and keeps it open over what follows, the HTML parser closes it at"
+                " once; refusing rather than choosing (write <x></x>)",
+                line=_mapped(lines, folded.count(b"\n", 0, at) + 1) or None,
             )
         at = folded.find(b"/>", at + 2)
 
 
-_PAGE_TAG = re.compile(rb"""<(body|html)((?:[\s/](?:[^<>"']|"[^"]*"|'[^']*')*)?)>""")
-_ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+def _closed_by(folded: bytes, at: int) -> str | None:
+    """The name of the element other than a void one that the "/>" at ``at`` closes, or
+    UNTOLD where its tag is not found; None for a void element's, or a "/>" in text, in a
+    value or after an unquoted value's "/" (``<a href=https://a.b/>``)."""
+    floor = max(0, at - MAX_TAG_BYTES)
+    start = at + 1
+    for _ in range(_TAG_STARTS_BACK):  # the tag's "<", past those in text or in its values
+        start = folded.rfind(b"<", floor, start)
+        if start < 0:
+            return UNTOLD if floor else None  # no tag before: text, unless one is longer
+        tag = _START_TAG.match(folded, start, min(len(folded), start + MAX_TAG_BYTES))
+        if tag is None:
+            continue  # no start tag here: an end tag, a comment, a "<" in text or a value
+        if tag.end() != at + 2 or not tag["slash"]:
+            return None  # the "/>" follows a whole tag, or stands inside this one
+        name = tag["name"].decode(errors="replace")
+        return None if name in VOID_TAGS else name
+    return UNTOLD
 
 
 def _check_page_tags(folded: bytes, lines: list[int]) -> None:
@@ -323,16 +337,27 @@ def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     One in a comment too (see _check_self_closing)."""
     if b"<body" not in folded and b"<html" not in folded:
         return
-    for tag in _PAGE_TAG.finditer(folded):
-        for attribute in _ATTRIBUTE.finditer(tag[2]):
-            name = attribute[1].decode(errors="replace")
-            if name not in PAGE_TAG_ATTRIBUTES and not name.startswith(("data-", "xmlns:")):
-                raise MarkupError(
-                    f"a <{tag[1].decode()}> with the {name} attribute: a browser applies it to"
-                    " the whole page wherever the tag stands (it may hide it), the HTML parser"
-                    " keeps only the first such tag's; refused",
-                    line=_mapped(lines, folded.count(b"\n", 0, tag.start()) + 1) or None,
-                )
+    for start in re.finditer(rb"<(?:body|html)(?=[\s/>])", folded):
+        tag = _START_TAG.match(folded, start.start(), start.start() + MAX_TAG_BYTES)
+        names = []
+        if tag is not None:
+            at = tag.end("name")
+            while (attribute := _ATTRIBUTE_AT.match(folded, at, tag.end())) is not None:
+                names.append(attribute[1].decode(errors="replace"))
+                at = attribute.end()
+        hiding = [
+            name
+            for name in names
+            if name not in PAGE_TAG_ATTRIBUTES and not name.startswith(("data-", "xmlns:"))
+        ]
+        if tag is None or hiding:
+            what = f"the {hiding[0]} attribute" if hiding else "attributes that cannot be told"
+            raise MarkupError(
+                f"a {start[0].decode()}> with {what}: a browser applies it to the whole page"
+                " wherever the tag stands (it may hide it), the HTML parser keeps only the"
+                " first such tag's; refused",
+                line=_mapped(lines, folded.count(b"\n", 0, start.start()) + 1) or None,
+            )
 
 
 def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
