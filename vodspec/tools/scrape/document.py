@@ -1116,10 +1116,9 @@ def line_of(element: etree._Element) -> int:
 #: Stray end tags a browser turns into elements and libxml2 drops, gluing the text around.
 BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
 UNEXPECTED_END = "Unexpected end tag :"
-#: The end tags of table parts: one libxml2 ignores, a browser may take as closing its own.
-TABLE_END_TAGS = frozenset({"table", "caption", "colgroup", "col", "tr", "td", "th"}) | set(
-    ROW_GROUP_TAGS
-)
+#: The end tags of table parts: one libxml2 ignores, a browser may take as closing its own
+#: (a </table> with none open both ignore; rows it left outside are _check_stray_rows's).
+TABLE_END_TAGS = frozenset({"caption", "colgroup", "col", "tr", "td", "th", *ROW_GROUP_TAGS})
 #: libxml2 reports this many errors of a page and drops the rest without a word.
 PARSER_ERROR_LIMIT = 100
 
