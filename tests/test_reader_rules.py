@@ -965,7 +965,11 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
         ("<tr><td>VOD.10053<!-- x --!><sup/>1</td><td>m</td></tr>", "<sup/>"),
         # an unquoted value holds quotes and "<": the tag ends at its "/>" all the same
         ("<tr><td>VOD.1005<sup class=a' />3</td><td>m</td></tr>", "<sup/>"),
-        ("<tr><td>VOD.1005<sup title=<<<<<<<<< />3</td><td>m</td></tr>", "cannot be told"),
+        ("<tr><td>VOD.1005<sup title=<<<<<<<<< />3</td><td>m</td></tr>", "<sup/>"),
+        # the tag a "/>" ends is the outermost holding it, not one inside its value
+        ('<tr><td>VOD.10053</td><td title="<b>"/>m</td></tr>', "<td/>"),
+        ("<tr><td>VOD.10053</td><td <br/>m</td></tr>", "<td/>"),
+        ("<tr><td>VOD.1005<sup =x/>3</td><td>m</td></tr>", "<sup/>"),
         (
             "<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body class=x' hidden>",
             "hidden attribute",
@@ -1111,13 +1115,62 @@ def test_a_stray_end_tag_is_refused_however_written(cell: str) -> None:
 def test_text_outside_a_nested_tables_cells_is_refused() -> None:
     # A browser shows 是否存在 before the nested table: 请检查是否存在 / 对象名.
     cell = "请检查<table><tr><td>对象名</td></tr>是否存在</table>"
-    assert "outside the cells" in str(refusal(status_page(row("404 Not Found", cell))))
+    assert "elsewhere than it is written" in str(refusal(status_page(row("404 Not Found", cell))))
 
 
 @pytest.mark.parametrize("cell", ["404 Not Found 和", "404 Not Found /", "404、", "/ 404"])
 def test_a_separator_without_a_value_is_refused(cell: str) -> None:
     # Not 404 with the separator dropped: what is left over is a value or a refusal.
     refusal(status_page(row(cell, "资源不存在。")))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<table><tfoot><tr><td>第二步</td></tr></tfoot><tr><td>第一步</td></tr></table>",
+        "<table><tr><td>原因</td></tr><caption>注意</caption></table>",
+    ],
+)
+def test_a_nested_tables_part_drawn_elsewhere_is_refused(cell: str) -> None:
+    # Read in page order, 第二步 came before 第一步; a browser draws the <tfoot> last.
+    assert "elsewhere than it is written" in str(refusal(status_page(row("404 Not Found", cell))))
+
+
+def test_content_after_the_first_html_end_is_refused() -> None:
+    # libxml2 drops all after the first </html>: the second table's rows were lost.
+    table = STATUS_HEAD + row("404 Not Found", "不存在。") + TAIL
+    data = page("状态码", table, "</html>", table.replace("404 Not Found", "410 Gone"), "</html>")
+    assert "content follows </html>" in str(refusal(data))
+
+
+@pytest.mark.parametrize("cell", ["VOD.10053 <sup>VOD.10054</sup>", "VOD.10053 <sup>503</sup>"])
+def test_a_code_written_apart_in_a_superscript_is_read_not_dropped(cell: str) -> None:
+    # A mark is short and glued to what it marks; a code apart is a value, raised: read
+    # with the cell (here two codes without a separator: refused), not dropped as a mark.
+    assert "VOD.10053 " in str(refusal(error_page(row("400", cell, "m"))))
+    marked = error_page(row("400", "VOD.10053 <sup>[1]</sup>", "m"))
+    assert [code for code, *_ in errors(marked)] == ["VOD.10053"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "read_as"),
+    [
+        ("404 / 410 / Not Found", None),  # 404's phrase, or both? The page cannot tell.
+        ("400 Bad Request / 404 / Not Found", [(400, "Bad Request"), (404, "Not Found")]),
+    ],
+)
+def test_a_phrase_after_several_bare_codes_is_refused(cell: str, read_as: Any) -> None:
+    data = status_page(row(cell, "说明。"))
+    if read_as is None:
+        refusal(data)
+    else:
+        assert [(code, reason) for code, reason, _ in statuses(data)] == read_as
+
+
+def test_many_body_tags_are_refused_before_each_is_read() -> None:
+    line = "<body " + "data-<body " * 1400 + ">"
+    data = page("状态码", STATUS_HEAD + row("404 Not Found", "不存在。") + TAIL, line)
+    assert "<body> and <html> tags" in str(refusal(data))
 
 
 def test_only_the_first_thead_heads_the_table() -> None:

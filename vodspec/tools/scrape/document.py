@@ -254,7 +254,8 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
     if b"</html" not in folded:
         return
     html = encoded.decode(errors="replace")
-    end = list(_HTML_END.finditer(html))[-1].start()  # there: only A-Z fold into "</html"
+    # The first: libxml2 drops all after it, another </html> too (even one in a comment).
+    end = next(_HTML_END.finditer(html)).start()  # there: only A-Z fold into "</html"
     close = html.find(">", end)
     if close >= 0 and not html[close + 1 :].strip():
         return
@@ -265,10 +266,11 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
 
 
 #: An attribute as HTML's tokenizer reads one, after the spaces and stray slashes before it:
-#: a name, maybe "=" and a value, quoted or not (an unquoted one holds quotes, "<" and "/",
-#: up to a space or ">"). Possessive: a value never gives a character back to a pattern.
+#: a name (its first character may be "="), maybe "=" and a value, quoted or not (an
+#: unquoted one holds quotes, "<" and "/", up to a space or ">"). Possessive: a value never
+#: gives a character back to a pattern.
 _ATTRIBUTE = (
-    rb"""(?:\s++|/(?!>))*+([^\s/>=][^\s/>=]*+)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+    rb"""(?:\s++|/(?!>))*+([^\s/>][^\s/>=]*+)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
 )
 _ATTRIBUTE_AT = re.compile(_ATTRIBUTE)
 #: A start tag: its name, its attributes, and the "/" of a "/>".
@@ -277,11 +279,13 @@ _START_TAG = re.compile(
 )
 #: How many "<" back from a "/>" its tag's start is looked for (those in values), and how
 #: far: no documentation tag is longer (each look is bounded by both).
-_TAG_STARTS_BACK, MAX_TAG_BYTES = 8, 16_384
+_TAG_STARTS_BACK, MAX_TAG_BYTES = 16, 16_384
 #: More "/>" than this, besides those cmark-gfm writes itself (<br />, <hr />, an image's or
 #: a task's), is no documentation page: refused before the looks multiply.
 MAX_SELF_CLOSING = 2_000
 _RENDERER_SELF_CLOSING = (b"<br />", b"<hr />", b"<img ", b"<input ")
+#: More <body> and <html> tags than a page has (each is read to its end, up to 16 KiB).
+MAX_PAGE_TAGS = 8
 #: What _closed_by says of a "/>" whose tag it could not find.
 UNTOLD = "?"
 
@@ -314,21 +318,30 @@ def _check_self_closing(folded: bytes, lines: list[int]) -> None:
 def _closed_by(folded: bytes, at: int) -> str | None:
     """The name of the element other than a void one that the "/>" at ``at`` closes, or
     UNTOLD where its tag is not found; None for a void element's, or a "/>" in text, in a
-    value or after an unquoted value's "/" (``<a href=https://a.b/>``)."""
+    value or after an unquoted value's "/" (``<a href=https://a.b/>``). A tag found is
+    trusted once an older whole tag ends before it: else it may stand in that one's value
+    (``<td title="<b>"/>``, ``<td <br/>``), and that one decides."""
     floor = max(0, at - MAX_TAG_BYTES)
     start = at + 1
-    for _ in range(_TAG_STARTS_BACK):  # the tag's "<", past those in text or in its values
+    found: re.Match[bytes] | None = None
+    for _ in range(_TAG_STARTS_BACK):
         start = folded.rfind(b"<", floor, start)
         if start < 0:
-            return UNTOLD if floor else None  # no tag before: text, unless one is longer
+            break
         tag = _START_TAG.match(folded, start, min(len(folded), start + MAX_TAG_BYTES))
         if tag is None:
             continue  # no start tag here: an end tag, a comment, a "<" in text or a value
-        if tag.end() != at + 2 or not tag["slash"]:
-            return None  # the "/>" follows a whole tag, or stands inside this one
-        name = tag["name"].decode(errors="replace")
-        return None if name in VOID_TAGS else name
-    return UNTOLD
+        if found is not None and tag.end() <= found.start():
+            break  # a whole tag before the one found: that one is a tag, not in a value
+        found = tag  # the first found, or one holding it
+    else:
+        return UNTOLD
+    if start < 0 and floor:
+        return UNTOLD  # a tag may start further back than is looked
+    if found is None or found.end() != at + 2 or not found["slash"]:
+        return None  # the "/>" follows a whole tag, or stands inside one
+    name = found["name"].decode(errors="replace")
+    return None if name in VOID_TAGS else name
 
 
 def _check_page_tags(folded: bytes, lines: list[int]) -> None:
@@ -337,7 +350,12 @@ def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     One in a comment too (see _check_self_closing)."""
     if b"<body" not in folded and b"<html" not in folded:
         return
-    for start in re.finditer(rb"<(?:body|html)(?=[\s/>])", folded):
+    tags = list(re.finditer(rb"<(?:body|html)(?=[\s/>])", folded))
+    if len(tags) > MAX_PAGE_TAGS:
+        raise MarkupError(
+            f"the page has {len(tags):,} <body> and <html> tags; a saved page has one each"
+        )
+    for start in tags:
         tag = _START_TAG.match(folded, start.start(), start.start() + MAX_TAG_BYTES)
         names = []
         if tag is not None:

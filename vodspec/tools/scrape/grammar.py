@@ -44,7 +44,8 @@ def _split(paragraph: str) -> list[str]:
 
 def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None:
     """The cell's (code, reason phrase or None)s; None when a part is not a status. A reason
-    in the paragraph after a bare code ("200" / "OK") is that code's."""
+    after a bare code ("200" / "OK") is that code's, when no code before it lacks one
+    ("404 / 410 / Not Found" could be either's: None)."""
     only = paragraphs[0] if len(paragraphs) == 1 else ""
     if len(only) == 3 and only.isascii() and only.isdigit():
         return [(int(only), None)]  # the common cell, a bare code, read without a split
@@ -54,7 +55,12 @@ def statuses(paragraphs: tuple[str, ...]) -> list[tuple[int, str | None]] | None
             match = ONE_STATUS.fullmatch(part)
             if match is not None:
                 found.append((int(match["number"]), match["phrase"]))
-            elif found and found[-1][1] is None and REASON_PHRASE.fullmatch(part):
+            elif (
+                found
+                and all(phrase is not None for _, phrase in found[:-1])  # else whose is it?
+                and found[-1][1] is None
+                and REASON_PHRASE.fullmatch(part)
+            ):
                 found[-1] = (found[-1][0], part)
             else:  # another word, or none where a separator promised one ("404 和")
                 return None

@@ -101,7 +101,7 @@ def html_tables(document: Document) -> list[Table]:
         elif cells:
             not_simple.update(cells)
             if element.tag == "table":
-                _check_loose(element)
+                _check_nested(element)
         elif element.tag == "table":
             if any(part.get("data-footnotes") is not None for part in element.iterancestors()):
                 raise MarkupError(
@@ -120,17 +120,24 @@ def html_tables(document: Document) -> list[Table]:
     return [table for table in tables if table is not None]
 
 
-def _check_loose(table: etree._Element) -> None:
-    """Refuse a table nested in a cell that holds text or an element outside its cells (a
-    browser shows it before the nested table; read in page order, it would come after)."""
-    for part in table.iter(*TABLE_STRUCTURE):
-        loose = bool(part.text and not part.text.isspace())
+def _check_nested(table: etree._Element) -> None:
+    """Refuse a table nested in a cell (read as the cell's text, in page order) where a
+    browser shows something elsewhere than written: text or an element outside its cells
+    (before the table), a <caption> after rows (on top), a <tfoot> before rows (at the end)."""
+    for part in table.iter(*TABLE_STRUCTURE, "caption"):
+        moved = part.tag != "caption" and bool(part.text and not part.text.isspace())
         for child in part:
-            loose = loose or child.tag not in PART_HOMES or bool(child.tail and child.tail.strip())
-        if loose:
+            moved = moved or child.tag not in PART_HOMES or bool(child.tail and child.tail.strip())
+        if part.tag == "caption":
+            moved = moved or part.getprevious() is not None
+        if part.tag == "tfoot":
+            moved = moved or any(after.tag in PART_HOMES for after in part.itersiblings())
+        if moved:
+            what = "text" if part.tag in TABLE_STRUCTURE and part.tag != "tfoot" else part.tag
             raise MarkupError(
-                "text or an element outside the cells of a table nested in a cell: a browser"
-                " shows it before the nested table, not where it is written; refused",
+                f"a table nested in a cell shows {what} elsewhere than it is written (a browser"
+                " moves text outside its cells before it, draws a <caption> on top and a"
+                " <tfoot> at the end); refused",
                 line=line_of(table) or None,
                 row=next((_row_id(row) for row in table.iterancestors("tr")), None),
             )
@@ -397,8 +404,9 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
-#: The longest superscript read as a footnote mark (``Note``, ``[12]``).
-MAX_MARK = 12
+#: The longest superscript read as a footnote mark (``Note``, ``[12]``), and the shortest
+#: code or status a superscript written apart is read as (``503``), not as a mark.
+MAX_MARK, MIN_CODE = 12, 3
 
 
 def _footnote(sup: etree._Element) -> bool:
@@ -409,12 +417,17 @@ def _footnote(sup: etree._Element) -> bool:
     )
 
 
-def _is_mark(sup: etree._Element) -> bool:
-    """Short text without spaces, or Markdown's own footnote."""
+def _is_mark(sup: etree._Element, cell: etree._Element) -> bool:
+    """Short text without spaces, or Markdown's own footnote; but a code or a status written
+    apart (``VOD.10053 <sup>VOD.10054</sup>``) is a value, raised, not a mark."""
     if _footnote(sup):
         return True
     text = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
-    return 0 < len(text) <= MAX_MARK and not any(ch.isspace() for ch in text)
+    if not 0 < len(text) <= MAX_MARK or any(ch.isspace() for ch in text):
+        return False
+    before = _text_before(sup, cell)
+    apart = not before or before[-1].isspace()
+    return not (apart and len(text) >= MIN_CODE and grammar.looks_like_code(text))
 
 
 def _breaks(element: etree._Element) -> bool:
@@ -508,7 +521,7 @@ def _unmarked_paragraphs(
     # A subscript, or a superscript too long to be a mark, is read with the text: glued to a
     # value, it reads as part of it and apart (40<sup>3 Forbidden</sup>).
     for raised in cell.iter("sub", "sup"):
-        if raised.tag == "sup" and _is_mark(raised):
+        if raised.tag == "sup" and _is_mark(raised, cell):
             marked = True
             continue
         where = _glued(raised, cell)
@@ -523,7 +536,7 @@ def _unmarked_paragraphs(
         return None, glued
     bare = copy.deepcopy(cell)
     for sup in list(bare.iter("sup")):
-        if not _is_mark(sup):
+        if not _is_mark(sup, bare):
             continue
         if not _footnote(sup):  # Markdown's own footnote is a mark wherever it stands
             where = _glued(sup, bare)
