@@ -1173,6 +1173,31 @@ def test_many_body_tags_are_refused_before_each_is_read() -> None:
     assert "<body> and <html> tags" in str(refusal(data))
 
 
+def test_a_second_half_repeating_the_error_codes_columns_is_refused() -> None:
+    # The status column shared: VOD.10054 was glued into VOD.10053's description.
+    table = "| 状态码 | 错误码 | 错误信息 | 错误码 | 错误信息 |\n|---|---|---|---|---|\n"
+    table += "| 400 | VOD.10053 | 非法 | VOD.10054 | 不存在 |"
+    assert "a second column of codes" in str(refusal(page("错误码", table)))
+
+
+def test_a_reason_column_of_causes_on_an_error_page_is_no_status_text() -> None:
+    # "Reason" as a cause: http_status_text was "400 Request parameter format is wrong".
+    table = "| Status Code | Error Code | Error Message | Reason |\n|---|---|---|---|\n"
+    table += "| 400 | VOD.10053 | Invalid parameter | Request parameter format is wrong |"
+    [record] = read(page("错误码", table)).records
+    assert (record.http_status, record.http_status_text) == (400, "400")
+    assert record.description == "Reason: Request parameter format is wrong"
+
+
+@pytest.mark.parametrize("separator", ["，", "、", "；", "或", "和", "及"])
+def test_codes_separated_without_spaces_are_read(separator: str) -> None:
+    # The ASCII check ran on the whole cell before the grammar split it: refused.
+    statuses_read = statuses(status_page(row(f"400{separator}401", "错误。")))
+    assert [code for code, *_ in statuses_read] == [400, 401]
+    codes = errors(error_page(row("400", f"VOD.10053{separator}VOD.10054", "m")))
+    assert [code for code, *_ in codes] == ["VOD.10053", "VOD.10054"]
+
+
 def test_only_the_first_thead_heads_the_table() -> None:
     # A browser shows a later <thead> as rows in place (CSS 2.1, 17.2): merged into the
     # header, its 处理措施 made the 说明 column the remedy. As a row, it has no code.

@@ -328,13 +328,17 @@ def classify(table: Table) -> CodeTable | None:
 def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
     """Refuse a table split side by side (``状态码 | 说明 | 状态码 | 说明``): one record a row
     would glue the second half's codes into a text (``旧错误码`` repeats no run of roles)."""
-    code_columns = [i for role, i in found.roles.items() if role in ("status", ERROR_CODE)]
-    first = min(code_columns)
-    for i in range(first + 1, len(named)):
+    code_columns = sorted(i for role, i in found.roles.items() if role in ("status", ERROR_CODE))
+    for i in range(code_columns[0] + 1, len(named)):
         if i in code_columns or named[i] not in ("status", ERROR_CODE):
             continue  # most columns: no header word names them for codes
-        if named[i:] != named[first:i]:
-            continue  # not the first columns' roles again: not a second half
+        # The roles from a code column on, again, a code and its text at least (状态码 |
+        # 错误码 | 信息 | 错误码 | 信息); a code column alone (旧错误码) maps to old codes.
+        repeated = len(named) - i >= 2 and any(
+            named[i:] == named[c : c + len(named) - i] for c in code_columns if c < i
+        )
+        if not repeated:
+            continue  # not a second half
         codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
         if codes >= CODE_SHARE:
             cell = found.table.header_cells[i]
@@ -500,6 +504,8 @@ def _assign(
             role = REASON  # 编码 on a status page: "Continue", "Bad Request"
         if role == REASON and not _all_phrases(table, i):
             continue  # not phrases: kept as an extra column
+        if role == REASON and kind == ERROR_CODES and roles.get(REASON) != i:
+            continue  # read with the status cell only as its phrase ("Reason" is a cause too)
         if role == "reason?":  # 类型, name: the reason only if its cells are known phrases
             if status is None or not _known_phrases(table, status, i):
                 continue

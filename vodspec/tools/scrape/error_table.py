@@ -85,7 +85,7 @@ def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
         why = f"the error-code cell {' '.join(words)!r} holds no code; the row is a note"
         origin.note(row, column, why)
         return []
-    if len(words) == 1:
+    if found is None and len(words) == 1:  # the grammar first: "VOD.1，VOD.2" is two codes
         rows.check_ascii(words[0], row, column, "the error code")
     if found is None:
         raise rows.cell_error(

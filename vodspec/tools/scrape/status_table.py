@@ -61,7 +61,7 @@ def _statuses(
     if found is None and words and grammar.odd(text):
         origin.note(row, name, f"the status cell {text!r} is not a status code; the row is a note")
         return []
-    if text:
+    if found is None and text:  # the grammar first: "400，401" is two codes
         rows.check_ascii(text.partition(" ")[0], row, name, "the status code")
     expected = "'NNN Reason Phrase' (e.g. '404 Not Found')" if combined else "a code ('404')"
     if found is None:
