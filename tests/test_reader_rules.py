@@ -1198,6 +1198,16 @@ def test_codes_separated_without_spaces_are_read(separator: str) -> None:
     assert [code for code, *_ in codes] == ["VOD.10053", "VOD.10054"]
 
 
+@pytest.mark.parametrize("odd", ["N/A", "499"])
+def test_a_headerless_table_of_codes_with_an_odd_key_is_refused_not_skipped(odd: str) -> None:
+    # A continuation table: VOD.10060 and VOD.10099 were dropped without a word.
+    first = "| 状态码 | 错误码 | 错误信息 |\n| --- | --- | --- |\n| 400 | VOD.10053 | 非法 |"
+    rest = (
+        "<table>\n" + row("403", "VOD.10060", "无权限") + row(odd, "VOD.10099", "关闭") + "</table>"
+    )
+    assert "a table without a header" in str(refusal(page("错误码", first, "续表：", rest)))
+
+
 def test_only_the_first_thead_heads_the_table() -> None:
     # A browser shows a later <thead> as rows in place (CSS 2.1, 17.2): merged into the
     # header, its 处理措施 made the 说明 column the remedy. As a row, it has no code.

@@ -227,6 +227,23 @@ def _headerless(table: Table) -> Table:
     return dataclasses.replace(table, header_cells=empty, rows=(first, *table.rows), first_row=None)
 
 
+def _refuse_headerless_codes(table: Table, columns: _Columns) -> None:
+    """A table without a header (its first row reads as codes) whose first column, a code
+    table's key, reads half as codes but not as a code column (``403`` / ``N/A``, an
+    unregistered status): a browser shows its rows, so it is refused, never skipped. (A value
+    column further right, ``timeout | 300``, is no key.)"""
+    if any(table.header) or not table.rows:
+        return
+    if _share(columns[0], _is_status) >= CODE_SHARE or columns.code_share(0) >= CODE_SHARE:
+        raise CellError(
+            "a table without a header whose first column reads mostly as codes, though not"
+            " each cell as one (an odd cell, an unregistered status): give it a header"
+            " (状态码, 错误码) to read it; refused rather than skipped",
+            line=table.rows[0].line,
+            row=table.rows[0].id,
+        )
+
+
 def _code_role_by_content(
     role: str | None, words: list[str], columns: _Columns, column: int, codes_elsewhere: bool
 ) -> str | None:
@@ -318,6 +335,7 @@ def classify(table: Table) -> CodeTable | None:
         _refuse_partial_codes(body, named, columns, status)
         found = _assign(STATUS_CODES, body, named, {"status": status})
     else:
+        _refuse_headerless_codes(body, columns)
         return None
     _check_header_row(found)
     _check_spans(found)
