@@ -234,6 +234,9 @@ _HTML_END = re.compile("</html", re.IGNORECASE | re.ASCII)
 _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
 
+#: The tags written in a saved page, not in a Markdown one: a page without them is spared
+#: the checks of what follows </body> and </html> and of <body>'s attributes.
+_PAGE_TAG_NAMES = re.compile(rb"</?(?:body|html)\b")
 #: What may follow ``</body>``: libxml2 closes every element there (a table, a cell), a
 #: browser ignores it.
 _BODY_END = re.compile(rb"</body[^>]*>(?:\s|</html[^>]*>)*")
@@ -293,15 +296,19 @@ UNTOLD = "?"
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
     """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
     One in a comment too: telling where a comment ends takes a tokenizer, not a search."""
-    at = folded.find(b"/>")  # most pages have none, or a few <br />: found at memchr's speed
-    if at < 0:
+    slashes = folded.count(b"/>")  # most pages have none, or a few <br />: one scan
+    if not slashes:
         return
-    written = folded.count(b"/>") - sum(map(folded.count, _RENDERER_SELF_CLOSING))
+    # Counted only where the page could be over the cap (each count is a scan).
+    written = slashes
+    if slashes > MAX_SELF_CLOSING:
+        written -= sum(map(folded.count, _RENDERER_SELF_CLOSING))
     if written > MAX_SELF_CLOSING:
         raise MarkupError(
             f"the page has {written:,} tags ending in '/>'; at most {MAX_SELF_CLOSING:,} are"
             " checked, far more than any documentation page has",
         )
+    at = folded.find(b"/>")
     while at >= 0:
         name = _closed_by(folded, at)
         if name is not None:
@@ -709,7 +716,9 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
             " more than any documentation table has"
         )
-    _check_after_html_end(encoded, folded)
+    if _PAGE_TAG_NAMES.search(folded) is not None:  # one scan for four tags most pages lack
+        _check_after_html_end(encoded, folded)
+        _check_page_tags(folded, lines)
     # Rendered, found at memchr's speed: GitHub's own footnotes, or one written by hand.
     if b"data-footnote-ref" in folded and _FOOTNOTE_REFERENCE.search(markdown) is not None:
         raise MarkupError(
@@ -718,7 +727,6 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             line=_line_of_word(text, "data-footnote-ref"),
         )
     _check_self_closing(folded, lines)
-    _check_page_tags(folded, lines)
     head_end = _head_end(encoded, folded)
     _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
