@@ -1136,6 +1136,13 @@ def test_a_nested_tables_part_drawn_elsewhere_is_refused(cell: str) -> None:
     assert "elsewhere than it is written" in str(refusal(status_page(row("404 Not Found", cell))))
 
 
+def test_a_nested_tables_caption_on_top_is_read_with_its_markup() -> None:
+    cell = "见下表<table><caption><b>注意</b>事项</caption><tr><td>a</td></tr></table>"
+    assert statuses(status_page(row("404 Not Found", cell))) == [
+        (404, "Not Found", "见下表\n注意事项\na")
+    ]
+
+
 def test_content_after_the_first_html_end_is_refused() -> None:
     # libxml2 drops all after the first </html>: the second table's rows were lost.
     table = STATUS_HEAD + row("404 Not Found", "不存在。") + TAIL

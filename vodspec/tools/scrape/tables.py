@@ -125,11 +125,13 @@ def _check_nested(table: etree._Element) -> None:
     browser shows something elsewhere than written: text or an element outside its cells
     (before the table), a <caption> after rows (on top), a <tfoot> before rows (at the end)."""
     for part in table.iter(*TABLE_STRUCTURE, "caption"):
-        moved = part.tag != "caption" and bool(part.text and not part.text.isspace())
-        for child in part:
-            moved = moved or child.tag not in PART_HOMES or bool(child.tail and child.tail.strip())
-        if part.tag == "caption":
-            moved = moved or part.getprevious() is not None
+        if part.tag == "caption":  # its content is its own: only its place matters
+            moved = part.getprevious() is not None
+        else:
+            moved = bool(part.text and not part.text.isspace()) or any(
+                child.tag not in PART_HOMES or (child.tail and not child.tail.isspace())
+                for child in part
+            )
         if part.tag == "tfoot":
             moved = moved or any(after.tag in PART_HOMES for after in part.itersiblings())
         if moved:
