@@ -1215,6 +1215,27 @@ def test_a_headerless_table_of_codes_with_an_odd_key_is_refused_not_skipped(odd:
     assert "a table without a header" in str(refusal(page("错误码", first, "续表：", rest)))
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [("cn-north-4", "华北-北京四"), ("ap-southeast-1", "中国-香港")],
+        [("360", "流畅"), ("480", "标清"), ("720", "高清"), ("1080", "超清")],
+        [("H.264", "视频编码格式"), ("MP4", "封装格式")],
+    ],
+    ids=["regions", "resolutions", "codecs"],
+)
+def test_a_headerless_list_beside_a_code_table_is_no_table_of_codes(rows: Any) -> None:
+    first = "| 状态码 | 错误码 | 错误信息 |\n| --- | --- | --- |\n| 400 | VOD.10053 | 非法 |"
+    listed = "<table>\n" + "".join(row(*cells) for cells in rows) + "</table>"
+    assert [code for code, *_ in errors(page("错误码", first, listed))] == ["VOD.10053"]
+
+
+@pytest.mark.parametrize("mark", ["Note1", "RFC7231"])
+def test_a_word_with_a_digit_written_apart_is_still_a_mark(mark: str) -> None:
+    data = status_page(row(f"404 Not Found <sup>{mark}</sup>", "说明。"))
+    assert statuses(data)[0][:2] == (404, "Not Found")
+
+
 def test_only_the_first_thead_heads_the_table() -> None:
     # A browser shows a later <thead> as rows in place (CSS 2.1, 17.2): merged into the
     # header, its 处理措施 made the 说明 column the remedy. As a row, it has no code.

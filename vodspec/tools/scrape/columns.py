@@ -229,16 +229,18 @@ def _headerless(table: Table) -> Table:
 
 def _refuse_headerless_codes(table: Table, columns: _Columns) -> None:
     """A table without a header (its first row reads as codes) whose first column, a code
-    table's key, reads half as codes but not as a code column (``403`` / ``N/A``, an
-    unregistered status): a browser shows its rows, so it is refused, never skipped. (A value
-    column further right, ``timeout | 300``, is no key.)"""
-    if any(table.header) or not table.rows:
+    table's key, reads half as statuses but not as a status column (``403`` / ``N/A``, an
+    unregistered status) beside a column of error codes: a browser shows its rows, so it is
+    refused, never skipped. (A list of regions, codecs or resolutions, ``720 | 高清``, has no
+    column of error codes: skipped, as a table of no codes.)"""
+    if any(table.header) or not table.rows or _share(columns[0], _is_status) < CODE_SHARE:
         return
-    if _share(columns[0], _is_status) >= CODE_SHARE or columns.code_share(0) >= CODE_SHARE:
+    if any(columns.code_share(i) == 1.0 for i in range(1, len(table.header))):
         raise CellError(
-            "a table without a header whose first column reads mostly as codes, though not"
-            " each cell as one (an odd cell, an unregistered status): give it a header"
-            " (状态码, 错误码) to read it; refused rather than skipped",
+            "a table without a header whose first column reads half as HTTP statuses beside"
+            " a column of error codes, though not each cell as a status (an N/A, an"
+            " unregistered one): give it a header (状态码, 错误码) to read it; refused rather"
+            " than skipped",
             line=table.rows[0].line,
             row=table.rows[0].id,
         )

@@ -406,8 +406,8 @@ def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> Non
         out.append(cell)
 
 
-#: The longest superscript read as a footnote mark (``Note``, ``[12]``), and the shortest
-#: code or status a superscript written apart is read as (``503``), not as a mark.
+#: The longest superscript read as a footnote mark (``Note``, ``[12]``), and a status's
+#: length: a superscript written apart that is one (``503``) is read as a value, not a mark.
 MAX_MARK, MIN_CODE = 12, 3
 
 
@@ -429,7 +429,11 @@ def _is_mark(sup: etree._Element, cell: etree._Element) -> bool:
         return False
     before = _text_before(sup, cell)
     apart = not before or before[-1].isspace()
-    return not (apart and len(text) >= MIN_CODE and grammar.looks_like_code(text))
+    # A status (503) or a code of parts (VOD.10054); not a word with a digit (Note1, RFC7231).
+    value = (len(text) == MIN_CODE and text.isdigit()) or (
+        grammar.looks_like_code(text) and any(mark in text for mark in "._-")
+    )
+    return not (apart and value)
 
 
 def _breaks(element: etree._Element) -> bool:
