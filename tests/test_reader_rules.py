@@ -1236,6 +1236,34 @@ def test_a_word_with_a_digit_written_apart_is_still_a_mark(mark: str) -> None:
     assert statuses(data)[0][:2] == (404, "Not Found")
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "| 状态码 | 说明 | 状态码 | 说明 | 备注 |\n|---|---|---|---|---|\n"
+        "| 200 | 成功 | 400 | 错误 | 无 |",
+        "| 状态码 | 说明 | 状态码 |  |\n|---|---|---|---|\n| 200 | 成功 | 400 | 错误 |",
+        "| 错误码 | 说明 | 错误码 | 处理措施 |\n|---|---|---|---|\n"
+        "| VOD.10053 | 非法 | VOD.10054 | 检查 |",
+        "| 状态码 | 错误码 | 错误信息 | Code | Message |\n|---|---|---|---|---|\n"
+        "| 400 | VOD.10053 | 非法 | VOD.10054 | 鉴权失败 |",
+        "<table><tr><td>200</td><td>成功</td><td>400</td><td>错误</td></tr>"
+        "<tr><td>201</td><td>已创建</td><td>404</td><td>不存在</td></tr></table>",
+    ],
+    ids=["a-trailing-column", "an-empty-header", "another-text-role", "code-message", "no-header"],
+)
+def test_a_table_split_side_by_side_is_refused_however_its_halves_differ(table: str) -> None:
+    # The second half's codes were glued into the first half's descriptions.
+    assert "a second column of codes" in str(refusal(page("错误码", table)))
+
+
+def test_a_column_mapping_old_codes_beside_a_description_is_read() -> None:
+    table = (
+        "| 状态码 | 错误码 | 旧错误码 | 说明 |\n|---|---|---|---|\n| 400 | APP.1 | APP.9 | 非法 |"
+    )
+    [record] = read(page("错误码", table)).records
+    assert (record.error_code, record.description) == ("APP.1", "非法\n旧错误码: APP.9")
+
+
 def test_only_the_first_thead_heads_the_table() -> None:
     # A browser shows a later <thead> as rows in place (CSS 2.1, 17.2): merged into the
     # header, its 处理措施 made the 说明 column the remedy. As a row, it has no code.

@@ -347,27 +347,51 @@ def classify(table: Table) -> CodeTable | None:
 
 def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Columns) -> None:
     """Refuse a table split side by side (``状态码 | 说明 | 状态码 | 说明``): one record a row
-    would glue the second half's codes into a text (``旧错误码`` repeats no run of roles)."""
-    code_columns = sorted(i for role, i in found.roles.items() if role in ("status", ERROR_CODE))
-    for i in range(code_columns[0] + 1, len(named)):
-        if i in code_columns or named[i] not in ("status", ERROR_CODE):
-            continue  # most columns: no header word names them for codes
-        # The roles from a code column on, again, a code and its text at least (状态码 |
-        # 错误码 | 信息 | 错误码 | 信息); a code column alone (旧错误码) maps to old codes.
-        repeated = len(named) - i >= 2 and any(
-            named[i:] == named[c : c + len(named) - i] for c in code_columns if c < i
-        )
-        if not repeated:
-            continue  # not a second half
-        codes = columns.code_share(i) if named[i] == ERROR_CODE else _share(columns[i], _is_status)
-        if codes >= CODE_SHARE:
-            cell = found.table.header_cells[i]
-            raise _header_error(
-                cell,
-                f"a second column of codes ({cell.text!r}) beside the table's own: its codes"
-                " would be glued into another record's text; refusing (write one code column"
-                " per table)",
+    would glue the second half's codes into a text. A second half is a column of other codes
+    of the key's kind, not the last, under the key's own header or followed by the roles
+    that follow the key (``Code | Message`` after ``错误码 | 错误信息``); a column of codes
+    alone (``旧错误码``, last) maps to old codes, and one of the same codes restates them."""
+    keys = {role: i for role, i in found.roles.items() if role in ("status", ERROR_CODE)}
+    header = found.table.header
+    for i in range(min(keys.values()) + 1, len(named) - 1):
+        for role, key in keys.items():
+            if i == key:
+                continue
+            reads = _share(columns[i], _is_status) if role == "status" else columns.code_share(i)
+            after = named[i + 1 :]
+            again = header[i] == header[key] or (
+                named[i] is not None and after == named[key + 1 : key + 1 + len(after)]
             )
+            if reads >= CODE_SHARE and again and _other_codes(found.table, key, i, role):
+                cell = found.table.header_cells[i]
+                raise _header_error(
+                    cell,
+                    f"a second column of codes ({cell.text or f'column {i + 1}'!r}) beside the"
+                    " table's own: its codes would be glued into another record's text;"
+                    " refusing (write one code column per table)",
+                )
+
+
+def _other_codes(table: Table, key: int, column: int, role: str) -> bool:
+    """Whether ``column`` gives most rows another code than the key does (the same, as
+    ``404`` and ``404 Not Found``, restates it)."""
+    compared = differ = 0
+    for row in table.rows:
+        own = _first_code(row.cells[key].words, role)
+        other = _first_code(row.cells[column].words, role)
+        if own is not None and other is not None:
+            compared += 1
+            differ += own != other
+    return compared > 0 and differ * 2 >= compared
+
+
+def _first_code(words: tuple[str, ...], role: str) -> object:
+    """The first status (its number) or error code a cell reads as, or None."""
+    if role == "status":
+        statuses = grammar.statuses(words)
+        return statuses[0][0] if statuses else None
+    codes = grammar.error_codes(words)
+    return codes[0] if codes else None
 
 
 def _check_spans(found: CodeTable) -> None:
