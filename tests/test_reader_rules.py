@@ -970,6 +970,8 @@ def test_markup_a_browser_shows_otherwise_is_refused(markup: str) -> None:
         ('<tr><td>VOD.10053</td><td title="<b>"/>m</td></tr>', "<td/>"),
         ("<tr><td>VOD.10053</td><td <br/>m</td></tr>", "<td/>"),
         ("<tr><td>VOD.1005<sup =x/>3</td><td>m</td></tr>", "<sup/>"),
+        # more "<" in a value than are looked back over: its tag cannot be told, refused
+        ("<tr><td>VOD.1005<sup title=" + "<" * 20 + " />3</td><td>m</td></tr>", "cannot be told"),
         (
             "<tr><td>VOD.10053</td><td>m</td></tr></tbody></table>\n\n<body class=x' hidden>",
             "hidden attribute",
@@ -1172,6 +1174,12 @@ def test_a_phrase_after_several_bare_codes_is_refused(cell: str, read_as: Any) -
         refusal(data)
     else:
         assert [(code, reason) for code, reason, _ in statuses(data)] == read_as
+
+
+def test_a_body_tag_that_never_ends_is_refused() -> None:
+    # No ">" after it: its attributes cannot be told, and a browser applies them all.
+    data = page("状态码", STATUS_HEAD + row("404 Not Found", "不存在。") + TAIL, "<body hidden")
+    assert "attributes that cannot be told" in str(refusal(data))
 
 
 def test_many_body_tags_are_refused_before_each_is_read() -> None:

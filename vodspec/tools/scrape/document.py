@@ -313,10 +313,11 @@ def _check_self_closing(folded: bytes, lines: list[int]) -> None:
         name = _closed_by(folded, at)
         if name is not None:
             shown = f"<{name}/>" if name != UNTOLD else "a '/>' whose tag cannot be told"
+            instead = f"<{name}></{name}>" if name != UNTOLD else "<x></x>"
             raise MarkupError(
                 f"{shown}: a browser ignores the slash of any element but a void one"
                 " (<br/>) and keeps it open over what follows, the HTML parser closes it at"
-                " once; refusing rather than choosing (write <x></x>)",
+                f" once; refusing rather than choosing (write {instead})",
                 line=_mapped(lines, folded.count(b"\n", 0, at) + 1) or None,
             )
         at = folded.find(b"/>", at + 2)
@@ -354,9 +355,7 @@ def _closed_by(folded: bytes, at: int) -> str | None:
 def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     """Refuse a <body> or <html> tag with an attribute that could hide the page: a browser
     applies it wherever the tag stands (``<body hidden>`` after the table hides the table).
-    One in a comment too (see _check_self_closing)."""
-    if b"<body" not in folded and b"<html" not in folded:
-        return
+    One in a comment too (see _check_self_closing). Run where _PAGE_TAG_NAMES finds one."""
     tags = list(re.finditer(rb"<(?:body|html)(?=[\s/>])", folded))
     if len(tags) > MAX_PAGE_TAGS:
         raise MarkupError(
