@@ -520,6 +520,14 @@ _READER_ATTRIBUTE_TAILS = re.compile(
 _FOOTNOTE_REFERENCE = re.compile(rb"data-footnote-ref", re.IGNORECASE)
 
 
+def _check_count(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise MarkupError(
+            f"the page has {count:,} {what}; at most {limit:,} are read, far more than any"
+            " documentation page has"
+        )
+
+
 def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render builds it all in memory, a page that forges the reader's
     attributes, nests too deep, or has more pipe-table cells than any documentation table."""
@@ -547,19 +555,14 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
-    if len(encoded) > min(MAX_LINES, MAX_MARKS):  # a shorter page holds fewer of both
-        lines = encoded.count(b"\n") + 1
+    # A page holds fewer lines, and fewer marks, than bytes: each is counted only on a page
+    # longer than its cap (the marks take three passes).
+    if len(encoded) > MAX_LINES:
+        _check_count(encoded.count(b"\n") + 1, MAX_LINES, "lines")
+    if len(encoded) > MAX_MARKS:
         marks = len(encoded) - len(encoded.translate(None, INLINE_MARKS))
         marks += sum(map(encoded.count, AUTOLINK_MARKS))
-        for count, limit, what in (
-            (lines, MAX_LINES, "lines"),
-            (marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})"),
-        ):
-            if count > limit:
-                raise MarkupError(
-                    f"the page has {count:,} {what}; at most {limit:,} are read, far more"
-                    " than any documentation page has"
-                )
+        _check_count(marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})")
     pipes = encoded.count(b"|")
     if pipes > MAX_PIPES:
         raise MarkupError(
