@@ -556,12 +556,14 @@ def _check_source(text: str, encoded: bytes) -> None:
                 line=text.count("\n", 0, at) + 1,
             )
     # A page holds fewer lines, and fewer marks, than bytes: each is counted only on a page
-    # longer than its cap (the marks take three passes).
+    # longer than its cap; autolinks, a search each, only where a third of the bytes could
+    # make up the rest (each takes three bytes or more).
     if len(encoded) > MAX_LINES:
         _check_count(encoded.count(b"\n") + 1, MAX_LINES, "lines")
     if len(encoded) > MAX_MARKS:
         marks = len(encoded) - len(encoded.translate(None, INLINE_MARKS))
-        marks += sum(map(encoded.count, AUTOLINK_MARKS))
+        if marks + len(encoded) // 3 > MAX_MARKS:
+            marks += sum(map(encoded.count, AUTOLINK_MARKS))
         _check_count(marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})")
     pipes = encoded.count(b"|")
     if pipes > MAX_PIPES:
