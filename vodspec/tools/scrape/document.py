@@ -270,92 +270,88 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
 
 #: An attribute as HTML's tokenizer reads one, after the spaces and stray slashes before it:
 #: a name (its first character may be "="), maybe "=" and a value, quoted or not (an
-#: unquoted one holds quotes, "<" and "/", up to a space or ">"). Possessive: a value never
-#: gives a character back to a pattern.
+#: unquoted one holds quotes, "<" and "/", up to a space or ">"; a quote opening a value
+#: opens a quoted one, and one never closed leaves the tag unclosed: no match). Possessive:
+#: a value never gives a character back to a pattern.
 _ATTRIBUTE = (
-    rb"""(?:\s++|/(?!>))*+([^\s/>][^\s/>=]*+)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]++))?+"""
+    rb"""(?:\s++|/(?!>))*+([^\s/>][^\s/>=]*+)"""
+    rb"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|(?!["'])[^\s>]*+)|(?!\s*+=))"""
 )
 _ATTRIBUTE_AT = re.compile(_ATTRIBUTE)
 #: A start tag: its name, its attributes, and the "/" of a "/>".
 _START_TAG = re.compile(
     rb"<(?P<name>[a-z][^\s/>]*+)(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+(?P<slash>/?)>"
 )
-#: How many "<" back from a "/>" its tag's start is looked for (those in values), and how
-#: far: no documentation tag is longer (each look is bounded by both).
-_TAG_STARTS_BACK, MAX_TAG_BYTES = 16, 16_384
-#: More "/>" than this, besides those cmark-gfm writes itself (<br />, <hr />, an image's or
-#: a task's), is no documentation page: refused before the looks multiply.
-MAX_SELF_CLOSING = 2_000
-_RENDERER_SELF_CLOSING = (b"<br />", b"<hr />", b"<img ", b"<input ")
+#: How far a <body> or <html> tag is read for its attributes: no documentation tag is longer.
+MAX_TAG_BYTES = 16_384
 #: More <body> and <html> tags than a page has (each is read to its end, up to 16 KiB).
 MAX_PAGE_TAGS = 8
-#: What _closed_by says of a "/>" whose tag it could not find.
-UNTOLD = "?"
+#: Elements whose content HTML's tokenizer reads as text up to their end tag (GitHub's tag
+#: filter escapes most; the rest are refused later, but their text holds no tag till then).
+RAW_TEXT_TAGS = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+    | {"noscript", "plaintext"}
+)
+_TAG_BODY = rb"(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+"
+#: A run of what HTML's tokenizer reads without a question for this check, read in C to the
+#: next start tag that ends in "/>" or opens raw text, or to what runs to the page's end (an
+#: unclosed comment or tag): text, a comment (ended as a browser ends one: "-->", "--!>", or
+#: at once by "<!-->" and "<!--->"), a doctype, processing instruction or other "<!" (to the
+#: first ">"), an end tag (its attributes read as a start tag's), any other start tag, and a
+#: "<" that starts none of them.
+_QUIET_RUN = re.compile(
+    rb"(?:[^<]++"
+    rb"|<!--(?:-?>|.*?--!?>)"
+    rb"|<(?:!(?!--)|\?)[^>]*+>"
+    rb"|</(?:[a-z][^\s/>]*+" + _TAG_BODY + rb"/?>|>|[^a-z>][^>]*+>)"
+    rb"|<(?!(?:"
+    + "|".join(sorted(RAW_TEXT_TAGS)).encode()
+    + rb")[\s/>])[a-z][^\s/>]*+"
+    + _TAG_BODY
+    + rb">"
+    rb"|<(?![a-z!?/])"
+    rb")*+",
+    re.DOTALL,
+)
 
 
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
     """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
-    One in a comment too: telling where a comment ends takes a tokenizer, not a search."""
-    slashes = folded.count(b"/>")  # most pages have none, or a few <br />: one scan
-    if not slashes:
+    The page is read from its start as a browser's tokenizer reads it, so that a "/>" in a
+    comment, in an attribute value or in text is told from one ending a tag (each guess from
+    what stands near a "/>" was fooled by a comment or a value around it)."""
+    if folded.find(b"/>") < 0:  # most pages have none, or a few <br />: one scan
         return
-    # Counted only where the page could be over the cap (each count is a scan).
-    written = slashes
-    if slashes > MAX_SELF_CLOSING:
-        written -= sum(map(folded.count, _RENDERER_SELF_CLOSING))
-    if written > MAX_SELF_CLOSING:
-        raise MarkupError(
-            f"the page has {written:,} tags ending in '/>'; at most {MAX_SELF_CLOSING:,} are"
-            " checked, far more than any documentation page has",
-        )
-    at = folded.find(b"/>")
-    while at >= 0:
-        name = _closed_by(folded, at)
-        if name is not None:
-            shown = f"<{name}/>" if name != UNTOLD else "a '/>' whose tag cannot be told"
-            instead = f"<{name}></{name}>" if name != UNTOLD else "<x></x>"
-            raise MarkupError(
-                f"{shown}: a browser ignores the slash of any element but a void one"
-                " (<br/>) and keeps it open over what follows, the HTML parser closes it at"
-                f" once; refusing rather than choosing (write {instead})",
-                line=_mapped(lines, folded.count(b"\n", 0, at) + 1) or None,
-            )
-        at = folded.find(b"/>", at + 2)
-
-
-def _closed_by(folded: bytes, at: int) -> str | None:
-    """The name of the element other than a void one that the "/>" at ``at`` closes, or
-    UNTOLD where its tag is not found; None for a void element's, or a "/>" in text, in a
-    value or after an unquoted value's "/" (``<a href=https://a.b/>``). A tag found is
-    trusted once an older whole tag ends before it: else it may stand in that one's value
-    (``<td title="<b>"/>``, ``<td <br/>``), and that one decides."""
-    floor = max(0, at - MAX_TAG_BYTES)
-    start = at + 1
-    found: re.Match[bytes] | None = None
-    for _ in range(_TAG_STARTS_BACK):
-        start = folded.rfind(b"<", floor, start)
-        if start < 0:
-            break
-        tag = _START_TAG.match(folded, start, min(len(folded), start + MAX_TAG_BYTES))
+    position = 0
+    while True:
+        run = _QUIET_RUN.match(folded, position)  # always a match, maybe empty
+        position = run.end() if run else position
+        if position == len(folded):
+            return
+        tag = _START_TAG.match(folded, position)
         if tag is None:
-            continue  # no start tag here: an end tag, a comment, a "<" in text or a value
-        if found is not None and tag.end() <= found.start():
-            break  # a whole tag before the one found: that one is a tag, not in a value
-        found = tag  # the first found, or one holding it
-    else:
-        return UNTOLD
-    if start < 0 and floor:
-        return UNTOLD  # a tag may start further back than is looked
-    if found is None or found.end() != at + 2 or not found["slash"]:
-        return None  # the "/>" follows a whole tag, or stands inside one
-    name = found["name"].decode(errors="replace")
-    return None if name in VOID_TAGS else name
+            return  # an unclosed comment or tag: nothing after it is markup
+        name = tag["name"].decode(errors="replace")
+        if tag["slash"] and name not in VOID_TAGS:
+            raise MarkupError(
+                f"<{name}/>: a browser ignores the slash of any element but a void one"
+                " (<br/>) and keeps it open over what follows, the HTML parser closes it at"
+                f" once; refusing rather than choosing (write <{name}></{name}>)",
+                line=_mapped(lines, folded.count(b"\n", 0, tag.end()) + 1) or None,
+            )
+        position = tag.end()
+        if name in RAW_TEXT_TAGS:  # its text up to its end tag is no markup
+            end = re.compile(rb"</%s[\s/>]" % re.escape(tag["name"])).search(folded, position)
+            if end is None:
+                return
+            position = end.start()
 
 
 def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     """Refuse a <body> or <html> tag with an attribute that could hide the page: a browser
     applies it wherever the tag stands (``<body hidden>`` after the table hides the table).
-    One in a comment too (see _check_self_closing). Run where _PAGE_TAG_NAMES finds one."""
+    Every one the page writes, in a comment or a value too (refused rather than told apart:
+    no page needs one there). Run where _PAGE_TAG_NAMES finds one."""
     tags = list(re.finditer(rb"<(?:body|html)(?=[\s/>])", folded))
     if len(tags) > MAX_PAGE_TAGS:
         raise MarkupError(
@@ -937,8 +933,19 @@ def _set_line(element: etree._Element, line: int) -> None:
     element.set(LINE_ATTRIBUTE, str(line))
 
 
+#: What str.isspace() takes for whitespace in ASCII.
+_ASCII_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c\x1c-\x1f]*")
+_DOCUMENT_STARTS_BYTES = tuple(start.encode() for start in DOCUMENT_STARTS)
+
+
 def _head_end(encoded: bytes, folded: bytes) -> int:
     """Where a saved HTML document's <head> ends, in characters of the page (0 if none)."""
+    # Most pages start with a byte that tells at once: ASCII (no other lowers into these
+    # words) after str's ASCII whitespace, and not how a document starts.
+    spaces = _ASCII_SPACE.match(folded)  # always a match, maybe empty
+    at = spaces.end() if spaces else 0
+    if folded[at : at + 1].isascii() and not folded.startswith(_DOCUMENT_STARTS_BYTES, at):
+        return 0
     # The first 4,096 characters (16 KiB hold them) tell a saved document.
     lowered = encoded[: 4 * 4096].decode(errors="replace")[:4096].lower().lstrip()
     if not lowered.startswith(DOCUMENT_STARTS) or b"</head>" not in folded:
