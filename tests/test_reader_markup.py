@@ -564,7 +564,7 @@ def _words_looked_for() -> list[str]:
 
     return [
         *FOLDED_WORDS,
-        *(word.decode() for word in document._HIDING_WORDS),
+        *(word.pattern.decode() for word in document._HIDING_WORDS),
         *(f"&lt;{tag}" for tag in document.FILTERED_TAGS),
     ]
 

@@ -106,7 +106,11 @@ CELL_ALIGNMENTS = frozenset({"top", "middle", "bottom", "baseline"})
 #: What could spell another property (``display:n\6f ne``), or load one.
 CSS_TRICKS = ("\\", "/*", "@", "url(", "expression", "<", "&")
 #: A fast path: without these words in the folded page, or these elements, nothing hides.
-_HIDING_WORDS = (b"hidden", b"style", b"popover", b"bgcolor")
+#: Each a pattern of its own: the regex engine finds a short word in bytes in two thirds of
+#: the time bytes' own search takes (half, for "/>"), several words in one pattern in twice.
+_HIDING_WORDS = tuple(
+    re.compile(word) for word in (rb"hidden", rb"style", rb"popover", rb"bgcolor")
+)
 _DIR_FOLDED = re.compile(rb"dir\s*=")
 _HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
@@ -315,12 +319,15 @@ _QUIET_RUN = re.compile(
 )
 
 
+_SLASH_END = re.compile(rb"/>")  # see _HIDING_WORDS
+
+
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
     """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
     The page is read from its start as a browser's tokenizer reads it, so that a "/>" in a
     comment, in an attribute value or in text is told from one ending a tag (each guess from
     what stands near a "/>" was fooled by a comment or a value around it)."""
-    if folded.find(b"/>") < 0:  # most pages have none, or a few <br />: one scan
+    if _SLASH_END.search(folded) is None:  # most pages have none, or a few <br />
         return
     position = 0
     while True:
@@ -1032,8 +1039,8 @@ def remove_keeping_tail(element: etree._Element) -> None:
 def _check_hiding(root: etree._Element, lines: list[int], folded: bytes) -> None:
     """Refuse the first element that hides or embeds content, saying what hides what."""
     if not (
-        any(word in folded for word in _HIDING_WORDS)
-        or (b"dir" in folded and _DIR_FOLDED.search(folded) is not None)
+        any(word.search(folded) is not None for word in _HIDING_WORDS)
+        or _DIR_FOLDED.search(folded) is not None
         or next(root.iter(*_HIDING_TAGS), None) is not None
     ):
         return
