@@ -44,6 +44,8 @@ def _fill(unit: str, head: str = "", tail: str = "") -> bytes:
 
 
 def pages() -> dict[str, bytes]:
+    from vodspec.tools.scrape.document import MAX_TEXT_STOPS
+
     table = "# 状态码\n\n<table><tr><th>状态码</th><th>说明</th></tr>\n"
     return {
         "deep quotes": _fill("> "),
@@ -64,8 +66,10 @@ def pages() -> dict[str, bytes]:
         # As many lines, and inline marks, as the reader takes: the renderer's nodes.
         "lines": _fill("a" * 21 + "\n", "# 状态码\n\n"),
         "inline marks": _fill("*" + "a" * 10 + " ", "# 状态码\n\n"),
-        # A letter GitHub's autolinks stop at ("www."): a text node each, in the renderer.
+        # A letter GitHub's autolinks stop at ("www."): a text node each, in the renderer;
+        # refused past the cap, and as many as are read.
         "a paragraph of w": _fill("w", "# 状态码\n\n"),
+        "text stops": _fill("a", "# 状态码\n\n" + "w" * MAX_TEXT_STOPS),
         "paragraphs in a cell": _fill(
             "<p>a", table + "<tr><td>200</td><td>", "</td></tr></table>\n"
         ),

@@ -510,6 +510,13 @@ INLINE_MARKS = b"[]*_~`!\\@"
 #: What starts a link without a mark (``www.a.b``, ``https://a.b``; ``a@b.c`` has its "@").
 AUTOLINK_MARKS = (b"www.", b"://")
 _MARKS_SHOWN = " ".join([*map(chr, INLINE_MARKS), *(mark.decode() for mark in AUTOLINK_MARKS)])
+#: The other characters at which the renderer ends a text node in a paragraph (autolinks'
+#: "w" and ":", "<", "&", smart punctuation's "." and quotes): about 190 bytes each, a 2 MiB
+#: paragraph of "w" took 400 MB. Counted in HTML blocks too, where they cost nothing: the
+#: corpus's pages hold at most one in six of their bytes (a page of Huawei's near the 2 MiB
+#: cap, 350,000).
+TEXT_STOPS = b"w:<.&\"'"
+MAX_TEXT_STOPS = 600_000
 #: The reader's own attributes from their first "-": a leading literal is found at C speed.
 _READER_ATTRIBUTE_TAILS = re.compile(
     b"-(?:"
@@ -558,7 +565,7 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
-    # A page holds fewer lines, and fewer marks, than bytes: each is counted only on a page
+    # A page holds fewer lines, marks and stops than bytes: each is counted only on a page
     # longer than its cap; autolinks, a search each, only where a third of the bytes could
     # make up the rest (each takes three bytes or more).
     if len(encoded) > MAX_LINES:
@@ -568,6 +575,10 @@ def _check_source(text: str, encoded: bytes) -> None:
         if marks + len(encoded) // 3 > MAX_MARKS:
             marks += sum(map(encoded.count, AUTOLINK_MARKS))
         _check_count(marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})")
+    if len(encoded) > MAX_TEXT_STOPS:
+        stops = len(encoded) - len(encoded.translate(None, TEXT_STOPS))
+        shown = " ".join(map(chr, TEXT_STOPS))
+        _check_count(stops, MAX_TEXT_STOPS, f"characters where the renderer splits text ({shown})")
     pipes = encoded.count(b"|")
     if pipes > MAX_PIPES:
         raise MarkupError(
