@@ -1041,6 +1041,8 @@ def test_markup_the_parser_reads_otherwise_than_a_browser_is_refused(
         "<!-- <sup/> -->",  # in a comment
         '<span title="<sup/>">值</span>',  # in a value
         "<!-- a --!><br/>",
+        '<image src="x.png"/>',  # a browser makes it an <img>
+        "<basefont/>",
     ],
 )
 def test_a_slash_that_closes_nothing_differently_is_read(markup: str) -> None:
@@ -1433,6 +1435,7 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "[ " * 210_000,
         "www.a.b " * 210_000,
         "w" * 700_000,
+        "|".join("h" * 600) + "\n" + "|".join("-" * 600) + "\n" + "a\n" * 400,
         'a: "b". ' * 200_000,
     ],
     ids=[
@@ -1446,6 +1449,7 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "links",
         "w",
         "colons-and-quotes",
+        "short-rows-padded-to-a-wide-header",
     ],
 )
 def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
@@ -1453,8 +1457,24 @@ def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
     page has are refused before cmark and lxml hold every level, row or node in memory."""
     error = refusal(page("状态码", hostile))
     assert isinstance(error, MarkupError)
-    words = ("nested", "rows", "lines", "marks", "splits text")
+    words = ("nested", "rows", "lines", "marks", "splits text", "cells")
     assert any(word in str(error) for word in words), error
+
+
+def test_a_parse_that_fails_is_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # libxml2 recovers from any markup; out of memory (a page that renders to gigabytes)
+    # it raises: a refusal, not a traceback.
+    from lxml import etree
+
+    from vodspec.tools.scrape import document
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise etree.XMLSyntaxError("unknown error", 1, 1, 1)
+
+    monkeypatch.setattr(document.etree, "fromstring", failing)
+    error = refusal(status_page(row("404 Not Found", "说明。")))
+    assert isinstance(error, MarkupError)
+    assert "could not read the page" in str(error)
 
 
 def test_lines_past_65535_stay_exact_in_a_pipe_table() -> None:

@@ -52,6 +52,17 @@ def test_non_utf8_bytes(seed_text: str) -> None:
         scrape(seed_text.encode("gb18030"), file="page.md")
 
 
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("bad", [b"\xff", b"\x00", b"\xe7\x8a"])
+def test_a_byte_refused_before_the_decode_is_named_on_its_line(end: bytes, bad: bytes) -> None:
+    # Lines end at CRLF, a lone CR or LF, in the refusal as in the text (a page of lone
+    # CRs was refused "at line 1" wherever the byte stood).
+    page = end.join([b"# x", b"", b"a", b"b" + bad])
+    with pytest.raises((EncodingError, TruncatedError)) as refused:
+        scrape(page, file="page.md")
+    assert str(refused.value).startswith("page.md:4: "), refused.value
+
+
 def test_random_bytes() -> None:
     with pytest.raises(EncodingError):
         scrape(bytes(range(256)) * 4, file="page.md")

@@ -42,7 +42,7 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
         raise TooLargeError(f"input is {len(data):,} bytes; the cap is {MAX_PAGE_BYTES:,} bytes")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM
     if b"\x00" in data:  # not a text page at all (UTF-16, a binary): refuse, don't strip
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        line = _line_at(data, data.index(b"\x00"))
         # A UTF-16 byte-order mark names what the page is (Windows' "Unicode" saves it so).
         utf16 = " (it starts as UTF-16 does)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
         raise EncodingError(
@@ -52,7 +52,7 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = _line_at(data, exc.start)
         if exc.reason == "unexpected end of data":
             raise TruncatedError(
                 "the file ends in the middle of a UTF-8 character: it was cut off", line=line
@@ -88,6 +88,12 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
             stacklevel=2,
         )
     return _CONTROL.sub("", text), None
+
+
+def _line_at(data: bytes, at: int) -> int:
+    """The line byte ``at`` stands on, CRLF, a lone CR and LF each ending one (as in the text)."""
+    before = data[:at]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
 
 
 def _guess(data: bytes) -> str:

@@ -72,12 +72,12 @@ HIDING_ELEMENTS = (
 )
 #: Elements a browser shows other than as written: struck through, reversed, annotated, a bar.
 DISGUISING_ELEMENTS = ("del", "s", "strike", "bdo", "ruby", "rt", "progress", "meter")
-#: The elements without an end tag: only they close themselves (``<br/>``). A browser reads
-#: the slash of any other (``<sup/>``) as nothing, the element open over what follows, where
-#: libxml2 closes it at once.
+#: The elements without an end tag (and ``<image>``, an ``<img>`` to a browser): only they
+#: close themselves (``<br/>``). A browser reads the slash of any other (``<sup/>``) as
+#: nothing, the element open over what follows, where libxml2 closes it at once.
 VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta"}
-    | {"param", "source", "track", "wbr"}
+    | {"param", "source", "track", "wbr", "basefont", "bgsound", "image"}
 )
 #: A <body> or <html> tag's attributes a page may write (a browser gives a later such tag's
 #: attributes to the page's own, where libxml2 drops them: any other could hide the page).
@@ -565,10 +565,10 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"{what}; refusing rather than publishing what it makes of the page",
                 line=text.count("\n", 0, at) + 1,
             )
-    # A page holds fewer lines, marks and stops than bytes: each is counted only on a page
-    # longer than its cap; autolinks, a search each, only where a third of the bytes could
-    # make up the rest (each takes three bytes or more).
-    if len(encoded) > MAX_LINES:
+    # A page of n bytes holds at most n + 1 lines, n marks and n stops: each is counted only
+    # where the page could pass its cap; autolinks, a search each, only where a third of the
+    # bytes could make up the rest (each takes three bytes or more).
+    if len(encoded) + 1 > MAX_LINES:
         _check_count(encoded.count(b"\n") + 1, MAX_LINES, "lines")
     if len(encoded) > MAX_MARKS:
         marks = len(encoded) - len(encoded.translate(None, INLINE_MARKS))
@@ -585,6 +585,8 @@ def _check_source(text: str, encoded: bytes) -> None:
             f"the page has {pipes:,} '|' characters; at most {MAX_ROWS:,} table rows"
             f" ({MAX_PIPES:,} pipes) are read, far more than any documentation table has"
         )
+    if pipes:
+        _check_pipe_cells(encoded)
     if pipes <= MAX_PIPES_PER_LINE:
         return
     for number, line in enumerate(text.split("\n"), 1):
@@ -593,6 +595,41 @@ def _check_source(text: str, encoded: bytes) -> None:
                 f"a line with {line.count('|'):,} '|' characters; a table row has at most"
                 f" {MAX_PIPES_PER_LINE:,} cells here",
                 line=number,
+            )
+
+
+#: A pipe table's delimiter row (``| --- | :-: |``), holding a "|" (hyphens alone are a
+#: rule or a heading's underline), in quotes or indented in a list maybe. Possessive: a
+#: hostile line is read once.
+_DELIMITER_ROW = re.compile(
+    rb"^(?=[^\n]*\|)(?:[ \t]*+>)*+[ \t]*+\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+"
+    rb"\|?[ \t]*+$",
+    re.MULTILINE,
+)
+_BLANK_LINE = re.compile(rb"\n[ \t]*+(?:\n|\Z)")
+#: GitHub's renderer pads each row of a pipe table to its header's width: a row of one
+#: character under a header of 600 columns is 600 cells, a few hundred bytes each (a 33 KB
+#: page took 3 GB). A table read whole has about a cell per "|" (two, at most): the page's
+#: cap on pipes caps its cells.
+MAX_PIPE_CELLS = 2 * MAX_PIPES
+
+
+def _check_pipe_cells(encoded: bytes) -> None:
+    """Refuse a page whose pipe tables the renderer would fill to more cells than the cap,
+    counting as rows every line from a delimiter row to a blank one (where a table ends at
+    the latest)."""
+    cells = position = 0
+    while (row := _DELIMITER_ROW.search(encoded, position)) is not None:
+        end = _BLANK_LINE.search(encoded, row.end())
+        position = end.start() if end is not None else len(encoded)
+        columns = row[0].lstrip(b" \t>").strip().strip(b"|").count(b"|") + 1
+        cells += columns * (encoded.count(b"\n", row.end(), position) + 2)  # and the header
+        if cells > MAX_PIPE_CELLS:
+            raise MarkupError(
+                f"pipe tables that GitHub's renderer fills to more than {MAX_PIPE_CELLS:,}"
+                " cells (it pads every row, each line up to a blank one, to its header's"
+                f" width: here {columns:,} columns); far more than any documentation table has",
+                line=encoded.count(b"\n", 0, row.start()) + 1,
             )
 
 
@@ -751,7 +788,10 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
     _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
     # The mark landing inside a table shows the table was still open when the input ended.
-    root = etree.fromstring(encoded + END_MARK.encode(), parser)
+    try:
+        root = etree.fromstring(encoded + END_MARK.encode(), parser)
+    except etree.LxmlError as exc:  # libxml2 recovers from any markup: out of memory, say
+        raise MarkupError(f"the HTML parser could not read the page ({exc})") from None
     _check_parser_log(parser.error_log, lines, folded)
     if root is None:  # only a comment, a doctype…: no element at all
         return Document(None)
