@@ -70,6 +70,17 @@ def pages() -> dict[str, bytes]:
         # refused past the cap, and as many as are read.
         "a paragraph of w": _fill("w", "# 状态码\n\n"),
         "text stops": _fill("a", "# 状态码\n\n" + "w" * MAX_TEXT_STOPS),
+        # Rows GitHub's renderer pads to a wide header: as many cells as are read.
+        "padded pipe rows": _fill(
+            "a",
+            "# 状态码\n\n"
+            + "|".join("h" * 1000)
+            + "\n"
+            + "|".join("-" * 1000)
+            + "\n"
+            + "a\n" * 197
+            + "\n",
+        ),
         "paragraphs in a cell": _fill(
             "<p>a", table + "<tr><td>200</td><td>", "</td></tr></table>\n"
         ),
