@@ -298,16 +298,18 @@ RAW_TEXT_TAGS = frozenset(
 )
 _TAG_BODY = rb"(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+"
 #: A run of what HTML's tokenizer reads without a question for this check, read in C to the
-#: next start tag that ends in "/>" or opens raw text, or to what runs to the page's end (an
-#: unclosed comment or tag): text, a comment (ended as a browser ends one: "-->", "--!>", or
-#: at once by "<!-->" and "<!--->"), a doctype, processing instruction or other "<!" (to the
-#: first ">"), an end tag (its attributes read as a start tag's), any other start tag, and a
-#: "<" that starts none of them.
+#: next start tag of another than a void element that ends in "/>", or opens raw text, or to
+#: what runs to the page's end (an unclosed comment or tag): text, a comment (ended as a
+#: browser ends one: "-->", "--!>", or at once by "<!-->" and "<!--->"), a doctype,
+#: processing instruction or other "<!" (to the first ">"), an end tag (its attributes read
+#: as a start tag's), a void element's start tag, any other start tag not ending in "/>",
+#: and a "<" that starts none of them.
 _QUIET_RUN = re.compile(
     rb"(?:[^<]++"
     rb"|<!--(?:-?>|.*?--!?>)"
     rb"|<(?:!(?!--)|\?)[^>]*+>"
     rb"|</(?:[a-z][^\s/>]*+" + _TAG_BODY + rb"/?>|>|[^a-z>][^>]*+>)"
+    rb"|<(?:" + "|".join(sorted(VOID_TAGS)).encode() + rb")(?=[\s/>])" + _TAG_BODY + rb"/?>"
     rb"|<(?!(?:"
     + "|".join(sorted(RAW_TEXT_TAGS)).encode()
     + rb")[\s/>])[a-z][^\s/>]*+"
