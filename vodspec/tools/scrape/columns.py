@@ -357,12 +357,14 @@ def _refuse_second_codes(found: CodeTable, named: list[str | None], columns: _Co
         for role, key in keys.items():
             if i == key:
                 continue
-            reads = _share(columns[i], _is_status) if role == "status" else columns.code_share(i)
             after = named[i + 1 :]
             again = header[i] == header[key] or (
                 named[i] is not None and after == named[key + 1 : key + 1 + len(after)]
             )
-            if reads >= CODE_SHARE and again and _other_codes(found.table, key, i, role):
+            if not again:  # the header tells first, without a pass over the cells
+                continue
+            reads = _share(columns[i], _is_status) if role == "status" else columns.code_share(i)
+            if reads >= CODE_SHARE and _other_codes(found.table, key, i, role):
                 cell = found.table.header_cells[i]
                 raise _header_error(
                     cell,
