@@ -1436,6 +1436,8 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "www.a.b " * 210_000,
         "w" * 700_000,
         "|".join("h" * 600) + "\n" + "|".join("-" * 600) + "\n" + "a\n" * 400,
+        "[^a]" * 10_001 + "\n\n[^a]: x\n",
+        "<div" + "".join(f" a{i}" for i in range(300)) + ">x</div>\n\n" + "说明。\n\n" * 20_000,
         'a: "b". ' * 200_000,
     ],
     ids=[
@@ -1450,6 +1452,8 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "w",
         "colons-and-quotes",
         "short-rows-padded-to-a-wide-header",
+        "footnote-references",
+        "a-tag-of-many-attributes",
     ],
 )
 def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
@@ -1457,8 +1461,29 @@ def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
     page has are refused before cmark and lxml hold every level, row or node in memory."""
     error = refusal(page("状态码", hostile))
     assert isinstance(error, MarkupError)
-    words = ("nested", "rows", "lines", "marks", "splits text", "cells")
+    words = ("nested", "rows", "lines", "marks", "splits text", "cells", "attributes")
     assert any(word in str(error) for word in words), error
+
+
+def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:
+    # Each tag not found as written on its line sent the page to a search in any case that
+    # lower-cased the line again for every element (minutes for a 2 MiB line).
+    head = "<TABLE><TR><TH>状态码</TH><TH>说明</TH></TR>"
+    rows = "".join(f"<TR><TD>{code}</TD><TD>说明{code}。</TD></TR>" for code in range(200, 230))
+    data = page("状态码", head + rows + "</TABLE>")
+    line = data.decode().split("\n").index(head + rows + "</TABLE>") + 1
+    assert {r.source_line for r in read(data).records} == {line}
+
+
+def test_a_paragraph_of_character_newlines_keeps_the_table_below_on_its_lines() -> None:
+    # "&#10;" renders as a line break no source line holds: each such line is looked for
+    # in the lines after it, which are decoded once for all the looks.
+    filler = "".join(f"x{number}&#10;" for number in range(2_000))
+    data = page("状态码", filler + "\n\n" + STATUS_HEAD + row("404 Not Found", "y") + TAIL)
+    lines = data.decode().split("\n")
+    assert [r.source_line for r in read(data).records] == [
+        number for number, line in enumerate(lines, 1) if "404 Not Found" in line
+    ]
 
 
 def test_a_parse_that_fails_is_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:

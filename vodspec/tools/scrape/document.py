@@ -322,6 +322,24 @@ _QUIET_RUN = re.compile(
 
 
 _SLASH_END = re.compile(rb"/>")  # see _HIDING_WORDS
+#: libxml2 compares each attribute of a tag with all those before it: a tag of 260,000
+#: attributes took 72 s to parse, 40,000 took 1.4 s, 20,000 0.36 s. No documentation tag has
+#: 256; a page this short (its markup cut) holds no tag of more than about 33,000, a
+#: second, and is not searched (the corpus's longest is under half as long).
+MAX_ATTRIBUTES = 256
+MAX_UNCOUNTED_PAGE = 131_072
+_MANY_ATTRIBUTES = re.compile(rb"<[a-z][^\s/>]*+(?:" + _ATTRIBUTE + rb"){%d}+" % MAX_ATTRIBUTES)
+
+
+def _check_attribute_counts(folded: bytes, lines: list[int]) -> None:
+    """Refuse a start tag with more than MAX_ATTRIBUTES attributes, before the parse."""
+    found = _MANY_ATTRIBUTES.search(folded)
+    if found is not None:
+        raise MarkupError(
+            f"a start tag with more than {MAX_ATTRIBUTES} attributes; the HTML parser takes"
+            " time that grows with their square, and no documentation tag has so many",
+            line=_mapped(lines, folded.count(b"\n", 0, found.start()) + 1) or None,
+        )
 
 
 def _check_self_closing(folded: bytes, lines: list[int]) -> None:
@@ -401,6 +419,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
     leaf_lines = 0  # how many more rendered lines that leaf may take
     not_utf8 = 0  # the first rendered line that is not UTF-8, if any
     non_blank: list[int] | None = None  # see _find_line
+    decoded = _DecodedLines(source)
     index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
     while index < len(rendered):
         out = rendered[index]
@@ -442,9 +461,9 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
             if non_blank is None:  # most pages never look a line up
                 non_blank = [number for number, line in enumerate(source) if line.decode().strip()]
             wanted = text.strip()
-            found = _find_line(source, floor, wanted, non_blank)
+            found = _find_line(decoded, floor, wanted, non_blank)
             if found is None and wanted.endswith("</li>"):  # a tight list item's end, glued
-                found = _find_line(source, floor, wanted.removesuffix("</li>"), non_blank)
+                found = _find_line(decoded, floor, wanted.removesuffix("</li>"), non_blank)
             if found is not None:
                 previous, floor = found + 1, found + 1
         lines[index] = previous
@@ -479,14 +498,28 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
 _CONTAINER_MARKERS = re.compile(r"[ \t>*+\-0-9.)]*")
 
 
-def _find_line(source: list[bytes], start: int, wanted: str, non_blank: list[int]) -> int | None:
+class _DecodedLines(dict[int, str]):
+    """Source lines (by index) decoded and right-stripped, each once: a paragraph of
+    ``&#10;`` renders to lines no source line is, each looked for in the same lines after it
+    (a minute on a 2 MiB page when each look decoded them again)."""
+
+    def __init__(self, source: list[bytes]) -> None:
+        super().__init__()
+        self._source = source
+
+    def __missing__(self, index: int) -> str:
+        self[index] = line = self._source[index].decode().rstrip()
+        return line
+
+
+def _find_line(source: _DecodedLines, start: int, wanted: str, non_blank: list[int]) -> int | None:
     """The index of the first source line from ``start`` that is ``wanted`` after container
     markers, past at most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the
     indexes of the source's non-blank lines (a walk over the blank ones, at each call, took
     hours on a page of blank lines)."""
     first = bisect.bisect_left(non_blank, start)
     for index in non_blank[first : first + MAX_SKIPPED_LINES + 1]:
-        line = source[index].decode().rstrip()
+        line = source[index]
         if line.endswith(wanted) and _CONTAINER_MARKERS.fullmatch(line, 0, len(line) - len(wanted)):
             return index
     return None
@@ -519,6 +552,10 @@ _MARKS_SHOWN = " ".join([*map(chr, INLINE_MARKS), *(mark.decode() for mark in AU
 #: cap, 350,000).
 TEXT_STOPS = b"w:<.&\"'"
 MAX_TEXT_STOPS = 600_000
+#: A footnote reference (``[^a]``) renders to a link, and a link back in its note: about
+#: 5 KB each in the renderer and the tree (a page of 99,000 took 490 MB). Counted as "[^",
+#: in code too; the corpus's pages have none.
+MAX_FOOTNOTE_MARKS = 10_000
 #: The reader's own attributes from their first "-": a leading literal is found at C speed.
 _READER_ATTRIBUTE_TAILS = re.compile(
     b"-(?:"
@@ -577,6 +614,9 @@ def _check_source(text: str, encoded: bytes) -> None:
         if marks + len(encoded) // 3 > MAX_MARKS:
             marks += sum(map(encoded.count, AUTOLINK_MARKS))
         _check_count(marks, MAX_MARKS, f"Markdown marks ({_MARKS_SHOWN})")
+    if len(encoded) > 2 * MAX_FOOTNOTE_MARKS and _stands_before(encoded, b"[", b"^"):
+        footnotes = encoded.count(b"[^")
+        _check_count(footnotes, MAX_FOOTNOTE_MARKS, "footnote marks ('[^')")
     if len(encoded) > MAX_TEXT_STOPS:
         stops = len(encoded) - len(encoded.translate(None, TEXT_STOPS))
         shown = " ".join(map(chr, TEXT_STOPS))
@@ -786,6 +826,8 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             line=_line_of_word(text, "data-footnote-ref"),
         )
     _check_self_closing(folded, lines)
+    if len(folded) > MAX_UNCOUNTED_PAGE:
+        _check_attribute_counts(folded, lines)
     head_end = _head_end(encoded, folded)
     _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
@@ -915,6 +957,7 @@ def _place(
     gathered = []
     # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
+    tag_lines: _TagLines | None = None
     for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
         name = element.tag  # read once: each access builds a new string in lxml
         if name in GATHERED_TAGS:
@@ -955,13 +998,20 @@ def _place(
                 row=_row_id(element),
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0  # _mapped, without the call
-        if line and source[line - 1].find(START_TAGS[name]) >= 0:
+        if line and tag_lines is None and source[line - 1].find(START_TAGS[name]) >= 0:
             if line < MAX_PARSER_LINE - 1:  # _set_line's common case, without the call
                 setattr(element, "sourceline", line)  # noqa: B010
             else:
                 _set_line(element, line)
             continue
-        found = _nearest_tag(source, START_TAGS[name], line, MAX_TAG_LINES - 1, 0)
+        # From the first tag not found as written on, lines are searched in any case, each
+        # once a tag: a search that fails reads the whole line.
+        if tag_lines is None:
+            tag_lines = _TagLines(source)
+        if line and tag_lines[line, START_TAGS[name]]:
+            _set_line(element, line)
+            continue
+        found = _nearest_tag(tag_lines, START_TAGS[name], line, MAX_TAG_LINES - 1, 0)
         if found is None:
             raise MarkupError(
                 f"cannot tell which source line holds a <{name}> (rendered line"
@@ -973,13 +1023,32 @@ def _place(
     return at_home, gathered
 
 
-def _nearest_tag(source: list[bytes], tag: bytes, line: int, above: int, below: int) -> int | None:
+class _TagLines(dict[tuple[int, bytes], bool]):
+    """Whether a source line (1-based) holds a tag, in any case: each line lower-cased and
+    searched once a tag (a page of upper-case tags on one long line lower-cased it for every
+    element, minutes on a 2 MiB page)."""
+
+    def __init__(self, source: list[bytes]) -> None:
+        super().__init__()
+        self.source = source
+        self._lowered: dict[int, bytes] = {}
+
+    def __missing__(self, key: tuple[int, bytes]) -> bool:
+        number, tag = key
+        lowered = self._lowered.get(number)
+        if lowered is None:
+            lowered = self._lowered[number] = self.source[number - 1].lower()
+        self[key] = held = lowered.find(tag) >= 0
+        return held
+
+
+def _nearest_tag(lines: _TagLines, tag: bytes, line: int, above: int, below: int) -> int | None:
     """The source line from ``above`` lines above ``line`` to ``below`` lines below it that
     holds ``tag``, the nearest to ``line``."""
     holding = [
         number
-        for number in range(max(line - above, 1), min(line + below, len(source)) + 1)
-        if source[number - 1].lower().find(tag) >= 0
+        for number in range(max(line - above, 1), min(line + below, len(lines.source)) + 1)
+        if lines[number, tag]
     ]
     return min(holding, key=lambda number: abs(number - line), default=None)
 
@@ -1056,7 +1125,7 @@ def _check_unfiltered(root: etree._Element, lines: list[int], source: list[bytes
         f"a <{found.tag}> element written so that GitHub's tag filter lets it through: a"
         " browser runs or hides it, or shows its markup as text; refusing rather than"
         " choosing what the page shows",
-        line=_nearest_tag(source, tag, mapped, MAX_TAG_LINES, MAX_TAG_LINES) or mapped,
+        line=_nearest_tag(_TagLines(source), tag, mapped, MAX_TAG_LINES, MAX_TAG_LINES) or mapped,
     )
 
 
