@@ -958,8 +958,22 @@ def _place(
     # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
     tag_lines: _TagLines | None = None
+    fast = not marked  # no Markdown table: a raw HTML cell's line is its mapped line
+    counted = min(len(lines), MAX_PARSER_LINE)  # past it, the slow path refuses the page
     for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
         name = element.tag  # read once: each access builds a new string in lxml
+        if fast and (name == "td" or name == "th") and tag_lines is None:
+            # Most elements: a cell right in the last row met, its tag on its mapped line.
+            at: int = getattr(element, "sourceline", None) or 0  # lxml's stubs leave it untyped
+            line = lines[at] if 0 < at < counted else 0
+            if (
+                line
+                and line < MAX_PARSER_LINE - 1
+                and element.getparent() is row
+                and source[line - 1].find(START_TAGS[name]) >= 0
+            ):
+                setattr(element, "sourceline", line)  # noqa: B010
+                continue
         if name in GATHERED_TAGS:
             gathered.append(element)
             if name != "table" and name not in PART_HOMES:
