@@ -1437,6 +1437,9 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "w" * 700_000,
         "|".join("h" * 600) + "\n" + "|".join("-" * 600) + "\n" + "a\n" * 400,
         "[^a]" * 10_001 + "\n\n[^a]: x\n",
+        # a heading ends a pipe table and the next starts at once, no blank line between
+        "| a |\n|-|\n| x |\n"
+        + ("# h\n" + "|".join("h" * 600) + "\n" + "|".join("-" * 600) + "\n" + "x\n" * 200) * 3,
         "<div" + "".join(f" a{i}" for i in range(300)) + ">x</div>\n\n" + "说明。\n\n" * 20_000,
         'a: "b". ' * 200_000,
     ],
@@ -1453,6 +1456,7 @@ def test_a_line_that_only_ends_like_a_row_gives_it_no_line(prefix: str) -> None:
         "colons-and-quotes",
         "short-rows-padded-to-a-wide-header",
         "footnote-references",
+        "wide-pipe-tables-after-headings",
         "a-tag-of-many-attributes",
     ],
 )
@@ -1463,6 +1467,16 @@ def test_hostile_pages_are_refused_before_the_render(hostile: str) -> None:
     assert isinstance(error, MarkupError)
     words = ("nested", "rows", "lines", "marks", "splits text", "cells", "attributes")
     assert any(word in str(error) for word in words), error
+
+
+def test_attributes_in_a_comment_of_a_long_page_are_no_tags() -> None:
+    # A long page is read tag by tag for tags of many attributes: a comment's words are none.
+    note = "<!-- TODO: <em " + " ".join(f"word{n}" for n in range(300)) + " -->"
+    data = page(
+        "状态码", note, STATUS_HEAD + row("404 Not Found", "y") + TAIL, "说明。\n\n" * 12_000
+    )
+    assert len(data) > 131_072
+    assert [r.code for r in read(data).records] == [404]
 
 
 def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:

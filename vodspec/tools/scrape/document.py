@@ -296,58 +296,51 @@ RAW_TEXT_TAGS = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
     | {"noscript", "plaintext"}
 )
+#: libxml2 compares each attribute of a tag with all those before it: a tag of 260,000
+#: attributes took 72 s to parse, 40,000 took 1.4 s, 20,000 0.36 s. No documentation tag has
+#: 256; a page this short (its markup cut) holds no tag of more than about 33,000, a
+#: second, and is not read for them (the corpus's longest is under half as long).
+MAX_ATTRIBUTES = 256
+MAX_UNCOUNTED_PAGE = 131_072
 _TAG_BODY = rb"(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+"
-#: A run of what HTML's tokenizer reads without a question for this check, read in C to the
-#: next start tag of another than a void element that ends in "/>", or opens raw text, or to
-#: what runs to the page's end (an unclosed comment or tag): text, a comment (ended as a
-#: browser ends one: "-->", "--!>", or at once by "<!-->" and "<!--->"), a doctype,
-#: processing instruction or other "<!" (to the first ">"), an end tag (its attributes read
-#: as a start tag's), a void element's start tag, any other start tag not ending in "/>",
-#: and a "<" that starts none of them.
+#: A start tag's attributes, up to MAX_ATTRIBUTES: a tag with more is no quiet one.
+_QUIET_TAG_BODY = rb"(?:" + _ATTRIBUTE + rb"){0,%d}+(?:\s++|/(?!>))*+" % MAX_ATTRIBUTES
+#: A run of what HTML's tokenizer reads without a question for _check_start_tags, read in C
+#: to the next start tag of another than a void element that ends in "/>", or opens raw
+#: text, or has more than MAX_ATTRIBUTES attributes, or to what runs to the page's end (an
+#: unclosed comment or tag): text, a comment (ended as a browser ends one: "-->", "--!>",
+#: or at once by "<!-->" and "<!--->"), a doctype, processing instruction or other "<!" (to
+#: the first ">"), an end tag (its attributes read as a start tag's), a void element's start
+#: tag, any other start tag not ending in "/>", and a "<" that starts none of them.
 _QUIET_RUN = re.compile(
     rb"(?:[^<]++"
     rb"|<!--(?:-?>|.*?--!?>)"
     rb"|<(?:!(?!--)|\?)[^>]*+>"
     rb"|</(?:[a-z][^\s/>]*+" + _TAG_BODY + rb"/?>|>|[^a-z>][^>]*+>)"
-    rb"|<(?:" + "|".join(sorted(VOID_TAGS)).encode() + rb")(?=[\s/>])" + _TAG_BODY + rb"/?>"
+    rb"|<(?:" + "|".join(sorted(VOID_TAGS)).encode() + rb")(?=[\s/>])" + _QUIET_TAG_BODY + rb"/?>"
     rb"|<(?!(?:"
     + "|".join(sorted(RAW_TEXT_TAGS)).encode()
     + rb")[\s/>])[a-z][^\s/>]*+"
-    + _TAG_BODY
+    + _QUIET_TAG_BODY
     + rb">"
     rb"|<(?![a-z!?/])"
     rb")*+",
     re.DOTALL,
 )
-
-
+_MANY_ATTRIBUTES = re.compile(
+    rb"<[a-z][^\s/>]*+(?:" + _ATTRIBUTE + rb"){%d}" % (MAX_ATTRIBUTES + 1)
+)
 _SLASH_END = re.compile(rb"/>")  # see _HIDING_WORDS
-#: libxml2 compares each attribute of a tag with all those before it: a tag of 260,000
-#: attributes took 72 s to parse, 40,000 took 1.4 s, 20,000 0.36 s. No documentation tag has
-#: 256; a page this short (its markup cut) holds no tag of more than about 33,000, a
-#: second, and is not searched (the corpus's longest is under half as long).
-MAX_ATTRIBUTES = 256
-MAX_UNCOUNTED_PAGE = 131_072
-_MANY_ATTRIBUTES = re.compile(rb"<[a-z][^\s/>]*+(?:" + _ATTRIBUTE + rb"){%d}+" % MAX_ATTRIBUTES)
 
 
-def _check_attribute_counts(folded: bytes, lines: list[int]) -> None:
-    """Refuse a start tag with more than MAX_ATTRIBUTES attributes, before the parse."""
-    found = _MANY_ATTRIBUTES.search(folded)
-    if found is not None:
-        raise MarkupError(
-            f"a start tag with more than {MAX_ATTRIBUTES} attributes; the HTML parser takes"
-            " time that grows with their square, and no documentation tag has so many",
-            line=_mapped(lines, folded.count(b"\n", 0, found.start()) + 1) or None,
-        )
-
-
-def _check_self_closing(folded: bytes, lines: list[int]) -> None:
-    """Refuse ``<sup/>``, ``<td/>``: the parser closes the element, a browser keeps it open.
-    The page is read from its start as a browser's tokenizer reads it, so that a "/>" in a
-    comment, in an attribute value or in text is told from one ending a tag (each guess from
-    what stands near a "/>" was fooled by a comment or a value around it)."""
-    if _SLASH_END.search(folded) is None:  # most pages have none, or a few <br />
+def _check_start_tags(folded: bytes, lines: list[int]) -> None:
+    """Refuse ``<sup/>``, ``<td/>`` (the parser closes the element, a browser keeps it open)
+    and, on a page longer than MAX_UNCOUNTED_PAGE, a start tag of more than MAX_ATTRIBUTES
+    attributes. The page is read from its start as a browser's tokenizer reads it, so that
+    a "/>" or attributes in a comment, in an attribute value or in text are told from a
+    tag's (each guess from what stands near a "/>" was fooled by a comment or a value)."""
+    counted = len(folded) > MAX_UNCOUNTED_PAGE
+    if not counted and _SLASH_END.search(folded) is None:  # most pages: no "/>", or <br />
         return
     position = 0
     while True:
@@ -358,6 +351,13 @@ def _check_self_closing(folded: bytes, lines: list[int]) -> None:
         tag = _START_TAG.match(folded, position)
         if tag is None:
             return  # an unclosed comment or tag: nothing after it is markup
+        if counted and _MANY_ATTRIBUTES.match(folded, position) is not None:
+            raise MarkupError(
+                f"a start tag with more than {MAX_ATTRIBUTES} attributes; the HTML parser"
+                " takes time that grows with their square, and no documentation tag has so"
+                " many",
+                line=_mapped(lines, folded.count(b"\n", 0, position) + 1) or None,
+            )
         name = tag["name"].decode(errors="replace")
         if tag["slash"] and name not in VOID_TAGS:
             raise MarkupError(
@@ -658,14 +658,17 @@ MAX_PIPE_CELLS = 2 * MAX_PIPES
 
 def _check_pipe_cells(encoded: bytes) -> None:
     """Refuse a page whose pipe tables the renderer would fill to more cells than the cap,
-    counting as rows every line from a delimiter row to a blank one (where a table ends at
-    the latest)."""
-    cells = position = 0
-    while (row := _DELIMITER_ROW.search(encoded, position)) is not None:
-        end = _BLANK_LINE.search(encoded, row.end())
-        position = end.start() if end is not None else len(encoded)
+    counting as a table's rows every line from its delimiter row to a blank one or to the
+    next table's delimiter row (a heading can end a table and another start at once)."""
+    cells = 0
+    row = _DELIMITER_ROW.search(encoded)
+    while row is not None:
+        following = _DELIMITER_ROW.search(encoded, row.end())
+        end = following.start() if following is not None else len(encoded)
+        blank = _BLANK_LINE.search(encoded, row.end(), end)
+        end = blank.start() if blank is not None else end
         columns = row[0].lstrip(b" \t>").strip().strip(b"|").count(b"|") + 1
-        cells += columns * (encoded.count(b"\n", row.end(), position) + 2)  # and the header
+        cells += columns * (encoded.count(b"\n", row.end(), end) + 2)  # and the header
         if cells > MAX_PIPE_CELLS:
             raise MarkupError(
                 f"pipe tables that GitHub's renderer fills to more than {MAX_PIPE_CELLS:,}"
@@ -673,6 +676,7 @@ def _check_pipe_cells(encoded: bytes) -> None:
                 f" width: here {columns:,} columns); far more than any documentation table has",
                 line=encoded.count(b"\n", 0, row.start()) + 1,
             )
+        row = following
 
 
 #: What opens a footnote reference for cmark-gfm, the ``^`` escaped or not.
@@ -825,9 +829,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             " references (dropped from codes and phrases); refusing rather than trusting it",
             line=_line_of_word(text, "data-footnote-ref"),
         )
-    _check_self_closing(folded, lines)
-    if len(folded) > MAX_UNCOUNTED_PAGE:
-        _check_attribute_counts(folded, lines)
+    _check_start_tags(folded, lines)
     head_end = _head_end(encoded, folded)
     _check_filtered(text, encoded, folded, lines, head_end)
     parser = html_parser()
@@ -957,7 +959,10 @@ def _place(
     gathered = []
     # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
-    tag_lines: _TagLines | None = None
+    # Tags are searched as written until one is not found so; on a page with a long line
+    # (a search reads up to its tag: each element of such a line read it again) each line
+    # is searched once a tag from the start.
+    tag_lines = _TagLines(source) if max(map(len, source)) > MAX_SEARCHED_LINE else None
     fast = not marked  # no Markdown table: a raw HTML cell's line is its mapped line
     counted = min(len(lines), MAX_PARSER_LINE)  # past it, the slow path refuses the page
     for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
@@ -1019,7 +1024,8 @@ def _place(
                 _set_line(element, line)
             continue
         # From the first tag not found as written on, lines are searched in any case, each
-        # once a tag: a search that fails reads the whole line.
+        # once a tag: a search that fails reads the whole line (upper-case tags on one long
+        # line took minutes).
         if tag_lines is None:
             tag_lines = _TagLines(source)
         if line and tag_lines[line, START_TAGS[name]]:
@@ -1035,6 +1041,10 @@ def _place(
             )
         _set_line(element, found)
     return at_home, gathered
+
+
+#: The corpus's longest line is under 600 bytes.
+MAX_SEARCHED_LINE = 8_192
 
 
 class _TagLines(dict[tuple[int, bytes], bool]):
