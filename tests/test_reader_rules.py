@@ -1479,6 +1479,22 @@ def test_attributes_in_a_comment_of_a_long_page_are_no_tags() -> None:
     assert [r.code for r in read(data).records] == [404]
 
 
+@pytest.mark.parametrize("lead", ["Codes:&#10;200&#10;OK&#10;and others.", "# 说明&#10;OK"])
+def test_line_breaks_written_as_characters_keep_a_table_below_on_its_lines(lead: str) -> None:
+    # A paragraph's or a heading's "&#10;" renders as a line no source line holds: looked
+    # for, "OK" was found in the table below, whose rows then took a later row's line.
+    table = (
+        "<table>\n<tr><th>状态码</th><th>说明</th></tr>\n"
+        "<tr><td>\n200\n</td><td>\nOK\n</td></tr>\n"
+        "<tr><td>\n404\n</td><td>\nNot Found\n</td></tr>\n</table>"
+    )
+    data = page("状态码", lead, table)
+    lines = data.decode().split("\n")
+    assert [r.source_line for r in read(data).records] == [
+        number for number, line in enumerate(lines, 1) if line == "<tr><td>"
+    ]
+
+
 def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:
     # Each tag not found as written on its line sent the page to a search in any case that
     # lower-cased the line again for every element (minutes for a 2 MiB line).

@@ -137,6 +137,11 @@ LEAF_ENDS = {
     b"hr": b"",
     b"table": b"</table>",
 }
+#: Leaves whose rendered lines may outnumber their source lines, each of them their own to
+#: the end tag cmark closes them with at a line's end: a table's rows, and a paragraph's or
+#: a heading's line breaks written as characters (``&#10;``), which no source line holds
+#: and which, looked for, were found in a table below, taking its lines.
+_LEAVES_TO_THEIR_END = frozenset({b"table", b"p", *(heading.encode() for heading in HEADINGS)})
 RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
 #: Non-blank lines (link definitions…) that may stand between a block and raw HTML after it.
 MAX_SKIPPED_LINES = 64
@@ -445,7 +450,7 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
             if placed[1] in LEAF_ENDS:
                 floor = max(floor, last)
                 leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
-                if placed[1] == b"table":  # more lines than it spans, to its end tag
+                if placed[1] in _LEAVES_TO_THEIR_END:  # more lines than it spans, to its end
                     leaf_lines = len(rendered)
                 if not leaf_end or out.endswith(leaf_end):
                     leaf_end = b""
