@@ -1495,6 +1495,26 @@ def test_line_breaks_written_as_characters_keep_a_table_below_on_its_lines(lead:
     ]
 
 
+@pytest.mark.parametrize(
+    "heading", ["Status codes\n------------", "状态码\n===", "> 状态码\n> ---"]
+)
+def test_a_table_right_under_a_setext_heading_keeps_its_lines(heading: str) -> None:
+    # cmark ends a setext heading on the line after its underline where a block follows at
+    # once: the <table> line was taken for the heading's, and the rows took the lines of a
+    # second table below.
+    first = (
+        "<table>\n<tr><th>状态码</th><th>说明</th></tr>\n<tr><td>200</td><td>x</td></tr>\n</table>"
+    )
+    second = first.replace("200", "404")
+    quoted = heading.startswith(">")
+    body = "\n".join("> " + line for line in first.split("\n")) if quoted else first
+    data = f"{heading}\n{body}\n\nMore codes\n\n{second}\n".encode()
+    lines = data.decode().split("\n")
+    assert [r.source_line for r in read(data).records] == [
+        number for number, line in enumerate(lines, 1) if "<tr><td>" in line
+    ]
+
+
 def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:
     # Each tag not found as written on its line sent the page to a search in any case that
     # lower-cased the line again for every element (minutes for a 2 MiB line).

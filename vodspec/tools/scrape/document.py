@@ -143,6 +143,9 @@ LEAF_ENDS = {
 #: and which, looked for, were found in a table below, taking its lines.
 _LEAVES_TO_THEIR_END = frozenset({b"table", b"p", *(heading.encode() for heading in HEADINGS)})
 RENDERER_LINES = frozenset({"</ul>", "</ol>", "</li>", "</blockquote>"})
+#: The headings a setext underline makes, and the underline (in quotes or a list maybe).
+_SETEXT_LEVELS = (b"h1", b"h2")
+_SETEXT_UNDERLINE = re.compile(rb"[ \t>]*(?:=+|-+)[ \t]*")
 #: Non-blank lines (link definitions…) that may stand between a block and raw HTML after it.
 MAX_SKIPPED_LINES = 64
 #: How far above its parsed line (where it ends) a start tag may begin, or be looked for.
@@ -445,6 +448,14 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
         placed = _PLACED.match(out) if out.find(_SOURCEPOS_BYTES, 0, 24) >= 0 else None
         if placed is not None and placed[2] != b"0":  # cmark writes 0:0 for a block it emptied
             first, last = int(placed[2]), int(placed[3])
+            # cmark ends a setext heading on the line after its underline where a block
+            # follows at once (``<table>`` right under ``-----``): that line is not its.
+            if (
+                placed[1] in _SETEXT_LEVELS
+                and first < last <= len(source)
+                and not _SETEXT_UNDERLINE.fullmatch(source[last - 1])
+            ):
+                last -= 1
             previous = first
             lines[index] = first
             if placed[1] in LEAF_ENDS:
