@@ -1515,6 +1515,26 @@ def test_a_table_right_under_a_setext_heading_keeps_its_lines(heading: str) -> N
     ]
 
 
+def test_a_row_tag_written_over_two_lines_is_placed_or_refused() -> None:
+    # libxml2 gives a start tag the line it ends on: alone there, the row is found on the
+    # line above; beside another row's <tr> on that line, the line would start fewer rows
+    # than it is given, and the page is refused rather than publish a wrong line.
+    head = "<table>\n<tr><th>状态码</th><th>说明</th></tr>\n"
+    alone = (
+        head + '<tr><td>200</td><td>x</td></tr><tr\n id="r2"><td>404</td><td>y</td></tr>\n</table>'
+    )
+    data = page("状态码", alone)
+    lines = data.decode().split("\n")
+    assert [r.source_line for r in read(data).records] == [
+        number for number, line in enumerate(lines, 1) if "<td>200</td>" in line
+    ] * 2
+    beside = alone.replace(
+        "</tr>\n</table>", '</tr><tr id="r3"><td>500</td><td>z</td></tr>\n</table>'
+    )
+    error = refusal(page("状态码", beside))
+    assert "2 table rows would be given line" in str(error)
+
+
 def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:
     # Each tag not found as written on its line sent the page to a search in any case that
     # lower-cased the line again for every element (minutes for a 2 MiB line).

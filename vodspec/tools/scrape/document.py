@@ -979,6 +979,7 @@ def _place(
     # (a search reads up to its tag: each element of such a line read it again) each line
     # is searched once a tag from the start.
     tag_lines = _TagLines(source) if max(map(len, source)) > MAX_SEARCHED_LINE else None
+    rows_on: dict[int, int] = {}  # raw HTML rows given each line (see _check_rows_on_lines)
     fast = not marked  # no Markdown table: a raw HTML cell's line is its mapped line
     counted = min(len(lines), MAX_PARSER_LINE)  # past it, the slow path refuses the page
     for element in root.iter("table", *PART_HOMES, *GATHERED_TAGS):
@@ -1009,8 +1010,15 @@ def _place(
         if name != "table":
             if parent_tag not in PART_HOMES[name]:
                 at_home = False
-        elif parent_tag not in CELL_TAGS and _in_structure(element):  # see _check_homes
-            at_home = False
+        else:
+            if parent_tag not in CELL_TAGS and _in_structure(element):  # see _check_homes
+                at_home = False
+            if any(part.get("data-footnotes") is not None for part in element.iterancestors()):
+                raise MarkupError(
+                    "a table in a footnote: it is shown with the footnotes at the page's end,"
+                    " away from where it is written, and its source line cannot be told;"
+                    " refused",
+                )
         if name == "tr":
             row = element
         if name not in TABLE_PARTS:
@@ -1033,30 +1041,48 @@ def _place(
                 row=_row_id(element),
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0  # _mapped, without the call
-        if line and tag_lines is None and source[line - 1].find(START_TAGS[name]) >= 0:
-            if line < MAX_PARSER_LINE - 1:  # _set_line's common case, without the call
-                setattr(element, "sourceline", line)  # noqa: B010
-            else:
-                _set_line(element, line)
-            continue
-        # From the first tag not found as written on, lines are searched in any case, each
-        # once a tag: a search that fails reads the whole line (upper-case tags on one long
-        # line took minutes).
-        if tag_lines is None:
-            tag_lines = _TagLines(source)
-        if line and tag_lines[line, START_TAGS[name]]:
+        if not (line and tag_lines is None and source[line - 1].find(START_TAGS[name]) >= 0):
+            # From the first tag not found as written on, lines are searched in any case,
+            # each once a tag: a search that fails reads the whole line (upper-case tags on
+            # one long line took minutes).
+            if tag_lines is None:
+                tag_lines = _TagLines(source)
+            if not (line and tag_lines[line, START_TAGS[name]]):
+                found = _nearest_tag(tag_lines, START_TAGS[name], line, MAX_TAG_LINES - 1, 0)
+                if found is None:
+                    raise MarkupError(
+                        f"cannot tell which source line holds a <{name}> (rendered line"
+                        f" {rendered}); refusing rather than publishing a wrong line",
+                        line=line or None,
+                        row=_row_id(element),
+                    )
+                line = found
+        if line < MAX_PARSER_LINE - 1:  # _set_line's common case, without the call
+            setattr(element, "sourceline", line)  # noqa: B010
+        else:
             _set_line(element, line)
-            continue
-        found = _nearest_tag(tag_lines, START_TAGS[name], line, MAX_TAG_LINES - 1, 0)
-        if found is None:
-            raise MarkupError(
-                f"cannot tell which source line holds a <{name}> (rendered line"
-                f" {rendered}); refusing rather than publishing a wrong line",
-                line=line or None,
-                row=_row_id(element),
-            )
-        _set_line(element, found)
+        if name == "tr":
+            rows_on[line] = rows_on.get(line, 0) + 1
+    _check_rows_on_lines(rows_on, source)
     return at_home, gathered
+
+
+#: A row's start tag, its name ending the line or followed by what ends a tag name.
+_ROW_START = re.compile(rb"<tr(?![^\s/>])", re.IGNORECASE)
+
+
+def _check_rows_on_lines(rows_on: dict[int, int], source: list[bytes]) -> None:
+    """Refuse a line given more rows than it starts: libxml2 gives a start tag the line it
+    ends on, so a ``<tr`` written over two lines, with another row's ``<tr`` on its second
+    line, took that line, and its row a wrong one."""
+    for line, rows in rows_on.items():
+        if rows > 1 and len(_ROW_START.findall(source[line - 1])) < rows:
+            raise MarkupError(
+                f"{rows} table rows would be given line {line}, which starts fewer: a <tr>"
+                " start tag written over two lines is given the line it ends on; refusing"
+                " rather than publishing a wrong line (write each <tr ...> on one line)",
+                line=line,
+            )
 
 
 #: The corpus's longest line is under 600 bytes.

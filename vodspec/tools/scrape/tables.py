@@ -102,13 +102,7 @@ def html_tables(document: Document) -> list[Table]:
             not_simple.update(cells)
             if element.tag == "table":
                 _check_nested(element)
-        elif element.tag == "table":
-            if any(part.get("data-footnotes") is not None for part in element.iterancestors()):
-                raise MarkupError(
-                    "a table in a footnote: it is shown with the footnotes at the page's end,"
-                    " away from where it is written, and its source line cannot be told;"
-                    " refused",
-                )
+        elif element.tag == "table":  # one in a footnote is refused by document._place
             outer.append(element)
     # Where every part is at home, a nested table's own element marks its cell already.
     if not document.parts_at_home:
