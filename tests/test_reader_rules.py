@@ -1535,14 +1535,22 @@ def test_a_row_tag_written_over_two_lines_is_placed_or_refused() -> None:
     assert "2 table rows would be given line" in str(error)
 
 
-def test_upper_case_table_tags_on_one_long_line_are_placed() -> None:
+@pytest.mark.parametrize("last", ["", "<tr><td>599</td><td>末行。</td></tr>"])
+@pytest.mark.parametrize("count", [30, 300])  # a line under 8 KiB, and one over
+def test_upper_case_table_tags_on_one_long_line_are_placed(count: int, last: str) -> None:
     # Each tag not found as written on its line sent the page to a search in any case that
-    # lower-cased the line again for every element (minutes for a 2 MiB line).
+    # lower-cased the line again for every element (minutes for a 2 MiB line); a lower-case
+    # tag at the line's end made each element's search read the line to it (176 s).
     head = "<TABLE><TR><TH>状态码</TH><TH>说明</TH></TR>"
-    rows = "".join(f"<TR><TD>{code}</TD><TD>说明{code}。</TD></TR>" for code in range(200, 230))
-    data = page("状态码", head + rows + "</TABLE>")
-    line = data.decode().split("\n").index(head + rows + "</TABLE>") + 1
-    assert {r.source_line for r in read(data).records} == {line}
+    rows = "".join(
+        f"<TR><TD>{code}</TD><TD>说明{code}。</TD></TR>" for code in range(200, 200 + count)
+    )
+    table = head + rows + last + "</TABLE>"
+    data = page("状态码", table)
+    line = data.decode().split("\n").index(table) + 1
+    records = read(data).records
+    assert len(records) == count + bool(last)
+    assert {r.source_line for r in records} == {line}
 
 
 def test_a_paragraph_of_character_newlines_keeps_the_table_below_on_its_lines() -> None:

@@ -248,7 +248,9 @@ _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
 #: The tags written in a saved page, not in a Markdown one: a page without them is spared
 #: the checks of what follows </body> and </html> and of <body>'s attributes.
-_PAGE_TAG_NAMES = re.compile(rb"</?(?:body|html)\b")
+_PAGE_TAGS = rb"(?:body|html)"
+_PAGE_TAG_NAMES = re.compile(rb"</?" + _PAGE_TAGS + rb"\b")
+_PAGE_TAG_STARTS = re.compile(rb"<" + _PAGE_TAGS + rb"(?=[\s/>])")
 #: What may follow ``</body>``: libxml2 closes every element there (a table, a cell), a
 #: browser ignores it.
 _BODY_END = re.compile(rb"</body[^>]*>(?:\s|</html[^>]*>)*")
@@ -290,10 +292,10 @@ _ATTRIBUTE = (
     rb"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|(?!["'])[^\s>]*+)|(?!\s*+=))"""
 )
 _ATTRIBUTE_AT = re.compile(_ATTRIBUTE)
+#: A tag's attributes and the spaces and stray slashes after them, to its "/>" or ">".
+_TAG_BODY = rb"(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+"
 #: A start tag: its name, its attributes, and the "/" of a "/>".
-_START_TAG = re.compile(
-    rb"<(?P<name>[a-z][^\s/>]*+)(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+(?P<slash>/?)>"
-)
+_START_TAG = re.compile(rb"<(?P<name>[a-z][^\s/>]*+)" + _TAG_BODY + rb"(?P<slash>/?)>")
 #: How far a <body> or <html> tag is read for its attributes: no documentation tag is longer.
 MAX_TAG_BYTES = 16_384
 #: More <body> and <html> tags than a page has (each is read to its end, up to 16 KiB).
@@ -310,7 +312,6 @@ RAW_TEXT_TAGS = frozenset(
 #: second, and is not read for them (the corpus's longest is under half as long).
 MAX_ATTRIBUTES = 256
 MAX_UNCOUNTED_PAGE = 131_072
-_TAG_BODY = rb"(?:" + _ATTRIBUTE + rb")*+(?:\s++|/(?!>))*+"
 #: A start tag's attributes, up to MAX_ATTRIBUTES: a tag with more is no quiet one.
 _QUIET_TAG_BODY = rb"(?:" + _ATTRIBUTE + rb"){0,%d}+(?:\s++|/(?!>))*+" % MAX_ATTRIBUTES
 #: A run of what HTML's tokenizer reads without a question for _check_start_tags, read in C
@@ -387,7 +388,7 @@ def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     applies it wherever the tag stands (``<body hidden>`` after the table hides the table).
     Every one the page writes, in a comment or a value too (refused rather than told apart:
     no page needs one there). Run where _PAGE_TAG_NAMES finds one."""
-    tags = list(re.finditer(rb"<(?:body|html)(?=[\s/>])", folded))
+    tags = list(_PAGE_TAG_STARTS.finditer(folded))
     if len(tags) > MAX_PAGE_TAGS:
         raise MarkupError(
             f"the page has {len(tags):,} <body> and <html> tags; a saved page has one each"
@@ -595,7 +596,9 @@ def _check_count(count: int, limit: int, what: str) -> None:
 
 def _check_source(text: str, encoded: bytes) -> None:
     """Refuse, before the render builds it all in memory, a page that forges the reader's
-    attributes, nests too deep, or has more pipe-table cells than any documentation table."""
+    attributes, nests too deep, loses text in the renderer, or holds more of what the
+    renderer builds a node for (lines, marks, text stops, footnote marks, pipe-table cells)
+    than any documentation page."""
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
         folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
