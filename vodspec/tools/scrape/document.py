@@ -819,15 +819,14 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             markdown = text.encode()
         except UnicodeEncodeError as exc:
             raise MarkupError(NOT_UTF8, line=text.count("\n", 0, exc.start) + 1) from None
-    _check_source(text, markdown)
-    encoded = render_html(markdown)
+    markdown, encoded, cut = _rendered(text, markdown)
     # Compared as bytes, undecoded: line_map checks the rendered lines it decodes.
     source = markdown.split(b"\n")
     lines = line_map(source, encoded.split(b"\n"))
     if encoded.isspace() or not encoded:
         return Document(None)
-    # Markup nothing reads, cut first: the checks scan, and the parse builds, half as much.
-    encoded = _without_unread(encoded)
+    if not cut:  # mapped whole, as the source was read: cut now
+        encoded = _without_unread(encoded)
     # Where the checks find words in any case: on a Chinese page several times faster than
     # str.lower(), the same words (tests/test_reader_markup.py checks); positions in bytes.
     folded = encoded.lower()
@@ -910,11 +909,43 @@ _UNREAD_CELL_ATTRIBUTES = re.compile(
 _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
 
 
+#: What the cut leaves of its markup where the renderer shows it as text (in code, a title,
+#: after a backslash), escaped.
+_CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
+
+
+def _rendered(text: str, markdown: bytes) -> tuple[bytes, bytes, bool]:
+    """The source the renderer read (checked first), its HTML, and whether the markup
+    nothing reads (see _without_unread) was cut from both: in the source, where that is the
+    same cut, the render, the checks and the line map take half the bytes.
+
+    Raw HTML is rendered byte for byte (a pipe table reads ``\\|`` as ``|`` in an id and its
+    anchors' names alike); anywhere else the renderer shows the markup as text, escaped,
+    and the cut would show: found so in the HTML, or where a single-quoted value could
+    hold it (see _without_unread), the page is rendered again whole and cut rendered. A
+    link label is compared with its definition's (``]:``) as written, the markup and all,
+    in any case: a page with a definition is cut rendered.
+    """
+    if not _stands_before(markdown, b"]", b":"):
+        cut = _without_unread(markdown)
+        if len(cut) < len(markdown):
+            _check_source(cut.decode(), cut)
+            encoded = render_html(cut)
+            if _CUT_SHOWN.search(encoded) is None and not _single_quoted_lt(encoded):
+                return cut, encoded, True
+    _check_source(text, markdown)
+    return markdown, render_html(markdown), False
+
+
+def _single_quoted_lt(html: bytes) -> bool:
+    # Most pages have no "'" at all, found at memchr's speed.
+    return b"'" in html and _SINGLE_QUOTED_LT.search(html) is not None
+
+
 def _without_unread(html: bytes) -> bytes:
     """The rendered page less the empty anchors and unread cell attributes of Huawei's
     markup: the same tree to every reader but for them, and the same lines."""
-    # Most pages have no "'" at all, found at memchr's speed.
-    if b"'" in html and _SINGLE_QUOTED_LT.search(html) is not None:
+    if _single_quoted_lt(html):
         return html
     # split() gives the text between matches and the groups: faster than sub() with a function.
     parts = _EMPTY_ANCHORS.split(html)
