@@ -135,7 +135,7 @@ def _check_nested(table: etree._Element) -> None:
                 " moves text outside its cells before it, draws a <caption> on top and a"
                 " <tfoot> at the end); refused",
                 line=line_of(table) or None,
-                row=next((_row_id(row) for row in table.iterancestors("tr")), None),
+                row=next((_row_id(row, line_of(row)) for row in table.iterancestors("tr")), None),
             )
 
 
@@ -240,7 +240,9 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         if not (cells and cells[0].paragraphs) and _spacer(element, cells):
             continue
         # tuple.__new__, as for cells (see _expand_row): one for every row of the page.
-        row = tuple.__new__(Row, (_row_id(element), line_of(element), tuple(cells)))
+        # Placed: read without line_of's call (lxml-stubs give sourceline no type).
+        line: int = element.sourceline or line_of(element)  # type: ignore[assignment]
+        row = tuple.__new__(Row, (_row_id(element, line), line, tuple(cells)))
         if len(cells) != width:
             raise CellError(
                 f"row has {len(cells)} cell(s); the header has {width}",
@@ -254,7 +256,9 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
         rows=tuple(body),
         line=line_of(table),
         header_th=any(_all_th(row) for row in header_rows) or len(header_rows) > 1,
-        first_row=Row(id=_row_id(top), line=line_of(top), cells=tuple(header_grid[0][1])),
+        first_row=Row(
+            id=_row_id(top, line_of(top)), line=line_of(top), cells=tuple(header_grid[0][1])
+        ),
         spans=kinds.spans,
     )
 
@@ -270,10 +274,11 @@ def _spacer(row: etree._Element, cells: list[Cell]) -> bool:
     return all(element.tag in _EMPTY_CELL_TAGS for element in row.iterdescendants())
 
 
-def _row_id(row: etree._Element) -> str | None:
-    """The row's id, normalised as the page's text is; an empty one names no row."""
+def _row_id(row: etree._Element, line: int) -> str | None:
+    """The row's id (the row on ``line``), normalised as the page's text is; an empty one
+    names no row."""
     value = row.get("id")
-    return (normalize(value, line_of(row)) or None) if value else None
+    return (normalize(value, line) or None) if value else None
 
 
 def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[Cell, ...]:
@@ -351,20 +356,12 @@ def _expand_row(
             continue
         if carried:  # most tables have no rowspan: skip the call
             _place_carried(out, carried)
-        # Most cells have no span attribute (most pages none): check one only where written.
-        rowspan = colspan = 1
-        if spans:
-            if element.get("rowspan") is not None:
-                rowspan = _span(element, "rowspan", row)
-            if element.get("colspan") is not None:
-                colspan = _span(element, "colspan", row)
-        if len(out) + colspan > width:
+        # Placed: read without line_of's call (lxml-stubs give sourceline no type).
+        line: int = element.sourceline or line_of(element)  # type: ignore[assignment]
+        if len(out) >= width:
             raise CellError(
-                f"row has more cells than the header's {width}",
-                line=line_of(element),
-                row=row.get("id"),
+                f"row has more cells than the header's {width}", line=line, row=row.get("id")
             )
-        line = line_of(element)
         simple = element not in not_simple
         unmarked, glued = (
             _unmarked_paragraphs(element, line, simple) if element in with_scripts else _PLAIN
@@ -372,24 +369,43 @@ def _expand_row(
         # tuple.__new__, not Cell(...): the named tuple's own __new__ is a Python function,
         # about three times as slow (0.6 µs against 0.2 µs a cell).
         cell = tuple.__new__(
-            Cell,
-            (_paragraphs(element, line, simple), line, False, False, unmarked, colspan, glued),
+            Cell, (_paragraphs(element, line, simple), line, False, False, unmarked, 1, glued)
         )
-        if colspan == rowspan == 1:  # the common cell: no copies to make
+        # Most cells have no span attribute (most pages none): one is read only where written.
+        if spans and (element.get("rowspan") is not None or element.get("colspan") is not None):
+            _spread(cell, element, row, width, out, carried)
+        else:
             out.append(cell)
-            continue
-        # The cell's copy in the rows below, and one copy for all the columns to its right
-        # (a copy each made a hostile table of wide spans take hundreds of megabytes).
-        below = cell._replace(spanned=True, colspan=1)
-        beside = below._replace(from_left=True)
-        for offset in range(colspan):
-            copy = beside if offset else below
-            if rowspan > 1:
-                carried[len(out)] = (copy, rowspan - 1)
-            out.append(copy if offset else cell)
     if carried:
         _place_carried(out, carried)
     return out
+
+
+def _spread(
+    cell: Cell,
+    element: etree._Element,
+    row: etree._Element,
+    width: int,
+    out: list[Cell],
+    carried: dict[int, tuple[Cell, int]],
+) -> None:
+    """Put a cell with a span in its row, its copies in the columns to its right and, through
+    ``carried``, in the rows below."""
+    rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
+    if len(out) + colspan > width:
+        raise CellError(
+            f"row has more cells than the header's {width}", line=cell.line, row=row.get("id")
+        )
+    cell = cell._replace(colspan=colspan)
+    # The cell's copy in the rows below, and one copy for all the columns to its right
+    # (a copy each made a hostile table of wide spans take hundreds of megabytes).
+    below = cell._replace(spanned=True, colspan=1)
+    beside = below._replace(from_left=True)
+    for offset in range(colspan):
+        copy = beside if offset else below
+        if rowspan > 1:
+            carried[len(out)] = (copy, rowspan - 1)
+        out.append(copy if offset else cell)
 
 
 def _place_carried(out: list[Cell], carried: dict[int, tuple[Cell, int]]) -> None:

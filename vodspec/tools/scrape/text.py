@@ -38,7 +38,8 @@ def located(line: int | None, row: str | None = None) -> str:
 
 def normalize(text: str, line: int | None = None) -> str:
     """NFC, then every run of whitespace (Unicode's definition) becomes one space; trimmed."""
-    nfc = unicodedata.normalize("NFC", text)
+    # ASCII is its own NFC: isascii() is a flag read, the normalisation a call and a scan.
+    nfc = text if text.isascii() else unicodedata.normalize("NFC", text)
     # isprintable() is false for every control and whitespace but the space: such text only
     # needs its spaces folded, without the list split() makes (most cells need nothing).
     if nfc.isprintable():
