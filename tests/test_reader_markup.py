@@ -703,7 +703,7 @@ def _cut_both_ways(text: str) -> tuple[bytes, bytes, bool]:
     from vodspec.tools.scrape.document import _rendered, _without_unread
     from vodspec.tools.scrape.markdown import render_html
 
-    _, html, cut = _rendered(text, text.encode())
+    _, html, cut = _rendered(text.encode())
     read = html if cut else _without_unread(html)
     whole = _without_unread(render_html(text.encode()))
     return (
@@ -762,7 +762,7 @@ def test_the_cut_in_the_source_is_the_cut_of_the_rendered_page_wherever_it_stand
         text = "".join(draw.choice(pieces) for _ in range(draw.randint(1, 25)))
         page = text.encode()
         try:
-            source, html, cut = _rendered(text, page)
+            source, html, cut = _rendered(page)
         except VodspecError:  # refused before the render: nothing to compare
             continue
         if not cut:

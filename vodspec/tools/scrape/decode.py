@@ -10,6 +10,7 @@ from vodspec.errors import (
     MarkupError,
     TooLargeError,
     TruncatedError,
+    VodspecError,
     VodspecWarning,
 )
 from vodspec.reading import MAX_PAGE_BYTES
@@ -49,28 +50,19 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
             f"NUL byte in a text page{utf16}; expected UTF-8 text (re-save the page as UTF-8)",
             line=line,
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = _line_at(data, exc.start)
-        if exc.reason == "unexpected end of data":
-            raise TruncatedError(
-                "the file ends in the middle of a UTF-8 character: it was cut off", line=line
-            ) from None
-        bad = data[exc.start : exc.start + 4].hex(" ")
-        raise EncodingError(
-            f"not UTF-8: invalid byte sequence {bad} at offset {exc.start}{_guess(data)};"
-            " expected UTF-8 (re-save the page as UTF-8)",
-            line=line,
-        ) from None
     # CRLF and lone CR become LF; each is one line break, so line numbers are unchanged.
-    # Replaced in the bytes, decoded again: the reader gets the text's UTF-8 without
+    # Replaced in the bytes before the decode: the reader gets the text's UTF-8 without
     # encoding it (half the pages of the corpus end their lines so).
+    given = data
     if b"\r" in data:
         data = b"\n".join(data.split(b"\r\n"))  # twice as fast as replace()
         if b"\r" in data:
             data = data.replace(b"\r", b"\n")
+    try:
         text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # CR and LF are ASCII, in no character: the page as given fails at the same one.
+        raise _not_utf8(given, exc) from None
     if not data.translate(None, _NOT_CONTROL_BYTES) or _CONTROL.search(text) is None:
         return text, data
     # Control characters other than tab and newline are dropped, each reported as a warning.
@@ -88,6 +80,26 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
             stacklevel=2,
         )
     return _CONTROL.sub("", text), None
+
+
+def _not_utf8(data: bytes, failure: UnicodeDecodeError) -> VodspecError:
+    """The refusal of a page that is not UTF-8, naming its first bad byte (``failure``: the
+    decode's, maybe of the page with its line endings replaced) where the page has it."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        failure = exc
+    line = _line_at(data, failure.start)
+    if failure.reason == "unexpected end of data":
+        return TruncatedError(
+            "the file ends in the middle of a UTF-8 character: it was cut off", line=line
+        )
+    bad = data[failure.start : failure.start + 4].hex(" ")
+    return EncodingError(
+        f"not UTF-8: invalid byte sequence {bad} at offset {failure.start}{_guess(data)};"
+        " expected UTF-8 (re-save the page as UTF-8)",
+        line=line,
+    )
 
 
 def _line_at(data: bytes, at: int) -> int:

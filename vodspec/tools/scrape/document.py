@@ -594,11 +594,11 @@ def _check_count(count: int, limit: int, what: str) -> None:
         )
 
 
-def _check_source(text: str, encoded: bytes) -> None:
-    """Refuse, before the render builds it all in memory, a page that forges the reader's
-    attributes, nests too deep, loses text in the renderer, or holds more of what the
-    renderer builds a node for (lines, marks, text stops, footnote marks, pipe-table cells)
-    than any documentation page."""
+def _check_source(encoded: bytes) -> None:
+    """Refuse, before the render builds it all in memory, a page (UTF-8) that forges the
+    reader's attributes, nests too deep, loses text in the renderer, or holds more of what
+    the renderer builds a node for (lines, marks, text stops, footnote marks, pipe-table
+    cells) than any documentation page. Its text is decoded only where a check reads it."""
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
         folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
@@ -606,7 +606,7 @@ def _check_source(text: str, encoded: bytes) -> None:
                 raise MarkupError(
                     f"the page writes a {attribute} attribute, which the reader uses to"
                     " place rows; refusing rather than trusting it",
-                    line=_line_of_word(text, attribute),
+                    line=_line_of_word(encoded.decode(), attribute),
                 )
     found = _DEEP_CONTAINERS.search(b"\n" + encoded)
     if found is not None:
@@ -616,7 +616,10 @@ def _check_source(text: str, encoded: bytes) -> None:
             line=encoded.count(b"\n", 0, found.start()) + 1,
         )
     for mark, followers, find in _RENDERER_LOSSES:  # none of them a letter: no folding
-        loss = find(text) if _stands_before(encoded, mark, followers) else None
+        if not _stands_before(encoded, mark, followers):
+            continue
+        text = encoded.decode()
+        loss = find(text)
         if loss is not None:
             at, what = loss
             raise MarkupError(
@@ -650,7 +653,7 @@ def _check_source(text: str, encoded: bytes) -> None:
         _check_pipe_cells(encoded)
     if pipes <= MAX_PIPES_PER_LINE:
         return
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line in enumerate(encoded.decode().split("\n"), 1):
         if line.count("|") > MAX_PIPES_PER_LINE:
             raise MarkupError(
                 f"a line with {line.count('|'):,} '|' characters; a table row has at most"
@@ -819,7 +822,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             markdown = text.encode()
         except UnicodeEncodeError as exc:
             raise MarkupError(NOT_UTF8, line=text.count("\n", 0, exc.start) + 1) from None
-    markdown, encoded, cut = _rendered(text, markdown)
+    markdown, encoded, cut = _rendered(markdown)
     # Compared as bytes, undecoded: line_map checks the rendered lines it decodes.
     source = markdown.split(b"\n")
     lines = line_map(source, encoded.split(b"\n"))
@@ -914,7 +917,7 @@ _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
 _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
 
 
-def _rendered(text: str, markdown: bytes) -> tuple[bytes, bytes, bool]:
+def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
     """The source the renderer read (checked first), its HTML, and whether the markup
     nothing reads (see _without_unread) was cut from both: in the source, where that is the
     same cut, the render, the checks and the line map take half the bytes.
@@ -929,11 +932,11 @@ def _rendered(text: str, markdown: bytes) -> tuple[bytes, bytes, bool]:
     if not _stands_before(markdown, b"]", b":"):
         cut = _without_unread(markdown)
         if len(cut) < len(markdown):
-            _check_source(cut.decode(), cut)
+            _check_source(cut)
             encoded = render_html(cut)
             if _CUT_SHOWN.search(encoded) is None and not _single_quoted_lt(encoded):
                 return cut, encoded, True
-    _check_source(text, markdown)
+    _check_source(markdown)
     return markdown, render_html(markdown), False
 
 
