@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,12 +106,18 @@ def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
 
 
 def _given(paragraph: str, rule: RetryRule) -> bool:
+    return _says(paragraph, rule.phrase, rule.alone)
+
+
+# Pages repeat their advice word for word, row after row: each paragraph is read once.
+@functools.lru_cache(maxsize=1024)
+def _says(paragraph: str, phrase: str, alone: bool) -> bool:
     text = _without_lead_in(paragraph)
-    if not any(end in STATEMENT_END for end in _ends(text, rule.phrase)):
+    if not any(end in STATEMENT_END for end in _ends(text, phrase)):
         return False  # asked, not said ("……更改？")
-    if rule.alone:
-        return text.rstrip("。.！! ") == rule.phrase
-    return any(_advice(sentence, rule.phrase) for sentence in SENTENCE_END.split(text))
+    if alone:
+        return text.rstrip("。.！! ") == phrase
+    return any(_advice(sentence, phrase) for sentence in SENTENCE_END.split(text))
 
 
 def _ends(text: str, phrase: str) -> list[str]:
