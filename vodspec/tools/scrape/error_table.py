@@ -75,10 +75,12 @@ def _statuses(
 def _error_codes(table: CodeTable, row: Row, origin: rows.Origin) -> list[str]:
     """The row's error codes ([] for an odd cell: the row is a note)."""
     index = table.roles[ERROR_CODE]
-    column = table.name(index)
     cell = row.cells[index]
     words = cell.words
     found = grammar.error_codes(words)
+    if found is not None and not cell.glued and not found[0].isalpha():
+        return found  # most cells: codes, none a word that could be a placeholder (TBD)
+    column = table.name(index)
     # A placeholder is a code of letters at most (TBD, null): asked only of such cells.
     maybe = found is None or (len(found) == 1 and found[0].isalpha())
     if maybe and words and grammar.placeholder(" ".join(words)):
@@ -119,7 +121,7 @@ def _texts(
     texts: dict[str, str | None] = {}
     for role, index in columns:  # a loop: cheaper than a dict comprehension (Python 3.11)
         texts[role] = None if index is None else "\n".join(row.cells[index].paragraphs) or None
-    if extra := rows.extra_paragraphs(table, row):
+    if table.extra and (extra := rows.extra_paragraphs(table, row)):
         texts[DESCRIPTION] = "\n".join(filter(None, (texts[DESCRIPTION], *extra)))
     return texts
 
