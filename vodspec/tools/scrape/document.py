@@ -448,26 +448,26 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
         # find(), not "in": bytes' "in" raises and clears a TypeError inside each time.
         placed = _PLACED.match(out) if out.find(_SOURCEPOS_BYTES, 0, 24) >= 0 else None
         if placed is not None and placed[2] != b"0":  # cmark writes 0:0 for a block it emptied
-            first, last = int(placed[2]), int(placed[3])
+            first = previous = lines[index] = int(placed[2])
+            block = placed[1]
+            if block not in LEAF_ENDS:  # a container (a quote, a list, a table's rows and
+                floor = max(floor, first - 1)  # cells): raw HTML may start on its first line
+                continue  # (``> <table>``)
+            last = int(placed[3])
             # cmark ends a setext heading on the line after its underline where a block
             # follows at once (``<table>`` right under ``-----``): that line is not its.
             if (
-                placed[1] in _SETEXT_LEVELS
+                block in _SETEXT_LEVELS
                 and first < last <= len(source)
                 and not _SETEXT_UNDERLINE.fullmatch(source[last - 1])
             ):
                 last -= 1
-            previous = first
-            lines[index] = first
-            if placed[1] in LEAF_ENDS:
-                floor = max(floor, last)
-                leaf_end, leaf_lines = LEAF_ENDS[placed[1]], last - first
-                if placed[1] in _LEAVES_TO_THEIR_END:  # more lines than it spans, to its end
-                    leaf_lines = len(rendered)
-                if not leaf_end or out.endswith(leaf_end):
-                    leaf_end = b""
-            else:  # a container: raw HTML may start on its first line (``> <table>``)
-                floor = max(floor, first - 1)
+            floor = max(floor, last)
+            leaf_end, leaf_lines = LEAF_ENDS[block], last - first
+            if block in _LEAVES_TO_THEIR_END:  # more lines than it spans, to its end
+                leaf_lines = len(rendered)
+            if not leaf_end or out.endswith(leaf_end):
+                leaf_end = b""
             continue
         if leaf_end:
             previous = min(previous + 1, floor)
@@ -1012,6 +1012,7 @@ def _place(
     gathered = []
     # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
+    pipe_row = 0  # the line of that row, if a pipe table's
     # Tags are searched as written until one is not found so; on a page with a long line
     # (a search reads up to its tag: each element of such a line read it again) each line
     # is searched once a tag from the start.
@@ -1033,6 +1034,14 @@ def _place(
             ):
                 setattr(element, "sourceline", line)  # noqa: B010
                 continue
+        if (
+            pipe_row
+            and (name == "td" or name == "th")
+            and element.getparent() is row
+            and element.get(SOURCEPOS) is not None
+        ):
+            _set_line(element, pipe_row)  # a pipe table's cell: its row's one source line
+            continue
         if name in GATHERED_TAGS:
             gathered.append(element)
             if name != "table" and name not in PART_HOMES:
@@ -1057,7 +1066,7 @@ def _place(
                     " refused",
                 )
         if name == "tr":
-            row = element
+            row, pipe_row = element, 0
         if name not in TABLE_PARTS:
             continue  # <caption>, <colgroup>, <col>: no line is read from them
         position = element.get(SOURCEPOS) if marked else None
@@ -1068,7 +1077,10 @@ def _place(
             if name in ("td", "th") and parent is not None and parent.get(SOURCEPOS):
                 _set_line(element, line_of(parent))  # a pipe-table row is one source line
                 continue
-            _set_line(element, _start(source, element, position)[0])
+            line = _start(source, element, position)[0]
+            _set_line(element, line)
+            if name == "tr":
+                pipe_row = line  # its cells' line
             continue
         rendered: int = getattr(element, "sourceline", None) or 0
         if rendered >= MAX_PARSER_LINE:
@@ -1497,7 +1509,8 @@ def _check_stray_rows(root: etree._Element) -> None:
         )
 
 
-_PIPE = re.compile(r"(?<!\\)\|")
+#: A "|" not escaped; the pipe first, so that the regex engine looks for it at C speed.
+_PIPE = re.compile(r"\|(?<!\\\|)")
 
 
 def check_pipe_tables(root: etree._Element, source: list[bytes]) -> None:
