@@ -120,9 +120,8 @@ def is_class(text: str) -> bool:
     return len(text) == 3 and text[0] in "12345" and text[1:].lower() == "xx"
 
 
-#: A search stops at the first one, where counting them visits every character.
-ASCII_DIGIT = re.compile(r"[0-9]")
-ASCII_LETTER = re.compile(r"[A-Za-z]")
+#: A digit, and a letter or four digits in all (read from the start: one call a cell).
+_CODE_CHARACTERS = re.compile(r"(?=[^0-9]*[0-9])(?:(?=[^A-Za-z]*[A-Za-z])|(?:[^0-9]*[0-9]){4})")
 
 
 def _is_error_code(text: str) -> bool:
@@ -130,9 +129,7 @@ def _is_error_code(text: str) -> bool:
     ``SVCSTG_AMS_4000``, ``111400002``."""
     if not text.isascii() or " " in text or "\n" in text or _is_status(text):
         return False
-    if ASCII_DIGIT.search(text) is None:
-        return False
-    return ASCII_LETTER.search(text) is not None or len(ASCII_DIGIT.findall(text)) >= 4
+    return _CODE_CHARACTERS.match(text) is not None
 
 
 def _share(cells: Sequence[str], test: Callable[[str], bool]) -> float:

@@ -248,8 +248,13 @@ _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 
 #: The tags written in a saved page, not in a Markdown one: a page without them is spared
 #: the checks of what follows </body> and </html> and of <body>'s attributes.
-_PAGE_TAGS = rb"(?:body|html)"
-_PAGE_TAG_NAMES = re.compile(rb"</?" + _PAGE_TAGS + rb"\b")
+_PAGE_TAG_WORDS = (b"body", b"html")
+_PAGE_TAGS = rb"(?:%s)" % b"|".join(_PAGE_TAG_WORDS)
+#: Each a start or end tag found from its name (rare in pages), not from each "<" (a try at
+#: every tag of the page).
+_PAGE_TAG_NAMES = tuple(
+    re.compile(rb"%s(?:(?<=<%s)|(?<=</%s))\b" % (name, name, name)) for name in _PAGE_TAG_WORDS
+)
 _PAGE_TAG_STARTS = re.compile(rb"<" + _PAGE_TAGS + rb"(?=[\s/>])")
 #: What may follow ``</body>``: libxml2 closes every element there (a table, a cell), a
 #: browser ignores it.
@@ -840,7 +845,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             f"the page has {rows:,} <tr> tags; at most {MAX_ROWS:,} table rows are read, far"
             " more than any documentation table has"
         )
-    if _PAGE_TAG_NAMES.search(folded) is not None:  # one scan for four tags most pages lack
+    if any(tag.search(folded) is not None for tag in _PAGE_TAG_NAMES):  # most pages lack them
         _check_after_html_end(encoded, folded)
         _check_page_tags(folded, lines)
     # Rendered, found at memchr's speed: GitHub's own footnotes, or one written by hand.
@@ -910,6 +915,9 @@ _UNREAD_CELL_ATTRIBUTES = re.compile(
 )
 #: Only a single-quoted attribute value can hold them as text: such a page is cut nowhere.
 _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
+#: What such a value opens with: a "'" right after "=" or a space, looked for first (from
+#: each "=" of a page, a try each, the search above takes several times as long).
+_VALUE_QUOTE = re.compile(rb"'(?<=[=\s]')")
 
 
 #: What the cut leaves of its markup where the renderer shows it as text (in code, a title,
@@ -942,7 +950,11 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
 
 def _single_quoted_lt(html: bytes) -> bool:
     # Most pages have no "'" at all, found at memchr's speed.
-    return b"'" in html and _SINGLE_QUOTED_LT.search(html) is not None
+    return (
+        b"'" in html
+        and _VALUE_QUOTE.search(html) is not None
+        and _SINGLE_QUOTED_LT.search(html) is not None
+    )
 
 
 def _without_unread(html: bytes) -> bytes:
