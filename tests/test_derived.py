@@ -56,3 +56,16 @@ def test_both_advices_are_both_reported() -> None:
         "客户端可以随时再次提交该请求而无需进行任何更改。",
     ]
     assert retry_of(both) == (Retry.DO_NOT_RETRY, Retry.RETRY_UNCHANGED)
+
+
+def test_only_short_paragraphs_are_remembered() -> None:
+    # Each paragraph's advice is remembered for the next row that repeats it; a long one
+    # (a 2 MB description) kept for later pages held its memory past its page.
+    from vodspec.tools.scrape import derived
+
+    phrase = "建议直接修改该请求，不要重试该请求。"
+    derived._says.cache_clear()
+    assert retry_of(["说明。" * derived.REMEMBERED_LENGTH + phrase]) == (Retry.DO_NOT_RETRY,)
+    assert derived._says.cache_info().currsize == 0
+    assert retry_of([phrase]) == retry_of([phrase]) == (Retry.DO_NOT_RETRY,)
+    assert derived._says.cache_info().hits == 1

@@ -691,6 +691,19 @@ def test_a_refusal_names_a_row_by_a_printable_id_or_not_at_all(row_id: str, name
     assert message.startswith(f"p.md:4{named}: rowspan='x'") and message.isprintable()
 
 
+@pytest.mark.parametrize(
+    ("cells", "first"),
+    [
+        # A span is read before the cell's text, and before the row's width is checked.
+        ('<td>404 Not Found</td><td>不存在。</td><td rowspan="x">a</td>', "rowspan='x'"),
+        ('<td>404 Not Found</td><td colspan="2">40<sub>3 F</sub></td>', "row has more cells"),
+    ],
+)
+def test_a_cells_span_is_refused_before_its_text(cells: str, first: str) -> None:
+    message = str(refusal(status_page(f"<tr>{cells}</tr>\n")))
+    assert message.startswith(f"p.md:4: {first}"), message
+
+
 @pytest.mark.parametrize(("make", "width"), [(status_page, 2), (error_page, 3)])
 @pytest.mark.parametrize("blank", ["", " ", "<p></p>", "&nbsp;"])
 @pytest.mark.parametrize("spanned", [True, False])

@@ -105,7 +105,14 @@ def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
     return _given(paragraphs[index], rule)
 
 
+#: Paragraphs up to this long are remembered (a page's advice is a sentence or two; a long
+#: one kept would hold its memory past its page).
+REMEMBERED_LENGTH = 500
+
+
 def _given(paragraph: str, rule: RetryRule) -> bool:
+    if len(paragraph) > REMEMBERED_LENGTH:
+        return _says.__wrapped__(paragraph, rule.phrase, rule.alone)
     return _says(paragraph, rule.phrase, rule.alone)
 
 

@@ -599,11 +599,13 @@ def _check_count(count: int, limit: int, what: str) -> None:
         )
 
 
-def _check_source(encoded: bytes) -> None:
+def _check_source(encoded: bytes, written: bytes | None = None) -> None:
     """Refuse, before the render builds it all in memory, a page (UTF-8) that forges the
     reader's attributes, nests too deep, loses text in the renderer, or holds more of what
     the renderer builds a node for (lines, marks, text stops, footnote marks, pipe-table
-    cells) than any documentation page. Its text is decoded only where a check reads it."""
+    cells) than any documentation page. Its text is decoded only where a check reads it.
+    ``written``: the page as written, when ``encoded`` is its cut (see _rendered): losses
+    are looked for as written, brackets in a cut anchor's name and all."""
     if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
         folded = encoded.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
@@ -620,10 +622,11 @@ def _check_source(encoded: bytes) -> None:
             " reads no deeper",
             line=encoded.count(b"\n", 0, found.start()) + 1,
         )
+    page = encoded if written is None else written
     for mark, followers, find in _RENDERER_LOSSES:  # none of them a letter: no folding
-        if not _stands_before(encoded, mark, followers):
+        if not _stands_before(page, mark, followers):
             continue
-        text = encoded.decode()
+        text = page.decode()
         loss = find(text)
         if loss is not None:
             at, what = loss
@@ -923,6 +926,10 @@ _VALUE_QUOTE = re.compile(rb"'(?<=[=\s]')")
 #: What the cut leaves of its markup where the renderer shows it as text (in code, a title,
 #: after a backslash), escaped.
 _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
+#: What it leaves as a link's target, percent-encoded (``href="p%20id=%22x%22"``).
+_CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
+#: An anchor's name holding a "|", which the cut would take with it.
+_PIPE_IN_ANCHOR = re.compile(rb'<a name="[^"<>\n|]*\|')
 
 
 def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
@@ -931,18 +938,26 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
     same cut, the render, the checks and the line map take half the bytes.
 
     Raw HTML is rendered byte for byte (a pipe table reads ``\\|`` as ``|`` in an id and its
-    anchors' names alike); anywhere else the renderer shows the markup as text, escaped,
-    and the cut would show: found so in the HTML, or where a single-quoted value could
-    hold it (see _without_unread), the page is rendered again whole and cut rendered. A
-    link label is compared with its definition's (``]:``) as written, the markup and all,
-    in any case: a page with a definition is cut rendered.
+    anchors' names alike). Elsewhere the markup does not stand as written, and the cut
+    would show: where the renderer shows it as text (escaped: in code, a title, after a
+    backslash) or as a link's target (``[a](<p id="x"><a name="x"></a>)`` is a link once
+    cut), found so in the HTML, or where a single-quoted value could hold it, the page is
+    rendered again whole and cut rendered. So is a page where the cut would take a "|" (a
+    pipe table's row would lose a cell) or that has a link definition (``]:``: a label is
+    compared with its definition's as written, the markup and all, in any case).
     """
-    if not _stands_before(markdown, b"]", b":"):
+    if not _stands_before(markdown, b"]", b":") and not (
+        b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None
+    ):
         cut = _without_unread(markdown)
         if len(cut) < len(markdown):
-            _check_source(cut)
+            _check_source(cut, written=markdown)
             encoded = render_html(cut)
-            if _CUT_SHOWN.search(encoded) is None and not _single_quoted_lt(encoded):
+            if (
+                _CUT_SHOWN.search(encoded) is None
+                and _CUT_LINKED.search(encoded) is None
+                and not _single_quoted_lt(encoded)
+            ):
                 return cut, encoded, True
     _check_source(markdown)
     return markdown, render_html(markdown), False

@@ -356,9 +356,13 @@ def _expand_row(
             continue
         if carried:  # most tables have no rowspan: skip the call
             _place_carried(out, carried)
+        # Most cells have no span attribute (most pages none): one is read only where written.
+        rowspan = colspan = 1
+        if spans and (element.get("rowspan") is not None or element.get("colspan") is not None):
+            rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
         # Placed: read without line_of's call (lxml-stubs give sourceline no type).
         line: int = element.sourceline or line_of(element)  # type: ignore[assignment]
-        if len(out) >= width:
+        if len(out) + colspan > width:
             raise CellError(
                 f"row has more cells than the header's {width}", line=line, row=row.get("id")
             )
@@ -369,39 +373,27 @@ def _expand_row(
         # tuple.__new__, not Cell(...): the named tuple's own __new__ is a Python function,
         # about three times as slow (0.6 µs against 0.2 µs a cell).
         cell = tuple.__new__(
-            Cell, (_paragraphs(element, line, simple), line, False, False, unmarked, 1, glued)
+            Cell, (_paragraphs(element, line, simple), line, False, False, unmarked, colspan, glued)
         )
-        # Most cells have no span attribute (most pages none): one is read only where written.
-        if spans and (element.get("rowspan") is not None or element.get("colspan") is not None):
-            _spread(cell, element, row, width, out, carried)
-        else:
+        if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
+        else:
+            _spread(cell, rowspan, out, carried)
     if carried:
         _place_carried(out, carried)
     return out
 
 
 def _spread(
-    cell: Cell,
-    element: etree._Element,
-    row: etree._Element,
-    width: int,
-    out: list[Cell],
-    carried: dict[int, tuple[Cell, int]],
+    cell: Cell, rowspan: int, out: list[Cell], carried: dict[int, tuple[Cell, int]]
 ) -> None:
     """Put a cell with a span in its row, its copies in the columns to its right and, through
     ``carried``, in the rows below."""
-    rowspan, colspan = _span(element, "rowspan", row), _span(element, "colspan", row)
-    if len(out) + colspan > width:
-        raise CellError(
-            f"row has more cells than the header's {width}", line=cell.line, row=row.get("id")
-        )
-    cell = cell._replace(colspan=colspan)
     # The cell's copy in the rows below, and one copy for all the columns to its right
     # (a copy each made a hostile table of wide spans take hundreds of megabytes).
     below = cell._replace(spanned=True, colspan=1)
     beside = below._replace(from_left=True)
-    for offset in range(colspan):
+    for offset in range(cell.colspan):
         copy = beside if offset else below
         if rowspan > 1:
             carried[len(out)] = (copy, rowspan - 1)
