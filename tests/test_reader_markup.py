@@ -771,6 +771,7 @@ def test_the_cut_in_the_source_is_the_cut_of_the_rendered_page_wherever_it_stand
         "</table>", "<table>\n<tr><td>", "<tr>", "<td>", "</td>", "<pre>", "</pre>",
         "<textarea>", "<div a='", "<tr id='", "<td title=", '<x a="', '<a href="',
         "www.x.com/", "<http://x/", "[a](<", "](<", "![a](", "](", '<p id="|">',
+        '\n[<p id="X">]: /u\n', '[a][<p id="X">', "[^<p id=\"X\">", "]: ",
         '<a name="|"></a>', "|-|-|-|\n", "| - | - | - |\n",
     ]  # fmt: skip
     draw = random.Random(34)
