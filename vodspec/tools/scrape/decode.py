@@ -30,6 +30,9 @@ _NOT_CONTROL_BYTES = bytes(
 )
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def decode(data: bytes) -> str:
     """The text of ``data`` with LF line endings, or a refusal."""
     return decode_with_utf8(data)[0]
@@ -55,9 +58,10 @@ def decode_with_utf8(data: bytes) -> tuple[str, bytes | None]:
     # encoding it (half the pages of the corpus end their lines so).
     given = data
     if b"\r" in data:
-        data = b"\n".join(data.split(b"\r\n"))  # twice as fast as replace()
-        if b"\r" in data:
-            data = data.replace(b"\r", b"\n")
+        if _LONE_CR.search(data) is None:  # CRLF alone (most): each CR deleted, at C speed
+            data = data.translate(None, b"\r")
+        else:
+            data = b"\n".join(data.split(b"\r\n")).replace(b"\r", b"\n")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -354,7 +354,7 @@ def _expand_row(
     for element in row:  # not _cells(row): no list made for every row
         if element.tag not in ("td", "th"):
             continue
-        if carried:  # most tables have no rowspan: skip the call
+        if carried and len(out) in carried:  # most cells take no copy from above: no call
             _place_carried(out, carried)
         # Most cells have no span attribute (most pages none): one is read only where written.
         rowspan = colspan = 1
@@ -379,7 +379,7 @@ def _expand_row(
             out.append(cell)
         else:
             _spread(cell, rowspan, out, carried)
-    if carried:
+    if carried and len(out) in carried:
         _place_carried(out, carried)
     return out
 
