@@ -730,11 +730,25 @@ def _cut_both_ways(text: str) -> tuple[bytes, bytes, bool]:
         '![a](<p id="x"><a name="x"></a> "t")\n',
         # A pipe in a cut anchor's name: the header line would lose a cell, and the table.
         'x <p id="a|b"><a name="a|b"></a>\n|-|-|-|\n',
+        # Link definitions: one only once cut (hidden), labels only then alike.
+        'x\n\n[a]: <p id="x"><a name="x"></a>\n',
+        '[b][\\<p id="x"><a name="x"></a>]\n\n[\\<p id="x">]: /u\n',
+        '[b][<p id="x"><a name="x"></a>]\n\n[^f]: [<p id="x">]: /u\n',
     ],
 )
 def test_the_cut_in_the_source_is_the_cut_of_the_rendered_page(text: str) -> None:
     read, whole, _ = _cut_both_ways(text)
     assert read == whole
+
+
+def test_a_page_reads_alike_where_the_cut_is_made_in_the_source_or_not() -> None:
+    # The reader's own attribute written in a value the cut takes: refused as before, on a
+    # page cut in the source as on one with a link definition (cut rendered).
+    page = SEED_TEXT.replace('headers="mcps1.2.3.1.1 "', 'headers="data-sourcepos"', 1)
+    assert page != SEED_TEXT
+    for text in (page, page + "\n[a]: /u\n"):
+        with pytest.raises(MarkupError, match="writes a data-sourcepos attribute"):
+            records(text)
 
 
 def test_what_the_renderer_loses_is_looked_for_in_the_page_as_written() -> None:

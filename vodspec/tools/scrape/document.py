@@ -604,16 +604,18 @@ def _check_source(encoded: bytes, written: bytes | None = None) -> None:
     reader's attributes, nests too deep, loses text in the renderer, or holds more of what
     the renderer builds a node for (lines, marks, text stops, footnote marks, pipe-table
     cells) than any documentation page. Its text is decoded only where a check reads it.
-    ``written``: the page as written, when ``encoded`` is its cut (see _rendered): losses
-    are looked for as written, brackets in a cut anchor's name and all."""
-    if _READER_ATTRIBUTE_TAILS.search(encoded) is not None:
-        folded = encoded.lower()
+    ``written``: the page as written, when ``encoded`` is its cut (see _rendered): the
+    reader's attributes and losses are looked for as written (in what the cut takes too, so
+    a page reads alike cut or not), the sizes counted in what is rendered."""
+    page = encoded if written is None else written
+    if _READER_ATTRIBUTE_TAILS.search(page) is not None:
+        folded = page.lower()
         for attribute in (SOURCEPOS, LINE_ATTRIBUTE):
             if attribute.encode() in folded:
                 raise MarkupError(
                     f"the page writes a {attribute} attribute, which the reader uses to"
                     " place rows; refusing rather than trusting it",
-                    line=_line_of_word(encoded.decode(), attribute),
+                    line=_line_of_word(page.decode(), attribute),
                 )
     found = _DEEP_CONTAINERS.search(b"\n" + encoded)
     if found is not None:
@@ -622,7 +624,6 @@ def _check_source(encoded: bytes, written: bytes | None = None) -> None:
             " reads no deeper",
             line=encoded.count(b"\n", 0, found.start()) + 1,
         )
-    page = encoded if written is None else written
     for mark, followers, find in _RENDERER_LOSSES:  # none of them a letter: no folding
         if not _stands_before(page, mark, followers):
             continue
@@ -931,13 +932,6 @@ _VALUE_QUOTE = re.compile(rb"'(?<=[=\s]')")
 _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
 #: What it leaves as a link's target, percent-encoded (``href="p%20id=%22x%22"``).
 _CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
-#: A link or footnote definition whose label holds a "<" (so maybe the markup): the cut
-#: could make a reference's label its label, or not. A reference's label holds the "<" of
-#: what the cut keeps: it never becomes a label without one.
-_MARKUP_LABEL = re.compile(
-    rb"\n(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
-    rb"\[(?:[^\[\]\\<]|\\.)*<(?:[^\[\]\\]|\\.)*\]:"
-)
 #: An anchor's name holding a "|", which the cut would take with it.
 _PIPE_IN_ANCHOR = re.compile(rb'<a name="[^"<>\n|]*\|')
 
@@ -953,12 +947,13 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
     backslash) or as a link's target (``[a](<p id="x"><a name="x"></a>)`` is a link once
     cut), found so in the HTML, or where a single-quoted value could hold it, the page is
     rendered again whole and cut rendered. So is a page where the cut would take a "|" (a
-    pipe table's row would lose a cell) or that has a link definition whose label could
-    hold the markup (a label is compared with its definition's as written, in any case).
+    pipe table's row would lose a cell) or that may have a link definition (``]:``: a
+    label is compared with its definition's as written, in any case, and
+    ``[a]: <p id="x">`` is a definition, hidden, once cut).
     """
-    if not (
-        _stands_before(markdown, b"]", b":") and _MARKUP_LABEL.search(b"\n" + markdown) is not None
-    ) and not (b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None):
+    if not _stands_before(markdown, b"]", b":") and not (
+        b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None
+    ):
         cut = _without_unread(markdown)
         if len(cut) < len(markdown):
             _check_source(cut, written=markdown)
