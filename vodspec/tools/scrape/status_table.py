@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from vodspec import standard
@@ -113,22 +114,24 @@ def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[Sta
     merged: dict[int, Merged] = {}
     for table in tables:
         origin.note_rows(table)
-        has_description = DESCRIPTION in table.roles
         code_column = table.roles["status"]
         body = table.table.rows
         # Each code cell is read once, for _combined and _statuses.
         parsed = [grammar.statuses(row.cells[code_column].words) for row in body]
         combined = _combined(parsed)
+        description = table.roles.get(DESCRIPTION)
+        named = table.table.header[description] if description is not None else ""
         for row, cell_statuses in zip(body, parsed, strict=True):
             found = _statuses(table, row, cell_statuses, combined, origin)
             paragraphs: tuple[str, ...] = ()
             description_name = ""
-            if has_description and found:
-                description_name = table.table.header[table.roles[DESCRIPTION]]
-                paragraphs = row.cells[table.roles[DESCRIPTION]].paragraphs
+            if description is not None and found:
+                description_name = named
+                paragraphs = row.cells[description].paragraphs
                 if not paragraphs:
                     raise rows.cell_error(row, description_name, "the description cell is empty")
-            paragraphs += rows.extra_paragraphs(table, row)
+            if table.extra:
+                paragraphs += rows.extra_paragraphs(table, row)
             code_cell = row.cells[code_column]
             for code, reason in found:
                 if code in merged:
@@ -170,14 +173,22 @@ def _records(merged: dict[int, Merged], origin: rows.Origin) -> list[StatusRecor
                 REASON: reason,
                 DESCRIPTION: "\n".join(paragraphs) or None,
                 PARAGRAPHS: paragraphs,
-                CATEGORY: category_of(code),
                 RETRY: advice[0] if advice else Retry.UNSPECIFIED,
-                STANDARD_PHRASE: standard.standard_phrase(code),
-                STANDARD_REFERENCE: standard.standard_reference(code),
-                STANDARD_RETRY: standard.standard_retry(code),
-                STANDARD_RETRY_REFERENCE: standard.STANDARD_RETRY.get(code),
+                **_of_the_code(code),
                 **origin.provenance(row),
             },
             description_name,
         )
     return batch.validate()
+
+
+@functools.cache  # a few hundred codes at most
+def _of_the_code(code: int) -> dict[str, object]:
+    """What a record derives from its code alone, the same on every page."""
+    return {
+        CATEGORY: category_of(code),
+        STANDARD_PHRASE: standard.standard_phrase(code),
+        STANDARD_REFERENCE: standard.standard_reference(code),
+        STANDARD_RETRY: standard.standard_retry(code),
+        STANDARD_RETRY_REFERENCE: standard.STANDARD_RETRY.get(code),
+    }
