@@ -24,6 +24,7 @@ SEPARATORS = re.compile(
     + r")\s*"
 )
 _MARKS = frozenset(SEPARATOR_MARKS)
+_WORD_SEPARATOR = re.compile("|".join(rf"\b{word}\b" for word in SEPARATOR_WORDS))
 PLACEHOLDER = re.compile(
     r"(?i:n/?a|null|none|nil|tbd|unknown)|[-－—–_*?/.·]+|无|暂无|空|未知|不涉及|不适用"
 )
@@ -37,8 +38,8 @@ def _split(paragraph: str) -> list[str]:
     if not _MARKS.isdisjoint(paragraph):
         return SEPARATORS.split(paragraph)
     for word in SEPARATOR_WORDS:
-        if word in paragraph:
-            return SEPARATORS.split(paragraph)
+        if word in paragraph:  # in a word of its own, or in another (Error, Forbidden)
+            return SEPARATORS.split(paragraph) if _WORD_SEPARATOR.search(paragraph) else [paragraph]
     return [paragraph]
 
 
