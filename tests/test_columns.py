@@ -16,9 +16,9 @@ from vodspec.tools.scrape.tables import Cell, Row, Table
 
 def table(headers: tuple[str, ...], *rows: tuple[str, ...]) -> Table:
     return Table(
-        header_cells=tuple(Cell((h,), 1) for h in headers),
+        header_cells=tuple(Cell.of((h,), 1) for h in headers),
         rows=tuple(
-            Row(id=None, line=n, cells=tuple(Cell((text,) if text else (), n) for text in row))
+            Row(id=None, line=n, cells=tuple(Cell.of((text,) if text else (), n) for text in row))
             for n, row in enumerate(rows, 2)
         ),
         line=1,

@@ -220,7 +220,7 @@ def _headerless(table: Table) -> Table:
         return table
     if not _reads_as_codes(first.cells):
         return table
-    empty = tuple(Cell((), cell.line) for cell in table.header_cells)
+    empty = tuple(Cell.of((), cell.line) for cell in table.header_cells)
     return dataclasses.replace(table, header_cells=empty, rows=(first, *table.rows), first_row=None)
 
 

@@ -43,22 +43,24 @@ class Cell(NamedTuple):
     spanned: bool = False
     #: A copy of the cell to its left (colspan): no new text in the row.
     from_left: bool = False
-    #: The paragraphs without footnote marks (``Unauthorized<sup>1</sup>``); None if none.
-    unmarked: tuple[str, ...] | None = None
+    #: What codes and reason phrases are read from: the paragraphs, footnote marks out
+    #: (``Unauthorized<sup>1</sup>``). A field, not a property: read for every cell a rule
+    #: reads; ``Cell.of`` makes a cell without marks.
+    words: tuple[str, ...] = ()
     #: 1 for a copy.
     colspan: int = 1
     #: A superscript or subscript whose letters or digits touch those beside it
     #: (``VOD<sup>10053</sup>``, ``Found<sup>1</sup>``): fine in a reason, not in a code.
     glued: bool = False
 
+    @classmethod
+    def of(cls, paragraphs: tuple[str, ...], line: int) -> Cell:
+        """A cell of these paragraphs, without footnote marks."""
+        return cls(paragraphs, line, words=paragraphs)
+
     @property
     def text(self) -> str:
         return " ".join(self.paragraphs)
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        """What codes and reason phrases are read from: the paragraphs, footnote marks out."""
-        return self.paragraphs if self.unmarked is None else self.unmarked
 
 
 class Row(NamedTuple):
@@ -288,7 +290,7 @@ def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[
         # Never empty: the widest header row fills every column.
         parts = [cells[index] for _, cells in grid if index < len(cells)]
         text = " ".join(dict.fromkeys(part.text for part in parts if part.text))
-        columns.append(Cell((text,) if text else (), parts[0].line))
+        columns.append(Cell.of((text,) if text else (), parts[0].line))
     return tuple(columns)
 
 
@@ -370,11 +372,11 @@ def _expand_row(
         unmarked, glued = (
             _unmarked_paragraphs(element, line, simple) if element in with_scripts else _PLAIN
         )
+        paragraphs = _paragraphs(element, line, simple)
+        words = paragraphs if unmarked is None else unmarked
         # tuple.__new__, not Cell(...): the named tuple's own __new__ is a Python function,
         # about three times as slow (0.6 µs against 0.2 µs a cell).
-        cell = tuple.__new__(
-            Cell, (_paragraphs(element, line, simple), line, False, False, unmarked, colspan, glued)
-        )
+        cell = tuple.__new__(Cell, (paragraphs, line, False, False, words, colspan, glued))
         if colspan == rowspan == 1:  # the common cell: no copies to make
             out.append(cell)
         else:
