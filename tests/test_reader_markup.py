@@ -730,8 +730,11 @@ def _cut_both_ways(text: str) -> tuple[bytes, bytes, bool]:
         '![a](<p id="x"><a name="x"></a> "t")\n',
         # A pipe in a cut anchor's name: the header line would lose a cell, and the table.
         'x <p id="a|b"><a name="a|b"></a>\n|-|-|-|\n',
-        # Link definitions: one only once cut (hidden), labels only then alike.
+        # Link definitions: one only once cut (hidden), labels only then alike; in quotes,
+        # lists and indented too.
         'x\n\n[a]: <p id="x"><a name="x"></a>\n',
+        '> - [a]: <p id="x"><a name="x"></a>\n',
+        '1. x\n\n   [a]: <p id="x"><a name="x"></a>\n',
         '[b][\\<p id="x"><a name="x"></a>]\n\n[\\<p id="x">]: /u\n',
         '[b][<p id="x"><a name="x"></a>]\n\n[^f]: [<p id="x">]: /u\n',
     ],
@@ -785,7 +788,8 @@ def test_the_cut_in_the_source_is_the_cut_of_the_rendered_page_wherever_it_stand
         "</table>", "<table>\n<tr><td>", "<tr>", "<td>", "</td>", "<pre>", "</pre>",
         "<textarea>", "<div a='", "<tr id='", "<td title=", '<x a="', '<a href="',
         "www.x.com/", "<http://x/", "[a](<", "](<", "![a](", "](", '<p id="|">',
-        '\n[<p id="X">]: /u\n', '[a][<p id="X">', "[^<p id=\"X\">", "]: ",
+        '\n[<p id="X">]: /u\n', '[a][<p id="X">', "[^<p id=\"X\">", "]: ", "\n[a]: <",
+        "\n> [", "\n- [", "\n   [", "[a]: ",
         '<a name="|"></a>', "|-|-|-|\n", "| - | - | - |\n",
     ]  # fmt: skip
     draw = random.Random(34)

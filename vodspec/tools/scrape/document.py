@@ -932,6 +932,9 @@ _VALUE_QUOTE = re.compile(rb"'(?<=[=\s]')")
 _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
 #: What it leaves as a link's target, percent-encoded (``href="p%20id=%22x%22"``).
 _CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
+#: Where a link or footnote definition may start: a line opening with "[" after quote and
+#: list markers or indentation (searched from each line break, in the page after one more).
+_DEFINITION_START = re.compile(rb"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*\[")
 #: An anchor's name holding a "|", which the cut would take with it.
 _PIPE_IN_ANCHOR = re.compile(rb'<a name="[^"<>\n|]*\|')
 
@@ -947,11 +950,11 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
     backslash) or as a link's target (``[a](<p id="x"><a name="x"></a>)`` is a link once
     cut), found so in the HTML, or where a single-quoted value could hold it, the page is
     rendered again whole and cut rendered. So is a page where the cut would take a "|" (a
-    pipe table's row would lose a cell) or that may have a link definition (``]:``: a
-    label is compared with its definition's as written, in any case, and
-    ``[a]: <p id="x">`` is a definition, hidden, once cut).
+    pipe table's row would lose a cell) or that may hold a link definition (a label is
+    compared with its definition's as written, in any case, and ``[a]: <p id="x">`` is a
+    definition, hidden, once cut).
     """
-    if not _stands_before(markdown, b"]", b":") and not (
+    if not _may_define(markdown) and not (
         b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None
     ):
         cut = _without_unread(markdown)
@@ -966,6 +969,16 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
                 return cut, encoded, True
     _check_source(markdown)
     return markdown, render_html(markdown), False
+
+
+def _may_define(markdown: bytes) -> bool:
+    """Whether the page may hold a link or footnote definition: a "]:", and a line that
+    opens with "[" (where a label starts). The cut changes no line's start: a page without
+    such a line holds no definition, cut or not."""
+    return (
+        _stands_before(markdown, b"]", b":")
+        and _DEFINITION_START.search(b"\n" + markdown) is not None
+    )
 
 
 def _single_quoted_lt(html: bytes) -> bool:
