@@ -933,8 +933,11 @@ _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
 #: What it leaves as a link's target, percent-encoded (``href="p%20id=%22x%22"``).
 _CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
 #: Where a link or footnote definition may start: a line opening with "[" after quote and
-#: list markers or indentation (searched from each line break, in the page after one more).
-_DEFINITION_START = re.compile(rb"\n[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*\[")
+#: list markers or indentation (searched from each line break, in the page after one more),
+#: or after a byte-order mark, which the renderer skips at the page's start.
+_DEFINITION_START = re.compile(
+    rb"\n(?:\xef\xbb\xbf)?[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*\["
+)
 #: An anchor's name holding a "|", which the cut would take with it.
 _PIPE_IN_ANCHOR = re.compile(rb'<a name="[^"<>\n|]*\|')
 
@@ -954,8 +957,12 @@ def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
     compared with its definition's as written, in any case, and ``[a]: <p id="x">`` is a
     definition, hidden, once cut).
     """
-    if not _may_define(markdown) and not (
-        b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None
+    if not (
+        _may_define(markdown)
+        # Where GitHub's renderer loses text (_RENDERER_LOSSES) how much it loses depends on
+        # the bytes before: such a page is rendered as written.
+        or _stands_before(markdown, b"[", b"^\\&")
+        or (b"|" in markdown and _PIPE_IN_ANCHOR.search(markdown) is not None)
     ):
         cut = _without_unread(markdown)
         if len(cut) < len(markdown):
