@@ -714,13 +714,14 @@ def _check_pipe_cells(encoded: bytes) -> None:
 _FOOTNOTE_OPEN = re.compile(r"\[\\?\^")
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.DOTALL)
 _CARET_REFERENCE = re.compile(r"\[(?:&Hat;|&#0*94;|&#[xX]0*5[eE];)")
+#: What may stand before a block on its line: indentation, quote and list markers.
+_CONTAINER_PREFIX = r"(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
 #: A link reference definition after any container markers: label, destination, rest of line
 #: (a label holds no unescaped bracket: each try stops at the next one, not 999 characters on).
 #: Each from the line break before it (searched in the page after one more): a pattern
 #: from "^" is tried at every character, from "\n" only at line starts (five times faster).
 _REFERENCE_DEFINITION = re.compile(
-    r"\n(?:[ \t]*(?:>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])))*[ \t]*"
-    r"\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)"
+    r"\n" + _CONTAINER_PREFIX + r"\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(\S*)([^\n]*)"
 )
 
 
@@ -915,7 +916,10 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
 #: paragraph's id, the cell's class): wherever a match stands (a tag, a comment, or text
 #: in another tag's double-quoted value, which the kept quote closes), what it takes is
 #: then whole attributes of a tag, nothing reads them, or empty anchors after a tag's end.
-_EMPTY_ANCHORS = re.compile(rb'(<p id="([^"<>\n]*)">)(?:<a name="\2"></a>)+')
+#: A character of an id the cut reads: no quote (its value ends), no "<" or ">" and no
+#: line break (the cut stays inside one tag's line).
+_ID_CHARACTER = rb'[^"<>\n]'
+_EMPTY_ANCHORS = re.compile(rb'(<p id="(%s*)">)(?:<a name="\2"></a>)+' % _ID_CHARACTER)
 _UNREAD_VALUE = rb'"[\w.%: -]*"'
 _UNREAD_CELL_ATTRIBUTES = re.compile(
     rb"(<t[dh] class=%s)(?: valign=\"top\")?(?: width=%s)? headers=%s(?=>)" % ((_UNREAD_VALUE,) * 3)
@@ -935,11 +939,9 @@ _CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
 #: Where a link or footnote definition may start: a line opening with "[" after quote and
 #: list markers or indentation (searched from each line break, in the page after one more),
 #: or after a byte-order mark, which the renderer skips at the page's start.
-_DEFINITION_START = re.compile(
-    rb"\n(?:\xef\xbb\xbf)?[ \t>]*(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+[ \t>]*)*\["
-)
+_DEFINITION_START = re.compile(rb"\n(?:\xef\xbb\xbf)?" + _CONTAINER_PREFIX.encode() + rb"\[")
 #: An anchor's name holding a "|", which the cut would take with it.
-_PIPE_IN_ANCHOR = re.compile(rb'<a name="[^"<>\n|]*\|')
+_PIPE_IN_ANCHOR = re.compile(rb'<a name="%s*?\|' % _ID_CHARACTER)
 
 
 def _rendered(markdown: bytes) -> tuple[bytes, bytes, bool]:
