@@ -132,11 +132,15 @@ export function error(code, status) {
 }
 
 /** A query for a message: any value, even one String() cannot show (no prototype, a
- * toString that throws), gives text rather than an error of its own. */
+ * toString that throws), gives text rather than an error of its own. A string, an object
+ * or an array is shown as JSON, so that {} is not "[object Object]". */
 function shown(value) {
   let text;
   try {
-    text = typeof value === "bigint" ? `${value}n` : typeof value === "string" ? JSON.stringify(value) : String(value);
+    if (typeof value === "bigint") text = `${value}n`;
+    else if (typeof value === "string" || (typeof value === "object" && value !== null)) {
+      text = JSON.stringify(value) ?? String(value); // undefined: a toJSON that gives nothing
+    } else text = String(value);
   } catch {
     text = `an object (${typeof value})`;
   }

@@ -99,6 +99,13 @@ test("records are frozen all the way down, and not the JSON files' own objects",
   assert.ok(vodspec.errorCodes().every(frozenThroughout));
 });
 
+test("an object or an array asked for is named as JSON in the message", () => {
+  for (const [query, named] of [[{}, "{}"], [{ code: 404 }, '{"code":404}'], [[404], "[404]"]]) {
+    assert.throws(() => vodspec.status(query), { message: `no VOD status code matches ${named}` });
+    assert.throws(() => vodspec.error(query), { message: `no VOD error code matches ${named}` });
+  }
+});
+
 test("a query no message can show is still unknown, not a TypeError", () => {
   const throwing = { toString: () => { throw new Error("no"); } };
   for (const query of [Object.create(null), throwing, Symbol("s"), [Object.create(null)]]) {
