@@ -369,6 +369,36 @@ def test_a_read_only_data_dir_as_a_user_who_is_not_root() -> None:
         shutil.rmtree(top)
 
 
+def test_a_folder_the_user_cannot_write_is_named_as_the_trouble() -> None:
+    """The lock and the staging dir live beside the data dir: the folder holding it is
+    named, not the lock file the user never asked for."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    command, env = unprivileged_python()
+    top = Path(tempfile.mkdtemp(prefix="vodspec-nobody-"))
+    try:
+        raw = frozen_raw(top / "raw")
+        folder = top / "locked"
+        folder.mkdir()
+        for path in (top, *top.rglob("*")):
+            os.chown(path, 65534, 65534)
+        os.chmod(folder, 0o555)
+        args = ["build", "--raw", str(raw), "--data", str(folder / "data")]
+        run = subprocess.run(
+            [*command, *args], user=65534, env=env, capture_output=True, text=True, cwd=top
+        )
+        assert run.returncode == 1, run.stdout
+        line = one_line(run)
+        assert line.startswith(f"vodspec: {folder}: cannot publish into {folder / 'data'}"), line
+        assert "this folder cannot be written" in line and "nothing was changed" in line
+        assert ".lock" not in line
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(top)
+
+
 def test_a_data_path_through_a_link_is_judged_where_it_leads(tmp_path: Path) -> None:
     """'link/../data/sub' is where the system goes (beside the link's target), not what the
     text says once '..' is dropped: the build judges and publishes the same place."""

@@ -58,7 +58,17 @@ def build_lock(data_dir: Path) -> Iterator[None]:
 def _locked(lock: Path, data_dir: Path) -> int:
     """An fd holding the lock file at ``lock`` (not a file a finishing build just removed)."""
     while True:
-        fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as exc:
+            if os.path.lexists(lock):  # the lock file itself: the build names it
+                raise
+            raise PublishError(
+                f"cannot publish into {data_dir}: this folder cannot be written"
+                f" ({exc.strerror or exc}), and a build keeps its lock and stages the new files"
+                " in it, beside the data dir; nothing was changed",
+                file=str(lock.parent),
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
