@@ -173,3 +173,13 @@ def test_a_signal_while_the_arguments_are_parsed_is_one_line(
     monkeypatch.setattr(cli, "_parser", interrupted)
     assert cli.main(["validate"]) == 130
     assert capsys.readouterr().err == "vodspec: interrupted\n"
+
+
+def test_bytes_that_are_not_utf8_are_shown_as_those_bytes(tmp_path: Path) -> None:
+    # Python reads a stray byte of argv as a surrogate: the message showed '\udcff'.
+    code = run_cli("show", "caf\udce9")
+    assert code.returncode == 1
+    assert code.stderr == "vodspec: no VOD status code or error code matches 'caf\\xe9'\n"
+    missing = tmp_path / "d\udcffta"
+    folder = run_cli("show", "404", "--data", str(missing))
+    assert folder.stderr.startswith(f"vodspec: {tmp_path}/d\\xffta: no such folder"), folder

@@ -64,7 +64,15 @@ def shown_path(path: str) -> str:
         path = path[: MAX_PATH_SHOWN // 2] + "…" + path[-MAX_PATH_SHOWN // 2 :]
     if path.isprintable():
         return path
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path)
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in path)
+
+
+def _escaped(ch: str) -> str:
+    """A character a message cannot show as it is, escaped: a byte that is not UTF-8, which
+    Python reads from argv or a file name as a surrogate (surrogateescape), as that byte."""
+    if "\udc80" <= ch <= "\udcff":
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return ascii(ch)[1:-1]
 
 
 def shown(value: object, width: int = 60) -> str:
@@ -77,6 +85,10 @@ def shown(value: object, width: int = 60) -> str:
     except (ValueError, RecursionError):
         kind = type(value).__name__
         return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} too large to show"
+    if "\\udc" in text:  # a byte that is not UTF-8 (see _escaped), unless its \\ is escaped
+        import re
+
+        text = re.sub(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])", r"\1\\x\2", text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
