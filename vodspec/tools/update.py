@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from vodspec.errors import (
     BuildLockedError,
@@ -27,13 +27,13 @@ from vodspec.errors import (
 )
 from vodspec.reading import DataDir
 from vodspec.tools.changes import entry_lines, markdown_text
-from vodspec.tools.diff import Diff, Level
+from vodspec.tools.diff import ChangeKind, Diff, Level
 from vodspec.tools.fetch import fetch_each
 from vodspec.tools.publish.build import build, load_published
 from vodspec.tools.publish.owned import check_owned
 
 #: The kinds of change counted in the summary's table, in its column order.
-COUNTED = ("added", "removed", "changed")
+COUNTED = get_args(ChangeKind)
 
 
 @dataclass(frozen=True)
