@@ -178,7 +178,16 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
                     reference=STANDARD_RETRY[code].split(":")[0],
                 )
             )
-        findings += _mentioned_advice(code, record.get(PARAGRAPHS) or [])
+        paragraphs = record.get(PARAGRAPHS) or []
+        findings += [
+            RULES["retry-advice-mentioned-not-given"].finding(
+                code,
+                paragraph,
+                f"{code}: a paragraph mentions the {mentioned.value} sentence without"
+                " giving it; retry is not taken from it",
+            )
+            for paragraph, mentioned in advice_mentioned_not_given(paragraphs)
+        ]
     codes = {record[CODE] for record in records}
     if 429 not in codes and any(category_of(code) is Category.CLIENT_ERROR for code in codes):
         findings.append(
@@ -193,20 +202,6 @@ def lint_records(records: list[dict[str, Any]]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.code, f.rule))
 
 
-def _mentioned_advice(code: int | str, paragraphs: list[str]) -> list[Finding]:
-    """Paragraphs that contain a retry-advice sentence but do not give it (quote it, negate
-    it): the record's retry stays unspecified, and the maintainer should read them."""
-    return [
-        RULES["retry-advice-mentioned-not-given"].finding(
-            code,
-            paragraph,
-            f"{code}: a paragraph mentions the {mentioned.value} sentence without"
-            " giving it; retry is not taken from it",
-        )
-        for paragraph, mentioned in advice_mentioned_not_given(paragraphs)
-    ]
-
-
 def lint_error_records(
     errors: list[dict[str, Any]], statuses: list[dict[str, Any]]
 ) -> list[Finding]:
@@ -214,10 +209,14 @@ def lint_error_records(
     findings: list[Finding] = []
     by_code: dict[str, dict[int, None]] = {}  # each code's statuses, in page order
     rows: Counter[tuple[str, object]] = Counter()  # how many rows list each code and status
+    documented = {record[CODE] for record in statuses}
+    unlisted: dict[int, list[str]] = {}  # the codes under each status the status page lacks
     for record in errors:
         code, status = record[ERROR_CODE], record.get(HTTP_STATUS)
         if isinstance(status, int):
             by_code.setdefault(code, {})[status] = None
+            if documented and status not in documented:
+                unlisted.setdefault(status, []).append(code)
         rows[code, status] += 1
         if rows[code, status] == 2:  # once, at its second row (exact repeats were kept once)
             under = f"under HTTP {status}" if isinstance(status, int) else "with no HTTP status"
@@ -252,34 +251,17 @@ def lint_error_records(
                     f"{code} is listed under HTTP {', '.join(map(str, listed))}",
                 )
             )
-    documented = {record[CODE] for record in statuses}
-    if documented:
-        used: dict[int, list[str]] = {}
-        for record in errors:
-            status = record.get(HTTP_STATUS)
-            if isinstance(status, int) and status not in documented:
-                used.setdefault(status, []).append(record[ERROR_CODE])
-        for status, codes in sorted(used.items()):
-            findings.append(
-                RULES["error-status-not-on-status-page"].finding(
-                    status,
-                    ", ".join(dict.fromkeys(codes)),
-                    f"{len(codes)} error code(s) are listed under {status}, which the status"
-                    " page does not list",
-                    standard=standard_phrase(status),
-                )
+    for status, codes in sorted(unlisted.items()):
+        findings.append(
+            RULES["error-status-not-on-status-page"].finding(
+                status,
+                ", ".join(dict.fromkeys(codes)),
+                f"{len(codes)} error code(s) are listed under {status}, which the status"
+                " page does not list",
+                standard=standard_phrase(status),
             )
+        )
     return sorted(findings, key=lambda f: (str(f.code), f.rule))
-
-
-def lint_notes(notes: list[dict[str, Any]]) -> list[Finding]:
-    """One finding per row a dataset keeps as a note only (odd cells kept in a record are
-    the record rules' business)."""
-    return [
-        RULES["page-note"].finding(f"line {note['line']}", note["text"], note["why"])
-        for note in notes
-        if not note.get("in_records")
-    ]
 
 
 def lint_datasets(datasets: Mapping[str, dict[str, Any]]) -> list[Finding]:
@@ -287,9 +269,14 @@ def lint_datasets(datasets: Mapping[str, dict[str, Any]]) -> list[Finding]:
     error-code page's, then the notes of odd content the pages kept."""
     records = {kind: dataset["records"] for kind, dataset in datasets.items()}
     statuses = records.get(STATUS_CODES, [])
-    notes = [note for dataset in datasets.values() for note in dataset.get("notes", [])]
     findings = lint_records(statuses) + lint_error_records(records.get(ERROR_CODES, []), statuses)
-    return findings + lint_notes(notes)
+    # A row kept as a note only: an odd cell kept in a record is the record rules' business.
+    return findings + [
+        RULES["page-note"].finding(f"line {note['line']}", note["text"], note["why"])
+        for dataset in datasets.values()
+        for note in dataset.get("notes", [])
+        if not note.get("in_records")
+    ]
 
 
 def lint_json(datasets: Mapping[str, dict[str, Any]]) -> bytes:
