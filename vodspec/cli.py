@@ -13,7 +13,7 @@ import sys
 from types import SimpleNamespace  # loaded already: by runpy, or by the script's `import re`
 
 import vodspec
-from vodspec.errors import DataDirStateError, UpdateRefusedError, VodspecError, shown
+from vodspec.errors import STDIN, DataDirStateError, UpdateRefusedError, VodspecError, shown
 from vodspec.record import (
     CATEGORIES,
     DESCRIPTION,
@@ -43,7 +43,6 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as the shell reports a command killed b
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
 #: The exit status of a refusal, where it is not EXIT_REFUSED.
 REFUSAL_EXITS = {UpdateRefusedError: EXIT_UPDATE_REFUSED, DataDirStateError: EXIT_UPDATE_DATA_DIR}
-STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
 #: Never 'vodspec[scrape]': on PyPI that name would fetch someone else's package.
 SCRAPE_EXTRA_HINT = (
     "this command needs the scrape extra: pip install '.[scrape]' in a clone of vodspec, or"

@@ -53,6 +53,7 @@ class VodspecError(Exception):
         return f"{', '.join(where)}: {text}" if where else text
 
 
+STDIN = "<stdin>"  # how messages name standard input (`scrape -`, `diff -`)
 #: The most of a path a message shows: a path of thousands of characters is not printed whole.
 MAX_PATH_SHOWN = 200
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from vodspec.errors import ManifestError, VodspecError, VodspecWarning
+from vodspec.errors import STDIN, ManifestError, VodspecError, VodspecWarning
 from vodspec.layout import json_name
 from vodspec.reading import inside, read_dataset, read_json
 from vodspec.tools.scrape.models import Dataset
@@ -98,7 +98,7 @@ def scrape_for_reading(
     says, a service or kind given here demanded all the same), and the version of the data
     dir beside raw/ if that publishes this very page (same sha256), else "unpublished"."""
     if file == "-":
-        return scrape(stdin(), service=service or "vod", kind=kind, file="<stdin>"), UNPUBLISHED
+        return scrape(stdin(), service=service or "vod", kind=kind, file=STDIN), UNPUBLISHED
     page = Path(file)
     raw_dir = page.parent
     try:
