@@ -16,15 +16,11 @@ ONE_ERROR_CODE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
 #: How pages separate several values in one cell besides paragraphs ("400、500", "400 or 500").
 SEPARATOR_MARKS = "/,，、;；&或和及"
 SEPARATOR_WORDS = ("or", "and")
+_WORD_SEPARATOR = re.compile("|".join(rf"\b{word}\b" for word in SEPARATOR_WORDS))
 SEPARATORS = re.compile(
-    r"\s*(?:["
-    + re.escape(SEPARATOR_MARKS)
-    + "]|"
-    + "|".join(rf"\b{word}\b" for word in SEPARATOR_WORDS)
-    + r")\s*"
+    r"\s*(?:[" + re.escape(SEPARATOR_MARKS) + "]|" + _WORD_SEPARATOR.pattern + r")\s*"
 )
 _MARKS = frozenset(SEPARATOR_MARKS)
-_WORD_SEPARATOR = re.compile("|".join(rf"\b{word}\b" for word in SEPARATOR_WORDS))
 PLACEHOLDER = re.compile(
     r"(?i:n/?a|null|none|nil|tbd|unknown)|[-－—–_*?/.·]+|无|暂无|空|未知|不涉及|不适用"
 )
