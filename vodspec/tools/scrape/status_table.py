@@ -120,13 +120,11 @@ def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[Sta
         parsed = [grammar.statuses(row.cells[code_column].words) for row in body]
         combined = _combined(parsed)
         description = table.roles.get(DESCRIPTION)
-        named = table.table.header[description] if description is not None else ""
+        description_name = table.table.header[description] if description is not None else ""
         for row, cell_statuses in zip(body, parsed, strict=True):
             found = _statuses(table, row, cell_statuses, combined, origin)
             paragraphs: tuple[str, ...] = ()
-            description_name = ""
             if description is not None and found:
-                description_name = named
                 paragraphs = row.cells[description].paragraphs
                 if not paragraphs:
                     raise rows.cell_error(row, description_name, "the description cell is empty")
