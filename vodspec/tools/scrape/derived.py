@@ -95,6 +95,11 @@ def retry_of(paragraphs: Sequence[str]) -> tuple[Retry, ...]:
     return tuple(found)
 
 
+#: Paragraphs up to this long are remembered (a page's advice is a sentence or two; a long
+#: one kept would hold its memory past its page).
+REMEMBERED_LENGTH = 500
+
+
 def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
     """Whether the paragraph at ``index`` gives the rule's advice: said, not introduced by
     the paragraph before (``以下为错误说法：`` then the sentence on a line of its own: what
@@ -102,15 +107,7 @@ def _gives(paragraphs: Sequence[str], index: int, rule: RetryRule) -> bool:
     before = paragraphs[index - 1].strip() if index else ""
     if before.endswith(COLONS) and before.rstrip("".join(COLONS)).strip() not in LABELS:
         return False
-    return _given(paragraphs[index], rule)
-
-
-#: Paragraphs up to this long are remembered (a page's advice is a sentence or two; a long
-#: one kept would hold its memory past its page).
-REMEMBERED_LENGTH = 500
-
-
-def _given(paragraph: str, rule: RetryRule) -> bool:
+    paragraph = paragraphs[index]
     if len(paragraph) > REMEMBERED_LENGTH:
         return _says.__wrapped__(paragraph, rule.phrase, rule.alone)
     return _says(paragraph, rule.phrase, rule.alone)
