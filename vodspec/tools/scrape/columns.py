@@ -260,10 +260,13 @@ def _code_role_by_content(
     return role
 
 
-def _status_column(named: list[str | None], columns: _Columns) -> int | None:
+def _status_column(table: Table, named: list[str | None], columns: _Columns) -> int | None:
     """The status column: named for codes with half its cells statuses, else an unnamed
     first column of registered statuses (a code table's key; a value column's 300 only
-    happens to be one), odd cells (``N/A``) allowed beside a named error-code column."""
+    happens to be one), odd cells (``N/A``) allowed beside a named error-code column.
+    Refuse a first column of 名称 or 类型 whose cells all start as registered statuses but
+    do not all read as one with its registered phrase (``500 Server Error`` beside
+    ``100 GB``): statuses or sizes, no rule can tell, and skipping it could lose codes."""
     for i, role in enumerate(named):
         if role in CODE_ROLES and _share(columns[i], _is_status) >= CODE_SHARE:
             return i
@@ -281,6 +284,16 @@ def _status_column(named: list[str | None], columns: _Columns) -> int | None:
     statuses = [text for text in filled if not grammar.odd(text)]
     if error_codes and statuses and all(map(_is_registered_status, statuses)):
         return 0
+    if named[0] == "reason?" and filled and all(map(_is_registered_status, filled)):
+        # Not each with its phrase (else the column is the codes, above): one is odd.
+        odd = next(text for text in filled if not _with_known_phrases(text))
+        cell = table.header_cells[0]
+        raise _header_error(
+            cell,
+            f"column {cell.text!r} starts each cell as an HTTP status, but {odd!r} reads as"
+            " no status with its registered phrase: if the column lists status codes, name"
+            " it so (状态码, status code); if not, this table is not one vodspec reads",
+        )
     return None
 
 
@@ -322,9 +335,7 @@ def classify(table: Table) -> CodeTable | None:
     plain = [i for i, role in enumerate(named) if role in CODE_ROLES]
     for i, words in enumerate(header_words):
         named[i] = _code_role_by_content(named[i], words, columns, i, bool(set(plain) - {i}))
-    status = _status_column(named, columns)
-    if status is None and named and named[0] == "reason?":
-        _refuse_phrases_like_statuses(body, columns)
+    status = _status_column(body, named, columns)
     if status is None:  # a column of status classes (4xx)
         status = next((i for i in range(width) if _share(columns[i], is_class) >= CODE_SHARE), None)
     error = _error_column(body, named, columns, status)
@@ -460,24 +471,6 @@ def _refuse_statuses_among_codes(table: Table, columns: _Columns, column: int) -
             cell,
             f"column {cell.text!r} holds an HTTP status ({status!r}) and what reads as error"
             f" codes ({other!r}): refusing rather than guessing which it lists",
-        )
-
-
-def _refuse_phrases_like_statuses(table: Table, columns: _Columns) -> None:
-    """Refuse a first column of 名称 or 类型 whose cells all start as registered statuses
-    but do not all read as one with its registered phrase (``500 Server Error`` beside
-    ``100 GB``): statuses or sizes, no rule can tell, and skipping it could lose codes."""
-    filled = [text for text in columns[0] if text]
-    if not filled or not all(map(_is_registered_status, filled)):
-        return
-    odd = next((text for text in filled if not _with_known_phrases(text)), None)
-    if odd is not None:
-        cell = table.header_cells[0]
-        raise _header_error(
-            cell,
-            f"column {cell.text!r} starts each cell as an HTTP status, but {odd!r} reads as"
-            " no status with its registered phrase: if the column lists status codes, name"
-            " it so (状态码, status code); if not, this table is not one vodspec reads",
         )
 
 
