@@ -428,7 +428,7 @@ def _is_mark(sup: etree._Element, cell: etree._Element) -> bool:
     apart (``VOD.10053 <sup>VOD.10054</sup>``) is a value, raised, not a mark."""
     if _footnote(sup):
         return True
-    text = etree.tostring(sup, method="text", encoding=str, with_tail=False).strip()
+    text = _inner_text(sup).strip()
     if not 0 < len(text) <= MAX_MARK or any(ch.isspace() for ch in text):
         return False
     before = _text_before(sup, cell)
@@ -464,8 +464,8 @@ def _text_before(node: etree._Element, cell: etree._Element) -> str:
             node = parent
         elif _breaks(previous):
             return ""
-        elif previous.tail or _inner_text(previous):
-            return previous.tail or _inner_text(previous)
+        elif text := previous.tail or _inner_text(previous):
+            return text
         else:
             node = previous
     return ""
@@ -484,8 +484,8 @@ def _text_after(node: etree._Element, cell: etree._Element) -> str:
             node = parent
         elif _breaks(following):
             return ""
-        elif _inner_text(following):
-            return _inner_text(following)
+        elif text := _inner_text(following):
+            return text
         else:
             node = following
     return ""
@@ -496,7 +496,7 @@ def _glued(raised: etree._Element, cell: etree._Element) -> str | None:
     part of the value and apart: right after a number (``VOD.1005<sup>3</sup>``: VOD.10053,
     or VOD.1005 and a mark), right before one (``<sup>4</sup>04``), or opening a code's next
     part (``VOD<sup>.10053</sup>``); None where it is clear (``APP.1<sup>*</sup>``)."""
-    text = etree.tostring(raised, method="text", encoding=str, with_tail=False).strip()
+    text = _inner_text(raised).strip()
     if not any(ch.isalnum() for ch in text) or text[0] in "[(（【":
         return None  # a bracket keeps it apart: [1], (a)
     preceding = _text_before(raised, cell)
