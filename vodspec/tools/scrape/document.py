@@ -249,13 +249,12 @@ _HEAD_END = re.compile("</head>", re.IGNORECASE | re.ASCII)
 #: The tags written in a saved page, not in a Markdown one: a page without them is spared
 #: the checks of what follows </body> and </html> and of <body>'s attributes.
 _PAGE_TAG_WORDS = (b"body", b"html")
-_PAGE_TAGS = rb"(?:%s)" % b"|".join(_PAGE_TAG_WORDS)
 #: Each a start or end tag found from its name (rare in pages), not from each "<" (a try at
 #: every tag of the page).
 _PAGE_TAG_NAMES = tuple(
     re.compile(rb"%s(?:(?<=<%s)|(?<=</%s))\b" % (name, name, name)) for name in _PAGE_TAG_WORDS
 )
-_PAGE_TAG_STARTS = re.compile(rb"<" + _PAGE_TAGS + rb"(?=[\s/>])")
+_PAGE_TAG_STARTS = re.compile(rb"<(?:%s)(?=[\s/>])" % b"|".join(_PAGE_TAG_WORDS))
 #: What may follow ``</body>``: libxml2 closes every element there (a table, a cell), a
 #: browser ignores it.
 _BODY_END = re.compile(rb"</body[^>]*>(?:\s|</html[^>]*>)*")
@@ -401,11 +400,9 @@ def _check_page_tags(folded: bytes, lines: list[int]) -> None:
     for start in tags:
         tag = _START_TAG.match(folded, start.start(), start.start() + MAX_TAG_BYTES)
         names = []
-        if tag is not None:
-            at = tag.end("name")
-            while (attribute := _ATTRIBUTE_AT.match(folded, at, tag.end())) is not None:
-                names.append(attribute[1].decode(errors="replace"))
-                at = attribute.end()
+        if tag is not None:  # its attributes follow each other, from its name to its end
+            attributes = _ATTRIBUTE_AT.finditer(folded, tag.end("name"), tag.end())
+            names = [attribute[1].decode(errors="replace") for attribute in attributes]
         hiding = [
             name
             for name in names
@@ -1067,9 +1064,9 @@ def _place(
     # The last row met: its cells' parent is this very object, its tag known without lxml.
     row = None
     pipe_row = 0  # the line of that row, if a pipe table's
-    # Tags are searched as written until one is not found so; on a page with a long line
-    # (a search reads up to its tag: each element of such a line read it again) each line
-    # is searched once a tag from the start.
+    # Tags are searched as written until one is not found so, then with each line searched
+    # once a tag (_TagLines); on a page with a long line from the start (a search reads up to
+    # its tag: each element of such a line read it again).
     tag_lines = _TagLines(source) if max(map(len, source)) > MAX_SEARCHED_LINE else None
     rows_on: dict[int, int] = {}  # raw HTML rows given each line (see _check_rows_on_lines)
     fast = not marked  # no Markdown table: a raw HTML cell's line is its mapped line
@@ -1145,9 +1142,6 @@ def _place(
             )
         line = lines[rendered] if 0 < rendered < len(lines) else 0  # _mapped, without the call
         if not (line and tag_lines is None and source[line - 1].find(START_TAGS[name]) >= 0):
-            # From the first tag not found as written on, lines are searched in any case,
-            # each once a tag: a search that fails reads the whole line (upper-case tags on
-            # one long line took minutes).
             if tag_lines is None:
                 tag_lines = _TagLines(source)
             if not (line and tag_lines[line, START_TAGS[name]]):
@@ -1194,8 +1188,8 @@ MAX_SEARCHED_LINE = 8_192
 
 class _TagLines(dict[tuple[int, bytes], bool]):
     """Whether a source line (1-based) holds a tag, in any case: each line lower-cased and
-    searched once a tag (a page of upper-case tags on one long line lower-cased it for every
-    element, minutes on a 2 MiB page)."""
+    searched once a tag (a failed search reads the whole line: upper-case tags on one long
+    line, lowered and searched for every element, took minutes on a 2 MiB page)."""
 
     def __init__(self, source: list[bytes]) -> None:
         super().__init__()
@@ -1551,9 +1545,7 @@ _STRAY = etree.XPath(
 
 def _check_stray_rows(root: etree._Element) -> None:
     """A row or cell outside a table: an end tag (or a comment's end) closed the table early."""
-    stray = cast("list[etree._Element]", _STRAY(root))
-    if stray:
-        element = stray[0]
+    for element in cast("list[etree._Element]", _STRAY(root)):
         container = "table" if element.tag == "tr" else "tr"
         raise MarkupError(
             f"a <{element.tag}> outside any {container}: the table was closed before it"
