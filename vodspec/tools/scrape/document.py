@@ -8,9 +8,11 @@ parser could not read whole or whose hidden content renderers would show differe
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -430,7 +432,10 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
     leaf_lines = 0  # how many more rendered lines that leaf may take
     not_utf8 = 0  # the first rendered line that is not UTF-8, if any
     non_blank: list[int] | None = None  # see _find_line
-    decoded = _DecodedLines(source)
+    # Source lines decoded and right-stripped, each once: a paragraph of ``&#10;`` renders to
+    # lines no source line is, each looked for in the same lines after it (a minute on a 2 MiB
+    # page when each look decoded them again).
+    decoded = functools.cache(lambda index: source[index].decode().rstrip())
     index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
     while index < len(rendered):
         out = rendered[index]
@@ -476,10 +481,9 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
             leaf_lines -= 1
             if out.endswith(leaf_end) or leaf_lines <= 0:
                 leaf_end = b""
-        elif text.strip() and text.strip() not in RENDERER_LINES:
+        elif (wanted := text.strip()) and wanted not in RENDERER_LINES:
             if non_blank is None:  # most pages never look a line up
                 non_blank = [number for number, line in enumerate(source) if line.decode().strip()]
-            wanted = text.strip()
             found = _find_line(decoded, floor, wanted, non_blank)
             if found is None and wanted.endswith("</li>"):  # a tight list item's end, glued
                 found = _find_line(decoded, floor, wanted.removesuffix("</li>"), non_blank)
@@ -517,28 +521,16 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
 _CONTAINER_MARKERS = re.compile(r"[ \t>*+\-0-9.)]*")
 
 
-class _DecodedLines(dict[int, str]):
-    """Source lines (by index) decoded and right-stripped, each once: a paragraph of
-    ``&#10;`` renders to lines no source line is, each looked for in the same lines after it
-    (a minute on a 2 MiB page when each look decoded them again)."""
-
-    def __init__(self, source: list[bytes]) -> None:
-        super().__init__()
-        self._source = source
-
-    def __missing__(self, index: int) -> str:
-        self[index] = line = self._source[index].decode().rstrip()
-        return line
-
-
-def _find_line(source: _DecodedLines, start: int, wanted: str, non_blank: list[int]) -> int | None:
+def _find_line(
+    source: Callable[[int], str], start: int, wanted: str, non_blank: list[int]
+) -> int | None:
     """The index of the first source line from ``start`` that is ``wanted`` after container
     markers, past at most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the
     indexes of the source's non-blank lines (a walk over the blank ones, at each call, took
     hours on a page of blank lines)."""
     first = bisect.bisect_left(non_blank, start)
     for index in non_blank[first : first + MAX_SKIPPED_LINES + 1]:
-        line = source[index]
+        line = source(index)
         if line.endswith(wanted) and _CONTAINER_MARKERS.fullmatch(line, 0, len(line) - len(wanted)):
             return index
     return None
