@@ -308,10 +308,7 @@ MAX_TAG_BYTES = 16_384
 MAX_PAGE_TAGS = 8
 #: Elements whose content HTML's tokenizer reads as text up to their end tag (GitHub's tag
 #: filter escapes most; the rest are refused later, but their text holds no tag till then).
-RAW_TEXT_TAGS = frozenset(
-    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
-    | {"noscript", "plaintext"}
-)
+RAW_TEXT_TAGS = frozenset({*FILTERED_TAGS, "noscript"})
 #: libxml2 compares each attribute of a tag with all those before it: a tag of 260,000
 #: attributes took 72 s to parse, 40,000 took 1.4 s, 20,000 0.36 s. No documentation tag has
 #: 256; a page this short (its markup cut) holds no tag of more than about 33,000, a
@@ -1451,7 +1448,7 @@ BROWSER_MADE = ("Unexpected end tag : p", "Unexpected end tag : br")
 UNEXPECTED_END = "Unexpected end tag :"
 #: The end tags of table parts: one libxml2 ignores, a browser may take as closing its own
 #: (a </table> with none open both ignore; rows it left outside are _check_stray_rows's).
-TABLE_END_TAGS = frozenset({"caption", "colgroup", "col", "tr", "td", "th", *ROW_GROUP_TAGS})
+TABLE_END_TAGS = frozenset(PART_HOMES)
 #: libxml2 reports this many errors of a page and drops the rest without a word.
 PARSER_ERROR_LIMIT = 100
 
