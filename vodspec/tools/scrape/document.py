@@ -917,8 +917,7 @@ _SINGLE_QUOTED_LT = re.compile(rb"=\s*'[^'<]*<")
 _VALUE_QUOTE = re.compile(rb"'(?<=[=\s]')")
 
 
-#: What the cut leaves of its markup where the renderer shows it as text (in code, a title,
-#: after a backslash), escaped.
+#: What the cut leaves of its markup where the renderer shows it as text, escaped.
 _CUT_SHOWN = re.compile(rb"&lt;(?:p id|t[dh] class)=&quot;")
 #: What it leaves as a link's target, percent-encoded (``href="p%20id=%22x%22"``).
 _CUT_LINKED = re.compile(rb"%20(?:id|class)=%22")
