@@ -897,3 +897,18 @@ def test_a_filtered_tag_slipping_through_in_the_title_is_refused() -> None:
     assert page != SEED_TEXT
     with pytest.raises(MarkupError, match="a <xmp> element"):
         records(page)
+
+
+@pytest.mark.parametrize("name", ["text", "tail"])
+def test_an_attribute_named_text_or_tail_never_replaces_what_the_page_shows(name: str) -> None:
+    # Its value, once the control character was taken out, became the element's own text.
+    page = (
+        "# 状态码\n\n<table><tr><th>状态码</th><th>说明</th></tr>\n<tr><td>404 Not Found</td>"
+        f'<td>不<span {name}="&#27;隐藏">存</span>在。</td></tr></table>\n'
+    )
+    dataset, messages = scrape_warned(page, service="any")
+    (record,) = dataset.records
+    assert record.description == "不存在。"
+    assert [m.partition(": ")[2] for m in messages] == [
+        "removed control character U+001B (from a character reference)"
+    ]

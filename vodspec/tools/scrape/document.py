@@ -208,19 +208,23 @@ def _without_unholdable(root: etree._Element, text: str, lines: list[int]) -> No
     holding one), warning once for each at its first line, as text.normalize does."""
     removed: dict[str, int] = {}  # each character, and the line its first element starts on
     for element in root.iter():
-        values: list[tuple[str, str | None]] = [("text", element.text), ("tail", element.tail)]
-        values.extend((str(name), str(value)) for name, value in element.attrib.items())
-        for name, value in values:
+        # An attribute may be named "text" or "tail" too: which of the two a name is, is kept.
+        values: list[tuple[bool, str, str | None]] = [
+            (False, "text", element.text),
+            (False, "tail", element.tail),
+        ]
+        values.extend((True, str(name), str(value)) for name, value in element.attrib.items())
+        for attribute, name, value in values:
             if not value or UNHOLDABLE.isdisjoint(value):
                 continue
             start = _mapped(lines, getattr(element, "sourceline", None) or 0)
             for char in UNHOLDABLE.intersection(value):
                 removed.setdefault(char, start)
             kept = "".join(char for char in value if char not in UNHOLDABLE)
-            if name in ("text", "tail"):
-                setattr(element, name, kept)
-            else:
+            if attribute:
                 element.set(name, kept)
+            else:
+                setattr(element, name, kept)
     if not removed:
         return
     places: dict[str, list[int]] = {}  # where each is referred to, in one pass
