@@ -308,6 +308,34 @@ def test_a_status_cell_listing_two_statuses_gives_two_records(cell: str) -> None
     ]
 
 
+WITH_REMARKS = STATUS_HEAD.replace("<th>说明</th>", "<th>说明</th><th>备注</th>")
+
+
+@pytest.mark.parametrize(
+    ("head", "rows", "description"),
+    [
+        # The description spans both rows of the code: shown once, read once.
+        (
+            STATUS_HEAD,
+            '<tr><td rowspan="2">404 Not Found</td><td rowspan="2">不存在。</td></tr>\n<tr></tr>\n',
+            "不存在。",
+        ),
+        # A column without a role spans them: its text is not added again for the second row.
+        (
+            WITH_REMARKS,
+            '<tr><td rowspan="2">404 Not Found</td><td>不存在。</td><td rowspan="2">见附录。</td>'
+            "</tr>\n<tr><td>已删除。</td></tr>\n",
+            "不存在。\n备注: 见附录。\n已删除。",
+        ),
+    ],
+    ids=["description", "column without a role"],
+)
+def test_a_cell_spanning_down_beside_a_code_spanning_down_is_read_once(
+    head: str, rows: str, description: str
+) -> None:
+    assert statuses(status_page(rows, head=head)) == [(404, "Not Found", description)]
+
+
 #: What the HTML standard's rendering section shows as a block (a line break before and
 #: after), written here apart from the reader's list: <details> and <dialog>, which may hide
 #: their content, are refused instead.

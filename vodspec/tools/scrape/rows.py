@@ -123,12 +123,15 @@ def check_ascii(text: str, row: Row, column: str, what: str) -> None:
             )
 
 
-def extra_paragraphs(table: CodeTable, row: Row) -> tuple[str, ...]:
-    """The paragraphs of the row's columns without a role, as "Header: text"."""
+def extra_paragraphs(table: CodeTable, row: Row, above: bool = True) -> tuple[str, ...]:
+    """The paragraphs of the row's columns without a role, as "Header: text"; without the
+    rowspan copies of cells of a row above unless ``above``."""
     paragraphs: list[str] = []
     for index in table.extra:
         cell = row.cells[index]
         if cell.from_left:
             continue  # a colspan copy of the cell to its left: its text is already there
+        if not above and row.from_above(index):
+            continue
         paragraphs += [f"{table.name(index)}: {text}" for text in cell.paragraphs]
     return tuple(paragraphs)

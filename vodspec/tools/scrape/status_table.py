@@ -142,10 +142,19 @@ def status_records(tables: Iterable[CodeTable], origin: rows.Origin) -> list[Sta
                             row=row.id,
                             column=table.table.header[code_column],
                         )
-                    first_paragraphs.extend(paragraphs)
+                    first_paragraphs.extend(_below(table, row, description))
                     continue
                 merged[code] = (reason, list(paragraphs), row, description_name)
     return _records(merged, origin)
+
+
+def _below(table: CodeTable, row: Row, description: int | None) -> tuple[str, ...]:
+    """The paragraphs a row continuing a code's rowspan adds to its record: not those of the
+    cells spanning down into it from a row above, which the record holds already."""
+    own: tuple[str, ...] = ()
+    if description is not None and not row.from_above(description):
+        own = row.cells[description].paragraphs
+    return own + rows.extra_paragraphs(table, row, above=False) if table.extra else own
 
 
 def _records(merged: dict[int, Merged], origin: rows.Origin) -> list[StatusRecord]:

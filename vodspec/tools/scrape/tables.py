@@ -68,6 +68,13 @@ class Row(NamedTuple):
     line: int
     cells: tuple[Cell, ...]
 
+    def from_above(self, index: int) -> bool:
+        """Whether the cell at ``index`` is a rowspan's copy of a cell of a row above (itself,
+        or a colspan copy of one)."""
+        while self.cells[index].from_left:
+            index -= 1
+        return self.cells[index].spanned
+
 
 @dataclass(frozen=True)
 class Table:
