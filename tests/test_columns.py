@@ -279,6 +279,15 @@ def test_a_colspan_copy_is_not_repeated_as_an_extra_column() -> None:
     assert record.description == "参数错误。"  # type: ignore[union-attr]
 
 
+def test_a_cell_spanning_from_a_column_without_a_role_into_the_description_is_read_once() -> None:
+    table = (
+        "<table><thead><tr><th>状态码</th><th>备注</th><th>说明</th></tr></thead><tbody>"
+        '<tr><td>400</td><td colspan="2">参数错误。</td></tr></tbody></table>'
+    )
+    (record,) = scrape(md_page(table), file="p.md", service="any").records
+    assert record.description == "参数错误。"  # type: ignore[union-attr]
+
+
 def test_a_rowspan_stops_at_the_end_of_its_row_group() -> None:
     table = (
         "<table><thead><tr><th>状态码</th><th>说明</th></tr></thead>"

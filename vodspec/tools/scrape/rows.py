@@ -131,6 +131,11 @@ def extra_paragraphs(table: CodeTable, row: Row, above: bool = True) -> tuple[st
         cell = row.cells[index]
         if cell.from_left:
             continue  # a colspan copy of the cell to its left: its text is already there
+        end = index + 1
+        while end < len(row.cells) and row.cells[end].from_left:
+            end += 1
+        if any(column in table.roles.values() for column in range(index + 1, end)):
+            continue  # it spans a column with a role, which reads its text
         if not above and row.from_above(index):
             continue
         paragraphs += [f"{table.name(index)}: {text}" for text in cell.paragraphs]
