@@ -8,7 +8,7 @@ import pytest
 from conftest import STATUS_PIPE, codes, md_page
 from test_unseen_wordings import ERROR_FIVE
 
-from vodspec.errors import HeaderError, VodspecWarning
+from vodspec.errors import CellError, HeaderError, VodspecWarning
 from vodspec.tools.scrape.columns import classify, header_key, header_roles
 from vodspec.tools.scrape.pipeline import scrape
 from vodspec.tools.scrape.tables import Cell, Row, Table
@@ -296,6 +296,30 @@ def test_a_rowspan_stops_at_the_end_of_its_row_group() -> None:
     )
     records = scrape(md_page(table), file="p.md", service="any").records
     assert [r.description for r in records] == ["a", "b"]  # type: ignore[union-attr]
+
+
+def test_a_first_rows_rowspan_reaches_down_into_its_row_group() -> None:
+    # No header: the first row is data, its status spanning the row below too.
+    table = (
+        '<table><tr><td rowspan="2">400</td><td>VOD.10001</td></tr>'
+        "<tr><td>VOD.10002</td></tr></table>"
+    )
+    records = scrape(md_page(table), file="p.md", service="any").records
+    assert [(r.error_code, r.http_status) for r in records] == [  # type: ignore[union-attr]
+        ("VOD.10001", 400),
+        ("VOD.10002", 400),
+    ]
+
+
+@pytest.mark.parametrize("head", ["", "<thead>"])
+def test_a_header_cell_spanning_down_pushes_the_row_under_it_aside(head: str) -> None:
+    # A browser shows 404 under 说明, and 不存在 in a column of no header.
+    table = (
+        f'<table>{head}<tr><th rowspan="2">状态码</th><th>说明</th></tr>'
+        "<tr><td>404</td><td>不存在。</td></tr></table>"
+    )
+    with pytest.raises(CellError, match="more cells than the header's 2"):
+        scrape(md_page(table), file="p.md", service="any")
 
 
 def test_a_pipe_table_in_a_list_item_reads() -> None:

@@ -155,11 +155,13 @@ def _all_th(row: etree._Element) -> bool:
 
 def _rows(
     table: etree._Element, at_home: bool
-) -> tuple[list[list[etree._Element]], list[etree._Element]]:
-    """(body row groups, header rows) as a browser shows them: a <tr> wrapped in an <a> or a
-    <div> is refused rather than skipped. ``at_home``: see Document.parts_at_home."""
+) -> tuple[list[list[etree._Element]], list[etree._Element], list[etree._Element]]:
+    """(body row groups, header rows, the rows of the header's row group under it) as a
+    browser shows them: a <tr> wrapped in an <a> or a <div> is refused rather than skipped.
+    ``at_home``: see Document.parts_at_home."""
     groups: list[list[etree._Element]] = []
     header: list[etree._Element] = []
+    under: list[etree._Element] = []
     footers: list[list[etree._Element]] = []
     placed = 0
     loose: list[etree._Element] | None = None  # a group of <tr>s written straight in <table>
@@ -180,7 +182,7 @@ def _rows(
             # in place (CSS 2.1, 17.2).
             if child.tag == "thead" and not headed:
                 headed = True
-                _split_head(group, header, groups)
+                under = _split_head(group, header, groups)
             elif child.tag != "tfoot":
                 groups.append(group)
             else:
@@ -197,19 +199,21 @@ def _rows(
                 line=line_of(stray),
                 row=stray.get("id"),
             )
-    return groups + footers, header
+    return groups + footers, header, under
 
 
 def _split_head(
     group: list[etree._Element], header: list[etree._Element], groups: list[list[etree._Element]]
-) -> None:
+) -> list[etree._Element]:
     """A <thead>'s first row and the all-<th> rows under it are the header (状态码 / Status
-    Code); from a row holding a <td> or a code (``<th>400</th>``) on, they are data."""
+    Code); from a row holding a <td> or a code (``<th>400</th>``) on, they are data (the rows
+    returned)."""
     for index, row in enumerate(group):
         if header and (not _all_th(row) or _holds_a_code(row)):
             groups.append(group[index:])
-            return
+            return groups[-1]
         header.append(row)
+    return []
 
 
 def _holds_a_code(row: etree._Element) -> bool:
@@ -221,7 +225,7 @@ def _holds_a_code(row: etree._Element) -> bool:
 
 
 def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Table | None:
-    groups, header_rows = _rows(table, at_home)
+    groups, header_rows, under = _rows(table, at_home)
     if not header_rows:
         # Without <thead>, the first row is the header (columns.classify may make it data).
         first = next((group for group in groups if group), None)
@@ -233,6 +237,7 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
             first and _all_th(header_rows[0]) and _all_th(first[0]) and not _holds_a_code(first[0])
         ):
             header_rows.append(first.pop(0))
+        under = first
     width = max(sum(_span(cell, "colspan", row) for cell in _cells(row)) for row in header_rows)
     if width > MAX_COLUMNS:
         raise MarkupError(
@@ -240,10 +245,17 @@ def _read_table(table: etree._Element, at_home: bool, kinds: _CellKinds) -> Tabl
             line=line_of(header_rows[0]),
             row=header_rows[0].get("id"),
         )
-    header_grid = _expand([header_rows], width, kinds)
+    # The header's spans reach down into the rows of its row group, as in a browser.
+    if not any(group is under for group in groups):
+        groups.insert(0, under)
+    grid = _expand([header_rows + g if g is under else g for g in groups], width, kinds)
+    heading = set(header_rows)
+    header_grid = [(element, cells) for element, cells in grid if element in heading]
     header = _header(header_grid, width)
     body = []
-    for element, cells in _expand(groups, width, kinds):
+    for element, cells in grid:
+        if element in heading:
+            continue
         # A spacer row (empty cells, or none) shows nothing to read; the first cell's text
         # spares most rows the loop.
         if not (cells and cells[0].paragraphs) and _spacer(element, cells):
