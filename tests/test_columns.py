@@ -213,6 +213,14 @@ def test_a_pipe_table_whose_header_reads_as_codes_is_refused_not_read_short() ->
         scrape(md_page("|200|成功|\n|--|--|\n|404|不存在|"), file="p.md", service="any")
 
 
+@pytest.mark.parametrize("mark", ["<sup>1</sup>", "[^1]"])
+def test_a_footnote_mark_on_a_header_word_is_no_code(mark: str) -> None:
+    errors = f"|HTTP Status|ErrorCode{mark}|Message|\n|--|--|--|\n|400|VOD.10053|参数非法|"
+    page = md_page(errors) + "\n[^1]: 见附录。\n".encode()
+    (record,) = scrape(page, file="p.md", service="any").records
+    assert record.error_code == "VOD.10053"  # type: ignore[union-attr]
+
+
 def test_an_html_table_without_a_header_reads_every_row() -> None:
     """No <th>, a first row of codes: a browser shows a table without a header; all rows read."""
     table = (

@@ -430,7 +430,7 @@ def _check_header_row(found: CodeTable) -> None:
     the header (a pipe table always has one)."""
     for role, test in (("status", _is_status), (ERROR_CODE, _is_error_code)):
         index = found.roles.get(role)
-        if index is not None and test(found.table.header[index]):
+        if index is not None and test(" ".join(found.table.header_cells[index].words)):
             cell = found.table.header_cells[index]
             raise HeaderError(
                 f"the table's first row reads as codes ({cell.text!r}), not as a header;"

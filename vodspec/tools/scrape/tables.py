@@ -309,7 +309,10 @@ def _header(grid: list[tuple[etree._Element, list[Cell]]], width: int) -> tuple[
         # Never empty: the widest header row fills every column.
         parts = [cells[index] for _, cells in grid if index < len(cells)]
         text = " ".join(dict.fromkeys(part.text for part in parts if part.text))
-        columns.append(Cell.of((text,) if text else (), parts[0].line))
+        # Without footnote marks (``Code<sup>1</sup>``), as a code cell is read.
+        words = " ".join(dict.fromkeys(" ".join(part.words) for part in parts if part.words))
+        line = parts[0].line
+        columns.append(Cell((text,) if text else (), line, words=(words,) if words else ()))
     return tuple(columns)
 
 
