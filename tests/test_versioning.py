@@ -92,6 +92,14 @@ def test_a_phrase_a_second_code_gives_breaks_its_lookup(new: dict[str, Any]) -> 
     assert diff_datasets(BASE, new).level == "major"
 
 
+def test_a_shared_phrase_changed_breaks_the_lookup_by_code_and_phrase() -> None:
+    # "410 Not Found" found 410 (a phrase 404 shares is still checked against 410's own
+    # reason) and finds none once 410's reason changed: a reason changed is MAJOR.
+    before = dataset(status(200, "OK"), status(404), status(410))
+    after = dataset(status(200, "OK"), status(404), status(410, "Gone"))
+    assert diff_datasets(before, after).level == "major"
+
+
 def test_removed_field_is_major() -> None:
     new = copy.deepcopy(BASE)
     for record in new["records"]:

@@ -22,7 +22,7 @@ from vodspec.record import (
     Status,
     semver,
 )
-from vodspec.registry import unique_phrases
+from vodspec.registry import phrase_key, unique_phrases
 
 #: Fields consumers act on: changing one breaks them (MAJOR).
 BREAKING_FIELDS = (RETRY, CATEGORY)
@@ -137,11 +137,15 @@ def _field_level(name: str, before: Any, after: Any) -> Level:
 def _phrase_lookups_broken(old: list[Any], new: list[Any]) -> bool:
     """Whether a lookup by reason phrase that found a status before finds another or none
     (``vodspec.status("method not allowed")`` after 405's reason changed, or "not found"
-    once a second code gives it): consumers of such lookups break (MAJOR). A change the
-    lookup folds away ("NOT FOUND") breaks none."""
+    once a second code gives it; ``"409 Not Found"`` once 409's reason changed, even where
+    404 shares the phrase): consumers of such lookups break (MAJOR). A change the lookup
+    folds away ("NOT FOUND") breaks none."""
     before = unique_phrases(_reasons(old))
     after = unique_phrases(_reasons(new))
-    return any(after.get(key) != code for key, code in before.items())
+    named = {(code, phrase_key(reason)) for reason, code in _reasons(new) if reason}
+    return any(after.get(key) != code for key, code in before.items()) or any(
+        (code, phrase_key(reason)) not in named for reason, code in _reasons(old) if reason
+    )
 
 
 def _reasons(records: list[Any]) -> list[tuple[str | None, object]]:
