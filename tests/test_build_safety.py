@@ -144,6 +144,18 @@ def test_a_replacement_removes_what_a_killed_one_left_and_nothing_else(tmp_path:
     assert {p.name for p in tmp_path.glob(".*")} == kept
 
 
+def test_a_replacement_of_a_file_named_with_glob_characters_removes_only_its_own(
+    tmp_path: Path,
+) -> None:
+    from vodspec.tools.publish.atomic import replace_file
+
+    page = tmp_path / "p[1].md"
+    (tmp_path / ".p[1].md.9999999999.tmp").write_text("half of it", encoding="utf-8")
+    (tmp_path / ".p1.md.9999999999.tmp").write_text("another page's", encoding="utf-8")
+    replace_file(page, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".p1.md.9999999999.tmp", "p[1].md"]
+
+
 def test_the_snapshot_follows_a_data_dir_behind_a_link(tmp_path: Path) -> None:
     """data/ may be a link to the real folder: the build, told that folder, keeps the
     snapshot of the checkout's data/ up to date (validate checks it is)."""
@@ -616,3 +628,17 @@ def test_a_data_dir_spelled_with_dot_dot_is_the_same_dir(tmp_path: Path) -> None
     (data / "sub").rmdir()
     assert run_cli("build", "--raw", str(raw), "--data", f"{data}/sub/..").returncode == 0
     assert not list(tmp_path.rglob("*.new-*")) and not (data / "sub").exists()
+
+
+def test_recovery_takes_only_its_own_leftovers_whatever_the_data_dirs_name(tmp_path: Path) -> None:
+    """A data dir named with glob characters ("d[a]ta") cleans up its own killed builds and
+    never takes another data dir's: the retired copy of data/ is not moved into it."""
+    from vodspec.tools.publish.build import build
+
+    raw, data = publish_seed(tmp_path)
+    data.rename(tmp_path / ".data.old-999999999")  # a two-rename swap of data/, killed
+    (tmp_path / ".d[a]ta.new-999999999").mkdir()  # a killed build of d[a]ta's staging
+    (tmp_path / ".d[a]ta.new-999999999" / "lint.json").write_text("{}", "utf-8")
+    assert build(raw, tmp_path / "d[a]ta").outcome == "published"
+    assert (tmp_path / ".data.old-999999999" / "changes.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".data.old-999999999", "d[a]ta", "raw"]

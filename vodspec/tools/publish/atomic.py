@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import glob
 import os
 import shutil
 import signal
@@ -101,7 +102,8 @@ def _leftovers(data_dir: Path, kind: str) -> list[Path]:
     build writes, oldest first."""
     found = [
         path
-        for path in data_dir.parent.glob(beside(data_dir, f"{kind}-*").name)
+        # Escaped: a data dir named "d[a]ta" or "d*" would match the leftovers of another.
+        for path in data_dir.parent.glob(glob.escape(beside(data_dir, kind).name) + "-*")
         if _dead(path.name.rsplit("-", 1)[1])
         and path.is_dir()
         and all(child.name in published_names() for child in path.iterdir())
@@ -137,7 +139,7 @@ def write_file(path: Path, data: bytes) -> None:
 def replace_file(path: Path, data: bytes) -> None:
     """Replace one file atomically (temporary file, fsync, rename), first removing the
     temporary files of earlier replacements whose process died."""
-    for found in path.parent.glob(f".{path.name}.*.tmp"):
+    for found in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = found.name[len(path.name) + 2 : -len(".tmp")]
         if _dead(pid) and found.is_file() and not found.is_symlink():
             found.unlink()
