@@ -455,6 +455,28 @@ def test_files_that_appear_during_a_build_are_put_back(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
 
 
+def test_a_folder_that_appears_under_a_published_name_during_a_build_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only files are vodspec's: a folder named error_codes.json is the user's, as up front."""
+    from vodspec.tools.publish import atomic
+    from vodspec.tools.publish.build import build
+
+    raw, data, before = published_seed(tmp_path)
+    real_swap = atomic._swap
+
+    def swap_after_the_user_wrote(staging: Path, data_dir: Path) -> Path | None:
+        (data_dir / "error_codes.json").mkdir()
+        (data_dir / "error_codes.json" / "mine.txt").write_text("mine", encoding="utf-8")
+        return real_swap(staging, data_dir)
+
+    monkeypatch.setattr(atomic, "_swap", swap_after_the_user_wrote)
+    with pytest.raises(PublishError, match=r"appeared in the data dir.*error_codes\.json"):
+        build(raw, data)
+    assert (data / "error_codes.json" / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+
+
 SIGNALLED = r"""
 import os, signal, sys
 from vodspec.errors import PublishError

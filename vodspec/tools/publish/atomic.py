@@ -212,7 +212,12 @@ def _retire(previous: Path, data_dir: Path) -> None:
     """Remove the old data dir the swap took out; one that gained files vodspec did not write
     during the build is put back (nothing changed), or else kept."""
     try:
-        foreign = sorted(set(os.listdir(previous)) - published_names())
+        # A folder (or link) under a name vodspec writes is not a file it wrote either.
+        foreign = sorted(
+            name
+            for name in os.listdir(previous)
+            if name not in published_names() or not stat.S_ISREG(os.lstat(previous / name).st_mode)
+        )
     except OSError as exc:
         foreign = [f"(cannot list it: {exc.strerror or exc})"]
     shown = ", ".join(foreign[:5])
