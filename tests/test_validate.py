@@ -132,14 +132,15 @@ def test_the_shipped_history_is_sealed_by_its_first_chained_entry(tmp_path: Path
         assert result.returncode == 1 and "changes.json" in result.stderr, result.stderr
 
 
-def forge(data: Path, change: str) -> None:
-    """Edit the first record's description and re-render every file with vodspec's own
-    renderers: datasets, CSV, datapackage hashes, lint, snapshot and the newest entry's
-    file hashes (raw/ untouched)."""
+def forge(data: Path, change: str, **source: str) -> None:
+    """Edit the first record's description (and the ``source`` facts given) and re-render
+    every file with vodspec's own renderers: datasets, CSV, datapackage hashes, lint, snapshot
+    and the newest entry's file hashes (raw/ untouched)."""
     from vodspec.tools.publish.render import render_all
     from vodspec.tools.scrape.models import StatusDataset
 
     dataset = json.loads((data / "status_codes.json").read_bytes())
+    dataset["source"].update(source)
     dataset["records"][0]["description"] = change
     dataset["records"][0]["paragraphs"] = [change]
     files = render_all({"status_codes": StatusDataset.model_validate(dataset)})
@@ -343,6 +344,37 @@ def test_a_manifest_that_names_another_page_says_the_re_scrape_was_skipped(
     (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
     result = run_cli("validate", str(data), "--raw", str(raw))
     assert "the manifest names" in result.stderr and "skipped" in result.stderr, result.stderr
+
+
+def test_a_forged_source_file_name_does_not_hide_the_data_from_the_re_scrape(
+    history: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The page the manifest names has the published bytes: it is scraped again, as it was
+    published, whatever file name the data gives it."""
+    raw, data = copy(history, tmp_path)
+    forge(data, "伪造的说明。", file="elsewhere.md")
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 1 and f"is not what {raw / PAGE} gives" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("url", "https://example.com/moved.html"), ("id", "renamed"), ("file", "renamed.md")],
+)
+def test_a_manifest_edited_since_the_build_is_a_note_not_a_failure(
+    history: tuple[Path, Path], tmp_path: Path, key: str, value: str
+) -> None:
+    """The page is the published one; what the manifest says of it since is the next
+    build's to publish (a new url was "not the bytes this vodspec renders": edited)."""
+    raw, data = copy(history, tmp_path)
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    if key == "file":
+        (raw / PAGE).rename(raw / value)
+    manifest[0][key] = value
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 0, result.stderr
+    assert f"changed since version 1.0.2 was published ({key};" in result.stderr
 
 
 @pytest.mark.parametrize("damage", ["source-id", "doc-id", "source-change", "key", "dataset"])

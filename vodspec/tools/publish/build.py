@@ -24,6 +24,7 @@ from vodspec.errors import (
 )
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, json_name
 from vodspec.reading import DataDir, dump_json, read_regular
+from vodspec.record import DOC_ID
 from vodspec.tools.changes import release_date, render_changelog, version_entry
 from vodspec.tools.diff import (
     INITIAL_VERSION,
@@ -309,32 +310,37 @@ def report_formula_values(files: dict[str, bytes]) -> None:
                     )
 
 
+#: What a manifest entry says of its page that the published source records too.
+_LISTED = ("id", "url", "service", "file", DOC_ID)
+
+
 def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list[str]]:
     """Whether each page still published, scraped again and rendered at the published version,
     gives the same records and file bytes: its problems, and notes on the pages skipped."""
     published = data.datasets()
     datasets: dict[str, Dataset] = {}
+    pages: dict[str, Path] = {}  # kind -> the page scraped again
     problems: list[Problem] = []
     notes: list[str] = []
     for entry in load_manifest(raw_dir):
-        page = raw_dir / entry.file
+        page = pages[entry.kind] = raw_dir / entry.file
         if entry.kind not in published:
             problems.append(Problem(f"{page}: not published (run `vodspec build`)", "raw"))
             continue
         source = published[entry.kind].get("source", {})
         version = published[entry.kind].get("version")
-        if source.get("file") != entry.file:
-            notes.append(
-                f"the manifest names {page} for {entry.kind}, published from"
-                f" {shown_path(str(source.get('file')))}: scraping it again was skipped"
-                " (run `vodspec build` to publish it)"
-            )
-            continue
         try:
             sha256 = hashlib.sha256(read_regular(page)).hexdigest()
         except VodspecError as exc:
             notes.append(
                 f"{page}: cannot read the source ({exc.message}); scraping it again was skipped"
+            )
+            continue
+        if sha256 != source.get("sha256") and source.get("file") != entry.file:
+            notes.append(
+                f"the manifest names {page} for {entry.kind}, published from"
+                f" {shown_path(str(source.get('file')))}: scraping it again was skipped"
+                " (run `vodspec build` to publish it)"
             )
             continue
         if sha256 != source.get("sha256"):
@@ -343,10 +349,19 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
                 " publish it); scraping it again was skipped"
             )
             continue
+        # The published page, read as it was published: what the manifest says of it since
+        # (a new url, a file renamed) is the next build's to publish.
+        facts = {name: source[name] for name in _LISTED if source.get(name) is not None}
+        edited = [name for name in _LISTED if getattr(entry, name) not in (None, facts.get(name))]
+        if edited:
+            notes.append(
+                f"the manifest's entry for {entry.kind} changed since version {version} was"
+                f" published ({', '.join(edited)}; run `vodspec build` to publish it)"
+            )
         try:
             with warnings.catch_warnings():  # what the page's build reported already
                 warnings.simplefilter("ignore", VodspecWarning)
-                datasets[entry.kind] = _scrape_entry(raw_dir, entry)
+                datasets[entry.kind] = scrape_source(page, entry.model_copy(update=facts))
         except VodspecError as exc:
             problems.append(Problem(f"{page}: this vodspec cannot read it again: {exc}", "raw"))
     if not datasets:
@@ -356,7 +371,7 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
     diffs = diff_packages({kind: published[kind] for kind in datasets}, new)
     for kind, diff in diffs.items():
         for change in diff.changes:
-            page = raw_dir / new[kind]["source"]["file"]
+            page = pages[kind]
             what = ", ".join(change.fields) if change.kind == "changed" else change.kind
             problems.append(
                 Problem(
