@@ -377,6 +377,19 @@ def test_a_manifest_edited_since_the_build_is_a_note_not_a_failure(
     assert f"changed since version 1.0.2 was published ({key};" in result.stderr
 
 
+def test_a_published_dataset_the_manifest_no_longer_lists_is_said_unchecked(tmp_path: Path) -> None:
+    """Its re-scrape is skipped, as for a page changed since: said, not passed in silence."""
+    raw, data = tmp_path / "raw", tmp_path / "data"
+    shutil.copytree(RAW, raw)
+    shutil.copytree(DATA, data)
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    kept = [entry for entry in manifest if entry["kind"] != "error_codes"]
+    (raw / "sources.json").write_text(json.dumps(kept), encoding="utf-8")
+    result = run_cli("validate", str(data), "--raw", str(raw))
+    assert result.returncode == 0, result.stderr
+    assert "lists no source of error_codes" in result.stderr and "skipped" in result.stderr
+
+
 @pytest.mark.parametrize("damage", ["source-id", "doc-id", "source-change", "key", "dataset"])
 def test_what_the_newest_entry_says_of_its_sources_is_the_data(
     history: tuple[Path, Path], tmp_path: Path, damage: str

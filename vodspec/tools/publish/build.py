@@ -322,7 +322,14 @@ def rescrape_problems(data: DataDir, raw_dir: Path) -> tuple[list[Problem], list
     pages: dict[str, Path] = {}  # kind -> the page scraped again
     problems: list[Problem] = []
     notes: list[str] = []
-    for entry in load_manifest(raw_dir):
+    entries = load_manifest(raw_dir)
+    notes += [
+        f"{MANIFEST_NAME} lists no source of {kind}, which version"
+        f" {published[kind].get('version')} publishes: scraping it again was skipped"
+        for kind in published
+        if kind not in {entry.kind for entry in entries}
+    ]
+    for entry in entries:
         page = pages[entry.kind] = raw_dir / entry.file
         if entry.kind not in published:
             problems.append(Problem(f"{page}: not published (run `vodspec build`)", "raw"))
