@@ -55,6 +55,15 @@ def nested(depth: int) -> object:
     return value
 
 
+def shared_nest(depth: int) -> object:
+    """Tuples nested ``depth`` deep, each holding the next one twice: in marshal 4, a file of
+    some bytes a level; its repr doubles a level (at 40, terabytes)."""
+    value: object = "x"
+    for _ in range(depth):
+        value = (value, value)
+    return value
+
+
 def swap(index: int, value: object) -> Callable[[tuple[object, ...]], tuple[object, ...]]:
     """A row with one value changed."""
     return lambda row: tuple(value if i == index % len(row) else v for i, v in enumerate(row))
@@ -132,6 +141,11 @@ FIRST_CODE = snapshot.read(str(SNAPSHOT))["status_codes"][0][0]
             ),
             "contents are not those",
         ),
+        (  # a value of shared references, whose repr a refusal would show
+            edited(4, status_codes=lambda rows: first_row(rows, swap(3, shared_nest(20)))),
+            "contents are not those",
+        ),
+        (edited(4, data_version=lambda _: shared_nest(20)), "contents are not those"),
         (edited(error_codes=lambda rows: ((5, *rows[0][1:]), *rows[1:])), "error_code is 5"),
     ],
 )

@@ -106,21 +106,24 @@ def parse(data: bytes) -> Snapshot:
 
 
 def _fits(snapshot: object, budget: int) -> bool:
-    """Whether the rows hold no more text than the file's size: marshal follows back-references
-    (version 2 never writes them), so a small file could otherwise hold rows of gigabytes."""
+    """Whether the snapshot holds no more values and text than its file has bytes (each takes
+    one byte or more there): marshal follows back-references (version 2 never writes them), so
+    a small file could otherwise hold rows of gigabytes, or tuples nested by shared references
+    whose repr (a refusal shows the value) would never end."""
     if type(snapshot) is not dict:
         return False
-    for key in ("status_codes", "error_codes"):
-        table = snapshot.get(key)
-        for row in table if type(table) is tuple else ():
-            for value in row if type(row) is tuple else ():
-                if type(value) is str:
-                    budget -= len(value)
-                elif type(value) is tuple:  # paragraphs, placeholders: strings, else refused
-                    budget -= len(value) + sum(len(v) for v in value if type(v) is str)
-            budget -= 1
-            if budget < 0:
-                return False
+    stack: list[object] = [snapshot]
+    while stack:
+        value = stack.pop()
+        budget -= 1
+        if isinstance(value, str):
+            budget -= len(value)
+        elif isinstance(value, tuple | list | set | frozenset):  # marshal's containers
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack += [*value, *value.values()]
+        if budget < 0:
+            return False
     return True
 
 
