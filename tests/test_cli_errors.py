@@ -153,6 +153,18 @@ def test_a_folder_that_does_not_exist_is_said_so(
     assert sorted(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "words",
+    [["show", "404", "--data", ""], ["list", "--data", ""], ["validate", ""], ["lint", ""]],
+)
+def test_an_empty_path_is_refused_not_taken_for_the_shipped_data(words: list[str]) -> None:
+    # `--data "$DIR"` (or `lint "$DIR"`) with DIR unset answered from the shipped dataset.
+    result = run_cli(*words)
+    assert result.returncode == 1 and result.stdout == "", result.stdout
+    assert "empty path" in result.stderr or "the path is empty" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_validate_of_a_device_says_it_is_no_folder() -> None:
     result = run_cli("validate", "/dev/null")
     assert (

@@ -283,9 +283,9 @@ def _check_summary_path(summary: Path, raw: Path, data: Path) -> None:
 
 
 def _registry(args: argparse.Namespace) -> Registry:
-    """The shipped dataset, or the one ``--data DIR`` names."""
+    """The shipped dataset, or the one ``--data DIR`` names (an empty DIR is refused)."""
     data = getattr(args, "data", None)
-    return vodspec.open_dataset(data) if data else vodspec.default_registry()
+    return vodspec.open_dataset(data) if data is not None else vodspec.default_registry()
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -424,6 +424,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from vodspec.registry import NO_SUCH_DATA_DIR
     from vodspec.tools.validate import raw_notes, validate_dir
 
+    if args.dir is not None and not args.dir.strip():  # not the shipped dataset's default
+        raise VodspecError("DIR is an empty path; expected a data dir")
     directory = Path(args.dir) if args.dir else vodspec.data_dir()
     if args.raw and not Path(args.raw).is_dir():
         raise VodspecError(
@@ -570,9 +572,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from vodspec.reading import DataDir, dataset_document, read_json
     from vodspec.tools.lint import RULES, lint_datasets
 
-    target = Path(args.target) if args.target else vodspec.data_dir()
     status_file = json_name(STATUS_CODES)
     expected = f"expected a data dir or a dataset JSON ({status_file}, {json_name(ERROR_CODES)})"
+    if args.target is not None and not args.target.strip():  # not the shipped dataset's default
+        raise VodspecError(f"DIR|FILE is an empty path; {expected}")
+    target = Path(args.target) if args.target else vodspec.data_dir()
     if not os.path.lexists(target):
         raise VodspecError(f"no such file or folder; {expected}", file=str(target))
     if target.is_dir() and not (target / status_file).exists():
