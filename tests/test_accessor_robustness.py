@@ -217,6 +217,17 @@ def test_open_dataset_refuses_a_link_in_the_data_dir(tmp_path: Path) -> None:
         vodspec.open_dataset(data)
 
 
+def test_open_dataset_refuses_a_dataset_lost_since_the_build(
+    tmp_path: Path, seed_and_errors: Path
+) -> None:
+    # A dir that lost error_codes.json answered that no error-code dataset is published.
+    data = tmp_path / "data"
+    shutil.copytree(seed_and_errors, data)
+    (data / "error_codes.json").unlink()
+    with pytest.raises(PublishError, match=r"error_codes\.json: .*missing, though the last build"):
+        vodspec.open_dataset(data)
+
+
 def reseal(data: Path, name: str) -> None:
     """Record the file's new hash in the newest entry of changes.json, as a build would."""
     entries = json.loads((data / "changes.json").read_bytes())

@@ -106,11 +106,11 @@ def _load(path: Path, dataset: dict[str, Any], kind: type[R]) -> tuple[list[R], 
 
 
 def _as_built(data: DataDir, names: list[str]) -> None:
-    """Refuse links (what they point at can change) and files edited since the build that
-    listed their hashes in changes.json: the cheap checks of ``vodspec validate``."""
+    """Refuse links (what they point at can change), and datasets edited or lost since the
+    build that listed their hashes in changes.json: the cheap checks of ``vodspec validate``."""
     import hashlib
 
-    from vodspec.layout import CHANGES_NAME
+    from vodspec.layout import CHANGES_NAME, KINDS, json_name
 
     for name in names:
         if (data.path / name).is_symlink():
@@ -123,6 +123,12 @@ def _as_built(data: DataDir, names: list[str]) -> None:
     built = newest.get("files") if isinstance(newest, dict) else None
     if not isinstance(built, dict):
         return  # a publication from before the hashes were kept
+    for name in (json_name(kind) for kind in KINDS):
+        if name in built and name not in names:  # else its records would be answered as none
+            raise PublishError(
+                "missing, though the last build wrote it; `vodspec validate` says more",
+                file=str(data.path / name),
+            )
     for name in names:
         if built.get(name) != hashlib.sha256(data.read(name)).hexdigest():
             raise PublishError(
