@@ -198,6 +198,21 @@ def test_open_dataset_refuses_tampered_records(tmp_path: Path, field: str, value
         vodspec.open_dataset(data)
 
 
+@pytest.mark.parametrize("change", [list.reverse, lambda records: records.append(records[-1])])
+def test_open_dataset_refuses_status_codes_out_of_order_or_twice(
+    tmp_path: Path, change: Callable[[list[object]], None]
+) -> None:
+    # Reversed, they were served so (statuses() is sorted by code); a repeat was refused
+    # without naming the file.
+    _, data = publish_seed(tmp_path)
+    dataset = json.loads((data / "status_codes.json").read_bytes())
+    change(dataset["records"])
+    (data / "status_codes.json").write_text(json.dumps(dataset), "utf-8")
+    reseal(data, "status_codes.json")
+    with pytest.raises(PublishError, match=r"status_codes\.json: .*not unique and sorted"):
+        vodspec.open_dataset(data)
+
+
 def test_open_dataset_refuses_a_field_the_schema_does_not_have(tmp_path: Path) -> None:
     _, data = publish_seed(tmp_path)
     dataset = json.loads((data / "status_codes.json").read_bytes())

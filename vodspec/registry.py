@@ -152,10 +152,11 @@ class Registry:
         self._by_error: dict[str, list[ErrorCode]] = {}
         for error in errors:
             self._by_error.setdefault(str(_code_key(error.error_code)), []).append(error)
-        if len(self._by_code) != len(statuses):
-            raise PublishError("the dataset repeats a status code")
         if not all(type(record.code) is int for record in statuses):
             raise PublishError("the dataset has a status code that is not an integer")
+        codes = [record.code for record in statuses]
+        if codes != sorted(set(codes)):  # statuses() is sorted by code
+            raise PublishError("the dataset's status codes are not unique and sorted")
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Registry:
@@ -205,11 +206,15 @@ class Registry:
                 f"no status_codes.json{beside}; expected a published data dir (or a file in one)",
                 file=name,  # as the user wrote it, not the folder it was taken for
             )
-        statuses, version = _load(directory / "status_codes.json", datasets["status_codes"], Status)
+        path = directory / "status_codes.json"
+        statuses, version = _load(path, datasets["status_codes"], Status)
         errors: list[ErrorCode] = []
         if "error_codes" in datasets:
             errors, _ = _load(directory / "error_codes.json", datasets["error_codes"], ErrorCode)
-        return cls(version, tuple(statuses), tuple(errors))
+        try:
+            return cls(version, tuple(statuses), tuple(errors))
+        except PublishError as exc:
+            raise exc.located(str(path)) from None
 
     def get(self, query: object) -> Status | None:
         """Like :meth:`status`, but None for anything unknown."""
