@@ -157,6 +157,7 @@ def test_broken_snapshot_is_a_clear_error(
     assert result.returncode != 0 and "PublishError" in result.stderr and expected in result.stderr
     cli = lookup(site, "-m", "vodspec", "show", "404")
     assert cli.returncode == 1 and "Traceback" not in cli.stderr and expected in cli.stderr
+    assert "snapshot.marshal" in cli.stderr  # the file refused, whatever is wrong in it
     if "cannot be loaded" in expected:  # `vodspec build` refuses a lost snapshot: restore it
         assert "git checkout -- data" in cli.stderr and "vodspec build" not in cli.stderr
 

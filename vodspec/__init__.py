@@ -88,7 +88,11 @@ def default_registry() -> Registry:
 def _read_snapshot() -> Registry:
     from vodspec import snapshot
 
-    return Registry.from_snapshot(snapshot.read())
+    rows = snapshot.read()
+    try:
+        return Registry.from_snapshot(rows)
+    except PublishError as exc:  # a record it refuses: in which file
+        raise exc.located(snapshot.SNAPSHOT_FILE) from None
 
 
 def get(query: object) -> Status | None:
