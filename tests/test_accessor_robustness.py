@@ -249,3 +249,45 @@ def reseal(data: Path, name: str) -> None:
     entries = json.loads((data / "changes.json").read_bytes())
     entries[0]["files"][name] = hashlib.sha256((data / name).read_bytes()).hexdigest()
     (data / "changes.json").write_text(json.dumps(entries), "utf-8")
+
+
+def test_a_build_publishing_while_a_data_dir_is_read_never_mixes_two_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import edit
+
+    from vodspec import reading
+    from vodspec.errors import DataDirReplacedError
+
+    raw, data = publish_seed(tmp_path)
+    old = tmp_path / "old"
+    shutil.copytree(data, old)
+    edit(raw / "vod_04_0133.md", "网关超时。", "网关超时了。")
+    assert run_cli("build", "--raw", str(raw), "--data", str(data)).returncode == 0
+    live = tmp_path / "live"
+    real_read = reading.read_regular
+
+    def swap_after(reads: int, retired: Path) -> None:
+        """``live`` a copy of ``old``, into which ``data`` is published after ``reads`` reads."""
+        shutil.copytree(old, live)
+        left = [reads]
+
+        def read_then_swap(path: Path, cap: int = reading.MAX_PAGE_BYTES) -> bytes:
+            found = real_read(path, cap)
+            left[0] -= 1
+            if left[0] == 0:  # as a build's swap does: another folder under the same name
+                live.rename(retired)
+                shutil.copytree(data, live)
+            return found
+
+        monkeypatch.setattr(reading, "read_regular", read_then_swap)
+
+    # The first file read of the old publication, the others of the new: read again, whole.
+    swap_after(1, tmp_path / "retired-1")
+    registry = vodspec.open_dataset(live)
+    assert registry.data_version() != vodspec.open_dataset(old).data_version()
+    assert registry.status(504).description == "网关超时了。"
+    shutil.rmtree(live)
+    swap_after(1, tmp_path / "retired-2")
+    with pytest.raises(DataDirReplacedError, match="while it was read; read it again"):
+        reading.DataDir(live).datasets()

@@ -295,6 +295,30 @@ def test_a_build_holding_the_lock_is_retryable_not_a_refusal(
     assert code == EXIT_OK, err
 
 
+def test_a_build_publishing_during_the_check_is_retryable_not_a_broken_data_dir(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vodspec import reading
+    from vodspec.errors import DataDirReplacedError
+    from vodspec.tools.update import update as update_in_process
+
+    raw, data = checkout(published, tmp_path, "changed")
+    real_read = reading.read_regular
+    retired = tmp_path / "retired"
+
+    def read_then_swap(path: Path, cap: int = reading.MAX_PAGE_BYTES) -> bytes:
+        found = real_read(path, cap)
+        if not retired.exists():  # as another build's swap: a new folder under the name
+            data.rename(retired)
+            shutil.copytree(retired, data)
+        return found
+
+    monkeypatch.setattr(reading, "read_regular", read_then_swap)
+    # Not DataDirStateError (exit 5, "restore the data dir"): exit 1, try again.
+    with pytest.raises(DataDirReplacedError, match="read it again"):
+        update_in_process(raw, data)
+
+
 def test_a_summary_of_an_earlier_run_is_not_taken_for_this_ones(
     published: Path, tmp_path: Path
 ) -> None:

@@ -123,6 +123,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
     from pathlib import Path
 
+    from vodspec.reading import folder_identity
     from vodspec.tools.changes import change_lines
     from vodspec.tools.publish.build import build
 
@@ -134,7 +135,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 f"{option} holds a control character or a byte that is not UTF-8; expected a"
                 " folder name"
             )
-    before = _folder_identity(Path(args.data))
+    before = folder_identity(Path(args.data))
     try:
         report = _scraping(
             lambda: build(
@@ -152,7 +153,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         # puts a new folder in the data dir's place (told without reading the data twice).
         if str(exc):
             raise
-        if _folder_identity(Path(args.data)) == before:  # the swap had not come
+        if folder_identity(Path(args.data)) == before:  # the swap had not come
             raise KeyboardInterrupt(f"{args.data} was not changed") from None
         after = _published_version(Path(args.data))
         raise KeyboardInterrupt(f"{args.data} is published as version {after}") from None
@@ -166,14 +167,6 @@ def cmd_build(args: argparse.Namespace) -> int:
             for line in change_lines(kind, diff):
                 _out(f"  {line}")
     return EXIT_OK
-
-
-def _folder_identity(path: Path) -> tuple[int, int] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return info.st_dev, info.st_ino
 
 
 def _published_version(data_dir: Path) -> str | None:

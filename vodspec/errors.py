@@ -173,6 +173,11 @@ class BuildLockedError(PublishError):
     """Another build holds the data dir's lock: try again when it is done."""
 
 
+class DataDirReplacedError(PublishError):
+    """A build published (swapped another folder in) while the data dir was read: read it
+    again, rather than mix two versions."""
+
+
 class DataDirStateError(PublishError):
     """`vodspec update`: the data or raw dir is not as the last build left it, or cannot be
     published into: a local problem, not upstream's."""

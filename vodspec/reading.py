@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from vodspec.errors import InputError, TooLargeError
+from vodspec.errors import DataDirReplacedError, InputError, TooLargeError
 from vodspec.layout import ERROR_CODES, STATUS_CODES, json_name
 from vodspec.record import ErrorCode, Field, Status
 
@@ -134,19 +134,35 @@ def _readable_note(note: object) -> bool:
 
 class DataDir:
     """A published data dir, read once per command: each file's bytes and JSON value are kept
-    from the first time they are asked for (shared: callers do not change them)."""
+    from the first time they are asked for (shared: callers do not change them). Every file
+    comes from one publication: a build that swaps a new folder in meanwhile stops the
+    reading (DataDirReplacedError) rather than mix the two."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._bytes: dict[str, bytes] = {}
         self._values: dict[str, Any] = {}
+        self._folder = folder_identity(path)
+
+    def _same_folder(self) -> None:
+        if folder_identity(self.path) != self._folder:
+            raise DataDirReplacedError(
+                "a build published into the data dir while it was read; read it again",
+                file=str(self.path),
+            )
 
     def has(self, name: str) -> bool:
-        return (self.path / name).exists()
+        try:
+            return (self.path / name).exists()
+        finally:
+            self._same_folder()
 
     def read(self, name: str) -> bytes:
         if name not in self._bytes:
-            self._bytes[name] = read_regular(self.path / name, MAX_JSON_BYTES)
+            try:
+                self._bytes[name] = read_regular(self.path / name, MAX_JSON_BYTES)
+            finally:  # what was read may be of the new folder, or missing from it
+                self._same_folder()
         return self._bytes[name]
 
     def json(self, name: str) -> Any:
@@ -165,6 +181,15 @@ class DataDir:
             for kind in self.kinds()
             for name in (json_name(kind),)
         }
+
+
+def folder_identity(path: Path) -> tuple[int, int] | None:
+    """Which folder ``path`` is now (a build's swap puts another one there); None if none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def dump_json(value: Any) -> bytes:

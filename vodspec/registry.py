@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from vodspec.errors import (
+    DataDirReplacedError,
     PublishError,
     UnknownErrorCodeError,
     UnknownStatusError,
@@ -137,6 +138,24 @@ def _as_built(data: DataDir, names: list[str]) -> None:
             )
 
 
+def _as_built_datasets(directory: Path) -> dict[str, dict[str, Any]]:
+    """The datasets of a data dir, checked by :func:`_as_built`, all of one publication: read
+    again (twice at most) when a build publishes meanwhile."""
+    from vodspec.layout import json_name
+    from vodspec.reading import DataDir
+
+    tries = 3
+    while True:
+        data = DataDir(directory)
+        try:
+            _as_built(data, [json_name(kind) for kind in data.kinds()])
+            return data.datasets()
+        except DataDirReplacedError:
+            tries -= 1
+            if not tries:
+                raise
+
+
 class Registry:
     """Status codes (and error codes, when published) of one dataset version, with the
     lookups of the ``vodspec`` module."""
@@ -174,9 +193,6 @@ class Registry:
         import os
         from pathlib import Path
 
-        from vodspec.layout import json_name
-        from vodspec.reading import DataDir
-
         if not isinstance(directory, str | bytes | os.PathLike):
             raise TypeError(
                 f"open_dataset() takes a path (str, bytes or os.PathLike), not"
@@ -190,9 +206,7 @@ class Registry:
         try:
             if directory.is_file():  # a file of the data dir: status_codes.json…
                 directory, beside = directory.parent, " beside it"
-            data = DataDir(directory)
-            _as_built(data, [json_name(kind) for kind in data.kinds()])
-            datasets = data.datasets()
+            datasets = _as_built_datasets(directory)
         except VodspecError as exc:
             raise PublishError(f"cannot load the dataset: {exc.message}", file=exc.file) from None
         except OSError as exc:  # unreadable, a name too long…

@@ -16,6 +16,7 @@ from typing import Any, Literal, get_args
 
 from vodspec.errors import (
     BuildLockedError,
+    DataDirReplacedError,
     DataDirStateError,
     FetchError,
     InputError,
@@ -49,6 +50,8 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     try:  # first, a data dir the build would refuse whatever upstream says
         check_owned(data_dir, raw_dir)
         load_published(DataDir(data_dir))
+    except DataDirReplacedError:  # another build published meanwhile: try again, as when locked
+        raise
     except VodspecError as exc:
         raise DataDirStateError(f"nothing was fetched: {exc}") from None
     results = fetch_each(raw_dir, [])

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError
 
 from vodspec import layout, snapshot
-from vodspec.errors import PublishError, VodspecError, shown, shown_path
+from vodspec.errors import DataDirReplacedError, PublishError, VodspecError, shown, shown_path
 from vodspec.layout import CHANGELOG_NAME, CHANGES_NAME, LINT_NAME, PACKAGE_NAME
 from vodspec.reading import RECORD_TYPES, DataDir, dump_json, inside, read_regular
 from vodspec.record import DOC_ID, semver
@@ -172,6 +172,8 @@ def _check_snapshot(data: DataDir, package: Any, datasets: dict[str, Any]) -> li
     try:
         published = data.read(name)
         snapshot.parse(published)  # to say what is wrong with it, if anything
+    except DataDirReplacedError:  # no problem of the dir: of this reading of it
+        raise
     except VodspecError as exc:
         return [Problem(str(exc))]
     # The package and the records loaded through their models: make() finds every field.

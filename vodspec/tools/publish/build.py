@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vodspec.errors import (
+    DataDirReplacedError,
     ManifestError,
     NoTableError,
     PublishError,
@@ -276,6 +277,8 @@ def load_published(data: DataDir, seal_history: bool = False) -> dict[str, dict[
     try:
         refused = {"damaged"} if seal_history else {"damaged", "unsealed"}
         problems = [p for p in validate_dir(data) if p.kind in refused]
+    except DataDirReplacedError:  # another build published meanwhile: not a damaged dir
+        raise
     except VodspecError as exc:
         problems = [Problem(str(exc))]
     if problems:
