@@ -35,6 +35,8 @@ def fetch_sources(raw: Path, ids: list[str], **options: Any) -> list[tuple[str, 
 
 RENDERED = (Path(__file__).parent / "fixtures" / "pages" / "rendered_vod_04_0133.html").read_bytes()
 ERRORS = (PAGE_SHAPES / "errors_two_columns.md").read_bytes()
+#: The seed without the anchor that gives its doc id: the build needs the manifest's.
+NO_DOC_ID = SEED.read_bytes().replace(b'<a name="vod_04_0133"></a>', b"", 1)
 ETAG = '"v1"'
 LAST_MODIFIED = "Thu, 18 Mar 2021 11:24:15 GMT"
 #: The request headers the server received, by path (for the tests that look at them).
@@ -131,6 +133,7 @@ class Handler(BaseHTTPRequestHandler):
                 200, b"<html><body><p>Welcome</p></body></html>", "text/html"
             ),
             "/truncated": lambda: self.send(200, SEED.read_bytes()[:6000]),
+            "/no-doc-id": lambda: self.send(200, NO_DOC_ID),
             "/away": lambda: self.send(302, Location="http://169.254.169.254/latest/meta-data/"),
             "/other-host": lambda: self.send(302, Location=f"http://localhost:{port}/page.md"),
             "/other-port": lambda: self.send(302, Location="http://127.0.0.1:1/page.md"),
@@ -613,6 +616,20 @@ def test_pages_that_do_not_scrape_leave_the_old_file(
     assert outcome.startswith("error: ") and message in outcome and "\n" not in outcome
     assert (raw / "vod_04_0133.md").read_bytes() == b"old"
     assert sorted(path.name for path in raw.iterdir()) == ["sources.json", "vod_04_0133.md"]
+
+
+def test_a_page_the_build_refuses_for_want_of_a_doc_id_leaves_the_old_file(
+    server: str, tmp_path: Path
+) -> None:
+    raw = manifest(tmp_path / "a", f"{server}/no-doc-id")
+    (raw / "vod_04_0133.md").write_bytes(SEED.read_bytes())
+    ((_, outcome),) = fetch_sources(raw, [])
+    assert outcome.startswith("error: ") and "no doc id" in outcome
+    assert (raw / "vod_04_0133.md").read_bytes() == SEED.read_bytes()
+    # With the doc id in the manifest, the build publishes the page: fetch takes it.
+    raw = manifest(tmp_path / "b", f"{server}/no-doc-id", doc_id="vod_04_0133")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    assert (raw / "vod_04_0133.md").read_bytes() == NO_DOC_ID
 
 
 # One line per failure, exit 1, and a closed stdout does not turn it into 0.

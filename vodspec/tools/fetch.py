@@ -38,7 +38,13 @@ from vodspec.errors import (
     VodspecWarning,
 )
 from vodspec.reading import MAX_PAGE_BYTES, dump_json, inside, read_regular
-from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, read_manifest, scrape_source
+from vodspec.tools.manifest import (
+    MANIFEST_NAME,
+    SourceEntry,
+    check_doc_id,
+    read_manifest,
+    scrape_source,
+)
 from vodspec.tools.publish.atomic import replace_file
 
 MAX_REDIRECTS = 5
@@ -365,14 +371,14 @@ def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
     )
     if result.body is None or result.body == had:
         return Fetched("unchanged", None, result.etag, result.last_modified)
-    try:  # a page the build could not scrape as this entry's is refused
+    try:  # a page the build could not publish as this entry's is refused
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
-            scrape_source(result.body, entry)
+            check_doc_id(raw_dir, entry, scrape_source(result.body, entry))
     except VodspecError as exc:
         raise PageRefusedError(
-            f"the downloaded page is not a {entry.kind} page of {entry.service}"
-            f" ({exc}); {entry.file} is left as it was"
+            f"the downloaded page cannot be published as the {entry.kind} page of"
+            f" {entry.service} ({exc}); {entry.file} is left as it was"
         ) from None
     _target(raw_dir, entry)  # again: a link leading out may have appeared meanwhile
     try:

@@ -87,6 +87,17 @@ def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
     return scrape(page, entry.service, kind=entry.kind, file=entry.file, listed=entry)
 
 
+def check_doc_id(raw_dir: Path, entry: SourceEntry, dataset: Dataset) -> None:
+    """Refuse a page the build cannot publish as ``entry``'s for want of a doc id (neither
+    its heading nor the entry gives one); fetch takes no such page either."""
+    if dataset.source.doc_id is None:
+        raise ManifestError(
+            f"source {entry.id!r}: the page's heading carries no doc id; give one as"
+            ' "doc_id" in the manifest',
+            file=str(raw_dir / MANIFEST_NAME),
+        )
+
+
 #: What `vodspec scrape` says of a page no published version was made from.
 UNPUBLISHED = "unpublished"
 

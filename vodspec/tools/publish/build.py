@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from vodspec.errors import (
     DataDirReplacedError,
-    ManifestError,
     NoTableError,
     PublishError,
     RemovalError,
@@ -36,7 +35,13 @@ from vodspec.tools.diff import (
     key_text,
     package_level,
 )
-from vodspec.tools.manifest import MANIFEST_NAME, SourceEntry, load_manifest, scrape_source
+from vodspec.tools.manifest import (
+    MANIFEST_NAME,
+    SourceEntry,
+    check_doc_id,
+    load_manifest,
+    scrape_source,
+)
 from vodspec.tools.publish.atomic import build_lock, publish_dir
 from vodspec.tools.publish.owned import check_owned
 from vodspec.tools.publish.render import documents, render_all
@@ -57,12 +62,7 @@ class BuildReport:
 
 def _scrape_entry(raw_dir: Path, entry: SourceEntry) -> Dataset:
     dataset = scrape_source(raw_dir / entry.file, entry)
-    if dataset.source.doc_id is None:
-        raise ManifestError(
-            f"source {entry.id!r}: the page's heading carries no doc id; give one as"
-            ' "doc_id" in the manifest',
-            file=str(raw_dir / MANIFEST_NAME),
-        )
+    check_doc_id(raw_dir, entry, dataset)
     return dataset
 
 
