@@ -549,6 +549,22 @@ def test_a_proxy_that_cannot_be_reached_is_named_not_the_host(
         download("http://docs.example.invalid/page.md", connect_timeout=2.0)
 
 
+@pytest.mark.parametrize(
+    ("proxy", "named"),
+    [
+        ("user:s3cret@127.0.0.1:1", r"127\.0\.0\.1 \(the proxy for"),  # no scheme: http://
+        ("http://user:s3cret@[bad", r"the proxy for docs\.example\.invalid"),  # unparsable
+    ],
+)
+def test_a_proxy_is_named_by_its_host_alone(
+    monkeypatch: pytest.MonkeyPatch, proxy: str, named: str
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    with pytest.raises(FetchError, match=named) as caught:
+        download("http://docs.example.invalid/page.md", connect_timeout=2.0)
+    assert "s3cret" not in str(caught.value)
+
+
 def test_https_goes_through_the_proxy_tunnel(proxy: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTPS_PROXY", proxy)
     with pytest.raises(FetchError, match="403"):

@@ -262,7 +262,11 @@ def _reason(exc: BaseException, url: str) -> str:
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     if proxy and not urllib.request.proxy_bypass(parts.hostname or ""):
-        host = f"{urllib.parse.urlsplit(proxy).hostname or proxy} (the proxy for {host})"
+        try:  # as httpx reads it: "user:password@proxy:3128" is an http:// URL
+            name = urllib.parse.urlsplit(proxy if "://" in proxy else f"http://{proxy}").hostname
+        except ValueError:  # "http://[bad": never its text (a password may be in it)
+            name = None
+        host = f"{name} (the proxy for {host})" if name else f"the proxy for {host}"
     cause = exc
     # httpx's error wraps httpcore's, which was raised while handling the socket's.
     while (inner := cause.__cause__ or cause.__context__) is not None:
