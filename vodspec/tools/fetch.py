@@ -55,8 +55,11 @@ DEADLINE = 60.0
 #: What a documentation page may be served as: the Markdown source or the rendered page.
 ACCEPTED_TYPES = ("text/html", "text/markdown", "text/x-markdown", "text/plain")
 USER_AGENT = "vodspec-fetch (+https://pypi.org/project/vodspec/)"
-#: A header value we may send or keep: Latin-1 without control characters (so no CR/LF).
-_HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]{1,1024}")
+#: A header value we may send or keep: Latin-1 without control characters (so no CR/LF),
+#: nor white space at either end (h11 refuses to send that).
+_HEADER_VALUE = re.compile(
+    r"[\x21-\x7e\x80-\xff]([\t\x20-\x7e\x80-\xff]{0,1022}[\x21-\x7e\x80-\xff])?"
+)
 #: HTTP headers are Latin-1 text, both ways (httpx would guess ASCII or UTF-8 otherwise).
 _HEADER_ENCODING = "iso-8859-1"
 _REDIRECTS = (301, 302, 303, 307, 308)
