@@ -409,6 +409,20 @@ def test_manifest_keeps_keys_and_order_and_is_rewritten_only_on_change(
     assert (raw / "sources.json").stat().st_mtime_ns == stamp
 
 
+def test_a_manifest_that_cannot_be_written_back_is_refused_before_fetching(
+    server: str, tmp_path: Path
+) -> None:
+    """JSON may escape a lone surrogate ("\\ud800"), which UTF-8 cannot hold: fetch, which
+    rewrites the manifest, refuses it before downloading (it crashed after, pages written)."""
+    raw = manifest(tmp_path, f"{server}/page.md", note="\ud800")
+    before = (raw / "sources.json").read_bytes()
+    with pytest.raises(VodspecError, match="lone surrogate") as caught:
+        fetch_sources(raw, [])
+    assert "\n" not in str(caught.value) and "sources.json" in str(caught.value)
+    assert sorted(path.name for path in raw.iterdir()) == ["sources.json"]
+    assert (raw / "sources.json").read_bytes() == before
+
+
 @pytest.mark.parametrize(
     "validators",
     [

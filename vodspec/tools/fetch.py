@@ -419,6 +419,14 @@ def fetch_each(
             f"no source with id {', '.join(unknown)} in the manifest",
             file=str(path),
         )
+    try:  # it is rewritten at the end: text UTF-8 cannot hold is refused before any download
+        dump_json(stored)
+    except UnicodeEncodeError as exc:
+        raise ManifestError(
+            f"{exc.object[exc.start : exc.end]!r} (a lone surrogate) cannot be written back"
+            " as UTF-8, and fetch rewrites the manifest; expected text",
+            file=str(path),
+        ) from None
     results: list[tuple[str, Fetched | VodspecError]] = []
     changed = False
     for entry, item in zip(entries, stored, strict=True):
