@@ -381,6 +381,21 @@ def test_manifests_the_build_refuses_are_refused(
     assert (raw / "sources.json").read_bytes() == before
 
 
+def test_two_sources_of_one_file_are_refused_before_fetching(server: str, tmp_path: Path) -> None:
+    """Each page would be written over the other's (and a 304 for the first would call the
+    second's page unchanged): refused, as the build refuses it, before any download."""
+    raw = manifest(
+        tmp_path, f"{server}/page.md", error_source(f"{server}/errors.md", file="./x.md")
+    )
+    (raw / "sources.json").write_text(
+        (raw / "sources.json").read_text(encoding="utf-8").replace("vod_04_0133.md", "x.md"),
+        encoding="utf-8",
+    )
+    with pytest.raises(VodspecError, match="'vod_04_0133' and 'e' name the same file"):
+        fetch_sources(raw, [])
+    assert sorted(path.name for path in raw.iterdir()) == ["sources.json"]
+
+
 def test_refused_manifest_is_one_line_and_exit_1(server: str, tmp_path: Path) -> None:
     raw = manifest(tmp_path / "a", f"{server}/page.md", file="../../outside/x.md")
     result = run_cli("fetch", "--raw", str(raw))

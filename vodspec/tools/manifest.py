@@ -4,6 +4,7 @@ page scraped as its entry says (for fetch, which checks a download, for the buil
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,15 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
     ids = [source.id for source in sources]
     if len(set(ids)) != len(ids):
         raise ManifestError("source ids must be unique", file=str(path))
+    owners: dict[str, str] = {}
+    for source in sources:  # fetch would write one source's page over another's
+        other = owners.setdefault(os.path.realpath(raw_dir / source.file), source.id)
+        if other != source.id:
+            raise ManifestError(
+                f"sources {other!r} and {source.id!r} name the same file {source.file!r};"
+                " expected a file of its own for each",
+                file=str(path),
+            )
     kinds = [source.kind for source in sources]
     if len(set(kinds)) != len(kinds):
         raise ManifestError("expected at most one source of each kind", file=str(path))
