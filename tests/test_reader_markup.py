@@ -470,6 +470,16 @@ def test_content_after_the_html_end_tag_is_refused() -> None:
         scrape(md_page(STATUS_PIPE, "</html>", "|状态码|说明|\n|--|--|\n|500|c|"), file="p.md")
 
 
+@pytest.mark.parametrize("end", ["</html>", "</body>"])
+def test_content_after_the_page_end_is_refused_at_its_source_line(end: str) -> None:
+    # The line was counted in the rendered page, where the pipe table above takes more
+    # lines than it does in the source.
+    page = md_page(STATUS_PIPE, end, "尾巴")
+    with pytest.raises(MarkupError, match=f"follows {end}") as refusal:
+        scrape(page, file="p.md")
+    assert refusal.value.line == page.decode().split("\n").index(end) + 1
+
+
 @pytest.mark.parametrize("errors", [0, 99, 100, 500])
 def test_a_stray_end_tag_behind_many_harmless_errors_is_still_refused(errors: int) -> None:
     # libxml2 reports a hundred markup errors of a page and drops the rest unsaid: a stray

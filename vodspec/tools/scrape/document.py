@@ -266,9 +266,9 @@ _PAGE_TAG_STARTS = re.compile(rb"<(?:%s)(?=[\s/>])" % b"|".join(_PAGE_TAG_WORDS)
 _BODY_END = re.compile(rb"</body[^>]*>(?:\s|</html[^>]*>)*")
 
 
-def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
+def _check_after_html_end(encoded: bytes, folded: bytes, lines: list[int]) -> None:
     """libxml2 drops everything after ``</html>`` and closes every element at ``</body>``
-    (a browser does neither): refuse a page with content after either."""
+    (a browser does neither): refuse a page with content after either, at its source line."""
     body_end = folded.find(b"</body")
     if body_end >= 0:
         after = _BODY_END.match(folded, body_end)
@@ -276,7 +276,7 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
             raise MarkupError(
                 "content follows </body>; the HTML parser closes every element there (a"
                 " table, a cell), a browser ignores it",
-                line=folded.count(b"\n", 0, body_end) + 1,
+                line=_mapped(lines, folded.count(b"\n", 0, body_end) + 1) or None,
             )
     if b"</html" not in folded:
         return
@@ -288,7 +288,7 @@ def _check_after_html_end(encoded: bytes, folded: bytes) -> None:
         return
     raise MarkupError(
         "content follows </html>; the HTML parser would drop it, a browser shows it",
-        line=html.count("\n", 0, end) + 1,
+        line=_mapped(lines, html.count("\n", 0, end) + 1) or None,
     )
 
 
@@ -844,7 +844,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
             " more than any documentation table has"
         )
     if any(tag.search(folded) is not None for tag in _PAGE_TAG_NAMES):  # most pages lack them
-        _check_after_html_end(encoded, folded)
+        _check_after_html_end(encoded, folded, lines)
         _check_page_tags(folded, lines)
     # Rendered, found at memchr's speed: GitHub's own footnotes, or one written by hand.
     if b"data-footnote-ref" in folded and _FOOTNOTE_REFERENCE.search(markdown) is not None:
