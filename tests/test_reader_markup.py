@@ -313,6 +313,15 @@ def test_blank_lines_below_a_footnote_block_cost_linear_time() -> None:
         assert records(footnote + SEED_TEXT + "\n" * 80_000) == SEED_RECORDS
 
 
+def test_lines_no_source_line_is_are_looked_for_in_linear_time() -> None:
+    # A tight list item's line breaks written "&#10;" render to lines no source line is:
+    # each was looked for in the lines below it, whose run of digits (container markers?)
+    # was read again for each (15 s here, half a minute on 2 MiB).
+    item = "- " + "1" * 1000 + "x" + "&#10;1" * 160 + "\n"
+    with at_most(8):
+        assert records(SEED_TEXT + "\n" + item * 500) == SEED_RECORDS
+
+
 def test_a_page_of_brackets_is_searched_for_link_definitions_in_linear_time() -> None:
     # A link label holds no unescaped bracket: each "[" was tried as a label's start across
     # the next 999 characters (27 s here, a minute on 2 MiB).

@@ -433,10 +433,11 @@ def line_map(source: list[bytes], rendered: list[bytes]) -> list[int]:
     leaf_lines = 0  # how many more rendered lines that leaf may take
     not_utf8 = 0  # the first rendered line that is not UTF-8, if any
     non_blank: list[int] | None = None  # see _find_line
-    # Source lines decoded and right-stripped, each once: a paragraph of ``&#10;`` renders to
-    # lines no source line is, each looked for in the same lines after it (a minute on a 2 MiB
-    # page when each look decoded them again).
-    decoded = functools.cache(lambda index: source[index].decode().rstrip())
+    # Source lines decoded and right-stripped, each once, with the length of the container
+    # markers they open with: a paragraph of ``&#10;`` renders to lines no source line is,
+    # each looked for in the same lines after it (a minute on a 2 MiB page when each look
+    # decoded them again, half a minute when each read a line's long run of digits again).
+    decoded = functools.cache(lambda index: _marked_line(source[index]))
     index = 0  # the rendered line being read is rendered[index - 1], mapped in lines[index]
     while index < len(rendered):
         out = rendered[index]
@@ -522,17 +523,26 @@ def _same_lines(source: list[bytes], start: int, rendered: list[bytes], at: int)
 _CONTAINER_MARKERS = re.compile(r"[ \t>*+\-0-9.)]*")
 
 
+def _marked_line(line: bytes) -> tuple[str, int]:
+    """A source line decoded and right-stripped, and the length of the container markers
+    (or indentation) it opens with."""
+    text = line.decode().rstrip()
+    markers = _CONTAINER_MARKERS.match(text)
+    return text, markers.end() if markers else 0
+
+
 def _find_line(
-    source: Callable[[int], str], start: int, wanted: str, non_blank: list[int]
+    source: Callable[[int], tuple[str, int]], start: int, wanted: str, non_blank: list[int]
 ) -> int | None:
     """The index of the first source line from ``start`` that is ``wanted`` after container
-    markers, past at most MAX_SKIPPED_LINES non-blank others, or None. ``non_blank``: the
-    indexes of the source's non-blank lines (a walk over the blank ones, at each call, took
-    hours on a page of blank lines)."""
+    markers, past at most MAX_SKIPPED_LINES non-blank others, or None. ``source``: a source
+    line and its markers' length (see _marked_line); ``non_blank``: the indexes of the
+    source's non-blank lines (a walk over the blank ones, at each call, took hours on a page
+    of blank lines)."""
     first = bisect.bisect_left(non_blank, start)
     for index in non_blank[first : first + MAX_SKIPPED_LINES + 1]:
-        line = source(index)
-        if line.endswith(wanted) and _CONTAINER_MARKERS.fullmatch(line, 0, len(line) - len(wanted)):
+        line, markers = source(index)
+        if line.endswith(wanted) and len(line) - len(wanted) <= markers:
             return index
     return None
 
