@@ -117,6 +117,10 @@ _DIR_FOLDED = re.compile(rb"dir\s*=")
 _HIDING_TAGS = ("font", *HIDING_ELEMENTS, *DISGUISING_ELEMENTS)
 _FILTERED_FOLDED = re.compile(rb"&lt;(?:" + "|".join(FILTERED_TAGS).encode() + rb")")
 _FILTERED = re.compile(r"&lt;(" + "|".join(FILTERED_TAGS) + r")[\s/>]", re.IGNORECASE | re.ASCII)
+#: A filtered tag as the filter finds one (cmark-gfm's is_tag), in a page rendered without it.
+_RAW_FILTERED = re.compile(
+    r"<(" + "|".join(FILTERED_TAGS) + r")(?:\s|/?>)", re.IGNORECASE | re.ASCII
+)
 _HIDING_XPATH = etree.XPath(
     "//*[@hidden] | //*[@popover] | //*[@style] | //*[@bgcolor] | //*[@dir and @dir != 'ltr']"
     " | //font[@color or @size] | "
@@ -865,7 +869,7 @@ def read_document(text: str, utf8: bytes | None = None) -> Document:
         )
     _check_start_tags(folded, lines)
     head_end = _head_end(encoded, folded)
-    _check_filtered(text, encoded, folded, lines, head_end)
+    _check_filtered(text, markdown, encoded, folded, lines, head_end)
     parser = html_parser()
     # The mark landing inside a table shows the table was still open when the input ended.
     try:
@@ -1250,10 +1254,11 @@ def _head_end(encoded: bytes, folded: bytes) -> int:
 
 
 def _check_filtered(
-    text: str, encoded: bytes, folded: bytes, lines: list[int], head_end: int
+    text: str, markdown: bytes, encoded: bytes, folded: bytes, lines: list[int], head_end: int
 ) -> None:
     """Refuse FILTERED_TAGS, but in a saved document's <head>, which no renderer shows: there
-    only a <style> that can hide text is refused, as it applies to the body."""
+    only a <style> that can hide text is refused, as it applies to the body. ``markdown``:
+    the source ``encoded`` is the render of."""
     if not _stands_before(folded, b"&", b"l") or _FILTERED_FOLDED.search(folded) is None:
         return
     rendered = encoded.decode(errors="replace")
@@ -1266,7 +1271,14 @@ def _check_filtered(
                 " renderers disagree about what such a page shows, so it is refused",
                 line=_line_of_word(text, "<style", skip=before),
             )
-    found = _FILTERED.search(rendered, head_end)
+    if _FILTERED.search(rendered, head_end) is None:
+        return
+    # What the tag filter escapes reads as a "<" written as text (in code, or as "&lt;"): the
+    # page rendered without it shows its tags raw, the others still escaped. Its lines are
+    # the page's rendered lines (the cut, if any, changes none).
+    rendered = render_html(markdown, tag_filter=False).decode(errors="replace")
+    unfiltered_head = _HEAD_END.search(rendered) if head_end else None
+    found = _RAW_FILTERED.search(rendered, unfiltered_head.start() if unfiltered_head else 0)
     if found is None:
         return
     tag = found[1].lower()

@@ -25,6 +25,13 @@ _LIB.cmark_gfm_core_extensions_ensure_registered()
 _EXTENSIONS = tuple(_LIB.cmark_find_syntax_extension(name.encode()) for name in GFM_EXTENSIONS)
 if _FFI.NULL in _EXTENSIONS:  # attaching a missing one would crash the interpreter
     raise ImportError(f"this cmark-gfm build lacks one of the extensions {GFM_EXTENSIONS}")
+#: The extensions but the tag filter: its escape ("&lt;script ") reads as a "<" written as
+#: text (in code, or as "&lt;"); a page rendered without it shows which is which.
+_UNFILTERED = tuple(
+    extension
+    for name, extension in zip(GFM_EXTENSIONS, _EXTENSIONS, strict=True)
+    if name != "tagfilter"
+)
 #: cmark-gfm's extensions change a table every parser shares: two renders at once can miss
 #: a strikethrough.
 _RENDERING = threading.Lock()
@@ -67,20 +74,21 @@ def _address(pointer: Any) -> int:
     return int(_FFI.cast("uintptr_t", pointer))
 
 
-def render_html(markdown: bytes) -> bytes:
-    """The page's HTML (UTF-8) as GitHub's cmark-gfm renders it. cmark-gfm writes U+FFFE and
-    U+FFFF made by a reference as the lone bytes FE and FF, put back as those characters."""
+def render_html(markdown: bytes, *, tag_filter: bool = True) -> bytes:
+    """The page's HTML (UTF-8) as GitHub's cmark-gfm renders it (without its tag filter, if
+    asked). cmark-gfm writes U+FFFE and U+FFFF made by a reference as the lone bytes FE and
+    FF, put back as those characters."""
     with _RENDERING:
-        rendered = _render(markdown)
+        rendered = _render(markdown, _EXTENSIONS if tag_filter else _UNFILTERED)
     if b"\xfe" in rendered or b"\xff" in rendered:
         rendered = rendered.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode())
     return rendered
 
 
-def _render(markdown: bytes) -> bytes:
+def _render(markdown: bytes, extensions: tuple[Any, ...]) -> bytes:
     parser = _LIB.cmark_parser_new(CMARK_OPTIONS)
     try:
-        for extension in _EXTENSIONS:
+        for extension in extensions:
             _LIB.cmark_parser_attach_syntax_extension(parser, extension)
         _LIB.cmark_parser_feed(parser, markdown, len(markdown))
         document = _LIB.cmark_parser_finish(parser)
