@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import compileall
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -433,8 +434,13 @@ def test_a_data_path_through_a_link_is_judged_where_it_leads(tmp_path: Path) -> 
     assert refused.returncode == 1 and "inside the published data dir" in refused.stderr
 
 
-def test_files_that_appear_during_a_build_are_put_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "mine",
+    # A folder under a published name is the user's too (only files are vodspec's).
+    ["notes.txt", "error_codes.json/mine.txt"],
+)
+def test_what_appears_during_a_build_is_put_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mine: str
 ) -> None:
     from vodspec.errors import PublishError
     from vodspec.tools.publish import atomic
@@ -444,37 +450,19 @@ def test_files_that_appear_during_a_build_are_put_back(
     real_swap = atomic._swap
 
     def swap_after_the_user_wrote(staging: Path, data_dir: Path) -> Path | None:
-        (data_dir / "notes.txt").write_text("mine", encoding="utf-8")  # while it ran
+        (data_dir / mine).parent.mkdir(exist_ok=True)  # while it ran
+        (data_dir / mine).write_text("mine", encoding="utf-8")
         return real_swap(staging, data_dir)
 
     monkeypatch.setattr(atomic, "_swap", swap_after_the_user_wrote)
-    with pytest.raises(PublishError, match=r"appeared in the data dir.*notes\.txt.*nothing"):
+    name = mine.split("/")[0]
+    with pytest.raises(
+        PublishError, match=rf"appeared in the data dir.*{re.escape(name)}.*nothing"
+    ):
         build(raw, data)
-    assert (data / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != "notes.txt"} == before
+    assert (data / mine).read_text(encoding="utf-8") == "mine"
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.name != name} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "raw"]
-
-
-def test_a_folder_that_appears_under_a_published_name_during_a_build_is_put_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Only files are vodspec's: a folder named error_codes.json is the user's, as up front."""
-    from vodspec.tools.publish import atomic
-    from vodspec.tools.publish.build import build
-
-    raw, data, before = published_seed(tmp_path)
-    real_swap = atomic._swap
-
-    def swap_after_the_user_wrote(staging: Path, data_dir: Path) -> Path | None:
-        (data_dir / "error_codes.json").mkdir()
-        (data_dir / "error_codes.json" / "mine.txt").write_text("mine", encoding="utf-8")
-        return real_swap(staging, data_dir)
-
-    monkeypatch.setattr(atomic, "_swap", swap_after_the_user_wrote)
-    with pytest.raises(PublishError, match=r"appeared in the data dir.*error_codes\.json"):
-        build(raw, data)
-    assert (data / "error_codes.json" / "mine.txt").read_text(encoding="utf-8") == "mine"
-    assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
 
 
 SIGNALLED = r"""
