@@ -112,6 +112,12 @@ class Handler(BaseHTTPRequestHandler):
             "/huge": lambda: self.send(200, b"x" * 5000),
             "/missing": lambda: self.send(404),
             "/broken": lambda: self.send(500),
+            # 2xx answers that are not the whole page (whatever body they carry).
+            "/partial": lambda: self.send(
+                206, SEED.read_bytes()[:100], Content_Range="bytes 0-99/*"
+            ),
+            "/non-authoritative": lambda: self.send(203, SEED.read_bytes()),
+            "/no-content": lambda: self.send(204),
             "/binary": lambda: self.send(200, b"\x89PNG", "image/png"),
             "/ftp": lambda: self.send(302, Location="ftp://127.0.0.1/x"),
             "/errors.md": lambda: self.send(200, ERRORS, ETag='"e1"'),
@@ -305,11 +311,22 @@ def test_non_http_url_is_refused_without_a_connection() -> None:
         download("file:///etc/passwd")
 
 
-def test_errors_are_reported_per_source_and_leave_raw_alone(server: str, tmp_path: Path) -> None:
-    raw = manifest(tmp_path, f"{server}/missing")
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/missing", "HTTP 404"),
+        ("/partial", "HTTP 206"),
+        ("/non-authoritative", "HTTP 203"),
+        ("/no-content", "HTTP 204"),
+    ],
+)
+def test_errors_are_reported_per_source_and_leave_raw_alone(
+    server: str, tmp_path: Path, path: str, status: str
+) -> None:
+    raw = manifest(tmp_path, f"{server}{path}")
     (raw / "vod_04_0133.md").write_bytes(b"old")
     ((source_id, outcome),) = fetch_sources(raw, [])
-    assert source_id == "vod_04_0133" and outcome.startswith("error:") and "HTTP 404" in outcome
+    assert source_id == "vod_04_0133" and outcome.startswith("error:") and status in outcome
     assert (raw / "vod_04_0133.md").read_bytes() == b"old"
 
 

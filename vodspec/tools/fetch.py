@@ -239,8 +239,10 @@ def _get(
                 continue
             if code == 304 and (unchanged.etag or unchanged.last_modified):
                 return unchanged
-            if not 200 <= code < 300:
-                raise FetchError(f"{url}: HTTP {code} {response.reason_phrase}")
+            if code != 200:  # 206, 203, 204...: not the whole page as the server holds it
+                raise FetchError(
+                    f"{url}: HTTP {code} {response.reason_phrase}; expected 200 OK, the whole page"
+                )
             content_type = response.headers.get("Content-Type") or ""
             content_type = content_type.split(";")[0].strip().lower()
             if content_type not in ACCEPTED_TYPES:
