@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -270,6 +271,22 @@ def test_fetch_then_304_then_build_reads_it(server: str, tmp_path: Path) -> None
     assert not list(raw.glob(".*"))  # no temporary files left
 
 
+def test_a_page_edited_since_it_was_fetched_is_downloaded_whole(
+    server: str, tmp_path: Path
+) -> None:
+    """A 304 says upstream's page is the one the validators describe, not that the file
+    still holds it: the file edited by hand, they are not sent, and upstream's page is back."""
+    raw = manifest(tmp_path, f"{server}/page.md")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    edited = SEED.read_bytes().replace(b"</table>", b"</table>\n\nEdited by hand.\n", 1)
+    (raw / "vod_04_0133.md").write_bytes(edited)
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    assert RECEIVED["/page.md"]["If-None-Match"] is None
+    assert (raw / "vod_04_0133.md").read_bytes() == SEED.read_bytes()
+    assert fetch_sources(raw, []) == [("vod_04_0133", "unchanged")]
+    assert RECEIVED["/page.md"]["If-None-Match"] == ETAG
+
+
 def test_redirects_are_followed(server: str) -> None:
     assert download(f"{server}/redirect").body == SEED.read_bytes()
 
@@ -429,7 +446,7 @@ def test_manifest_keeps_keys_and_order_and_is_rewritten_only_on_change(
     entries = sources_of(raw)
     assert [entry["id"] for entry in entries] == ["vod_04_0133", "e"]
     # A validator the server did not send is not added as null.
-    assert list(entries[1]) == [*error_source("", title="", note=""), "etag"]
+    assert list(entries[1]) == [*error_source("", title="", note=""), "etag", "sha256"]
     assert entries[1]["note"] == "kept" and entries[1]["etag"] == '"e1"'
     assert entries[0]["etag"] == ETAG and entries[0]["last_modified"] == LAST_MODIFIED
     # The user's own formatting, with the validators already current: fetch must not touch it.
@@ -470,7 +487,10 @@ def test_a_manifest_that_cannot_be_written_back_is_refused_before_fetching(
 def test_unsafe_validators_in_the_manifest_are_never_sent(
     server: str, tmp_path: Path, validators: dict[str, str]
 ) -> None:
-    raw = manifest(tmp_path, f"{server}/echo", **validators)
+    # The file holds the page they describe: only their being unsafe keeps them from being sent.
+    raw = manifest(
+        tmp_path, f"{server}/echo", sha256=hashlib.sha256(b"old").hexdigest(), **validators
+    )
     (raw / "vod_04_0133.md").write_bytes(b"old")
     assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
     sent = RECEIVED["/echo"]

@@ -6,14 +6,16 @@ plus a deadline per source, at most MAX_REDIRECTS redirects to the same host (ht
 upgrade to https), a size cap on the body as sent and as decoded (gzip and deflate, decoded
 here: httpx's decoder accepts a truncated gzip body), and the Content-Length checked. A page
 replaces its raw file (atomically) only if it scrapes as its manifest entry says. The ETag
-and Last-Modified for the next conditional GET are kept in raw/sources.json, rewritten (every
-other key and the order kept) only when one changed. A source's failure is its outcome; the
+and Last-Modified for the next conditional GET are kept in raw/sources.json with the sha256
+of the page they describe (sent only while the file has it), rewritten (every other key and
+the order kept) only when one changed. A source's failure is its outcome; the
 other sources are still fetched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 import socket
 import ssl
@@ -68,6 +70,7 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 @dataclass(frozen=True)
 class Fetched:
     status: Literal["changed", "unchanged"]
+    #: The page downloaded (None: a 304); a source's outcome, the page its file now holds.
     body: bytes | None
     etag: str | None
     last_modified: str | None
@@ -372,14 +375,17 @@ def _target(raw_dir: Path, entry: SourceEntry) -> Path:
 def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
     target = _target(raw_dir, entry)
     had = read_regular(target) if target.exists() else None
+    # The validators describe the page as downloaded: sent only while the file holds it (a
+    # 304 would call a page edited by hand since upstream's; it is downloaded whole).
+    as_fetched = had is not None and hashlib.sha256(had).hexdigest() == entry.sha256
     result = download(
         entry.url,
-        etag=entry.etag if had is not None else None,
-        last_modified=entry.last_modified if had is not None else None,
+        etag=entry.etag if as_fetched else None,
+        last_modified=entry.last_modified if as_fetched else None,
         **limits,
     )
     if result.body is None or result.body == had:
-        return Fetched("unchanged", None, result.etag, result.last_modified)
+        return Fetched("unchanged", had, result.etag, result.last_modified)
     try:  # a page the build could not publish as this entry's is refused
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
@@ -440,8 +446,13 @@ def fetch_each(
             results.append((entry.id, exc))
             continue
         results.append((entry.id, result))
-        # The validators for the next conditional GET, kept in the manifest.
-        for key, value in (("etag", result.etag), ("last_modified", result.last_modified)):
+        # The validators for the next conditional GET, and the page they describe.
+        assert result.body is not None  # the page the file holds
+        for key, value in (
+            ("etag", result.etag),
+            ("last_modified", result.last_modified),
+            ("sha256", hashlib.sha256(result.body).hexdigest()),
+        ):
             if item.get(key) != value:
                 item[key] = value
                 changed = True

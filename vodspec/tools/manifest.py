@@ -34,6 +34,8 @@ class SourceEntry(BaseModel):
     #: Kept by `vodspec fetch` for conditional GETs; Last-Modified dates the changelog.
     etag: str | None = None
     last_modified: str | None = None
+    #: Kept by `vodspec fetch`: the sha256 of the page the validators above describe.
+    sha256: str | None = None
 
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
