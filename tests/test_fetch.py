@@ -512,6 +512,64 @@ def test_a_header_folded_into_the_etag_is_never_injected(server: str, tmp_path: 
     assert sent["X-Injected"] is None and sent["If-None-Match"] == kept
 
 
+# The manifest is the user's: what they write in it while a page downloads is kept.
+
+
+def edit_during_the_download(
+    monkeypatch: pytest.MonkeyPatch, manifest: Path, edit: Callable[[bytes], bytes]
+) -> None:
+    """The first download done, ``edit`` rewrites the manifest, as its user might meanwhile."""
+
+    def download_then_edit(url: str, **options: Any) -> Fetched:
+        result = download(url, **options)
+        if url.endswith("/page.md"):
+            manifest.write_bytes(edit(manifest.read_bytes()))
+        return result
+
+    monkeypatch.setattr(vodspec.tools.fetch, "download", download_then_edit)
+
+
+@pytest.mark.parametrize(
+    ("change", "recorded"),
+    [({"title": "edited"}, True), ({"url": "https://elsewhere.invalid/"}, False)],
+    ids=["a key of its own", "the url, which the validators do not describe"],
+)
+def test_an_edit_of_the_manifest_during_the_download_is_kept(
+    server: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: dict[str, str],
+    recorded: bool,
+) -> None:
+    raw = manifest(tmp_path, f"{server}/page.md", error_source(f"{server}/errors.md"))
+
+    def edit(document: bytes) -> bytes:
+        entries = json.loads(document)
+        entries[0].update(change)
+        return json.dumps(entries).encode()
+
+    edit_during_the_download(monkeypatch, raw / "sources.json", edit)
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed"), ("e", "changed")]
+    status, errors = sources_of(raw)
+    assert {**status_source(f"{server}/page.md"), **change}.items() <= status.items()
+    assert ("etag" in status) == recorded and errors["etag"] == '"e1"'
+    assert (raw / "vod_04_0133.md").read_bytes() == SEED.read_bytes()
+
+
+def test_a_manifest_broken_during_the_download_is_left_as_it_is(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = manifest(tmp_path, f"{server}/page.md")
+    edit_during_the_download(monkeypatch, raw / "sources.json", lambda document: document[:-1])
+    ((_, outcome),) = fetch_sources(raw, [])
+    assert outcome.startswith("error: ") and "sources.json" in outcome and "\n" not in outcome
+    assert "vod_04_0133.md changed, but its validators cannot be kept" in outcome
+    assert (raw / "vod_04_0133.md").read_bytes() == SEED.read_bytes()
+    assert json.loads((raw / "sources.json").read_bytes() + b"]") == [
+        status_source(f"{server}/page.md")
+    ]
+
+
 # Stay under raw/, even if a link leading out appears while downloading.
 
 

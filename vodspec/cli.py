@@ -187,13 +187,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     from vodspec.tools.fetch import fetch_each
 
-    results = fetch_each(Path(args.raw), list(args.ids))
-    for source_id, result in results:
+    failed = False
+    for source_id, result in fetch_each(Path(args.raw), list(args.ids)):  # said as each is done
         if isinstance(result, VodspecError):
+            failed = True
             _err(f"{source_id}: error: {result}")
         else:
             _out(f"{source_id}: {result.status}")
-    return EXIT_REFUSED if any(isinstance(r, VodspecError) for _, r in results) else EXIT_OK
+    return EXIT_REFUSED if failed else EXIT_OK
 
 
 def cmd_update(args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ here: httpx's decoder accepts a truncated gzip body), and the Content-Length che
 replaces its raw file (atomically) only if it scrapes as its manifest entry says. The ETag
 and Last-Modified for the next conditional GET are kept in raw/sources.json with the sha256
 of the page they describe (sent only while the file has it), rewritten (every other key and
-the order kept) only when one changed. A source's failure is its outcome; the
+the order kept) after each source when one changed, read again first: an edit made during
+the download is kept. A source's failure is its outcome; the
 other sources are still fetched.
 """
 
@@ -26,6 +27,7 @@ import urllib.parse
 import urllib.request
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypedDict, Unpack
@@ -414,9 +416,10 @@ class Limits(TypedDict, total=False):
 
 def fetch_each(
     raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
-) -> list[tuple[str, Fetched | VodspecError]]:
+) -> Iterator[tuple[str, Fetched | VodspecError]]:
     """Fetch the manifest's sources (all, or those in ``ids``): what each gave, or why not
-    (a PageRefusedError: a page the build cannot read). A bad manifest or id raises first."""
+    (a PageRefusedError: a page the build cannot read), as each is done. A bad manifest or
+    id raises first."""
     entries, stored = read_manifest(raw_dir)
     for entry in entries:
         _target(raw_dir, entry)
@@ -427,40 +430,55 @@ def fetch_each(
             f"no source with id {', '.join(unknown)} in the manifest",
             file=str(path),
         )
-    try:  # it is rewritten at the end: text UTF-8 cannot hold is refused before any download
-        dump_json(stored)
+    _dumped(stored, path)  # it is rewritten: what it cannot be is refused before any download
+    for entry in entries:
+        if ids and entry.id not in ids:
+            continue
+        try:
+            result = _fetch_one(raw_dir, entry, limits)
+            _record(raw_dir, entry, result)
+        except VodspecError as exc:
+            yield entry.id, exc
+        else:
+            yield entry.id, result
+
+
+def _record(raw_dir: Path, entry: SourceEntry, result: Fetched) -> None:
+    """Keep the validators for the next conditional GET, and the page they describe, in the
+    entry's object of the manifest as it is now: read again, so that an edit made during the
+    download is kept (an entry whose url or file changed meanwhile is left as it is)."""
+    assert result.body is not None  # the page the file holds
+    fields = {
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "sha256": hashlib.sha256(result.body).hexdigest(),
+    }
+    path = raw_dir / MANIFEST_NAME
+    try:
+        entries, stored = read_manifest(raw_dir)
+        for now, item in zip(entries, stored, strict=True):
+            if (now.id, now.url, now.file) != (entry.id, entry.url, entry.file):
+                continue
+            changed = {key: value for key, value in fields.items() if item.get(key) != value}
+            if changed:
+                item.update(changed)
+                replace_file(path, _dumped(stored, path))
+    except (VodspecError, OSError) as exc:
+        reason = exc.message if isinstance(exc, VodspecError) else exc.strerror
+        raise ManifestError(
+            f"{entry.file} {result.status}, but its validators cannot be kept in the"
+            f" manifest: {reason}",
+            file=str(path),
+        ) from None
+
+
+def _dumped(stored: list[dict[str, Any]], path: Path) -> bytes:
+    """The manifest's JSON as fetch writes it back, or a refusal of text UTF-8 cannot hold."""
+    try:
+        return dump_json(stored)
     except UnicodeEncodeError as exc:
         raise ManifestError(
             f"{exc.object[exc.start : exc.end]!r} (a lone surrogate) cannot be written back"
             " as UTF-8, and fetch rewrites the manifest; expected text",
             file=str(path),
         ) from None
-    results: list[tuple[str, Fetched | VodspecError]] = []
-    changed = False
-    for entry, item in zip(entries, stored, strict=True):
-        if ids and entry.id not in ids:
-            continue
-        try:
-            result = _fetch_one(raw_dir, entry, limits)
-        except VodspecError as exc:
-            results.append((entry.id, exc))
-            continue
-        results.append((entry.id, result))
-        # The validators for the next conditional GET, and the page they describe.
-        assert result.body is not None  # the page the file holds
-        for key, value in (
-            ("etag", result.etag),
-            ("last_modified", result.last_modified),
-            ("sha256", hashlib.sha256(result.body).hexdigest()),
-        ):
-            if item.get(key) != value:
-                item[key] = value
-                changed = True
-    if changed:
-        try:
-            replace_file(path, dump_json(stored))
-        except OSError as exc:
-            raise ManifestError(
-                f"cannot rewrite the manifest: {exc.strerror}", file=str(path)
-            ) from None
-    return results

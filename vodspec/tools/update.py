@@ -54,7 +54,7 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
         raise
     except VodspecError as exc:
         raise DataDirStateError(f"nothing was fetched: {exc}") from None
-    results = fetch_each(raw_dir, [])
+    results = list(fetch_each(raw_dir, []))
     refused = [f"{name}: {r}" for name, r in results if isinstance(r, PageRefusedError)]
     if refused:
         raise UpdateRefusedError(f"upstream changed and vodspec refuses it: {'; '.join(refused)}")
