@@ -591,6 +591,22 @@ def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
     assert list(outside.iterdir()) == []
 
 
+def test_links_inside_the_raw_dir_are_written_through(server: str, tmp_path: Path) -> None:
+    """The page and the manifest are links to files inside raw/: the links are the user's,
+    the files they lead to get the page and the validators."""
+    raw = manifest(tmp_path, f"{server}/page.md")
+    (raw / "pages").mkdir()
+    (raw / "sources.json").rename(raw / "pages" / "sources.json")
+    (raw / "sources.json").symlink_to("pages/sources.json")
+    (raw / "vod_04_0133.md").symlink_to("pages/status.md")  # not there yet
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    assert os.readlink(raw / "vod_04_0133.md") == "pages/status.md"
+    assert os.readlink(raw / "sources.json") == "pages/sources.json"
+    assert (raw / "pages" / "status.md").read_bytes() == SEED.read_bytes()
+    assert sources_of(raw)[0]["etag"] == ETAG
+    assert fetch_sources(raw, []) == [("vod_04_0133", "unchanged")]
+
+
 # An overall deadline per source.
 
 

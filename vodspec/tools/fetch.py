@@ -399,7 +399,8 @@ def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
         ) from None
     _target(raw_dir, entry)  # again: a link leading out may have appeared meanwhile
     try:
-        replace_file(target, result.body)
+        # Through a link (one inside the raw dir: _target says so), which is the user's.
+        replace_file(target.resolve(), result.body)
     except OSError as exc:
         raise FetchError(f"cannot write {entry.file}: {exc.strerror}") from None
     return result
@@ -462,7 +463,7 @@ def _record(raw_dir: Path, entry: SourceEntry, result: Fetched) -> None:
             changed = {key: value for key, value in fields.items() if item.get(key) != value}
             if changed:
                 item.update(changed)
-                replace_file(path, _dumped(stored, path))
+                replace_file(path.resolve(), _dumped(stored, path))  # through a link
     except (VodspecError, OSError) as exc:
         reason = exc.message if isinstance(exc, VodspecError) else exc.strerror
         raise ManifestError(
