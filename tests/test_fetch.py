@@ -415,6 +415,16 @@ def test_manifests_the_build_refuses_are_refused(
     assert (raw / "sources.json").read_bytes() == before
 
 
+def test_a_raw_file_that_is_no_page_is_refused_before_any_download(
+    server: str, tmp_path: Path
+) -> None:
+    raw = manifest(tmp_path, f"{server}/page.md", error_source(f"{server}/errors.md"))
+    os.mkfifo(raw / "e.md")
+    with pytest.raises(VodspecError, match=r"e\.md: not a regular file \(a FIFO\)"):
+        fetch_sources(raw, [])
+    assert sorted(path.name for path in raw.iterdir()) == ["e.md", "sources.json"]
+
+
 def test_two_sources_of_one_file_are_refused_before_fetching(server: str, tmp_path: Path) -> None:
     """Each page would be written over the other's (and a 304 for the first would call the
     second's page unchanged): refused, as the build refuses it, before any download."""
@@ -579,9 +589,11 @@ def test_a_link_leading_out_that_appears_during_the_download_is_not_followed(
     outside = tmp_path / "outside"
     outside.mkdir()
     raw = manifest(tmp_path, f"{server}/page.md", file="sub/x.md")
+    (raw / "sub").mkdir()
 
     def download_then_link(url: str, **options: Any) -> Fetched:
         result = download(url, **options)
+        (raw / "sub").rmdir()
         (raw / "sub").symlink_to(outside)
         return result
 

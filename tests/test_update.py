@@ -177,10 +177,81 @@ def test_no_network_is_one_line_and_exit_1(published: Path, tmp_path: Path) -> N
     code, out, err = update(raw, data, summary)
     assert code == EXIT_REFUSED and out == ""
     (line,) = err.splitlines()
-    assert line.startswith("vodspec: cannot fetch upstream, so nothing was built: vod_04_0133:")
+    assert line.startswith("vodspec: nothing was built: vod_04_0133: cannot fetch upstream:")
     assert "Connection refused" in line or "refused" in line
     assert not summary.exists()
     assert (contents(raw), contents(data)) == (before_raw, before_data)
+
+
+def in_no_folder(raw: Path) -> None:
+    manifest = json.loads((raw / "sources.json").read_bytes())
+    manifest[0]["file"] = "pages/vod_04_0133.md"
+    (raw / "sources.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def over_the_cap(raw: Path) -> None:
+    (raw / "vod_04_0133.md").write_bytes(b"x" * 3_000_000)
+
+
+@pytest.mark.parametrize(
+    ("problem", "said"),
+    [(in_no_folder, "there is no folder"), (over_the_cap, "the cap is")],
+    ids=["a file in no folder", "a page over the size cap"],
+)
+def test_a_raw_dir_fetch_refuses_is_exit_1_before_fetching_and_named(
+    published: Path, tmp_path: Path, problem: Any, said: str
+) -> None:
+    """A local problem, not upstream's: nothing is downloaded, and the message says what."""
+    raw, data = checkout(published, tmp_path, "changed")
+    problem(raw)
+    before = contents(raw), contents(data)
+    code, out, err = update(raw, data, tmp_path / "summary.md")
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert said in line and "upstream" not in line, line
+    assert (contents(raw), contents(data)) == before
+
+
+def test_a_raw_dir_that_cannot_be_written_is_not_called_upstreams(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vodspec.tools.fetch
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(vodspec.tools.fetch, "replace_file", refuse)
+    raw, data = checkout(published, tmp_path, "changed")
+    before = contents(raw), contents(data)
+    code, out, err = update(raw, data, tmp_path / "summary.md")
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert "nothing was built" in line and "upstream" not in line, line
+    assert "vod_04_0133.md: cannot write the page: Permission denied" in line
+    assert (contents(raw), contents(data)) == before
+
+
+def test_a_manifest_the_build_refuses_is_not_called_upstreams(
+    published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetch takes no page its manifest entry refuses: the build's refusal of the manifest
+    (edited once the pages were fetched) is the raw dir's, exit 1, not 4."""
+    import vodspec.tools.update
+    from vodspec.tools.fetch import Fetched, fetch_each
+
+    def fetch_then_edit(raw_dir: Path, ids: list[str]) -> list[tuple[str, Fetched | Any]]:
+        results = list(fetch_each(raw_dir, ids))
+        (raw_dir / "sources.json").write_text("[]", encoding="utf-8")
+        return results
+
+    monkeypatch.setattr(vodspec.tools.update, "fetch_each", fetch_then_edit)
+    raw, data = checkout(published, tmp_path, "changed")
+    before = contents(data)
+    code, out, err = update(raw, data, tmp_path / "summary.md")
+    assert code == EXIT_REFUSED and out == ""
+    (line,) = err.splitlines()
+    assert "sources.json: expected a non-empty JSON list" in line and "upstream" not in line
+    assert contents(data) == before
 
 
 @pytest.mark.parametrize("where", ["missing/summary.md", "."])

@@ -203,9 +203,10 @@ def cmd_update(args: argparse.Namespace) -> int:
     When a new version is published, write a pull request's summary of it to --summary FILE
     (only then: give a fresh path each run), or print it when no FILE is given. Exit 0 with
     nothing written when upstream did not change; 1 when a download failed or another build
-    holds the data dir (try again); 4 when vodspec refuses the new pages; 5 when the data
-    dir is not as the last build left it (restore it). FILE is refused before anything is
-    fetched when it is a link, lies in the data or raw dir, or cannot be written."""
+    holds the data dir (try again), or the raw dir is refused (the message says why); 4 when
+    vodspec refuses the new pages; 5 when the data dir is not as the last build left it
+    (restore it). FILE is refused before anything is fetched when it is a link, lies in the
+    data or raw dir, or cannot be written."""
     import os
     from pathlib import Path
 

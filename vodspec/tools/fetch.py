@@ -40,6 +40,7 @@ from vodspec.errors import (
     PageRefusedError,
     VodspecError,
     VodspecWarning,
+    shown_path,
 )
 from vodspec.reading import MAX_PAGE_BYTES, dump_json, inside, read_regular
 from vodspec.tools.manifest import (
@@ -374,9 +375,21 @@ def _target(raw_dir: Path, entry: SourceEntry) -> Path:
     return target
 
 
-def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
+def _page(raw_dir: Path, entry: SourceEntry) -> bytes | None:
+    """What the entry's file holds (None: no file yet), or a refusal of a file fetch could
+    neither compare nor replace (not a regular file, too large, unreadable, in no folder)."""
     target = _target(raw_dir, entry)
-    had = read_regular(target) if target.exists() else None
+    if not (folder := target.resolve().parent).is_dir():
+        raise ManifestError(
+            f"source {entry.id!r}: there is no folder {shown_path(str(folder))} for file"
+            f" {entry.file!r} (fetch makes none); make it, or name a file in a folder",
+            file=str(raw_dir / MANIFEST_NAME),
+        )
+    return read_regular(target) if target.exists() else None
+
+
+def _fetch_one(raw_dir: Path, entry: SourceEntry, had: bytes | None, limits: Limits) -> Fetched:
+    target = _target(raw_dir, entry)
     # The validators describe the page as downloaded: sent only while the file holds it (a
     # 304 would call a page edited by hand since upstream's; it is downloaded whole).
     as_fetched = had is not None and hashlib.sha256(had).hexdigest() == entry.sha256
@@ -402,7 +415,7 @@ def _fetch_one(raw_dir: Path, entry: SourceEntry, limits: Limits) -> Fetched:
         # Through a link (one inside the raw dir: _target says so), which is the user's.
         replace_file(target.resolve(), result.body)
     except OSError as exc:
-        raise FetchError(f"cannot write {entry.file}: {exc.strerror}") from None
+        raise VodspecError(f"cannot write the page: {exc.strerror}", file=str(target)) from None
     return result
 
 
@@ -419,8 +432,9 @@ def fetch_each(
     raw_dir: Path, ids: list[str], **limits: Unpack[Limits]
 ) -> Iterator[tuple[str, Fetched | VodspecError]]:
     """Fetch the manifest's sources (all, or those in ``ids``): what each gave, or why not
-    (a PageRefusedError: a page the build cannot read), as each is done. A bad manifest or
-    id raises first."""
+    (a FetchError: the download failed; a PageRefusedError: a page the build cannot read;
+    another error: the raw dir's), as each is done. A bad manifest, id or raw file raises
+    first."""
     entries, stored = read_manifest(raw_dir)
     for entry in entries:
         _target(raw_dir, entry)
@@ -432,11 +446,11 @@ def fetch_each(
             file=str(path),
         )
     _dumped(stored, path)  # it is rewritten: what it cannot be is refused before any download
-    for entry in entries:
-        if ids and entry.id not in ids:
-            continue
+    chosen = [entry for entry in entries if not ids or entry.id in ids]
+    pages = {entry.id: _page(raw_dir, entry) for entry in chosen}  # before any download too
+    for entry in chosen:
         try:
-            result = _fetch_one(raw_dir, entry, limits)
+            result = _fetch_one(raw_dir, entry, pages[entry.id], limits)
             _record(raw_dir, entry, result)
         except VodspecError as exc:
             yield entry.id, exc

@@ -5,7 +5,8 @@ A job tells apart: upstream unchanged, a new version published, or upstream chan
 vodspec refuses (UpdateRefusedError: a person must look). A failed download (FetchError) or
 another build holding the lock (BuildLockedError) builds nothing: the next run tries again. A
 data dir not as the last build left it is a local problem (DataDirStateError), found before
-anything is fetched.
+anything is fetched; so is a raw dir fetch or the build refuses (its manifest, a file that is
+no page, a folder that cannot be written), said as such.
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
     refused = [f"{name}: {r}" for name, r in results if isinstance(r, PageRefusedError)]
     if refused:
         raise UpdateRefusedError(f"upstream changed and vodspec refuses it: {'; '.join(refused)}")
-    failed = [f"{name}: {r}" for name, r in results if isinstance(r, VodspecError)]
+    # A failed download is said to be one; any other failure is the raw dir's, named as such.
+    failed = [
+        f"{name}: {'cannot fetch upstream: ' if isinstance(r, FetchError) else ''}{r}"
+        for name, r in results
+        if isinstance(r, VodspecError)
+    ]
     if failed:
-        raise FetchError(f"cannot fetch upstream, so nothing was built: {'; '.join(failed)}")
+        raise VodspecError(f"nothing was built: {'; '.join(failed)}")
     fetched: list[tuple[str, str]] = [
         (name, r.status) for name, r in results if not isinstance(r, VodspecError)
     ]
@@ -68,7 +74,9 @@ def update(raw_dir: Path, data_dir: Path) -> UpdateReport:
         report = build(raw_dir, data_dir)
     except BuildLockedError:
         raise
-    except (InputError, RemovalError, ManifestError) as exc:  # what the pages say
+    except ManifestError:  # the raw dir's: fetch took no page its manifest entry refuses
+        raise
+    except (InputError, RemovalError) as exc:  # what the pages say
         raise UpdateRefusedError(f"the build refused upstream's pages: {exc}") from None
     except VodspecError as exc:  # the data dir: changed during the fetch, or not writable
         raise DataDirStateError(
