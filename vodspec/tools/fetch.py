@@ -4,13 +4,13 @@ The manifest is read with the build's loader, and every target must be a file in
 dir. Downloads: httpx with the environment's proxies, http(s) only, connect and read timeouts
 plus a deadline per source, at most MAX_REDIRECTS redirects to the same host (http may
 upgrade to https), a size cap on the body as sent and as decoded (gzip and deflate, decoded
-here: httpx's decoder accepts a truncated gzip body), and the Content-Length checked. A page
+here: httpx's decoder accepts a truncated gzip body), a body cut short of its Content-Length
+or last chunk refused, and only a 200 (or a 304 to a conditional GET) taken. A page
 replaces its raw file (atomically) only if it scrapes as its manifest entry says. The ETag
 and Last-Modified for the next conditional GET are kept in raw/sources.json with the sha256
 of the page they describe (sent only while the file has it), rewritten (every other key and
 the order kept) after each source when one changed, read again first: an edit made during
-the download is kept. A source's failure is its outcome; the
-other sources are still fetched.
+the download is kept. A source's failure is its outcome; the other sources are still fetched.
 """
 
 from __future__ import annotations
@@ -257,9 +257,13 @@ def _get(
                     f" expected one of {', '.join(ACCEPTED_TYPES)}"
                 )
             body = _read_body(response, url, budget, max_bytes)
+            try:
+                page = decode_body(body, response.headers.get("Content-Encoding") or "", max_bytes)
+            except FetchError as exc:
+                raise FetchError(f"{url}: {exc}") from None
             return Fetched(
                 "changed",
-                decode_body(body, response.headers.get("Content-Encoding") or "", max_bytes),
+                page,
                 header_value(response.headers.get("ETag")),
                 header_value(response.headers.get("Last-Modified")),
             )
@@ -313,10 +317,12 @@ def _read_body(response: httpx.Response, url: str, budget: _Budget, max_bytes: i
             if size > max_bytes:
                 raise FetchError(f"{url}: the body is over the cap of {max_bytes:,} bytes")
             chunks.append(chunk)
-    except httpx.RemoteProtocolError:
+    except httpx.RemoteProtocolError as exc:
+        # h11 refuses a body cut short of its Content-Length (said below, in these words), a
+        # chunked one cut off (no last chunk) or malformed.
         if expected is None or size >= expected:
-            raise
-        # h11 refuses a body cut short of its Content-Length: reported below, in these words.
+            budget.check(url)  # the deadline shuts the socket: that is why it broke off
+            raise FetchError(f"{url}: the body broke off after {size:,} bytes ({exc})") from None
     budget.check(url)
     if expected is not None and size < expected:
         raise FetchError(f"{url}: short read: {size:,} of {expected:,} bytes (connection closed)")
@@ -349,7 +355,7 @@ def _inflate(data: bytes, wbits: int, max_bytes: int) -> bytes:
     if len(decoded) > max_bytes:
         raise FetchError(f"the decoded body is over the cap of {max_bytes:,} bytes")
     if not inflater.eof:
-        raise FetchError("the compressed body is truncated")
+        raise FetchError("the compressed body is cut off before its end")
     if inflater.unused_data:
         raise FetchError("data after the end of the compressed body")
     return decoded
