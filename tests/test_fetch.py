@@ -295,6 +295,23 @@ def test_a_page_edited_since_it_was_fetched_is_downloaded_whole(
     assert RECEIVED["/page.md"]["If-None-Match"] == ETAG
 
 
+def test_a_page_edited_by_hand_since_it_was_fetched_is_not_dated_by_upstream(
+    server: str, tmp_path: Path
+) -> None:
+    """The Last-Modified fetch keeps is the date of the page it downloaded: a build of the
+    page edited since gives that page no date (as for a page dropped into raw/ by hand)."""
+    raw = manifest(tmp_path, f"{server}/page.md")
+    assert fetch_sources(raw, []) == [("vod_04_0133", "changed")]
+    page = raw / "vod_04_0133.md"
+    for text, date in [(None, "2021-03-18T11:24:15Z"), ("网关超时，请稍后再试。", None)]:
+        if text:
+            page.write_text(page.read_text(encoding="utf-8").replace("网关超时。", text), "utf-8")
+        result = run_cli("build", "--raw", str(raw), "--data", str(tmp_path / "data"))
+        assert result.returncode == 0, result.stderr
+        entry = json.loads((tmp_path / "data" / "changes.json").read_bytes())[0]
+        assert entry["sources"]["status_codes"]["date"] == date
+
+
 def test_redirects_are_followed(server: str) -> None:
     assert download(f"{server}/redirect").body == SEED.read_bytes()
 

@@ -194,7 +194,11 @@ def _build(
         level = "patch"
         version = bump(base, level)
         files = render_all(_versioned(datasets, version))
-    dates: dict[str, str | None] = {s.kind: s.last_modified for s in sources}
+    # A page's Last-Modified dates the page fetch downloaded, not one edited by hand since.
+    hashes = {kind: dataset.source.sha256 for kind, dataset in datasets.items()}
+    dates: dict[str, str | None] = {
+        s.kind: s.last_modified if s.sha256 in (None, hashes.get(s.kind)) else None for s in sources
+    }
     entry = version_entry(version, level, new, diffs, dates, release_date(dates))
     entry["schema_changes"] += [
         f"{name} {'re-rendered' if (data_dir / name).exists() else 'added'} (same records)"
