@@ -819,6 +819,8 @@ def test_pages_that_do_not_scrape_leave_the_old_file(
     (raw / "vod_04_0133.md").write_bytes(b"old")
     ((_, outcome),) = fetch_sources(raw, [])
     assert outcome.startswith("error: ") and message in outcome and "\n" not in outcome
+    # Where the page read wrong is the page downloaded, not the file (which holds "old").
+    assert f"({server}{path}" in outcome and "vod_04_0133.md:" not in outcome
     assert (raw / "vod_04_0133.md").read_bytes() == b"old"
     assert sorted(path.name for path in raw.iterdir()) == ["sources.json", "vod_04_0133.md"]
 

@@ -410,7 +410,7 @@ def _fetch_one(raw_dir: Path, entry: SourceEntry, had: bytes | None, limits: Lim
     try:  # a page the build could not publish as this entry's is refused
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", VodspecWarning)  # the build reports them
-            check_doc_id(raw_dir, entry, scrape_source(result.body, entry))
+            check_doc_id(raw_dir, entry, scrape_source(result.body, entry, entry.url))
     except VodspecError as exc:
         raise PageRefusedError(
             f"the downloaded page cannot be published as the {entry.kind} page of"

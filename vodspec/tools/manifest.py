@@ -94,9 +94,10 @@ def read_manifest(raw_dir: Path) -> tuple[list[SourceEntry], list[dict[str, Any]
     return sources, entries
 
 
-def scrape_source(page: Path | bytes, entry: SourceEntry) -> Dataset:
-    """A page (its path or its bytes) scraped as its manifest entry says it must read."""
-    return scrape(page, entry.service, kind=entry.kind, file=entry.file, listed=entry)
+def scrape_source(page: Path | bytes, entry: SourceEntry, where: str | None = None) -> Dataset:
+    """A page (its path or its bytes) scraped as its manifest entry says it must read;
+    messages name it ``where`` (bytes downloaded are not the file yet), else by its file."""
+    return scrape(page, entry.service, kind=entry.kind, file=where or entry.file, listed=entry)
 
 
 def check_doc_id(raw_dir: Path, entry: SourceEntry, dataset: Dataset) -> None:
