@@ -720,6 +720,15 @@ def test_proxies_from_the_environment(
     assert len(ProxyHandler.lines) == 1
 
 
+def test_a_host_outside_ascii_is_asked_for_in_idna_as_a_browser_does(
+    proxy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proxy sees the request line: the host in IDNA (its percent escapes named no host)."""
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    assert download("http://例子.测试/page.md").body == SEED.read_bytes()
+    assert ProxyHandler.lines == ["GET http://xn--fsqu00a.xn--0zwm56d/page.md HTTP/1.1"]
+
+
 def test_a_proxy_that_cannot_be_reached_is_named_not_the_host(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -20,7 +20,6 @@ import hashlib
 import re
 import socket
 import ssl
-import string
 import threading
 import time
 import urllib.parse
@@ -147,8 +146,10 @@ def checked_url(url: str, base: str | None = None) -> str:
     if "\\" in parts.netloc or "@" in parts.netloc:
         # A browser reads "\\" as "/" and "@" starts a user name: "evil\\@docs" is not docs.
         raise FetchError(f"refusing {url!r}: a user name or a backslash in the host part")
-    # Spaces and non-ASCII characters are escaped, as a browser would; '%' escapes are kept.
-    return urllib.parse.quote(url, safe=string.punctuation)
+    try:  # as a browser would: the host in IDNA, spaces and non-ASCII characters escaped
+        return str(httpx.URL(url))  # ('%' escapes kept)
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"refusing {url!r}: malformed URL ({exc})") from None
 
 
 def _origin(parts: urllib.parse.SplitResult) -> tuple[str, int]:
