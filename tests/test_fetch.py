@@ -394,6 +394,27 @@ def test_cli_exit_status(server: str, tmp_path: Path) -> None:
     assert bad.returncode == 1 and "vod_04_0133: error:" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["fetch", "--raw", ""],
+        ["update", "--raw", ""],
+        ["update", "--data", ""],
+        ["fetch", "--raw", " "],
+    ],
+)
+def test_an_empty_folder_option_is_refused_not_taken_for_the_current_folder(
+    server: str, tmp_path: Path, words: list[str]
+) -> None:
+    """`--raw "$RAW"` with RAW unset, run in raw/ itself: the current folder was fetched into
+    (as `build` refuses it)."""
+    raw = manifest(tmp_path, f"{server}/page.md")
+    result = run_cli(*words, cwd=raw)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"vodspec: {words[1]} is an empty path; expected a folder\n"
+    assert sorted(path.name for path in raw.iterdir()) == ["sources.json"]
+
+
 def sources_of(raw: Path) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = json.loads((raw / "sources.json").read_bytes())
     return entries

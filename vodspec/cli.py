@@ -119,6 +119,20 @@ def _stdin(cap: int) -> bytes:
     return data
 
 
+def _check_folders(args: argparse.Namespace, *options: str) -> None:
+    """Refuse a folder option given as an empty path (which would be the current folder) or
+    holding a control character or a byte that is not UTF-8."""
+    for option in options:
+        value = getattr(args, option)
+        if not value.strip():
+            raise VodspecError(f"--{option} is an empty path; expected a folder")
+        if not value.isprintable():
+            raise VodspecError(
+                f"--{option} holds a control character or a byte that is not UTF-8; expected a"
+                " folder name"
+            )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Scrape every source in the manifest, validate, and publish the data dir."""
     from pathlib import Path
@@ -127,14 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from vodspec.tools.changes import change_lines
     from vodspec.tools.publish.build import build
 
-    for option, value in (("--raw", args.raw), ("--data", args.data)):
-        if not value.strip():
-            raise VodspecError(f"{option} is an empty path; expected a folder")
-        if not value.isprintable():
-            raise VodspecError(
-                f"{option} holds a control character or a byte that is not UTF-8; expected a"
-                " folder name"
-            )
+    _check_folders(args, "raw", "data")
     before = folder_identity(Path(args.data))
     try:
         report = _scraping(
@@ -187,6 +194,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     from vodspec.tools.fetch import fetch_each
 
+    _check_folders(args, "raw")
     failed = False
     for source_id, result in fetch_each(Path(args.raw), list(args.ids)):  # said as each is done
         if isinstance(result, VodspecError):
@@ -212,6 +220,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     from vodspec.tools.update import update
 
+    _check_folders(args, "raw", "data")
     summary = Path(args.summary) if args.summary else None
     if summary is not None:
         _check_summary_path(summary, Path(args.raw), Path(args.data))
